@@ -1,0 +1,207 @@
+/**
+ * Integration settings: one validated shape for the wizard, the store, the typed API and the
+ * CLI's `integration add --config FILE`. No secrets here, ever: the client secret and the LMS
+ * token live in the keychain (SecretStore), keyed by integration id.
+ */
+import { z } from 'zod';
+
+/** Directory (tenant) id: a GUID or a verified domain such as contoso.onmicrosoft.com. */
+export const TENANT_ID_PATTERN =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const CloudSchema = z.enum(['global', 'usgov', 'china', 'custom']);
+export type Cloud = z.infer<typeof CloudSchema>;
+
+export const EntraSettingsSchema = z
+  .object({
+    kind: z.literal('entra'),
+    tenantId: z
+      .string()
+      .trim()
+      .regex(TENANT_ID_PATTERN, 'must be the Directory (tenant) ID GUID or a domain like contoso.onmicrosoft.com'),
+    clientId: z.string().trim().regex(GUID_PATTERN, 'must be the Application (client) ID, a GUID'),
+    cloud: CloudSchema.default('global'),
+    /** Only for cloud = custom: how the demo simulator and sovereign/test clouds are reached. */
+    custom: z
+      .object({
+        authorityHost: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+        graphEndpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+        /** Extra CA certificate (PEM) trusted for these two hosts only. */
+        caCertPem: z.string().optional(),
+      })
+      .optional(),
+    /** Optional, for reminders: when the client secret expires (ISO date). */
+    secretExpiresOn: z.iso.date().optional(),
+  })
+  .refine((s) => s.cloud !== 'custom' || s.custom !== undefined, {
+    message: 'a custom cloud needs custom.authorityHost and custom.graphEndpoint',
+    path: ['custom'],
+  });
+export type EntraSettings = z.infer<typeof EntraSettingsSchema>;
+
+export const LmsAuthSchema = z.discriminatedUnion('scheme', [
+  /** Authorization: Bearer <token> */
+  z.object({ scheme: z.literal('bearer') }),
+  /** Authorization: <prefix> <token>, e.g. "Static <token>". */
+  z.object({ scheme: z.literal('custom'), prefix: z.string().trim().min(1).max(40).regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'one word, e.g. Static') }),
+  /** Basic auth with a username; the token is the password. */
+  z.object({ scheme: z.literal('basic'), username: z.string().trim().min(1) }),
+]);
+export type LmsAuth = z.infer<typeof LmsAuthSchema>;
+
+export const LmsSettingsSchema = z.object({
+  kind: z.literal('scim'),
+  /** SCIM base URL, e.g. https://lms.example.com/scim/v2 */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be the SCIM base URL, e.g. https://lms.example.com/scim/v2' }),
+  auth: LmsAuthSchema.default({ scheme: 'bearer' }),
+  /** Vendor extension schema URN; discovered when omitted. */
+  vendorNamespace: z.string().trim().startsWith('urn:').optional(),
+  concurrency: z.number().int().min(1).max(32).default(4),
+  /** Requests per second ceiling; null = only what the LMS's 429s say. */
+  rateLimitPerSecond: z.number().positive().max(1000).nullable().default(null),
+  /** Extra CA certificate (PEM) for an LMS with a private CA (and the demo simulator over TLS). */
+  caCertPem: z.string().optional(),
+});
+export type LmsSettings = z.infer<typeof LmsSettingsSchema>;
+
+/** Entra attributes a rule or mapping may name. Extension attributes are allowed by pattern. */
+export const SOURCE_ATTRIBUTES = [
+  'department',
+  'jobTitle',
+  'companyName',
+  'employeeType',
+  'employeeId',
+  'country',
+  'usageLocation',
+  'preferredLanguage',
+  'officeLocation',
+  'mail',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+] as const;
+export const SourceAttributeSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:[A-Za-z][A-Za-z0-9]*|extension_[0-9a-f]{32}_[A-Za-z0-9_]+|onPremisesExtensionAttributes\.extensionAttribute(?:[1-9]|1[0-5]))$/,
+    'must be an Entra user attribute name such as department, jobTitle or extension_<appId>_costCenter',
+  );
+
+export const AttributeOperatorSchema = z.enum(['equals', 'notEquals', 'startsWith', 'contains', 'isEmpty']);
+
+/** Who is in scope. Groups are resolved transitively through nested groups. */
+export const IncludeRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('group'), groupId: z.string().trim().min(1), groupName: z.string().default('') }),
+  z.object({
+    kind: z.literal('attribute'),
+    attribute: SourceAttributeSchema,
+    operator: AttributeOperatorSchema.default('equals'),
+    /** Compared case-insensitively after normalisation. */
+    value: z.string().default(''),
+  }),
+]);
+export type IncludeRule = z.infer<typeof IncludeRuleSchema>;
+
+export const ExcludeRuleSchema = z.discriminatedUnion('kind', [
+  ...IncludeRuleSchema.options,
+  /** A single person by Entra object id, UPN or e-mail. */
+  z.object({ kind: z.literal('user'), value: z.string().trim().min(1) }),
+]);
+export type ExcludeRule = z.infer<typeof ExcludeRuleSchema>;
+
+export const ScopeSchema = z.object({
+  /** Empty = every user in the tenant (the reference hub's default; the wizard recommends a group). */
+  include: z.array(IncludeRuleSchema).default([]),
+  exclude: z.array(ExcludeRuleSchema).default([]),
+  /** Users the integration never touches, in any direction: Entra ids, UPNs or e-mails. */
+  skipList: z.array(z.string().trim().min(1)).default([]),
+});
+export type Scope = z.infer<typeof ScopeSchema>;
+
+export const DeactivationSchema = z.object({
+  /** Deactivate users this integration owns when they leave scope or are disabled in Entra. */
+  deactivateUsers: z.boolean().default(false),
+  /** Deactivate on employeeLeaveDateTime ("Last Day"); works alongside another integration. */
+  useLastDay: z.boolean().default(false),
+  /** Block apply when more than this many users would be deactivated … */
+  thresholdCount: z.number().int().min(0).default(500),
+  /** … or more than this percentage of owned users, whichever is smaller. */
+  thresholdPercent: z.number().min(0).max(100).default(10),
+});
+
+export const MappingSchema = z.object({
+  changeDepartments: z.boolean().default(true),
+  changeJobProfiles: z.boolean().default(true),
+  changePermissions: z.boolean().default(true),
+  department: z
+    .object({
+      attribute: SourceAttributeSchema.default('department'),
+      /** When set, the value is a path ("Sales/EMEA/Nordics") split on this delimiter. */
+      pathDelimiter: z.string().min(1).max(3).nullable().default(null),
+      /** Append the source id to department names ("Sales (1234)") so equal names stay apart. */
+      uniqueUnits: z.boolean().default(false),
+    })
+    .prefault({}),
+  jobProfile: z
+    .object({
+      /** Source attribute whose value names the job profile (e.g. jobTitle); null = groups/default only. */
+      attribute: SourceAttributeSchema.nullable().default(null),
+      valueMap: z.array(z.object({ value: z.string(), jobProfile: z.string().min(1) })).default([]),
+      groupMap: z.array(z.object({ groupId: z.string().min(1), jobProfile: z.string().min(1) })).default([]),
+      /** Used when nothing maps; null = the LMS's own default job profile. */
+      defaultJobProfile: z.string().min(1).nullable().default(null),
+    })
+    .prefault({}),
+  permissions: z
+    .object({
+      /** Group membership grants permission types; only these types are owned by the integration. */
+      groupMap: z.array(z.object({ groupId: z.string().min(1), permissionType: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
+  contentRegion: z
+    .object({
+      enabled: z.boolean().default(false),
+      attribute: z.enum(['country', 'usageLocation']).default('usageLocation'),
+    })
+    .prefault({}),
+  /** Entra attribute for custom fields 1–3; null = not written. */
+  customFields: z
+    .object({
+      customField1: SourceAttributeSchema.nullable().default(null),
+      customField2: SourceAttributeSchema.nullable().default(null),
+      customField3: SourceAttributeSchema.nullable().default(null),
+    })
+    .prefault({}),
+  /** Write the manager (and the manager as approver) in the second pass. */
+  manager: z.boolean().default(true),
+  approversFromManager: z.boolean().default(false),
+  /** Entra attribute for the SCIM locale/preferredLanguage. */
+  languageAttribute: SourceAttributeSchema.default('preferredLanguage'),
+});
+export type Mapping = z.infer<typeof MappingSchema>;
+
+export const ScheduleSchema = z.object({
+  everyHours: z.number().min(1).max(168).default(4),
+});
+
+/** The versioned file format of `rollcall integration add --config FILE` and the wizard's export. */
+export const INTEGRATION_CONFIG_VERSION = 1;
+
+export const IntegrationConfigSchema = z.object({
+  version: z.literal(INTEGRATION_CONFIG_VERSION).default(INTEGRATION_CONFIG_VERSION),
+  name: z.string().trim().min(1, 'give the integration a name').max(80),
+  source: EntraSettingsSchema,
+  target: LmsSettingsSchema,
+  scope: ScopeSchema.prefault({}),
+  deactivation: DeactivationSchema.prefault({}),
+  mapping: MappingSchema.prefault({}),
+  schedule: ScheduleSchema.prefault({}),
+});
+export type IntegrationConfig = z.infer<typeof IntegrationConfigSchema>;
+export type IntegrationConfigInput = z.input<typeof IntegrationConfigSchema>;
+
+export const IntegrationStatusSchema = z.enum(['setup', 'disabled', 'active', 'invalid', 'error']);
+export type IntegrationStatus = z.infer<typeof IntegrationStatusSchema>;

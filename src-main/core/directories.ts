@@ -1,0 +1,132 @@
+/**
+ * The two real seams of the product: where users come from (Entra) and where they go (the LMS).
+ * Types only; implementations live in src-main/entra/ and src-main/lms/, fakes in tests.
+ */
+import type { Result } from './errors';
+import type {
+  FieldChange,
+  LmsCapabilities,
+  SourceGroup,
+  SourceSnapshot,
+  SourceUser,
+  TargetSnapshot,
+  TargetUser,
+  AttrValue,
+} from './model';
+
+export interface ReadProgress {
+  /** e.g. "users", "groups", "departments". */
+  phase: string;
+  done: number;
+  /** Null while the total is unknown (Graph paging does not say). */
+  total: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source
+// ---------------------------------------------------------------------------------------------
+
+/** Microsoft Graph application permissions Rollcall needs. */
+export const REQUIRED_GRAPH_PERMISSIONS = ['User.Read.All', 'Group.Read.All', 'User-LifecycleInfo.Read.All'] as const;
+export type GraphPermission = (typeof REQUIRED_GRAPH_PERMISSIONS)[number];
+
+export interface SourceConnectionReport {
+  /** Token obtained. */
+  tenantId: string;
+  /** Application roles in the token. */
+  roles: string[];
+  /** Required permissions not granted (admin consent missing for these). */
+  missingPermissions: GraphPermission[];
+  /** Token lifetime end, ISO. */
+  tokenExpiresOn: string | null;
+}
+
+export interface GroupSummary {
+  id: string;
+  displayName: string;
+  description: string | null;
+  /** Direct members; null when the count could not be read. */
+  memberCount: number | null;
+  /** Whether the group has nested groups (their members are included transitively). */
+  hasNestedGroups: boolean;
+  securityEnabled: boolean;
+}
+
+export interface SourceReadOptions {
+  /** Group ids whose membership (transitively, with nested groups) the snapshot must carry. */
+  groupIds: string[];
+  /** Extra Graph attributes to $select (named by mappings/rules), beyond the standard set. */
+  extraAttributes: string[];
+  onProgress?: (p: ReadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface SourceDeltaResult {
+  /** Users added or changed since the delta link (full objects). */
+  upserted: SourceUser[];
+  /** Users removed (deleted or, for scoped deltas, gone). */
+  removedIds: string[];
+  deltaLink: string;
+}
+
+export interface SourceFullResult {
+  snapshot: SourceSnapshot;
+  /** Delta link to continue from next time; null when delta is not available. */
+  deltaLink: string | null;
+}
+
+export interface SourceDirectory {
+  /** Get a token and check the roles claim for the required permissions. */
+  testConnection(signal?: AbortSignal): Promise<Result<SourceConnectionReport>>;
+  /** Read every user (paged) plus the groups the options name. Never "complete" after a failure. */
+  readFull(options: SourceReadOptions): Promise<Result<SourceFullResult>>;
+  /**
+   * Read changes since deltaLink. Fails with code ENTRA_DELTA_EXPIRED when the link is too old
+   * (410 / syncStateNotFound): the caller then does a full read.
+   */
+  readDelta(deltaLink: string, options: SourceReadOptions): Promise<Result<SourceDeltaResult>>;
+  /** Groups whose display name starts with the text (the wizard's picker). */
+  searchGroups(prefix: string, signal?: AbortSignal): Promise<Result<GroupSummary[]>>;
+  /** Current membership (direct members) of the given groups and every group nested under them. */
+  readGroups(groupIds: string[], signal?: AbortSignal): Promise<Result<SourceGroup[]>>;
+  /** One user by object id, UPN or mail (provision on demand, troubleshooting). Null = not found. */
+  readUser(idOrUpnOrMail: string, extraAttributes: string[], signal?: AbortSignal): Promise<Result<SourceUser | null>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target
+// ---------------------------------------------------------------------------------------------
+
+export interface NewTargetUser {
+  externalId: string;
+  userName: string;
+  active: boolean;
+  /** By SCIM path (ScimPath / vendorPath); references by name, resolved by the connector. */
+  attributes: Record<string, AttrValue>;
+}
+
+/** A per-user failure from the LMS, with the LMS's own message, that does not stop the run. */
+export interface TargetWriteError {
+  code: string;
+  message: string;
+  fix: string;
+  httpStatus: number | null;
+  /** The LMS's own error text (scimType / detail). */
+  lmsDetail: string | null;
+}
+
+export interface TargetDirectory {
+  /** Discover what the LMS supports; "Test LMS connection" shows this in plain words. */
+  discover(signal?: AbortSignal): Promise<Result<LmsCapabilities>>;
+  /** Read every user and organisation resource, paged. */
+  readAll(onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<TargetSnapshot>>;
+  /** Look up users by externalId, userName or e-mail (filter when supported, scan otherwise). */
+  findUsers(by: { externalId?: string; userName?: string; email?: string }, signal?: AbortSignal): Promise<Result<TargetUser[]>>;
+  createUser(user: NewTargetUser, signal?: AbortSignal): Promise<Result<TargetUser>>;
+  /** Apply field changes (PATCH when supported, PUT otherwise). externalId may be among them. */
+  updateUser(id: string, changes: FieldChange[], signal?: AbortSignal): Promise<Result<TargetUser>>;
+  /** Deactivate (false) or reactivate (true). Users are never deleted. */
+  setActive(id: string, active: boolean, signal?: AbortSignal): Promise<Result<TargetUser>>;
+  /** Create the department path (and missing parents) when the LMS supports departments; returns the leaf id. */
+  ensureDepartment(path: string[], signal?: AbortSignal): Promise<Result<string>>;
+}

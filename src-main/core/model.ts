@@ -1,0 +1,295 @@
+/**
+ * The domain model shared by every room of the main process: what the Entra reader produces,
+ * what the SCIM reader produces, and what plan() returns. Pure data, no behaviour.
+ *
+ * Values are kept raw in snapshots (hidden characters and all): normalisation happens in core,
+ * so that it can be reported to the admin ("Sales⟨U+FEFF⟩" ≠ "Sales").
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Source: Microsoft Entra ID
+// ---------------------------------------------------------------------------------------------
+
+/** One Entra user, as read from Graph with the attributes rules and mappings need. */
+export interface SourceUser {
+  /** Entra object id (GUID). The identity Rollcall links on. */
+  id: string;
+  accountEnabled: boolean;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string;
+  otherMails: string[];
+  /** As Graph returns them, e.g. "SMTP:anna@contoso.com", "smtp:anna.old@contoso.com". */
+  proxyAddresses: string[];
+  department: string | null;
+  jobTitle: string | null;
+  companyName: string | null;
+  employeeType: string | null;
+  employeeId: string | null;
+  /** Country or region as Graph stores it (free text or ISO code). */
+  country: string | null;
+  /** ISO 3166 alpha-2 usage location. */
+  usageLocation: string | null;
+  preferredLanguage: string | null;
+  officeLocation: string | null;
+  /** Entra object id of the manager, when read. */
+  managerId: string | null;
+  /** ISO date-time; needs User-LifecycleInfo.Read.All. Null when unset or not readable. */
+  employeeLeaveDateTime: string | null;
+  createdDateTime: string | null;
+  /**
+   * Any other attribute a mapping or rule names (extension attributes such as
+   * "extension_<appid>_costCenter", onPremisesExtensionAttributes.extensionAttribute1, …).
+   * Keyed by the exact Graph attribute name the mapping uses.
+   */
+  extra: Record<string, string | string[] | null>;
+}
+
+/**
+ * A group reachable from the configured rules, with its DIRECT members. Nested groups are kept
+ * as groups, so core can compute "Anna → Sales EMEA → All Sales" paths.
+ */
+export interface SourceGroup {
+  id: string;
+  displayName: string;
+  /** Direct user members (Entra object ids). */
+  memberUserIds: string[];
+  /** Direct nested group members (Entra object ids of groups, also present in the snapshot). */
+  memberGroupIds: string[];
+}
+
+export interface SourceSnapshot {
+  /** ISO time the read finished. */
+  readAt: string;
+  /**
+   * False when any read failed or was cut short. plan() never deactivates from an incomplete
+   * snapshot.
+   */
+  complete: boolean;
+  /** Admin-readable reason when complete is false. */
+  incompleteReason: string | null;
+  /** How the data was obtained: a full read, or a cached full read updated by a delta read. */
+  readMode: 'full' | 'delta';
+  users: SourceUser[];
+  /** Groups named by rules and mappings, and every group nested under them. */
+  groups: SourceGroup[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target: the LMS over SCIM 2.0
+// ---------------------------------------------------------------------------------------------
+
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const DEFAULT_VENDOR_NAMESPACE = 'urn:learnerbly:params:scim:schemas:2.0:User';
+
+/**
+ * A user attribute value in admin language. References are by NAME, not LMS id: a department
+ * is its path of names from the top (["Sales", "EMEA"]), a job profile its name, permission
+ * types their names, manager and approvers the LMS userNames of those people. The SCIM
+ * connector resolves names to ids when writing and back to names when reading.
+ */
+export type AttrValue = string | string[] | null;
+
+/**
+ * Attribute keys are the SCIM attribute paths written to the LMS (DESIGN.md §8). Vendor
+ * extension keys are built with vendorPath(namespace, name).
+ */
+export const ScimPath = {
+  userName: 'userName',
+  givenName: 'name.givenName',
+  familyName: 'name.familyName',
+  displayName: 'displayName',
+  email: 'emails[type eq "work"].value',
+  preferredLanguage: 'preferredLanguage',
+  locale: 'locale',
+  title: 'title',
+  employeeNumber: `${ENTERPRISE_USER}:employeeNumber`,
+  /** Department path of names (string[]); the connector maps it to the LMS's department model. */
+  department: `${ENTERPRISE_USER}:department`,
+  /** Manager's LMS userName; the connector resolves it to the manager's LMS id. */
+  manager: `${ENTERPRISE_USER}:manager`,
+} as const;
+
+/** Vendor-extension attributes Rollcall knows how to fill. */
+export type VendorAttribute =
+  | 'contentRegion'
+  | 'customField1'
+  | 'customField2'
+  | 'customField3'
+  | 'approvers'
+  | 'jobProfile'
+  | 'permissionTypes';
+
+export function vendorPath(namespace: string, name: VendorAttribute): string {
+  return `${namespace}:${name}`;
+}
+
+export interface TargetUser {
+  /** LMS id. */
+  id: string;
+  /** SCIM externalId: Rollcall writes the Entra object id here. */
+  externalId: string | null;
+  userName: string;
+  active: boolean;
+  /** Every e-mail on the account, primary first, as stored by the LMS. */
+  emails: string[];
+  /** Known attributes by SCIM path (see ScimPath / vendorPath). Missing key = not set. */
+  attributes: Record<string, AttrValue>;
+  /** ISO times from SCIM meta when the LMS provides them. */
+  created: string | null;
+  lastModified: string | null;
+}
+
+export interface TargetDepartment {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface TargetJobProfile {
+  id: string;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface TargetPermissionType {
+  id: string;
+  name: string;
+}
+
+/** What the LMS said it supports (from /ServiceProviderConfig, /ResourceTypes, /Schemas). */
+export interface LmsCapabilities {
+  filter: boolean;
+  patch: boolean;
+  bulk: boolean;
+  sort: boolean;
+  etag: boolean;
+  /** Largest page the server will return (filter.maxResults), or null when not stated. */
+  maxResults: number | null;
+  enterpriseExtension: boolean;
+  /** The vendor extension schema found (or configured), null when none. */
+  vendorNamespace: string | null;
+  /** Attribute names of the vendor extension, e.g. ["contentRegion", "approvers", …]. */
+  vendorAttributes: string[];
+  departments: boolean;
+  jobProfiles: boolean;
+  permissionTypes: boolean;
+  groups: boolean;
+}
+
+export interface TargetSnapshot {
+  readAt: string;
+  /** False when the read failed part-way; plan() then refuses to create (duplicates risk). */
+  complete: boolean;
+  incompleteReason: string | null;
+  users: TargetUser[];
+  /** Null when the LMS has no department resource type. */
+  departments: TargetDepartment[] | null;
+  jobProfiles: TargetJobProfile[] | null;
+  permissionTypes: TargetPermissionType[] | null;
+  capabilities: LmsCapabilities;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links: which LMS account belongs to which Entra user, per integration
+// ---------------------------------------------------------------------------------------------
+
+export interface Link {
+  integrationId: string;
+  /** Entra object id. */
+  sourceId: string;
+  /** LMS user id. */
+  targetId: string;
+  /** 'created' = this integration created the LMS user; 'matched' = it linked an existing one. */
+  origin: 'created' | 'matched' | 'relinked';
+  linkedAt: string;
+  /** E-mail at link time: lets diagnose() say "e-mail changed from … to …". */
+  emailAtLink: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Plan (DESIGN.md §2): data, not a flag. Dry run shows it; apply executes it.
+// ---------------------------------------------------------------------------------------------
+
+export type OpKind = 'create' | 'update' | 'deactivate' | 'reactivate' | 'conflict' | 'skip';
+
+export interface FieldChange {
+  /** SCIM attribute path written to the LMS. */
+  field: string;
+  from: AttrValue;
+  to: AttrValue;
+}
+
+/** A hidden-character or whitespace repair made to a source value, reported to the admin. */
+export interface NormalisationNotice {
+  /** Source attribute, e.g. "department". */
+  attribute: string;
+  raw: string;
+  normalised: string;
+  /** Human-readable names of what was removed, e.g. ["U+FEFF BYTE ORDER MARK", "trailing space"]. */
+  found: string[];
+}
+
+export interface PlanOp {
+  kind: OpKind;
+  /** Entra object id, null for an LMS-only op. */
+  sourceId: string | null;
+  /** LMS user id, null for a create. */
+  targetId: string | null;
+  /** The person's e-mail as the admin knows it (normalised). */
+  email: string | null;
+  displayName: string | null;
+  /** Machine-readable reason code, e.g. "new_in_scope", "left_scope", "disabled_in_entra", "last_day_reached", "email_taken". */
+  reason: string;
+  /** The reason in one admin-readable sentence. */
+  detail: string;
+  changes: FieldChange[];
+  /**
+   * 'users' ops run first (creates, then updates); 'relations' ops (manager, approvers) run after
+   * every user exists; deactivations run last.
+   */
+  phase: 'users' | 'relations';
+  /** Conflicts: the LMS ids / Entra ids involved, so the UI can offer relink / ignore. */
+  candidates?: { sourceIds: string[]; targetIds: string[] };
+  notices?: NormalisationNotice[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  reactivate: number;
+  conflict: number;
+  skip: number;
+  /** In scope, linked, nothing to change. */
+  unchanged: number;
+}
+
+export interface SafetyGuard {
+  /** e.g. "incomplete_source", "empty_scope", "deactivation_threshold". */
+  code: string;
+  /** True when apply must stop unless the admin confirms (threshold) or must not run at all. */
+  blocking: boolean;
+  /** Whether an explicit confirmation (--yes --max-deactivations N / the UI's confirm) lifts it. */
+  confirmable: boolean;
+  message: string;
+  fix: string;
+  /** The number that tripped it (deactivations, owned users, …). */
+  count: number;
+  limit: number;
+}
+
+export interface Plan {
+  integrationId: string;
+  /** ISO time plan() was given as "now". */
+  createdAt: string;
+  sourceReadMode: 'full' | 'delta';
+  summary: PlanSummary;
+  /** Ordered: apply executes them in this order within their phase. */
+  ops: PlanOp[];
+  /** Department paths that do not exist in the LMS yet and will be created first. */
+  departmentsToCreate: string[][];
+  guards: SafetyGuard[];
+}
