@@ -254,6 +254,14 @@ export interface PlanOp {
   /** Conflicts: the LMS ids / Entra ids involved, so the UI can offer relink / ignore. */
   candidates?: { sourceIds: string[]; targetIds: string[] };
   notices?: NormalisationNotice[];
+  /** Things the admin should know that did not stop the op (e.g. a job profile missing in the LMS). */
+  warnings?: PlanWarning[];
+}
+
+/** A non-blocking remark on one op, e.g. "job_profile_not_in_lms", "manager_not_in_lms". */
+export interface PlanWarning {
+  code: string;
+  message: string;
 }
 
 export interface PlanSummary {

@@ -1,0 +1,39 @@
+/**
+ * Which department paths a plan writes that the LMS does not have yet. Parents come before
+ * children so they can be created in order.
+ */
+import type { TargetDepartment } from './model';
+
+const SEP = '\u0000';
+
+/** Every existing department as its path of names from the top, keyed by the joined path. */
+export function existingDepartmentPaths(departments: readonly TargetDepartment[]): Set<string> {
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  const memo = new Map<string, string[]>();
+  const pathOf = (d: TargetDepartment, seen: Set<string>): string[] => {
+    const known = memo.get(d.id);
+    if (known) return known;
+    const parent = d.parentId !== null ? byId.get(d.parentId) : undefined;
+    // A parent cycle in a broken LMS tree ends the path instead of looping.
+    const up = parent && !seen.has(parent.id) ? pathOf(parent, seen.add(d.id)) : [];
+    const path = [...up, d.name];
+    memo.set(d.id, path);
+    return path;
+  };
+  return new Set(departments.map((d) => pathOf(d, new Set()).join(SEP)));
+}
+
+/** Missing paths (and their missing parents), parents first, then alphabetically. */
+export function departmentsToCreate(wanted: Iterable<readonly string[]>, existing: ReadonlySet<string>): string[][] {
+  const missing = new Map<string, string[]>();
+  for (const path of wanted) {
+    for (let depth = 1; depth <= path.length; depth++) {
+      const prefix = path.slice(0, depth);
+      const key = prefix.join(SEP);
+      if (!existing.has(key) && !missing.has(key)) missing.set(key, prefix);
+    }
+  }
+  return [...missing.entries()]
+    .sort(([ka, a], [kb, b]) => a.length - b.length || (ka < kb ? -1 : ka > kb ? 1 : 0))
+    .map(([, p]) => p);
+}

@@ -1,0 +1,52 @@
+/**
+ * Field changes between what the mapping wants and what the LMS has. Comparison rules are
+ * chosen so a second plan after apply finds nothing to do (no churn from case or order).
+ */
+import { ScimPath, type AttrValue, type FieldChange } from './model';
+
+/** Set-like fields (order carries no meaning) end in these names. */
+const SET_FIELDS = [':permissionTypes', ':approvers'];
+/** Identifier fields the LMS treats case-insensitively. */
+const CASELESS_FIELDS: ReadonlySet<string> = new Set([ScimPath.email, 'userName', ScimPath.manager, 'externalId']);
+
+function asList(v: AttrValue | undefined): string[] {
+  if (v === null || v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function sameValue(field: string, a: AttrValue | undefined, b: AttrValue | undefined): boolean {
+  const caseless = CASELESS_FIELDS.has(field) || field.endsWith(':approvers');
+  let x = asList(a);
+  let y = asList(b);
+  if (caseless) {
+    x = x.map((s) => s.toLowerCase());
+    y = y.map((s) => s.toLowerCase());
+  }
+  if (SET_FIELDS.some((suffix) => field.endsWith(suffix))) {
+    x = [...new Set(x)].sort();
+    y = [...new Set(y)].sort();
+  }
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** Changes that turn `current` into `desired`; keys absent from desired are never touched. */
+export function diffAttributes(
+  desired: Readonly<Record<string, AttrValue>>,
+  current: Readonly<Record<string, AttrValue>>,
+  leaveAlone: ReadonlySet<string> = new Set(),
+): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [field, to] of Object.entries(desired)) {
+    if (leaveAlone.has(field)) continue;
+    const from = current[field] ?? null;
+    if (!sameValue(field, from, to)) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+/** A short admin word for a SCIM path: "department", "jobProfile", "name.givenName". */
+export function fieldLabel(field: string): string {
+  if (field === ScimPath.email) return 'e-mail';
+  const colon = field.lastIndexOf(':');
+  return colon >= 0 ? field.slice(colon + 1) : field;
+}

@@ -1,0 +1,86 @@
+/**
+ * Safety guards (DESIGN.md §3 "Safety"): never mass-deactivate because a read failed or
+ * returned nothing, and stop for confirmation above the deactivation threshold.
+ */
+import type { SafetyGuard } from './model';
+
+export interface GuardInput {
+  sourceComplete: boolean;
+  sourceIncompleteReason: string | null;
+  targetComplete: boolean;
+  targetIncompleteReason: string | null;
+  /** Deactivations plan() dropped because the source snapshot is incomplete. */
+  droppedDeactivations: number;
+  /** Creates plan() dropped because the LMS snapshot is incomplete. */
+  droppedCreates: number;
+  /** Users the scope rules include. */
+  inScope: number;
+  /** LMS accounts this integration owns (linked, still present in the LMS). */
+  owned: number;
+  /** Deactivations left in the plan. */
+  deactivations: number;
+  thresholdCount: number;
+  thresholdPercent: number;
+}
+
+/** "More than N users or P % of owned users, whichever is smaller." */
+export function deactivationLimit(owned: number, thresholdCount: number, thresholdPercent: number): number {
+  return Math.min(thresholdCount, Math.floor((owned * thresholdPercent) / 100));
+}
+
+export function evaluateGuards(g: GuardInput): SafetyGuard[] {
+  const guards: SafetyGuard[] = [];
+  if (!g.sourceComplete) {
+    // Deactivations are always dropped; the guard blocks only when some were dropped, because
+    // then the admin must know people who should be deactivated are still active.
+    const blocking = g.droppedDeactivations > 0;
+    guards.push({
+      code: 'incomplete_source',
+      blocking,
+      confirmable: false,
+      message:
+        `The Entra read was incomplete${g.sourceIncompleteReason ? ` (${g.sourceIncompleteReason})` : ''}, so nobody is deactivated in this run` +
+        (blocking ? `; ${g.droppedDeactivations} deactivation(s) were held back.` : '.'),
+      fix: 'Run the sync again; if the read keeps failing, check the Entra connection and the Graph permissions.',
+      count: g.droppedDeactivations,
+      limit: 0,
+    });
+  }
+  if (!g.targetComplete) {
+    guards.push({
+      code: 'incomplete_target',
+      blocking: false,
+      confirmable: false,
+      message:
+        `The LMS read was incomplete${g.targetIncompleteReason ? ` (${g.targetIncompleteReason})` : ''}, so no users are created in this run` +
+        (g.droppedCreates > 0 ? `; ${g.droppedCreates} new user(s) wait for a complete read to avoid duplicates.` : '.'),
+      fix: 'Run the sync again; if the LMS read keeps failing, test the LMS connection.',
+      count: g.droppedCreates,
+      limit: 0,
+    });
+  }
+  if (g.inScope === 0 && g.owned > 0) {
+    guards.push({
+      code: 'empty_scope',
+      blocking: true,
+      confirmable: false,
+      message: `No Entra user is in scope, but this integration owns ${g.owned} LMS account(s). An emptied or deleted group, or a failed read, would otherwise deactivate everyone.`,
+      fix: 'Check the include rules: does the security group still exist and have members? Fix the scope, then plan again.',
+      count: 0,
+      limit: g.owned,
+    });
+  }
+  const limit = deactivationLimit(g.owned, g.thresholdCount, g.thresholdPercent);
+  if (g.deactivations > limit) {
+    guards.push({
+      code: 'deactivation_threshold',
+      blocking: true,
+      confirmable: true,
+      message: `${g.deactivations} users would be deactivated, more than the limit of ${limit} (${g.thresholdCount} users or ${g.thresholdPercent} % of ${g.owned} owned users, whichever is smaller).`,
+      fix: 'Review the deactivations in the dry run; if they are expected, confirm them (CLI: --yes --max-deactivations N).',
+      count: g.deactivations,
+      limit,
+    });
+  }
+  return guards;
+}

@@ -1,0 +1,241 @@
+/**
+ * Entra attributes → SCIM attribute paths (ScimPath / vendorPath), with normalisation notices.
+ * Only attributes the LMS advertises are produced; references are by name (model.ts AttrValue).
+ */
+import type { Mapping } from './config';
+import type { GroupIndex } from './groups';
+import {
+  ScimPath,
+  vendorPath,
+  type AttrValue,
+  type LmsCapabilities,
+  type NormalisationNotice,
+  type PlanWarning,
+  type SourceUser,
+  type TargetJobProfile,
+  type VendorAttribute,
+} from './model';
+import { cleanText, normaliseEmail, normaliseText } from './normalise';
+import { sourceAttribute } from './scope';
+
+// ---------------------------------------------------------------------------------------------
+// Content region (reference article 002)
+// ---------------------------------------------------------------------------------------------
+
+const REGION_BY_COUNTRY: ReadonlyMap<string, string> = new Map([
+  ['GB', 'GB'],
+  ['ES', 'ES'], ['IT', 'ES'], ['MT', 'ES'],
+  ['DE', 'DE'], ['BE', 'DE'], ['CH', 'DE'], ['DK', 'DE'], ['RO', 'DE'], ['SI', 'DE'],
+  ['US', 'US'], ['CA', 'US'],
+  ['SE', 'SE'], ['NO', 'SE'],
+]);
+
+/** Entra's free-text country field often holds a name, not a code: the names that matter here. */
+const COUNTRY_NAMES: ReadonlyMap<string, string> = new Map([
+  ['uk', 'GB'], ['united kingdom', 'GB'], ['great britain', 'GB'],
+  ['spain', 'ES'], ['italy', 'IT'], ['malta', 'MT'],
+  ['germany', 'DE'], ['belgium', 'BE'], ['switzerland', 'CH'], ['denmark', 'DK'], ['romania', 'RO'], ['slovenia', 'SI'],
+  ['united states', 'US'], ['united states of america', 'US'], ['usa', 'US'], ['canada', 'CA'],
+  ['sweden', 'SE'], ['norway', 'NO'],
+]);
+
+/** The LMS content region for a country code or name; anything else or nothing → "QQ" (global). */
+export function contentRegionFor(country: string | null): string {
+  const value = cleanText(country);
+  if (value === null) return 'QQ';
+  const code = value.length === 2 ? value.toUpperCase() : COUNTRY_NAMES.get(value.toLowerCase());
+  return (code !== undefined ? REGION_BY_COUNTRY.get(code) : undefined) ?? 'QQ';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Departments
+// ---------------------------------------------------------------------------------------------
+
+/** FNV-1a, 8 hex digits: a stable short id for a unit that Entra gives no id of its own. */
+export function unitId(path: readonly string[]): string {
+  let hash = 0x811c9dc5;
+  for (const ch of path.join('/')) {
+    hash ^= ch.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * The department path for a raw value: split on the delimiter when set, each unit normalised,
+ * empty units dropped. "Unique units" appends each unit's id ("EMEA (1a2b3c4d)") so two units
+ * with one name stay apart; the id is derived from the unit's path because Entra has none.
+ */
+export function departmentPath(
+  raw: string,
+  delimiter: string | null,
+  uniqueUnits: boolean,
+): { path: string[] | null; notices: NormalisationNotice[] } {
+  const notices: NormalisationNotice[] = [];
+  const parts = delimiter === null ? [raw] : raw.split(delimiter);
+  const path: string[] = [];
+  for (const part of parts) {
+    const n = normaliseText(part, 'department');
+    if (n.notice) notices.push(n.notice);
+    if (n.value !== null) path.push(n.value);
+  }
+  if (path.length === 0) return { path: null, notices };
+  if (!uniqueUnits) return { path, notices };
+  return { path: path.map((name, i) => `${name} (${unitId(path.slice(0, i + 1))})`), notices };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user
+// ---------------------------------------------------------------------------------------------
+
+export interface MappingContext {
+  mapping: Mapping;
+  capabilities: LmsCapabilities;
+  groups: GroupIndex;
+  /** Null when the LMS does not list job profiles (then names are written unchecked). */
+  jobProfiles: readonly TargetJobProfile[] | null;
+}
+
+export interface PermissionMapping {
+  /** Every permission type named in the mapping: the only ones this integration adds or removes. */
+  owned: readonly string[];
+  /** The owned types this user's groups grant. */
+  granted: string[];
+}
+
+export interface MappedUser {
+  sourceId: string;
+  email: string | null;
+  userName: string;
+  displayName: string | null;
+  /** Users-phase attributes by SCIM path. A missing key is never written; null clears. */
+  attributes: Record<string, AttrValue>;
+  /** Null when permission types are not written (no group map, or the LMS lacks the attribute). */
+  permissions: PermissionMapping | null;
+  notices: NormalisationNotice[];
+  warnings: PlanWarning[];
+}
+
+/** Whether the LMS advertises a vendor-extension attribute, and its path when it does. */
+export function vendorField(capabilities: LmsCapabilities, name: VendorAttribute): string | null {
+  const ns = capabilities.vendorNamespace;
+  return ns !== null && capabilities.vendorAttributes.includes(name) ? vendorPath(ns, name) : null;
+}
+
+/** Paths the change-toggles govern: set on create, changed on update only when the toggle is on. */
+export function toggledFields(mapping: Mapping, capabilities: LmsCapabilities): Set<string> {
+  const off = new Set<string>();
+  if (!mapping.changeDepartments) off.add(ScimPath.department);
+  const jp = vendorField(capabilities, 'jobProfile');
+  if (!mapping.changeJobProfiles && jp) off.add(jp);
+  const pt = vendorField(capabilities, 'permissionTypes');
+  if (!mapping.changePermissions && pt) off.add(pt);
+  return off;
+}
+
+function textValue(value: string | string[] | null): string | null {
+  if (Array.isArray(value)) return value.length === 0 ? null : value.join(', ');
+  return value;
+}
+
+function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): string | null {
+  const { jobProfile } = ctx.mapping;
+  const attrValue = jobProfile.attribute ? cleanText(textValue(sourceAttribute(user, jobProfile.attribute))) : null;
+  const wanted = attrValue?.toLowerCase() ?? null;
+  let chosen: string | null = null;
+  if (wanted !== null) {
+    chosen = jobProfile.valueMap.find((m) => cleanText(m.value)?.toLowerCase() === wanted)?.jobProfile ?? null;
+  }
+  if (chosen === null) {
+    chosen = jobProfile.groupMap.find((m) => ctx.groups.members(m.groupId).has(user.id))?.jobProfile ?? null;
+  }
+  if (chosen === null && wanted !== null && ctx.jobProfiles) {
+    // Reference article 004: an LMS job profile with exactly the role's name is applied.
+    chosen = ctx.jobProfiles.find((p) => p.name.toLowerCase() === wanted)?.name ?? null;
+  }
+  chosen ??= jobProfile.defaultJobProfile;
+  if (chosen === null || ctx.jobProfiles === null) return chosen;
+  const known = ctx.jobProfiles.find((p) => p.name.toLowerCase() === chosen.toLowerCase());
+  if (known) return known.name;
+  warnings.push({
+    code: 'job_profile_not_in_lms',
+    message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,
+  });
+  return null;
+}
+
+export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
+  const { mapping, capabilities } = ctx;
+  const notices: NormalisationNotice[] = [];
+  const warnings: PlanWarning[] = [];
+  const text = (attribute: string, raw: string | string[] | null): string | null => {
+    const n = normaliseText(textValue(raw), attribute);
+    if (n.notice) notices.push(n.notice);
+    return n.value;
+  };
+
+  const email = normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
+  const userName = normaliseEmail(user.userPrincipalName) ?? user.id;
+  const displayName = text('displayName', user.displayName);
+  const attributes: Record<string, AttrValue> = {
+    [ScimPath.givenName]: text('givenName', user.givenName),
+    [ScimPath.familyName]: text('surname', user.surname),
+    [ScimPath.displayName]: displayName,
+    [ScimPath.email]: email,
+    [ScimPath.title]: text('jobTitle', user.jobTitle),
+  };
+  const language = text(mapping.languageAttribute, sourceAttribute(user, mapping.languageAttribute));
+  attributes[ScimPath.preferredLanguage] = language;
+  attributes[ScimPath.locale] = language;
+
+  if (capabilities.enterpriseExtension) {
+    attributes[ScimPath.employeeNumber] = text('employeeId', user.employeeId);
+  }
+  if (capabilities.enterpriseExtension || capabilities.departments) {
+    const raw = textValue(sourceAttribute(user, mapping.department.attribute));
+    const dep = raw === null ? { path: null, notices: [] } : departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
+    notices.push(...dep.notices);
+    attributes[ScimPath.department] = dep.path;
+  }
+
+  const jobProfileField = vendorField(capabilities, 'jobProfile');
+  if (jobProfileField) {
+    const profile = resolveJobProfile(user, ctx, warnings);
+    // Null means "leave the LMS's own default": the attribute is not written at all.
+    if (profile !== null) attributes[jobProfileField] = profile;
+  }
+
+  const regionField = vendorField(capabilities, 'contentRegion');
+  if (mapping.contentRegion.enabled && regionField) {
+    attributes[regionField] = contentRegionFor(textValue(sourceAttribute(user, mapping.contentRegion.attribute)));
+  }
+
+  for (const name of ['customField1', 'customField2', 'customField3'] as const) {
+    const attribute = mapping.customFields[name];
+    const field = vendorField(capabilities, name);
+    if (attribute !== null && field) attributes[field] = text(attribute, sourceAttribute(user, attribute));
+  }
+
+  let permissions: PermissionMapping | null = null;
+  if (vendorField(capabilities, 'permissionTypes') && mapping.permissions.groupMap.length > 0) {
+    const owned = [...new Set(mapping.permissions.groupMap.map((m) => m.permissionType))].sort();
+    const granted = new Set<string>();
+    for (const m of mapping.permissions.groupMap) {
+      if (ctx.groups.members(m.groupId).has(user.id)) granted.add(m.permissionType);
+    }
+    permissions = { owned, granted: [...granted].sort() };
+  }
+
+  return { sourceId: user.id, email, userName, displayName, attributes, permissions, notices, warnings };
+}
+
+/**
+ * The permission types the user should have: the current ones this integration does not own
+ * stay untouched (reference article 004); owned ones are exactly those the groups grant.
+ */
+export function mergePermissionTypes(current: AttrValue | undefined, permissions: PermissionMapping): string[] {
+  const owned = new Set(permissions.owned.map((p) => p.toLowerCase()));
+  const list = current === null || current === undefined ? [] : Array.isArray(current) ? current : [current];
+  const kept = list.filter((p) => !owned.has(p.toLowerCase()));
+  return [...new Set([...kept, ...permissions.granted])].sort();
+}

@@ -1,0 +1,287 @@
+/**
+ * Which LMS account belongs to which Entra user. Order (DESIGN.md §3): link → externalId →
+ * e-mail/userName when exactly one unlinked LMS user matches → create. Aliases only ever
+ * produce conflict candidates. Each pass runs for every user before the next, so an account
+ * linked by id is never taken by someone else's e-mail match, whatever the input order.
+ */
+import type { Link, SourceUser, TargetUser } from './model';
+import { normaliseEmail } from './normalise';
+
+export type ConflictReason =
+  | 'duplicate_lms_accounts'
+  | 'duplicate_entra_accounts'
+  | 'recreated_in_entra'
+  | 'email_taken'
+  | 'external_id_taken'
+  | 'external_id_mismatch'
+  | 'claimed_by_other_integration'
+  | 'email_taken_by_skip_listed_account'
+  | 'alias_match';
+
+export type MatchResult =
+  | { kind: 'matched'; target: TargetUser; via: 'link' | 'externalId' | 'email' }
+  | { kind: 'create'; reason: 'new_in_scope' | 'missing_in_lms' }
+  | { kind: 'conflict'; reason: ConflictReason; detail: string; sourceIds: string[]; targetIds: string[] };
+
+export type ConflictResult = Extract<MatchResult, { kind: 'conflict' }>;
+
+export interface MatchCandidate {
+  user: SourceUser;
+  /** Normalised e-mail the user is written with (mail, else UPN). */
+  email: string | null;
+}
+
+export interface MatchInput {
+  /** In scope, enabled, not skip-listed: the users plan() wants in the LMS. */
+  candidates: readonly MatchCandidate[];
+  /** Every source user id in the snapshot (to tell "linked to someone else" from "recreated"). */
+  sourceIds: ReadonlySet<string>;
+  /** LMS users, without skip-listed ones. */
+  targets: readonly TargetUser[];
+  /** E-mails/userNames of skip-listed LMS users: never matched, never merged into. */
+  reservedKeys: ReadonlySet<string>;
+  links: readonly Link[];
+  otherLinks: readonly Link[];
+}
+
+/** Normalised e-mail / userName keys an LMS account answers to. */
+export function targetKeys(t: TargetUser): string[] {
+  const keys = new Set<string>();
+  for (const raw of [t.userName, ...t.emails]) {
+    const k = normaliseEmail(raw);
+    if (k) keys.add(k);
+  }
+  return [...keys];
+}
+
+/** Alias addresses that may only produce candidates: otherMails and smtp: proxy addresses. */
+export function aliasKeys(user: SourceUser): string[] {
+  const keys = new Set<string>();
+  for (const m of user.otherMails) {
+    const k = normaliseEmail(m);
+    if (k) keys.add(k);
+  }
+  for (const p of user.proxyAddresses) {
+    if (!/^smtp:/i.test(p)) continue;
+    const k = normaliseEmail(p.slice(5));
+    if (k) keys.add(k);
+  }
+  return [...keys];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t) => t.id))].sort();
+
+export function matchUsers(input: MatchInput): Map<string, MatchResult> {
+  const results = new Map<string, MatchResult>();
+  const linkBySource = new Map(input.links.map((l) => [l.sourceId, l]));
+  const linkByTarget = new Map(input.links.map((l) => [l.targetId, l]));
+  const otherByTarget = new Map<string, Link>();
+  for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
+    if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
+  }
+  const targetById = new Map(input.targets.map((t) => [t.id, t]));
+  const byExternalId = new Map<string, TargetUser[]>();
+  const byKey = new Map<string, TargetUser[]>();
+  for (const t of input.targets) {
+    if (t.externalId) push(byExternalId, t.externalId.trim().toLowerCase(), t);
+    for (const k of targetKeys(t)) push(byKey, k, t);
+  }
+  /** Target id → source id it is given to in this plan. */
+  const claimed = new Map<string, string>();
+  const staleLink = new Set<string>();
+  const candidates = [...input.candidates].sort((a, b) => (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0));
+
+  const claimedByOther = (t: TargetUser, sourceId: string): ConflictResult | null => {
+    const other = otherByTarget.get(t.id);
+    if (!other) return null;
+    return {
+      kind: 'conflict',
+      reason: 'claimed_by_other_integration',
+      detail: `The LMS account ${t.userName} is already claimed by integration ${other.integrationId}; Rollcall does not fight over it.`,
+      sourceIds: [sourceId],
+      targetIds: [t.id],
+    };
+  };
+
+  // Pass 1: the link table.
+  for (const { user } of candidates) {
+    const link = linkBySource.get(user.id);
+    if (!link) continue;
+    const t = targetById.get(link.targetId);
+    if (!t) {
+      staleLink.add(user.id);
+      continue;
+    }
+    const conflict = claimedByOther(t, user.id);
+    if (conflict) results.set(user.id, conflict);
+    else {
+      results.set(user.id, { kind: 'matched', target: t, via: 'link' });
+      claimed.set(t.id, user.id);
+    }
+  }
+
+  // Pass 2: externalId holds the Entra object id.
+  for (const { user } of candidates) {
+    if (results.has(user.id)) continue;
+    const found = byExternalId.get(user.id.toLowerCase()) ?? [];
+    if (found.length === 0) continue;
+    if (found.length > 1) {
+      results.set(user.id, {
+        kind: 'conflict',
+        reason: 'duplicate_lms_accounts',
+        detail: `${found.length} LMS accounts carry this person's Entra object id as externalId.`,
+        sourceIds: [user.id],
+        targetIds: sortedIds(found),
+      });
+      continue;
+    }
+    const t = found[0] as TargetUser;
+    const owner = claimed.get(t.id) ?? linkByTarget.get(t.id)?.sourceId;
+    const conflict = claimedByOther(t, user.id);
+    if (conflict) results.set(user.id, conflict);
+    else if (owner !== undefined && owner !== user.id) {
+      results.set(user.id, {
+        kind: 'conflict',
+        reason: 'external_id_taken',
+        detail: `The LMS account ${t.userName} carries this person's id but is linked to another Entra user (${owner}).`,
+        sourceIds: [user.id, owner].sort(),
+        targetIds: [t.id],
+      });
+    } else {
+      results.set(user.id, { kind: 'matched', target: t, via: 'externalId' });
+      claimed.set(t.id, user.id);
+    }
+  }
+
+  // Pass 3: e-mail / userName, only when exactly one unlinked LMS account answers.
+  const bySourceEmail = new Map<string, string[]>();
+  for (const c of candidates) if (c.email) push(bySourceEmail, c.email, c.user.id);
+  const pending: { c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
+  const wantedBy = new Map<string, string[]>();
+  for (const c of candidates) {
+    if (results.has(c.user.id)) continue;
+    const keys = [...new Set([c.email, normaliseEmail(c.user.userPrincipalName)].filter((k): k is string => !!k))];
+    const reserved = keys.find((k) => input.reservedKeys.has(k));
+    if (reserved) {
+      results.set(c.user.id, {
+        kind: 'conflict',
+        reason: 'email_taken_by_skip_listed_account',
+        detail: `${reserved} belongs to an LMS account on the skip list, so Rollcall neither creates a second account nor touches that one.`,
+        sourceIds: [c.user.id],
+        targetIds: [],
+      });
+      continue;
+    }
+    const sharing = c.email ? (bySourceEmail.get(c.email) ?? []) : [];
+    const found = new Map<string, TargetUser>();
+    for (const k of keys) for (const t of byKey.get(k) ?? []) found.set(t.id, t);
+    const all = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (sharing.length > 1) {
+      results.set(c.user.id, {
+        kind: 'conflict',
+        reason: 'duplicate_entra_accounts',
+        detail: `${sharing.length} Entra accounts have the e-mail ${c.email ?? ''}; Rollcall cannot tell which one is the person.`,
+        sourceIds: [...sharing].sort(),
+        targetIds: sortedIds(all),
+      });
+      continue;
+    }
+    const isFree = (t: TargetUser): boolean =>
+      !claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id) && !t.externalId;
+    const free = all.filter(isFree);
+    const taken = all.filter((t) => !isFree(t));
+    pending.push({ c, free, taken });
+    for (const t of free) push(wantedBy, t.id, c.user.id);
+  }
+  for (const { c, free, taken } of pending) {
+    const id = c.user.id;
+    const email = c.email ?? c.user.userPrincipalName;
+    if (free.length > 1) {
+      results.set(id, {
+        kind: 'conflict',
+        reason: 'duplicate_lms_accounts',
+        detail: `${free.length} LMS accounts answer to ${email}; Rollcall never guesses which one is the person.`,
+        sourceIds: [id],
+        targetIds: sortedIds(free),
+      });
+    } else if (free.length === 1) {
+      const t = free[0] as TargetUser;
+      const rivals = wantedBy.get(t.id) ?? [];
+      if (rivals.length > 1) {
+        results.set(id, {
+          kind: 'conflict',
+          reason: 'duplicate_entra_accounts',
+          detail: `${rivals.length} Entra accounts match the LMS account ${t.userName}; Rollcall cannot tell which one is the person.`,
+          sourceIds: [...rivals].sort(),
+          targetIds: [t.id],
+        });
+      } else {
+        results.set(id, { kind: 'matched', target: t, via: 'email' });
+        claimed.set(t.id, id);
+      }
+    } else if (taken.length > 0) {
+      results.set(id, takenConflict(id, email, taken[0] as TargetUser));
+    }
+  }
+
+  function takenConflict(id: string, email: string, t: TargetUser): MatchResult {
+    const byOther = claimedByOther(t, id);
+    if (byOther) {
+      return { ...byOther, detail: `${email} belongs to the LMS account ${t.userName}, claimed by integration ${otherByTarget.get(t.id)?.integrationId ?? ''}.` };
+    }
+    const owner = claimed.get(t.id) ?? linkByTarget.get(t.id)?.sourceId;
+    if (owner !== undefined && !input.sourceIds.has(owner)) {
+      return {
+        kind: 'conflict',
+        reason: 'recreated_in_entra',
+        detail: `${email} belongs to an LMS account linked to an Entra user that no longer exists: the person was probably deleted and recreated in Entra. Relink the account to keep the learning history.`,
+        sourceIds: [id, owner].sort(),
+        targetIds: [t.id],
+      };
+    }
+    if (owner !== undefined) {
+      return {
+        kind: 'conflict',
+        reason: 'email_taken',
+        detail: `${email} is already used by the LMS account ${t.userName}, which is linked to another Entra user (${owner}).`,
+        sourceIds: [id, owner].sort(),
+        targetIds: [t.id],
+      };
+    }
+    return {
+      kind: 'conflict',
+      reason: 'external_id_mismatch',
+      detail: `${email} is used by the LMS account ${t.userName}, whose externalId (${t.externalId ?? ''}) is not this person's Entra id.`,
+      sourceIds: [id],
+      targetIds: [t.id],
+    };
+  }
+
+  // Pass 4: nothing matched. Aliases may point at an existing account: report, never merge.
+  for (const c of candidates) {
+    if (results.has(c.user.id)) continue;
+    const hits = new Map<string, TargetUser>();
+    for (const k of aliasKeys(c.user)) {
+      for (const t of byKey.get(k) ?? []) if (!claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id)) hits.set(t.id, t);
+    }
+    if (hits.size > 0) {
+      const names = [...hits.values()].map((t) => t.userName).sort().join(', ');
+      results.set(c.user.id, {
+        kind: 'conflict',
+        reason: 'alias_match',
+        detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it or confirm a new account.`,
+        sourceIds: [c.user.id],
+        targetIds: sortedIds([...hits.values()]),
+      });
+    } else {
+      results.set(c.user.id, { kind: 'create', reason: staleLink.has(c.user.id) ? 'missing_in_lms' : 'new_in_scope' });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,76 @@
+/**
+ * The one admin-readable sentence each plan op carries (PlanOp.detail). Kept apart from the
+ * decisions in plan.ts so wording can change without touching logic.
+ */
+import { fieldLabel } from './diff';
+import type { MappedUser } from './mapping';
+import type { FieldChange, SourceUser, TargetUser } from './model';
+import type { ScopeExplanation } from './scope';
+
+export type LeaveReason = 'gone_from_entra' | 'disabled_in_entra' | 'left_scope';
+
+function who(m: MappedUser): string {
+  return m.displayName ?? m.email ?? m.userName;
+}
+
+/** "in scope through Anna → Sales EMEA → All Sales" / "in scope because department equals "Sales"". */
+export function scopePhrase(e: ScopeExplanation): string {
+  if (e.includesEveryone) return 'in scope (the include list is empty, so everyone is)';
+  if (e.decidedBy?.groupPath) return `in scope through ${e.decidedBy.groupPath.join(' → ')}`;
+  return `in scope because ${e.decidedBy?.description ?? 'an include rule matches'}`;
+}
+
+export function created(m: MappedUser, e: ScopeExplanation, reason: 'new_in_scope' | 'missing_in_lms', oldTargetId: string | null): string {
+  if (reason === 'missing_in_lms') {
+    return `${who(m)} is ${scopePhrase(e)}, but the linked LMS account ${oldTargetId ?? ''} no longer exists, so a new account is created.`;
+  }
+  return `${who(m)} is ${scopePhrase(e)} and has no LMS account yet.`;
+}
+
+export function linked(m: MappedUser, t: TargetUser, via: 'link' | 'externalId' | 'email'): string {
+  const by = via === 'externalId' ? 'its externalId (the Entra object id)' : 'e-mail/userName (the only unlinked account that matches)';
+  return `The existing LMS account ${t.userName} matches ${who(m)} by ${by} and is linked to this integration.`;
+}
+
+export function updated(m: MappedUser, changes: readonly FieldChange[]): string {
+  const fields = [...new Set(changes.map((c) => fieldLabel(c.field)))].join(', ');
+  return `${who(m)} changed in Entra: ${fields}.`;
+}
+
+export function reactivated(m: MappedUser, e: ScopeExplanation, t: TargetUser, via: 'link' | 'externalId' | 'email'): string {
+  if (via !== 'link') return `The inactive LMS account ${t.userName} matches ${who(m)}, who is ${scopePhrase(e)} and enabled, so it is linked and reactivated.`;
+  return `${who(m)} is ${scopePhrase(e)} and enabled in Entra, so the inactive LMS account is reactivated.`;
+}
+
+export function relations(m: MappedUser, managerUserName: string | null): string {
+  return managerUserName === null
+    ? `${who(m)} no longer has a manager in Entra, so the manager is cleared.`
+    : `${who(m)}'s manager is set to ${managerUserName}, after every user exists.`;
+}
+
+export function lastDay(name: string | null, user: SourceUser): string {
+  return `${name ?? user.userPrincipalName}'s last day (employeeLeaveDateTime ${user.employeeLeaveDateTime ?? ''}) has passed.`;
+}
+
+function leaveWords(why: LeaveReason, e: ScopeExplanation | undefined): string {
+  switch (why) {
+    case 'gone_from_entra':
+      return 'no longer exists in Entra (deleted, or no longer readable)';
+    case 'disabled_in_entra':
+      return 'is disabled in Entra (accountEnabled is false)';
+    case 'left_scope':
+      return `left the scope (${(e?.sentence ?? 'no include rule matches').replace(/\.$/, '')})`;
+  }
+}
+
+export function deactivated(name: string, why: LeaveReason, e: ScopeExplanation | undefined): string {
+  return `${name} ${leaveWords(why, e)}, so the LMS account is deactivated.`;
+}
+
+export function keptActive(name: string, why: LeaveReason, e: ScopeExplanation | undefined): string {
+  return `${name} ${leaveWords(why, e)}, but stays active because "Deactivate users" is off.`;
+}
+
+export function shared(name: string, why: LeaveReason, integrationId: string): string {
+  return `${name} ${leaveWords(why, undefined)} for this integration, but integration ${integrationId} also claims the LMS account, so only Last Day deactivates it.`;
+}

@@ -1,0 +1,308 @@
+/**
+ * plan(): two snapshots, the settings and the link table in; the Plan (DESIGN.md §2) out.
+ * Pure and linear: every lookup goes through a Map built once, and the result does not depend
+ * on the order of the input lists.
+ */
+import type { IntegrationConfig } from './config';
+import { departmentsToCreate, existingDepartmentPaths } from './departments';
+import { diffAttributes } from './diff';
+import { buildGroupIndex } from './groups';
+import { evaluateGuards } from './guards';
+import { mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
+import { matchUsers, targetKeys, type MatchCandidate } from './matching';
+import {
+  ScimPath,
+  type AttrValue,
+  type FieldChange,
+  type Link,
+  type Plan,
+  type PlanOp,
+  type PlanSummary,
+  type SourceSnapshot,
+  type SourceUser,
+  type TargetSnapshot,
+  type TargetUser,
+} from './model';
+import { cleanText, normaliseEmail } from './normalise';
+import * as say from './ops';
+import { evaluateScope, prepareSkipList, type ScopeExplanation } from './scope';
+
+/** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
+export type PlanConfig = Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'> & { id: string };
+
+/** The field apply() turns into setActive(); shown in changes so the diff says it. */
+export const ACTIVE_FIELD = 'active';
+export const EXTERNAL_ID_FIELD = 'externalId';
+export const USER_NAME_FIELD = 'userName';
+
+/** Whether "Last Day" has come: employeeLeaveDateTime is at or before now. */
+export function lastDayReached(user: SourceUser, now: Date): boolean {
+  if (!user.employeeLeaveDateTime) return false;
+  const at = Date.parse(user.employeeLeaveDateTime);
+  return !Number.isNaN(at) && at <= now.getTime();
+}
+
+function currentAttributes(t: TargetUser): Record<string, AttrValue> {
+  const current = { ...t.attributes };
+  if (current[ScimPath.email] === undefined) current[ScimPath.email] = t.emails[0] ?? null;
+  return current;
+}
+
+/** The users-phase attributes the mapping wants, given what the LMS account has now. */
+function desiredAttributes(m: MappedUser, current: Record<string, AttrValue>, permissionsField: string | null): Record<string, AttrValue> {
+  const desired: Record<string, AttrValue> = { [USER_NAME_FIELD]: m.userName, ...m.attributes };
+  if (m.permissions && permissionsField) desired[permissionsField] = mergePermissionTypes(current[permissionsField], m.permissions);
+  return desired;
+}
+
+const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
+
+function opKey(op: PlanOp): string {
+  const rank = KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? 9;
+  return `${rank}\u0000${op.email ?? ''}\u0000${op.sourceId ?? ''}\u0000${op.targetId ?? ''}\u0000${op.reason}`;
+}
+
+export function plan(
+  source: SourceSnapshot,
+  target: TargetSnapshot,
+  config: PlanConfig,
+  links: readonly Link[],
+  now: Date,
+  otherIntegrationsLinks: readonly Link[] = [],
+): Plan {
+  const { scope, deactivation, mapping } = config;
+  const caps = target.capabilities;
+  const groups = buildGroupIndex(source.groups);
+  const ours = links.filter((l) => l.integrationId === config.id);
+  const linkBySource = new Map(ours.map((l) => [l.sourceId, l]));
+  const others = [...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id);
+  const ops: PlanOp[] = [];
+  const lastDayOn = deactivation.useLastDay;
+
+  // --- Scope -------------------------------------------------------------------------------
+  const sourceById = new Map<string, SourceUser>();
+  const explanations = new Map<string, ScopeExplanation>();
+  const skippedSources = new Set<string>();
+  const candidates: MatchCandidate[] = [];
+  const mapped = new Map<string, MappedUser>();
+  let inScope = 0;
+  const jobProfiles = target.jobProfiles;
+  for (const user of source.users) {
+    sourceById.set(user.id, user);
+    const e = evaluateScope(user, scope, groups);
+    explanations.set(user.id, e);
+    if (e.verdict === 'skip_listed') {
+      skippedSources.add(user.id);
+      continue;
+    }
+    if (!e.inScope) continue;
+    inScope++;
+    if (!user.accountEnabled) continue;
+    const m = mapUser(user, { mapping, capabilities: caps, groups, jobProfiles });
+    mapped.set(user.id, m);
+    candidates.push({ user, email: m.email });
+  }
+
+  // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
+  const skipKeys = prepareSkipList(scope.skipList);
+  const linkByTarget = new Map(ours.map((l) => [l.targetId, l]));
+  const skippedTargets = new Set<string>();
+  const reservedKeys = new Set<string>();
+  for (const t of target.users) {
+    const keys = targetKeys(t);
+    const ext = t.externalId?.trim().toLowerCase() ?? null;
+    const linkedTo = linkByTarget.get(t.id)?.sourceId;
+    const skipped =
+      keys.some((k) => skipKeys.has(k)) ||
+      (ext !== null && (skipKeys.has(ext) || skippedSources.has(t.externalId ?? ''))) ||
+      (linkedTo !== undefined && skippedSources.has(linkedTo));
+    if (!skipped) continue;
+    skippedTargets.add(t.id);
+    for (const k of keys) reservedKeys.add(k);
+  }
+  const targets = target.users.filter((t) => !skippedTargets.has(t.id));
+  const targetById = new Map(targets.map((t) => [t.id, t]));
+
+  // --- Matching ------------------------------------------------------------------------------
+  const results = matchUsers({
+    candidates,
+    sourceIds: new Set(sourceById.keys()),
+    targets,
+    reservedKeys,
+    links: ours.filter((l) => !skippedSources.has(l.sourceId)),
+    otherLinks: others,
+  });
+
+  const permissionsField = vendorField(caps, 'permissionTypes');
+  const leaveAloneOnUpdate = toggledFields(mapping, caps);
+  const handledTargets = new Set<string>();
+  const inConflict = new Set<string>();
+  /** Source id → the LMS userName the person has once this plan is applied. */
+  const userNameAfter = new Map<string, string>();
+  /** Source id → LMS account (null while it is being created) of users whose relations we write. */
+  const relationsFor = new Map<string, TargetUser | null>();
+  const deactivations: PlanOp[] = [];
+  const wantedDepartments: string[][] = [];
+  let droppedCreates = 0;
+  const unchangedIds = new Set<string>();
+  /** Source id → its users-phase op, so relation warnings can be attached to it. */
+  const usersOps = new Map<string, PlanOp>();
+  const push = (op: PlanOp): void => {
+    ops.push(op);
+    if (op.phase === 'users' && op.sourceId !== null) usersOps.set(op.sourceId, op);
+  };
+  const noteDepartment = (changes: FieldChange[]): void => {
+    for (const c of changes) if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) wantedDepartments.push(c.to);
+  };
+
+  for (const { user } of candidates) {
+    const result = results.get(user.id);
+    const m = mapped.get(user.id);
+    const e = explanations.get(user.id);
+    if (!result || !m || !e) continue;
+    const base = { sourceId: user.id, email: m.email, displayName: m.displayName, phase: 'users' as const };
+    const extras = { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) };
+    const leaving = lastDayOn && lastDayReached(user, now);
+
+    if (result.kind === 'conflict') {
+      for (const id of result.targetIds) inConflict.add(id);
+      ops.push({ ...base, kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
+      continue;
+    }
+    if (result.kind === 'create') {
+      if (leaving) continue; // nobody is created on or after their last day
+      if (!target.complete) {
+        droppedCreates++;
+        continue;
+      }
+      const desired = desiredAttributes(m, {}, permissionsField);
+      const changes: FieldChange[] = [{ field: EXTERNAL_ID_FIELD, from: null, to: user.id }, ...diffAttributes(desired, {})];
+      noteDepartment(changes);
+      const staleLink = linkBySource.get(user.id);
+      push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e, result.reason, staleLink?.targetId ?? null), changes });
+      userNameAfter.set(user.id, m.userName);
+      relationsFor.set(user.id, null);
+      continue;
+    }
+
+    const t = result.target;
+    handledTargets.add(t.id);
+    const linking = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
+    const linkChange: FieldChange[] = linking ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
+    const newlyLinked = result.via !== 'link';
+    const who = { ...base, targetId: t.id };
+    if (leaving) {
+      if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
+      continue;
+    }
+    const current = currentAttributes(t);
+    const desired = desiredAttributes(m, current, permissionsField);
+    const fieldChanges = diffAttributes(desired, { ...current, [USER_NAME_FIELD]: t.userName }, leaveAloneOnUpdate);
+    const changes = [...linkChange, ...fieldChanges];
+    noteDepartment(changes);
+    userNameAfter.set(user.id, m.userName);
+    relationsFor.set(user.id, t);
+    if (!t.active) {
+      const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
+      push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e, t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
+    } else if (changes.length > 0) {
+      const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
+      const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
+      push({ ...who, ...extras, kind: 'update', reason, detail, changes });
+    } else {
+      unchangedIds.add(user.id);
+    }
+  }
+
+  // --- Relations: manager and approvers, once every user exists -----------------------------
+  const managerField = mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
+  const approversField = mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
+  if (managerField || approversField) {
+    for (const [sourceId, t] of relationsFor) {
+      const user = sourceById.get(sourceId);
+      const m = mapped.get(sourceId);
+      if (!user || !m) continue;
+      let managerName: string | null = null;
+      let known = true;
+      if (user.managerId !== null) {
+        const linked = linkBySource.get(user.managerId);
+        managerName = userNameAfter.get(user.managerId) ?? (linked ? targetById.get(linked.targetId)?.userName ?? null : null);
+        known = managerName !== null;
+      }
+      if (!known) {
+        const op = usersOps.get(sourceId);
+        const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
+        if (op) op.warnings = [...(op.warnings ?? []), warning];
+        continue;
+      }
+      const desired: Record<string, AttrValue> = {};
+      if (managerField) desired[managerField] = managerName;
+      if (approversField) desired[approversField] = managerName === null ? [] : [managerName];
+      const changes = diffAttributes(desired, t ? t.attributes : {});
+      if (changes.length === 0) continue;
+      unchangedIds.delete(sourceId); // a user whose only change is the manager is not "unchanged"
+      ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: m.email, displayName: m.displayName, reason: 'relations_changed', detail: say.relations(m, managerName), changes });
+    }
+  }
+
+  // --- Owned accounts that are no longer wanted -----------------------------------------------
+  const otherByTarget = new Map(others.map((l) => [l.targetId, l]));
+  let owned = 0;
+  for (const link of [...ours].sort((a, b) => (a.targetId < b.targetId ? -1 : 1))) {
+    const t = targetById.get(link.targetId);
+    if (!t || skippedSources.has(link.sourceId)) continue;
+    owned++;
+    if (handledTargets.has(t.id) || inConflict.has(t.id) || !t.active) continue;
+    const user = sourceById.get(link.sourceId);
+    if (user && mapped.has(user.id)) continue; // in scope and enabled: handled above (or in conflict)
+    const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
+    const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
+    const e = user ? explanations.get(user.id) : undefined;
+    const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';
+    const active: FieldChange = { field: ACTIVE_FIELD, from: 'true', to: 'false' };
+    if (user && lastDayOn && lastDayReached(user, now)) {
+      deactivations.push({ ...base, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(name, user), changes: [active] });
+    } else if (!deactivation.deactivateUsers) {
+      ops.push({ ...base, kind: 'skip', reason: `${why === 'gone_from_entra' ? 'gone' : why === 'disabled_in_entra' ? 'disabled' : 'left_scope'}_deactivation_off`, detail: say.keptActive(name, why, e) });
+    } else if (otherByTarget.has(t.id)) {
+      ops.push({ ...base, kind: 'skip', reason: 'shared_with_other_integration', detail: say.shared(name, why, otherByTarget.get(t.id)?.integrationId ?? '') });
+    } else {
+      deactivations.push({ ...base, kind: 'deactivate', reason: why, detail: say.deactivated(name, why, e), changes: [active] });
+    }
+  }
+  // Never deactivate from an incomplete read: the missing users may only be missing from the read.
+  const droppedDeactivations = source.complete ? 0 : deactivations.length;
+  if (source.complete) ops.push(...deactivations);
+
+  // --- Departments, order, summary, guards --------------------------------------------------
+  const toCreate =
+    caps.departments && target.departments !== null
+      ? departmentsToCreate(wantedDepartments, existingDepartmentPaths(target.departments))
+      : [];
+  const keyed = ops.map((op) => [opKey(op), op] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = keyed.map(([, op]) => op);
+  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: unchangedIds.size };
+  for (const op of sorted) summary[op.kind]++;
+  const guards = evaluateGuards({
+    sourceComplete: source.complete,
+    sourceIncompleteReason: source.incompleteReason,
+    targetComplete: target.complete,
+    targetIncompleteReason: target.incompleteReason,
+    droppedDeactivations,
+    droppedCreates,
+    inScope,
+    owned,
+    deactivations: summary.deactivate,
+    thresholdCount: deactivation.thresholdCount,
+    thresholdPercent: deactivation.thresholdPercent,
+  });
+  return {
+    integrationId: config.id,
+    createdAt: now.toISOString(),
+    sourceReadMode: source.readMode,
+    summary,
+    ops: sorted,
+    departmentsToCreate: toCreate,
+    guards,
+  };
+}
