@@ -1,0 +1,150 @@
+/**
+ * The simulated directory: users, groups and app registrations, plus a change log so
+ * /users/delta answers with real tokens. Mutations go through the control API (addUser,
+ * mutateUser, deleteUser, …); each bumps a sequence number that delta tokens remember.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Fixture, FixtureApp, FixtureGroup, FixtureUser } from './fixture';
+
+export type UserPatch = Partial<Omit<FixtureUser, 'id'>>;
+
+export class TenantState {
+  readonly tenantId: string;
+  readonly domain: string;
+  readonly users = new Map<string, FixtureUser>();
+  /** Listing order (creation order), for stable paging. */
+  order: string[] = [];
+  readonly groups = new Map<string, FixtureGroup>();
+  readonly apps = new Map<string, FixtureApp>();
+  private byUpn = new Map<string, string>();
+  /** Ordered by seq: which user changed at which step. */
+  private log: Array<{ seq: number; id: string }> = [];
+  seq = 0;
+  /** Bumped by expireDeltaTokens(): older tokens answer 410. */
+  generation = 1;
+
+  constructor(fixture: Fixture) {
+    this.tenantId = fixture.tenantId;
+    this.domain = fixture.domain;
+    for (const u of fixture.users) this.insert(structuredClone(u));
+    for (const g of fixture.groups) this.groups.set(g.id, structuredClone(g));
+    for (const a of fixture.apps) this.apps.set(a.clientId, structuredClone(a));
+  }
+
+  private insert(u: FixtureUser): void {
+    this.users.set(u.id, u);
+    this.order.push(u.id);
+    this.byUpn.set(u.userPrincipalName.toLowerCase(), u.id);
+  }
+
+  private touch(id: string): void {
+    this.seq++;
+    this.log.push({ seq: this.seq, id });
+  }
+
+  knowsTenant(tenant: string): boolean {
+    const t = tenant.toLowerCase();
+    return t === this.tenantId.toLowerCase() || t === this.domain.toLowerCase();
+  }
+
+  findUser(idOrUpn: string): FixtureUser | undefined {
+    return this.users.get(idOrUpn) ?? this.users.get(this.byUpn.get(idOrUpn.toLowerCase()) ?? '');
+  }
+
+  addUser(partial: Partial<FixtureUser> & { userPrincipalName: string }): FixtureUser {
+    const u: FixtureUser = {
+      id: partial.id ?? randomUUID(),
+      accountEnabled: true,
+      displayName: null,
+      givenName: null,
+      surname: null,
+      mail: null,
+      otherMails: [],
+      proxyAddresses: [],
+      department: null,
+      jobTitle: null,
+      companyName: null,
+      employeeType: null,
+      employeeId: null,
+      country: null,
+      usageLocation: null,
+      preferredLanguage: null,
+      officeLocation: null,
+      employeeLeaveDateTime: null,
+      createdDateTime: new Date().toISOString(),
+      managerId: null,
+      extra: {},
+      ...partial,
+    };
+    this.insert(u);
+    this.touch(u.id);
+    return u;
+  }
+
+  mutateUser(id: string, patch: UserPatch): FixtureUser {
+    const u = this.users.get(id);
+    if (!u) throw new Error(`no user ${id}`);
+    if (patch.userPrincipalName && patch.userPrincipalName !== u.userPrincipalName) {
+      this.byUpn.delete(u.userPrincipalName.toLowerCase());
+      this.byUpn.set(patch.userPrincipalName.toLowerCase(), id);
+    }
+    Object.assign(u, patch);
+    this.touch(id);
+    return u;
+  }
+
+  deleteUser(id: string): void {
+    const u = this.users.get(id);
+    if (!u) throw new Error(`no user ${id}`);
+    this.users.delete(id);
+    this.byUpn.delete(u.userPrincipalName.toLowerCase());
+    this.order = this.order.filter((x) => x !== id);
+    // Entra drops a deleted user's group memberships.
+    for (const g of this.groups.values()) g.memberUserIds = g.memberUserIds.filter((m) => m !== id);
+    this.touch(id);
+  }
+
+  addGroupMember(groupId: string, memberId: string): void {
+    const g = this.groups.get(groupId);
+    if (!g) throw new Error(`no group ${groupId}`);
+    if (this.groups.has(memberId)) {
+      if (!g.memberGroupIds.includes(memberId)) g.memberGroupIds.push(memberId);
+    } else if (!g.memberUserIds.includes(memberId)) g.memberUserIds.push(memberId);
+  }
+
+  removeGroupMember(groupId: string, memberId: string): void {
+    const g = this.groups.get(groupId);
+    if (!g) throw new Error(`no group ${groupId}`);
+    g.memberUserIds = g.memberUserIds.filter((m) => m !== memberId);
+    g.memberGroupIds = g.memberGroupIds.filter((m) => m !== memberId);
+  }
+
+  /** Ids changed after `sinceSeq`, last change wins, in change order. */
+  changedSince(sinceSeq: number): string[] {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.log[mid] as { seq: number }).seq <= sinceSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const seen = new Set<string>();
+    for (let i = lo; i < this.log.length; i++) seen.add((this.log[i] as { id: string }).id);
+    return [...seen];
+  }
+
+  /** Direct and nested members, each once (what /transitiveMembers returns). */
+  transitiveMembers(groupId: string): Array<{ id: string; kind: 'user' | 'group' }> {
+    const out: Array<{ id: string; kind: 'user' | 'group' }> = [];
+    const seenUsers = new Set<string>();
+    const seenGroups = new Set<string>([groupId]);
+    const queue = [groupId];
+    while (queue.length > 0) {
+      const g = this.groups.get(queue.shift() as string);
+      if (!g) continue;
+      for (const u of g.memberUserIds) if (!seenUsers.has(u)) seenUsers.add(u), out.push({ id: u, kind: 'user' });
+      for (const c of g.memberGroupIds) if (!seenGroups.has(c)) seenGroups.add(c), out.push({ id: c, kind: 'group' }), queue.push(c);
+    }
+    return out;
+  }
+}
