@@ -1,0 +1,36 @@
+/** Small readers for untrusted JSON from the LMS: every access is checked, nothing is cast blindly. */
+export type JsonObject = Record<string, unknown>;
+
+export function obj(v: unknown): JsonObject | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : null;
+}
+
+export function arr(v: unknown): unknown[] | null {
+  return Array.isArray(v) ? v : null;
+}
+
+export function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+}
+
+export function num(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+
+export function bool(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'True') return true;
+  if (v === 'false' || v === 'False') return false;
+  return null;
+}
+
+/** Case-insensitive property read: SCIM attribute names are case-insensitive (RFC 7643 §2.1). */
+export function prop(o: JsonObject | null, name: string): unknown {
+  if (!o) return undefined;
+  if (name in o) return o[name];
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
+  return undefined;
+}

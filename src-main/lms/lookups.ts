@@ -1,0 +1,118 @@
+/**
+ * Reads: the full snapshot (users and organisation resources) and single lookups by externalId,
+ * userName or e-mail. Lookups use a SCIM filter when the LMS supports one; otherwise (or when a
+ * server refuses the filter at run time) they scan the user list — the last full read when it is
+ * fresh, else one full paged read. Results are always re-checked locally, because some servers
+ * silently ignore a filter they do not understand and return everyone.
+ */
+import { ok, type Result } from '../core/errors';
+import type { ReadProgress } from '../core/directories';
+import type { TargetSnapshot, TargetUser } from '../core/model';
+import { arr, obj, prop, str, type JsonObject } from './json';
+import { filterLiteral, fromScimUser } from './mapping';
+import { checkResponse, readAllPages } from './responses';
+import type { Session } from './session';
+
+export interface LookupBy {
+  externalId?: string;
+  userName?: string;
+  email?: string;
+}
+
+const norm = (v: string): string => v.trim().toLowerCase();
+
+export function matches(raw: JsonObject, by: LookupBy): boolean {
+  if (by.externalId !== undefined && str(prop(raw, 'externalId')) === by.externalId) return true;
+  if (by.userName !== undefined && norm(str(prop(raw, 'userName')) ?? '') === norm(by.userName)) return true;
+  if (by.email !== undefined) {
+    const want = norm(by.email);
+    for (const e of arr(prop(raw, 'emails')) ?? []) if (norm(str(prop(obj(e), 'value')) ?? '') === want) return true;
+  }
+  return false;
+}
+
+async function readUsersRaw(s: Session, signal?: AbortSignal, onProgress?: (done: number, total: number | null) => void): Promise<Result<{ raw: JsonObject[]; incompleteReason: string | null }>> {
+  const endpoint = s.layout?.usersEndpoint ?? '/Users';
+  const r = await readAllPages(s.http, endpoint, s.pageSize, s.concurrency, 'users', s.secrets, signal, onProgress);
+  if (!r.ok) return r;
+  for (const raw of r.value.resources) {
+    const id = str(raw.id);
+    const userName = str(raw.userName);
+    if (id && userName) s.rememberUser(id, userName);
+  }
+  if (!r.value.incompleteReason) s.lastUsers = { at: Date.now(), raw: r.value.resources };
+  return ok({ raw: r.value.resources, incompleteReason: r.value.incompleteReason });
+}
+
+export async function readAll(s: Session, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<TargetSnapshot>> {
+  const layoutR = await s.ensureLayout(signal);
+  if (!layoutR.ok) return layoutR;
+  const layout = layoutR.value;
+  const org = s.org;
+  if (org) {
+    org.reset();
+    const loaded = await org.load(signal, (phase, done, total) => onProgress?.({ phase, done, total }));
+    if (!loaded.ok) return loaded;
+  }
+  const users = await readUsersRaw(s, signal, (done, total) => onProgress?.({ phase: 'users', done, total }));
+  if (!users.ok) return users;
+  const names = s.nameLookups();
+  const mapped = users.value.raw.map((raw) => fromScimUser(raw, layout, names));
+  const lists = org?.snapshotLists() ?? { departments: null, jobProfiles: null, permissionTypes: null };
+  return ok({
+    readAt: new Date().toISOString(),
+    complete: users.value.incompleteReason === null,
+    incompleteReason: users.value.incompleteReason,
+    users: mapped,
+    ...lists,
+    capabilities: layout.capabilities,
+  });
+}
+
+async function byFilter(s: Session, expr: string, signal?: AbortSignal): Promise<Result<JsonObject[]> | 'unsupported'> {
+  const endpoint = (s.layout?.usersEndpoint ?? '/Users').replace(/^\//, '');
+  const r = await s.http.request('GET', `${endpoint}?filter=${encodeURIComponent(expr)}&startIndex=1&count=100`, undefined, signal);
+  if (!r.ok) return r;
+  if (r.value.status === 400 || r.value.status === 501) return 'unsupported';
+  const checked = checkResponse(s.http, r.value, 'looking up a user', s.secrets);
+  if (!checked.ok) return checked;
+  const o = obj(checked.value);
+  return ok((arr(o?.Resources) ?? []).map(obj).filter((x): x is JsonObject => x !== null));
+}
+
+/** How long a full read may stand in for a scan when the LMS cannot filter. */
+const SCAN_CACHE_MS = 30_000;
+
+export async function findUsers(s: Session, by: LookupBy, signal?: AbortSignal): Promise<Result<TargetUser[]>> {
+  const layoutR = await s.ensureLayout(signal);
+  if (!layoutR.ok) return layoutR;
+  const found = new Map<string, JsonObject>();
+  const exprs: string[] = [];
+  if (by.externalId !== undefined) exprs.push(`externalId eq ${filterLiteral(by.externalId)}`);
+  if (by.userName !== undefined) exprs.push(`userName eq ${filterLiteral(by.userName.trim())}`);
+  if (by.email !== undefined) exprs.push(`emails.value eq ${filterLiteral(by.email.trim())}`);
+  if (exprs.length === 0) return ok([]);
+
+  if (s.filterWorks) {
+    for (const expr of exprs) {
+      const r = await byFilter(s, expr, signal);
+      if (r === 'unsupported') {
+        s.filterWorks = false;
+        break;
+      }
+      if (!r.ok) return r;
+      for (const raw of r.value) if (matches(raw, by)) found.set(str(raw.id) ?? '', raw);
+    }
+  }
+  if (!s.filterWorks) {
+    const fresh = s.lastUsers && Date.now() - s.lastUsers.at < SCAN_CACHE_MS ? s.lastUsers.raw : null;
+    let raws = fresh;
+    if (!raws) {
+      const r = await readUsersRaw(s, signal);
+      if (!r.ok) return r;
+      raws = r.value.raw;
+    }
+    for (const raw of raws) if (matches(raw, by)) found.set(str(raw.id) ?? '', raw);
+  }
+  return s.toTargetUsers([...found.values()], signal);
+}

@@ -1,0 +1,320 @@
+/**
+ * Pure translation between the flat attribute model (SCIM paths, references by NAME) and SCIM
+ * resources on the wire (references by LMS id). The async client resolves names to ids first
+ * and hands them in as lookups; nothing here does I/O.
+ */
+import { ENTERPRISE_USER, ScimPath, type AttrValue, type TargetUser } from '../core/model';
+import type { LmsLayout } from './discovery';
+import { CORE_USER } from './discovery';
+import { arr, bool, obj, prop, str, type JsonObject } from './json';
+
+/** Without a Departments resource type, a path is written as one text joined by this. */
+export const FLAT_DEPARTMENT_SEPARATOR = ' / ';
+
+export interface NameLookups {
+  departmentPath(id: string): string[] | null;
+  jobProfileName(id: string): string | null;
+  permissionTypeName(id: string): string | null;
+  userNameOf(id: string): string | null;
+}
+
+export interface IdLookups {
+  departmentId(path: string[]): string | undefined;
+  jobProfileId(name: string): string | undefined;
+  permissionTypeId(name: string): string | undefined;
+  userId(userName: string): string | undefined;
+}
+
+/** One value to put on the wire: `schema` null for core attributes, else the extension URN. */
+export interface WireWrite {
+  schema: string | null;
+  path: string[];
+  value: unknown;
+}
+
+export type MappingResult<T> = { ok: true; value: T } | { ok: false; field: string; missing: string; kind: 'department' | 'job profile' | 'permission type' | 'user' };
+
+/** Splits "urn:…:User:department" into the URN and the attribute; core paths have no URN. */
+export function splitPath(field: string): { schema: string | null; path: string[] } {
+  if (field.startsWith('urn:')) {
+    const i = field.lastIndexOf(':');
+    return { schema: field.slice(0, i), path: field.slice(i + 1).split('.') };
+  }
+  return { schema: null, path: field.split('.') };
+}
+
+function refId(v: unknown): string | null {
+  return str(v) ?? str(prop(obj(v), 'value'));
+}
+
+function refDisplay(v: unknown): string | null {
+  const o = obj(v);
+  return str(prop(o, 'display')) ?? str(prop(o, 'displayName'));
+}
+
+function asList(v: unknown): unknown[] {
+  return arr(v) ?? (v === undefined || v === null ? [] : [v]);
+}
+
+function pickEmail(emails: JsonObject[]): { work: string | null; all: string[] } {
+  const sorted = [...emails].sort((a, b) => Number(bool(prop(b, 'primary')) ?? false) - Number(bool(prop(a, 'primary')) ?? false));
+  const all = sorted.map((e) => str(prop(e, 'value'))).filter((v): v is string => !!v);
+  const work = emails.find((e) => str(prop(e, 'type'))?.toLowerCase() === 'work');
+  return { work: str(prop(work ?? null, 'value')) ?? all[0] ?? null, all };
+}
+
+/** A SCIM User resource → the flat model, references resolved back to names. */
+export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLookups): TargetUser {
+  const attrs: Record<string, AttrValue> = {};
+  const set = (key: string, v: AttrValue | undefined): void => {
+    if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) attrs[key] = v;
+  };
+  const userName = str(prop(raw, 'userName')) ?? '';
+  const name = obj(prop(raw, 'name'));
+  const emails = (arr(prop(raw, 'emails')) ?? []).map(obj).filter((e): e is JsonObject => e !== null);
+  const { work, all } = pickEmail(emails);
+
+  set(ScimPath.userName, userName);
+  set(ScimPath.givenName, str(prop(name, 'givenName')));
+  set(ScimPath.familyName, str(prop(name, 'familyName')));
+  set(ScimPath.displayName, str(prop(raw, 'displayName')));
+  set(ScimPath.email, work);
+  set(ScimPath.preferredLanguage, str(prop(raw, 'preferredLanguage')));
+  set(ScimPath.locale, str(prop(raw, 'locale')));
+  set(ScimPath.title, str(prop(raw, 'title')));
+
+  const ent = obj(prop(raw, ENTERPRISE_USER));
+  set(ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
+  const managerId = refId(prop(ent, 'manager'));
+  if (managerId) set(ScimPath.manager, names.userNameOf(managerId) ?? managerId);
+
+  const ns = layout.capabilities.vendorNamespace;
+  const ven = ns ? obj(prop(raw, ns)) : null;
+  let department: string[] | null = null;
+  const deptRef = asList(prop(ven, 'department'))[0];
+  if (deptRef !== undefined && layout.departments) {
+    const id = refId(deptRef);
+    department = (id ? names.departmentPath(id) : null) ?? [refDisplay(deptRef) ?? id ?? ''].filter(Boolean);
+  } else {
+    const text = str(prop(ent, 'department'));
+    if (text) department = layout.departments ? [text] : text.split(FLAT_DEPARTMENT_SEPARATOR);
+  }
+  if (department) set(ScimPath.department, department);
+
+  if (ns && ven) {
+    for (const plain of ['contentRegion', 'customField1', 'customField2', 'customField3'] as const) {
+      set(`${ns}:${plain}`, str(prop(ven, plain)));
+    }
+    const jp = prop(ven, 'jobProfile');
+    if (jp !== undefined && jp !== null) {
+      const id = refId(jp);
+      set(`${ns}:jobProfile`, layout.jobProfiles && id ? (names.jobProfileName(id) ?? refDisplay(jp) ?? id) : id);
+    }
+    const perms = asList(prop(ven, 'permissionTypes'))
+      .map((p) => {
+        const id = refId(p);
+        return layout.permissionTypes && id ? (names.permissionTypeName(id) ?? refDisplay(p) ?? id) : id;
+      })
+      .filter((p): p is string => !!p);
+    set(`${ns}:permissionTypes`, perms);
+    const approvers = asList(prop(ven, 'approvers'))
+      .map((a) => {
+        const id = refId(a);
+        return id ? (names.userNameOf(id) ?? id) : null;
+      })
+      .filter((a): a is string => !!a);
+    set(`${ns}:approvers`, approvers);
+  }
+
+  const meta = obj(prop(raw, 'meta'));
+  return {
+    id: str(prop(raw, 'id')) ?? '',
+    externalId: str(prop(raw, 'externalId')),
+    userName,
+    active: bool(prop(raw, 'active')) ?? true,
+    emails: all,
+    attributes: attrs,
+    created: str(prop(meta, 'created')),
+    lastModified: str(prop(meta, 'lastModified')),
+  };
+}
+
+function toList(v: AttrValue): string[] {
+  return v === null ? [] : Array.isArray(v) ? v : [v];
+}
+
+/**
+ * One field of the flat model → the wire writes it needs. References are resolved through
+ * `ids`; a name the LMS does not know is reported, never silently dropped.
+ */
+export function toWire(field: string, value: AttrValue, layout: LmsLayout, ids: IdLookups): MappingResult<WireWrite[]> {
+  const caps = layout.capabilities;
+  const ns = caps.vendorNamespace;
+  const shape = (name: string): { complex: boolean; multiValued: boolean } | undefined => layout.vendorShapes[name];
+  const none: MappingResult<WireWrite[]> = { ok: true, value: [] };
+
+  if (field === ScimPath.department) {
+    const path = toList(value);
+    const leaf = path[path.length - 1] ?? null;
+    const writes: WireWrite[] = [];
+    const deptShape = shape('department');
+    if (layout.departments && ns && deptShape) {
+      let ref: unknown = null;
+      if (path.length) {
+        const id = ids.departmentId(path);
+        if (!id) return { ok: false, field, missing: path.join(' > '), kind: 'department' };
+        ref = deptShape.complex ? { value: id, display: leaf } : id;
+      }
+      writes.push({ schema: ns, path: ['department'], value: ref === null ? null : deptShape.multiValued ? [ref] : ref });
+      if (caps.enterpriseExtension) writes.push({ schema: ENTERPRISE_USER, path: ['department'], value: leaf });
+      return { ok: true, value: writes };
+    }
+    if (!caps.enterpriseExtension) return none;
+    return { ok: true, value: [{ schema: ENTERPRISE_USER, path: ['department'], value: path.length ? path.join(FLAT_DEPARTMENT_SEPARATOR) : null }] };
+  }
+
+  if (field === ScimPath.manager) {
+    if (!caps.enterpriseExtension) return none;
+    if (value === null || (Array.isArray(value) && value.length === 0)) return { ok: true, value: [{ schema: ENTERPRISE_USER, path: ['manager'], value: null }] };
+    const userName = toList(value)[0] ?? '';
+    const id = ids.userId(userName);
+    if (!id) return { ok: false, field, missing: userName, kind: 'user' };
+    return { ok: true, value: [{ schema: ENTERPRISE_USER, path: ['manager'], value: { value: id } }] };
+  }
+
+  const { schema, path } = splitPath(field);
+  const attr = path[0] ?? '';
+  if (schema === ENTERPRISE_USER && !caps.enterpriseExtension) return none;
+  if (ns && schema === ns) {
+    // Do not send vendor attributes the LMS did not advertise (it would reject the whole user).
+    if (Object.keys(layout.vendorShapes).length && !shape(attr)) return none;
+    const sh = shape(attr);
+    if (attr === 'jobProfile' && layout.jobProfiles && value !== null) {
+      const name = toList(value)[0] ?? '';
+      const id = ids.jobProfileId(name);
+      if (!id) return { ok: false, field, missing: name, kind: 'job profile' };
+      return { ok: true, value: [{ schema, path, value: sh?.complex ? { value: id, display: name } : id }] };
+    }
+    if (attr === 'permissionTypes' && layout.permissionTypes) {
+      const refs: unknown[] = [];
+      for (const name of toList(value)) {
+        const id = ids.permissionTypeId(name);
+        if (!id) return { ok: false, field, missing: name, kind: 'permission type' };
+        refs.push(sh?.complex ? { value: id, display: name } : id);
+      }
+      return { ok: true, value: [{ schema, path, value: refs }] };
+    }
+    if (attr === 'approvers' && sh?.complex) {
+      const refs: unknown[] = [];
+      for (const userName of toList(value)) {
+        const id = ids.userId(userName);
+        if (!id) return { ok: false, field, missing: userName, kind: 'user' };
+        refs.push({ value: id, display: userName });
+      }
+      return { ok: true, value: [{ schema, path, value: refs }] };
+    }
+    // Plain vendor values; string approvers stay userNames/e-mails (Learnerbly's own format).
+    const plain = sh?.multiValued ? toList(value) : Array.isArray(value) ? (value[0] ?? null) : value;
+    return { ok: true, value: [{ schema, path, value: plain }] };
+  }
+  if (field === 'active') return { ok: true, value: [{ schema: null, path: ['active'], value: value === null ? null : toList(value)[0] !== 'false' }] };
+  return { ok: true, value: [{ schema, path, value }] };
+}
+
+function setIn(target: JsonObject, path: string[], value: unknown): void {
+  let cur = target;
+  for (const key of path.slice(0, -1)) {
+    const next = obj(cur[key]);
+    if (next) cur = next;
+    else {
+      const fresh: JsonObject = {};
+      cur[key] = fresh;
+      cur = fresh;
+    }
+  }
+  const last = path[path.length - 1];
+  if (last === undefined) return;
+  if (value === null || value === undefined) delete cur[last];
+  else cur[last] = value;
+}
+
+/** Sets the work e-mail in an emails array, keeping the other addresses (aliases, old e-mails). */
+export function withWorkEmail(current: unknown, email: string | null): JsonObject[] {
+  const list = (arr(current) ?? []).map(obj).filter((e): e is JsonObject => e !== null).map((e) => ({ ...e }));
+  const i = list.findIndex((e) => str(prop(e, 'type'))?.toLowerCase() === 'work');
+  if (email === null) {
+    if (i >= 0) list.splice(i, 1);
+    return list;
+  }
+  if (i >= 0) {
+    list[i] = { ...list[i], value: email };
+    return list;
+  }
+  for (const e of list) delete e.primary;
+  return [{ value: email, type: 'work', primary: true }, ...list];
+}
+
+/** Applies wire writes to a resource body (POST body or a fetched resource for PUT). */
+export function applyWrites(resource: JsonObject, field: string, writes: WireWrite[]): void {
+  if (field === ScimPath.email) {
+    const v = writes[0]?.value;
+    resource.emails = withWorkEmail(resource.emails, typeof v === 'string' ? v : Array.isArray(v) ? (str(v[0]) ?? null) : null);
+    return;
+  }
+  const schemas = new Set((arr(resource.schemas) ?? []).map(str).filter((s): s is string => !!s));
+  for (const w of writes) {
+    if (w.schema) {
+      const ext = obj(resource[w.schema]) ?? {};
+      setIn(ext, w.path, w.value);
+      resource[w.schema] = ext;
+      schemas.add(w.schema);
+    } else {
+      setIn(resource, w.path, w.value);
+    }
+  }
+  resource.schemas = [...schemas];
+}
+
+export function newUserBody(externalId: string, userName: string, active: boolean): JsonObject {
+  return { schemas: [CORE_USER], externalId, userName, active };
+}
+
+export interface PatchOperation {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
+}
+
+/** Wire writes of one field → SCIM PatchOp operations with proper paths. */
+export function patchOps(field: string, writes: WireWrite[], fromWasSet: boolean): PatchOperation[] {
+  if (field === ScimPath.email) {
+    const v = writes[0]?.value;
+    const email = typeof v === 'string' ? v : Array.isArray(v) ? str(v[0]) : null;
+    if (email === null) return [{ op: 'remove', path: 'emails[type eq "work"]' }];
+    // Nothing to replace yet: add a new work address (replace on a filter with no match is noTarget).
+    if (!fromWasSet) return [{ op: 'add', path: 'emails', value: [{ value: email, type: 'work', primary: true }] }];
+    return [{ op: 'replace', path: 'emails[type eq "work"].value', value: email }];
+  }
+  return writes.map((w) => {
+    const path = (w.schema ? `${w.schema}:` : '') + w.path.join('.');
+    const empty = w.value === null || w.value === undefined || (Array.isArray(w.value) && w.value.length === 0);
+    return empty ? { op: 'remove', path } : { op: 'replace', path, value: w.value };
+  });
+}
+
+/** The reference names a change needs resolved before toWire can run. */
+export function referencedNames(field: string, value: AttrValue, vendorNs: string | null): { departments: string[][]; jobProfiles: string[]; permissionTypes: string[]; users: string[] } {
+  const out = { departments: [] as string[][], jobProfiles: [] as string[], permissionTypes: [] as string[], users: [] as string[] };
+  if (value === null) return out;
+  if (field === ScimPath.department) out.departments.push(toList(value));
+  else if (field === ScimPath.manager) out.users.push(...toList(value));
+  else if (vendorNs && field === `${vendorNs}:jobProfile`) out.jobProfiles.push(...toList(value));
+  else if (vendorNs && field === `${vendorNs}:permissionTypes`) out.permissionTypes.push(...toList(value));
+  else if (vendorNs && field === `${vendorNs}:approvers`) out.users.push(...toList(value));
+  return out;
+}
+
+/** SCIM filter string literal (RFC 7644 §3.4.2.2: JSON string rules). */
+export function filterLiteral(v: string): string {
+  return JSON.stringify(v);
+}

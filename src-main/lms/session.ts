@@ -1,0 +1,152 @@
+/**
+ * State shared by the read and write halves of the SCIM client: the discovered layout, the
+ * organisation cache and what we know about user ids ↔ userNames (manager and approvers are
+ * stored by id in the LMS and by userName in the model).
+ */
+import { fail, ok, type Result } from '../core/errors';
+import type { LmsSettings } from '../core/config';
+import type { TargetUser } from '../core/model';
+import { buildLayout, parseServiceProviderConfig, type LmsLayout } from './discovery';
+import { redactError, wrongPathError } from './errors';
+import type { ScimHttp } from './http';
+import { arr, obj, str, type JsonObject } from './json';
+import { fromScimUser, type NameLookups } from './mapping';
+import { OrgCache } from './org';
+import { checkResponse } from './responses';
+
+export class Session {
+  layout: LmsLayout | null = null;
+  org: OrgCache | null = null;
+  readonly userNames = new Map<string, string>();
+  readonly userIds = new Map<string, string>();
+  /** Raw users from the last full read, for lookups when the LMS cannot filter. */
+  lastUsers: { at: number; raw: JsonObject[] } | null = null;
+  /** Learned at run time: a server can advertise filter/PATCH and still refuse them. */
+  filterWorks = true;
+  patchWorks = true;
+  private discovering: Promise<Result<LmsLayout>> | null = null;
+
+  constructor(
+    readonly http: ScimHttp,
+    readonly settings: LmsSettings,
+    readonly secrets: readonly string[],
+    readonly pageSize: number,
+  ) {}
+
+  get concurrency(): number {
+    return this.settings.concurrency;
+  }
+
+  rememberUser(id: string, userName: string): void {
+    this.userNames.set(id, userName);
+    this.userIds.set(userName.trim().toLowerCase(), id);
+  }
+
+  /** Discovery once per client; a failure is not cached so "Test again" really tests again. */
+  ensureLayout(signal?: AbortSignal): Promise<Result<LmsLayout>> {
+    this.discovering ??= this.discover(signal).then((r) => {
+      if (!r.ok) this.discovering = null;
+      return r;
+    });
+    return this.discovering;
+  }
+
+  async rediscover(signal?: AbortSignal): Promise<Result<LmsLayout>> {
+    this.discovering = null;
+    return this.ensureLayout(signal);
+  }
+
+  private async getJson(path: string, what: string, signal?: AbortSignal): Promise<Result<{ status: number; body: unknown }>> {
+    const r = await this.http.request('GET', path, undefined, signal);
+    if (!r.ok) return r;
+    if (r.value.status === 404 || r.value.status === 501) return ok({ status: r.value.status, body: null });
+    const checked = checkResponse(this.http, r.value, what, this.secrets);
+    if (!checked.ok) return checked;
+    return ok({ status: r.value.status, body: checked.value });
+  }
+
+  private async discover(signal?: AbortSignal): Promise<Result<LmsLayout>> {
+    const spc = await this.getJson('ServiceProviderConfig', 'reading the LMS capabilities (/ServiceProviderConfig)', signal);
+    if (!spc.ok) return spc;
+    let protocol = parseServiceProviderConfig(spc.value.body);
+    if (spc.value.body === null) {
+      // No /ServiceProviderConfig: accept the URL only if /Users answers as SCIM, and then
+      // assume the least (no filter, no PATCH): every server supports a paged GET and PUT.
+      const probe = await this.getJson('Users?startIndex=1&count=1', 'reading one user to check the SCIM URL', signal);
+      if (!probe.ok) return probe;
+      const body = obj(probe.value.body);
+      if (!body || !('totalResults' in body || arr(body.Resources))) {
+        return fail(redactError(wrongPathError(this.http.url('ServiceProviderConfig').href), this.secrets));
+      }
+      protocol = { ...protocol, filter: false, patch: false };
+    }
+    const types = await this.getJson('ResourceTypes', 'reading the LMS resource types', signal);
+    if (!types.ok) return types;
+    const schemas = await this.getJson('Schemas', 'reading the LMS schemas', signal);
+    if (!schemas.ok) return schemas;
+    const layout = buildLayout(protocol, types.value.body, schemas.value.body, this.settings.vendorNamespace);
+    this.layout = layout;
+    this.org = new OrgCache({ http: this.http, layout, secrets: this.secrets, concurrency: this.concurrency, pageSize: this.pageSize });
+    this.filterWorks = layout.capabilities.filter;
+    this.patchWorks = layout.capabilities.patch;
+    return ok(layout);
+  }
+
+  nameLookups(): NameLookups {
+    const org = this.org;
+    return {
+      departmentPath: (id) => org?.departmentPath(id) ?? null,
+      jobProfileName: (id) => org?.jobProfiles?.get(id)?.name ?? null,
+      permissionTypeName: (id) => org?.permissionTypes?.get(id)?.name ?? null,
+      userNameOf: (id) => this.userNames.get(id) ?? null,
+    };
+  }
+
+  /**
+   * Maps single users (find/create/update results): loads the org lists if needed and fetches
+   * the userName of any manager/approver id not yet known.
+   */
+  async toTargetUsers(raws: JsonObject[], signal?: AbortSignal): Promise<Result<TargetUser[]>> {
+    const layout = this.layout;
+    if (!layout) return ok([]);
+    if (this.org && (layout.departments || layout.jobProfiles || layout.permissionTypes)) {
+      const loaded = await this.org.load(signal);
+      if (!loaded.ok) return loaded;
+    }
+    for (const raw of raws) {
+      const id = str(raw.id);
+      const userName = str(raw.userName);
+      if (id && userName) this.rememberUser(id, userName);
+    }
+    const unknown = new Set<string>();
+    for (const raw of raws) for (const id of referencedUserIds(raw, layout)) if (!this.userNames.has(id)) unknown.add(id);
+    for (const id of unknown) {
+      const r = await this.http.request('GET', `${layout.usersEndpoint.replace(/^\//, '')}/${encodeURIComponent(id)}`, undefined, signal);
+      if (!r.ok) return r;
+      if (r.value.status !== 200) continue; // a dangling reference stays as the id
+      const u = obj(r.value.json);
+      const userName = str(u?.userName);
+      if (userName) this.rememberUser(id, userName);
+    }
+    const names = this.nameLookups();
+    return ok(raws.map((raw) => fromScimUser(raw, layout, names)));
+  }
+}
+
+/** Ids of the manager and approvers a raw user points at. */
+export function referencedUserIds(raw: JsonObject, layout: LmsLayout): string[] {
+  const ids: string[] = [];
+  const ent = obj(raw['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']);
+  const m = obj(ent?.manager);
+  const mid = str(m?.value);
+  if (mid) ids.push(mid);
+  const ns = layout.capabilities.vendorNamespace;
+  const ven = ns ? obj(raw[ns]) : null;
+  if (layout.vendorShapes.approvers?.complex) {
+    for (const a of arr(ven?.approvers) ?? []) {
+      const id = str(obj(a)?.value);
+      if (id) ids.push(id);
+    }
+  }
+  return ids;
+}
