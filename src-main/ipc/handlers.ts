@@ -1,0 +1,120 @@
+/**
+ * The handler table, typed from the API map in src-preload/api.ts: a method without a handler,
+ * or a handler with the wrong input or output, does not compile. Inputs arrive validated.
+ */
+import os from 'node:os';
+import { GUID_PATTERN } from '../core/config';
+import { appError, fail, ok, type Result } from '../core/errors';
+import type { InputOf, MethodName, OutputOf } from '../../src-preload/api';
+import {
+  createIntegration,
+  findIntegration,
+  integrationNotFound,
+  refreshSetupStatus,
+  removeIntegration,
+  setEnabled,
+  summarise,
+  updateIntegration,
+} from '../store/integrations';
+import type { HandlerContext } from './context';
+
+export type Handlers = {
+  [K in MethodName]: (input: InputOf<K>, ctx: HandlerContext) => Promise<Result<OutputOf<K>>>;
+};
+
+async function summaryOf(ctx: HandlerContext, id: string) {
+  const record = findIntegration(ctx.store, id);
+  if (!record) return fail(integrationNotFound(id));
+  return summarise(ctx.store, ctx.secrets, record, ctx.now());
+}
+
+/** A client secret Value is ~40 random characters; a GUID is the Secret ID, a common mix-up. */
+function secretWarning(kind: 'clientSecret' | 'lmsToken', value: string) {
+  if (kind === 'clientSecret' && GUID_PATTERN.test(value)) {
+    return appError(
+      'SECRET_LOOKS_LIKE_ID',
+      'This looks like the Secret ID (a GUID), not the secret itself.',
+      "In Entra: App registrations → your app → Certificates & secrets → copy the 'Value' column of the secret (shown only right after creating it). If it is no longer visible, create a new secret.",
+    );
+  }
+  return null;
+}
+
+export const handlers: Handlers = {
+  async getAppInfo(_input, ctx) {
+    const keychain = await ctx.secrets.available();
+    const dismissed = new Set(ctx.store.settings.data.preferences.dismissedNotices);
+    return ok({
+      name: 'Rollcall',
+      version: ctx.appVersion,
+      dataDir: ctx.store.dataDir,
+      platform: `${os.platform()} ${os.arch()}`,
+      runtime: ctx.runtime,
+      keychain: { available: keychain.ok, problem: keychain.ok ? null : keychain.error },
+      notices: ctx.store.notices
+        .filter((n) => !dismissed.has(`${n.id}@${n.at}`))
+        .map((n) => ({ id: `${n.id}@${n.at}`, level: n.level, message: n.message, fix: n.fix })),
+    });
+  },
+
+  async dismissNotice({ id }, ctx) {
+    await ctx.store.settings.update((s) => {
+      if (!s.preferences.dismissedNotices.includes(id)) s.preferences.dismissedNotices.push(id);
+    });
+    return ok({ dismissed: true as const });
+  },
+
+  async listIntegrations(_input, ctx) {
+    const out = [];
+    for (const record of ctx.store.settings.data.integrations) {
+      const s = await summarise(ctx.store, ctx.secrets, record, ctx.now());
+      if (!s.ok) return s;
+      out.push(s.value);
+    }
+    return ok(out);
+  },
+
+  async getIntegration({ id }, ctx) {
+    return summaryOf(ctx, id);
+  },
+
+  async createIntegration({ config }, ctx) {
+    const record = await createIntegration(ctx.store, config, ctx.now());
+    return summaryOf(ctx, record.id);
+  },
+
+  async updateIntegration({ id, config }, ctx) {
+    const r = await updateIntegration(ctx.store, id, config, ctx.now());
+    if (!r.ok) return r;
+    return summaryOf(ctx, id);
+  },
+
+  async removeIntegration({ id }, ctx) {
+    const r = await removeIntegration(ctx.store, ctx.secrets, id);
+    return r.ok ? ok({ removed: true as const }) : r;
+  },
+
+  async setIntegrationEnabled({ id, enabled }, ctx) {
+    const r = await setEnabled(ctx.store, ctx.secrets, id, enabled, ctx.now());
+    if (!r.ok) return r;
+    return summaryOf(ctx, id);
+  },
+
+  async setSecret({ integrationId, kind, value }, ctx) {
+    if (!findIntegration(ctx.store, integrationId)) return fail(integrationNotFound(integrationId));
+    const stored = await ctx.secrets.set(integrationId, kind, value);
+    if (!stored.ok) return stored;
+    const refreshed = await refreshSetupStatus(ctx.store, ctx.secrets, integrationId);
+    if (!refreshed.ok) return refreshed;
+    return ok({ stored: true as const, warning: secretWarning(kind, value) });
+  },
+
+  async clearSecret({ integrationId, kind }, ctx) {
+    if (!findIntegration(ctx.store, integrationId)) return fail(integrationNotFound(integrationId));
+    const r = await ctx.secrets.delete(integrationId, kind);
+    if (!r.ok) return r;
+    const refreshed = await refreshSetupStatus(ctx.store, ctx.secrets, integrationId);
+    if (!refreshed.ok) return refreshed;
+    return ok({ stored: false as const });
+  },
+};

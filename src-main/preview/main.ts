@@ -1,0 +1,30 @@
+/**
+ * `npm run preview` / the fallback of `npm start`: the real renderer in a browser, backed by the
+ * real main-process services. Usage: node out/main/preview.js [--port N] [--data-dir DIR]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHandlerContext } from '../app-context';
+import { startPreviewServer } from './server';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const rendererDir = arg('--renderer-dir') ?? path.join(here, '../renderer');
+  const portText = arg('--port');
+  const ctx = await createHandlerContext({ runtime: 'preview', dataDir: arg('--data-dir') });
+  const server = await startPreviewServer({ ctx, rendererDir, port: portText ? Number(portText) : 0 });
+  console.log(`Rollcall preview: ${server.url}  (data: ${ctx.store.dataDir}; Ctrl+C to stop)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`Rollcall preview could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

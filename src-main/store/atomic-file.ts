@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+/** Owner-only: settings, links and history say who works where; other local users need not read them. */
+export const OWNER_ONLY_FILE = 0o600;
+export const OWNER_ONLY_DIR = 0o700;
+
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: OWNER_ONLY_DIR });
+  // mkdir's mode is masked by umask and ignored for an existing folder: set it explicitly.
+  if (process.platform !== 'win32') await fs.chmod(dir, OWNER_ONLY_DIR);
+}
+
+/**
+ * Write a file so that a reader (or a crash) sees either the old content or the new, never half:
+ * write a temporary file beside it, flush it to disk, then rename over the target.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'w', OWNER_ONLY_FILE);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  if (process.platform !== 'win32') await fs.chmod(file, OWNER_ONLY_FILE);
+}
+
+export async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Integration records: create, update, enable/disable, remove, and the summary the UI shows.
+ * Status rules (DESIGN.md §3): `setup` until settings and both secrets are in place, then
+ * `disabled` (nothing is read or written) until the admin enables it.
+ */
+import { randomUUID } from 'node:crypto';
+import { appError, fail, ok, type Result } from '../core/errors';
+import type { IntegrationConfig } from '../core/config';
+import type { SecretStore } from '../secrets/secret-store';
+import type { Store } from './store';
+import type { StoredIntegration } from './settings';
+import type { IntegrationSummary } from '../../src-preload/api-types';
+
+export function integrationNotFound(id: string) {
+  return appError('INTEGRATION_NOT_FOUND', `There is no integration with id ${id}.`, 'Pick an integration from the list (rollcall integration list).', { id });
+}
+
+export function newIntegrationId(): string {
+  return `int-${randomUUID().slice(0, 8)}`;
+}
+
+export function findIntegration(store: Store, id: string): StoredIntegration | undefined {
+  return store.settings.data.integrations.find((i) => i.id === id);
+}
+
+export async function createIntegration(store: Store, config: IntegrationConfig, now: Date): Promise<StoredIntegration> {
+  const record: StoredIntegration = {
+    id: newIntegrationId(),
+    config,
+    status: 'setup',
+    statusReason: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    enabledAt: null,
+    needsFullSync: true,
+    lastRunAt: null,
+    deltaLink: null,
+    deltaLinkIssuedAt: null,
+  };
+  await store.settings.update((s) => {
+    s.integrations.push(record);
+  });
+  return record;
+}
+
+/** Changing the tenant, the app or the LMS makes earlier delta links and "invalid" verdicts meaningless. */
+function connectionChanged(a: IntegrationConfig, b: IntegrationConfig): boolean {
+  return JSON.stringify([a.source, a.target]) !== JSON.stringify([b.source, b.target]);
+}
+
+export async function updateIntegration(store: Store, id: string, config: IntegrationConfig, now: Date): Promise<Result<StoredIntegration>> {
+  const updated = await store.settings.update((s) => {
+    const record = s.integrations.find((i) => i.id === id);
+    if (!record) return null;
+    if (connectionChanged(record.config, config)) {
+      record.deltaLink = null;
+      record.deltaLinkIssuedAt = null;
+      record.needsFullSync = true;
+      if (record.status === 'invalid') {
+        record.status = 'disabled';
+        record.statusReason = null;
+      }
+    }
+    record.config = config;
+    record.updatedAt = now.toISOString();
+    return structuredClone(record);
+  });
+  return updated ? ok(updated) : fail(integrationNotFound(id));
+}
+
+export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
+  if (!findIntegration(store, id)) return fail(integrationNotFound(id));
+  for (const kind of ['clientSecret', 'lmsToken'] as const) {
+    const r = await secrets.delete(id, kind);
+    if (!r.ok) return r;
+  }
+  await store.settings.update((s) => {
+    s.integrations = s.integrations.filter((i) => i.id !== id);
+  });
+  return ok(undefined);
+}
+
+/** Re-evaluates `setup` ⇄ `disabled` after a secret was stored or cleared. */
+export async function refreshSetupStatus(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
+  const missing = await setupMissing(store, secrets, id);
+  if (!missing.ok) return missing;
+  await store.settings.update((s) => {
+    const record = s.integrations.find((i) => i.id === id);
+    if (!record) return;
+    if (missing.value.length > 0) {
+      record.status = 'setup';
+      record.statusReason = null;
+    } else if (record.status === 'setup') {
+      record.status = 'disabled';
+    }
+  });
+  return ok(undefined);
+}
+
+/**
+ * What is still missing before the integration can run. A locked or missing keychain does not
+ * hide the integration: its secrets are reported as unreadable instead.
+ */
+async function setupMissing(_store: Store, secrets: SecretStore, id: string): Promise<Result<string[]>> {
+  const missing: string[] = [];
+  for (const [kind, label] of [
+    ['clientSecret', 'Entra client secret'],
+    ['lmsToken', 'LMS token'],
+  ] as const) {
+    const has = await secrets.has(id, kind);
+    if (!has.ok) missing.push(`${label} (keychain unavailable)`);
+    else if (!has.value) missing.push(label);
+  }
+  return ok(missing);
+}
+
+export async function setEnabled(store: Store, secrets: SecretStore, id: string, enabled: boolean, now: Date): Promise<Result<void>> {
+  const record = findIntegration(store, id);
+  if (!record) return fail(integrationNotFound(id));
+  if (enabled) {
+    const missing = await setupMissing(store, secrets, id);
+    if (!missing.ok) return missing;
+    if (missing.value.length > 0) {
+      return fail(
+        appError('SETUP_INCOMPLETE', `The integration cannot be enabled yet: ${missing.value.join(' and ')} missing.`, 'Finish the setup wizard (or run rollcall integration add with the secrets in the environment).'),
+      );
+    }
+  }
+  await store.settings.update((s) => {
+    const r = s.integrations.find((i) => i.id === id);
+    if (!r) return;
+    if (enabled) {
+      if (r.status === 'active') return;
+      r.status = 'active';
+      r.statusReason = null;
+      r.enabledAt = now.toISOString();
+      // Re-enabling always starts with a full read: whatever happened while disabled is picked up.
+      r.needsFullSync = true;
+      r.deltaLink = null;
+      r.deltaLinkIssuedAt = null;
+    } else {
+      // Disabling changes no data anywhere: it only stops future runs.
+      r.status = 'disabled';
+      r.statusReason = null;
+    }
+    r.updatedAt = now.toISOString();
+  });
+  return ok(undefined);
+}
+
+export function nextRunAt(record: StoredIntegration, now: Date): string | null {
+  if (record.status !== 'active' && record.status !== 'error') return null;
+  const everyMs = record.config.schedule.everyHours * 3_600_000;
+  const last = record.lastRunAt ? Date.parse(record.lastRunAt) : Number.NaN;
+  if (Number.isNaN(last)) return now.toISOString();
+  return new Date(Math.max(last + everyMs, now.getTime())).toISOString();
+}
+
+export async function summarise(store: Store, secrets: SecretStore, record: StoredIntegration, now: Date): Promise<Result<IntegrationSummary>> {
+  const missing = await setupMissing(store, secrets, record.id);
+  if (!missing.ok) return missing;
+  return ok({
+    id: record.id,
+    name: record.config.name,
+    status: record.status,
+    statusReason: record.statusReason,
+    config: record.config,
+    secrets: {
+      clientSecret: { stored: !missing.value.some((m) => m.startsWith('Entra client secret')), expiresOn: record.config.source.secretExpiresOn ?? null },
+      lmsToken: { stored: !missing.value.some((m) => m.startsWith('LMS token')) },
+    },
+    setupMissing: missing.value,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    enabledAt: record.enabledAt,
+    lastRunAt: record.lastRunAt,
+    nextRunAt: nextRunAt(record, now),
+  });
+}

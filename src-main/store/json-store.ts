@@ -1,0 +1,178 @@
+import { promises as fs } from 'node:fs';
+import { Low, type Adapter } from 'lowdb';
+import { readTextIfExists, writeFileAtomic } from './atomic-file';
+import { acquireLock } from './file-lock';
+import { AppErrorException, appError } from '../core/errors';
+
+/** Something the admin should know about their data files (shown as a banner in the UI). */
+export interface StoreNotice {
+  id: string;
+  level: 'info' | 'warning';
+  message: string;
+  fix: string;
+  file: string;
+  at: string;
+}
+
+export type ParseResult<T> = { ok: true; data: T; migratedFrom: number | null } | { ok: false; problem: string };
+
+export interface JsonStoreOptions<T> {
+  file: string;
+  /** What the admin calls this file ("settings", "link table", "run history"). */
+  label: string;
+  empty: () => T;
+  /** Validate (and migrate) parsed JSON into the current schema. */
+  parse: (raw: unknown) => ParseResult<T>;
+  onNotice: (notice: StoreNotice) => void;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * lowdb adapter that never loses data: atomic owner-only writes, a last-good copy after every
+ * successful write, and on a damaged file (truncated, empty, not JSON, wrong shape) the file is
+ * moved aside and the last good copy restored, with a notice.
+ */
+class SafeJsonAdapter<T> implements Adapter<T> {
+  constructor(private readonly options: JsonStoreOptions<T>) {}
+
+  get backupFile(): string {
+    return `${this.options.file}.last-good`;
+  }
+
+  async read(): Promise<T | null> {
+    const { file, label } = this.options;
+    const text = await readTextIfExists(file);
+    if (text === null) return null;
+    const parsed = this.parseText(text);
+    if (parsed.ok) {
+      if (parsed.migratedFrom !== null) {
+        await fs.copyFile(file, `${file}.v${parsed.migratedFrom}-before-upgrade`);
+        await this.write(parsed.data);
+        this.options.onNotice({
+          id: `${label}-migrated`,
+          level: 'info',
+          message: `The ${label} file was upgraded from format version ${parsed.migratedFrom}.`,
+          fix: `Nothing to do. The previous file was kept as ${file}.v${parsed.migratedFrom}-before-upgrade.`,
+          file,
+          at: new Date().toISOString(),
+        });
+      }
+      return parsed.data;
+    }
+    return this.recover(parsed.problem);
+  }
+
+  async write(data: T): Promise<void> {
+    const text = `${JSON.stringify(data, null, 1)}\n`;
+    await writeFileAtomic(this.options.file, text);
+    await writeFileAtomic(this.backupFile, text);
+  }
+
+  private parseText(text: string): ParseResult<T> {
+    if (text.trim() === '') return { ok: false, problem: 'the file is empty' };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      return { ok: false, problem: `the file is not valid JSON (${(err as Error).message})` };
+    }
+    return this.options.parse(raw);
+  }
+
+  private async recover(problem: string): Promise<T> {
+    const { file, label } = this.options;
+    const aside = `${file}.damaged-${stamp()}`;
+    await fs.rename(file, aside);
+    const backupText = await readTextIfExists(this.backupFile);
+    const backup = backupText === null ? null : this.parseText(backupText);
+    if (backup?.ok) {
+      const savedAt = (await fs.stat(this.backupFile)).mtime.toISOString();
+      await writeFileAtomic(file, backupText ?? '');
+      this.options.onNotice({
+        id: `${label}-restored`,
+        level: 'warning',
+        message: `The ${label} file was damaged (${problem}). Rollcall restored the last good copy, saved at ${savedAt}.`,
+        fix: `Check that the restored ${label} are as you expect. The damaged file was kept as ${aside}.`,
+        file,
+        at: new Date().toISOString(),
+      });
+      return backup.data;
+    }
+    this.options.onNotice({
+      id: `${label}-reset`,
+      level: 'warning',
+      message: `The ${label} file was damaged (${problem}) and no good copy was found, so Rollcall started with empty ${label}.`,
+      fix: `The damaged file was kept as ${aside}; send it to support or set the ${label} up again.`,
+      file,
+      at: new Date().toISOString(),
+    });
+    return this.options.empty();
+  }
+}
+
+/**
+ * One JSON document on disk. Every update takes a lock shared by all processes using the data
+ * directory, re-reads the file, applies the change and writes it back: the desktop app and a
+ * CLI run from cron never lose each other's writes.
+ */
+export class JsonStore<T> {
+  private readonly low: Low<T>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: JsonStoreOptions<T>) {
+    this.low = new Low<T>(new SafeJsonAdapter(options), options.empty());
+  }
+
+  get file(): string {
+    return this.options.file;
+  }
+
+  /** The last state read or written by this process. */
+  get data(): T {
+    return this.low.data;
+  }
+
+  async load(): Promise<T> {
+    await this.serialised(() => this.withFileLock(() => this.low.read()));
+    return this.low.data;
+  }
+
+  async update<R>(change: (draft: T) => R): Promise<R> {
+    return this.serialised(() =>
+      this.withFileLock(async () => {
+        await this.low.read();
+        const result = change(this.low.data);
+        await this.low.write();
+        return result;
+      }),
+    );
+  }
+
+  private serialised<R>(work: () => Promise<R>): Promise<R> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async withFileLock<R>(work: () => Promise<R>): Promise<R> {
+    const got = await acquireLock(`${this.options.file}.lock`, { purpose: `write ${this.options.label}`, waitMs: 15_000, staleMs: 15_000 });
+    if (!got.acquired) {
+      const who = got.holder ? `process ${got.holder.pid} (${got.holder.purpose})` : 'another process';
+      throw new AppErrorException(
+        appError(
+          'STORE_LOCKED',
+          `The ${this.options.label} file is being written by ${who} and did not become free within 15 seconds.`,
+          'Wait for the other Rollcall process (the desktop app or a scheduled CLI run) to finish, then try again.',
+        ),
+      );
+    }
+    try {
+      return await work();
+    } finally {
+      await got.lock.release();
+    }
+  }
+}

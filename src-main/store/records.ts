@@ -1,0 +1,70 @@
+/** Link table and run history files: one of each per integration, so 100k links don't slow settings. */
+import { z } from 'zod';
+import type { ParseResult } from './json-store';
+
+export const LINKS_SCHEMA_VERSION = 1;
+export const RUNS_SCHEMA_VERSION = 1;
+/** Run history kept per integration; older runs (and their audit logs) are pruned. */
+export const MAX_RUNS_KEPT = 200;
+
+export const LinkSchema = z.object({
+  integrationId: z.string(),
+  sourceId: z.string(),
+  targetId: z.string(),
+  origin: z.enum(['created', 'matched', 'relinked']),
+  linkedAt: z.string(),
+  emailAtLink: z.string().nullable(),
+});
+
+export const LinksFileSchema = z.object({
+  schemaVersion: z.literal(LINKS_SCHEMA_VERSION),
+  links: z.array(LinkSchema),
+});
+export type LinksFile = z.infer<typeof LinksFileSchema>;
+
+const CountsSchema = z.object({
+  create: z.number(),
+  update: z.number(),
+  deactivate: z.number(),
+  reactivate: z.number(),
+  conflict: z.number(),
+  skip: z.number(),
+  unchanged: z.number(),
+});
+
+export const RunRecordSchema = z.object({
+  id: z.string(),
+  integrationId: z.string(),
+  kind: z.enum(['dry-run', 'apply', 'on-demand']),
+  trigger: z.enum(['manual', 'schedule', 'cli']),
+  readMode: z.enum(['full', 'delta']).nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'blocked', 'cancelled']),
+  planned: CountsSchema.nullable(),
+  /** Ops that reached the LMS successfully / failed per user. */
+  applied: z.number().default(0),
+  failed: z.number().default(0),
+  error: z.object({ code: z.string(), message: z.string(), fix: z.string() }).nullable(),
+  /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
+  auditLog: z.string().nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export const RunsFileSchema = z.object({
+  schemaVersion: z.literal(RUNS_SCHEMA_VERSION),
+  runs: z.array(RunRecordSchema),
+});
+export type RunsFile = z.infer<typeof RunsFileSchema>;
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, data: parsed.data, migratedFrom: null };
+  const first = parsed.error.issues[0];
+  return { ok: false, problem: first ? `unexpected content at ${first.path.join('.') || 'top level'}: ${first.message}` : 'unexpected content' };
+}
+
+export const parseLinks = (raw: unknown): ParseResult<LinksFile> => parseWith(LinksFileSchema, raw);
+export const parseRuns = (raw: unknown): ParseResult<RunsFile> => parseWith(RunsFileSchema, raw);
+export const emptyLinks = (): LinksFile => ({ schemaVersion: LINKS_SCHEMA_VERSION, links: [] });
+export const emptyRuns = (): RunsFile => ({ schemaVersion: RUNS_SCHEMA_VERSION, runs: [] });

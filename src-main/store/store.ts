@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { ensurePrivateDir } from './atomic-file';
+import { JsonStore, type ParseResult, type StoreNotice } from './json-store';
+import { emptyLinks, emptyRuns, parseLinks, parseRuns, type LinksFile, type RunsFile } from './records';
+import { emptySettings, parseSettings, type Settings } from './settings';
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Everything Rollcall keeps on disk, in one data directory (never a secret: those are in the
+ * OS keychain). Opened once per process by the desktop app, the preview and the CLI.
+ */
+export class Store {
+  readonly settings: JsonStore<Settings>;
+  private readonly linkStores = new Map<string, JsonStore<LinksFile>>();
+  private readonly runStores = new Map<string, JsonStore<RunsFile>>();
+  private readonly noticeList: StoreNotice[] = [];
+
+  private constructor(readonly dataDir: string) {
+    this.settings = new JsonStore<Settings>({
+      file: path.join(dataDir, 'settings.json'),
+      label: 'settings',
+      empty: emptySettings,
+      parse: parseSettings,
+      onNotice: (n) => this.noticeList.push(n),
+    });
+  }
+
+  static async open(dataDir: string): Promise<Store> {
+    const dir = path.resolve(dataDir);
+    await ensurePrivateDir(dir);
+    await ensurePrivateDir(path.join(dir, 'integrations'));
+    await ensurePrivateDir(path.join(dir, 'audit'));
+    const store = new Store(dir);
+    await store.settings.load();
+    return store;
+  }
+
+  /** Recoveries and upgrades that happened while reading, for the UI's banner and the CLI. */
+  get notices(): readonly StoreNotice[] {
+    return this.noticeList;
+  }
+
+  get auditDir(): string {
+    return path.join(this.dataDir, 'audit');
+  }
+
+  async links(integrationId: string): Promise<JsonStore<LinksFile>> {
+    return this.perIntegration(this.linkStores, integrationId, 'links', 'link table', emptyLinks, parseLinks);
+  }
+
+  async runs(integrationId: string): Promise<JsonStore<RunsFile>> {
+    return this.perIntegration(this.runStores, integrationId, 'runs', 'run history', emptyRuns, parseRuns);
+  }
+
+  private async perIntegration<T>(
+    cache: Map<string, JsonStore<T>>,
+    integrationId: string,
+    suffix: string,
+    label: string,
+    empty: () => T,
+    parse: (raw: unknown) => ParseResult<T>,
+  ): Promise<JsonStore<T>> {
+    // Ids become file names: refuse anything that could walk out of the data directory.
+    if (!SAFE_ID.test(integrationId)) throw new Error(`Not an integration id: ${JSON.stringify(integrationId)}`);
+    const existing = cache.get(integrationId);
+    if (existing) return existing;
+    const store = new JsonStore<T>({
+      file: path.join(this.dataDir, 'integrations', `${integrationId}.${suffix}.json`),
+      label,
+      empty,
+      parse,
+      onNotice: (n) => this.noticeList.push(n),
+    });
+    await store.load();
+    cache.set(integrationId, store);
+    return store;
+  }
+}

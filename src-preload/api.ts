@@ -1,0 +1,68 @@
+/**
+ * The one typed API between renderer and main (GitHub Desktop's ipc-shared.ts is the model).
+ * Each method: a zod schema for its input (validated in main, whatever the renderer sends) and
+ * its output type. The preload exposes exactly these methods as window.rollcall; main's handler
+ * table is typed from this map, so a method without a handler does not compile.
+ */
+import { z } from 'zod';
+import { IntegrationConfigSchema } from '../src-main/core/config';
+import type { Result } from '../src-main/core/errors';
+import type { AppInfo, IntegrationSummary, SetSecretResult } from './api-types';
+
+/** The single IPC channel; the method name travels in the message and is checked against the map. */
+export const API_CHANNEL = 'rollcall:api';
+
+interface MethodSpec<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the output type only. */
+  readonly output?: O;
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input });
+}
+
+const IntegrationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an integration id');
+const SecretKindSchema = z.enum(['clientSecret', 'lmsToken']);
+
+export const api = {
+  getAppInfo: method<AppInfo>()(z.undefined()),
+  dismissNotice: method<{ dismissed: true }>()(z.object({ id: z.string().min(1).max(200) })),
+
+  listIntegrations: method<IntegrationSummary[]>()(z.undefined()),
+  getIntegration: method<IntegrationSummary>()(z.object({ id: IntegrationId })),
+  createIntegration: method<IntegrationSummary>()(z.object({ config: IntegrationConfigSchema })),
+  updateIntegration: method<IntegrationSummary>()(z.object({ id: IntegrationId, config: IntegrationConfigSchema })),
+  removeIntegration: method<{ removed: true }>()(z.object({ id: IntegrationId })),
+  setIntegrationEnabled: method<IntegrationSummary>()(z.object({ id: IntegrationId, enabled: z.boolean() })),
+
+  setSecret: method<SetSecretResult>()(
+    z.object({
+      integrationId: IntegrationId,
+      kind: SecretKindSchema,
+      value: z.string().trim().min(1, 'paste the secret value').max(4096, 'is longer than any client secret or token'),
+    }),
+  ),
+  clearSecret: method<{ stored: false }>()(z.object({ integrationId: IntegrationId, kind: SecretKindSchema })),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export const METHOD_NAMES = Object.keys(api) as MethodName[];
+
+/** What a handler receives: the schema's output (defaults applied, strings trimmed). */
+export type InputOf<K extends MethodName> = z.output<Api[K]['input']>;
+/** What a caller passes: the schema's input. */
+export type CallInputOf<K extends MethodName> = z.input<Api[K]['input']>;
+export type OutputOf<K extends MethodName> = Api[K] extends MethodSpec<z.ZodType, infer O> ? O : never;
+
+/** window.rollcall: every method returns a Result, never throws across the bridge. */
+export type RollcallApi = {
+  [K in MethodName]: undefined extends CallInputOf<K>
+    ? (input?: CallInputOf<K>) => Promise<Result<OutputOf<K>>>
+    : (input: CallInputOf<K>) => Promise<Result<OutputOf<K>>>;
+};
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
+}

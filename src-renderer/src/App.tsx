@@ -1,0 +1,51 @@
+import { Tab, TabList, Title2, tokens } from '@fluentui/react-components';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { Notices } from './components/Notices';
+import { StatusBar } from './components/StatusBar';
+import { ComingSoon } from './pages/ComingSoon';
+import { IntegrationsPage } from './pages/IntegrationsPage';
+
+const PAGES = [
+  { path: '/integrations', label: 'Integrations' },
+  { path: '/setup', label: 'Setup wizard' },
+  { path: '/dry-run', label: 'Dry run' },
+  { path: '/troubleshoot', label: 'Troubleshoot user' },
+  { path: '/history', label: 'History' },
+] as const;
+
+export function App() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const current = PAGES.find((p) => location.pathname.startsWith(p.path))?.path ?? '/integrations';
+  return (
+    <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr auto', height: '100vh' }}>
+      <header style={{ display: 'flex', alignItems: 'center', gap: 24, padding: '8px 16px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
+        <Title2 as="h1">Rollcall</Title2>
+        <nav aria-label="Pages">
+          <TabList selectedValue={current} onTabSelect={(_e, d) => navigate(String(d.value))}>
+            {PAGES.map((p) => (
+              <Tab key={p.path} value={p.path}>
+                {p.label}
+              </Tab>
+            ))}
+          </TabList>
+        </nav>
+      </header>
+      <main style={{ overflow: 'auto', padding: 16, display: 'grid', gap: 16, alignContent: 'start' }}>
+        <Notices />
+        <ErrorBoundary key={current}>
+          <Routes>
+            <Route path="/integrations" element={<IntegrationsPage />} />
+            <Route path="/setup" element={<ComingSoon title="Setup wizard" what="connect an Entra tenant and an LMS step by step (issue: the admin UI)." />} />
+            <Route path="/dry-run" element={<ComingSoon title="Dry run" what="every change a sync would make, before it is made (issue: the admin UI)." />} />
+            <Route path="/troubleshoot" element={<ComingSoon title="Troubleshoot user" what="why a person is missing, duplicated or inactive, with evidence (issue: troubleshoot a user)." />} />
+            <Route path="/history" element={<ComingSoon title="History" what="past runs with their audit logs (issue: the admin UI)." />} />
+            <Route path="*" element={<Navigate to="/integrations" replace />} />
+          </Routes>
+        </ErrorBoundary>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/** Starts the real preview entry (out/main/preview.js) on a free loopback port with its own data dir. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CHROMIUM_PATH } from '../../playwright.config';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export function chromiumSkipReason(): string | null {
+  if (existsSync(CHROMIUM_PATH)) return null;
+  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI but ${CHROMIUM_PATH} is missing (apt-get install chromium).`);
+  return `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium); the e2e tests run in CI.`;
+}
+
+export interface RunningPreview {
+  url: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startPreview(): Promise<RunningPreview> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/preview.js'), '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`preview did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Rollcall preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`preview exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it, vi } from 'vitest';
+import { api, METHOD_NAMES } from '../../src-preload/api';
+import type { IntegrationSummary } from '../../src-preload/api-types';
+import { dispatch } from '../../src-main/ipc/dispatch';
+import { handlers } from '../../src-main/ipc/handlers';
+import { testContext, VALID_CONFIG } from '../helpers/context';
+import { readTree, withTempDir } from '../helpers/tmp';
+
+const SECRET = 'Xq8~fake.client-secret_value-0123456789abcd';
+const TOKEN = 'lms-token-6b1d2c9e-top-secret';
+
+describe('typed API dispatch', () => {
+  it('has exactly one handler per method of the API map', () => {
+    expect(Object.keys(handlers).sort()).toEqual([...METHOD_NAMES].sort());
+    expect(METHOD_NAMES.length).toBeGreaterThan(5);
+  });
+
+  it('refuses an unknown method with an error value', async () => {
+    await withTempDir(async (dir) => {
+      const r = await dispatch('deleteEverything', {}, await testContext(dir));
+      expect(r).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    });
+  });
+
+  it('validates input and names the field and the problem', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const r = await dispatch('createIntegration', { config: { ...VALID_CONFIG, source: { ...VALID_CONFIG.source, tenantId: 'not a tenant' } } }, ctx);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.code).toBe('INVALID_INPUT');
+      expect(r.error.message).toContain('config.source.tenantId');
+      expect(r.error.message).toContain('Directory (tenant) ID');
+      expect(r.error.fix).toContain('config.source.tenantId');
+      expect(ctx.store.settings.data.integrations).toEqual([]);
+    });
+  });
+
+  it('walks an integration from setup to disabled to active as the secrets arrive', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const created = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      expect(created.ok).toBe(true);
+      if (!created.ok) return;
+      const summary = created.value as IntegrationSummary;
+      expect(summary.status).toBe('setup');
+      expect(summary.setupMissing).toEqual(['Entra client secret', 'LMS token']);
+
+      const early = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true }, ctx);
+      expect(early).toMatchObject({ ok: false, error: { code: 'SETUP_INCOMPLETE' } });
+
+      expect(await dispatch('setSecret', { integrationId: summary.id, kind: 'clientSecret', value: SECRET }, ctx)).toEqual({ ok: true, value: { stored: true, warning: null } });
+      expect(await dispatch('setSecret', { integrationId: summary.id, kind: 'lmsToken', value: TOKEN }, ctx)).toMatchObject({ ok: true });
+      const afterSecrets = await dispatch('getIntegration', { id: summary.id }, ctx);
+      expect(afterSecrets).toMatchObject({ ok: true, value: { status: 'disabled', setupMissing: [], secrets: { clientSecret: { stored: true }, lmsToken: { stored: true } } } });
+
+      const enabled = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true }, ctx);
+      expect(enabled).toMatchObject({ ok: true, value: { status: 'active', nextRunAt: '2026-11-23T10:00:00.000Z' } });
+
+      const disabled = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: false }, ctx);
+      expect(disabled).toMatchObject({ ok: true, value: { status: 'disabled', nextRunAt: null } });
+
+      expect(await dispatch('clearSecret', { integrationId: summary.id, kind: 'lmsToken' }, ctx)).toEqual({ ok: true, value: { stored: false } });
+      expect(await dispatch('getIntegration', { id: summary.id }, ctx)).toMatchObject({ ok: true, value: { status: 'setup', setupMissing: ['LMS token'] } });
+    });
+  });
+
+  it('warns when a GUID-shaped Secret ID is pasted as the client secret', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const created = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      if (!created.ok) throw new Error('create failed');
+      const id = (created.value as IntegrationSummary).id;
+      const r = await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: ' 3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d ' }, ctx);
+      expect(r).toMatchObject({ ok: true, value: { stored: true, warning: { code: 'SECRET_LOOKS_LIKE_ID' } } });
+    });
+  });
+
+  it('never returns or stores a secret: not in any API result, not in the data directory', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const results: unknown[] = [];
+      const created = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      if (!created.ok) throw new Error('create failed');
+      const id = (created.value as IntegrationSummary).id;
+      results.push(await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: SECRET }, ctx));
+      results.push(await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: TOKEN }, ctx));
+      results.push(await dispatch('setSecret', { integrationId: 'int-missing', kind: 'lmsToken', value: TOKEN }, ctx));
+      results.push(await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: `${TOKEN}${'x'.repeat(5000)}` }, ctx));
+      expect(await ctx.secrets.get(id, 'clientSecret')).toEqual({ ok: true, value: SECRET });
+      for (const m of METHOD_NAMES) results.push(await dispatch(m, m === 'getAppInfo' || m === 'listIntegrations' ? undefined : { id, integrationId: id }, ctx));
+      const text = JSON.stringify(results);
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(TOKEN);
+      for (const { file, content } of await readTree(dir)) {
+        expect(content.includes(SECRET), file).toBe(false);
+        expect(content.includes(TOKEN), file).toBe(false);
+      }
+    });
+  });
+
+  it('removing an integration removes its secrets from the secret store', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const created = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      if (!created.ok) throw new Error('create failed');
+      const id = (created.value as IntegrationSummary).id;
+      await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: SECRET }, ctx);
+      expect(await dispatch('removeIntegration', { id }, ctx)).toEqual({ ok: true, value: { removed: true } });
+      expect(await ctx.secrets.get(id, 'clientSecret')).toEqual({ ok: true, value: null });
+      expect(await dispatch('listIntegrations', undefined, ctx)).toEqual({ ok: true, value: [] });
+      expect(await dispatch('getIntegration', { id }, ctx)).toMatchObject({ ok: false, error: { code: 'INTEGRATION_NOT_FOUND' } });
+    });
+  });
+
+  it('turns an exception inside a handler into an INTERNAL error value without the input', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const broken = { ...handlers, setSecret: async () => { throw new Error(`boom ${SECRET}`); } };
+      const logged: unknown[][] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+      try {
+        const r = await dispatch('setSecret', { integrationId: 'int-1', kind: 'clientSecret', value: SECRET }, ctx, broken);
+        expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+        expect(JSON.stringify(r)).not.toContain(SECRET);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(logged).toHaveLength(1);
+      expect(JSON.stringify(logged)).toContain('boom [redacted]');
+      expect(JSON.stringify(logged)).not.toContain(SECRET);
+    });
+  });
+
+  it('every method has an input schema', () => {
+    for (const m of METHOD_NAMES) expect(typeof api[m].input.safeParse).toBe('function');
+  });
+});

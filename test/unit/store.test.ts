@@ -1,0 +1,109 @@
+import { copyFile, readFile, stat, writeFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IntegrationConfigSchema } from '../../src-main/core/config';
+import { Store } from '../../src-main/store/store';
+import { createIntegration } from '../../src-main/store/integrations';
+import { withTempDir } from '../helpers/tmp';
+
+const CONFIG = IntegrationConfigSchema.parse({
+  name: 'Contoso',
+  source: { kind: 'entra', tenantId: 'contoso.onmicrosoft.com', clientId: '6f1c2a4e-1b2c-4d5e-8f90-1234567890ab' },
+  target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' },
+});
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe('store', () => {
+  it('round-trips integrations, links and runs through the files', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      const links = await store.links(created.id);
+      await links.update((f) => {
+        f.links.push({ integrationId: created.id, sourceId: 'entra-1', targetId: 'lms-1', origin: 'created', linkedAt: NOW.toISOString(), emailAtLink: 'anna@contoso.com' });
+      });
+
+      const reopened = await Store.open(dir);
+      expect(reopened.settings.data.integrations).toEqual([created]);
+      expect((await reopened.links(created.id)).data.links).toHaveLength(1);
+      expect(reopened.notices).toEqual([]);
+    });
+  });
+
+  it('writes owner-only files and keeps a last-good copy', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      await createIntegration(store, CONFIG, NOW);
+      const file = path.join(dir, 'settings.json');
+      if (process.platform !== 'win32') {
+        expect((await stat(file)).mode & 0o777).toBe(0o600);
+        expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      }
+      expect(await readFile(`${file}.last-good`, 'utf8')).toBe(await readFile(file, 'utf8'));
+      // No temporary files left behind by the atomic writes.
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+
+  it('upgrades a version 1 settings file, keeping the old file and telling the admin', async () => {
+    await withTempDir(async (dir) => {
+      await copyFile(new URL('../fixtures/settings-v1.json', import.meta.url), path.join(dir, 'settings.json'));
+      const store = await Store.open(dir);
+      const [legacy1, legacy2] = store.settings.data.integrations;
+      expect(store.settings.data.schemaVersion).toBe(2);
+      expect(legacy1?.id).toBe('int-legacy1');
+      expect(legacy1?.config.source.tenantId).toBe('contoso.onmicrosoft.com');
+      expect(legacy1?.config.target.baseUrl).toBe('https://lms.example.com/scim/v2');
+      expect(legacy1?.status).toBe('active');
+      expect(legacy1?.createdAt).toBe('2026-01-15T09:30:00.000Z');
+      expect(legacy2?.status).toBe('disabled');
+      expect(store.notices.map((n) => n.id)).toEqual(['settings-migrated']);
+      expect(JSON.parse(await readFile(path.join(dir, 'settings.json.v1-before-upgrade'), 'utf8')).version).toBe(1);
+      // The upgraded file is what is on disk now: a second open migrates nothing.
+      expect((await Store.open(dir)).notices).toEqual([]);
+    });
+  });
+
+  for (const [what, damage] of [
+    ['truncated', (text: string) => text.slice(0, Math.floor(text.length / 2))],
+    ['empty', () => ''],
+    ['not JSON', () => '\u0000\u0001garbage'],
+    ['the wrong shape', () => JSON.stringify({ schemaVersion: 2, integrations: 'nope' })],
+  ] as const) {
+    it(`restores the last good copy when the settings file is ${what}, keeping the damaged file`, async () => {
+      await withTempDir(async (dir) => {
+        const store = await Store.open(dir);
+        const created = await createIntegration(store, CONFIG, NOW);
+        const file = path.join(dir, 'settings.json');
+        await writeFile(file, damage(await readFile(file, 'utf8')));
+
+        const reopened = await Store.open(dir);
+        expect(reopened.settings.data.integrations).toEqual([created]);
+        expect(reopened.notices).toHaveLength(1);
+        expect(reopened.notices[0]?.id).toBe('settings-restored');
+        expect(reopened.notices[0]?.level).toBe('warning');
+        const damaged = (await readdir(dir)).filter((f) => f.startsWith('settings.json.damaged-'));
+        expect(damaged).toHaveLength(1);
+        expect(reopened.notices[0]?.fix).toContain(damaged[0]);
+        // And the restored file is healthy again.
+        expect(JSON.parse(await readFile(file, 'utf8')).integrations).toHaveLength(1);
+      });
+    });
+  }
+
+  it('starts empty with a warning when the file is damaged and no good copy exists', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(path.join(dir, 'settings.json'), '{"schemaVersion": 2, "integr');
+      const store = await Store.open(dir);
+      expect(store.settings.data.integrations).toEqual([]);
+      expect(store.notices.map((n) => n.id)).toEqual(['settings-reset']);
+    });
+  });
+
+  it('refuses integration ids that could leave the data directory', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      await expect(store.links('../../etc/passwd')).rejects.toThrow(/Not an integration id/);
+    });
+  });
+});
