@@ -5,7 +5,7 @@
 import { appError, type AppError } from '../core/errors';
 import { GUID_PATTERN } from '../core/config';
 import type { GraphPermission } from '../core/directories';
-import { TransportError } from './http';
+import type { TransportError } from './http';
 
 export const EntraErrorCode = {
   TenantInvalid: 'ENTRA_TENANT_INVALID',

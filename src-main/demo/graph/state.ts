@@ -142,8 +142,17 @@ export class TenantState {
     while (queue.length > 0) {
       const g = this.groups.get(queue.shift() as string);
       if (!g) continue;
-      for (const u of g.memberUserIds) if (!seenUsers.has(u)) seenUsers.add(u), out.push({ id: u, kind: 'user' });
-      for (const c of g.memberGroupIds) if (!seenGroups.has(c)) seenGroups.add(c), out.push({ id: c, kind: 'group' }), queue.push(c);
+      for (const u of g.memberUserIds) {
+        if (seenUsers.has(u)) continue;
+        seenUsers.add(u);
+        out.push({ id: u, kind: 'user' });
+      }
+      for (const c of g.memberGroupIds) {
+        if (seenGroups.has(c)) continue;
+        seenGroups.add(c);
+        out.push({ id: c, kind: 'group' });
+        queue.push(c);
+      }
     }
     return out;
   }

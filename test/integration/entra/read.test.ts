@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRig, type Rig } from './helpers';
-import type { SourceUser } from '../../../src-main/core/model';
 import { COST_CENTER_ATTRIBUTE } from '../../../src-main/demo/graph';
 
 function expectedUsers(rig: Rig): Map<string, { mail: string | null; department: string | null; managerId: string | null }> {
   return new Map(rig.tenant.fixture.users.map((u) => [u.id, { mail: u.mail, department: u.department, managerId: u.managerId }]));
-}
-
-function byId(users: SourceUser[]): Map<string, SourceUser> {
-  return new Map(users.map((u) => [u.id, u]));
 }
 
 describe('full read against the simulator over HTTPS', () => {
