@@ -1,0 +1,50 @@
+/**
+ * Read a 100,000-user simulated tenant with the real Entra reader and print the time and the
+ * requests made. Not a test: `npx tsx test/bench/entra-read.ts [users] [throttleRate]`.
+ */
+import { createEntraSource } from '../../src-main/entra';
+import { DEMO_APPS, generateTenant, startGraphSimulator } from '../../src-main/demo/graph';
+
+const users = Number(process.argv[2] ?? 100_000);
+const throttleRate = Number(process.argv[3] ?? 0);
+
+const t0 = performance.now();
+const tenant = generateTenant({ users, seed: 2026 });
+const tGen = performance.now() - t0;
+const sim = await startGraphSimulator({ tenant: tenant.fixture, faults: { throttleRate, retryAfterSeconds: 0 } });
+const source = createEntraSource(
+  {
+    kind: 'entra',
+    tenantId: sim.tenantId,
+    clientId: DEMO_APPS.main.clientId,
+    cloud: 'custom',
+    custom: { authorityHost: sim.authorityHost, graphEndpoint: sim.graphEndpoint, caCertPem: sim.caCertPem },
+  },
+  DEMO_APPS.main.secret,
+  { retry: { baseDelayMs: 50, maxDelayMs: 2_000 } },
+);
+
+try {
+  const t1 = performance.now();
+  const full = await source.readFull({ groupIds: [tenant.groupIds.allStaff], extraAttributes: [] });
+  const tFull = performance.now() - t1;
+  if (!full.ok) throw new Error(`${full.error.code}: ${full.error.message}`);
+  const afterFull = { ...source.stats };
+  const simAfterFull = { ...sim.stats };
+
+  for (const u of full.value.snapshot.users.slice(100, 150)) sim.mutateUser(u.id, { jobTitle: 'Changed' });
+  const t2 = performance.now();
+  const delta = await source.readDelta(full.value.deltaLink as string, { groupIds: [], extraAttributes: [] });
+  const tDelta = performance.now() - t2;
+  if (!delta.ok) throw new Error(`${delta.error.code}: ${delta.error.message}`);
+
+  const mb = (process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0);
+  console.log(`tenant: ${users} users generated in ${tGen.toFixed(0)} ms`);
+  console.log(`full read: ${full.value.snapshot.users.length} users, ${full.value.snapshot.groups.length} groups in ${(tFull / 1000).toFixed(2)} s`);
+  console.log(`  Graph requests: ${afterFull.requests} (retries ${afterFull.retries}, throttled ${afterFull.throttled}); simulator saw ${simAfterFull.graphRequests} Graph + ${simAfterFull.tokenRequests} token requests`);
+  console.log(`delta read after 50 changes: ${delta.value.upserted.length} upserted in ${tDelta.toFixed(0)} ms, ${source.stats.requests - afterFull.requests} requests`);
+  console.log(`heap used: ${mb} MB`);
+} finally {
+  source.close();
+  await sim.close();
+}
