@@ -25,11 +25,11 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export function cloudEndpoints(settings: EntraSettings): CloudEndpoints {
+/** Null when a custom cloud lacks its hosts (the settings schema normally prevents that). */
+export function cloudEndpoints(settings: EntraSettings): CloudEndpoints | null {
   if (settings.cloud === 'custom') {
-    // The settings schema guarantees custom is present for cloud = custom; stay defensive anyway.
     const custom = settings.custom;
-    if (!custom) throw new Error('custom cloud without custom.authorityHost / custom.graphEndpoint');
+    if (!custom) return null;
     return {
       authorityHost: trimSlash(custom.authorityHost),
       graphEndpoint: trimSlash(custom.graphEndpoint),

@@ -9,6 +9,7 @@ import type { TransportError } from './http';
 
 export const EntraErrorCode = {
   TenantInvalid: 'ENTRA_TENANT_INVALID',
+  CloudInvalid: 'ENTRA_CLOUD_INVALID',
   ClientIdInvalid: 'ENTRA_CLIENT_ID_INVALID',
   SecretMissing: 'ENTRA_SECRET_MISSING',
   WrongSecret: 'ENTRA_WRONG_SECRET',
@@ -32,6 +33,7 @@ export type EntraErrorCode = (typeof EntraErrorCode)[keyof typeof EntraErrorCode
 /** Codes that mean "the credentials were rejected": the integration turns red (invalid). */
 const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   EntraErrorCode.TenantInvalid,
+  EntraErrorCode.CloudInvalid,
   EntraErrorCode.ClientIdInvalid,
   EntraErrorCode.SecretMissing,
   EntraErrorCode.WrongSecret,
@@ -73,6 +75,14 @@ export function clientIdInvalid(clientId: string): AppError {
     EntraErrorCode.ClientIdInvalid,
     `"${clientId.slice(0, 80)}" is not an Application (client) ID: it must be a GUID.`,
     `${APP_PAGE} → Overview, and copy the Application (client) ID. ${UPDATE}`,
+  );
+}
+
+export function cloudInvalid(): AppError {
+  return appError(
+    EntraErrorCode.CloudInvalid,
+    'The custom cloud has no sign-in (authority) host or Graph endpoint.',
+    'Enter both https:// addresses in the integration\'s cloud settings, or choose the global, US Government or China cloud.',
   );
 }
 

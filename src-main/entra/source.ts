@@ -11,7 +11,7 @@ import { fail, ok, type AppError, type Result } from '../core/errors';
 import type { SourceGroup, SourceUser } from '../core/model';
 import { cloudEndpoints } from './clouds';
 import { readDeltaChanges, readUsersById, deltaSelect, latestDeltaLink } from './delta';
-import { clientIdInvalid, consentMissing, scrubSecret, secretMissing, tenantInvalid } from './errors';
+import { clientIdInvalid, cloudInvalid, consentMissing, scrubSecret, secretMissing, tenantInvalid } from './errors';
 import { createGraphClient, type GraphErrorInfo, type GraphStats } from './graph-client';
 import { readGroupTree, searchGroups } from './groups';
 import { createTransport } from './http';
@@ -42,7 +42,9 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
   const tenantId = settings.tenantId.trim();
   const clientId = settings.clientId.trim();
   const secret = clientSecret.trim();
-  const endpoints = cloudEndpoints(settings);
+  const configured = cloudEndpoints(settings);
+  // A broken custom cloud fails every call in precheck(); the placeholder is never contacted.
+  const endpoints = configured ?? { authorityHost: 'https://cloud-not-configured.invalid', graphEndpoint: 'https://cloud-not-configured.invalid', caCertPem: null, custom: true };
   const transport = createTransport({
     extraCaPem: endpoints.caCertPem,
     maxSockets: Math.max(4, (options.concurrency ?? 4) * 2),
@@ -60,6 +62,7 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
 
   /** Input problems are caught before anything is sent. */
   function precheck(): AppError | null {
+    if (!configured) return cloudInvalid();
     if (!TENANT_ID_PATTERN.test(tenantId)) return tenantInvalid(tenantId);
     if (!GUID_PATTERN.test(clientId)) return clientIdInvalid(clientId);
     if (!secret) return secretMissing();

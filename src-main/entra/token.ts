@@ -105,12 +105,17 @@ export function createTokenProvider(opts: {
   return {
     async getToken(signal, forceRefresh = false) {
       if (signal?.aborted) return fail(cancelled());
-      // Parallel Graph workers share one sign-in instead of racing the token endpoint.
-      inFlight ??= acquire(forceRefresh).finally(() => {
-        inFlight = null;
-      });
-      if (!signal) return inFlight;
+      // Parallel Graph workers share one sign-in instead of racing the token endpoint; a forced
+      // refresh (after a 401) never joins a normal one, which could hand back the same token.
+      if (!inFlight || forceRefresh) {
+        const started = acquire(forceRefresh);
+        inFlight = started;
+        void started.finally(() => {
+          if (inFlight === started) inFlight = null;
+        });
+      }
       const current = inFlight;
+      if (!signal) return current;
       return new Promise<Result<AccessToken>>((resolve) => {
         const onAbort = (): void => resolve(fail(cancelled()));
         signal.addEventListener('abort', onAbort, { once: true });

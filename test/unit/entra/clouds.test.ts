@@ -32,6 +32,7 @@ describe('clouds', () => {
     ['china', 'https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'],
   ] as const)('%s: MSAL asks only the token endpoint of its own cloud, for <graph>/.default', async (cloud, authority, graph) => {
     const endpoints = cloudEndpoints(settings(cloud));
+    if (!endpoints) throw new Error('no endpoints');
     expect(endpoints).toMatchObject({ authorityHost: authority, graphEndpoint: graph, caCertPem: null, custom: false });
     const transport = recordingTransport();
     const tokens = createTokenProvider({ endpoints, tenantId: TENANT, clientId: CLIENT, secret: 'Abc8Q~secret', transport });
@@ -49,9 +50,14 @@ describe('clouds', () => {
   it('custom: explicit hosts and CA, and no discovery against the public cloud', async () => {
     const endpoints = cloudEndpoints(settings('custom', { authorityHost: 'https://login.example.test:8443/', graphEndpoint: 'https://graph.example.test', caCertPem: 'PEM' }));
     expect(endpoints).toEqual({ authorityHost: 'https://login.example.test:8443', graphEndpoint: 'https://graph.example.test', caCertPem: 'PEM', custom: true });
+    if (!endpoints) throw new Error('no endpoints');
     const transport = recordingTransport();
     const tokens = createTokenProvider({ endpoints, tenantId: TENANT, clientId: CLIENT, secret: 'Abc8Q~secret', transport });
     expect((await tokens.getToken()).ok).toBe(true);
     expect(transport.seen.map((r) => r.url.split('?')[0])).toEqual([`https://login.example.test:8443/${TENANT}/oauth2/v2.0/token`]);
+  });
+
+  it('custom without hosts is a settings problem, not a crash', () => {
+    expect(cloudEndpoints(settings('custom'))).toBeNull();
   });
 });
