@@ -73,6 +73,9 @@ export function hiddenCharacterName(code: number): string | null {
   return null;
 }
 
+/** Printable ASCII words separated by single spaces, or empty: nothing to repair. */
+const PLAIN = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/;
+
 export interface NormalisedText {
   /** Null when the raw value was null or nothing visible remains. */
   value: string | null;
@@ -86,6 +89,9 @@ export interface NormalisedText {
  */
 export function normaliseText(raw: string | null | undefined, attribute: string): NormalisedText {
   if (raw === null || raw === undefined) return { value: null, notice: null };
+  // Fast path for the common case (plain printable ASCII, single inner spaces): plan() calls
+  // this about ten times per user.
+  if (PLAIN.test(raw)) return { value: raw === '' ? null : raw, notice: null };
   const found: string[] = [];
   const note = (what: string): void => {
     if (!found.includes(what)) found.push(what);

@@ -55,6 +55,17 @@ function desiredAttributes(m: MappedUser, current: Record<string, AttrValue>, pe
   return desired;
 }
 
+interface Candidate extends MatchCandidate {
+  m: MappedUser;
+  e: ScopeExplanation;
+}
+
+function byLinkKey(a: Link, b: Link): number {
+  const ka = `${a.integrationId}\u0000${a.sourceId}\u0000${a.targetId}`;
+  const kb = `${b.integrationId}\u0000${b.sourceId}\u0000${b.targetId}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
 
 function opKey(op: PlanOp): string {
@@ -73,34 +84,38 @@ export function plan(
   const { scope, deactivation, mapping } = config;
   const caps = target.capabilities;
   const groups = buildGroupIndex(source.groups);
-  const ours = links.filter((l) => l.integrationId === config.id);
+  // Sorted so a (corrupt) duplicate link or two claiming integrations resolve the same way
+  // whatever order the store returned them in.
+  const ours = links.filter((l) => l.integrationId === config.id).sort(byLinkKey);
   const linkBySource = new Map(ours.map((l) => [l.sourceId, l]));
-  const others = [...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id);
+  const others = [...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id).sort(byLinkKey).reverse();
   const ops: PlanOp[] = [];
   const lastDayOn = deactivation.useLastDay;
 
   // --- Scope -------------------------------------------------------------------------------
   const sourceById = new Map<string, SourceUser>();
+  /** Explanations of users NOT wanted in the LMS (kept for the deactivation sentences). */
   const explanations = new Map<string, ScopeExplanation>();
   const skippedSources = new Set<string>();
-  const candidates: MatchCandidate[] = [];
+  const candidates: Candidate[] = [];
   const mapped = new Map<string, MappedUser>();
   let inScope = 0;
-  const jobProfiles = target.jobProfiles;
+  const mappingContext = { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles };
   for (const user of source.users) {
     sourceById.set(user.id, user);
     const e = evaluateScope(user, scope, groups);
-    explanations.set(user.id, e);
     if (e.verdict === 'skip_listed') {
       skippedSources.add(user.id);
       continue;
     }
-    if (!e.inScope) continue;
-    inScope++;
-    if (!user.accountEnabled) continue;
-    const m = mapUser(user, { mapping, capabilities: caps, groups, jobProfiles });
+    if (e.inScope) inScope++;
+    if (!e.inScope || !user.accountEnabled) {
+      explanations.set(user.id, e);
+      continue;
+    }
+    const m = mapUser(user, mappingContext);
     mapped.set(user.id, m);
-    candidates.push({ user, email: m.email });
+    candidates.push({ user, email: m.email, m, e });
   }
 
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
@@ -108,7 +123,8 @@ export function plan(
   const linkByTarget = new Map(ours.map((l) => [l.targetId, l]));
   const skippedTargets = new Set<string>();
   const reservedKeys = new Set<string>();
-  for (const t of target.users) {
+  const anySkipped = skipKeys.size > 0 || skippedSources.size > 0;
+  for (const t of anySkipped ? target.users : []) {
     const keys = targetKeys(t);
     const ext = t.externalId?.trim().toLowerCase() ?? null;
     const linkedTo = linkByTarget.get(t.id)?.sourceId;
@@ -139,8 +155,8 @@ export function plan(
   const inConflict = new Set<string>();
   /** Source id → the LMS userName the person has once this plan is applied. */
   const userNameAfter = new Map<string, string>();
-  /** Source id → LMS account (null while it is being created) of users whose relations we write. */
-  const relationsFor = new Map<string, TargetUser | null>();
+  /** Users whose relations we write, with their LMS account (null while it is being created). */
+  const relationsFor: { c: Candidate; t: TargetUser | null }[] = [];
   const deactivations: PlanOp[] = [];
   const wantedDepartments: string[][] = [];
   let droppedCreates = 0;
@@ -155,11 +171,10 @@ export function plan(
     for (const c of changes) if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) wantedDepartments.push(c.to);
   };
 
-  for (const { user } of candidates) {
+  for (const c of candidates) {
+    const { user, m, e } = c;
     const result = results.get(user.id);
-    const m = mapped.get(user.id);
-    const e = explanations.get(user.id);
-    if (!result || !m || !e) continue;
+    if (!result) continue;
     const base = { sourceId: user.id, email: m.email, displayName: m.displayName, phase: 'users' as const };
     const extras = { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) };
     const leaving = lastDayOn && lastDayReached(user, now);
@@ -181,15 +196,17 @@ export function plan(
       const staleLink = linkBySource.get(user.id);
       push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e, result.reason, staleLink?.targetId ?? null), changes });
       userNameAfter.set(user.id, m.userName);
-      relationsFor.set(user.id, null);
+      relationsFor.push({ c, t: null });
       continue;
     }
 
     const t = result.target;
     handledTargets.add(t.id);
-    const linking = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
-    const linkChange: FieldChange[] = linking ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
     const newlyLinked = result.via !== 'link';
+    // A change on externalId is how an op says "link this account at apply": it is present for
+    // every newly matched account, even when the LMS already carries the id (from = to).
+    const idDiffers = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
+    const linkChange: FieldChange[] = newlyLinked || idDiffers ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
     const who = { ...base, targetId: t.id };
     if (leaving) {
       if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
@@ -201,7 +218,7 @@ export function plan(
     const changes = [...linkChange, ...fieldChanges];
     noteDepartment(changes);
     userNameAfter.set(user.id, m.userName);
-    relationsFor.set(user.id, t);
+    relationsFor.push({ c, t });
     if (!t.active) {
       const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
       push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e, t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
@@ -218,10 +235,9 @@ export function plan(
   const managerField = mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
   const approversField = mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
   if (managerField || approversField) {
-    for (const [sourceId, t] of relationsFor) {
-      const user = sourceById.get(sourceId);
-      const m = mapped.get(sourceId);
-      if (!user || !m) continue;
+    for (const { c, t } of relationsFor) {
+      const { user, m } = c;
+      const sourceId = user.id;
       let managerName: string | null = null;
       let known = true;
       if (user.managerId !== null) {
