@@ -195,7 +195,7 @@ export function consentMissing(permissions: readonly GraphPermission[], what: st
 export function throttled(host: string, attempts: number): AppError {
   return appError(
     EntraErrorCode.Throttled,
-    `Microsoft Graph kept asking Rollcall to slow down (throttled ${attempts} times in a row).`,
+    `Microsoft Graph kept asking Rollcall to slow down or was unavailable (${attempts} answers in a row), so the read stopped.`,
     'Nothing is wrong with the setup. Try again in a few minutes; large tenants read best outside office hours.',
     { host, attempts },
   );
