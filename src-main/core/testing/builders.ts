@@ -2,7 +2,8 @@
  * Small pure builders for snapshots, links and settings: unit tests, property tests, the
  * benchmark and the demo all describe tenants with them instead of repeating full objects.
  */
-import { DeactivationSchema, MappingSchema, ScopeSchema, type IntegrationConfig } from '../config';
+import type { z } from 'zod';
+import { DeactivationSchema, MappingSchema, ScopeSchema } from '../config';
 import {
   DEFAULT_VENDOR_NAMESPACE,
   type LmsCapabilities,
@@ -14,8 +15,6 @@ import {
   type TargetUser,
 } from '../model';
 import type { PlanConfig } from '../plan';
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 export function sourceUser(id: string, over: Partial<SourceUser> = {}): SourceUser {
   const upn = over.userPrincipalName ?? `${id}@contoso.com`;
@@ -109,7 +108,12 @@ export function link(sourceId: string, targetId: string, integrationId = 'int-1'
 
 /** Settings with the schema defaults, overridden where given. */
 export function planConfig(
-  over: { id?: string } & DeepPartial<Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'>> = {},
+  over: {
+    id?: string;
+    scope?: z.input<typeof ScopeSchema>;
+    deactivation?: z.input<typeof DeactivationSchema>;
+    mapping?: z.input<typeof MappingSchema>;
+  } = {},
 ): PlanConfig {
   return {
     id: over.id ?? 'int-1',
