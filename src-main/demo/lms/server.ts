@@ -31,6 +31,9 @@ export interface LmsFaults {
   latencyMs?: number;
   /** A careless LMS: echoes the Authorization header it got in its 401 error text. */
   echoAuthInErrors?: boolean;
+  /** Advertise PATCH / filter in ServiceProviderConfig but refuse them (501 / 400), like some real LMSs. */
+  refusePatch?: boolean;
+  refuseFilter?: boolean;
   /** Random source for the fractions (seed it for reproducible runs). */
   random?: () => number;
 }
@@ -190,9 +193,20 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     next();
   });
   scim.use(requireAuth);
+  // Express 5 re-parses req.query on every access, so scimmy-routers' in-place cast of
+  // startIndex/count to numbers is lost and SCIMMY ignores paging. Pin a numeric copy.
+  scim.use((req, _res, next) => {
+    const query: Record<string, unknown> = { ...req.query };
+    for (const k of ['startIndex', 'count']) {
+      const v = query[k];
+      if (typeof v === 'string' && /^-?\d+$/.test(v)) query[k] = Number(v);
+    }
+    Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true });
+    next();
+  });
   scim.use((req, res, next) => {
-    if (!caps.filter && req.query.filter !== undefined) return scimError(res, 400, 'Filtering is not supported by this LMS', 'invalidFilter');
-    if (!caps.patch && req.method === 'PATCH') return scimError(res, 501, 'PATCH is not supported by this LMS; use PUT');
+    if ((!caps.filter || faults.refuseFilter) && req.query.filter !== undefined) return scimError(res, 400, 'Filtering is not supported by this LMS', 'invalidFilter');
+    if ((!caps.patch || faults.refusePatch) && req.method === 'PATCH') return scimError(res, 501, 'PATCH is not supported by this LMS; use PUT');
     const top = req.path.split('/')[1] ?? '';
     for (const [kind, name] of Object.entries(ORG_TYPES)) {
       if (!caps[kind as keyof typeof ORG_TYPES] && top === `${name}s`) return scimError(res, 404, 'Endpoint Not Found');
