@@ -1,0 +1,68 @@
+/** The simulator's own promises: seed scenarios, the outbox control API, persistence, no deletes. */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startLmsSimulator } from '../../../src-main/demo/lms';
+import { client, P, TOKEN, unwrap } from './helpers';
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+describe('LMS simulator', () => {
+  it('is seeded with the manual accounts the troubleshooting articles are about', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN });
+    const names = sim.users().map((u) => u.userName);
+    expect(names).toEqual(expect.arrayContaining(['anna.berg@contoso.com', 'bob.smith@contoso.com', 'robert.smith@contoso.com', 'carl.old@contoso.com']));
+    expect(sim.users().every((u) => u.externalId === undefined)).toBe(true);
+    expect(sim.jobProfiles().filter((j) => j.isDefault).map((j) => j.displayName)).toEqual(['Employee']);
+    expect(sim.outbox().count).toBe(0);
+    await sim.close();
+  });
+
+  it('counts welcome e-mails for users created active, readable through the control API', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN, seed: 'empty' });
+    const t = client(sim.baseUrl);
+    unwrap(await t.createUser({ externalId: 'a', userName: 'a@contoso.com', active: true, attributes: { [P.email]: 'a@contoso.com' } }));
+    unwrap(await t.createUser({ externalId: 'b', userName: 'b@contoso.com', active: false, attributes: {} }));
+    const res = await fetch(`${sim.origin}/_control/outbox`, { headers: auth });
+    expect(await res.json()).toMatchObject({ count: 1, messages: [{ to: 'a@contoso.com', userName: 'a@contoso.com' }] });
+    expect((await fetch(`${sim.origin}/_control/outbox`)).status).toBe(401);
+    t.close();
+    await sim.close();
+  });
+
+  it('assigns the default job profile on creation and refuses DELETE', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN });
+    const t = client(sim.baseUrl);
+    const u = unwrap(await t.createUser({ externalId: 'c', userName: 'c@contoso.com', active: true, attributes: {} }));
+    expect(u.attributes[P.jobProfile]).toBe('Employee');
+    const del = await fetch(`${sim.baseUrl}/Users/${u.id}`, { method: 'DELETE', headers: auth });
+    expect(del.status).toBe(405);
+    expect(sim.users().some((x) => x.id === u.id)).toBe(true);
+    t.close();
+    await sim.close();
+  });
+
+  it('persists to a JSON file (owner-only) and comes back with the same users and outbox', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rollcall-lms-'));
+    const file = path.join(dir, 'lms.json');
+    try {
+      const first = await startLmsSimulator({ token: TOKEN, persistFile: file });
+      const t = client(first.baseUrl);
+      const u = unwrap(await t.createUser({ externalId: 'p', userName: 'p@contoso.com', active: true, attributes: { [P.department]: ['Contoso', 'Legal'] } }));
+      t.close();
+      await first.close();
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+
+      const second = await startLmsSimulator({ token: TOKEN, persistFile: file, seed: 'empty' });
+      const t2 = client(second.baseUrl);
+      const again = unwrap(await t2.findUsers({ externalId: 'p' }));
+      expect(again.map((x) => [x.id, x.attributes[P.department]])).toEqual([[u.id, ['Contoso', 'Legal']]]);
+      expect(second.outbox().count).toBe(1);
+      t2.close();
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
