@@ -73,6 +73,14 @@ describe('delta reads and throttling', () => {
     expect(!r.ok && r.error.code).toBe('ENTRA_THROTTLED');
   });
 
+  it('a read that keeps failing returns an error, never a snapshot', async () => {
+    rig.sim.setFaults({ dropRate: 1 });
+    const r = await rig.source({ options: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } } }).readFull({ groupIds: [], extraAttributes: [] });
+    rig.sim.setFaults({});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('ENTRA_UNREACHABLE');
+  });
+
   it('stops when cancelled and never says complete', async () => {
     rig.sim.setFaults({ slowRate: 1, slowMs: 300 });
     const ac = new AbortController();

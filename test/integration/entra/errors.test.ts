@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRig, type Rig } from './helpers';
 import { DEMO_APPS } from '../../../src-main/demo/graph';
 import { createEntraSource, integrationStatusFor } from '../../../src-main/entra';
@@ -28,6 +28,17 @@ describe('errors in the admin language', () => {
     expect(r.error.fix.length).toBeGreaterThan(10);
     return r.error;
   }
+
+  it('nothing is written to the console while signing in fails or succeeds', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    try {
+      await rig.source({ secret: 'Wr0ng~Secret.Value-That.Is-Not.Registered1' }).testConnection();
+      await rig.source().readUser('anna.lindqvist@contoso.example', []);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
 
   it('wrong secret (AADSTS7000215) → invalid', async () => {
     const e = await failure(rig.source({ secret: 'Wr0ng~Secret.Value-That.Is-Not.Registered1' }).testConnection());
