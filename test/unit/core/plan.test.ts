@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath } from '../../../src-main/core/model';
+import { capabilities, group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
+import { change, opFor, run } from './helpers';
+
+const ns = DEFAULT_VENDOR_NAMESPACE;
+const dept = ScimPath.department;
+const perms = vendorPath(ns, 'permissionTypes');
+const jobProfile = vendorPath(ns, 'jobProfile');
+
+describe('change toggles', () => {
+  const user = sourceUser('a', { displayName: null, department: 'Support' });
+  const mapping = { changeDepartments: false, changeJobProfiles: false, changePermissions: false, jobProfile: { defaultJobProfile: 'Everyone' }, permissions: { groupMap: [{ groupId: 'g-admin', permissionType: 'Admin' }] } };
+  const groups = [group('g-admin', 'Admins', ['a'])];
+
+  it('sets department, job profile and permissions on create even when the toggles are off', () => {
+    const op = opFor(run({ users: [user], groups, config: planConfig({ mapping }) }), 'a');
+    expect(change(op, dept)?.to).toEqual(['Support']);
+    expect(change(op, jobProfile)?.to).toBe('Everyone');
+    expect(change(op, perms)?.to).toEqual(['Admin']);
+  });
+
+  it('does not change them on update when the toggles are off', () => {
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['Sales'], [jobProfile]: 'Old', [perms]: [] } });
+    const p = run({ users: [user], groups, targets: [t], links: [link('a', 't-a')], config: planConfig({ mapping }) });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(p.summary.unchanged).toBe(1);
+  });
+
+  it('changes them on update when the toggles are on', () => {
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['Sales'] } });
+    const p = run({ users: [user], targets: [t], links: [link('a', 't-a')] });
+    expect(change(opFor(p, 'a'), dept)).toEqual({ from: ['Sales'], to: ['Support'] });
+  });
+});
+
+describe('permission types (owned only)', () => {
+  it('adds granted types and removes owned ones, keeping types the integration does not own', () => {
+    const cfg = planConfig({ mapping: { permissions: { groupMap: [{ groupId: 'g-admin', permissionType: 'Admin' }, { groupId: 'g-rep', permissionType: 'Reporter' }] } } });
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [perms]: ['Reporter', 'Course Creator'] } });
+    const p = run({ users: [sourceUser('a', { displayName: null })], groups: [group('g-admin', 'Admins', ['a']), group('g-rep', 'Reporters', [])], targets: [t], links: [link('a', 't-a')], config: cfg });
+    expect(change(opFor(p, 'a'), perms)).toEqual({ from: ['Reporter', 'Course Creator'], to: ['Admin', 'Course Creator'] });
+  });
+});
+
+describe('departments to create', () => {
+  const cfg = planConfig({ mapping: { department: { pathDelimiter: '/' } } });
+
+  it('lists missing paths parents first, and not the ones the LMS has', () => {
+    const p = run({
+      users: [sourceUser('a', { department: 'Sales/EMEA/Nordics' }), sourceUser('b', { department: 'Sales' }), sourceUser('c', { department: 'Support' })],
+      config: cfg,
+      target: { departments: [{ id: 'd1', name: 'Sales', parentId: null }] },
+    });
+    expect(p.departmentsToCreate).toEqual([['Support'], ['Sales', 'EMEA'], ['Sales', 'EMEA', 'Nordics']]);
+  });
+
+  it('creates none when the LMS has no department resource', () => {
+    const p = run({ users: [sourceUser('a', { department: 'Sales' })], config: cfg, target: { departments: null, capabilities: capabilities({ departments: false }) } });
+    expect(p.departmentsToCreate).toEqual([]);
+    expect(change(opFor(p, 'a'), dept)?.to).toEqual(['Sales']);
+  });
+});
+
+describe('manager and approvers (second pass)', () => {
+  const boss = sourceUser('boss', { displayName: null, userPrincipalName: 'boss@contoso.com' });
+  const anna = sourceUser('anna', { displayName: null, managerId: 'boss' });
+
+  it('writes the manager in the relations phase, after the manager is created in the same plan', () => {
+    const p = run({ users: [anna, boss] });
+    const rel = opFor(p, 'anna', 'relations');
+    expect(rel).toMatchObject({ kind: 'update', phase: 'relations', reason: 'relations_changed', targetId: null });
+    expect(change(rel, ScimPath.manager)).toEqual({ from: null, to: 'boss@contoso.com' });
+    expect(change(opFor(p, 'anna'), ScimPath.manager)).toBeUndefined();
+    const kinds = p.ops.map((o) => `${o.kind}/${o.phase}`);
+    expect(kinds.indexOf('update/relations')).toBeGreaterThan(kinds.lastIndexOf('create/users'));
+  });
+
+  it('also writes approvers from the manager when asked and advertised', () => {
+    const p = run({ users: [anna, boss], config: planConfig({ mapping: { approversFromManager: true } }) });
+    expect(change(opFor(p, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['boss@contoso.com']);
+  });
+
+  it('leaves the manager alone, with a warning, when the manager has no LMS account', () => {
+    const p = run({ users: [anna], config: planConfig() });
+    expect(opFor(p, 'anna', 'relations')).toBeUndefined();
+    expect(opFor(p, 'anna')?.warnings?.[0]?.code).toBe('manager_not_in_lms');
+  });
+
+  it('uses the LMS userName of a manager who is out of scope but owned', () => {
+    const cfg = planConfig({ scope: { exclude: [{ kind: 'user', value: 'boss' }] } });
+    const t = targetUser('t-boss', { externalId: 'boss', userName: 'b.oss' });
+    const p = run({ users: [anna, boss], targets: [t], links: [link('boss', 't-boss')], config: cfg });
+    expect(change(opFor(p, 'anna', 'relations'), ScimPath.manager)?.to).toBe('b.oss');
+  });
+
+  it('counts a user whose only change is the manager as an update, not unchanged', () => {
+    const ta = targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com' });
+    const tb = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com' });
+    const p = run({ users: [anna, boss], targets: [ta, tb], links: [link('anna', 't-anna'), link('boss', 't-boss')] });
+    expect(p.summary).toMatchObject({ update: 1, unchanged: 1 });
+  });
+});
+
+describe('vendor attributes', () => {
+  it('writes only vendor attributes the LMS advertises', () => {
+    const cfg = planConfig({ mapping: { contentRegion: { enabled: true }, jobProfile: { defaultJobProfile: 'Everyone' }, customFields: { customField1: 'jobTitle' } } });
+    const p = run({ users: [sourceUser('a', { jobTitle: 'Dev' })], config: cfg, target: { capabilities: capabilities({ vendorAttributes: ['customField1'] }) } });
+    const fields = opFor(p, 'a')?.changes.map((c) => c.field) ?? [];
+    expect(fields).toContain(vendorPath(ns, 'customField1'));
+    expect(fields.filter((f) => f.startsWith(ns))).toEqual([vendorPath(ns, 'customField1')]);
+  });
+});
+
+describe('skip list', () => {
+  it('keeps both sides out when the entry names the person (Entra user and their LMS account)', () => {
+    const cfg = planConfig({ scope: { skipList: ['Admin@Contoso.com'] } });
+    const p = run({ users: [sourceUser('x', { mail: 'admin@contoso.com', jobTitle: 'Boss' })], targets: [targetUser('t-admin', { userName: 'admin@contoso.com' })], config: cfg });
+    expect(p.ops).toEqual([]);
+  });
+
+  it('puts a skip-listed user in no op at all, even owned and out of scope with deactivation on', () => {
+    const cfg = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }], skipList: ['a@contoso.com'] }, deactivation: { deactivateUsers: true } });
+    const p = run({ users: [sourceUser('a')], groups: [group('g', 'G', [])], targets: [targetUser('t-a', { externalId: 'a' })], links: [link('a', 't-a')], config: cfg });
+    expect(p.ops).toEqual([]);
+  });
+
+  it('never matches into a skip-listed LMS account, and does not create a second one either', () => {
+    // The LMS's own admin account is skip-listed by its LMS userName; an Entra user has its e-mail.
+    const cfg = planConfig({ scope: { skipList: ['lms-admin'] } });
+    const p = run({ users: [sourceUser('x', { mail: 'Admin@contoso.com', userPrincipalName: 'x@contoso.com' })], targets: [targetUser('t-admin', { userName: 'lms-admin', emails: ['admin@contoso.com'] })], config: cfg });
+    const op = opFor(p, 'x');
+    expect(op?.reason).toBe('email_taken_by_skip_listed_account');
+    expect(op?.candidates?.targetIds).toEqual([]);
+    expect(JSON.stringify(p)).not.toContain('t-admin');
+  });
+});
+
+describe('the plan as data', () => {
+  it('orders ops creates → reactivations → updates → relations → deactivations → conflicts → skips, and counts them', () => {
+    const cfg = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] }, deactivation: { deactivateUsers: true, thresholdPercent: 100 } });
+    const p = run({
+      users: [
+        sourceUser('new', { managerId: 'upd' }),
+        sourceUser('upd', { jobTitle: 'Boss' }),
+        sourceUser('back', { displayName: null }),
+        sourceUser('gone'),
+        sourceUser('dup1', { mail: 'same@contoso.com' }),
+        sourceUser('dup2', { mail: 'same@contoso.com' }),
+      ],
+      groups: [group('g', 'G', ['new', 'upd', 'back', 'dup1', 'dup2'])],
+      targets: [targetUser('t-upd', { externalId: 'upd', userName: 'upd@contoso.com' }), targetUser('t-back', { externalId: 'back', userName: 'back@contoso.com', active: false }), targetUser('t-gone', { externalId: 'gone' })],
+      links: [link('upd', 't-upd'), link('back', 't-back'), link('gone', 't-gone')],
+      config: cfg,
+    });
+    expect(p.ops.map((o) => `${o.kind}:${o.sourceId}${o.phase === 'relations' ? ':rel' : ''}`)).toEqual([
+      'create:new',
+      'reactivate:back',
+      'update:upd',
+      'update:new:rel',
+      'deactivate:gone',
+      'conflict:dup1',
+      'conflict:dup2',
+    ]);
+    expect(p.summary).toEqual({ create: 1, update: 2, deactivate: 1, reactivate: 1, conflict: 2, skip: 0, unchanged: 0 });
+    expect(p.integrationId).toBe('int-1');
+    expect(p.createdAt).toBe('2026-03-01T12:00:00.000Z');
+    for (const op of p.ops) expect(op.detail).toMatch(/\S.*\.$/);
+  });
+
+  it('attaches normalisation notices to the op so the admin sees the repair', () => {
+    const op = opFor(run({ users: [sourceUser('a', { department: 'Sales\uFEFF' })] }), 'a');
+    expect(op?.notices).toEqual([{ attribute: 'department', raw: 'Sales\uFEFF', normalised: 'Sales', found: ['U+FEFF BYTE ORDER MARK'] }]);
+  });
+});
