@@ -28,6 +28,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     id: newIntegrationId(),
     config,
     status: 'setup',
+    enabled: false,
     statusReason: null,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -130,7 +131,8 @@ export async function setEnabled(store: Store, secrets: SecretStore, id: string,
     const r = s.integrations.find((i) => i.id === id);
     if (!r) return;
     if (enabled) {
-      if (r.status === 'active') return;
+      if (r.enabled && r.status === 'active') return;
+      r.enabled = true;
       r.status = 'active';
       r.statusReason = null;
       r.enabledAt = now.toISOString();
@@ -140,6 +142,7 @@ export async function setEnabled(store: Store, secrets: SecretStore, id: string,
       r.deltaLinkIssuedAt = null;
     } else {
       // Disabling changes no data anywhere: it only stops future runs.
+      r.enabled = false;
       r.status = 'disabled';
       r.statusReason = null;
     }
@@ -149,7 +152,7 @@ export async function setEnabled(store: Store, secrets: SecretStore, id: string,
 }
 
 export function nextRunAt(record: StoredIntegration, now: Date): string | null {
-  if (record.status !== 'active' && record.status !== 'error') return null;
+  if (!record.enabled || record.status === 'setup') return null;
   const everyMs = record.config.schedule.everyHours * 3_600_000;
   const last = record.lastRunAt ? Date.parse(record.lastRunAt) : Number.NaN;
   if (Number.isNaN(last)) return now.toISOString();

@@ -21,6 +21,8 @@ export const StoredIntegrationSchema = z.object({
   id: z.string().min(1),
   config: IntegrationConfigSchema,
   status: IntegrationStatusSchema,
+  /** The admin's switch; status says how the last run went (an enabled one can be invalid or error). */
+  enabled: z.boolean().default(false),
   /** Why the status is invalid / error. */
   statusReason: AppErrorSchema.nullable().default(null),
   createdAt: z.string(),
@@ -82,6 +84,7 @@ function migrateV1(v1: z.infer<typeof V1Schema>): unknown {
         id,
         config,
         status: old.enabled ? 'active' : 'disabled',
+        enabled: old.enabled,
         createdAt: old.createdAt ?? now,
         updatedAt: now,
       };

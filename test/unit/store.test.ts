@@ -55,6 +55,7 @@ describe('store', () => {
       expect(legacy1?.config.source.tenantId).toBe('contoso.onmicrosoft.com');
       expect(legacy1?.config.target.baseUrl).toBe('https://lms.example.com/scim/v2');
       expect(legacy1?.status).toBe('active');
+      expect(legacy1?.enabled).toBe(true);
       expect(legacy1?.createdAt).toBe('2026-01-15T09:30:00.000Z');
       expect(legacy2?.status).toBe('disabled');
       expect(store.notices.map((n) => n.id)).toEqual(['settings-migrated']);

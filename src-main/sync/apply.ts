@@ -1,0 +1,197 @@
+/**
+ * apply(): executes a Plan against the LMS. Order: missing departments, then creates, then
+ * reactivations and updates, then the manager/approver pass (every user exists by then), then
+ * deactivations. Crash-safe by construction: every created user carries its Entra id in
+ * externalId, so a rerun after a kill at any point matches instead of duplicating, and links
+ * lost with the crash are recorded again from the plan's link_existing ops.
+ */
+import type { AppError } from '../core/errors';
+import type { TargetDirectory } from '../core/directories';
+import type { AttrValue, FieldChange, Link, Plan, PlanOp, SafetyGuard } from '../core/model';
+import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
+import type { AuditLog } from './audit';
+
+export type ApplyPhase = 'departments' | 'users' | 'relations' | 'deactivations';
+
+export interface ApplyProgress {
+  phase: ApplyPhase;
+  done: number;
+  total: number;
+  /** The person (or department) being written. */
+  current: string | null;
+}
+
+/** Where new links go as the run makes them; flushed in batches and at the end. */
+export interface LinkRecorder {
+  record(link: Link): void;
+  flush(): Promise<void>;
+}
+
+export interface ApplyOptions {
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ApplyProgress) => void;
+  /** Deactivations the admin confirmed; lifts the threshold guard when at least the planned number. */
+  confirmedDeactivations?: number;
+  now: () => Date;
+}
+
+export interface ApplyFailure {
+  op: Pick<PlanOp, 'kind' | 'reason' | 'sourceId' | 'targetId' | 'email'>;
+  error: AppError & { lmsDetail?: string | null };
+}
+
+export interface ApplyResult {
+  outcome: 'succeeded' | 'partial' | 'blocked' | 'cancelled';
+  applied: number;
+  failed: number;
+  failures: ApplyFailure[];
+  blockedBy: SafetyGuard | null;
+}
+
+/** The guard that stops this apply, if any: a blocking guard that is not, or not enough, confirmed. */
+export function blockingGuard(plan: Plan, confirmedDeactivations = 0): SafetyGuard | null {
+  for (const g of plan.guards) {
+    if (!g.blocking) continue;
+    if (g.confirmable && confirmedDeactivations >= g.count) continue;
+    return g;
+  }
+  return null;
+}
+
+function changeTo(changes: FieldChange[], field: string): AttrValue | undefined {
+  return changes.find((c) => c.field === field)?.to;
+}
+
+/** Fields apply() writes with updateUser(): everything except `active`, which has its own call. */
+function attributeChanges(changes: FieldChange[]): FieldChange[] {
+  return changes.filter((c) => c.field !== ACTIVE_FIELD);
+}
+
+/** Runs work over items with at most `limit` in flight; stops taking new items once aborted. */
+async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal | undefined, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export async function applyPlan(plan: Plan, target: TargetDirectory, links: LinkRecorder, audit: AuditLog, options: ApplyOptions): Promise<ApplyResult> {
+  const blocked = blockingGuard(plan, options.confirmedDeactivations);
+  if (blocked) return { outcome: 'blocked', applied: 0, failed: 0, failures: [], blockedBy: blocked };
+
+  const { signal, now } = options;
+  const failures: ApplyFailure[] = [];
+  let applied = 0;
+  /** LMS ids of users created in this run, for the relations pass. */
+  const createdTargetIds = new Map<string, string>();
+
+  const executable = plan.ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
+  const usersPhase = executable.filter((op) => op.phase === 'users' && op.kind !== 'deactivate');
+  const creates = usersPhase.filter((op) => op.kind === 'create');
+  const updates = usersPhase.filter((op) => op.kind !== 'create');
+  const relations = executable.filter((op) => op.phase === 'relations');
+  const deactivations = executable.filter((op) => op.kind === 'deactivate');
+  const total = plan.departmentsToCreate.length + executable.length;
+  let done = 0;
+  const progress = (phase: ApplyPhase, current: string | null) => options.onProgress?.({ phase, done, total, current });
+
+  const fail = (op: PlanOp, error: ApplyFailure['error']) => {
+    failures.push({ op: { kind: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email }, error });
+    audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
+  };
+  const succeed = (op: PlanOp, targetId: string | null) => {
+    applied++;
+    audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId, email: op.email, fields: op.changes, result: 'ok' });
+  };
+  const link = (op: PlanOp, targetId: string, origin: Link['origin']) => {
+    if (op.sourceId === null) return;
+    links.record({ integrationId: plan.integrationId, sourceId: op.sourceId, targetId, origin, linkedAt: now().toISOString(), emailAtLink: op.email });
+  };
+
+  // 1. Departments the users below need, parents first (ensureDepartment creates missing parents).
+  for (const path of plan.departmentsToCreate) {
+    if (signal?.aborted) break;
+    progress('departments', path.join(' / '));
+    const r = await target.ensureDepartment(path, signal);
+    done++;
+    audit.write({ at: now().toISOString(), op: 'department', reason: 'department_missing', sourceId: null, targetId: r.ok ? r.value : null, email: null, fields: [{ field: 'department', from: null, to: path }], result: r.ok ? 'ok' : 'failed', ...(r.ok ? {} : { error: { code: r.error.code, message: r.error.message } }) });
+  }
+
+  // 2. Creates. externalId is set in the same request, so a crash after it cannot duplicate.
+  await pool(creates, options.concurrency, signal, async (op) => {
+    progress('users', op.email);
+    const externalId = changeTo(op.changes, EXTERNAL_ID_FIELD);
+    const userName = changeTo(op.changes, USER_NAME_FIELD);
+    const attributes: Record<string, AttrValue> = {};
+    for (const c of op.changes) if (c.field !== EXTERNAL_ID_FIELD && c.field !== USER_NAME_FIELD && c.field !== ACTIVE_FIELD) attributes[c.field] = c.to;
+    const r = await target.createUser({ externalId: String(externalId ?? op.sourceId), userName: String(userName ?? op.email), active: true, attributes }, signal);
+    done++;
+    if (!r.ok) return fail(op, r.error);
+    if (op.sourceId) createdTargetIds.set(op.sourceId, r.value.id);
+    link(op, r.value.id, 'created');
+    succeed(op, r.value.id);
+  });
+  await links.flush();
+
+  // 3. Reactivations and updates (including linking existing accounts: externalId is among the changes).
+  await pool(updates, options.concurrency, signal, async (op) => {
+    progress('users', op.email);
+    const targetId = op.targetId;
+    done++;
+    if (!targetId) return fail(op, { code: 'PLAN_INVALID', message: 'The operation has no LMS account to write to.', fix: 'Run a new dry run.' });
+    if (op.kind === 'reactivate') {
+      const r = await target.setActive(targetId, true, signal);
+      if (!r.ok) return fail(op, r.error);
+    }
+    const changes = attributeChanges(op.changes);
+    if (changes.length > 0) {
+      const r = await target.updateUser(targetId, changes, signal);
+      if (!r.ok) return fail(op, r.error);
+    }
+    if (op.reason === 'link_existing') link(op, targetId, 'matched');
+    succeed(op, targetId);
+  });
+  await links.flush();
+
+  // 4. Manager and approvers: every account exists now.
+  await pool(relations, options.concurrency, signal, async (op) => {
+    progress('relations', op.email);
+    const targetId = op.targetId ?? (op.sourceId ? createdTargetIds.get(op.sourceId) : undefined) ?? null;
+    done++;
+    if (!targetId) return fail(op, { code: 'RELATION_TARGET_MISSING', message: 'The manager could not be set because the account was not created.', fix: 'See the error for this user above; the manager is set at the next run.' });
+    const r = await target.updateUser(targetId, op.changes, signal);
+    if (!r.ok) return fail(op, r.error);
+    succeed(op, targetId);
+  });
+
+  // 5. Deactivations last: never deleted, only active=false.
+  await pool(deactivations, options.concurrency, signal, async (op) => {
+    progress('deactivations', op.email);
+    const targetId = op.targetId;
+    done++;
+    if (!targetId) return fail(op, { code: 'PLAN_INVALID', message: 'The operation has no LMS account to write to.', fix: 'Run a new dry run.' });
+    const other = attributeChanges(op.changes);
+    if (other.length > 0) {
+      const r = await target.updateUser(targetId, other, signal);
+      if (!r.ok) return fail(op, r.error);
+    }
+    const r = await target.setActive(targetId, false, signal);
+    if (!r.ok) return fail(op, r.error);
+    succeed(op, targetId);
+  });
+  await links.flush();
+
+  for (const op of plan.ops) {
+    if (op.kind === 'conflict' || op.kind === 'skip') {
+      audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: [], result: 'not-executed' });
+    }
+  }
+  progress('deactivations', null);
+  const outcome = signal?.aborted ? 'cancelled' : failures.length > 0 ? 'partial' : 'succeeded';
+  return { outcome, applied, failed: failures.length, failures, blockedBy: null };
+}

@@ -1,0 +1,60 @@
+/**
+ * Per-run audit log: one JSON line per operation (op, user, fields, result). Capped in size so
+ * a runaway run cannot fill the disk; the cap is noted in the log itself.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { FieldChange, OpKind } from '../core/model';
+
+export const AUDIT_MAX_BYTES = 64 * 1024 * 1024;
+
+export interface AuditEntry {
+  at: string;
+  op: OpKind | 'department';
+  reason: string;
+  sourceId: string | null;
+  targetId: string | null;
+  email: string | null;
+  fields: FieldChange[];
+  result: 'ok' | 'failed' | 'not-executed';
+  error?: { code: string; message: string; lmsDetail?: string | null };
+}
+
+export class AuditLog {
+  private readonly stream: WriteStream;
+  private bytes = 0;
+  private truncated = false;
+
+  constructor(
+    readonly file: string,
+    private readonly maxBytes = AUDIT_MAX_BYTES,
+  ) {
+    this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+  }
+
+  static fileName(runId: string): string {
+    return `${runId}.jsonl`;
+  }
+
+  static open(auditDir: string, runId: string): AuditLog {
+    return new AuditLog(path.join(auditDir, AuditLog.fileName(runId)));
+  }
+
+  write(entry: AuditEntry): void {
+    if (this.truncated) return;
+    const line = `${JSON.stringify(entry)}\n`;
+    if (this.bytes + line.length > this.maxBytes) {
+      this.truncated = true;
+      this.stream.write(`${JSON.stringify({ at: entry.at, note: `audit log capped at ${this.maxBytes} bytes; later operations are counted in the run record only` })}\n`);
+      return;
+    }
+    this.bytes += line.length;
+    this.stream.write(line);
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+}

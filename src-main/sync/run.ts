@@ -1,0 +1,300 @@
+/**
+ * One run of an integration (the imperative shell around plan()): lock → read Entra (full or
+ * delta) → read the LMS → plan → for an apply, execute → record history, audit log, links and
+ * the integration's status. The desktop app, its scheduler, the preview and the CLI all run
+ * integrations through here.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
+import { appError, isAppError, type AppError } from '../core/errors';
+import type { Link, Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
+import { plan as makePlan } from '../core/plan';
+import { integrationStatusFor as entraStatusFor, isDeltaLinkExpired } from '../entra';
+import { integrationStatusFor as lmsStatusFor } from '../lms';
+import type { SecretStore } from '../secrets/secret-store';
+import { integrationNotFound } from '../store/integrations';
+import { MAX_RUNS_KEPT, type RunRecord } from '../store/records';
+import type { StoredIntegration } from '../store/settings';
+import type { Store } from '../store/store';
+import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
+import { AuditLog } from './audit';
+import { defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
+import { acquireRunLock } from './run-lock';
+import { loadCached, mergeDelta, saveCached } from './snapshot-cache';
+
+export type RunStage = 'waiting' | 'reading-entra' | 'reading-lms' | 'planning' | 'applying' | 'saving';
+
+export interface RunProgress {
+  stage: RunStage;
+  done: number;
+  total: number | null;
+  detail: string | null;
+}
+
+export interface RunOptions {
+  integrationId: string;
+  kind: 'dry-run' | 'apply';
+  trigger: RunRecord['trigger'];
+  /** Force a full (non-delta) Entra read. */
+  full?: boolean;
+  /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
+  confirmedDeactivations?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  connectors?: ConnectorFactory;
+  /** How long to wait for another run of the same integration (default: do not wait). */
+  lockWaitMs?: number;
+}
+
+export interface RunOutcome {
+  run: RunRecord;
+  plan: Plan | null;
+  apply: ApplyResult | null;
+  /** Why the run failed or was blocked, for the UI and the CLI's exit code. */
+  error: AppError | null;
+}
+
+export interface RunServices {
+  store: Store;
+  secrets: SecretStore;
+  now: () => Date;
+}
+
+/** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
+export function groupsNeeded(config: IntegrationConfig): string[] {
+  const ids = new Set<string>();
+  for (const r of [...config.scope.include, ...config.scope.exclude]) if (r.kind === 'group') ids.add(r.groupId);
+  for (const m of config.mapping.jobProfile.groupMap) ids.add(m.groupId);
+  for (const m of config.mapping.permissions.groupMap) ids.add(m.groupId);
+  return [...ids].sort();
+}
+
+/** Graph attributes beyond the standard set that rules and mappings name (extension attributes). */
+export function attributesNeeded(config: IntegrationConfig): string[] {
+  const standard = new Set<string>(SOURCE_ATTRIBUTES);
+  const named = [
+    ...[...config.scope.include, ...config.scope.exclude].flatMap((r) => (r.kind === 'attribute' ? [r.attribute] : [])),
+    config.mapping.department.attribute,
+    config.mapping.jobProfile.attribute,
+    config.mapping.customFields.customField1,
+    config.mapping.customFields.customField2,
+    config.mapping.customFields.customField3,
+    config.mapping.languageAttribute,
+  ];
+  return [...new Set(named.filter((a): a is string => a !== null && !standard.has(a)))].sort();
+}
+
+function runId(now: Date): string {
+  return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
+}
+
+async function allOtherLinks(store: Store, integrationId: string): Promise<Link[]> {
+  const out: Link[] = [];
+  for (const other of store.settings.data.integrations) {
+    if (other.id === integrationId) continue;
+    out.push(...(await store.links(other.id)).data.links);
+  }
+  return out;
+}
+
+/** Records links in the store in batches: 100k creates must not rewrite the link file 100k times. */
+function linkRecorder(store: Store, integrationId: string): LinkRecorder {
+  let pending: Link[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const links = await store.links(integrationId);
+    await links.update((file) => {
+      const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
+      for (const l of batch) bySource.set(l.sourceId, l);
+      file.links = [...bySource.values()];
+    });
+  };
+  return {
+    record(link) {
+      pending.push(link);
+      if (pending.length >= 500) flushing = flushing.then(flush);
+    },
+    async flush() {
+      flushing = flushing.then(flush);
+      await flushing;
+    },
+  };
+}
+
+async function updateRecord(store: Store, id: string, change: (r: StoredIntegration) => void): Promise<void> {
+  await store.settings.update((s) => {
+    const r = s.integrations.find((i) => i.id === id);
+    if (r) change(r);
+  });
+}
+
+async function saveRun(store: Store, run: RunRecord): Promise<void> {
+  const runs = await store.runs(run.integrationId);
+  const pruned = await runs.update((file) => {
+    const i = file.runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) file.runs[i] = run;
+    else file.runs.unshift(run);
+    return file.runs.splice(MAX_RUNS_KEPT);
+  });
+  for (const old of pruned) if (old.auditLog) await fs.rm(path.join(store.auditDir, old.auditLog), { force: true });
+}
+
+type SourceRead = { snapshot: SourceSnapshot; deltaLink: string | null; readMode: 'full' | 'delta' };
+
+export async function runIntegration(services: RunServices, options: RunOptions): Promise<RunOutcome> {
+  const { store, now } = services;
+  const record = store.settings.data.integrations.find((i) => i.id === options.integrationId);
+  const startedAt = now();
+  const run: RunRecord = {
+    id: runId(startedAt),
+    integrationId: options.integrationId,
+    kind: options.kind,
+    trigger: options.trigger,
+    readMode: null,
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    outcome: 'running',
+    planned: null,
+    applied: 0,
+    failed: 0,
+    error: null,
+    auditLog: null,
+  };
+  const finish = async (outcome: RunRecord['outcome'], error: AppError | null, planResult: Plan | null, applyResult: ApplyResult | null): Promise<RunOutcome> => {
+    run.outcome = outcome;
+    run.error = error ? { code: error.code, message: error.message, fix: error.fix } : null;
+    run.finishedAt = now().toISOString();
+    if (record) await saveRun(store, run);
+    return { run, plan: planResult, apply: applyResult, error };
+  };
+
+  if (!record) return { run: { ...run, outcome: 'failed' }, plan: null, apply: null, error: integrationNotFound(options.integrationId) };
+  if (record.status === 'setup') {
+    return finish('failed', appError('SETUP_INCOMPLETE', 'The integration setup is not finished.', 'Finish the setup wizard, then run it.'), null, null);
+  }
+  if (options.kind === 'apply' && !record.enabled) {
+    return finish(
+      'blocked',
+      appError('INTEGRATION_DISABLED', 'The integration is disabled, so it writes nothing to the LMS.', 'Review a dry run, then enable the integration (rollcall integration enable --integration ID) and apply again.'),
+      null,
+      null,
+    );
+  }
+
+  options.onProgress?.({ stage: 'waiting', done: 0, total: null, detail: 'Waiting for other runs of this integration' });
+  const lock = await acquireRunLock(store.dataDir, record.id, `${options.kind} (${options.trigger})`, options.lockWaitMs ?? 0);
+  if (!lock.ok) return { run: { ...run, outcome: 'blocked' }, plan: null, apply: null, error: lock.error };
+  const connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory);
+  try {
+    if (!connectors.ok) return await finish('failed', connectors.error, null, null);
+    const { source, target } = connectors.value;
+    const config = record.config;
+    const readOptions = {
+      groupIds: groupsNeeded(config),
+      extraAttributes: attributesNeeded(config),
+      onProgress: (p: { phase: string; done: number; total: number | null }) => options.onProgress?.({ stage: 'reading-entra', done: p.done, total: p.total, detail: p.phase }),
+      signal: options.signal,
+    };
+
+    // --- Entra: delta when a fresh delta link and a cached snapshot exist, else a full read.
+    let sourceRead: SourceRead | null = null;
+    const deltaUsable = !options.full && !record.needsFullSync && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, now());
+    const cached = deltaUsable ? await loadCached(store.dataDir, record.id, 'source') : null;
+    if (deltaUsable && cached && record.deltaLink) {
+      const delta = await source.readDelta(record.deltaLink, readOptions);
+      if (delta.ok) {
+        const groups = readOptions.groupIds.length > 0 ? await source.readGroups(readOptions.groupIds, options.signal) : { ok: true as const, value: [] };
+        if (!groups.ok) return await finishFailed(groups.error);
+        sourceRead = { snapshot: mergeDelta(cached, delta.value, groups.value, now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta' };
+      } else if (delta.error.code !== 'ENTRA_DELTA_EXPIRED') {
+        return await finishFailed(delta.error);
+      }
+    }
+    if (!sourceRead) {
+      const full = await source.readFull(readOptions);
+      if (!full.ok) return await finishFailed(full.error);
+      sourceRead = { snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full' };
+    }
+    run.readMode = sourceRead.readMode;
+
+    // --- LMS: always a full read (SCIM has no change feed).
+    options.onProgress?.({ stage: 'reading-lms', done: 0, total: null, detail: null });
+    const targetRead = await target.readAll((p) => options.onProgress?.({ stage: 'reading-lms', done: p.done, total: p.total, detail: p.phase }), options.signal);
+    if (!targetRead.ok) return await finishFailed(targetRead.error);
+
+    options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
+    const links = (await store.links(record.id)).data.links;
+    const thePlan = makePlan(sourceRead.snapshot, targetRead.value, { ...config, id: record.id }, links, now(), await allOtherLinks(store, record.id));
+    run.planned = thePlan.summary;
+    await saveSnapshots(record.id, sourceRead.snapshot, targetRead.value, thePlan);
+    await updateRecord(store, record.id, (r) => {
+      if (sourceRead.deltaLink) {
+        r.deltaLink = sourceRead.deltaLink;
+        r.deltaLinkIssuedAt = now().toISOString();
+      }
+      if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete) r.needsFullSync = false;
+      markHealthy(r);
+    });
+    if (options.kind === 'dry-run') return await finish('succeeded', null, thePlan, null);
+
+    // --- Apply.
+    const audit = AuditLog.open(store.auditDir, run.id);
+    run.auditLog = path.basename(audit.file);
+    let result: ApplyResult;
+    try {
+      result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {
+        concurrency: config.target.concurrency,
+        signal: options.signal,
+        confirmedDeactivations: options.confirmedDeactivations,
+        now,
+        onProgress: (p: ApplyProgress) => options.onProgress?.({ stage: 'applying', done: p.done, total: p.total, detail: p.current }),
+      });
+    } finally {
+      await audit.close();
+    }
+    run.applied = result.applied;
+    run.failed = result.failed;
+    await updateRecord(store, record.id, (r) => {
+      r.lastRunAt = startedAt.toISOString();
+    });
+    if (result.outcome === 'blocked' && result.blockedBy) {
+      const g = result.blockedBy;
+      return await finish('blocked', appError(`GUARD_${g.code.toUpperCase()}`, g.message, g.fix, { count: g.count, limit: g.limit }), thePlan, result);
+    }
+    return await finish(result.outcome, null, thePlan, result);
+  } catch (err) {
+    const error = isAppError(err) ? err : appError('RUN_FAILED', `The run stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; nothing is lost (apply resumes safely). If it keeps failing, report it with the run id.', { runId: run.id });
+    return await finish('failed', error, null, null);
+  } finally {
+    if (connectors.ok) connectors.value.source.close?.();
+    await lock.value.release();
+  }
+
+  async function finishFailed(error: AppError): Promise<RunOutcome> {
+    const status = error.code.startsWith('LMS_') ? lmsStatusFor(error) : entraStatusFor(error);
+    await updateRecord(store, options.integrationId, (r) => {
+      // A disabled integration stays disabled; an enabled one turns red (credentials) or amber.
+      r.status = status === 'invalid' ? 'invalid' : r.enabled ? 'error' : r.status === 'invalid' ? 'disabled' : r.status;
+      r.statusReason = error;
+    });
+    return finish('failed', error, null, null);
+  }
+
+  async function saveSnapshots(id: string, s: SourceSnapshot, t: TargetSnapshot, p: Plan): Promise<void> {
+    options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
+    await saveCached(store.dataDir, id, 'source', s);
+    await saveCached(store.dataDir, id, 'target', t);
+    await saveCached(store.dataDir, id, 'plan', p);
+  }
+}
+
+/** A run that read both sides cleared whatever made the integration red or amber. */
+function markHealthy(r: StoredIntegration): void {
+  r.status = r.enabled ? 'active' : 'disabled';
+  r.statusReason = null;
+}

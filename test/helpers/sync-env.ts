@@ -1,0 +1,82 @@
+/**
+ * A complete sync environment on loopback: the Graph simulator (HTTPS, own CA) with a generated
+ * tenant, the LMS simulator, a temporary data directory and an integration pointing at both.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { IntegrationConfigSchema, type IntegrationConfigInput } from '../../src-main/core/config';
+import { DEMO_APPS, generateTenant, startGraphSimulator, type GeneratedTenant, type GraphFaults, type GraphSimulator } from '../../src-main/demo/graph';
+import { startLmsSimulator, type LmsFaults, type LmsSeed, type LmsSimulator } from '../../src-main/demo/lms';
+import { MemorySecretStore } from '../../src-main/secrets/memory-store';
+import { createIntegration, refreshSetupStatus, setEnabled } from '../../src-main/store/integrations';
+import { Store } from '../../src-main/store/store';
+import type { RunServices } from '../../src-main/sync/run';
+
+export const LMS_TOKEN = 'sim-lms-token-5f0c2e9a7b';
+
+export interface SyncEnv extends RunServices {
+  graph: GraphSimulator;
+  lms: LmsSimulator;
+  tenant: GeneratedTenant;
+  integrationId: string;
+  dataDir: string;
+  secrets: MemorySecretStore;
+  close(): Promise<void>;
+}
+
+export interface SyncEnvOptions {
+  users?: number;
+  seed?: number;
+  lmsSeed?: 'empty' | 'default' | LmsSeed;
+  graphFaults?: GraphFaults;
+  lmsFaults?: LmsFaults;
+  /** Changes to the integration config beyond the defaults below. */
+  config?: (base: IntegrationConfigInput, tenant: GeneratedTenant) => IntegrationConfigInput;
+  enabled?: boolean;
+  now?: () => Date;
+}
+
+export async function startSyncEnv(options: SyncEnvOptions = {}): Promise<SyncEnv> {
+  const tenant = generateTenant({ users: options.users ?? 200, seed: options.seed ?? 42 });
+  const graph = await startGraphSimulator({ tenant: tenant.fixture, faults: options.graphFaults });
+  const lms = await startLmsSimulator({ token: LMS_TOKEN, seed: options.lmsSeed ?? 'empty', faults: options.lmsFaults });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-sync-'));
+  const store = await Store.open(dataDir);
+  const secrets = new MemorySecretStore();
+  const base: IntegrationConfigInput = {
+    name: 'Demo tenant',
+    source: {
+      kind: 'entra',
+      tenantId: graph.tenantId,
+      clientId: DEMO_APPS.main.clientId,
+      cloud: 'custom',
+      custom: { authorityHost: graph.authorityHost, graphEndpoint: graph.graphEndpoint, caCertPem: graph.caCertPem },
+    },
+    target: { kind: 'scim', baseUrl: lms.baseUrl, concurrency: 8 },
+    scope: { include: [{ kind: 'group', groupId: tenant.groupIds.allStaff, groupName: 'All Staff' }] },
+    deactivation: { deactivateUsers: true, useLastDay: true },
+  };
+  const config = IntegrationConfigSchema.parse(options.config ? options.config(base, tenant) : base);
+  const now = options.now ?? (() => new Date());
+  const record = await createIntegration(store, config, now());
+  await secrets.set(record.id, 'clientSecret', DEMO_APPS.main.secret);
+  await secrets.set(record.id, 'lmsToken', LMS_TOKEN);
+  await refreshSetupStatus(store, secrets, record.id);
+  if (options.enabled ?? true) await setEnabled(store, secrets, record.id, true, now());
+  return {
+    store,
+    secrets,
+    now,
+    graph,
+    lms,
+    tenant,
+    integrationId: record.id,
+    dataDir,
+    async close() {
+      await graph.close();
+      await lms.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

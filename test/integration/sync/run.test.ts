@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runIntegration } from '../../../src-main/sync/run';
+import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+let env: SyncEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+const PLAN_EMPTY = { create: 0, update: 0, deactivate: 0, reactivate: 0 };
+
+describe('sync run against the Graph and LMS simulators', () => {
+  it('dry run writes nothing; apply creates and links everyone in scope; a second plan is empty', async () => {
+    env = await startSyncEnv({ users: 150 });
+    const services = env;
+    const dry = await runIntegration(services, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(dry.error).toBeNull();
+    expect(dry.run.outcome).toBe('succeeded');
+    expect(dry.run.readMode).toBe('full');
+    const creates = dry.plan?.summary.create ?? 0;
+    expect(creates).toBeGreaterThan(100);
+    expect(env.lms.users()).toHaveLength(0);
+    expect(env.lms.outbox().count).toBe(0);
+
+    const applied = await runIntegration(services, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.error).toBeNull();
+    expect(applied.run.outcome).toBe('succeeded');
+    expect(applied.apply?.failed).toBe(0);
+    const lmsUsers = env.lms.users();
+    expect(lmsUsers.length).toBe(creates);
+    // Every created account carries the Entra object id and is in the link table.
+    const links = (await env.store.links(env.integrationId)).data.links;
+    expect(links).toHaveLength(creates);
+    const externalIds = new Set(lmsUsers.map((u) => u.externalId));
+    for (const l of links) expect(externalIds.has(l.sourceId)).toBe(true);
+    // The audit log has one line per executed op.
+    const audit = (await readFile(path.join(env.store.auditDir, applied.run.auditLog ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { result: string; op: string });
+    expect(audit.filter((e) => e.result === 'ok' && e.op === 'create')).toHaveLength(creates);
+    // History keeps both runs, newest first.
+    const runs = (await env.store.runs(env.integrationId)).data.runs;
+    expect(runs.map((r) => r.kind)).toEqual(['apply', 'dry-run']);
+    expect(env.store.settings.data.integrations[0]?.status).toBe('active');
+
+    const again = await runIntegration(services, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(again.plan?.summary).toMatchObject(PLAN_EMPTY);
+  });
+
+  it('picks up a change in Entra with a delta read and updates only that user', async () => {
+    env = await startSyncEnv({ users: 120 });
+    expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    const link = (await env.store.links(env.integrationId)).data.links[0];
+    if (!link) throw new Error('no link');
+    env.graph.mutateUser(link.sourceId, { jobTitle: 'Chief Learning Officer' });
+
+    const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'schedule' });
+    expect(next.run.readMode).toBe('delta');
+    expect(next.plan?.summary).toMatchObject({ ...PLAN_EMPTY, update: 1 });
+    const op = next.plan?.ops.find((o) => o.kind === 'update');
+    expect(op?.sourceId).toBe(link.sourceId);
+    expect(op?.changes).toContainEqual(expect.objectContaining({ field: 'title', to: 'Chief Learning Officer' }));
+    const lmsUser = env.lms.users().find((u) => u.id === link.targetId);
+    expect(lmsUser?.title).toBe('Chief Learning Officer');
+  });
+
+  it('a disabled integration can be dry-run but not applied, and nothing is written', async () => {
+    env = await startSyncEnv({ users: 40, enabled: false });
+    const dry = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(dry.run.outcome).toBe('succeeded');
+    const apply = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'cli' });
+    expect(apply.run.outcome).toBe('blocked');
+    expect(apply.error?.code).toBe('INTEGRATION_DISABLED');
+    expect(env.lms.users()).toHaveLength(0);
+    expect(env.store.settings.data.integrations[0]?.status).toBe('disabled');
+  });
+
+  it('a rejected client secret turns the integration invalid with the fix, and writes nothing', async () => {
+    env = await startSyncEnv({ users: 20 });
+    await env.secrets.set(env.integrationId, 'clientSecret', 'wrong-secret-value-123');
+    const r = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'schedule' });
+    expect(r.run.outcome).toBe('failed');
+    expect(r.error?.code).toMatch(/^ENTRA_/);
+    const record = env.store.settings.data.integrations[0];
+    expect(record?.status).toBe('invalid');
+    expect(record?.statusReason?.fix).toMatch(/Update credentials/i);
+    expect(JSON.stringify(record)).not.toContain('wrong-secret-value-123');
+    expect(env.lms.users()).toHaveLength(0);
+  });
+
+  it('blocks a mass deactivation until the admin confirms that number', async () => {
+    env = await startSyncEnv({ users: 150 });
+    expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    const links = (await env.store.links(env.integrationId)).data.links;
+    // 30 people leave the company (disabled in Entra): above 10 % of ~150 owned.
+    const leaving = links.slice(0, 30);
+    for (const l of leaving) env.graph.mutateUser(l.sourceId, { accountEnabled: false });
+
+    const blocked = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'cli' });
+    expect(blocked.run.outcome).toBe('blocked');
+    expect(blocked.error?.code).toBe('GUARD_DEACTIVATION_THRESHOLD');
+    expect(blocked.error?.details?.count).toBe(30);
+    expect(env.lms.users().filter((u) => u.active === false)).toHaveLength(0);
+
+    const tooFew = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'cli', confirmedDeactivations: 29 });
+    expect(tooFew.run.outcome).toBe('blocked');
+    const confirmed = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'cli', confirmedDeactivations: 30 });
+    expect(confirmed.run.outcome).toBe('succeeded');
+    const inactive = new Set(env.lms.users().filter((u) => u.active === false).map((u) => u.externalId));
+    expect(inactive).toEqual(new Set(leaving.map((l) => l.sourceId)));
+  });
+
+  it('one run per integration at a time: a second run is refused, naming the holder', async () => {
+    env = await startSyncEnv({ users: 300, lmsFaults: { latencyMs: 5 } });
+    const first = runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'schedule' });
+    await new Promise((r) => setTimeout(r, 150));
+    const second = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'cli' });
+    expect(second.error?.code).toBe('RUN_IN_PROGRESS');
+    expect(second.error?.message).toContain(`process ${process.pid}`);
+    expect((await first).run.outcome).toBe('succeeded');
+  });
+});
