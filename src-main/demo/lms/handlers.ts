@@ -92,3 +92,20 @@ export function groupIngress(resource: Resource, instance: Json, ctx: SimContext
   delete plain.meta;
   return ctx.store.putGroup(resource.id ?? null, plain);
 }
+
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+/**
+ * A stored user as SCIMMY would emit it (schemas, meta.location, no write-only password),
+ * without SCIMMY's per-attribute coercion. Stored users were coerced on the way in, so this is
+ * the same document; a test compares the two. Used only for plain list pages (see server.ts).
+ */
+export function userOut(u: Json, usersLocation: string, extensions: readonly string[]): Json {
+  const { password: _never, ...rest } = u;
+  const meta = (typeof u.meta === 'object' && u.meta !== null ? u.meta : {}) as Json;
+  return {
+    schemas: [CORE_USER, ...extensions.filter((e) => e in u)],
+    ...rest,
+    meta: { ...meta, location: `${usersLocation}/${String(u.id)}` },
+  };
+}

@@ -13,7 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { ENTERPRISE_USER } from '../../core/model';
-import { groupEgress, groupIngress, userEgress, userIngress } from './handlers';
+import { groupEgress, groupIngress, userEgress, userIngress, userOut } from './handlers';
 import { declareLmsResources, ORG_NAMESPACE, VENDOR_NAMESPACE, type SimContext } from './scimmy-setup';
 import { applySeed, DEFAULT_SEED, EMPTY_SEED, type LmsSeed } from './seed';
 import { LmsStore, type Json, type OrgItem, type OutboxMessage, type StoreData } from './store';
@@ -261,6 +261,21 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     SCIMMY.Resources.Schema.basepath(req.baseUrl);
     const all = JSON.parse(JSON.stringify(await new SCIMMY.Resources.Schema().read())) as { Resources: Json[] };
     res.type('application/scim+json').send(list(all.Resources.filter((s) => !hiddenSchemas.has(String(s.id)))));
+  });
+  // Plain list pages (no filter, attributes or sort) skip SCIMMY's per-user coercion, which costs
+  // ~0.3 ms a user: a 100,000-user read took 33 s through it. Everything else goes through SCIMMY.
+  const extensions = [ENTERPRISE_USER, VENDOR_NAMESPACE];
+  scim.get('/Users', (req, res, next) => {
+    const q = req.query as Record<string, unknown>;
+    if (['filter', 'attributes', 'excludedAttributes', 'sortBy'].some((k) => q[k] !== undefined)) return next();
+    const all = store.allUsers();
+    const startIndex = Math.max(1, typeof q.startIndex === 'number' ? q.startIndex : 1);
+    const count = Math.max(0, Math.min(typeof q.count === 'number' ? q.count : caps.maxResults, caps.maxResults));
+    const location = `http://${req.header('host') ?? '127.0.0.1'}${req.baseUrl}/Users`;
+    const page = all.slice(startIndex - 1, startIndex - 1 + count).map((u) => userOut(u, location, extensions));
+    res.type('application/scim+json').send(
+      JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: all.length, itemsPerPage: page.length, startIndex, Resources: page }),
+    );
   });
   scim.use(
     new SCIMMYRouters({

@@ -43,6 +43,23 @@ describe('LMS simulator', () => {
     await sim.close();
   });
 
+  it('serves plain list pages in exactly the shape SCIMMY gives for each user', async () => {
+    for (const seed of ['default', 'empty'] as const) {
+      const sim = await startLmsSimulator({ token: TOKEN, seed });
+      const t = client(sim.baseUrl);
+      unwrap(await t.createUser({ externalId: 'bare', userName: 'bare@contoso.com', active: true, attributes: {} }));
+      unwrap(await t.createUser({ externalId: 'ent', userName: 'ent@contoso.com', active: true, attributes: { [P.employeeNumber]: '1' } }));
+      const list = (await (await fetch(`${sim.baseUrl}/Users?startIndex=1&count=100`, { headers: auth })).json()) as { Resources: Array<{ id: string }> };
+      expect(list.Resources.length).toBe(sim.users().length);
+      for (const u of list.Resources) {
+        const viaScimmy = (await (await fetch(`${sim.baseUrl}/Users/${u.id}`, { headers: auth })).json()) as unknown;
+        expect(u).toStrictEqual(viaScimmy);
+      }
+      t.close();
+      await sim.close();
+    }
+  });
+
   it('persists to a JSON file (owner-only) and comes back with the same users and outbox', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rollcall-lms-'));
     const file = path.join(dir, 'lms.json');
