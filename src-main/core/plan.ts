@@ -123,6 +123,8 @@ export function plan(
   const linkByTarget = new Map(ours.map((l) => [l.targetId, l]));
   const skippedTargets = new Set<string>();
   const reservedKeys = new Set<string>();
+  // An id on the skip list counts even when that Entra user is gone from the snapshot.
+  const isSkippedSource = (id: string): boolean => skippedSources.has(id) || skipKeys.has(id.toLowerCase());
   const anySkipped = skipKeys.size > 0 || skippedSources.size > 0;
   for (const t of anySkipped ? target.users : []) {
     const keys = targetKeys(t);
@@ -131,7 +133,7 @@ export function plan(
     const skipped =
       keys.some((k) => skipKeys.has(k)) ||
       (ext !== null && (skipKeys.has(ext) || skippedSources.has(t.externalId ?? ''))) ||
-      (linkedTo !== undefined && skippedSources.has(linkedTo));
+      (linkedTo !== undefined && isSkippedSource(linkedTo));
     if (!skipped) continue;
     skippedTargets.add(t.id);
     for (const k of keys) reservedKeys.add(k);
@@ -145,7 +147,7 @@ export function plan(
     sourceIds: new Set(sourceById.keys()),
     targets,
     reservedKeys,
-    links: ours.filter((l) => !skippedSources.has(l.sourceId)),
+    links: ours.filter((l) => !isSkippedSource(l.sourceId)),
     otherLinks: others,
   });
 
@@ -206,9 +208,13 @@ export function plan(
     // A change on externalId is how an op says "link this account at apply": it is present for
     // every newly matched account, even when the LMS already carries the id (from = to).
     const idDiffers = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
-    const linkChange: FieldChange[] = newlyLinked || idDiffers ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
+    // A linked account carrying ANOTHER current Entra user's id is a conflict for that user;
+    // rewriting the id here would settle it silently, so it is left for the admin.
+    const idOfOther = !newlyLinked && idDiffers && t.externalId !== null && sourceById.has(t.externalId) && !skippedSources.has(t.externalId);
+    const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
     const who = { ...base, targetId: t.id };
     if (leaving) {
+      userNameAfter.set(user.id, t.userName); // still in the LMS (inactive): can be someone's manager
       if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
       continue;
     }
@@ -266,7 +272,7 @@ export function plan(
   let owned = 0;
   for (const link of [...ours].sort((a, b) => (a.targetId < b.targetId ? -1 : 1))) {
     const t = targetById.get(link.targetId);
-    if (!t || skippedSources.has(link.sourceId)) continue;
+    if (!t || isSkippedSource(link.sourceId)) continue;
     owned++;
     if (handledTargets.has(t.id) || inConflict.has(t.id) || !t.active) continue;
     const user = sourceById.get(link.sourceId);
