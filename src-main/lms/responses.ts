@@ -22,7 +22,7 @@ export function checkResponse(http: ScimHttp, res: ScimResponse, what: string, s
   const err = (e: AppError): Result<unknown> => fail(redactError(e, secrets));
   if (res.status === 401 || res.status === 403) return err(httpStatusError(parseScimError(res.status, res.json), what, http.baseUrl));
   if (res.status >= 200 && res.status < 300) {
-    if (res.status === 204) return ok(null);
+    if (res.status === 204 || res.text.trim() === '') return ok(null);
     if (!res.isJson) return err(notScimError(res.url, describeBody(res), res.status));
     return ok(res.json);
   }

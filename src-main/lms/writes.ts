@@ -111,6 +111,13 @@ export async function createUser(s: Session, user: NewTargetUser, signal?: Abort
   if (!r.ok) return r;
   const checked = checkResponse(s.http, r.value, who, s.secrets);
   if (!checked.ok) return checked;
+  // Some LMSs answer 201 with only a Location header: read the new user from there.
+  const location = r.value.headers.location;
+  if (checked.value === null && location) {
+    const id = decodeURIComponent(location.replace(/\/+$/, '').split('/').pop() ?? '');
+    const cur = await getRaw(s, id, who, signal);
+    return cur.ok ? finish(s, cur.value.raw, signal) : cur;
+  }
   return finish(s, checked.value, signal);
 }
 

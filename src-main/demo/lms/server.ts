@@ -92,6 +92,8 @@ export interface LmsSimulator {
   outbox(): { count: number; messages: OutboxMessage[] };
   requests(): RequestLogEntry[];
   clearRequests(): void;
+  /** TCP connections accepted so far (shows whether the client keeps connections alive). */
+  connectionCount(): number;
   setFaults(faults: LmsFaults): void;
   store: LmsStore;
 }
@@ -295,6 +297,8 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
   });
 
   const server = http.createServer(app);
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -323,6 +327,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     outbox: () => ({ count: store.outbox.length, messages: [...store.outbox] }),
     requests: () => [...log],
     clearRequests: () => void log.splice(0),
+    connectionCount: () => connections,
     setFaults: (f) => {
       faults = { ...f };
     },

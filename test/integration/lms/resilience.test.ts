@@ -125,4 +125,43 @@ describe('a SCIM server we did not write', () => {
     t.close();
     await server.close();
   });
+
+  it('reads a created user from the Location header when the LMS answers 201 without a body', async () => {
+    const server = await startStaticScim({ profile: 'pingone', token: TOKEN, pageCap: 2, bareCreate: true });
+    const t = client(server.baseUrl);
+    const u = unwrap(await t.createUser({ externalId: 'e-9', userName: 'new@example.org', active: true, attributes: { [ScimPath.email]: 'new@example.org' } }));
+    expect(u).toMatchObject({ id: 'new-6', userName: 'new@example.org', emails: ['new@example.org'] });
+    expect(server.requests.slice(-2).map((r) => r.method)).toEqual(['POST', 'GET']);
+    t.close();
+    await server.close();
+  });
+});
+
+describe('connections and partial reads', () => {
+  it('keeps connections alive: a 20-page read uses no more connections than the concurrency', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN, seed: seed(200), capabilities: { maxResults: 10 } });
+    const t = client(sim.baseUrl, { concurrency: 4 });
+    unwrap(await t.readAll());
+    expect(t.stats().requests).toBeGreaterThanOrEqual(26);
+    expect(sim.connectionCount()).toBeLessThanOrEqual(4);
+    t.close();
+    await sim.close();
+  });
+
+  it('a read that fails part-way returns what it read, marked incomplete with the reason', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN, seed: seed(60), capabilities: { maxResults: 10 } });
+    const t = client(sim.baseUrl, { concurrency: 1 });
+    let pages = 0;
+    const snap = unwrap(
+      await t.readAll((p) => {
+        if (p.phase === 'users' && ++pages === 2) sim.setFaults({ rate5xx: 1, status5xx: 500 });
+      }),
+    );
+    expect(snap.complete).toBe(false);
+    expect(snap.incompleteReason).toMatch(/Reading users stopped part-way: The LMS had an internal error \(HTTP 500\)/);
+    expect(snap.users.length).toBeGreaterThanOrEqual(10);
+    expect(snap.users.length).toBeLessThan(60);
+    t.close();
+    await sim.close();
+  });
 });

@@ -17,7 +17,14 @@ export interface StaticScim {
   close(): Promise<void>;
 }
 
-export async function startStaticScim(opts: { profile: string; token: string; pageCap: number; tls?: { key: string; cert: string } }): Promise<StaticScim> {
+export async function startStaticScim(opts: {
+  profile: string;
+  token: string;
+  pageCap: number;
+  tls?: { key: string; cert: string };
+  /** Answer a POST with 201, a Location header and no body (some LMSs do). */
+  bareCreate?: boolean;
+}): Promise<StaticScim> {
   const dir = path.resolve('test/fixtures/lms', opts.profile);
   const load = (f: string): unknown => JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
   const spc = load('service-provider-config.json');
@@ -56,6 +63,20 @@ export async function startStaticScim(opts: { profile: string; token: string; pa
       const count = Math.min(Number(url.searchParams.get('count') ?? opts.pageCap), opts.pageCap);
       const page = list.slice(start - 1, start - 1 + count);
       return send(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: list.length, startIndex: start, itemsPerPage: page.length, Resources: page });
+    }
+    if (req.method === 'POST' && p === '/Users') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        const user = { ...(JSON.parse(raw) as Json), id: `new-${users.length + 1}` };
+        users.push(user);
+        const location = `${opts.tls ? 'https' : 'http'}://${req.headers.host ?? ''}/v2/Users/${user.id}`;
+        if (opts.bareCreate) {
+          res.writeHead(201, { location });
+          res.end();
+        } else send(201, user);
+      });
+      return;
     }
     const one = /^\/Users\/([^/]+)$/.exec(p);
     const user = one ? users.find((u) => u.id === one[1]) : undefined;
