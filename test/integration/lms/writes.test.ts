@@ -161,6 +161,32 @@ describe('create, update, deactivate, reactivate', () => {
   });
 });
 
+describe('e-mail and identity edge cases', () => {
+  it('sets a work e-mail on a hand-made account that only has a home address, and relinks externalId', async () => {
+    const res = await fetch(`${sim.baseUrl}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'homer@contoso.com', emails: [{ value: 'homer@home.example', type: 'home', primary: true }] }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const found = unwrap(await t.findUsers({ userName: 'homer@contoso.com' }))[0];
+    // No work address: the primary one stands in, so a plan sees "from" as set.
+    expect(found?.attributes[P.email]).toBe('homer@home.example');
+    sim.clearRequests();
+    const u = unwrap(
+      await t.updateUser(id, [
+        { field: P.email, from: 'homer@home.example', to: 'homer@contoso.com' },
+        { field: 'externalId', from: null, to: 'entra-homer' },
+      ]),
+    );
+    expect(u.externalId).toBe('entra-homer');
+    expect(u.attributes[P.email]).toBe('homer@contoso.com');
+    expect(u.emails).toEqual(['homer@contoso.com', 'homer@home.example']);
+    // The filtered PATCH had no target (400 noTarget), so the client sent the whole user instead.
+    expect(sim.requests().map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 400', 'GET 200', 'PUT 200']);
+  });
+});
+
 describe('an LMS without PATCH', () => {
   it('updates and deactivates with a PUT of the whole user, keeping what it did not change', async () => {
     const s = await startLmsSimulator({ token: TOKEN, capabilities: { patch: false } });
