@@ -11,6 +11,7 @@ export default defineConfig({
           // The Electron main process, and the same services under plain Node for the preview.
           index: resolve(__dirname, 'src-main/index.ts'),
           preview: resolve(__dirname, 'src-main/preview/main.ts'),
+          cli: resolve(__dirname, 'src-main/cli/entry.ts'),
         },
       },
     },

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `rollcall` on the PATH: the built CLI when `npm run build` has run, else the TypeScript source via tsx.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const built = path.join(root, 'out/main/cli.js');
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: process.cwd() });
+  process.exit(r.status ?? 1);
+}

@@ -1,0 +1,117 @@
+/** rollcall demo | sim: the built-in demo tenant, no app registration needed. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { IntegrationConfigSchema } from '../../core/config';
+import { showHidden } from '../../core/normalise';
+import type { Fixture } from '../../demo/graph';
+import { startGraphSimulator } from '../../demo/graph';
+import { DEMO_DEFAULT_USERS, startDemoTenant } from '../../demo/tenant';
+import { MemorySecretStore } from '../../secrets/memory-store';
+import { createIntegration, refreshSetupStatus } from '../../store/integrations';
+import { Store } from '../../store/store';
+import { runIntegration } from '../../sync/run';
+import { exitCodeFor, ExitCode } from '../exit-codes';
+import { table } from '../output';
+import { UsageError, type CliContext, type Command } from '../context';
+import { planJson } from './runs';
+
+function positiveInt(value: string | boolean | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number.`, `For example: --${name} 500`);
+  return n;
+}
+
+async function demo(ctx: CliContext, values: Record<string, string | boolean | undefined>, explicitDataDir: boolean): Promise<number> {
+  const users = positiveInt(values.users, 'users', DEMO_DEFAULT_USERS);
+  const started = Date.now();
+  ctx.out.err(`Starting the demo tenant: a simulated Entra ID with ${users} users and a simulated LMS, on 127.0.0.1 …`);
+  const tenant = await startDemoTenant({ users });
+  // The demo's own throwaway data directory, unless one was asked for.
+  const dataDir = explicitDataDir ? ctx.dataDir : await mkdtemp(path.join(os.tmpdir(), 'rollcall-demo-'));
+  try {
+    const store = await Store.open(dataDir);
+    // The demo credentials are made up by the simulators; they stay in memory, not the keychain.
+    const secrets = new MemorySecretStore();
+    const record = await createIntegration(store, IntegrationConfigSchema.parse(tenant.config), ctx.now());
+    await secrets.set(record.id, 'clientSecret', tenant.clientSecret);
+    await secrets.set(record.id, 'lmsToken', tenant.lmsToken);
+    await refreshSetupStatus(store, secrets, record.id);
+    const outcome = await runIntegration({ store, secrets, now: ctx.now }, { integrationId: record.id, kind: 'dry-run', trigger: 'cli', onProgress: (p) => ctx.out.progress(p.stage, p.done, p.total) });
+    ctx.out.endProgress();
+    if (!outcome.plan) {
+      if (outcome.error) ctx.out.error(outcome.error);
+      return outcome.error ? exitCodeFor(outcome.error) : ExitCode.failed;
+    }
+    const plan = outcome.plan;
+    if (ctx.out.json) {
+      ctx.out.result({ integration: { id: record.id, name: record.config.name, status: 'disabled' }, ...planJson(plan), cases: tenant.tenant.cases.map(({ key, email, story }) => ({ key, email, story })) });
+      return ExitCode.ok;
+    }
+    const s = plan.summary;
+    ctx.out.out(`\nDry run of the demo tenant (${users} Entra users, ${tenant.lms.users().length} accounts already in the LMS), in ${((Date.now() - started) / 1000).toFixed(1)} s. Nothing was written.\n`);
+    ctx.out.out(table(['CREATE', 'UPDATE', 'DEACTIVATE', 'REACTIVATE', 'CONFLICT', 'SKIP', 'UNCHANGED'], [[s.create, s.update, s.deactivate, s.reactivate, s.conflict, s.skip, s.unchanged]]));
+    const sample = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.reason === 'link_existing'), ...plan.ops.filter((o) => o.kind === 'create').slice(0, 3)];
+    ctx.out.out('\nA sample of what it would do:');
+    ctx.out.out(table(['KIND', 'USER', 'WHY'], sample.map((o) => [o.kind, o.email, o.detail]), 110));
+    const notices = plan.ops.flatMap((o) => (o.notices ?? []).map((n) => [o.email, n.attribute, showHidden(n.raw), n.found.join(', ')] as (string | null)[]));
+    if (notices.length) {
+      ctx.out.out('\nHidden characters found and cleaned (why "Sales" ≠ "Sales"):');
+      ctx.out.out(table(['USER', 'ATTRIBUTE', 'RAW VALUE', 'FOUND'], notices.slice(0, 8), 60));
+    }
+    ctx.out.out('\nThe demo tenant has these stories to troubleshoot:');
+    ctx.out.out(table(['E-MAIL', 'STORY'], tenant.tenant.cases.map((c) => [c.email, c.story]), 110));
+    ctx.out.out('\nTo explore it in the app: npm start, then "Try with a demo tenant". To script against it: rollcall sim.');
+    return ExitCode.ok;
+  } finally {
+    await tenant.close();
+    if (!explicitDataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function sim(ctx: CliContext, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const graphPort = positiveInt(values['graph-port'], 'graph-port', 0);
+  const lmsPort = positiveInt(values['lms-port'], 'lms-port', 0);
+  const users = positiveInt(values.users, 'users', DEMO_DEFAULT_USERS);
+  const tenant = await startDemoTenant({ users, graphPort, lmsPort });
+  let fixtureGraph: Awaited<ReturnType<typeof startGraphSimulator>> | null = null;
+  if (typeof values.fixture === 'string') {
+    // A tenant of your own (the JSON of generateTenant().fixture) replaces the generated one.
+    const fixture = JSON.parse(await readFile(values.fixture, 'utf8')) as Fixture;
+    await tenant.graph.close();
+    fixtureGraph = await startGraphSimulator({ tenant: fixture, port: graphPort });
+  }
+  const graph = fixtureGraph ?? tenant.graph;
+  const config = { ...tenant.config, source: { ...tenant.config.source, tenantId: graph.tenantId, custom: { authorityHost: graph.authorityHost, graphEndpoint: graph.graphEndpoint, caCertPem: graph.caCertPem } } };
+  const info = { graph: graph.url, lms: tenant.lms.baseUrl, tenantId: graph.tenantId, clientId: tenant.config.source.clientId, env: { ROLLCALL_CLIENT_SECRET: tenant.clientSecret, ROLLCALL_LMS_TOKEN: tenant.lmsToken }, config };
+  if (ctx.out.json) ctx.out.result(info);
+  else {
+    ctx.out.out(`Graph simulator (HTTPS, own CA): ${graph.url}\nLMS simulator (SCIM):            ${tenant.lms.baseUrl}`);
+    ctx.out.out(`Demo credentials (made up by the simulators): ROLLCALL_CLIENT_SECRET='${tenant.clientSecret}' ROLLCALL_LMS_TOKEN='${tenant.lmsToken}'`);
+    ctx.out.out('Save the config below to a file and add it with `rollcall integration add --config FILE`. Ctrl+C stops the simulators.');
+    ctx.out.out(JSON.stringify(config, null, 2));
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await Promise.all([tenant.close(), fixtureGraph?.close()]);
+  return ExitCode.ok;
+}
+
+export function demoCommand(explicitDataDir: boolean): Command {
+  return {
+    summary: 'start the built-in simulators, set up a demo integration and dry-run it',
+    usage: 'rollcall demo [--users N] [--json]',
+    options: { users: { type: 'string' } },
+    run: (ctx, values) => demo(ctx, values, explicitDataDir),
+  };
+}
+
+export const simCommand: Command = {
+  summary: 'run the Graph and LMS simulators in the foreground',
+  usage: 'rollcall sim [--graph-port P] [--lms-port Q] [--users N] [--fixture FILE]',
+  options: { 'graph-port': { type: 'string' }, 'lms-port': { type: 'string' }, users: { type: 'string' }, fixture: { type: 'string' } },
+  run: (ctx, values) => sim(ctx, values),
+};

@@ -1,0 +1,145 @@
+/** rollcall integration add|list|show|enable|disable|remove */
+import { readFile } from 'node:fs/promises';
+import { IntegrationConfigSchema } from '../../core/config';
+import { appError } from '../../core/errors';
+import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, setEnabled, summarise } from '../../store/integrations';
+import type { StoredIntegration } from '../../store/settings';
+import { ExitCode } from '../exit-codes';
+import { table } from '../output';
+import { readSecret } from '../secrets-input';
+import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
+
+/** What `--json` prints for an integration: settings and status, never a secret. */
+async function describe(ctx: CliContext, record: StoredIntegration) {
+  const store = await ctx.openStore();
+  const s = await summarise(store, ctx.secrets(), record, ctx.now());
+  if (!s.ok) throw new UsageError(s.error.message, s.error.fix);
+  return s.value;
+}
+
+function configProblem(file: string, field: string, problem: string) {
+  return appError('CONFIG_INVALID', `${file}: ${field} ${problem}.`, `Correct ${field} in ${file} (see the README's "Integration config file" section) and run the command again.`, { field });
+}
+
+async function add(ctx: CliContext, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const file = requireString(values, 'config', 'rollcall integration add --config FILE');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    ctx.out.error(e.code === 'ENOENT' ? appError('CONFIG_INVALID', `The config file ${file} does not exist.`, 'Check the path.') : configProblem(file, 'the file', `is not valid JSON (${e.message})`));
+    return ExitCode.usage;
+  }
+  if (typeof raw === 'object' && raw !== null && ('clientSecret' in raw || 'secret' in raw || 'token' in raw)) {
+    ctx.out.error(configProblem(file, 'the file', 'contains a secret; secrets are never read from files'));
+    return ExitCode.usage;
+  }
+  const parsed = IntegrationConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    ctx.out.error(configProblem(file, first?.path.join('.') || 'the file', first?.message ?? 'is not valid'));
+    return ExitCode.usage;
+  }
+  const secrets = ctx.secrets();
+  const available = await secrets.available();
+  if (!available.ok) {
+    ctx.out.error(available.error);
+    return ExitCode.usage;
+  }
+  const clientSecret = await readSecret('clientSecret', 'Entra client secret (the Value, not the Secret ID)', ctx.env);
+  if (!clientSecret.ok) return ctx.out.error(clientSecret.error), ExitCode.usage;
+  const token = await readSecret('lmsToken', 'LMS token', ctx.env);
+  if (!token.ok) return ctx.out.error(token.error), ExitCode.usage;
+
+  const store = await ctx.openStore();
+  const record = await createIntegration(store, parsed.data, ctx.now());
+  for (const [kind, value] of [['clientSecret', clientSecret.value], ['lmsToken', token.value]] as const) {
+    const r = await secrets.set(record.id, kind, value);
+    if (!r.ok) {
+      await removeIntegration(store, secrets, record.id);
+      ctx.out.error(r.error);
+      return ExitCode.usage;
+    }
+  }
+  await refreshSetupStatus(store, secrets, record.id);
+  const stored = await requireIntegration(ctx, record.id);
+  if (ctx.out.json) ctx.out.result(await describe(ctx, stored));
+  else ctx.out.out(`Added integration ${stored.id} (${stored.config.name}), status ${stored.status}. Check it with: rollcall check --integration ${stored.id}`);
+  return ExitCode.ok;
+}
+
+async function list(ctx: CliContext): Promise<number> {
+  const store = await ctx.openStore();
+  const all = [];
+  for (const r of store.settings.data.integrations) all.push(await describe(ctx, r));
+  if (ctx.out.json) ctx.out.result(all);
+  else if (all.length === 0) ctx.out.out('No integrations yet. Add one with: rollcall integration add --config FILE');
+  else ctx.out.out(table(['ID', 'NAME', 'STATUS', 'LAST RUN', 'NEXT RUN'], all.map((i) => [i.id, i.name, i.status, i.lastRunAt, i.nextRunAt])));
+  return ExitCode.ok;
+}
+
+async function show(ctx: CliContext, id: string): Promise<number> {
+  const s = await describe(ctx, await requireIntegration(ctx, id));
+  if (ctx.out.json) ctx.out.result(s);
+  else {
+    ctx.out.out(`${s.name} (${s.id})`);
+    ctx.out.out(`  Status:        ${s.status}${s.statusReason ? ` — ${s.statusReason.message} What to do: ${s.statusReason.fix}` : ''}`);
+    ctx.out.out(`  Entra tenant:  ${s.config.source.tenantId} (${s.config.source.cloud}), app ${s.config.source.clientId}`);
+    ctx.out.out(`  LMS:           ${s.config.target.baseUrl}`);
+    ctx.out.out(`  Secrets:       client secret ${s.secrets.clientSecret.stored ? 'stored in the keychain' : 'MISSING'}${s.secrets.clientSecret.expiresOn ? ` (expires ${s.secrets.clientSecret.expiresOn})` : ''}, LMS token ${s.secrets.lmsToken.stored ? 'stored in the keychain' : 'MISSING'}`);
+    ctx.out.out(`  Scope:         ${s.config.scope.include.length} include rule(s), ${s.config.scope.exclude.length} exclude rule(s), ${s.config.scope.skipList.length} on the skip list`);
+    ctx.out.out(`  Deactivation:  ${s.config.deactivation.deactivateUsers ? 'on' : 'off'}; Last Day ${s.config.deactivation.useLastDay ? 'on' : 'off'}`);
+    ctx.out.out(`  Schedule:      every ${s.config.schedule.everyHours} h; last run ${s.lastRunAt ?? 'never'}; next ${s.nextRunAt ?? '—'}`);
+  }
+  return ExitCode.ok;
+}
+
+async function toggle(ctx: CliContext, id: string, enabled: boolean): Promise<number> {
+  const store = await ctx.openStore();
+  await requireIntegration(ctx, id);
+  const r = await setEnabled(store, ctx.secrets(), id, enabled, ctx.now());
+  if (!r.ok) return ctx.out.error(r.error), ExitCode.usage;
+  const record = await requireIntegration(ctx, id);
+  if (ctx.out.json) ctx.out.result(await describe(ctx, record));
+  else ctx.out.out(enabled ? `Enabled ${id}. The next run is a full sync (${nextRunAt(record, ctx.now()) ?? 'now'}).` : `Disabled ${id}. No data was changed; nothing is read or written until it is enabled again.`);
+  return ExitCode.ok;
+}
+
+async function remove(ctx: CliContext, id: string): Promise<number> {
+  const store = await ctx.openStore();
+  await requireIntegration(ctx, id);
+  const r = await removeIntegration(store, ctx.secrets(), id);
+  if (!r.ok) return ctx.out.error(r.error), ExitCode.failed;
+  if (ctx.out.json) ctx.out.result({ id, removed: true });
+  else ctx.out.out(`Removed ${id} and its keychain entries. LMS accounts were not touched.`);
+  return ExitCode.ok;
+}
+
+export const integrationCommand: Command = {
+  summary: 'add, list, show, enable, disable or remove integrations',
+  usage: `rollcall integration add --config FILE     secrets from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt
+rollcall integration list
+rollcall integration show|enable|disable|remove --integration ID`,
+  options: { config: { type: 'string' }, integration: { type: 'string' } },
+  async run(ctx, values, positionals) {
+    const [action] = positionals;
+    const id = () => requireString(values, 'integration', `rollcall integration ${action ?? ''} --integration ID`);
+    switch (action) {
+      case 'add':
+        return add(ctx, values);
+      case 'list':
+        return list(ctx);
+      case 'show':
+        return show(ctx, id());
+      case 'enable':
+        return toggle(ctx, id(), true);
+      case 'disable':
+        return toggle(ctx, id(), false);
+      case 'remove':
+        return remove(ctx, id());
+      default:
+        throw new UsageError(action ? `Unknown action "${action}".` : 'Say what to do with integrations.', 'Use one of: add, list, show, enable, disable, remove.');
+    }
+  },
+};

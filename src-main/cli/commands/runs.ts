@@ -1,0 +1,181 @@
+/** rollcall check | plan | apply | history */
+import { writeFile } from 'node:fs/promises';
+import type { Plan, PlanOp } from '../../core/model';
+import { checkConnection } from '../../sync/check';
+import { openConnectors } from '../../sync/connectors';
+import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
+import { exitCodeFor, ExitCode } from '../exit-codes';
+import { table } from '../output';
+import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
+
+const STAGE_LABEL: Record<RunProgress['stage'], string> = {
+  waiting: 'Waiting',
+  'reading-entra': 'Reading Entra',
+  'reading-lms': 'Reading the LMS',
+  planning: 'Planning',
+  applying: 'Applying',
+  saving: 'Saving',
+};
+
+/** The documented `plan --json` shape (DESIGN.md §8). */
+export function planJson(plan: Plan) {
+  return {
+    summary: plan.summary,
+    ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes })),
+  };
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '∅';
+  return Array.isArray(value) ? value.join(' / ') : String(value);
+}
+
+function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
+  const s = plan.summary;
+  ctx.out.out(table(['CREATE', 'UPDATE', 'DEACTIVATE', 'REACTIVATE', 'CONFLICT', 'SKIP', 'UNCHANGED'], [[s.create, s.update, s.deactivate, s.reactivate, s.conflict, s.skip, s.unchanged]]));
+  const interesting = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.kind === 'deactivate'), ...plan.ops.filter((o) => o.kind !== 'conflict' && o.kind !== 'deactivate')];
+  if (interesting.length > 0) {
+    ctx.out.out('');
+    ctx.out.out(table(['KIND', 'USER', 'WHY', 'CHANGES'], interesting.slice(0, sample).map((op: PlanOp) => [op.kind, op.email ?? op.displayName, op.detail, op.changes.map((c) => `${c.field.split(':').pop()}: ${show(c.from)} → ${show(c.to)}`).join('; ') || '—']), 70));
+    if (interesting.length > sample) ctx.out.out(`… and ${interesting.length - sample} more (use --json or --out FILE for all of them)`);
+  }
+  for (const g of plan.guards) ctx.out.out(`\n${g.blocking ? 'BLOCKED' : 'Note'}: ${g.message}\n  What to do: ${g.fix}`);
+}
+
+function progressHandler(ctx: CliContext) {
+  return (p: RunProgress) => ctx.out.progress(STAGE_LABEL[p.stage], p.done, p.total);
+}
+
+async function check(ctx: CliContext, id: string): Promise<number> {
+  const record = await requireIntegration(ctx, id);
+  const connectors = await openConnectors(ctx.secrets(), record.id, record.config);
+  if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
+  try {
+    const report = await checkConnection(connectors.value, record.config);
+    if (ctx.out.json) ctx.out.result({ ok: report.ok, checks: report.checks });
+    else {
+      for (const c of report.checks) {
+        const mark = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: '    ' }[c.status];
+        ctx.out.out(`${mark}  ${c.title}: ${c.detail}${c.fix ? `\n      What to do: ${c.fix}` : ''}`);
+      }
+    }
+    if (report.credentialsError) return ExitCode.credentials;
+    return report.ok ? ExitCode.ok : ExitCode.failed;
+  } finally {
+    connectors.value.source.close?.();
+  }
+}
+
+function finishRun(ctx: CliContext, outcome: RunOutcome): number {
+  ctx.out.endProgress();
+  if (outcome.error && !outcome.plan) {
+    ctx.out.error(outcome.error);
+    return exitCodeFor(outcome.error);
+  }
+  return ExitCode.ok;
+}
+
+async function plan(ctx: CliContext, id: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+  await requireIntegration(ctx, id);
+  const outcome = await runIntegration({ store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now }, { integrationId: id, kind: 'dry-run', trigger: 'cli', full: values.full === true, onProgress: progressHandler(ctx) });
+  const code = finishRun(ctx, outcome);
+  if (!outcome.plan) return code;
+  if (typeof values.out === 'string') await writeFile(values.out, JSON.stringify(outcome.plan, null, 1), { mode: 0o600 });
+  if (ctx.out.json) ctx.out.result(planJson(outcome.plan));
+  else {
+    ctx.out.out(`Dry run of ${id} (${outcome.run.readMode} read). Nothing was written.\n`);
+    printPlan(ctx, outcome.plan);
+    if (typeof values.out === 'string') ctx.out.out(`\nThe whole plan was written to ${values.out}.`);
+  }
+  return ExitCode.ok;
+}
+
+async function confirmInteractively(ctx: CliContext, plan: Plan): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const s = plan.summary;
+    const answer = await rl.question(`Apply ${s.create} create(s), ${s.update} update(s), ${s.reactivate} reactivation(s) and ${s.deactivate} deactivation(s) to the LMS? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function apply(ctx: CliContext, id: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+  await requireIntegration(ctx, id);
+  const max = values['max-deactivations'];
+  let confirmedDeactivations: number | undefined;
+  if (typeof max === 'string') {
+    confirmedDeactivations = Number(max);
+    if (!Number.isInteger(confirmedDeactivations) || confirmedDeactivations < 0) throw new UsageError('--max-deactivations takes a whole number.', 'For example: --max-deactivations 120');
+  }
+  const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
+  if (values.yes !== true) {
+    if (!process.stdin.isTTY || ctx.out.json) throw new UsageError('apply changes the LMS and needs --yes when not run in a terminal.', 'Review `rollcall plan` first, then add --yes (and --max-deactivations N to confirm a large deactivation).');
+    const dry = await runIntegration(services, { integrationId: id, kind: 'dry-run', trigger: 'cli', onProgress: progressHandler(ctx) });
+    const code = finishRun(ctx, dry);
+    if (!dry.plan) return code;
+    printPlan(ctx, dry.plan, 10);
+    if (!(await confirmInteractively(ctx, dry.plan))) return ctx.out.out('Nothing was applied.'), ExitCode.ok;
+  }
+  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', confirmedDeactivations, onProgress: progressHandler(ctx) });
+  ctx.out.endProgress();
+  const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
+  if (ctx.out.json) {
+    ctx.out.result({ runId: outcome.run.id, outcome: outcome.run.outcome, summary: outcome.plan?.summary ?? null, applied: outcome.run.applied, failed: outcome.run.failed, failures, error: outcome.error });
+  } else {
+    if (outcome.plan) printPlan(ctx, outcome.plan, 10);
+    if (outcome.error) ctx.out.error(outcome.error);
+    else ctx.out.out(`\nRun ${outcome.run.id}: ${outcome.run.outcome}; ${outcome.run.applied} change(s) applied, ${outcome.run.failed} failed.`);
+    if (failures.length) ctx.out.out(table(['USER', 'OP', 'ERROR'], failures.slice(0, 20).map((f) => [f.email, f.kind, `${f.message}${f.lmsDetail ? ` (LMS: ${f.lmsDetail})` : ''}`]), 80));
+  }
+  if (outcome.error) return exitCodeFor(outcome.error);
+  return outcome.run.failed > 0 || outcome.run.outcome === 'cancelled' ? ExitCode.failed : ExitCode.ok;
+}
+
+async function history(ctx: CliContext, id: string): Promise<number> {
+  await requireIntegration(ctx, id);
+  const runs = (await (await ctx.openStore()).runs(id)).data.runs;
+  if (ctx.out.json) ctx.out.result(runs);
+  else if (runs.length === 0) ctx.out.out('No runs yet.');
+  else {
+    ctx.out.out(
+      table(
+        ['RUN', 'KIND', 'TRIGGER', 'STARTED', 'SECONDS', 'OUTCOME', 'PLANNED (C/U/D/R/!)', 'APPLIED', 'FAILED', 'ERROR'],
+        runs.map((r) => [r.id, r.kind, r.trigger, r.startedAt, r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null, r.outcome, r.planned ? `${r.planned.create}/${r.planned.update}/${r.planned.deactivate}/${r.planned.reactivate}/${r.planned.conflict}` : null, r.applied, r.failed, r.error?.message ?? null]),
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+const withIntegration = { integration: { type: 'string' } } as const;
+
+export const checkCommand: Command = {
+  summary: 'test credentials, Graph permissions, groups and LMS capabilities',
+  usage: 'rollcall check --integration ID',
+  options: withIntegration,
+  run: (ctx, values) => check(ctx, requireString(values, 'integration', 'rollcall check --integration ID')),
+};
+
+export const planCommand: Command = {
+  summary: 'dry run: show every change a sync would make, write nothing',
+  usage: 'rollcall plan --integration ID [--full] [--out FILE]',
+  options: { ...withIntegration, full: { type: 'boolean' }, out: { type: 'string' } },
+  run: (ctx, values) => plan(ctx, requireString(values, 'integration', 'rollcall plan --integration ID'), values),
+};
+
+export const applyCommand: Command = {
+  summary: 'sync now: plan and apply the changes to the LMS',
+  usage: 'rollcall apply --integration ID [--yes] [--max-deactivations N]',
+  options: { ...withIntegration, yes: { type: 'boolean', short: 'y' }, 'max-deactivations': { type: 'string' } },
+  run: (ctx, values) => apply(ctx, requireString(values, 'integration', 'rollcall apply --integration ID --yes'), values),
+};
+
+export const historyCommand: Command = {
+  summary: 'past runs with counts, duration and errors',
+  usage: 'rollcall history --integration ID',
+  options: withIntegration,
+  run: (ctx, values) => history(ctx, requireString(values, 'integration', 'rollcall history --integration ID')),
+};

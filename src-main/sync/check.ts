@@ -1,0 +1,95 @@
+/**
+ * "Does this integration work?": sign in to Entra and check the granted permissions, find the
+ * configured groups, and discover what the LMS supports. The CLI's `check`, and the wizard's
+ * Test buttons, show these checks.
+ */
+import type { IntegrationConfig } from '../core/config';
+import type { AppError } from '../core/errors';
+import { REQUIRED_GRAPH_PERMISSIONS } from '../core/directories';
+import { describeCapabilities } from '../lms';
+import type { Connectors } from './connectors';
+import { groupsNeeded } from './run';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  title: string;
+  detail: string;
+  fix: string | null;
+}
+
+export interface CheckReport {
+  checks: Check[];
+  /** The first failure that means the credentials were rejected (the integration turns red). */
+  credentialsError: AppError | null;
+  ok: boolean;
+}
+
+const PERMISSION_USE: Record<string, string> = {
+  'User.Read.All': 'read users and their attributes',
+  'Group.Read.All': 'read the security groups used by include/exclude rules',
+  'User-LifecycleInfo.Read.All': 'read the Last Day (employeeLeaveDateTime)',
+};
+
+function failed(id: string, title: string, error: AppError): Check {
+  return { id, status: 'fail', title, detail: `${error.message} [${error.code}]`, fix: error.fix };
+}
+
+export async function checkConnection(connectors: Connectors, config: IntegrationConfig, signal?: AbortSignal): Promise<CheckReport> {
+  const checks: Check[] = [];
+  let credentialsError: AppError | null = null;
+  const { source, target } = connectors;
+
+  const signIn = await source.testConnection(signal);
+  if (!signIn.ok) {
+    checks.push(failed('entra-sign-in', 'Sign in to Microsoft Entra ID', signIn.error));
+    credentialsError = signIn.error;
+  } else {
+    checks.push({ id: 'entra-sign-in', status: 'pass', title: 'Sign in to Microsoft Entra ID', detail: `Signed in to tenant ${signIn.value.tenantId} as the app ${config.source.clientId}.`, fix: null });
+    for (const permission of REQUIRED_GRAPH_PERMISSIONS) {
+      const missing = signIn.value.missingPermissions.includes(permission);
+      const lastDayOnly = permission === 'User-LifecycleInfo.Read.All' && !config.deactivation.useLastDay;
+      checks.push({
+        id: `permission-${permission}`,
+        status: missing ? (lastDayOnly ? 'warn' : 'fail') : 'pass',
+        title: `Graph permission ${permission}`,
+        detail: missing ? `Not granted: Rollcall cannot ${PERMISSION_USE[permission] ?? 'read what it needs'}.` : `Granted (to ${PERMISSION_USE[permission] ?? 'read'}).`,
+        fix: missing
+          ? `In Entra: App registrations → your app → API permissions → Add a permission → Microsoft Graph → Application permissions → ${permission}, then "Grant admin consent".`
+          : null,
+      });
+    }
+  }
+
+  const groupIds = groupsNeeded(config);
+  if (signIn.ok && groupIds.length > 0) {
+    const groups = await source.readGroups(groupIds, signal);
+    if (!groups.ok) checks.push(failed('entra-groups', 'Security groups in the rules', groups.error));
+    else {
+      const byId = new Map(groups.value.map((g) => [g.id, g]));
+      for (const id of groupIds) {
+        const g = byId.get(id);
+        checks.push(
+          g
+            ? { id: `group-${id}`, status: 'pass', title: `Group ${g.displayName}`, detail: `${g.memberUserIds.length} direct member(s)${g.memberGroupIds.length ? ` and ${g.memberGroupIds.length} nested group(s), whose members are included too` : ''}.`, fix: null }
+            : { id: `group-${id}`, status: 'fail', title: `Group ${id}`, detail: 'This group was not found in the tenant.', fix: 'Pick the group again in the rules (it may have been deleted or renamed).' },
+        );
+      }
+    }
+  }
+
+  const caps = await target.discover(signal);
+  if (!caps.ok) {
+    checks.push(failed('lms-connection', 'Connect to the LMS (SCIM)', caps.error));
+    if (caps.error.code === 'LMS_TOKEN_REFUSED') credentialsError ??= caps.error;
+  } else {
+    checks.push({ id: 'lms-connection', status: 'pass', title: 'Connect to the LMS (SCIM)', detail: `Connected to ${config.target.baseUrl}.`, fix: null });
+    for (const line of describeCapabilities(caps.value)) {
+      const [title, ...rest] = line.split(':');
+      checks.push({ id: `lms-${(title ?? line).toLowerCase().replace(/[^a-z]+/g, '-')}`, status: 'info', title: title ?? line, detail: rest.join(':').trim(), fix: null });
+    }
+  }
+  return { checks, credentialsError, ok: checks.every((c) => c.status !== 'fail') };
+}

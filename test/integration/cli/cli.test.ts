@@ -1,0 +1,168 @@
+/**
+ * The automation contract (DESIGN.md §8), end to end: the real CLI as a child process, the
+ * real keychain, the Graph and LMS simulators on loopback.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startDemoTenant, type DemoTenant } from '../../../src-main/demo/tenant';
+import { KeytarSecretStore } from '../../../src-main/secrets/keytar-store';
+import { runCli, type CliResult } from '../../helpers/cli';
+import { missingSystemPart } from '../../helpers/system';
+import { readTree } from '../../helpers/tmp';
+
+const keychain = await new KeytarSecretStore().available();
+const skipReason = keychain.ok ? null : missingSystemPart('The OS keychain', keychain.error.message);
+
+const PlanJson = z.strictObject({
+  summary: z.strictObject({ create: z.number(), update: z.number(), deactivate: z.number(), reactivate: z.number(), conflict: z.number(), skip: z.number(), unchanged: z.number() }),
+  ops: z.array(
+    z.strictObject({
+      kind: z.enum(['create', 'update', 'deactivate', 'reactivate', 'conflict', 'skip']),
+      sourceId: z.string().nullable(),
+      targetId: z.string().nullable(),
+      email: z.string().nullable(),
+      reason: z.string(),
+      changes: z.array(z.strictObject({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    }),
+  ),
+});
+
+let demo: DemoTenant;
+let dataDir: string;
+let configFile: string;
+const outputs: CliResult[] = [];
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const r = await runCli(['--data-dir', dataDir, ...args], env);
+  outputs.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  if (skipReason) return;
+  demo = await startDemoTenant({ users: 150, seed: 11 });
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-cli-'));
+  configFile = path.join(dataDir, '..', `${path.basename(dataDir)}-config.json`);
+  await writeFile(configFile, JSON.stringify(demo.config));
+});
+
+afterAll(async () => {
+  if (skipReason) return;
+  await demo.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(configFile, { force: true });
+});
+
+describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+  let id = '';
+
+  it('rejects a bad config with exit code 2, naming the field and the problem', async () => {
+    const bad = path.join(dataDir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ ...demo.config, source: { ...demo.config.source, clientId: 'not-a-guid' } }));
+    const r = await cli(['integration', 'add', '--config', bad], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('source.clientId');
+    expect(r.stderr).toContain('Application (client) ID');
+    const missing = await cli(['integration', 'add', '--config', configFile]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ROLLCALL_CLIENT_SECRET');
+    expect((await cli(['plan'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('adds an integration with the secrets from the environment, into the keychain', async () => {
+    const r = await cli(['integration', 'add', '--config', configFile, '--json'], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    expect(r.code, r.stderr).toBe(0);
+    const added = JSON.parse(r.stdout) as { id: string; name: string; status: string; secrets: { clientSecret: { stored: boolean } } };
+    expect(added).toMatchObject({ name: demo.config.name, status: 'disabled', secrets: { clientSecret: { stored: true }, lmsToken: { stored: true } } });
+    id = added.id;
+    expect(await new KeytarSecretStore().get(id, 'clientSecret')).toEqual({ ok: true, value: demo.clientSecret });
+  });
+
+  it('check passes credentials, permissions, groups and LMS discovery', async () => {
+    const r = await cli(['check', '--integration', id]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('PASS  Sign in to Microsoft Entra ID');
+    expect(r.stdout).toContain('PASS  Graph permission User-LifecycleInfo.Read.All');
+    expect(r.stdout).toContain('PASS  Group All Staff');
+    expect(r.stdout).toContain('Departments: yes');
+  });
+
+  it('plan --json prints exactly the documented shape and writes nothing', async () => {
+    const r = await cli(['plan', '--integration', id, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = PlanJson.parse(JSON.parse(r.stdout));
+    expect(plan.summary.create).toBeGreaterThan(100);
+    expect(plan.ops.filter((o) => o.kind === 'create')).toHaveLength(plan.summary.create);
+    expect(demo.lms.outbox().count).toBe(0);
+  });
+
+  it('apply refuses while disabled (exit 2), then applies once enabled', async () => {
+    const disabled = await cli(['apply', '--integration', id, '--yes']);
+    expect(disabled.code).toBe(2);
+    expect(disabled.stderr).toContain('disabled');
+    expect((await cli(['integration', 'enable', '--integration', id])).code).toBe(0);
+    const r = await cli(['apply', '--integration', id, '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { outcome: string; applied: number; failed: number };
+    expect(result.outcome).toBe('succeeded');
+    expect(result.failed).toBe(0);
+    expect(result.applied).toBeGreaterThan(100);
+  });
+
+  it('history lists the runs', async () => {
+    const r = await cli(['history', '--integration', id, '--json']);
+    expect(r.code).toBe(0);
+    const runs = JSON.parse(r.stdout) as { kind: string; outcome: string }[];
+    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded']);
+  });
+
+  it('a mass deactivation is blocked with exit code 4 until confirmed with --max-deactivations', async () => {
+    const linked = demo.lms.users().filter((u) => typeof u.externalId === 'string' && u.active !== false && demo.graph.getUser(String(u.externalId)) !== undefined);
+    for (const u of linked.slice(0, 40)) demo.graph.mutateUser(String(u.externalId), { accountEnabled: false });
+    const blocked = await cli(['apply', '--integration', id, '--yes']);
+    expect(blocked.code).toBe(4);
+    expect(blocked.stderr).toMatch(/40 users would be deactivated/);
+    const ok = await cli(['apply', '--integration', id, '--yes', '--max-deactivations', '40']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('a wrong client secret gives exit code 3 with the fix', async () => {
+    const store = new KeytarSecretStore();
+    await store.set(id, 'clientSecret', 'definitely-the-wrong-secret-42');
+    const r = await cli(['plan', '--integration', id]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/ENTRA_WRONG_SECRET/);
+    expect(r.stderr).toContain('What to do:');
+    const show = await cli(['integration', 'show', '--integration', id, '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ status: 'invalid' });
+    await store.set(id, 'clientSecret', demo.clientSecret);
+  });
+
+  it('never prints or stores a secret: not in output, the data directory or the audit log', async () => {
+    const secrets = [demo.clientSecret, demo.lmsToken, 'definitely-the-wrong-secret-42'];
+    for (const r of outputs) for (const s of secrets) expect(`${r.stdout}${r.stderr}`).not.toContain(s);
+    const files = await readTree(dataDir);
+    expect(files.some((f) => f.file.endsWith('.jsonl'))).toBe(true);
+    for (const { file, content } of files) for (const s of secrets) expect(content.includes(s), file).toBe(false);
+  });
+
+  it('remove deletes the integration and its keychain entries', async () => {
+    expect((await cli(['integration', 'remove', '--integration', id])).code).toBe(0);
+    expect(await new KeytarSecretStore().get(id, 'clientSecret')).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('rollcall demo', () => {
+  it('prints a real dry run of the demo tenant with no setup and no keychain', async () => {
+    const r = await runCli(['demo', '--users', '300', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { summary: { create: number; conflict: number }; cases: { email: string }[] };
+    expect(out.summary.create).toBeGreaterThan(200);
+    expect(out.summary.conflict).toBeGreaterThan(0);
+    expect(out.cases.map((c) => c.email)).toContain('bo.mark@contoso.example');
+  });
+});
