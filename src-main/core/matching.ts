@@ -81,6 +81,8 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
   const results = new Map<string, MatchResult>();
   const linkBySource = new Map(input.links.map((l) => [l.sourceId, l]));
   const linkByTarget = new Map(input.links.map((l) => [l.targetId, l]));
+  const sourcesLinkedTo = new Map<string, string[]>();
+  for (const l of input.links) push(sourcesLinkedTo, l.targetId, l.sourceId);
   const otherByTarget = new Map<string, Link>();
   for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
@@ -95,7 +97,9 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
   /** Target id → source id it is given to in this plan. */
   const claimed = new Map<string, string>();
   const staleLink = new Set<string>();
-  const candidates = [...input.candidates].sort((a, b) => (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0));
+  // No sort needed: every pass decides from state fixed before it (claims of earlier passes,
+  // wantedBy for e-mail), so the outcome does not depend on input order (a property test checks).
+  const candidates = input.candidates;
 
   const claimedByOther = (t: TargetUser, sourceId: string): ConflictResult | null => {
     const other = otherByTarget.get(t.id);
@@ -119,8 +123,18 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
       continue;
     }
     const conflict = claimedByOther(t, user.id);
+    const linkedTo = sourcesLinkedTo.get(t.id) ?? [];
     if (conflict) results.set(user.id, conflict);
-    else {
+    else if (linkedTo.length > 1) {
+      // Only a damaged link table links two people to one account; never pick one silently.
+      results.set(user.id, {
+        kind: 'conflict',
+        reason: 'duplicate_entra_accounts',
+        detail: `The LMS account ${t.userName} is linked to two Entra users; relink one of them.`,
+        sourceIds: [...linkedTo].sort(),
+        targetIds: [t.id],
+      });
+    } else {
       results.set(user.id, { kind: 'matched', target: t, via: 'link' });
       claimed.set(t.id, user.id);
     }

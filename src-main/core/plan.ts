@@ -25,7 +25,7 @@ import {
 } from './model';
 import { cleanText, normaliseEmail } from './normalise';
 import * as say from './ops';
-import { evaluateScope, prepareSkipList, type ScopeExplanation } from './scope';
+import { evaluateScope, prepareSkipList, scopeVerdict, type ScopeExplanation } from './scope';
 
 /** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
 export type PlanConfig = Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'> & { id: string };
@@ -57,13 +57,16 @@ function desiredAttributes(m: MappedUser, current: Record<string, AttrValue>, pe
 
 interface Candidate extends MatchCandidate {
   m: MappedUser;
-  e: ScopeExplanation;
+  /** The full scope explanation, built only when a sentence needs it. */
+  e: () => ScopeExplanation;
 }
 
-function byLinkKey(a: Link, b: Link): number {
-  const ka = `${a.integrationId}\u0000${a.sourceId}\u0000${a.targetId}`;
-  const kb = `${b.integrationId}\u0000${b.sourceId}\u0000${b.targetId}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Links in a stable order (keys built once: a comparator that allocates is slow at 100k). */
+function sortLinks(links: readonly Link[]): Link[] {
+  return links
+    .map((l) => [`${l.integrationId}\u0000${l.sourceId}\u0000${l.targetId}`, l] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, l]) => l);
 }
 
 const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
@@ -86,36 +89,36 @@ export function plan(
   const groups = buildGroupIndex(source.groups);
   // Sorted so a (corrupt) duplicate link or two claiming integrations resolve the same way
   // whatever order the store returned them in.
-  const ours = links.filter((l) => l.integrationId === config.id).sort(byLinkKey);
+  const ours = sortLinks(links.filter((l) => l.integrationId === config.id));
   const linkBySource = new Map(ours.map((l) => [l.sourceId, l]));
-  const others = [...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id).sort(byLinkKey).reverse();
+  const others = sortLinks([...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id)).reverse();
   const ops: PlanOp[] = [];
   const lastDayOn = deactivation.useLastDay;
 
   // --- Scope -------------------------------------------------------------------------------
   const sourceById = new Map<string, SourceUser>();
-  /** Explanations of users NOT wanted in the LMS (kept for the deactivation sentences). */
-  const explanations = new Map<string, ScopeExplanation>();
   const skippedSources = new Set<string>();
   const candidates: Candidate[] = [];
   const mapped = new Map<string, MappedUser>();
   let inScope = 0;
+  const explain = (user: SourceUser): (() => ScopeExplanation) => {
+    let e: ScopeExplanation | null = null;
+    return () => (e ??= evaluateScope(user, scope, groups));
+  };
   const mappingContext = { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles };
   for (const user of source.users) {
     sourceById.set(user.id, user);
-    const e = evaluateScope(user, scope, groups);
-    if (e.verdict === 'skip_listed') {
+    const verdict = scopeVerdict(user, scope, groups);
+    if (verdict === 'skip_listed') {
       skippedSources.add(user.id);
       continue;
     }
-    if (e.inScope) inScope++;
-    if (!e.inScope || !user.accountEnabled) {
-      explanations.set(user.id, e);
-      continue;
-    }
+    if (verdict !== 'included') continue;
+    inScope++;
+    if (!user.accountEnabled) continue;
     const m = mapUser(user, mappingContext);
     mapped.set(user.id, m);
-    candidates.push({ user, email: m.email, m, e });
+    candidates.push({ user, email: m.email, m, e: explain(user) });
   }
 
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
@@ -196,7 +199,7 @@ export function plan(
       const changes: FieldChange[] = [{ field: EXTERNAL_ID_FIELD, from: null, to: user.id }, ...diffAttributes(desired, {})];
       noteDepartment(changes);
       const staleLink = linkBySource.get(user.id);
-      push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e, result.reason, staleLink?.targetId ?? null), changes });
+      push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
       userNameAfter.set(user.id, m.userName);
       relationsFor.push({ c, t: null });
       continue;
@@ -227,7 +230,7 @@ export function plan(
     relationsFor.push({ c, t });
     if (!t.active) {
       const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
-      push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e, t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
+      push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
     } else if (changes.length > 0) {
       const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
       const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
@@ -270,7 +273,7 @@ export function plan(
   // --- Owned accounts that are no longer wanted -----------------------------------------------
   const otherByTarget = new Map(others.map((l) => [l.targetId, l]));
   let owned = 0;
-  for (const link of [...ours].sort((a, b) => (a.targetId < b.targetId ? -1 : 1))) {
+  for (const link of ours) {
     const t = targetById.get(link.targetId);
     if (!t || isSkippedSource(link.sourceId)) continue;
     owned++;
@@ -279,7 +282,7 @@ export function plan(
     if (user && mapped.has(user.id)) continue; // in scope and enabled: handled above (or in conflict)
     const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
     const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
-    const e = user ? explanations.get(user.id) : undefined;
+    const e = user ? explain(user)() : undefined;
     const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';
     const active: FieldChange = { field: ACTIVE_FIELD, from: 'true', to: 'false' };
     if (user && lastDayOn && lastDayReached(user, now)) {

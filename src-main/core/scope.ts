@@ -85,8 +85,24 @@ function lowerClean(value: string | null): string {
 }
 
 function attributeMatches(actual: string | string[] | null, operator: string, expected: string): boolean {
-  const values = (Array.isArray(actual) ? actual : [actual]).map(lowerClean).filter((v) => v !== '');
   const want = lowerClean(expected);
+  if (!Array.isArray(actual)) {
+    // One value (the usual case): no arrays built.
+    const v = lowerClean(actual);
+    switch (operator) {
+      case 'isEmpty':
+        return v === '';
+      case 'notEquals':
+        return v === '' || v !== want;
+      case 'startsWith':
+        return v !== '' && v.startsWith(want);
+      case 'contains':
+        return v !== '' && v.includes(want);
+      default:
+        return v !== '' && v === want;
+    }
+  }
+  const values = actual.map(lowerClean).filter((v) => v !== '');
   switch (operator) {
     case 'isEmpty':
       return values.length === 0;
@@ -131,6 +147,20 @@ function identifiers(user: SourceUser): string[] {
   );
 }
 
+/** Whether one rule matches, without building an explanation (the cheap path plan() takes). */
+function ruleMatches(user: SourceUser, rule: IncludeRule | ExcludeRule, groups: GroupIndex): boolean {
+  switch (rule.kind) {
+    case 'group':
+      return groups.members(rule.groupId).has(user.id);
+    case 'attribute':
+      return attributeMatches(sourceAttribute(user, rule.attribute), rule.operator, rule.value);
+    case 'user': {
+      const wanted = normaliseEmail(rule.value);
+      return wanted !== null && identifiers(user).includes(wanted);
+    }
+  }
+}
+
 function matchRule(
   user: SourceUser,
   rule: IncludeRule | ExcludeRule,
@@ -138,23 +168,23 @@ function matchRule(
   index: number,
   groups: GroupIndex,
 ): RuleMatch | null {
+  if (!ruleMatches(user, rule, groups)) return null;
   const description = describeRule(rule, groups);
-  switch (rule.kind) {
-    case 'group': {
-      const path = groups.members(rule.groupId).get(user.id);
-      if (!path) return null;
-      const who = cleanText(user.displayName) ?? user.userPrincipalName;
-      return { list, index, rule, description, groupPath: [who, ...groupNames(groups, path)] };
-    }
-    case 'attribute':
-      return attributeMatches(sourceAttribute(user, rule.attribute), rule.operator, rule.value)
-        ? { list, index, rule, description }
-        : null;
-    case 'user': {
-      const wanted = normaliseEmail(rule.value);
-      return wanted !== null && identifiers(user).includes(wanted) ? { list, index, rule, description } : null;
-    }
-  }
+  if (rule.kind !== 'group') return { list, index, rule, description };
+  const path = groups.members(rule.groupId).get(user.id) ?? [];
+  const who = cleanText(user.displayName) ?? user.userPrincipalName;
+  return { list, index, rule, description, groupPath: [who, ...groupNames(groups, path)] };
+}
+
+/**
+ * The verdict alone, allocation-free for group and attribute rules: plan() asks this for every
+ * user and builds the full explanation only for users it writes a sentence about.
+ */
+export function scopeVerdict(user: SourceUser, scope: Scope, groups: GroupIndex): ScopeVerdict {
+  if (scope.skipList.length > 0 && skipListEntryFor(user, scope.skipList) !== null) return 'skip_listed';
+  if (scope.exclude.some((rule) => ruleMatches(user, rule, groups))) return 'excluded';
+  if (scope.include.length === 0 || scope.include.some((rule) => ruleMatches(user, rule, groups))) return 'included';
+  return 'not_included';
 }
 
 // Normalised once per skip list, not once per user: plan() calls this for 100k users.

@@ -130,6 +130,16 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(op?.detail).toContain('t-gone');
   });
 
+  it('reports an LMS account linked to two Entra users (a damaged link table) for both, picking neither', () => {
+    const bob = sourceUser('s-bob', { mail: 'bob@contoso.com' });
+    const t = targetUser('t1', { externalId: 's-anna', userName: 'anna@contoso.com' });
+    const p = run({ users: [anna, bob], targets: [t], links: [link('s-bob', 't1'), link('s-anna', 't1')] });
+    for (const id of ['s-anna', 's-bob']) {
+      expect(opFor(p, id)?.kind).toBe('conflict');
+      expect(opFor(p, id)?.candidates).toEqual({ sourceIds: ['s-anna', 's-bob'], targetIds: ['t1'] });
+    }
+  });
+
   it('does not let an e-mail match steal an account linked by id to someone else', () => {
     // t1 is Bob's by link; Anna's e-mail is also on t1 (left over). Whatever the order, t1 stays Bob's.
     const bob = sourceUser('s-bob', { displayName: null, mail: 'bob@contoso.com', userPrincipalName: 'bob@contoso.com' });
