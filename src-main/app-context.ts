@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HandlerContext } from './ipc/context';
+import { DemoAwareSecretStore, DemoService } from './demo/demo-service';
 import { KeytarSecretStore } from './secrets/keytar-store';
+import { RunManager } from './sync/run-manager';
+import { Scheduler } from './sync/scheduler';
 import type { SecretStore } from './secrets/secret-store';
 import { defaultDataDir } from './store/data-dir';
 import { Store } from './store/store';
@@ -35,11 +38,30 @@ export interface ContextOptions {
 
 export async function createHandlerContext(options: ContextOptions): Promise<HandlerContext> {
   const store = await Store.open(options.dataDir ?? defaultDataDir());
+  const secrets = new DemoAwareSecretStore(options.secrets ?? new KeytarSecretStore());
+  const now = options.now ?? (() => new Date());
+  const demo = new DemoService(store, secrets, now);
   return {
     store,
-    secrets: options.secrets ?? new KeytarSecretStore(),
+    secrets,
     runtime: options.runtime,
     appVersion: appVersion(),
-    now: options.now ?? (() => new Date()),
+    now,
+    runs: new RunManager({ store, secrets, now }),
+    demo,
+  };
+}
+
+/**
+ * What the app does while it runs (desktop or preview): bring the demo tenant back if there is
+ * one, and run each enabled integration when it is due. Returns a stop function.
+ */
+export async function startBackgroundWork(ctx: HandlerContext): Promise<() => Promise<void>> {
+  await ctx.demo.resume().catch((err: unknown) => console.error('[rollcall] the demo tenant could not be restarted:', err instanceof Error ? err.message : err));
+  const scheduler = new Scheduler({ store: ctx.store, runs: ctx.runs, now: ctx.now });
+  scheduler.start();
+  return async () => {
+    scheduler.stop();
+    await ctx.demo.close();
   };
 }

@@ -6,7 +6,7 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_CHANNEL } from '../src-preload/api';
-import { createHandlerContext } from './app-context';
+import { createHandlerContext, startBackgroundWork } from './app-context';
 import { appError } from './core/errors';
 import { dispatch } from './ipc/dispatch';
 import { hardenSession, hardenWebContents, isAppUrl, secureWindowOptions, type AppOrigin } from './window/security';
@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     hardenWebContents(contents, appOrigin, (url) => void shell.openExternal(url));
   });
+
+  const stopBackground = await startBackgroundWork(ctx);
+  app.on('before-quit', () => void stopBackground());
 
   const window = new BrowserWindow(secureWindowOptions(path.join(here, '../preload/index.cjs')));
   window.once('ready-to-show', () => window.show());

@@ -3,6 +3,20 @@
  * transfer shapes, separate from the storage schema, so the store can change without the UI.
  */
 import type { AppError } from '../src-main/core/errors';
+import type { GroupSummary } from '../src-main/core/directories';
+import type { Plan } from '../src-main/core/model';
+import type { RunRecord } from '../src-main/store/records';
+import type { Check } from '../src-main/sync/check';
+import type { AuditEntry } from '../src-main/sync/audit';
+import type { RunStatus } from '../src-main/sync/run-manager';
+
+export type { GroupSummary } from '../src-main/core/directories';
+export type { Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
+export type { RunRecord } from '../src-main/store/records';
+export type { Check, CheckStatus } from '../src-main/sync/check';
+export type { AuditEntry } from '../src-main/sync/audit';
+export type { RunStatus } from '../src-main/sync/run-manager';
+export type { RunProgress, RunStage } from '../src-main/sync/run';
 import type { IntegrationConfig, IntegrationStatus } from '../src-main/core/config';
 
 export type { AppError, Result } from '../src-main/core/errors';
@@ -33,6 +47,10 @@ export interface SecretState {
 export interface IntegrationSummary {
   id: string;
   name: string;
+  /** The built-in demo tenant's integration. */
+  demo: boolean;
+  /** The admin's switch (status says how the last run went). */
+  enabled: boolean;
   status: IntegrationStatus;
   /** Why the status is invalid / error, with the fix. */
   statusReason: AppError | null;
@@ -55,3 +73,23 @@ export interface SetSecretResult {
   /** A likely mistake worth a second look (e.g. the Secret ID pasted instead of its Value). */
   warning: AppError | null;
 }
+
+export interface CheckResult {
+  ok: boolean;
+  checks: Check[];
+}
+
+export interface LastPlan {
+  /** Null until the first dry run; plan.createdAt says when it was made. */
+  plan: Plan | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** More lines exist than were returned. */
+  truncated: boolean;
+}
+
+export type { GroupSummary as GroupChoice };
+export type { RunStatus as RunState };
+export type { RunRecord as HistoryRun };

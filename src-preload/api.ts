@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, IntegrationSummary, SetSecretResult } from './api-types';
+import type { AppInfo, AuditPage, CheckResult, GroupSummary, IntegrationSummary, LastPlan, RunRecord, RunStatus, SetSecretResult } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -44,6 +44,41 @@ export const api = {
     }),
   ),
   clearSecret: method<{ stored: false }>()(z.object({ integrationId: IntegrationId, kind: SecretKindSchema })),
+
+  /** The wizard's Test buttons: sign-in and permissions (entra), connection and capabilities (lms), or both. */
+  checkIntegration: method<CheckResult>()(z.object({ id: IntegrationId, part: z.enum(['entra', 'lms', 'all']).default('all') })),
+  /** The wizard's group picker: security groups whose name starts with the text. */
+  searchGroups: method<GroupSummary[]>()(z.object({ id: IntegrationId, prefix: z.string().trim().max(120) })),
+
+  /** Starts a dry run or an apply in the background; follow it with getRunStatus. */
+  startRun: method<RunStatus>()(
+    z.object({
+      id: IntegrationId,
+      kind: z.enum(['dry-run', 'apply']),
+      full: z.boolean().default(false),
+      /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
+      confirmedDeactivations: z.number().int().min(0).max(10_000_000).optional(),
+    }),
+  ),
+  getRunStatus: method<RunStatus | null>()(z.object({ runId: z.string().min(1).max(80) })),
+  /** The run in progress for an integration, if any. */
+  getActiveRun: method<RunStatus | null>()(z.object({ id: IntegrationId })),
+  cancelRun: method<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1).max(80) })),
+  /** The plan of the last dry run or apply, for the diff viewer. */
+  getLastPlan: method<LastPlan>()(z.object({ id: IntegrationId })),
+  /** A conflict's actions: link an LMS account to the Entra user, or leave the person alone (skip list). */
+  resolveConflict: method<IntegrationSummary>()(
+    z.discriminatedUnion('action', [
+      z.object({ id: IntegrationId, action: z.literal('relink'), sourceId: z.string().min(1).max(100), targetId: z.string().min(1).max(200) }),
+      z.object({ id: IntegrationId, action: z.literal('ignore'), sourceId: z.string().min(1).max(100) }),
+    ]),
+  ),
+
+  listRuns: method<RunRecord[]>()(z.object({ id: IntegrationId })),
+  getAuditLog: method<AuditPage>()(z.object({ id: IntegrationId, runId: z.string().min(1).max(80), limit: z.number().int().min(1).max(100_000).default(5_000) })),
+
+  /** "Try with a demo tenant": starts the built-in simulators and returns the demo integration. */
+  startDemo: method<IntegrationSummary>()(z.undefined()),
 } as const;
 
 export type Api = typeof api;

@@ -17,6 +17,7 @@ import {
   updateIntegration,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
+import { runHandlers } from './run-handlers';
 
 export type Handlers = {
   [K in MethodName]: (input: InputOf<K>, ctx: HandlerContext) => Promise<Result<OutputOf<K>>>;
@@ -117,4 +118,6 @@ export const handlers: Handlers = {
     if (!refreshed.ok) return refreshed;
     return ok({ stored: false as const });
   },
+
+  ...runHandlers,
 };

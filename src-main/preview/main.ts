@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHandlerContext } from '../app-context';
+import { createHandlerContext, startBackgroundWork } from '../app-context';
 import { startPreviewServer } from './server';
 
 function arg(name: string): string | undefined {
@@ -18,8 +18,9 @@ async function main(): Promise<void> {
   const portText = arg('--port');
   const ctx = await createHandlerContext({ runtime: 'preview', dataDir: arg('--data-dir') });
   const server = await startPreviewServer({ ctx, rendererDir, port: portText ? Number(portText) : 0 });
+  const stopBackground = await startBackgroundWork(ctx);
   console.log(`Rollcall preview: ${server.url}  (data: ${ctx.store.dataDir}; Ctrl+C to stop)`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = () => void Promise.all([server.close(), stopBackground()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

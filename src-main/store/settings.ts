@@ -21,6 +21,8 @@ export const StoredIntegrationSchema = z.object({
   id: z.string().min(1),
   config: IntegrationConfigSchema,
   status: IntegrationStatusSchema,
+  /** The built-in demo tenant's integration: its simulators run inside the app. */
+  demo: z.boolean().default(false),
   /** The admin's switch; status says how the last run went (an enabled one can be invalid or error). */
   enabled: z.boolean().default(false),
   /** Why the status is invalid / error. */

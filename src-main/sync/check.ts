@@ -37,10 +37,18 @@ function failed(id: string, title: string, error: AppError): Check {
   return { id, status: 'fail', title, detail: `${error.message} [${error.code}]`, fix: error.fix };
 }
 
+/** Both sides: what `rollcall check` shows. */
 export async function checkConnection(connectors: Connectors, config: IntegrationConfig, signal?: AbortSignal): Promise<CheckReport> {
+  const entra = await checkSource(connectors.source, config, signal);
+  const lms = await checkTarget(connectors.target, config, signal);
+  const checks = [...entra.checks, ...lms.checks];
+  return { checks, credentialsError: entra.credentialsError ?? lms.credentialsError, ok: entra.ok && lms.ok };
+}
+
+/** Sign-in, granted permissions and the configured groups: the wizard's Entra "Test". */
+export async function checkSource(source: Connectors['source'], config: IntegrationConfig, signal?: AbortSignal): Promise<CheckReport> {
   const checks: Check[] = [];
   let credentialsError: AppError | null = null;
-  const { source, target } = connectors;
 
   const signIn = await source.testConnection(signal);
   if (!signIn.ok) {
@@ -80,6 +88,13 @@ export async function checkConnection(connectors: Connectors, config: Integratio
     }
   }
 
+  return { checks, credentialsError, ok: checks.every((c) => c.status !== 'fail') };
+}
+
+/** Connection and capabilities in plain words: the wizard's LMS "Test". */
+export async function checkTarget(target: Connectors['target'], config: IntegrationConfig, signal?: AbortSignal): Promise<CheckReport> {
+  const checks: Check[] = [];
+  let credentialsError: AppError | null = null;
   const caps = await target.discover(signal);
   if (!caps.ok) {
     checks.push(failed('lms-connection', 'Connect to the LMS (SCIM)', caps.error));

@@ -11,13 +11,14 @@ import type { SecretStore } from '../secrets/secret-store';
 
 export interface Connectors {
   source: SourceDirectory & { close?: () => void };
-  target: TargetDirectory;
+  /** close() releases kept-alive connections. */
+  target: TargetDirectory & { close?: () => void };
 }
 
 /** How connectors are made; tests and the benchmark pass their own options through it. */
 export interface ConnectorFactory {
   source(settings: EntraSettings, clientSecret: string): SourceDirectory & { close?: () => void };
-  target(settings: LmsSettings, token: string): TargetDirectory;
+  target(settings: LmsSettings, token: string): TargetDirectory & { close?: () => void };
 }
 
 export const defaultConnectorFactory: ConnectorFactory = {
@@ -25,25 +26,55 @@ export const defaultConnectorFactory: ConnectorFactory = {
   target: (settings, token) => createScimTarget(settings, token),
 };
 
+function secretMissing(label: string) {
+  return appError(
+    'SETUP_INCOMPLETE',
+    `The ${label} for this integration is not in the keychain.`,
+    'Choose Update credentials on the integration (or set ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN and run rollcall integration add again).',
+  );
+}
+
+export async function openSource(
+  secrets: SecretStore,
+  integrationId: string,
+  settings: EntraSettings,
+  factory: ConnectorFactory = defaultConnectorFactory,
+): Promise<Result<Connectors['source']>> {
+  const secret = await secrets.get(integrationId, 'clientSecret');
+  if (!secret.ok) return secret;
+  if (!secret.value) return fail(secretMissing('Entra client secret'));
+  return ok(factory.source(settings, secret.value));
+}
+
+export async function openTarget(
+  secrets: SecretStore,
+  integrationId: string,
+  settings: LmsSettings,
+  factory: ConnectorFactory = defaultConnectorFactory,
+): Promise<Result<Connectors['target']>> {
+  const token = await secrets.get(integrationId, 'lmsToken');
+  if (!token.ok) return token;
+  if (!token.value) return fail(secretMissing('LMS token'));
+  return ok(factory.target(settings, token.value));
+}
+
 export async function openConnectors(
   secrets: SecretStore,
   integrationId: string,
   settings: { source: EntraSettings; target: LmsSettings },
   factory: ConnectorFactory = defaultConnectorFactory,
 ): Promise<Result<Connectors>> {
-  const secret = await secrets.get(integrationId, 'clientSecret');
-  if (!secret.ok) return secret;
-  const token = await secrets.get(integrationId, 'lmsToken');
-  if (!token.ok) return token;
-  const missing = [secret.value ? null : 'Entra client secret', token.value ? null : 'LMS token'].filter((x): x is string => x !== null);
-  if (missing.length > 0 || !secret.value || !token.value) {
-    return fail(
-      appError(
-        'SETUP_INCOMPLETE',
-        `The ${missing.join(' and ')} for this integration is not in the keychain.`,
-        'Choose Update credentials on the integration (or set ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN and run rollcall integration add again).',
-      ),
-    );
+  const source = await openSource(secrets, integrationId, settings.source, factory);
+  if (!source.ok) return source;
+  const target = await openTarget(secrets, integrationId, settings.target, factory);
+  if (!target.ok) {
+    source.value.close?.();
+    return target;
   }
-  return ok({ source: factory.source(settings.source, secret.value), target: factory.target(settings.target, token.value) });
+  return ok({ source: source.value, target: target.value });
+}
+
+export function closeConnectors(c: Partial<Connectors>): void {
+  c.source?.close?.();
+  c.target?.close?.();
 }

@@ -20,7 +20,7 @@ import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
 import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
 import { AuditLog } from './audit';
-import { defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
+import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from './run-lock';
 import { loadCached, mergeDelta, saveCached } from './snapshot-cache';
 
@@ -46,6 +46,8 @@ export interface RunOptions {
   connectors?: ConnectorFactory;
   /** How long to wait for another run of the same integration (default: do not wait). */
   lockWaitMs?: number;
+  /** Set by the run manager so the UI can follow the run before it has finished. */
+  runId?: string;
 }
 
 export interface RunOutcome {
@@ -86,7 +88,7 @@ export function attributesNeeded(config: IntegrationConfig): string[] {
   return [...new Set(named.filter((a): a is string => a !== null && !standard.has(a)))].sort();
 }
 
-function runId(now: Date): string {
+export function runId(now: Date): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
 }
 
@@ -151,7 +153,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   const record = store.settings.data.integrations.find((i) => i.id === options.integrationId);
   const startedAt = now();
   const run: RunRecord = {
-    id: runId(startedAt),
+    id: options.runId ?? runId(startedAt),
     integrationId: options.integrationId,
     kind: options.kind,
     trigger: options.trigger,
@@ -170,6 +172,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     run.error = error ? { code: error.code, message: error.message, fix: error.fix } : null;
     run.finishedAt = now().toISOString();
     if (record) await saveRun(store, run);
+    // Every apply attempt counts for the schedule: a failing one waits for the next slot.
+    if (record && options.kind === 'apply') await updateRecord(store, record.id, (r) => void (r.lastRunAt = run.startedAt));
     return { run, plan: planResult, apply: applyResult, error };
   };
 
@@ -259,9 +263,6 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     }
     run.applied = result.applied;
     run.failed = result.failed;
-    await updateRecord(store, record.id, (r) => {
-      r.lastRunAt = startedAt.toISOString();
-    });
     if (result.outcome === 'blocked' && result.blockedBy) {
       const g = result.blockedBy;
       return await finish('blocked', appError(`GUARD_${g.code.toUpperCase()}`, g.message, g.fix, { count: g.count, limit: g.limit }), thePlan, result);
@@ -271,7 +272,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const error = isAppError(err) ? err : appError('RUN_FAILED', `The run stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; nothing is lost (apply resumes safely). If it keeps failing, report it with the run id.', { runId: run.id });
     return await finish('failed', error, null, null);
   } finally {
-    if (connectors.ok) connectors.value.source.close?.();
+    if (connectors.ok) closeConnectors(connectors.value);
     await lock.value.release();
   }
 

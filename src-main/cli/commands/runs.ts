@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Plan, PlanOp } from '../../core/model';
 import { checkConnection } from '../../sync/check';
-import { openConnectors } from '../../sync/connectors';
+import { closeConnectors, openConnectors } from '../../sync/connectors';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
@@ -62,7 +62,7 @@ async function check(ctx: CliContext, id: string): Promise<number> {
     if (report.credentialsError) return ExitCode.credentials;
     return report.ok ? ExitCode.ok : ExitCode.failed;
   } finally {
-    connectors.value.source.close?.();
+    closeConnectors(connectors.value);
   }
 }
 

@@ -1,0 +1,186 @@
+/** Handlers for checks, runs, plans, conflicts, history and the demo tenant. */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { appError, fail, ok, type Result } from '../core/errors';
+import type { AuditEntry } from '../sync/audit';
+import { checkSource, checkTarget, type Check } from '../sync/check';
+import { closeConnectors, openSource, openTarget } from '../sync/connectors';
+import { loadCached } from '../sync/snapshot-cache';
+import { findIntegration, integrationNotFound, summarise } from '../store/integrations';
+import type { StoredIntegration } from '../store/settings';
+import type { HandlerContext } from './context';
+import type { Handlers } from './handlers';
+
+type RunHandlerNames =
+  | 'checkIntegration'
+  | 'searchGroups'
+  | 'startRun'
+  | 'getRunStatus'
+  | 'getActiveRun'
+  | 'cancelRun'
+  | 'getLastPlan'
+  | 'resolveConflict'
+  | 'listRuns'
+  | 'getAuditLog'
+  | 'startDemo';
+
+function record(ctx: HandlerContext, id: string): Result<StoredIntegration> {
+  const r = findIntegration(ctx.store, id);
+  return r ? ok(r) : fail(integrationNotFound(id));
+}
+
+async function summaryOf(ctx: HandlerContext, id: string) {
+  const r = record(ctx, id);
+  return r.ok ? summarise(ctx.store, ctx.secrets, r.value, ctx.now()) : r;
+}
+
+/** A Test that signs in proves the credentials; one that is refused turns an integration red. */
+async function noteCredentials(ctx: HandlerContext, id: string, rejected: ReturnType<typeof appError> | null, passed: boolean): Promise<void> {
+  await ctx.store.settings.update((s) => {
+    const r = s.integrations.find((i) => i.id === id);
+    if (!r || r.status === 'setup') return;
+    if (rejected) {
+      r.status = 'invalid';
+      r.statusReason = rejected;
+    } else if (passed && r.status === 'invalid') {
+      r.status = r.enabled ? 'active' : 'disabled';
+      r.statusReason = null;
+    }
+  });
+}
+
+async function readAudit(file: string, limit: number): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+  const entries: AuditEntry[] = [];
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let truncated = false;
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      if (entries.length >= limit) {
+        truncated = true;
+        break;
+      }
+      const parsed = JSON.parse(line) as AuditEntry & { note?: string };
+      if (parsed.note === undefined) entries.push(parsed);
+      else truncated = true;
+    }
+  } finally {
+    lines.close();
+  }
+  return { entries, truncated };
+}
+
+export const runHandlers: Pick<Handlers, RunHandlerNames> = {
+  async checkIntegration({ id, part }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    const checks: Check[] = [];
+    let rejected = null;
+    if (part !== 'lms') {
+      const source = await openSource(ctx.secrets, id, r.value.config.source);
+      if (!source.ok) return source;
+      try {
+        const report = await checkSource(source.value, r.value.config);
+        checks.push(...report.checks);
+        rejected = report.credentialsError;
+      } finally {
+        closeConnectors({ source: source.value });
+      }
+    }
+    if (part !== 'entra') {
+      const target = await openTarget(ctx.secrets, id, r.value.config.target);
+      if (!target.ok) return target;
+      try {
+        const report = await checkTarget(target.value, r.value.config);
+        checks.push(...report.checks);
+        rejected ??= report.credentialsError;
+      } finally {
+        closeConnectors({ target: target.value });
+      }
+    }
+    const passed = checks.every((c) => c.status !== 'fail');
+    await noteCredentials(ctx, id, rejected, passed);
+    return ok({ ok: passed, checks });
+  },
+
+  async searchGroups({ id, prefix }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    const source = await openSource(ctx.secrets, id, r.value.config.source);
+    if (!source.ok) return source;
+    try {
+      return await source.value.searchGroups(prefix);
+    } finally {
+      closeConnectors({ source: source.value });
+    }
+  },
+
+  async startRun({ id, kind, full, confirmedDeactivations }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    return ok(ctx.runs.start({ integrationId: id, kind, trigger: 'manual', full, confirmedDeactivations }));
+  },
+
+  async getRunStatus({ runId }, ctx) {
+    return ok(ctx.runs.get(runId));
+  },
+
+  async getActiveRun({ id }, ctx) {
+    return ok(ctx.runs.active(id));
+  },
+
+  async cancelRun({ runId }, ctx) {
+    return ok({ cancelled: ctx.runs.cancel(runId) });
+  },
+
+  async getLastPlan({ id }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    return ok({ plan: await loadCached(ctx.store.dataDir, id, 'plan') });
+  },
+
+  async resolveConflict(input, ctx) {
+    const r = record(ctx, input.id);
+    if (!r.ok) return r;
+    if (input.action === 'ignore') {
+      await ctx.store.settings.update((s) => {
+        const rec = s.integrations.find((i) => i.id === input.id);
+        if (rec && !rec.config.scope.skipList.includes(input.sourceId)) rec.config.scope.skipList.push(input.sourceId);
+      });
+    } else {
+      const links = await ctx.store.links(input.id);
+      await links.update((file) => {
+        file.links = file.links.filter((l) => l.sourceId !== input.sourceId && l.targetId !== input.targetId);
+        file.links.push({ integrationId: input.id, sourceId: input.sourceId, targetId: input.targetId, origin: 'relinked', linkedAt: ctx.now().toISOString(), emailAtLink: null });
+      });
+    }
+    return summaryOf(ctx, input.id);
+  },
+
+  async listRuns({ id }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    return ok((await ctx.store.runs(id)).data.runs);
+  },
+
+  async getAuditLog({ id, runId, limit }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    // Only files the run history names: no path from the window reaches the disk.
+    const run = (await ctx.store.runs(id)).data.runs.find((x) => x.id === runId);
+    if (!run) return fail(appError('RUN_NOT_FOUND', `There is no run ${runId} for this integration.`, 'Pick a run from the history.'));
+    if (!run.auditLog) return ok({ entries: [], truncated: false });
+    try {
+      return ok(await readAudit(path.join(ctx.store.auditDir, path.basename(run.auditLog)), limit));
+    } catch {
+      return fail(appError('AUDIT_MISSING', 'The audit log of this run is no longer on disk.', 'Older runs are pruned; newer runs keep theirs.'));
+    }
+  },
+
+  async startDemo(_input, ctx) {
+    const started = await ctx.demo.start();
+    if (!started.ok) return started;
+    return summaryOf(ctx, started.value.id);
+  },
+};

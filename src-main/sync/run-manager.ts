@@ -1,0 +1,117 @@
+/**
+ * Runs started from the UI (and by the scheduler) go on in the background; the window follows
+ * them by polling their status, which works the same over Electron IPC and the preview bridge.
+ */
+import type { AppError } from '../core/errors';
+import type { PlanSummary } from '../core/model';
+import type { RunRecord } from '../store/records';
+import { runId as newRunId, runIntegration, type RunOptions, type RunOutcome, type RunProgress, type RunServices } from './run';
+
+export interface RunStatus {
+  runId: string;
+  integrationId: string;
+  kind: RunOptions['kind'];
+  trigger: RunRecord['trigger'];
+  startedAt: string;
+  progress: RunProgress;
+  finished: boolean;
+  outcome: RunRecord['outcome'];
+  summary: PlanSummary | null;
+  applied: number;
+  failed: number;
+  error: AppError | null;
+}
+
+interface Tracked {
+  status: RunStatus;
+  controller: AbortController;
+  done: Promise<RunOutcome>;
+}
+
+/** Finished runs kept for the window to read their last status. */
+const KEEP_FINISHED = 50;
+
+export class RunManager {
+  private readonly runs = new Map<string, Tracked>();
+  private readonly listeners = new Set<(status: RunStatus) => void>();
+
+  constructor(private readonly services: RunServices) {}
+
+  start(options: Omit<RunOptions, 'runId' | 'signal' | 'onProgress'>): RunStatus {
+    const now = this.services.now();
+    const runId = newRunId(now);
+    const controller = new AbortController();
+    const status: RunStatus = {
+      runId,
+      integrationId: options.integrationId,
+      kind: options.kind,
+      trigger: options.trigger,
+      startedAt: now.toISOString(),
+      progress: { stage: 'waiting', done: 0, total: null, detail: null },
+      finished: false,
+      outcome: 'running',
+      summary: null,
+      applied: 0,
+      failed: 0,
+      error: null,
+    };
+    const done = runIntegration(this.services, { ...options, runId, signal: controller.signal, onProgress: (p) => (status.progress = p) }).then(
+      (outcome) => {
+        Object.assign(status, {
+          finished: true,
+          outcome: outcome.run.outcome,
+          summary: outcome.plan?.summary ?? null,
+          applied: outcome.run.applied,
+          failed: outcome.run.failed,
+          error: outcome.error,
+        });
+        this.emit(status);
+        return outcome;
+      },
+      (err: unknown) => {
+        Object.assign(status, { finished: true, outcome: 'failed', error: { code: 'RUN_FAILED', message: `The run stopped: ${err instanceof Error ? err.message : 'unknown error'}.`, fix: 'Run it again.' } });
+        this.emit(status);
+        throw err;
+      },
+    );
+    this.runs.set(runId, { status, controller, done });
+    this.prune();
+    return status;
+  }
+
+  get(runId: string): RunStatus | null {
+    return this.runs.get(runId)?.status ?? null;
+  }
+
+  /** The newest unfinished run of an integration, if any (the dashboard shows it). */
+  active(integrationId: string): RunStatus | null {
+    const all = [...this.runs.values()].filter((t) => t.status.integrationId === integrationId && !t.status.finished);
+    return all.at(-1)?.status ?? null;
+  }
+
+  cancel(runId: string): boolean {
+    const t = this.runs.get(runId);
+    if (!t || t.status.finished) return false;
+    t.controller.abort();
+    return true;
+  }
+
+  async wait(runId: string): Promise<RunOutcome | null> {
+    return (await this.runs.get(runId)?.done.catch(() => null)) ?? null;
+  }
+
+  /** Told when a run finishes (the tray toast on a failed scheduled run). */
+  onFinished(listener: (status: RunStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(status: RunStatus): void {
+    for (const l of this.listeners) l(status);
+  }
+
+  private prune(): void {
+    const finished = [...this.runs.values()].filter((t) => t.status.finished);
+    for (const t of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.runs.delete(t.status.runId);
+  }
+}
