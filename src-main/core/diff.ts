@@ -36,16 +36,20 @@ export function sameValue(field: string, a: AttrValue | undefined, b: AttrValue 
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+const NOTHING: ReadonlySet<string> = new Set();
+
 /** Changes that turn `current` into `desired`; keys absent from desired are never touched. */
 export function diffAttributes(
   desired: Readonly<Record<string, AttrValue>>,
-  current: Readonly<Record<string, AttrValue>>,
-  leaveAlone: ReadonlySet<string> = new Set(),
+  current: Readonly<Record<string, AttrValue>> | ((field: string) => AttrValue | undefined),
+  leaveAlone: ReadonlySet<string> = NOTHING,
 ): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const [field, to] of Object.entries(desired)) {
+  const currentOf = typeof current === 'function' ? current : (field: string) => current[field];
+  for (const field in desired) {
     if (leaveAlone.has(field)) continue;
-    const from = current[field] ?? null;
+    const to = desired[field] ?? null;
+    const from = currentOf(field) ?? null;
     if (!sameValue(field, from, to)) changes.push({ field, from, to });
   }
   return changes;

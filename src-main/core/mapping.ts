@@ -138,22 +138,38 @@ function textValue(value: string | string[] | null): string | null {
   return value;
 }
 
-function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): string | null {
+/** Which mapping step chose the job profile; diagnose() shows it, resolveJobProfile() uses it. */
+export interface JobProfileChoice {
+  /** The name chosen, before it is checked against the LMS's list; null = nothing maps and no default. */
+  chosen: string | null;
+  via: 'valueMap' | 'groupMap' | 'lmsName' | 'default' | 'none';
+  /** The mapped source attribute's cleaned value, when an attribute is configured. */
+  attributeValue: string | null;
+  /** The group whose membership chose it (via groupMap). */
+  groupId: string | null;
+}
+
+export function chooseJobProfile(user: SourceUser, ctx: MappingContext): JobProfileChoice {
   const { jobProfile } = ctx.mapping;
-  const attrValue = jobProfile.attribute ? cleanText(textValue(sourceAttribute(user, jobProfile.attribute))) : null;
-  const wanted = attrValue?.toLowerCase() ?? null;
-  let chosen: string | null = null;
+  const attributeValue = jobProfile.attribute ? cleanText(textValue(sourceAttribute(user, jobProfile.attribute))) : null;
+  const wanted = attributeValue?.toLowerCase() ?? null;
   if (wanted !== null) {
-    chosen = jobProfile.valueMap.find((m) => cleanText(m.value)?.toLowerCase() === wanted)?.jobProfile ?? null;
+    const hit = jobProfile.valueMap.find((m) => cleanText(m.value)?.toLowerCase() === wanted);
+    if (hit) return { chosen: hit.jobProfile, via: 'valueMap', attributeValue, groupId: null };
   }
-  if (chosen === null) {
-    chosen = jobProfile.groupMap.find((m) => ctx.groups.members(m.groupId).has(user.id))?.jobProfile ?? null;
-  }
-  if (chosen === null && wanted !== null && ctx.jobProfiles) {
+  const byGroup = jobProfile.groupMap.find((m) => ctx.groups.members(m.groupId).has(user.id));
+  if (byGroup) return { chosen: byGroup.jobProfile, via: 'groupMap', attributeValue, groupId: byGroup.groupId };
+  if (wanted !== null && ctx.jobProfiles) {
     // Reference article 004: an LMS job profile with exactly the role's name is applied.
-    chosen = ctx.jobProfiles.find((p) => p.name.toLowerCase() === wanted)?.name ?? null;
+    const same = ctx.jobProfiles.find((p) => p.name.toLowerCase() === wanted);
+    if (same) return { chosen: same.name, via: 'lmsName', attributeValue, groupId: null };
   }
-  chosen ??= jobProfile.defaultJobProfile;
+  if (jobProfile.defaultJobProfile !== null) return { chosen: jobProfile.defaultJobProfile, via: 'default', attributeValue, groupId: null };
+  return { chosen: null, via: 'none', attributeValue, groupId: null };
+}
+
+function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): string | null {
+  const { chosen } = chooseJobProfile(user, ctx);
   if (chosen === null || ctx.jobProfiles === null) return chosen;
   const known = ctx.jobProfiles.find((p) => p.name.toLowerCase() === chosen.toLowerCase());
   if (known) return known.name;

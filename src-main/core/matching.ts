@@ -35,7 +35,7 @@ export interface MatchInput {
   /** In scope, enabled, not skip-listed: the users plan() wants in the LMS. */
   candidates: readonly MatchCandidate[];
   /** Every source user id in the snapshot (to tell "linked to someone else" from "recreated"). */
-  sourceIds: ReadonlySet<string>;
+  sourceIds: { has(id: string): boolean };
   /** LMS users, without skip-listed ones. */
   targets: readonly TargetUser[];
   /** E-mails/userNames of skip-listed LMS users: never matched, never merged into. */
@@ -77,8 +77,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t) => t.id))].sort();
 
-export function matchUsers(input: MatchInput): Map<string, MatchResult> {
-  const results = new Map<string, MatchResult>();
+/** One result per candidate, in the order of input.candidates. */
+export function matchUsers(input: MatchInput): MatchResult[] {
+  /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
+  const res: (MatchResult | undefined)[] = new Array<MatchResult | undefined>(input.candidates.length);
   const linkBySource = new Map(input.links.map((l) => [l.sourceId, l]));
   const linkByTarget = new Map(input.links.map((l) => [l.targetId, l]));
   const sourcesLinkedTo = new Map<string, string[]>();
@@ -114,7 +116,8 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
   };
 
   // Pass 1: the link table.
-  for (const { user } of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const { user } = candidates[i] as MatchCandidate;
     const link = linkBySource.get(user.id);
     if (!link) continue;
     const t = targetById.get(link.targetId);
@@ -124,51 +127,52 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
     }
     const conflict = claimedByOther(t, user.id);
     const linkedTo = sourcesLinkedTo.get(t.id) ?? [];
-    if (conflict) results.set(user.id, conflict);
+    if (conflict) res[i] = conflict;
     else if (linkedTo.length > 1) {
       // Only a damaged link table links two people to one account; never pick one silently.
-      results.set(user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'duplicate_entra_accounts',
         detail: `The LMS account ${t.userName} is linked to two Entra users; relink one of them.`,
         sourceIds: [...linkedTo].sort(),
         targetIds: [t.id],
-      });
+      };
     } else {
-      results.set(user.id, { kind: 'matched', target: t, via: 'link' });
+      res[i] = { kind: 'matched', target: t, via: 'link' };
       claimed.set(t.id, user.id);
     }
   }
 
   // Pass 2: externalId holds the Entra object id.
-  for (const { user } of candidates) {
-    if (results.has(user.id)) continue;
+  for (let i = 0; i < candidates.length; i++) {
+    const { user } = candidates[i] as MatchCandidate;
+    if (res[i] !== undefined) continue;
     const found = byExternalId.get(user.id.toLowerCase()) ?? [];
     if (found.length === 0) continue;
     if (found.length > 1) {
-      results.set(user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'duplicate_lms_accounts',
         detail: `${found.length} LMS accounts carry this person's Entra object id as externalId.`,
         sourceIds: [user.id],
         targetIds: sortedIds(found),
-      });
+      };
       continue;
     }
     const t = found[0] as TargetUser;
     const owner = claimed.get(t.id) ?? linkByTarget.get(t.id)?.sourceId;
     const conflict = claimedByOther(t, user.id);
-    if (conflict) results.set(user.id, conflict);
+    if (conflict) res[i] = conflict;
     else if (owner !== undefined && owner !== user.id) {
-      results.set(user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'external_id_taken',
         detail: `The LMS account ${t.userName} carries this person's id but is linked to another Entra user (${owner}).`,
         sourceIds: [user.id, owner].sort(),
         targetIds: [t.id],
-      });
+      };
     } else {
-      results.set(user.id, { kind: 'matched', target: t, via: 'externalId' });
+      res[i] = { kind: 'matched', target: t, via: 'externalId' };
       claimed.set(t.id, user.id);
     }
   }
@@ -176,20 +180,21 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
   // Pass 3: e-mail / userName, only when exactly one unlinked LMS account answers.
   const bySourceEmail = new Map<string, string[]>();
   for (const c of candidates) if (c.email) push(bySourceEmail, c.email, c.user.id);
-  const pending: { c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
+  const pending: { i: number; c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
   const wantedBy = new Map<string, string[]>();
-  for (const c of candidates) {
-    if (results.has(c.user.id)) continue;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i] as MatchCandidate;
+    if (res[i] !== undefined) continue;
     const keys = [...new Set([c.email, normaliseEmail(c.user.userPrincipalName)].filter((k): k is string => !!k))];
     const reserved = keys.find((k) => input.reservedKeys.has(k));
     if (reserved) {
-      results.set(c.user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'email_taken_by_skip_listed_account',
         detail: `${reserved} belongs to an LMS account on the skip list, so Rollcall neither creates a second account nor touches that one.`,
         sourceIds: [c.user.id],
         targetIds: [],
-      });
+      };
       continue;
     }
     const sharing = c.email ? (bySourceEmail.get(c.email) ?? []) : [];
@@ -197,50 +202,50 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
     for (const k of keys) for (const t of byKey.get(k) ?? []) found.set(t.id, t);
     const all = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
     if (sharing.length > 1) {
-      results.set(c.user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'duplicate_entra_accounts',
         detail: `${sharing.length} Entra accounts have the e-mail ${c.email ?? ''}; Rollcall cannot tell which one is the person.`,
         sourceIds: [...sharing].sort(),
         targetIds: sortedIds(all),
-      });
+      };
       continue;
     }
     const isFree = (t: TargetUser): boolean =>
       !claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id) && !t.externalId;
     const free = all.filter(isFree);
     const taken = all.filter((t) => !isFree(t));
-    pending.push({ c, free, taken });
+    pending.push({ i, c, free, taken });
     for (const t of free) push(wantedBy, t.id, c.user.id);
   }
-  for (const { c, free, taken } of pending) {
+  for (const { i, c, free, taken } of pending) {
     const id = c.user.id;
     const email = c.email ?? c.user.userPrincipalName;
     if (free.length > 1) {
-      results.set(id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'duplicate_lms_accounts',
         detail: `${free.length} LMS accounts answer to ${email}; Rollcall never guesses which one is the person.`,
         sourceIds: [id],
         targetIds: sortedIds(free),
-      });
+      };
     } else if (free.length === 1) {
       const t = free[0] as TargetUser;
       const rivals = wantedBy.get(t.id) ?? [];
       if (rivals.length > 1) {
-        results.set(id, {
+        res[i] = {
           kind: 'conflict',
           reason: 'duplicate_entra_accounts',
           detail: `${rivals.length} Entra accounts match the LMS account ${t.userName}; Rollcall cannot tell which one is the person.`,
           sourceIds: [...rivals].sort(),
           targetIds: [t.id],
-        });
+        };
       } else {
-        results.set(id, { kind: 'matched', target: t, via: 'email' });
+        res[i] = { kind: 'matched', target: t, via: 'email' };
         claimed.set(t.id, id);
       }
     } else if (taken.length > 0) {
-      results.set(id, takenConflict(id, email, taken[0] as TargetUser));
+      res[i] = takenConflict(id, email, taken[0] as TargetUser);
     }
   }
 
@@ -278,24 +283,25 @@ export function matchUsers(input: MatchInput): Map<string, MatchResult> {
   }
 
   // Pass 4: nothing matched. Aliases may point at an existing account: report, never merge.
-  for (const c of candidates) {
-    if (results.has(c.user.id)) continue;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i] as MatchCandidate;
+    if (res[i] !== undefined) continue;
     const hits = new Map<string, TargetUser>();
     for (const k of aliasKeys(c.user)) {
       for (const t of byKey.get(k) ?? []) if (!claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id)) hits.set(t.id, t);
     }
     if (hits.size > 0) {
       const names = [...hits.values()].map((t) => t.userName).sort().join(', ');
-      results.set(c.user.id, {
+      res[i] = {
         kind: 'conflict',
         reason: 'alias_match',
         detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it or confirm a new account.`,
         sourceIds: [c.user.id],
         targetIds: sortedIds([...hits.values()]),
-      });
+      };
     } else {
-      results.set(c.user.id, { kind: 'create', reason: staleLink.has(c.user.id) ? 'missing_in_lms' : 'new_in_scope' });
+      res[i] = { kind: 'create', reason: staleLink.has(c.user.id) ? 'missing_in_lms' : 'new_in_scope' };
     }
   }
-  return results;
+  return res as MatchResult[];
 }

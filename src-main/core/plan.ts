@@ -42,23 +42,37 @@ export function lastDayReached(user: SourceUser, now: Date): boolean {
   return !Number.isNaN(at) && at <= now.getTime();
 }
 
-function currentAttributes(t: TargetUser): Record<string, AttrValue> {
-  const current = { ...t.attributes };
-  if (current[ScimPath.email] === undefined) current[ScimPath.email] = t.emails[0] ?? null;
-  return current;
+/** What the LMS account holds for a field; the e-mail falls back to the primary address. */
+function currentValue(t: TargetUser, field: string): AttrValue | undefined {
+  if (field === USER_NAME_FIELD) return t.userName;
+  const value = t.attributes[field];
+  if (value === undefined && field === ScimPath.email) return t.emails[0] ?? null;
+  return value;
 }
 
 /** The users-phase attributes the mapping wants, given what the LMS account has now. */
-function desiredAttributes(m: MappedUser, current: Record<string, AttrValue>, permissionsField: string | null): Record<string, AttrValue> {
+function desiredAttributes(m: MappedUser, t: TargetUser | null, permissionsField: string | null): Record<string, AttrValue> {
   const desired: Record<string, AttrValue> = { [USER_NAME_FIELD]: m.userName, ...m.attributes };
-  if (m.permissions && permissionsField) desired[permissionsField] = mergePermissionTypes(current[permissionsField], m.permissions);
+  if (m.permissions && permissionsField) desired[permissionsField] = mergePermissionTypes(t?.attributes[permissionsField], m.permissions);
   return desired;
 }
 
+/** Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. */
 interface Candidate extends MatchCandidate {
   m: MappedUser;
   /** The full scope explanation, built only when a sentence needs it. */
   e: () => ScopeExplanation;
+  /** The LMS userName the person has once the plan is applied (null: no LMS account). */
+  userNameAfter: string | null;
+  /** The person's users-phase op, so relation warnings can be attached to it. */
+  op: PlanOp | null;
+  unchanged: boolean;
+}
+
+interface SourceEntry {
+  user: SourceUser;
+  /** Set when the user is in scope and enabled. */
+  c: Candidate | null;
 }
 
 /** Links in a stable order (keys built once: a comparator that allocates is slow at 100k). */
@@ -96,10 +110,9 @@ export function plan(
   const lastDayOn = deactivation.useLastDay;
 
   // --- Scope -------------------------------------------------------------------------------
-  const sourceById = new Map<string, SourceUser>();
+  const sourceById = new Map<string, SourceEntry>();
   const skippedSources = new Set<string>();
   const candidates: Candidate[] = [];
-  const mapped = new Map<string, MappedUser>();
   let inScope = 0;
   const explain = (user: SourceUser): (() => ScopeExplanation) => {
     let e: ScopeExplanation | null = null;
@@ -107,7 +120,8 @@ export function plan(
   };
   const mappingContext = { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles };
   for (const user of source.users) {
-    sourceById.set(user.id, user);
+    const entry: SourceEntry = { user, c: null };
+    sourceById.set(user.id, entry);
     const verdict = scopeVerdict(user, scope, groups);
     if (verdict === 'skip_listed') {
       skippedSources.add(user.id);
@@ -117,8 +131,8 @@ export function plan(
     inScope++;
     if (!user.accountEnabled) continue;
     const m = mapUser(user, mappingContext);
-    mapped.set(user.id, m);
-    candidates.push({ user, email: m.email, m, e: explain(user) });
+    entry.c = { user, email: m.email, m, e: explain(user), userNameAfter: null, op: null, unchanged: false };
+    candidates.push(entry.c);
   }
 
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
@@ -147,7 +161,7 @@ export function plan(
   // --- Matching ------------------------------------------------------------------------------
   const results = matchUsers({
     candidates,
-    sourceIds: new Set(sourceById.keys()),
+    sourceIds: sourceById,
     targets,
     reservedKeys,
     links: ours.filter((l) => !isSkippedSource(l.sourceId)),
@@ -156,57 +170,50 @@ export function plan(
 
   const permissionsField = vendorField(caps, 'permissionTypes');
   const leaveAloneOnUpdate = toggledFields(mapping, caps);
-  const handledTargets = new Set<string>();
   const inConflict = new Set<string>();
-  /** Source id → the LMS userName the person has once this plan is applied. */
-  const userNameAfter = new Map<string, string>();
   /** Users whose relations we write, with their LMS account (null while it is being created). */
   const relationsFor: { c: Candidate; t: TargetUser | null }[] = [];
   const deactivations: PlanOp[] = [];
   const wantedDepartments: string[][] = [];
   let droppedCreates = 0;
-  const unchangedIds = new Set<string>();
-  /** Source id → its users-phase op, so relation warnings can be attached to it. */
-  const usersOps = new Map<string, PlanOp>();
-  const push = (op: PlanOp): void => {
+  const push = (op: PlanOp): PlanOp => {
     ops.push(op);
-    if (op.phase === 'users' && op.sourceId !== null) usersOps.set(op.sourceId, op);
+    return op;
   };
   const noteDepartment = (changes: FieldChange[]): void => {
     for (const c of changes) if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) wantedDepartments.push(c.to);
   };
 
-  for (const c of candidates) {
+  candidates.forEach((c, i) => {
     const { user, m, e } = c;
-    const result = results.get(user.id);
-    if (!result) continue;
+    const result = results[i];
+    if (!result) return;
     const base = { sourceId: user.id, email: m.email, displayName: m.displayName, phase: 'users' as const };
     const extras = { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) };
     const leaving = lastDayOn && lastDayReached(user, now);
 
     if (result.kind === 'conflict') {
       for (const id of result.targetIds) inConflict.add(id);
-      ops.push({ ...base, kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
-      continue;
+      push({ ...base, kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
+      return;
     }
     if (result.kind === 'create') {
-      if (leaving) continue; // nobody is created on or after their last day
+      if (leaving) return; // nobody is created on or after their last day
       if (!target.complete) {
         droppedCreates++;
-        continue;
+        return;
       }
-      const desired = desiredAttributes(m, {}, permissionsField);
+      const desired = desiredAttributes(m, null, permissionsField);
       const changes: FieldChange[] = [{ field: EXTERNAL_ID_FIELD, from: null, to: user.id }, ...diffAttributes(desired, {})];
       noteDepartment(changes);
       const staleLink = linkBySource.get(user.id);
-      push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
-      userNameAfter.set(user.id, m.userName);
+      c.op = push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
+      c.userNameAfter = m.userName;
       relationsFor.push({ c, t: null });
-      continue;
+      return;
     }
 
     const t = result.target;
-    handledTargets.add(t.id);
     const newlyLinked = result.via !== 'link';
     // A change on externalId is how an op says "link this account at apply": it is present for
     // every newly matched account, even when the LMS already carries the id (from = to).
@@ -217,28 +224,27 @@ export function plan(
     const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
     const who = { ...base, targetId: t.id };
     if (leaving) {
-      userNameAfter.set(user.id, t.userName); // still in the LMS (inactive): can be someone's manager
+      c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
       if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
-      continue;
+      return;
     }
-    const current = currentAttributes(t);
-    const desired = desiredAttributes(m, current, permissionsField);
-    const fieldChanges = diffAttributes(desired, { ...current, [USER_NAME_FIELD]: t.userName }, leaveAloneOnUpdate);
+    const desired = desiredAttributes(m, t, permissionsField);
+    const fieldChanges = diffAttributes(desired, (field) => currentValue(t, field), leaveAloneOnUpdate);
     const changes = [...linkChange, ...fieldChanges];
     noteDepartment(changes);
-    userNameAfter.set(user.id, m.userName);
+    c.userNameAfter = m.userName;
     relationsFor.push({ c, t });
     if (!t.active) {
       const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
-      push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
+      c.op = push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
     } else if (changes.length > 0) {
       const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
       const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
-      push({ ...who, ...extras, kind: 'update', reason, detail, changes });
+      c.op = push({ ...who, ...extras, kind: 'update', reason, detail, changes });
     } else {
-      unchangedIds.add(user.id);
+      c.unchanged = true;
     }
-  }
+  });
 
   // --- Relations: manager and approvers, once every user exists -----------------------------
   const managerField = mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
@@ -251,11 +257,11 @@ export function plan(
       let known = true;
       if (user.managerId !== null) {
         const linked = linkBySource.get(user.managerId);
-        managerName = userNameAfter.get(user.managerId) ?? (linked ? targetById.get(linked.targetId)?.userName ?? null : null);
+        managerName = sourceById.get(user.managerId)?.c?.userNameAfter ?? (linked ? targetById.get(linked.targetId)?.userName ?? null : null);
         known = managerName !== null;
       }
       if (!known) {
-        const op = usersOps.get(sourceId);
+        const op = c.op;
         const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
         if (op) op.warnings = [...(op.warnings ?? []), warning];
         continue;
@@ -265,7 +271,7 @@ export function plan(
       if (approversField) desired[approversField] = managerName === null ? [] : [managerName];
       const changes = diffAttributes(desired, t ? t.attributes : {});
       if (changes.length === 0) continue;
-      unchangedIds.delete(sourceId); // a user whose only change is the manager is not "unchanged"
+      c.unchanged = false; // a user whose only change is the manager is not "unchanged"
       ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: m.email, displayName: m.displayName, reason: 'relations_changed', detail: say.relations(m, managerName), changes });
     }
   }
@@ -277,9 +283,10 @@ export function plan(
     const t = targetById.get(link.targetId);
     if (!t || isSkippedSource(link.sourceId)) continue;
     owned++;
-    if (handledTargets.has(t.id) || inConflict.has(t.id) || !t.active) continue;
-    const user = sourceById.get(link.sourceId);
-    if (user && mapped.has(user.id)) continue; // in scope and enabled: handled above (or in conflict)
+    if (inConflict.has(t.id) || !t.active) continue;
+    const entry = sourceById.get(link.sourceId);
+    if (entry?.c) continue; // in scope and enabled: handled above (or in conflict)
+    const user = entry?.user;
     const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
     const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
     const e = user ? explain(user)() : undefined;
@@ -306,7 +313,9 @@ export function plan(
       : [];
   const keyed = ops.map((op) => [opKey(op), op] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const sorted = keyed.map(([, op]) => op);
-  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: unchangedIds.size };
+  let unchanged = 0;
+  for (const c of candidates) if (c.unchanged) unchanged++;
+  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged };
   for (const op of sorted) summary[op.kind]++;
   const guards = evaluateGuards({
     sourceComplete: source.complete,

@@ -28,12 +28,9 @@ function applyChanges(user: TargetUser, op: PlanOp): TargetUser {
 
 export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: readonly Link[]): Applied {
   const users = new Map(target.users.map((u) => [u.id, u]));
-  const nextLinks = links.filter(() => true);
+  const ours = new Map(links.filter((l) => l.integrationId === plan.integrationId).map((l) => [l.sourceId, l]));
   const setLink = (sourceId: string, targetId: string, origin: Link['origin']): void => {
-    const i = nextLinks.findIndex((l) => l.integrationId === plan.integrationId && l.sourceId === sourceId);
-    const link: Link = { integrationId: plan.integrationId, sourceId, targetId, origin, linkedAt: plan.createdAt, emailAtLink: null };
-    if (i >= 0) nextLinks[i] = link;
-    else nextLinks.push(link);
+    ours.set(sourceId, { integrationId: plan.integrationId, sourceId, targetId, origin, linkedAt: plan.createdAt, emailAtLink: null });
   };
   const departments = [...(target.departments ?? [])];
   const pathOf = (id: string | null): string[] => {
@@ -55,12 +52,12 @@ export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: r
       if (op.sourceId) setLink(op.sourceId, id, 'created');
       continue;
     }
-    const targetId =
-      op.targetId ?? nextLinks.find((l) => l.integrationId === plan.integrationId && l.sourceId === op.sourceId)?.targetId ?? null;
+    const targetId = op.targetId ?? ours.get(op.sourceId ?? '')?.targetId ?? null;
     const user = targetId ? users.get(targetId) : undefined;
     if (!user) throw new Error(`plan op for unknown LMS account: ${JSON.stringify(op)}`);
     users.set(user.id, applyChanges(user, op));
     if (op.sourceId && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD)) setLink(op.sourceId, user.id, 'matched');
   }
-  return { target: { ...target, users: [...users.values()], departments }, links: nextLinks };
+  const others = links.filter((l) => l.integrationId !== plan.integrationId);
+  return { target: { ...target, users: [...users.values()], departments }, links: [...others, ...ours.values()] };
 }

@@ -1,0 +1,80 @@
+/**
+ * Everything the checks share, computed once: the person, their scope explanation and mapping
+ * (core's own evaluateScope/mapUser, so diagnose and plan cannot disagree), and the plan's ops
+ * for them.
+ */
+import { buildGroupIndex, type GroupIndex } from '../groups';
+import { mapUser, type MappedUser, type MappingContext } from '../mapping';
+import type { Link, PlanOp, SourceUser, TargetUser } from '../model';
+import type { PlanConfig } from '../plan';
+import { evaluateScope, type ScopeExplanation } from '../scope';
+import { findPerson, type PersonMatch } from './find';
+import { relative } from './format';
+import type { DiagnoseInputs } from './types';
+
+export interface DiagnoseContext {
+  inputs: DiagnoseInputs;
+  query: string;
+  config: PlanConfig;
+  groups: GroupIndex;
+  mappingContext: MappingContext;
+  person: PersonMatch;
+  subject: SourceUser | null;
+  scope: ScopeExplanation | null;
+  mapped: MappedUser | null;
+  /** The plan's ops for this person, users phase first. */
+  ops: PlanOp[];
+  usersOp: PlanOp | null;
+  relationsOp: PlanOp | null;
+  /** Our link for the subject, and the LMS account it points at (null when gone from the LMS). */
+  link: Link | null;
+  linkedTarget: TargetUser | null;
+  sourceById: ReadonlyMap<string, SourceUser>;
+  targetById: ReadonlyMap<string, TargetUser>;
+  /** "at the next sync (in 2 h 10 min)", or why there is none. */
+  nextSync: string;
+}
+
+function nextSyncPhrase(inputs: DiagnoseInputs): string {
+  const { integration, nextRunAt, now } = inputs;
+  if (integration.status === 'setup') return 'once the setup is finished';
+  if (integration.status === 'invalid') return 'once the credentials are updated (the integration is invalid now)';
+  if (!integration.enabled) return 'once the integration is enabled (it is disabled now)';
+  if (nextRunAt === null) return 'at the next sync';
+  const rel = relative(now, nextRunAt);
+  return rel === 'now' || rel.endsWith('ago') ? 'at the next sync (due now)' : `at the next sync (${rel})`;
+}
+
+export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseContext {
+  const { source, target, integration, plan } = inputs;
+  const config: PlanConfig = { ...integration.config, id: integration.id };
+  const groups = buildGroupIndex(source.groups);
+  const person = findPerson(query, source, target, integration.id, inputs.links, inputs.otherLinks);
+  const subject = person.subject;
+  const mappingContext: MappingContext = { mapping: config.mapping, capabilities: target.capabilities, groups, jobProfiles: target.jobProfiles };
+  const targetIds = new Set(person.targets.map((t) => t.id));
+  const ops = plan.ops
+    .filter((op) => (subject ? op.sourceId === subject.id : op.targetId !== null && targetIds.has(op.targetId)))
+    .sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
+  const targetById = new Map(target.users.map((t) => [t.id, t]));
+  const link = subject ? (inputs.links.find((l) => l.integrationId === integration.id && l.sourceId === subject.id) ?? null) : null;
+  return {
+    inputs,
+    query,
+    config,
+    groups,
+    mappingContext,
+    person,
+    subject,
+    scope: subject ? evaluateScope(subject, config.scope, groups) : null,
+    mapped: subject ? mapUser(subject, mappingContext) : null,
+    ops,
+    usersOp: ops.find((op) => op.phase === 'users') ?? null,
+    relationsOp: ops.find((op) => op.phase === 'relations') ?? null,
+    link,
+    linkedTarget: link ? (targetById.get(link.targetId) ?? null) : null,
+    sourceById: new Map(source.users.map((u) => [u.id, u])),
+    targetById,
+    nextSync: nextSyncPhrase(inputs),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Who does the admin mean? The query (e-mail, UPN, object id, an alias, or a name) is looked up
+ * in the Entra snapshot AND the LMS snapshot; every candidate is kept so an ambiguous answer is
+ * shown, never silently picked.
+ */
+import { aliasKeys, targetKeys } from '../matching';
+import { ScimPath, type Link, type SourceSnapshot, type SourceUser, type TargetSnapshot, type TargetUser } from '../model';
+import { cleanText, normaliseEmail } from '../normalise';
+import type { SourceCandidate, TargetCandidate } from './types';
+
+/** Lower rank = stronger match. */
+const RANK = { id: 0, userPrincipalName: 1, mail: 2, alias: 3, name: 4, 'lms account': 5, 'part of the name': 6 } as const;
+type MatchedBy = keyof typeof RANK;
+
+export interface PersonMatch {
+  /** The person the checklist is about; null when Entra has nobody for the query. */
+  subject: SourceUser | null;
+  /** Everyone in Entra the query may mean, best first. */
+  sources: SourceCandidate[];
+  /** More than one Entra user matches equally well. */
+  ambiguous: boolean;
+  /** LMS accounts that may belong to the person (or that the query names directly). */
+  targets: TargetCandidate[];
+}
+
+/** At most this many people found by part of a name are listed. */
+const NAME_PART_LIMIT = 20;
+
+function fullName(u: SourceUser): string | null {
+  const parts = [cleanText(u.givenName), cleanText(u.surname)].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(' ').toLowerCase() : null;
+}
+
+function sourceMatch(u: SourceUser, q: string, qName: string): MatchedBy | null {
+  if (u.id.toLowerCase() === q) return 'id';
+  if (normaliseEmail(u.userPrincipalName) === q) return 'userPrincipalName';
+  if (normaliseEmail(u.mail) === q) return 'mail';
+  if (q.includes('@') && aliasKeys(u).includes(q)) return 'alias';
+  const display = cleanText(u.displayName)?.toLowerCase() ?? null;
+  if (qName !== '' && (display === qName || fullName(u) === qName)) return 'name';
+  return null;
+}
+
+function targetDisplayName(t: TargetUser): string | null {
+  const v = t.attributes[ScimPath.displayName];
+  return typeof v === 'string' ? (cleanText(v)?.toLowerCase() ?? null) : null;
+}
+
+/** The subject among equally good matches: the linked one, then an enabled one, then by id. */
+function pickSubject(best: SourceUser[], linkedSources: ReadonlySet<string>): SourceUser | null {
+  const sorted = [...best].sort((a, b) => {
+    const la = linkedSources.has(a.id) ? 0 : 1;
+    const lb = linkedSources.has(b.id) ? 0 : 1;
+    if (la !== lb) return la - lb;
+    if (a.accountEnabled !== b.accountEnabled) return a.accountEnabled ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return sorted[0] ?? null;
+}
+
+export function findPerson(
+  query: string,
+  source: SourceSnapshot,
+  target: TargetSnapshot,
+  integrationId: string,
+  links: readonly Link[],
+  otherLinks: readonly Link[],
+): PersonMatch {
+  const q = normaliseEmail(query) ?? '';
+  const qName = (cleanText(query) ?? '').toLowerCase();
+  const allLinks = [...links, ...otherLinks];
+  const ours = allLinks.filter((l) => l.integrationId === integrationId);
+  const linkByTarget = new Map<string, Link>();
+  // Our own link wins over another integration's when both name one account.
+  for (const l of [...allLinks.filter((l) => l.integrationId !== integrationId), ...ours]) linkByTarget.set(l.targetId, l);
+  const linkedSources = new Set(ours.map((l) => l.sourceId));
+
+  // --- Entra ---------------------------------------------------------------------------------
+  const found = new Map<string, { user: SourceUser; by: MatchedBy }>();
+  const note = (user: SourceUser, by: MatchedBy): void => {
+    const had = found.get(user.id);
+    if (!had || RANK[by] < RANK[had.by]) found.set(user.id, { user, by });
+  };
+  if (q !== '') for (const u of source.users) {
+    const by = sourceMatch(u, q, qName);
+    if (by) note(u, by);
+  }
+
+  // --- LMS accounts the query names directly -------------------------------------------------
+  const targetsFound = new Map<string, { t: TargetUser; by: Set<string> }>();
+  const noteTarget = (t: TargetUser, by: string): void => {
+    const had = targetsFound.get(t.id);
+    if (had) had.by.add(by);
+    else targetsFound.set(t.id, { t, by: new Set([by]) });
+  };
+  const byKey = new Map<string, TargetUser[]>();
+  const byExternalId = new Map<string, TargetUser[]>();
+  const targetById = new Map<string, TargetUser>();
+  for (const t of target.users) {
+    targetById.set(t.id, t);
+    for (const k of targetKeys(t)) {
+      const list = byKey.get(k);
+      if (list) list.push(t);
+      else byKey.set(k, [t]);
+    }
+    if (t.externalId) {
+      const k = t.externalId.trim().toLowerCase();
+      const list = byExternalId.get(k);
+      if (list) list.push(t);
+      else byExternalId.set(k, [t]);
+    }
+  }
+  if (q !== '') {
+    const direct = targetById.get(query.trim());
+    if (direct) noteTarget(direct, 'query');
+    for (const t of byExternalId.get(q) ?? []) noteTarget(t, 'query');
+    for (const t of byKey.get(q) ?? []) noteTarget(t, 'query');
+  }
+
+  // Nobody in Entra by identifier: an LMS account named by the query may lead to the person.
+  if (found.size === 0) {
+    const sourceById = new Map(source.users.map((u) => [u.id, u]));
+    const sourceByKey = new Map<string, SourceUser[]>();
+    for (const u of source.users) {
+      for (const k of [normaliseEmail(u.mail), normaliseEmail(u.userPrincipalName)]) {
+        if (k === null) continue;
+        const list = sourceByKey.get(k);
+        if (list) list.push(u);
+        else sourceByKey.set(k, [u]);
+      }
+    }
+    for (const { t } of targetsFound.values()) {
+      const owner = linkByTarget.get(t.id)?.sourceId ?? t.externalId ?? '';
+      const linked = sourceById.get(owner);
+      if (linked) note(linked, 'lms account');
+      for (const k of targetKeys(t)) for (const u of sourceByKey.get(k) ?? []) note(u, 'lms account');
+    }
+  }
+  // Still nobody: part of a name, for "Anna" or "lindqvist".
+  if (found.size === 0 && targetsFound.size === 0 && qName.length >= 3 && !qName.includes('@')) {
+    for (const u of source.users) {
+      if (found.size >= NAME_PART_LIMIT) break;
+      const display = cleanText(u.displayName)?.toLowerCase() ?? '';
+      if (display.includes(qName) || (fullName(u) ?? '').includes(qName)) note(u, 'part of the name');
+    }
+    for (const t of target.users) {
+      if (targetsFound.size >= NAME_PART_LIMIT) break;
+      if ((targetDisplayName(t) ?? '').includes(qName)) noteTarget(t, 'name');
+    }
+  }
+
+  const ranked = [...found.values()].sort((a, b) => RANK[a.by] - RANK[b.by] || (a.user.id < b.user.id ? -1 : 1));
+  const bestRank = ranked[0] ? RANK[ranked[0].by] : null;
+  const best = ranked.filter((r) => RANK[r.by] === bestRank).map((r) => r.user);
+  const subject = pickSubject(best, linkedSources);
+
+  // --- LMS accounts that answer to the subject ------------------------------------------------
+  if (subject) {
+    for (const l of allLinks) {
+      if (l.sourceId !== subject.id) continue;
+      const t = targetById.get(l.targetId);
+      if (t) noteTarget(t, l.integrationId === integrationId ? 'linked' : 'linked by another integration');
+    }
+    for (const t of byExternalId.get(subject.id.toLowerCase()) ?? []) noteTarget(t, 'externalId');
+    for (const k of [normaliseEmail(subject.mail), normaliseEmail(subject.userPrincipalName)]) {
+      if (k !== null) for (const t of byKey.get(k) ?? []) noteTarget(t, 'e-mail');
+    }
+    for (const k of aliasKeys(subject)) for (const t of byKey.get(k) ?? []) noteTarget(t, 'alias');
+  }
+
+  const targets: TargetCandidate[] = [...targetsFound.values()]
+    .sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0))
+    .map(({ t, by }) => {
+      const l = linkByTarget.get(t.id);
+      return {
+        id: t.id,
+        userName: t.userName,
+        externalId: t.externalId,
+        active: t.active,
+        emails: t.emails,
+        matchedBy: [...by],
+        linkedBy: l ? { integrationId: l.integrationId, sourceId: l.sourceId } : null,
+      };
+    });
+  const sources: SourceCandidate[] = ranked.map(({ user, by }) => ({
+    id: user.id,
+    displayName: user.displayName,
+    userPrincipalName: user.userPrincipalName,
+    mail: user.mail,
+    accountEnabled: user.accountEnabled,
+    matchedBy: by,
+  }));
+  return { subject, sources, ambiguous: best.length > 1, targets };
+}
