@@ -1,0 +1,96 @@
+/**
+ * Crash safety: apply runs in a real child process that is SIGKILLed at random points; each time
+ * it is run again. The LMS must end exactly as after one clean run, with no duplicate users and a
+ * link table that matches the LMS.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_APPS } from '../../../src-main/demo/graph';
+import type { TargetUser } from '../../../src-main/core/model';
+import { createScimTarget } from '../../../src-main/lms';
+import { createPrng } from '../../helpers/prng';
+import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const USERS = Number(process.env.KILL_TEST_USERS ?? 600);
+const KILLS = Number(process.env.KILL_TEST_KILLS ?? 5);
+const envs: SyncEnv[] = [];
+afterAll(async () => {
+  await Promise.all(envs.map((e) => e.close()));
+});
+
+/** Starts apply in a child; kills it with SIGKILL once the LMS has seen `killAfter` requests (if given). */
+function applyInChild(env: SyncEnv, killAfter: number | null): Promise<{ killed: boolean; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/apply-child.ts'), env.dataDir, env.integrationId], {
+      cwd: ROOT,
+      env: { ...process.env, TEST_CLIENT_SECRET: DEMO_APPS.main.secret, TEST_LMS_TOKEN: LMS_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let killed = false;
+    const start = env.lms.requests().length;
+    const watch = killAfter === null ? null : setInterval(() => {
+      if (env.lms.requests().length - start >= killAfter) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    }, 2);
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (watch) clearInterval(watch);
+      if (!killed && code !== 0) reject(new Error(`apply child failed (${code}): ${err}`));
+      resolve({ killed, code });
+    });
+  });
+}
+
+/** The LMS as an admin sees it: by userName, with names instead of ids (departments, managers…). */
+async function lmsState(env: SyncEnv): Promise<Map<string, Omit<TargetUser, 'id' | 'created' | 'lastModified'>>> {
+  const target = createScimTarget({ kind: 'scim', baseUrl: env.lms.baseUrl, auth: { scheme: 'bearer' }, concurrency: 4, rateLimitPerSecond: null }, LMS_TOKEN);
+  const read = await target.readAll();
+  target.close();
+  if (!read.ok) throw new Error(read.error.message);
+  const out = new Map<string, Omit<TargetUser, 'id' | 'created' | 'lastModified'>>();
+  for (const { id: _id, created: _c, lastModified: _m, ...rest } of read.value.users) out.set(rest.userName, rest);
+  return out;
+}
+
+describe('apply killed at random points and run again', () => {
+  it(`ends identical to a clean run, with no duplicates and a consistent link table (${USERS} users, ${KILLS} kills)`, async () => {
+    const clean = await startSyncEnv({ users: USERS, seed: 5 });
+    const crashy = await startSyncEnv({ users: USERS, seed: 5, lmsFaults: { latencyMs: 1 } });
+    envs.push(clean, crashy);
+
+    expect((await applyInChild(clean, null)).code).toBe(0);
+    const cleanRequests = clean.lms.requests().length;
+    expect(clean.lms.users().length).toBeGreaterThan(USERS * 0.8);
+
+    const prng = createPrng(20261123);
+    let kills = 0;
+    for (let i = 0; i < KILLS; i++) {
+      // Anywhere from the first write to the last relation update of what is left to do.
+      const r = await applyInChild(crashy, 5 + Math.floor(prng() * cleanRequests * 0.6));
+      if (r.killed) kills++;
+    }
+    expect(kills).toBeGreaterThan(0);
+    expect((await applyInChild(crashy, null)).code).toBe(0);
+
+    const expected = await lmsState(clean);
+    const actual = await lmsState(crashy);
+    // No duplicates: one account per userName and per externalId.
+    const externalIds = crashy.lms.users().map((u) => u.externalId).filter((x) => typeof x === 'string');
+    expect(new Set(externalIds).size).toBe(externalIds.length);
+    expect(actual.size).toBe(expected.size);
+    for (const [userName, user] of expected) expect(actual.get(userName), userName).toEqual(user);
+
+    // The link table matches the LMS: every account the integration made is linked to its Entra id.
+    const links = (await crashy.store.links(crashy.integrationId)).data.links;
+    const byTarget = new Map(crashy.lms.users().map((u) => [String(u.id), u]));
+    expect(new Set(links.map((l) => l.sourceId)).size).toBe(links.length);
+    for (const l of links) expect(byTarget.get(l.targetId)?.externalId, l.sourceId).toBe(l.sourceId);
+    expect(links.length).toBe((await clean.store.links(clean.integrationId)).data.links.length);
+  }, 240_000);
+});
