@@ -49,7 +49,11 @@ export function relations(m: MappedUser, managerUserName: string | null): string
 }
 
 export function lastDay(name: string | null, user: SourceUser): string {
-  return `${name ?? user.userPrincipalName}'s last day (employeeLeaveDateTime ${user.employeeLeaveDateTime ?? ''}) has passed.`;
+  return `${name ?? user.userPrincipalName}'s last day (employeeLeaveDateTime ${user.employeeLeaveDateTime ?? ''}) has passed, so the LMS account is deactivated.`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function leaveWords(why: LeaveReason, e: ScopeExplanation | undefined): string {
@@ -59,7 +63,7 @@ function leaveWords(why: LeaveReason, e: ScopeExplanation | undefined): string {
     case 'disabled_in_entra':
       return 'is disabled in Entra (accountEnabled is false)';
     case 'left_scope':
-      return `left the scope (${(e?.sentence ?? 'no include rule matches').replace(/\.$/, '')})`;
+      return `left the scope (${lowerFirst((e?.sentence ?? 'no include rule matches').replace(/\.$/, ''))})`;
   }
 }
 

@@ -45,7 +45,7 @@ describe('000: why is my user being excluded?', () => {
     });
     const op = opFor(run({ users: [anna], targets: [annaLms()], links: [link('anna', 't-anna')], config: cfg }), 'anna');
     expect(op?.reason).toBe('left_scope');
-    expect(op?.detail).toContain('Excluded by the rule department equals "Sales" although it also matches the include rule mail equals "anna@contoso.com"');
+    expect(op?.detail).toContain('excluded by the rule department equals "Sales" although it also matches the include rule mail equals "anna@contoso.com"');
   });
 });
 
