@@ -130,6 +130,15 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(op?.detail).toContain('t-gone');
   });
 
+  it('reports an account that carries this person\'s id but is linked to someone else, and leaves that id alone', () => {
+    const bob = sourceUser('s-bob', { displayName: null, mail: 'bob@contoso.com', userPrincipalName: 'bob@contoso.com' });
+    const t = targetUser('t1', { externalId: 's-anna', userName: 'bob@contoso.com' });
+    const p = run({ users: [anna, bob], targets: [t], links: [link('s-bob', 't1')] });
+    expect(opFor(p, 's-anna')?.reason).toBe('external_id_taken');
+    expect(opFor(p, 's-anna')?.candidates).toEqual({ sourceIds: ['s-anna', 's-bob'], targetIds: ['t1'] });
+    expect(change(opFor(p, 's-bob'), 'externalId')).toBeUndefined();
+  });
+
   it('reports an LMS account linked to two Entra users (a damaged link table) for both, picking neither', () => {
     const bob = sourceUser('s-bob', { mail: 'bob@contoso.com' });
     const t = targetUser('t1', { externalId: 's-anna', userName: 'anna@contoso.com' });

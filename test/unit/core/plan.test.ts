@@ -94,6 +94,12 @@ describe('manager and approvers (second pass)', () => {
     expect(change(opFor(p, 'anna', 'relations'), ScimPath.manager)?.to).toBe('b.oss');
   });
 
+  it('clears the LMS manager when Entra no longer has one', () => {
+    const ta = targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com', attributes: { [ScimPath.manager]: 'boss@contoso.com' } });
+    const p = run({ users: [{ ...anna, managerId: null }], targets: [ta], links: [link('anna', 't-anna')] });
+    expect(change(opFor(p, 'anna', 'relations'), ScimPath.manager)).toEqual({ from: 'boss@contoso.com', to: null });
+  });
+
   it('counts a user whose only change is the manager as an update, not unchanged', () => {
     const ta = targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com' });
     const tb = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com' });
