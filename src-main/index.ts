@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { API_CHANNEL } from '../src-preload/api';
 import { createHandlerContext, startBackgroundWork } from './app-context';
 import { appError } from './core/errors';
+import { installTray } from './desktop/tray';
 import { dispatch } from './ipc/dispatch';
 import { hardenSession, hardenWebContents, isAppUrl, secureWindowOptions, type AppOrigin } from './window/security';
 
@@ -57,8 +58,20 @@ async function main(): Promise<void> {
   if (devUrl) await window.loadURL(devUrl);
   else await window.loadFile(indexPath);
 
+  // Closing the window keeps Rollcall in the tray so scheduled syncs go on (unless turned off).
+  let quitting = false;
+  app.on('before-quit', () => (quitting = true));
+  window.on('close', (event) => {
+    if (!quitting && ctx.store.settings.data.preferences.minimiseToTray) {
+      event.preventDefault();
+      window.hide();
+    }
+  });
+  installTray(ctx, () => window, path.join(here, '../../resources'));
+
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
+    window.show();
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
