@@ -29,6 +29,8 @@ export interface MatchCandidate {
   user: SourceUser;
   /** Normalised e-mail the user is written with (mail, else UPN). */
   email: string | null;
+  /** Normalised sign-in name (UPN) when the caller already has it; computed otherwise. */
+  userName?: string | null;
 }
 
 export interface MatchInput {
@@ -178,14 +180,20 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   }
 
   // Pass 3: e-mail / userName, only when exactly one unlinked LMS account answers.
-  const bySourceEmail = new Map<string, string[]>();
-  for (const c of candidates) if (c.email) push(bySourceEmail, c.email, c.user.id);
+  // Every address a candidate answers to (e-mail and sign-in name): two people on one address
+  // cannot both be matched or created.
+  const keysOf = (c: MatchCandidate): string[] => {
+    const upn = c.userName !== undefined ? c.userName : normaliseEmail(c.user.userPrincipalName);
+    return c.email && upn && c.email !== upn ? [c.email, upn] : c.email ? [c.email] : upn ? [upn] : [];
+  };
+  const bySourceKey = new Map<string, string[]>();
+  for (const c of candidates) for (const k of keysOf(c)) push(bySourceKey, k, c.user.id);
   const pending: { i: number; c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
   const wantedBy = new Map<string, string[]>();
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
-    const keys = [...new Set([c.email, normaliseEmail(c.user.userPrincipalName)].filter((k): k is string => !!k))];
+    const keys = keysOf(c);
     const reserved = keys.find((k) => input.reservedKeys.has(k));
     if (reserved) {
       res[i] = {
@@ -197,7 +205,8 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       };
       continue;
     }
-    const sharing = c.email ? (bySourceEmail.get(c.email) ?? []) : [];
+    const sharedKey = keys.find((k) => (bySourceKey.get(k)?.length ?? 0) > 1);
+    const sharing = sharedKey ? [...new Set(keys.flatMap((k) => bySourceKey.get(k) ?? []))] : [];
     const found = new Map<string, TargetUser>();
     for (const k of keys) for (const t of byKey.get(k) ?? []) found.set(t.id, t);
     const all = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -205,7 +214,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       res[i] = {
         kind: 'conflict',
         reason: 'duplicate_entra_accounts',
-        detail: `${sharing.length} Entra accounts have the e-mail ${c.email ?? ''}; Rollcall cannot tell which one is the person.`,
+        detail: `${sharing.length} Entra accounts use the address ${sharedKey ?? ''} (as e-mail or sign-in name); Rollcall cannot tell which one is the person.`,
         sourceIds: [...sharing].sort(),
         targetIds: sortedIds(all),
       };

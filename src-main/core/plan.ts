@@ -131,7 +131,7 @@ export function plan(
     inScope++;
     if (!user.accountEnabled) continue;
     const m = mapUser(user, mappingContext);
-    entry.c = { user, email: m.email, m, e: explain(user), userNameAfter: null, op: null, unchanged: false };
+    entry.c = { user, email: m.email, userName: m.userName, m, e: explain(user), userNameAfter: null, op: null, unchanged: false };
     candidates.push(entry.c);
   }
 

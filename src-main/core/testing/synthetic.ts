@@ -2,11 +2,9 @@
  * A deterministic synthetic tenant + LMS of any size, for benchmarks and smoke tests. Pure:
  * the same options give the same snapshots (seeded PRNG, no clock).
  */
-import type { Link, SourceUser, TargetUser } from '../model';
-import { ScimPath } from '../model';
+import { ScimPath, type Link, type SourceSnapshot, type SourceUser, type TargetSnapshot, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
 import { capabilities, group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from './builders';
-import type { SourceSnapshot, TargetSnapshot } from '../model';
 
 export interface SyntheticOptions {
   users: number;

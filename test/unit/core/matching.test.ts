@@ -70,6 +70,13 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(p.summary.create).toBe(0);
   });
 
+  it('treats one person\'s e-mail as another\'s sign-in name as a shared address, creating neither', () => {
+    const other = sourceUser('s-other', { mail: 'other@contoso.com', userPrincipalName: 'Anna@contoso.com' });
+    const p = run({ users: [anna, other] });
+    expect(p.ops.map((o) => `${o.sourceId}:${o.reason}`)).toEqual(['s-anna:duplicate_entra_accounts', 's-other:duplicate_entra_accounts']);
+    expect(opFor(p, 's-other')?.detail).toContain('anna@contoso.com (as e-mail or sign-in name)');
+  });
+
   it('reports a person deleted and recreated in Entra, and does not deactivate the old account meanwhile', () => {
     const recreated = { ...anna, id: 's-anna-new' };
     const t = targetUser('t1', { externalId: 's-anna', userName: 'anna@contoso.com' });
