@@ -5,18 +5,11 @@
 import type { AppError } from '../src-main/core/errors';
 import type { GroupSummary } from '../src-main/core/directories';
 import type { Plan } from '../src-main/core/model';
-import type { RunRecord } from '../src-main/store/records';
-import type { Check } from '../src-main/sync/check';
-import type { AuditEntry } from '../src-main/sync/audit';
-import type { RunStatus } from '../src-main/sync/run-manager';
+import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/reports';
 
 export type { GroupSummary } from '../src-main/core/directories';
 export type { Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
-export type { RunRecord } from '../src-main/store/records';
-export type { Check, CheckStatus } from '../src-main/sync/check';
-export type { AuditEntry } from '../src-main/sync/audit';
-export type { RunStatus } from '../src-main/sync/run-manager';
-export type { RunProgress, RunStage } from '../src-main/sync/run';
+export type { AuditEntry, Check, CheckStatus, RunProgress, RunRecord, RunStage, RunStatus } from '../src-main/core/reports';
 import type { IntegrationConfig, IntegrationStatus } from '../src-main/core/config';
 
 export type { AppError, Result } from '../src-main/core/errors';

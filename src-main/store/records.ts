@@ -1,5 +1,6 @@
 /** Link table and run history files: one of each per integration, so 100k links don't slow settings. */
 import { z } from 'zod';
+import type { RunRecord } from '../core/reports';
 import type { ParseResult } from './json-store';
 
 export const LINKS_SCHEMA_VERSION = 1;
@@ -49,7 +50,11 @@ export const RunRecordSchema = z.object({
   /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
   auditLog: z.string().nullable(),
 });
-export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type { RunRecord } from '../core/reports';
+// The schema and the shared RunRecord type must describe the same thing.
+type StoredRunRecord = z.infer<typeof RunRecordSchema>;
+const _sameShape: [StoredRunRecord, RunRecord] extends [RunRecord, StoredRunRecord] ? true : never = true;
+void _sameShape;
 
 export const RunsFileSchema = z.object({
   schemaVersion: z.literal(RUNS_SCHEMA_VERSION),

@@ -5,21 +5,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { FieldChange, OpKind } from '../core/model';
+import type { AuditEntry } from '../core/reports';
 
 export const AUDIT_MAX_BYTES = 64 * 1024 * 1024;
 
-export interface AuditEntry {
-  at: string;
-  op: OpKind | 'department';
-  reason: string;
-  sourceId: string | null;
-  targetId: string | null;
-  email: string | null;
-  fields: FieldChange[];
-  result: 'ok' | 'failed' | 'not-executed';
-  error?: { code: string; message: string; lmsDetail?: string | null };
-}
+export type { AuditEntry } from '../core/reports';
 
 export class AuditLog {
   private readonly stream: WriteStream;

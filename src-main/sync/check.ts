@@ -5,20 +5,13 @@
  */
 import type { IntegrationConfig } from '../core/config';
 import type { AppError } from '../core/errors';
+import type { Check } from '../core/reports';
 import { REQUIRED_GRAPH_PERMISSIONS } from '../core/directories';
 import { describeCapabilities } from '../lms';
 import type { Connectors } from './connectors';
 import { groupsNeeded } from './run';
 
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
-
-export interface Check {
-  id: string;
-  status: CheckStatus;
-  title: string;
-  detail: string;
-  fix: string | null;
-}
+export type { Check, CheckStatus } from '../core/reports';
 
 export interface CheckReport {
   checks: Check[];

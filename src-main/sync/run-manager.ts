@@ -2,25 +2,10 @@
  * Runs started from the UI (and by the scheduler) go on in the background; the window follows
  * them by polling their status, which works the same over Electron IPC and the preview bridge.
  */
-import type { AppError } from '../core/errors';
-import type { PlanSummary } from '../core/model';
-import type { RunRecord } from '../store/records';
+import type { RunStatus } from '../core/reports';
 import { runId as newRunId, runIntegration, type RunOptions, type RunOutcome, type RunProgress, type RunServices } from './run';
 
-export interface RunStatus {
-  runId: string;
-  integrationId: string;
-  kind: RunOptions['kind'];
-  trigger: RunRecord['trigger'];
-  startedAt: string;
-  progress: RunProgress;
-  finished: boolean;
-  outcome: RunRecord['outcome'];
-  summary: PlanSummary | null;
-  applied: number;
-  failed: number;
-  error: AppError | null;
-}
+export type { RunStatus } from '../core/reports';
 
 interface Tracked {
   status: RunStatus;

@@ -9,13 +9,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
 import { appError, isAppError, type AppError } from '../core/errors';
+import type { RunProgress } from '../core/reports';
 import type { Link, Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { integrationStatusFor as entraStatusFor, isDeltaLinkExpired } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
 import { integrationNotFound } from '../store/integrations';
-import { MAX_RUNS_KEPT, type RunRecord } from '../store/records';
+import type { RunRecord } from '../core/reports';
+import { MAX_RUNS_KEPT } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
 import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
@@ -24,14 +26,7 @@ import { closeConnectors, defaultConnectorFactory, openConnectors, type Connecto
 import { acquireRunLock } from './run-lock';
 import { loadCached, mergeDelta, saveCached } from './snapshot-cache';
 
-export type RunStage = 'waiting' | 'reading-entra' | 'reading-lms' | 'planning' | 'applying' | 'saving';
-
-export interface RunProgress {
-  stage: RunStage;
-  done: number;
-  total: number | null;
-  detail: string | null;
-}
+export type { RunProgress, RunStage } from '../core/reports';
 
 export interface RunOptions {
   integrationId: string;

@@ -1,0 +1,78 @@
+/**
+ * Report shapes shared by the main process, the CLI and the window: checks, run progress and
+ * status, run records and audit lines. Types only, so the renderer can use them without pulling
+ * any main-process code into its bundle or its typecheck.
+ */
+import type { AppError } from './errors';
+import type { FieldChange, OpKind, PlanSummary } from './model';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  title: string;
+  detail: string;
+  fix: string | null;
+}
+
+export type RunStage = 'waiting' | 'reading-entra' | 'reading-lms' | 'planning' | 'applying' | 'saving';
+
+export interface RunProgress {
+  stage: RunStage;
+  done: number;
+  total: number | null;
+  detail: string | null;
+}
+
+export type RunKind = 'dry-run' | 'apply' | 'on-demand';
+export type RunTrigger = 'manual' | 'schedule' | 'cli';
+export type RunOutcomeKind = 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled';
+
+/** One entry of an integration's run history. */
+export interface RunRecord {
+  id: string;
+  integrationId: string;
+  kind: RunKind;
+  trigger: RunTrigger;
+  readMode: 'full' | 'delta' | null;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: RunOutcomeKind;
+  planned: PlanSummary | null;
+  /** Ops that reached the LMS successfully / failed per user. */
+  applied: number;
+  failed: number;
+  error: { code: string; message: string; fix: string } | null;
+  /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
+  auditLog: string | null;
+}
+
+/** A run the window is following. */
+export interface RunStatus {
+  runId: string;
+  integrationId: string;
+  kind: 'dry-run' | 'apply';
+  trigger: RunTrigger;
+  startedAt: string;
+  progress: RunProgress;
+  finished: boolean;
+  outcome: RunOutcomeKind;
+  summary: PlanSummary | null;
+  applied: number;
+  failed: number;
+  error: AppError | null;
+}
+
+/** One line of a run's audit log. */
+export interface AuditEntry {
+  at: string;
+  op: OpKind | 'department';
+  reason: string;
+  sourceId: string | null;
+  targetId: string | null;
+  email: string | null;
+  fields: FieldChange[];
+  result: 'ok' | 'failed' | 'not-executed';
+  error?: { code: string; message: string; lmsDetail?: string | null };
+}
