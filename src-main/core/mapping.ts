@@ -193,13 +193,16 @@ export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
   const email = normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
   const userName = normaliseEmail(user.userPrincipalName) ?? user.id;
   const displayName = text('displayName', user.displayName);
-  const attributes: Record<string, AttrValue> = {
-    [ScimPath.givenName]: text('givenName', user.givenName),
-    [ScimPath.familyName]: text('surname', user.surname),
-    [ScimPath.displayName]: displayName,
-    [ScimPath.email]: email,
-    [ScimPath.title]: text('jobTitle', user.jobTitle),
-  };
+  const attributes: Record<string, AttrValue> = {};
+  // Names empty in Entra are left alone rather than cleared: LMSs require them, and an admin
+  // may have typed them in the LMS for an account Entra has no names for.
+  const givenName = text('givenName', user.givenName);
+  const familyName = text('surname', user.surname);
+  if (givenName !== null) attributes[ScimPath.givenName] = givenName;
+  if (familyName !== null) attributes[ScimPath.familyName] = familyName;
+  if (displayName !== null) attributes[ScimPath.displayName] = displayName;
+  attributes[ScimPath.email] = email;
+  attributes[ScimPath.title] = text('jobTitle', user.jobTitle);
   const language = text(mapping.languageAttribute, sourceAttribute(user, mapping.languageAttribute));
   attributes[ScimPath.preferredLanguage] = language;
   attributes[ScimPath.locale] = language;

@@ -3,7 +3,7 @@
  * them by polling their status, which works the same over Electron IPC and the preview bridge.
  */
 import type { RunStatus } from '../core/reports';
-import { runId as newRunId, runIntegration, type RunOptions, type RunOutcome, type RunProgress, type RunServices } from './run';
+import { runId as newRunId, runIntegration, type RunOptions, type RunOutcome, type RunServices } from './run';
 
 export type { RunStatus } from '../core/reports';
 

@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { StatusBar } from './components/StatusBar';
 import { ComingSoon } from './pages/ComingSoon';
 import { IntegrationsPage } from './pages/IntegrationsPage';
+import { SetupWizardPage } from './pages/setup/SetupWizard';
 
 const PAGES = [
   { path: '/integrations', label: 'Integrations' },
@@ -37,7 +38,9 @@ export function App() {
         <ErrorBoundary key={current}>
           <Routes>
             <Route path="/integrations" element={<IntegrationsPage />} />
-            <Route path="/setup" element={<ComingSoon title="Setup wizard" what="connect an Entra tenant and an LMS step by step (issue: the admin UI)." />} />
+            <Route path="/setup" element={<SetupWizardPage />} />
+            <Route path="/setup/:id" element={<SetupWizardPage />} />
+            <Route path="/setup/:id/credentials" element={<SetupWizardPage credentials />} />
             <Route path="/dry-run" element={<ComingSoon title="Dry run" what="every change a sync would make, before it is made (issue: the admin UI)." />} />
             <Route path="/troubleshoot" element={<ComingSoon title="Troubleshoot user" what="why a person is missing, duplicated or inactive, with evidence (issue: troubleshoot a user)." />} />
             <Route path="/history" element={<ComingSoon title="History" what="past runs with their audit logs (issue: the admin UI)." />} />

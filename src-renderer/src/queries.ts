@@ -1,9 +1,20 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { RunStatus } from '../../src-preload/api-types';
 import { call } from './api';
 
+/**
+ * Everything that comes from main lives here, in TanStack Query. Secrets never do: they are sent
+ * with a plain call('setSecret') from the component that holds the input, never cached.
+ */
 export const queryKeys = {
   appInfo: ['appInfo'] as const,
   integrations: ['integrations'] as const,
+  integration: (id: string) => ['integration', id] as const,
+  lastPlan: (id: string) => ['lastPlan', id] as const,
+  runs: (id: string) => ['runs', id] as const,
+  auditLog: (id: string, runId: string) => ['auditLog', id, runId] as const,
+  run: (runId: string) => ['run', runId] as const,
+  activeRun: (id: string) => ['activeRun', id] as const,
 };
 
 export function useAppInfo() {
@@ -12,4 +23,74 @@ export function useAppInfo() {
 
 export function useIntegrations() {
   return useQuery({ queryKey: queryKeys.integrations, queryFn: () => call('listIntegrations') });
+}
+
+export function useIntegration(id: string | undefined) {
+  return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
+}
+
+export function useLastPlan(id: string | undefined) {
+  // The plan can hold 100k ops: keep it while the page is open, never refetch it behind the admin's back.
+  return useQuery({
+    queryKey: queryKeys.lastPlan(id ?? ''),
+    queryFn: () => call('getLastPlan', { id: id ?? '' }),
+    enabled: Boolean(id),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useRuns(id: string | undefined) {
+  return useQuery({ queryKey: queryKeys.runs(id ?? ''), queryFn: () => call('listRuns', { id: id ?? '' }), enabled: Boolean(id) });
+}
+
+export function useAuditLog(id: string | undefined, runId: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.auditLog(id ?? '', runId ?? ''),
+    queryFn: () => call('getAuditLog', { id: id ?? '', runId: runId ?? '', limit: 100_000 }),
+    enabled: Boolean(id && runId),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** Follows a background run by polling its status until it has finished. */
+export function useRunStatus(runId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.run(runId ?? ''),
+    queryFn: () => call('getRunStatus', { runId: runId ?? '' }),
+    enabled: Boolean(runId),
+    refetchInterval: (q) => (q.state.data && q.state.data.finished ? false : 400),
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useActiveRun(id: string) {
+  return useQuery({
+    queryKey: queryKeys.activeRun(id),
+    queryFn: () => call('getActiveRun', { id }),
+    refetchInterval: (q) => (q.state.data ? 1_000 : false),
+  });
+}
+
+/** After anything about an integration changed: its card, its plan, its history. */
+export function useInvalidateIntegration() {
+  const client = useQueryClient();
+  return (id?: string) => {
+    void client.invalidateQueries({ queryKey: queryKeys.integrations });
+    if (id) {
+      void client.invalidateQueries({ queryKey: queryKeys.integration(id) });
+      void client.invalidateQueries({ queryKey: queryKeys.runs(id) });
+      void client.invalidateQueries({ queryKey: queryKeys.activeRun(id) });
+    }
+  };
+}
+
+/** Starts a run; the caller follows it with useRunStatus(runId). */
+export function useStartRun() {
+  const invalidate = useInvalidateIntegration();
+  return useMutation({
+    mutationFn: (input: { id: string; kind: 'dry-run' | 'apply'; full?: boolean; confirmedDeactivations?: number }) => call('startRun', input),
+    onSuccess: (status: RunStatus) => invalidate(status.integrationId),
+  });
 }

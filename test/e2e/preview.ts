@@ -53,3 +53,6 @@ export async function startPreview(): Promise<RunningPreview> {
     },
   };
 }
+
+/** Screenshots land here, one per page/state, for humans and the README. */
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
