@@ -1,0 +1,214 @@
+/**
+ * What the person looks like in the LMS, field by field: department (with hidden characters
+ * made visible), job profile, permission types, manager/approvers and the other mapped
+ * attributes. Values come from core's mapUser()/chooseJobProfile(); pending changes from the
+ * plan's op, so nothing here re-derives what the next run writes.
+ */
+import { existingDepartmentPaths } from '../departments';
+import { fieldLabel, sameValue } from '../diff';
+import { chooseJobProfile, mergePermissionTypes, vendorField } from '../mapping';
+import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
+import { cleanText } from '../normalise';
+import { sourceAttribute } from '../scope';
+import { pathThrough } from './checks-scope';
+import type { DiagnoseContext } from './context';
+import { account, ev, listed, personName, shown } from './format';
+import type { Check, Evidence } from './types';
+
+/** The LMS account the person has or gets: linked, or the one the op writes to. */
+function lmsAccountOf(ctx: DiagnoseContext): TargetUser | null {
+  if (ctx.linkedTarget) return ctx.linkedTarget;
+  const id = ctx.usersOp?.kind !== 'conflict' ? ctx.usersOp?.targetId : null;
+  return id ? (ctx.targetById.get(id) ?? null) : null;
+}
+
+function pending(ctx: DiagnoseContext, field: string): FieldChange | null {
+  return ctx.ops.flatMap((op) => (op.kind === 'conflict' || op.kind === 'skip' ? [] : op.changes)).find((c) => c.field === field) ?? null;
+}
+
+function textOf(value: string | string[] | null): string | null {
+  return Array.isArray(value) ? (value.length === 0 ? null : value.join(', ')) : value;
+}
+
+const OWN_CHECK_FIELDS = new Set<string>([ScimPath.department, ScimPath.manager]);
+
+export function attributesCheck(ctx: DiagnoseContext): Check {
+  const title = 'Attribute mapping';
+  const m = ctx.mapped;
+  if (!m) return { id: 'attributes', status: 'info', title, detail: 'Not evaluated.', fix: null, evidence: [] };
+  const t = lmsAccountOf(ctx);
+  const skipSuffix = [':jobProfile', ':permissionTypes', ':approvers'];
+  const fields = Object.entries(m.attributes).filter(([f]) => !OWN_CHECK_FIELDS.has(f) && !skipSuffix.some((s) => f.endsWith(s)));
+  const current = (f: string): AttrValue => (t ? (t.attributes[f] ?? (f === ScimPath.email ? (t.emails[0] ?? null) : null)) : null);
+  const evidence: Evidence[] = fields.map(([f, v]) => ev(fieldLabel(f), `Entra → ${shown(v)}${t ? `; LMS now ${shown(current(f))}` : ''}`));
+  const changes = ctx.ops.flatMap((op) => (op.kind === 'update' || op.kind === 'reactivate' ? op.changes : [])).filter((c) => fields.some(([f]) => f === c.field) || c.field === 'userName');
+  if (!t) return { id: 'attributes', status: 'info', title, detail: ctx.usersOp?.kind === 'create' ? `These values are written when the account is created ${ctx.nextSync}.` : 'There is no LMS account to compare with.', fix: null, evidence };
+  if (changes.length > 0) {
+    return {
+      id: 'attributes',
+      status: 'info',
+      title,
+      detail: `The LMS differs from the mapping in ${changes.map((c) => fieldLabel(c.field)).join(', ')}; the next sync writes them (${ctx.nextSync}).`,
+      fix: 'To write them now, use Provision on demand for this user.',
+      evidence: [...evidence, ...changes.map((c) => ev(`Change ${fieldLabel(c.field)}`, `${shown(c.from)} → ${shown(c.to)}`))],
+    };
+  }
+  return { id: 'attributes', status: 'pass', title, detail: 'The LMS account has the mapped values.', fix: null, evidence };
+}
+
+/** Raw spellings of one department across the tenant: "Sales" and "Sales⟨U+FEFF⟩" are the same to Rollcall, not to everyone. */
+function spellings(ctx: DiagnoseContext, attribute: string, normalised: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const u of ctx.inputs.source.users) {
+    const raw = textOf(sourceAttribute(u, attribute));
+    if (raw === null || cleanText(raw) !== normalised) continue;
+    counts.set(raw, (counts.get(raw) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
+  const title = 'Department';
+  const { mapping } = ctx.config;
+  const caps = ctx.inputs.target.capabilities;
+  if (!caps.enterpriseExtension && !caps.departments) {
+    return { id: 'department', status: 'info', title, detail: 'The LMS takes no department (no enterprise extension, no department resource), so none is written.', fix: null, evidence: [] };
+  }
+  const attribute = mapping.department.attribute;
+  const raw = textOf(sourceAttribute(subject, attribute));
+  const wanted = ctx.mapped?.attributes[ScimPath.department] ?? null;
+  const path = Array.isArray(wanted) ? wanted : null;
+  const t = lmsAccountOf(ctx);
+  const lmsNow = t ? (t.attributes[ScimPath.department] ?? null) : null;
+  const notices = (ctx.mapped?.notices ?? []).filter((n) => n.attribute === 'department');
+  const evidence: Evidence[] = [ev(`Entra ${attribute}`, shown(raw)), ev('Written to the LMS', shown(path))];
+  if (t) evidence.push(ev('LMS now', shown(lmsNow)));
+  evidence.push(ev('Change departments', mapping.changeDepartments ? 'on' : 'off'));
+  for (const n of notices) evidence.push(ev('Hidden characters', `${shown(n.raw)} → "${n.normalised}": ${n.found.join(', ')}`));
+  const name = personName(subject);
+
+  if (path !== null) {
+    const departments = ctx.inputs.target.departments;
+    const key = path.join('\u0000');
+    const creating = ctx.inputs.plan.departmentsToCreate.some((p) => p.join('\u0000') === key);
+    const exists = departments !== null && existingDepartmentPaths(departments).has(key);
+    evidence.push(ev('In the LMS', departments === null ? 'the LMS has no department list; written as text' : exists ? 'exists' : creating ? `missing: created ${ctx.nextSync}, before the users` : 'missing'));
+    const leaf = path[path.length - 1] ?? '';
+    const twins = (departments ?? []).filter((d) => d.name.toLowerCase() === leaf.toLowerCase());
+    if (twins.length > 1) evidence.push(ev('Same name in the LMS', `${twins.length} departments are called "${leaf}" (ids ${twins.map((d) => d.id).join(', ')})`));
+    const variants = spellings(ctx, attribute, cleanText(raw) ?? '');
+    if (variants.size > 1) evidence.push(ev('Spellings in Entra', [...variants.entries()].map(([v, n]) => `${shown(v)} (${n} user${n > 1 ? 's' : ''})`).join(', ')));
+  }
+
+  const differs = t !== null && path !== null && !sameValue(ScimPath.department, lmsNow, path);
+  if (!mapping.changeDepartments && differs) {
+    return { id: 'department', status: 'fail', title, detail: `"Change departments" is off, so the LMS keeps ${shown(lmsNow)} while Entra says ${shown(path)}.`, fix: 'Turn on "Change departments" in the integration\'s mapping settings; the next sync moves the user.', evidence };
+  }
+  if (notices.length > 0) {
+    const n = notices[0];
+    return {
+      id: 'department',
+      status: 'warn',
+      title,
+      detail: `The department in Entra is ${shown(raw)}: it contains ${n?.found.join(', ')}. It looks right but is not the same text. Rollcall removes these characters and writes ${shown(path)}.`,
+      fix: `Retype the department of ${name} in Entra as "${n?.normalised ?? ''}" (remove the hidden characters), so rules and other systems that compare it exactly see the same value.`,
+      evidence,
+    };
+  }
+  if (raw === null || path === null) {
+    return { id: 'department', status: 'warn', title, detail: `${name} has no ${attribute} in Entra, so the LMS department is ${t ? 'cleared' : 'left empty'}.`, fix: `Set the ${attribute} of ${name} in Entra.`, evidence };
+  }
+  const change = pending(ctx, ScimPath.department);
+  if (change) return { id: 'department', status: 'info', title, detail: `The department changes from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
+  return { id: 'department', status: 'pass', title, detail: `The department is ${shown(path)}${t ? ' in both Entra and the LMS' : ''}.`, fix: null, evidence };
+}
+
+export function jobProfileCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
+  const title = 'Job profile';
+  const field = vendorField(ctx.inputs.target.capabilities, 'jobProfile');
+  if (!field) return { id: 'job-profile', status: 'info', title, detail: 'The LMS has no job profile attribute, so none is written.', fix: null, evidence: [] };
+  const { jobProfile, changeJobProfiles } = ctx.config.mapping;
+  const choice = chooseJobProfile(subject, ctx.mappingContext);
+  const t = lmsAccountOf(ctx);
+  const lmsNow = t ? (t.attributes[field] ?? null) : null;
+  const written = ctx.mapped?.attributes[field];
+  const via =
+    choice.via === 'valueMap' ? `the value map: ${jobProfile.attribute ?? ''} "${choice.attributeValue ?? ''}" → "${choice.chosen ?? ''}"`
+    : choice.via === 'groupMap' ? `group membership: ${pathThrough(ctx, subject, choice.groupId ?? '') ?? choice.groupId ?? ''} → "${choice.chosen ?? ''}"`
+    : choice.via === 'lmsName' ? `an LMS job profile with the same name as ${jobProfile.attribute ?? ''} "${choice.attributeValue ?? ''}"`
+    : choice.via === 'default' ? `the default job profile "${choice.chosen ?? ''}"`
+    : 'nothing (no mapping matched and no default job profile)';
+  const evidence: Evidence[] = [];
+  if (jobProfile.attribute) evidence.push(ev(`Entra ${jobProfile.attribute}`, shown(sourceAttribute(subject, jobProfile.attribute))));
+  evidence.push(ev('Chosen by', via), ev('Written to the LMS', written === undefined ? '(nothing: left as it is)' : shown(written)));
+  if (t) evidence.push(ev('LMS now', shown(lmsNow)));
+  evidence.push(ev('Change job profiles', changeJobProfiles ? 'on' : 'off'));
+  const missing = ctx.mapped?.warnings.find((w) => w.code === 'job_profile_not_in_lms');
+  if (missing) {
+    return { id: 'job-profile', status: 'fail', title, detail: missing.message, fix: `Create the job profile "${choice.chosen ?? ''}" in the LMS, or map ${choice.attributeValue ? `"${choice.attributeValue}"` : 'this user'} to a job profile that exists.`, evidence };
+  }
+  if (written !== undefined && t && !changeJobProfiles && !sameValue(field, lmsNow, written)) {
+    return { id: 'job-profile', status: 'fail', title, detail: `"Change job profiles" is off, so the LMS keeps ${shown(lmsNow)} instead of ${shown(written)}.`, fix: 'Turn on "Change job profiles" in the integration\'s mapping settings.', evidence };
+  }
+  if (choice.via === 'none') {
+    return { id: 'job-profile', status: 'warn', title, detail: 'No mapping gives this user a job profile and there is no default, so the LMS\'s own default applies.', fix: choice.attributeValue ? `Add "${choice.attributeValue}" to the job profile value map, or set a default job profile.` : `Set ${jobProfile.attribute ?? 'a job profile attribute'} in Entra, or set a default job profile.`, evidence };
+  }
+  const change = pending(ctx, field);
+  if (change) return { id: 'job-profile', status: 'info', title, detail: `The job profile changes from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
+  return { id: 'job-profile', status: 'pass', title, detail: `The job profile is ${shown(written ?? null)}, chosen by ${via}.`, fix: null, evidence };
+}
+
+export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
+  const title = 'Permission types';
+  const field = vendorField(ctx.inputs.target.capabilities, 'permissionTypes');
+  const perms = ctx.mapped?.permissions ?? null;
+  if (!field || !perms) {
+    return { id: 'permissions', status: 'info', title, detail: field ? 'No permission mapping: this integration manages no permission types.' : 'The LMS has no permission type attribute.', fix: null, evidence: [] };
+  }
+  const { changePermissions, permissions } = ctx.config.mapping;
+  const t = lmsAccountOf(ctx);
+  const lmsNow = t ? (t.attributes[field] ?? null) : null;
+  const current = lmsNow === null ? [] : Array.isArray(lmsNow) ? lmsNow : [lmsNow];
+  const desired = mergePermissionTypes(lmsNow, perms);
+  const owned = new Set(perms.owned.map((p) => p.toLowerCase()));
+  const evidence: Evidence[] = perms.owned.map((p) => {
+    const through = permissions.groupMap.filter((g) => g.permissionType === p).map((g) => pathThrough(ctx, subject, g.groupId)).find((x) => x !== null);
+    return ev(`${p} (owned)`, through ? `granted through ${through}` : 'not granted: not in any group mapped to it');
+  });
+  for (const p of current.filter((c) => !owned.has(c.toLowerCase()))) evidence.push(ev(`${p} (not owned)`, 'set in the LMS by someone else: left alone'));
+  evidence.push(ev('Wanted in the LMS', listed(desired)));
+  if (t) evidence.push(ev('LMS now', listed(current)));
+  evidence.push(ev('Change permissions', changePermissions ? 'on' : 'off'));
+  if (t && !changePermissions && !sameValue(field, lmsNow, desired)) {
+    return { id: 'permissions', status: 'fail', title, detail: `"Change permissions" is off, so the LMS keeps ${listed(current)} instead of ${listed(desired)}.`, fix: 'Turn on "Change permissions" in the integration\'s mapping settings.', evidence };
+  }
+  const change = pending(ctx, field);
+  if (change) return { id: 'permissions', status: 'info', title, detail: `The permission types change from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
+  return { id: 'permissions', status: 'pass', title, detail: `Owned permission types granted: ${listed(perms.granted)}; others on the account are left alone.`, fix: null, evidence };
+}
+
+export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
+  const title = 'Manager and approvers in the LMS';
+  const { mapping } = ctx.config;
+  if (!mapping.manager && !mapping.approversFromManager) return { id: 'manager', status: 'info', title, detail: 'Manager and approvers are not synced (turned off).', fix: null, evidence: [] };
+  if (subject.managerId === null) return { id: 'manager', status: 'info', title, detail: 'No manager is set in Entra.', fix: null, evidence: [] };
+  const manager = ctx.sourceById.get(subject.managerId) ?? null;
+  const managerName = manager ? personName(manager) : subject.managerId;
+  const link = ctx.inputs.links.find((l) => l.integrationId === ctx.inputs.integration.id && l.sourceId === subject.managerId);
+  const managerAccount = link ? (ctx.targetById.get(link.targetId) ?? null) : null;
+  const evidence: Evidence[] = [ev('Manager in Entra', manager ? `${managerName} (${manager.id})` : `${subject.managerId} (not in the Entra read)`)];
+  evidence.push(ev('Manager in the LMS', managerAccount ? account(managerAccount) : 'no linked account'));
+  evidence.push(ev('Approvers from manager', mapping.approversFromManager ? 'on' : 'off'));
+  const warning = ctx.usersOp?.warnings?.find((w) => w.code === 'manager_not_in_lms');
+  if (warning) {
+    return { id: 'manager', status: 'warn', title, detail: `${warning.message} (manager: ${managerName}).`, fix: `Bring ${managerName} into scope so they get an LMS account (or correct the manager in Entra); the manager and approvers are written at the sync after.`, evidence };
+  }
+  if (ctx.relationsOp) {
+    const c = ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ');
+    return { id: 'manager', status: 'info', title, detail: `Written ${ctx.nextSync}, after every user exists: ${c}.`, fix: null, evidence };
+  }
+  if (!managerAccount && !ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'create')) {
+    return { id: 'manager', status: 'warn', title, detail: `${managerName} has no LMS account from this integration, so the manager is left as it is.`, fix: `Bring ${managerName} into scope so they get an LMS account.`, evidence };
+  }
+  return { id: 'manager', status: 'pass', title, detail: `The manager ${managerName} is in the LMS.`, fix: null, evidence };
+}

@@ -1,0 +1,113 @@
+/**
+ * The one line on top of the checklist. The order follows what decides the person's fate: not
+ * found, skip list, a conflict, scope, disabled, Last Day, then what the next sync does (the
+ * plan's op), so the verdict always names the reason that actually applies.
+ */
+import { fieldLabel } from '../diff';
+import { lastDayReached } from '../plan';
+import { describeRule } from '../scope';
+import type { DiagnoseContext } from './context';
+import { personName, when } from './format';
+import type { VerdictKind } from './types';
+
+export interface Verdict {
+  kind: VerdictKind;
+  text: string;
+}
+
+function accountShort(ctx: DiagnoseContext, id: string): string {
+  const t = ctx.targetById.get(id);
+  return t ? `${id} (${t.userName}, ${t.active ? 'active' : 'inactive'})` : id;
+}
+
+function both(items: string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+function count(n: number): string {
+  return ['No', 'One', 'Two', 'Three', 'Four'][n] ?? String(n);
+}
+
+/** What happens to the LMS account of someone the integration no longer wants. */
+function lmsFate(ctx: DiagnoseContext): string {
+  const op = ctx.usersOp;
+  if (op?.kind === 'deactivate') return `; the LMS account is deactivated ${ctx.nextSync}`;
+  if (op?.kind === 'skip') return op.reason === 'shared_with_other_integration' ? '; the LMS account stays active (another integration also claims it)' : '; the LMS account stays active ("Deactivate users" is off)';
+  if (ctx.linkedTarget) return ctx.linkedTarget.active ? '' : '; the LMS account is inactive';
+  return ctx.person.targets.length > 0 ? '; the LMS account is not managed by this integration' : '; no LMS account is created';
+}
+
+export function verdictFor(ctx: DiagnoseContext): Verdict {
+  const { subject, person, usersOp: op, scope } = ctx;
+  if (!subject) {
+    const first = person.targets[0];
+    if (!first) return { kind: 'not_found', text: `Not in Entra: nobody in Entra or the LMS answers to "${ctx.query}"` };
+    const accounts = both(person.targets.map((t) => accountShort(ctx, t.id)));
+    const deact = ctx.ops.find((o) => o.kind === 'deactivate');
+    const skip = ctx.ops.find((o) => o.kind === 'skip');
+    const fate = deact ? ` is deactivated ${ctx.nextSync}` : skip ? ' stays active ("Deactivate users" is off)' : first.linkedBy ? '' : ' is not managed by this integration';
+    return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${fate}` };
+  }
+  const name = personName(subject);
+  if (scope?.verdict === 'skip_listed') return { kind: 'skip_listed', text: `On the skip list ("${scope.skipListEntry ?? ''}"): the integration never touches ${name}` };
+  if (op?.kind === 'conflict') {
+    const targets = op.candidates?.targetIds ?? [];
+    const sources = op.candidates?.sourceIds ?? [];
+    switch (op.reason) {
+      case 'duplicate_lms_accounts':
+        return { kind: 'duplicate_lms_accounts', text: `${count(targets.length)} LMS accounts for this person: ${both(targets.map((id) => accountShort(ctx, id)))}` };
+      case 'duplicate_entra_accounts': {
+        const who = sources.map((id) => ctx.sourceById.get(id)).map((u, i) => (u ? `${personName(u)} (${u.userPrincipalName}, ${u.id})` : (sources[i] ?? '')));
+        return { kind: 'duplicate_entra_accounts', text: `${count(sources.length)} Entra accounts for one person (${op.email ?? name}): ${both(who)}` };
+      }
+      case 'recreated_in_entra': {
+        const old = sources.filter((id) => id !== subject.id);
+        return { kind: 'recreated_in_entra', text: `Recreated in Entra: LMS account ${accountShort(ctx, targets[0] ?? '')} still belongs to the deleted object id ${old.join(', ')}` };
+      }
+      case 'alias_match':
+        return { kind: 'alias_match', text: `An LMS account exists under an old address: ${both(targets.map((id) => accountShort(ctx, id)))}; relink it or confirm a new account` };
+      case 'email_taken':
+        return { kind: 'email_taken', text: `E-mail taken: ${op.detail}` };
+      case 'claimed_by_other_integration':
+        return { kind: 'claimed_by_other_integration', text: `Claimed by another integration: ${op.detail}` };
+      default:
+        return { kind: 'conflict', text: `Conflict: ${op.detail}` };
+    }
+  }
+  if (scope?.verdict === 'excluded') return { kind: 'excluded', text: `Excluded by rule ${scope.decidedBy?.description ?? ''}${lmsFate(ctx)}` };
+  if (scope?.verdict === 'not_included') {
+    const rules = ctx.config.scope.include;
+    const which = rules.length === 1 && rules[0] ? `does not match the include rule ${describeRule(rules[0], ctx.groups)}` : `matches none of the ${rules.length} include rules`;
+    return { kind: 'not_included', text: `Not in scope: ${which}${lmsFate(ctx)}` };
+  }
+  if (!subject.accountEnabled) return { kind: 'disabled_in_entra', text: `Disabled in Entra${lmsFate(ctx)}` };
+  if (ctx.config.deactivation.useLastDay && lastDayReached(subject, ctx.inputs.now)) {
+    return { kind: 'last_day', text: `Last Day passed on ${when(subject.employeeLeaveDateTime)}${lmsFate(ctx)}` };
+  }
+
+  const failed = [...(ctx.inputs.audit ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+  const retry = failed?.result === 'failed' && op !== null && op.kind === failed.op;
+  const blocked = ctx.inputs.plan.guards.some((g) => g.blocking) && ctx.ops.length > 0 ? ' — but the next apply is blocked by a safety guard' : '';
+  if (retry) return { kind: 'last_write_failed', text: `The last sync could not ${op.kind} this user (${failed.error?.message ?? 'error'}); it is tried again ${ctx.nextSync}${blocked}` };
+  if (!op) {
+    if (ctx.relationsOp) return { kind: 'will_update', text: `Will be updated ${ctx.nextSync}: manager${blocked}` };
+    if (ctx.linkedTarget?.active) return { kind: 'up_to_date', text: 'Up to date' };
+    if (!ctx.inputs.target.complete) return { kind: 'create_held', text: 'Will be created after a complete LMS read (the last LMS read was incomplete)' };
+    return { kind: 'up_to_date', text: 'No change planned' };
+  }
+  switch (op.kind) {
+    case 'create':
+      return { kind: 'will_create', text: `Will be created ${ctx.nextSync}${blocked}` };
+    case 'reactivate':
+      return { kind: 'will_reactivate', text: `Will be reactivated ${ctx.nextSync}${blocked}` };
+    case 'deactivate':
+      return { kind: 'will_deactivate', text: `Will be deactivated ${ctx.nextSync}: ${op.detail}${blocked}` };
+    case 'skip':
+      return { kind: 'kept_active', text: op.detail };
+    default: {
+      if (op.reason === 'link_existing') return { kind: 'will_link', text: `Will be linked to the existing LMS account ${accountShort(ctx, op.targetId ?? '')} ${ctx.nextSync}${blocked}` };
+      const fields = [...new Set(op.changes.map((c) => fieldLabel(c.field)))].join(', ');
+      return { kind: 'will_update', text: `Will be updated ${ctx.nextSync}: ${fields}${blocked}` };
+    }
+  }
+}

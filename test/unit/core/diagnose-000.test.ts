@@ -1,0 +1,281 @@
+/**
+ * One test per troubleshooting question of reference article 000 (the LMS vendor's FAQ): each
+ * builds the situation, and asserts the verdict and the failing check's evidence and fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath } from '../../../src-main/core/model';
+import { group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
+import { check, diag, evidence } from './diagnose-helpers';
+
+const ns = DEFAULT_VENDOR_NAMESPACE;
+const groups = [group('g-sales', 'All Sales', [], ['g-emea']), group('g-emea', 'Sales EMEA', ['anna'])];
+const bySales = { include: [{ kind: 'group' as const, groupId: 'g-sales' }] };
+const anna = sourceUser('anna', { displayName: 'Anna Berg', mail: 'anna@contoso.com', userPrincipalName: 'anna@contoso.com', department: 'Sales' });
+const annaLms = (over = {}) => targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com', attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['Sales'] }, ...over });
+const linked = [link('anna', 't-anna', 'int-1', { emailAtLink: 'anna@contoso.com' })];
+const cfg = (over: Parameters<typeof planConfig>[0] = {}) => planConfig({ scope: bySales, ...over });
+
+describe("000: I can't see my users anymore (my own admin account)", () => {
+  it('says the account is deactivated because it left the scope, and offers the skip list', () => {
+    const admin = sourceUser('admin', { displayName: 'Ada Admin', userPrincipalName: 'ada@contoso.com', mail: 'ada@contoso.com' });
+    const c = diag('ada@contoso.com', { users: [anna, admin], groups, targets: [targetUser('t-ada', { externalId: 'admin', userName: 'ada@contoso.com' })], links: [link('admin', 't-ada')], config: cfg({ deactivation: { deactivateUsers: true, thresholdPercent: 100 } }) });
+    expect(c.verdictKind).toBe('not_included');
+    expect(c.verdict).toBe('Not in scope: does not match the include rule member of group "All Sales"; the LMS account is deactivated at the next sync (in 2 h 10 min)');
+    expect(check(c, 'included').fix).toContain('add ada@contoso.com to the skip list');
+  });
+});
+
+describe('000: I have too many users after setting up the integration', () => {
+  it('shows that an empty include list includes everyone, and how to narrow it', () => {
+    const c = diag('anna@contoso.com', { users: [anna], config: planConfig() });
+    expect(check(c, 'included').detail).toContain('every user in the tenant is included');
+    expect(check(c, 'included').fix).toContain('security group');
+  });
+
+  it('says an account out of scope stays active while "Deactivate users" is off, and what to turn on', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales')], targets: [annaLms()], links: linked, config: cfg() });
+    expect(c.verdict).toContain('the LMS account stays active ("Deactivate users" is off)');
+    expect(check(c, 'next-action').fix).toContain('Turn on "Deactivate users"');
+  });
+});
+
+describe('000: can I swap a private e-mail for the work e-mail?', () => {
+  it('follows the change by object id and says so', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ emails: ['anna@gmail.example'], userName: 'anna@gmail.example' })], links: [link('anna', 't-anna', 'int-1', { emailAtLink: 'anna@gmail.example' })], config: cfg() });
+    expect(c.verdictKind).toBe('will_update');
+    expect(check(c, 'email-changed').detail).toContain('changed from anna@gmail.example to anna@contoso.com');
+    expect(check(c, 'email-changed').detail).toContain('link is by Entra object id');
+  });
+});
+
+describe('000: why is my user not showing up?', () => {
+  it('recently created: will be created at the next sync, with the group path that includes her', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg() });
+    expect(c.verdict).toBe('Will be created at the next sync (in 2 h 10 min)');
+    expect(c.verdictKind).toBe('will_create');
+    expect(evidence(c, 'included')).toContain('Anna Berg → Sales EMEA → All Sales (included)');
+    expect(check(c, 'next-action').evidence[0]?.label).toBe('create (new_in_scope)');
+  });
+
+  it('inactive in the source system', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, accountEnabled: false }], groups, config: cfg() });
+    expect(c.verdict).toBe('Disabled in Entra; no LMS account is created');
+    expect(check(c, 'account-enabled')).toMatchObject({ status: 'fail', evidence: [{ label: 'accountEnabled', value: 'false' }] });
+    expect(check(c, 'account-enabled').fix).toContain('enable the account in Entra');
+  });
+
+  it('not in the security group', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales', ['someone-else'])], config: cfg() });
+    expect(c.verdictKind).toBe('not_included');
+    expect(check(c, 'included').status).toBe('fail');
+    expect(evidence(c, 'included')).toContain('member of group "All Sales" — not a member, directly or through nested groups');
+    expect(check(c, 'included').fix).toContain('Add Anna Berg to the group "All Sales"');
+  });
+
+  it('excluded directly by id or e-mail', () => {
+    const c = diag('anna', { users: [anna], groups, config: cfg({ scope: { ...bySales, exclude: [{ kind: 'user', value: 'ANNA@contoso.com' }] } }) });
+    expect(c.verdict).toBe('Excluded by rule user "ANNA@contoso.com"; no LMS account is created');
+    expect(check(c, 'excluded').fix).toContain('remove "ANNA@contoso.com" from the excluded users');
+  });
+});
+
+describe('000: why is my user being excluded?', () => {
+  const connor = sourceUser('connor', { displayName: 'Connor Contract', mail: 'connor@contoso.com', userPrincipalName: 'connor@contoso.com', department: 'Contractors' });
+  const contractors = { exclude: [{ kind: 'attribute' as const, attribute: 'department', value: 'Contractors' }] };
+
+  it('by an exclude rule on the department', () => {
+    const c = diag('connor@contoso.com', { users: [connor], config: planConfig({ scope: contractors }) });
+    expect(c.verdict).toBe('Excluded by rule department equals "Contractors"; no LMS account is created');
+    expect(check(c, 'excluded').detail).toContain('(department is "Contractors")');
+    expect(check(c, 'excluded').fix).toContain('remove or narrow the exclude rule 1 department equals "Contractors"');
+  });
+
+  it('by an excluded security group, with the path', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups: [...groups, group('g-x', 'Leavers', [], ['g-emea'])], config: cfg({ scope: { ...bySales, exclude: [{ kind: 'group', groupId: 'g-x' }] } }) });
+    expect(evidence(c, 'excluded')).toContain('Anna Berg → Sales EMEA → Leavers (excluded)');
+    expect(check(c, 'excluded').fix).toContain('remove Anna Berg from the group "Leavers"');
+  });
+
+  it('matches both an include rule (e-mail) and an exclude rule (department)', () => {
+    const c = diag('anna@contoso.com', { users: [anna], config: planConfig({ scope: { include: [{ kind: 'attribute', attribute: 'mail', value: 'anna@contoso.com' }], exclude: [{ kind: 'attribute', attribute: 'department', value: 'sales' }] } }) });
+    expect(c.verdictKind).toBe('excluded');
+    expect(check(c, 'include-and-exclude').status).toBe('warn');
+    expect(check(c, 'include-and-exclude').detail).toBe('Included by mail equals "anna@contoso.com" but excluded by department equals "sales": the exclude rule wins.');
+  });
+
+  it('on the skip list', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg({ scope: { ...bySales, skipList: ['Anna@Contoso.com'] } }) });
+    expect(c.verdict).toBe('On the skip list ("Anna@Contoso.com"): the integration never touches Anna Berg');
+    expect(check(c, 'skip-list').fix).toBe('If the integration should manage this user, remove "Anna@Contoso.com" from the skip list.');
+  });
+});
+
+describe('000: why do I see duplicate users or an old account?', () => {
+  it('the person exists in the LMS under another (old) address', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, otherMails: ['anna.svensson@contoso.com'] }], groups, targets: [targetUser('t-old', { userName: 'anna.svensson@contoso.com' })], config: cfg() });
+    expect(c.verdictKind).toBe('alias_match');
+    expect(c.verdict).toContain('t-old (anna.svensson@contoso.com, active)');
+    expect(check(c, 'email-changed').fix).toContain('relink LMS account t-old to this Entra user');
+  });
+
+  it('the user was recreated in the source system instead of updated', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, id: 'anna-2', createdDateTime: '2026-02-20T00:00:00Z' }], groups: [group('g-sales', 'All Sales', ['anna-2'])], targets: [annaLms()], links: linked, config: cfg() });
+    expect(c.verdict).toBe('Recreated in Entra: LMS account t-anna (anna@contoso.com, active) still belongs to the deleted object id anna');
+    expect(evidence(c, 'recreated')).toContain('Old object id: anna');
+    expect(check(c, 'recreated').fix).toContain('Relink LMS account t-anna to this Entra user (new object id anna-2)');
+  });
+
+  it('more than one account for the person in the source system', () => {
+    const admin = { ...anna, id: 'anna-admin', displayName: 'Anna Berg (admin)', userPrincipalName: 'adm.anna@contoso.com' };
+    const c = diag('anna@contoso.com', { users: [anna, admin], groups: [group('g-sales', 'All Sales', ['anna', 'anna-admin'])], config: cfg() });
+    expect(c.verdictKind).toBe('duplicate_entra_accounts');
+    expect(c.verdict).toContain('Anna Berg (anna@contoso.com, anna)');
+    expect(c.verdict).toContain('Anna Berg (admin) (adm.anna@contoso.com, anna-admin)');
+    expect(check(c, 'entra-duplicates').status).toBe('fail');
+    // The query is Anna's UPN, so she is the subject; the admin account is listed as a candidate.
+    expect(c.user.sourceId).toBe('anna');
+    expect(c.candidates.source.map((s) => `${s.id}:${s.matchedBy}`)).toEqual(['anna:userPrincipalName', 'anna-admin:mail']);
+  });
+
+  it('two LMS accounts for one person: the verdict names both', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [targetUser('t1', { userName: 'anna@contoso.com' }), targetUser('t2', { userName: 'a.berg@contoso.com', emails: ['a.berg@contoso.com', 'anna@contoso.com'] })], config: cfg() });
+    expect(c.verdict).toBe('Two LMS accounts for this person: t1 (anna@contoso.com, active) and t2 (a.berg@contoso.com, active)');
+    expect(check(c, 'lms-duplicates').fix).toContain('relink LMS account t1 to this Entra user');
+  });
+
+  it("the e-mail changed while the old identifier is still used: the link by id follows it", () => {
+    const c = diag('anna.berg@contoso.com', { users: [{ ...anna, mail: 'anna.berg@contoso.com' }], groups, targets: [annaLms()], links: linked, config: cfg() });
+    expect(c.verdict).toContain('Will be updated at the next sync (in 2 h 10 min): e-mail');
+    expect(check(c, 'email-changed').detail).toContain('from anna@contoso.com to anna.berg@contoso.com');
+  });
+});
+
+describe('000: why is my user not being updated?', () => {
+  it('created manually in the LMS with different identifying data (another externalId)', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [targetUser('manual', { userName: 'anna@contoso.com', externalId: 'hr-1234' })], config: cfg() });
+    expect(c.verdictKind).toBe('conflict');
+    expect(check(c, 'email-changed').detail).toContain('externalId (hr-1234)');
+    expect(check(c, 'email-changed').fix).toContain('relink LMS account manual to this Entra user');
+  });
+
+  it("the identifier used no longer matches: the address belongs to someone else's account", () => {
+    const bob = sourceUser('bob', { mail: 'bob@contoso.com' });
+    const c = diag('anna@contoso.com', { users: [anna, bob], groups, targets: [targetUser('t-bob', { userName: 'anna@contoso.com', externalId: 'bob' })], links: [link('bob', 't-bob')], config: cfg() });
+    expect(c.verdictKind).toBe('email_taken');
+    expect(check(c, 'email-changed').fix).toContain('relink LMS account t-bob to this Entra user');
+  });
+
+  it('an older duplicate with the same data exists next to the linked account', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms(), targetUser('t-older', { userName: 'anna@contoso.com' })], links: linked, config: cfg() });
+    expect(c.verdictKind).toBe('up_to_date');
+    expect(check(c, 'lms-duplicates').status).toBe('warn');
+    expect(evidence(c, 'lms-duplicates')).toContain('LMS account t-older (anna@contoso.com, externalId (none), active), not linked');
+  });
+});
+
+describe('000: why is my user inactive or deactivated?', () => {
+  const off = cfg({ deactivation: { deactivateUsers: true, useLastDay: true, thresholdPercent: 100 } });
+
+  it('inactive in the source system', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, accountEnabled: false }], groups, targets: [annaLms()], links: linked, config: off });
+    expect(c.verdict).toBe('Disabled in Entra; the LMS account is deactivated at the next sync (in 2 h 10 min)');
+  });
+
+  it('reactivated in the source system, not synced yet', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ active: false })], links: linked, config: off });
+    expect(c.verdict).toBe('Will be reactivated at the next sync (in 2 h 10 min)');
+    expect(check(c, 'lms-account').detail).toContain('inactive in the LMS. It is reactivated at the next sync');
+  });
+
+  it('an end date (Last Day) has passed', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, employeeLeaveDateTime: '2026-02-20T00:00:00Z' }], groups, targets: [annaLms()], links: linked, config: off });
+    expect(c.verdict).toBe('Last Day passed on 2026-02-20 00:00 UTC; the LMS account is deactivated at the next sync (in 2 h 10 min)');
+    expect(check(c, 'last-day').status).toBe('fail');
+    expect(evidence(c, 'last-day')).toContain('employeeLeaveDateTime: 2026-02-20 00:00 UTC (9 days 12 h ago)');
+  });
+});
+
+describe('000: why is my user in the wrong department?', () => {
+  it('"Change departments" is off', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Marketing'] } })], links: linked, config: cfg({ mapping: { changeDepartments: false } }) });
+    expect(check(c, 'department')).toMatchObject({ status: 'fail', fix: expect.stringContaining('Turn on "Change departments"') });
+    expect(evidence(c, 'department')).toContain('LMS now: Marketing');
+  });
+
+  it('hidden characters (a BOM) in the department name are made visible', () => {
+    const bo = sourceUser('bo', { displayName: 'Bo Mark', mail: 'bo@contoso.com', department: 'Sales\uFEFF' });
+    const c = diag('bo@contoso.com', { users: [anna, bo], config: planConfig() });
+    const dep = check(c, 'department');
+    expect(dep.status).toBe('warn');
+    expect(dep.detail).toContain('"Sales⟨U+FEFF⟩"');
+    expect(dep.detail).toContain('U+FEFF BYTE ORDER MARK');
+    expect(dep.fix).toBe('Retype the department of Bo Mark in Entra as "Sales" (remove the hidden characters), so rules and other systems that compare it exactly see the same value.');
+    expect(evidence(c, 'department')).toContain('Spellings in Entra: "Sales" (1 user), "Sales⟨U+FEFF⟩" (1 user)');
+  });
+
+  it('the department does not exist in the LMS yet: it is created first', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg() });
+    expect(evidence(c, 'department')).toContain('In the LMS: missing: created at the next sync (in 2 h 10 min), before the users');
+  });
+
+  it('the user has no department in the source system', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, department: null }], groups, config: cfg() });
+    expect(check(c, 'department')).toMatchObject({ status: 'warn', fix: 'Set the department of Anna Berg in Entra.' });
+  });
+
+  it('duplicate departments with one name in the LMS are pointed out', () => {
+    const departments = [{ id: 'd1', name: 'Sales', parentId: null }, { id: 'd2', name: 'Sales', parentId: 'd9' }, { id: 'd9', name: 'Old', parentId: null }];
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms()], links: linked, target: { departments }, config: cfg() });
+    expect(evidence(c, 'department')).toContain('Same name in the LMS: 2 departments are called "Sales" (ids d1, d2)');
+  });
+});
+
+describe("000: why is my user's permission or job profile not syncing as expected?", () => {
+  const jobProfiles = [{ id: 'j1', name: 'Employee', isDefault: true }, { id: 'j2', name: 'Sales Representative', isDefault: false }];
+  const jp = vendorPath(ns, 'jobProfile');
+  const pt = vendorPath(ns, 'permissionTypes');
+
+  it('"Change job profiles" is off', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Sales Rep' }], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'], [jp]: 'Employee' } })], links: linked, target: { jobProfiles }, config: cfg({ mapping: { changeJobProfiles: false, jobProfile: { attribute: 'jobTitle', valueMap: [{ value: 'Sales Rep', jobProfile: 'Sales Representative' }] } } }) });
+    expect(check(c, 'job-profile')).toMatchObject({ status: 'fail', fix: 'Turn on "Change job profiles" in the integration\'s mapping settings.' });
+    expect(evidence(c, 'job-profile')).toContain('Chosen by: the value map: jobTitle "Sales Rep" → "Sales Representative"');
+  });
+
+  it('the value in the source system maps to a job profile the LMS does not have', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Sales Rep' }], groups, target: { jobProfiles }, config: cfg({ mapping: { jobProfile: { attribute: 'jobTitle', valueMap: [{ value: 'Sales Rep', jobProfile: 'Account Executive' }] } } }) });
+    expect(check(c, 'job-profile').status).toBe('fail');
+    expect(check(c, 'job-profile').fix).toContain('Create the job profile "Account Executive" in the LMS');
+  });
+
+  it('an older value is still in the LMS: the change is shown, from → to', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Sales Representative' }], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'], [jp]: 'Employee' } })], links: linked, target: { jobProfiles }, config: cfg({ mapping: { jobProfile: { attribute: 'jobTitle' } } }) });
+    expect(check(c, 'job-profile').detail).toBe('The job profile changes from "Employee" to "Sales Representative" at the next sync (in 2 h 10 min).');
+    expect(evidence(c, 'job-profile')).toContain('an LMS job profile with the same name as jobTitle "Sales Representative"');
+  });
+
+  it('permission types: owned ones come from groups, others are left alone; "Change permissions" off', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'], [pt]: ['LMS Administrator'] } })], links: linked, config: cfg({ mapping: { changePermissions: false, permissions: { groupMap: [{ groupId: 'g-sales', permissionType: 'Learner' }, { groupId: 'g-mgr', permissionType: 'Manager' }] } } }) });
+    expect(check(c, 'permissions').status).toBe('fail');
+    expect(check(c, 'permissions').fix).toContain('Turn on "Change permissions"');
+    const e = evidence(c, 'permissions');
+    expect(e).toContain('Learner (owned): granted through Anna Berg → Sales EMEA → All Sales');
+    expect(e).toContain('Manager (owned): not granted');
+    expect(e).toContain('LMS Administrator (not owned): set in the LMS by someone else: left alone');
+    expect(e).toContain('Wanted in the LMS: LMS Administrator, Learner');
+  });
+});
+
+describe('000: integration status', () => {
+  it("'invalid' (red): the credentials need updating", () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg(), integration: { status: 'invalid', statusReason: { code: 'ENTRA_SECRET_EXPIRED', message: 'The client secret has expired.', fix: 'Choose Update credentials and paste a new secret Value.' } } });
+    expect(c.verdict).toBe('Will be created once the credentials are updated (the integration is invalid now)');
+    expect(check(c, 'credentials')).toMatchObject({ status: 'fail', fix: 'Choose Update credentials and paste a new secret Value.' });
+    expect(evidence(c, 'credentials')).toContain('The client secret has expired. [ENTRA_SECRET_EXPIRED]');
+  });
+
+  it('grey (disabled): enable it', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg(), integration: { status: 'disabled', enabled: false }, nextRunAt: null });
+    expect(check(c, 'enabled')).toMatchObject({ status: 'fail', fix: expect.stringContaining('enable the integration') });
+    expect(check(c, 'next-run').status).toBe('warn');
+  });
+});
