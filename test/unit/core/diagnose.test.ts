@@ -1,0 +1,107 @@
+/** Finding the person, the documented JSON shape, and agreement with plan() at scale. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { diagnose, type VerdictKind } from '../../../src-main/core/diagnose';
+import { duration, relative } from '../../../src-main/core/diagnose/format';
+import { plan } from '../../../src-main/core/plan';
+import { group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
+import { syntheticTenant } from '../../../src-main/core/testing/synthetic';
+import { check, diag } from './diagnose-helpers';
+import { NOW } from './helpers';
+
+const anna = sourceUser('0f1e2d3c-aaaa-4bbb-8ccc-123456789abc', { displayName: 'Anna Lindqvist', givenName: 'Anna', surname: 'Lindqvist', mail: 'anna@contoso.com', userPrincipalName: 'anna.l@contoso.onmicrosoft.com', otherMails: ['anna.old@contoso.com'], proxyAddresses: ['SMTP:anna@contoso.com', 'smtp:al@contoso.com'] });
+const other = sourceUser('other', { displayName: 'Anna Svensson', givenName: 'Anna', surname: 'Svensson', mail: 'anna.s@contoso.com' });
+
+describe('finding the person', () => {
+  it.each([
+    ['e-mail', 'ANNA@contoso.com ', 'mail'],
+    ['UPN', 'anna.l@contoso.onmicrosoft.com', 'userPrincipalName'],
+    ['object id', '0F1E2D3C-AAAA-4BBB-8CCC-123456789ABC', 'id'],
+    ['otherMails alias', 'anna.old@contoso.com', 'alias'],
+    ['proxyAddresses alias', 'al@contoso.com', 'alias'],
+    ['full name', 'anna lindqvist', 'name'],
+  ])('by %s', (_what, query, by) => {
+    const c = diag(query, { users: [anna, other] });
+    expect(c.user.sourceId).toBe(anna.id);
+    expect(c.candidates.source[0]?.matchedBy).toBe(by);
+    expect(check(c, 'in-entra').status).toBe('pass');
+  });
+
+  it('shows every candidate when a part of a name is ambiguous', () => {
+    const c = diag('anna', { users: [anna, other] });
+    expect(c.candidates.source.map((s) => s.displayName).sort()).toEqual(['Anna Lindqvist', 'Anna Svensson']);
+    expect(check(c, 'in-entra').status).toBe('warn');
+    expect(check(c, 'in-entra').detail).toContain('2 Entra users answer to "anna"');
+  });
+
+  it('not in Entra and not in the LMS', () => {
+    const c = diag('nobody@contoso.com', { users: [anna] });
+    expect(c.verdictKind).toBe('not_found');
+    expect(c.verdict).toBe('Not in Entra: nobody in Entra or the LMS answers to "nobody@contoso.com"');
+    expect(check(c, 'in-entra').fix).toContain('Check the spelling');
+  });
+
+  it('gone from Entra with a linked LMS account: the account and what happens to it', () => {
+    const c = diag('gone@contoso.com', { users: [anna], targets: [targetUser('t9', { userName: 'gone@contoso.com', externalId: 'gone-id' })], links: [link('gone-id', 't9')], config: planConfig({ deactivation: { deactivateUsers: true, thresholdPercent: 100 } }) });
+    expect(c.verdictKind).toBe('not_in_entra');
+    expect(c.verdict).toBe('Not in Entra (deleted, or never there): LMS account t9 (gone@contoso.com, active) is deactivated at the next sync (in 2 h 10 min)');
+    expect(check(c, 'in-entra').evidence[0]?.value).toBe('LMS account t9 (gone@contoso.com, externalId gone-id, active)');
+  });
+
+  it('an LMS-only address leads to the Entra person who has it', () => {
+    const c = diag('robert@contoso.com', { users: [anna], targets: [targetUser('t-r', { userName: 'robert@contoso.com', emails: ['robert@contoso.com', 'anna@contoso.com'] })] });
+    expect(c.user.sourceId).toBe(anna.id);
+    expect(c.candidates.source[0]?.matchedBy).toBe('lms account');
+  });
+
+  it('manager without an LMS account is reported on the manager check', () => {
+    const boss = sourceUser('boss', { displayName: 'Boss', mail: 'boss@contoso.com' });
+    const c = diag('anna@contoso.com', { users: [{ ...anna, managerId: 'boss' }, boss], groups: [group('g', 'G', [anna.id])], config: planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] } }) });
+    expect(check(c, 'manager').status).toBe('warn');
+    expect(check(c, 'manager').fix).toContain('Bring Boss into scope');
+  });
+});
+
+const ChecklistJson = z.object({
+  verdict: z.string().min(1),
+  user: z.object({ query: z.string(), sourceId: z.string().nullable() }),
+  checks: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'warn', 'info']), title: z.string(), detail: z.string(), fix: z.string().nullable() })).min(5),
+});
+
+describe('the checklist', () => {
+  it('serialises to the documented shape, with unique check ids', () => {
+    const c = diag('anna@contoso.com', { users: [anna] });
+    const json = ChecklistJson.parse(JSON.parse(JSON.stringify(c)));
+    expect(new Set(json.checks.map((x) => x.id)).size).toBe(json.checks.length);
+  });
+
+  it('says durations in words', () => {
+    expect(duration(130 * 60_000)).toBe('2 h 10 min');
+    expect(duration(26 * 3_600_000)).toBe('1 day 2 h');
+    expect(relative(NOW, '2026-03-01T11:55:00Z')).toBe('5 min ago');
+  });
+
+  it('never disagrees with plan(): every verdict matches the op the plan has for that user', () => {
+    const t = syntheticTenant({ users: 400, seed: 7 });
+    const p = plan(t.source, t.target, t.config, t.links, NOW);
+    const expected: Record<string, VerdictKind[]> = {
+      create: ['will_create'],
+      update: ['will_update', 'will_link'],
+      reactivate: ['will_reactivate'],
+      deactivate: ['will_deactivate', 'disabled_in_entra', 'not_included', 'excluded', 'last_day'],
+      conflict: ['duplicate_lms_accounts', 'duplicate_entra_accounts', 'recreated_in_entra', 'alias_match', 'email_taken', 'claimed_by_other_integration', 'conflict'],
+      skip: ['kept_active', 'disabled_in_entra', 'not_included', 'excluded'],
+    };
+    const integration = { id: t.config.id, config: t.config, status: 'active' as const, statusReason: null, enabled: true };
+    let checked = 0;
+    for (const u of t.source.users) {
+      const c = diagnose(u.id, { source: t.source, target: t.target, integration, links: t.links, otherLinks: [], plan: p, runs: [], nextRunAt: null, now: NOW });
+      const op = p.ops.find((o) => o.sourceId === u.id && o.phase === 'users');
+      expect(c.ops.filter((o) => o.phase === 'users')).toEqual(op ? [op] : []);
+      if (op) expect(expected[op.kind], `${u.id}: ${op.kind} vs ${c.verdictKind}`).toContain(c.verdictKind);
+      else expect(['up_to_date', 'not_included', 'disabled_in_entra', 'will_update', 'excluded']).toContain(c.verdictKind);
+      checked++;
+    }
+    expect(checked).toBe(400);
+  });
+});
