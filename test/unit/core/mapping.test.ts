@@ -41,6 +41,14 @@ describe('mapUser: plain attributes', () => {
     expect(m.notices.map((n) => n.attribute)).toContain('surname');
   });
 
+  it('leaves names alone (not cleared) when Entra has none, but clears an emptied title', () => {
+    const m = mapUser({ ...anna, givenName: null, surname: ' ', displayName: null, jobTitle: null }, ctx());
+    expect(m.attributes).not.toHaveProperty(ScimPath.givenName);
+    expect(m.attributes).not.toHaveProperty(ScimPath.familyName);
+    expect(m.attributes).not.toHaveProperty(ScimPath.displayName);
+    expect(m.attributes[ScimPath.title]).toBeNull();
+  });
+
   it('prefers mail over UPN for the e-mail', () => {
     expect(mapUser({ ...anna, mail: 'anna@contoso.se' }, ctx()).email).toBe('anna@contoso.se');
   });
