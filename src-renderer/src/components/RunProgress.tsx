@@ -1,0 +1,63 @@
+import { Body1, Button, Caption1, ProgressBar, Spinner } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { RunStage, RunStatus } from '../../../src-preload/api-types';
+import { call, toAppError } from '../api';
+import { queryKeys, useRunStatus } from '../queries';
+import { ErrorMessage } from './ErrorMessage';
+
+const STAGE: Record<RunStage, string> = {
+  waiting: 'Waiting to start',
+  'reading-entra': 'Reading users from Microsoft Entra ID',
+  'reading-lms': 'Reading users from the LMS',
+  planning: 'Working out the changes',
+  applying: 'Writing changes to the LMS',
+  saving: 'Saving the results',
+};
+
+/**
+ * A background run followed by polling getRunStatus: stage, progress bar, Cancel. Calls
+ * onFinished once with the final status, after refreshing what the run changed.
+ */
+export function RunProgress({ runId, onFinished, cancellable = true }: { runId: string; onFinished?: (status: RunStatus) => void; cancellable?: boolean }) {
+  const status = useRunStatus(runId);
+  const client = useQueryClient();
+  const reported = useRef(false);
+  const cancel = useMutation({ mutationFn: () => call('cancelRun', { runId }) });
+  const data = status.data;
+
+  useEffect(() => {
+    if (!data?.finished || reported.current) return;
+    reported.current = true;
+    void client.invalidateQueries({ queryKey: queryKeys.lastPlan(data.integrationId) });
+    void client.invalidateQueries({ queryKey: queryKeys.runs(data.integrationId) });
+    void client.invalidateQueries({ queryKey: queryKeys.integrations });
+    void client.invalidateQueries({ queryKey: queryKeys.integration(data.integrationId) });
+    void client.invalidateQueries({ queryKey: queryKeys.activeRun(data.integrationId) });
+    onFinished?.(data);
+  }, [data, client, onFinished]);
+
+  if (status.isError) return <ErrorMessage error={toAppError(status.error)} title="Could not follow the run" />;
+  if (!data) return <Spinner size="tiny" label="Starting…" />;
+  if (data.finished) return null;
+  const { stage, done, total, detail } = data.progress;
+  const value = total && total > 0 ? Math.min(1, done / total) : undefined;
+  const what = data.kind === 'apply' ? 'Applying changes' : 'Dry run';
+  return (
+    <div data-testid="run-progress" role="status" aria-live="polite" style={{ display: 'grid', gap: 6 }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 12 }}>
+        <Body1>
+          <strong>{what}:</strong> {STAGE[stage]}
+          {total ? ` (${done.toLocaleString()} of ${total.toLocaleString()})` : done ? ` (${done.toLocaleString()})` : ''}
+        </Body1>
+        {cancellable ? (
+          <Button size="small" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancel.data?.cancelled === true}>
+            {cancel.data?.cancelled ? 'Cancelling…' : 'Cancel'}
+          </Button>
+        ) : null}
+      </div>
+      <ProgressBar value={value} thickness="large" aria-label={`${what} progress`} />
+      {detail ? <Caption1>{detail}</Caption1> : null}
+    </div>
+  );
+}

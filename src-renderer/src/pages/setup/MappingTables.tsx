@@ -1,0 +1,124 @@
+import { Button, Caption1, Dropdown, Field, Input, Option } from '@fluentui/react-components';
+import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
+import { SOURCE_ATTRIBUTES, type Mapping } from '../../../../src-main/core/config';
+import { GroupSelect } from './GroupSelect';
+import { Box } from './RuleEditors';
+
+interface Props {
+  mapping: Mapping;
+  setMapping: (m: Mapping) => void;
+  integrationId: string | undefined;
+  groupName: (id: string) => string;
+}
+
+const grid = { display: 'grid', gridTemplateColumns: '1fr 1fr 32px', gap: 8, alignItems: 'center' } as const;
+
+/** Job profiles: attribute value → profile, group → profile, and the default. */
+export function JobProfileMapping({ mapping, setMapping, integrationId, groupName }: Props) {
+  const jp = mapping.jobProfile;
+  const set = (patch: Partial<Mapping['jobProfile']>) => setMapping({ ...mapping, jobProfile: { ...jp, ...patch } });
+  return (
+    <Box title="Job profiles" hint="The first match wins: a group mapping, then the attribute value, then the default job profile.">
+      <Field label="Entra attribute that names the job profile">
+        <Dropdown
+          value={jp.attribute ?? '(none — groups and default only)'}
+          selectedOptions={[jp.attribute ?? '']}
+          onOptionSelect={(_e, d) => set({ attribute: d.optionValue ? d.optionValue : null })}
+          style={{ maxWidth: 320 }}
+        >
+          <Option value="">(none — groups and default only)</Option>
+          {SOURCE_ATTRIBUTES.map((a) => (
+            <Option key={a} value={a}>
+              {a}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      {jp.attribute ? (
+        <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Attribute value to job profile">
+          <div style={grid}>
+            <Caption1>When {jp.attribute} is</Caption1>
+            <Caption1>Job profile in the LMS</Caption1>
+            <span />
+          </div>
+          {jp.valueMap.map((row, i) => (
+            <div key={i} style={grid}>
+              <Input aria-label={`Value ${i + 1}`} value={row.value} onChange={(_e, d) => set({ valueMap: jp.valueMap.map((r, j) => (j === i ? { ...r, value: d.value } : r)) })} />
+              <Input aria-label={`Job profile for value ${i + 1}`} value={row.jobProfile} onChange={(_e, d) => set({ valueMap: jp.valueMap.map((r, j) => (j === i ? { ...r, jobProfile: d.value } : r)) })} />
+              <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove value mapping ${i + 1}`} onClick={() => set({ valueMap: jp.valueMap.filter((_r, j) => j !== i) })} />
+            </div>
+          ))}
+          <div>
+            <Button size="small" icon={<Add16Regular />} onClick={() => set({ valueMap: [...jp.valueMap, { value: '', jobProfile: '' }] })}>
+              Add value mapping
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to job profile">
+        <div style={grid}>
+          <Caption1>Members of group</Caption1>
+          <Caption1>Job profile in the LMS</Caption1>
+          <span />
+        </div>
+        {jp.groupMap.map((row, i) => (
+          <div key={i} style={grid}>
+            <GroupSelect integrationId={integrationId} label={`Group ${i + 1}`} value={row.groupId} valueName={groupName(row.groupId)} onChange={(id) => set({ groupMap: jp.groupMap.map((r, j) => (j === i ? { ...r, groupId: id } : r)) })} />
+            <Input aria-label={`Job profile for group ${i + 1}`} value={row.jobProfile} onChange={(_e, d) => set({ groupMap: jp.groupMap.map((r, j) => (j === i ? { ...r, jobProfile: d.value } : r)) })} />
+            <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove group mapping ${i + 1}`} onClick={() => set({ groupMap: jp.groupMap.filter((_r, j) => j !== i) })} />
+          </div>
+        ))}
+        <div>
+          <Button size="small" icon={<Add16Regular />} onClick={() => set({ groupMap: [...jp.groupMap, { groupId: '', jobProfile: '' }] })}>
+            Add group mapping
+          </Button>
+        </div>
+      </div>
+      <Field label="Default job profile" hint="When nothing maps. Leave empty to use the LMS’s own default.">
+        <Input value={jp.defaultJobProfile ?? ''} onChange={(_e, d) => set({ defaultJobProfile: d.value.trim() ? d.value : null })} style={{ maxWidth: 320 }} />
+      </Field>
+    </Box>
+  );
+}
+
+/** Permission types granted by group membership; the integration owns only these types. */
+export function PermissionMapping({ mapping, setMapping, integrationId, groupName }: Props) {
+  const rows = mapping.permissions.groupMap;
+  const set = (groupMap: Mapping['permissions']['groupMap']) => setMapping({ ...mapping, permissions: { groupMap } });
+  return (
+    <Box title="Permissions" hint="Members of a group get the permission type. Rollcall only adds or removes the types listed here; others on the user stay.">
+      <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to permission type">
+        {rows.length > 0 ? (
+          <div style={grid}>
+            <Caption1>Members of group</Caption1>
+            <Caption1>Permission type in the LMS</Caption1>
+            <span />
+          </div>
+        ) : (
+          <Caption1>No permission mapping: permissions are left as they are.</Caption1>
+        )}
+        {rows.map((row, i) => (
+          <div key={i} style={grid}>
+            <GroupSelect integrationId={integrationId} label={`Permission group ${i + 1}`} value={row.groupId} valueName={groupName(row.groupId)} onChange={(id) => set(rows.map((r, j) => (j === i ? { ...r, groupId: id } : r)))} />
+            <Input aria-label={`Permission type for group ${i + 1}`} value={row.permissionType} onChange={(_e, d) => set(rows.map((r, j) => (j === i ? { ...r, permissionType: d.value } : r)))} />
+            <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove permission mapping ${i + 1}`} onClick={() => set(rows.filter((_r, j) => j !== i))} />
+          </div>
+        ))}
+        <div>
+          <Button size="small" icon={<Add16Regular />} onClick={() => set([...rows, { groupId: '', permissionType: '' }])}>
+            Add permission mapping
+          </Button>
+        </div>
+      </div>
+    </Box>
+  );
+}
+
+/** Rows left half-filled would fail main's validation: say which. */
+export function mappingProblems(m: Mapping): string[] {
+  const out: string[] = [];
+  if (m.jobProfile.valueMap.some((r) => !r.jobProfile.trim())) out.push('A job profile value mapping has no job profile.');
+  if (m.jobProfile.groupMap.some((r) => !r.groupId || !r.jobProfile.trim())) out.push('A job profile group mapping needs both a group and a job profile.');
+  if (m.permissions.groupMap.some((r) => !r.groupId || !r.permissionType.trim())) out.push('A permission mapping needs both a group and a permission type.');
+  return out;
+}

@@ -1,0 +1,130 @@
+import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Subtitle2, Textarea } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { AppError, CheckResult } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { CheckList } from '../../components/CheckList';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { SecretField } from '../../components/SecretField';
+import { useInvalidateIntegration } from '../../queries';
+import { validateLms, type AuthScheme, type Errors } from './draft';
+import type { StepProps } from './wizard-types';
+
+/** Step 4: the LMS's SCIM endpoint and token; Test connects and lists what the LMS supports. */
+export function StepLms({ draft, update, integration, save, setDone }: StepProps) {
+  const [token, setToken] = useState('');
+  const [replacing, setReplacing] = useState(false);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const [result, setResult] = useState<CheckResult | null>(null);
+  const invalidate = useInvalidateIntegration();
+  const stored = integration?.secrets.lmsToken.stored === true;
+
+  const test = async () => {
+    const found = validateLms(draft);
+    if (!token.trim() && !stored) found.token = 'Paste the SCIM token from your LMS’s integration settings.';
+    setErrors(found);
+    setFailure(null);
+    setResult(null);
+    if (Object.keys(found).length > 0) {
+      setDone(false);
+      return;
+    }
+    setBusy(true);
+    try {
+      const saved = await save();
+      if (token.trim()) {
+        await call('setSecret', { integrationId: saved.id, kind: 'lmsToken', value: token });
+        setToken('');
+        setReplacing(false);
+      }
+      const checks = await call('checkIntegration', { id: saved.id, part: 'lms' });
+      setResult(checks);
+      setDone(checks.ok);
+      invalidate(saved.id);
+    } catch (err) {
+      setFailure(toAppError(err));
+      setDone(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const capabilities = result?.checks.filter((c) => c.status === 'info') ?? [];
+  const others = result?.checks.filter((c) => c.status !== 'info') ?? [];
+  return (
+    <form
+      noValidate
+      style={{ display: 'grid', gap: 14, maxWidth: 720 }}
+      data-testid="step-lms"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void test();
+      }}
+    >
+      <Field label="SCIM base URL" required hint="From your LMS’s SCIM / user provisioning settings, e.g. https://lms.example.com/scim/v2" validationMessage={errors.baseUrl} validationState={errors.baseUrl ? 'error' : 'none'}>
+        <Input value={draft.baseUrl} onChange={(_e, d) => update({ baseUrl: d.value, lmsConfigured: true })} data-testid="lms-url" spellCheck={false} placeholder="https://lms.example.com/scim/v2" />
+      </Field>
+      <Field label="How the token is sent">
+        <RadioGroup value={draft.authScheme} onChange={(_e, d) => update({ authScheme: d.value as AuthScheme })} layout="horizontal">
+          <Radio value="bearer" label="Bearer token" />
+          <Radio value="custom" label="Custom prefix (e.g. Static)" />
+          <Radio value="basic" label="Basic (username + token)" />
+        </RadioGroup>
+      </Field>
+      {draft.authScheme === 'custom' ? (
+        <Field label="Prefix" required hint="Sent as “Authorization: <prefix> <token>”." validationMessage={errors.authPrefix} validationState={errors.authPrefix ? 'error' : 'none'}>
+          <Input value={draft.authPrefix} onChange={(_e, d) => update({ authPrefix: d.value })} style={{ maxWidth: 200 }} />
+        </Field>
+      ) : null}
+      {draft.authScheme === 'basic' ? (
+        <Field label="Username" required validationMessage={errors.authUsername} validationState={errors.authUsername ? 'error' : 'none'}>
+          <Input value={draft.authUsername} onChange={(_e, d) => update({ authUsername: d.value })} autoComplete="off" />
+        </Field>
+      ) : null}
+      <SecretField
+        label="SCIM token"
+        testId="lms-token"
+        value={token}
+        onChange={setToken}
+        stored={stored}
+        replacing={replacing}
+        onReplace={() => setReplacing(true)}
+        hint="Stored only in this computer’s keychain and never shown again."
+        error={errors.token}
+      />
+      <Field label="Vendor extension namespace (optional)" hint="Leave empty to discover it from the LMS’s /Schemas." validationMessage={errors.vendorNamespace} validationState={errors.vendorNamespace ? 'error' : 'none'}>
+        <Input value={draft.vendorNamespace} onChange={(_e, d) => update({ vendorNamespace: d.value })} spellCheck={false} placeholder="urn:learnerbly:params:scim:schemas:2.0:User" />
+      </Field>
+      <Field label="Parallel requests" hint="How many requests Rollcall sends at once (1–32). Lower it if the LMS asks to slow down." validationMessage={errors.concurrency} validationState={errors.concurrency ? 'error' : 'none'}>
+        <Input type="number" min={1} max={32} value={draft.concurrency} onChange={(_e, d) => update({ concurrency: d.value })} style={{ maxWidth: 120 }} />
+      </Field>
+      <Field label="Trusted CA certificate for the LMS (PEM, optional)" hint="Only when the LMS uses a private certificate authority.">
+        <Textarea value={draft.lmsCaCertPem} onChange={(_e, d) => update({ lmsCaCertPem: d.value })} rows={2} resize="vertical" style={{ fontFamily: 'monospace' }} />
+      </Field>
+      <div style={{ display: 'flex', gap: 12, alignItems: 'center' }}>
+        <Button appearance="primary" type="submit" disabled={busy} data-testid="lms-test">
+          Save &amp; Test
+        </Button>
+        {busy ? <Spinner size="tiny" label="Connecting to the LMS…" /> : null}
+      </div>
+      {failure ? <ErrorMessage error={failure} title="Could not save or test the LMS connection" /> : null}
+      {result ? (
+        <div style={{ display: 'grid', gap: 8 }} data-testid="lms-result" data-ok={result.ok}>
+          <MessageBar intent={result.ok ? 'success' : 'error'}>
+            <MessageBarBody>{result.ok ? 'Rollcall can reach the LMS.' : 'The LMS test found problems: fix them and test again.'}</MessageBarBody>
+          </MessageBar>
+          <CheckList checks={others} label="LMS checks" />
+          {capabilities.length > 0 ? (
+            <>
+              <Subtitle2 as="h4">What this LMS supports</Subtitle2>
+              <div data-testid="lms-capabilities">
+                <CheckList checks={capabilities} label="LMS capabilities" />
+              </div>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </form>
+  );
+}

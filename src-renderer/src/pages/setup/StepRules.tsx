@@ -1,0 +1,96 @@
+import { Caption1, Dropdown, Field, Input, Option, Switch } from '@fluentui/react-components';
+import { SOURCE_ATTRIBUTES, type Mapping } from '../../../../src-main/core/config';
+import type { Errors } from './draft';
+import { JobProfileMapping, PermissionMapping } from './MappingTables';
+import { Box } from './RuleEditors';
+import type { StepProps } from './wizard-types';
+
+function AttributeDropdown({ label, value, onChange, allowNone }: { label: string; value: string | null; onChange: (v: string | null) => void; allowNone?: boolean }) {
+  return (
+    <Field label={label}>
+      <Dropdown value={value ?? '(not written)'} selectedOptions={[value ?? '']} onOptionSelect={(_e, d) => onChange(d.optionValue ? d.optionValue : null)}>
+        {allowNone ? <Option value="">(not written)</Option> : null}
+        {SOURCE_ATTRIBUTES.map((a) => (
+          <Option key={a} value={a}>
+            {a}
+          </Option>
+        ))}
+      </Dropdown>
+    </Field>
+  );
+}
+
+const row = { display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 12, alignItems: 'start' } as const;
+
+/** Step 5: deactivation, what the integration may change, and how attributes map. */
+export function StepRules({ draft, update, integration, errors }: StepProps & { errors: Errors }) {
+  const m = draft.mapping;
+  const setMapping = (mapping: Mapping) => update({ mapping });
+  const names = new Map([...draft.include, ...draft.exclude].flatMap((r) => (r.kind === 'group' ? [[r.groupId, r.groupName] as const] : [])));
+  const groupName = (id: string) => names.get(id) ?? '';
+  return (
+    <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-rules">
+      <Box title="Deactivation" hint="Rollcall never deletes users. It only deactivates users this integration created or linked.">
+        <Switch checked={draft.deactivateUsers} onChange={(_e, d) => update({ deactivateUsers: d.checked })} label="Deactivate users who leave scope or are disabled in Entra" data-testid="deactivate-users" />
+        <Switch checked={draft.useLastDay} onChange={(_e, d) => update({ useLastDay: d.checked })} label="Deactivate on the Last Day (employeeLeaveDateTime) — works alongside another integration; needs User-LifecycleInfo.Read.All" />
+        <div style={row}>
+          <Field label="Ask me first when more than … users" hint="Deactivations in one run." validationMessage={errors.thresholdCount} validationState={errors.thresholdCount ? 'error' : 'none'}>
+            <Input type="number" min={0} value={draft.thresholdCount} onChange={(_e, d) => update({ thresholdCount: d.value })} data-testid="threshold-count" />
+          </Field>
+          <Field label="… or more than this % of owned users" hint="Whichever is smaller blocks the apply until you confirm." validationMessage={errors.thresholdPercent} validationState={errors.thresholdPercent ? 'error' : 'none'}>
+            <Input type="number" min={0} max={100} value={draft.thresholdPercent} onChange={(_e, d) => update({ thresholdPercent: d.value })} contentAfter="%" data-testid="threshold-percent" />
+          </Field>
+          <Field label="Sync every (hours)" hint="While the app runs; the CLI can run it from a scheduler." validationMessage={errors.everyHours} validationState={errors.everyHours ? 'error' : 'none'}>
+            <Input type="number" min={1} max={168} value={draft.everyHours} onChange={(_e, d) => update({ everyHours: d.value })} />
+          </Field>
+        </div>
+      </Box>
+      <Box title="What the integration may change">
+        <Switch checked={m.changeDepartments} onChange={(_e, d) => setMapping({ ...m, changeDepartments: d.checked })} label="Change departments" />
+        <Switch checked={m.changeJobProfiles} onChange={(_e, d) => setMapping({ ...m, changeJobProfiles: d.checked })} label="Change job profiles" />
+        <Switch checked={m.changePermissions} onChange={(_e, d) => setMapping({ ...m, changePermissions: d.checked })} label="Change permissions" />
+      </Box>
+      <Box title="Departments" hint="Hidden characters (byte-order marks, zero-width and no-break spaces) are removed and reported in the dry run.">
+        <div style={row}>
+          <AttributeDropdown label="Entra attribute" value={m.department.attribute} onChange={(v) => setMapping({ ...m, department: { ...m.department, attribute: v ?? 'department' } })} />
+          <Field label="Path delimiter (optional)" hint="e.g. / for “Sales/EMEA/Nordics”." validationMessage={errors.pathDelimiter} validationState={errors.pathDelimiter ? 'error' : 'none'}>
+            <Input value={m.department.pathDelimiter ?? ''} onChange={(_e, d) => setMapping({ ...m, department: { ...m.department, pathDelimiter: d.value === '' ? null : d.value } })} maxLength={3} />
+          </Field>
+          <Field label="Unique units" hint="Append the source id so equal names stay apart.">
+            <Switch checked={m.department.uniqueUnits} onChange={(_e, d) => setMapping({ ...m, department: { ...m.department, uniqueUnits: d.checked } })} label={m.department.uniqueUnits ? 'On' : 'Off'} />
+          </Field>
+        </div>
+      </Box>
+      <JobProfileMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
+      <PermissionMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
+      <Box title="Content region" hint="From the country: GB; ES ← ES, IT, MT; DE ← DE, BE, CH, DK, RO, SI; US ← US, CA; SE ← SE, NO; anything else → QQ.">
+        <div style={{ display: 'grid', gridTemplateColumns: 'auto 240px', gap: 16, alignItems: 'end' }}>
+          <Switch checked={m.contentRegion.enabled} onChange={(_e, d) => setMapping({ ...m, contentRegion: { ...m.contentRegion, enabled: d.checked } })} label="Write the content region" />
+          <Field label="From">
+            <Dropdown
+              disabled={!m.contentRegion.enabled}
+              value={m.contentRegion.attribute}
+              selectedOptions={[m.contentRegion.attribute]}
+              onOptionSelect={(_e, d) => setMapping({ ...m, contentRegion: { ...m.contentRegion, attribute: d.optionValue === 'country' ? 'country' : 'usageLocation' } })}
+            >
+              <Option value="usageLocation">usageLocation</Option>
+              <Option value="country">country</Option>
+            </Dropdown>
+          </Field>
+        </div>
+      </Box>
+      <Box title="Custom fields" hint="Written to the LMS’s custom fields 1–3 from any Entra attribute.">
+        <div style={row}>
+          {(['customField1', 'customField2', 'customField3'] as const).map((k, i) => (
+            <AttributeDropdown key={k} label={`Custom field ${i + 1}`} allowNone value={m.customFields[k]} onChange={(v) => setMapping({ ...m, customFields: { ...m.customFields, [k]: v } })} />
+          ))}
+        </div>
+      </Box>
+      <Box title="Manager and approvers" hint="Written in a second pass, after every user exists.">
+        <Switch checked={m.manager} onChange={(_e, d) => setMapping({ ...m, manager: d.checked })} label="Write each user’s manager" />
+        <Switch checked={m.approversFromManager} onChange={(_e, d) => setMapping({ ...m, approversFromManager: d.checked })} label="Make the manager the user’s approver" />
+        <Caption1>Language: from the Entra attribute “{m.languageAttribute}”.</Caption1>
+      </Box>
+    </div>
+  );
+}

