@@ -63,6 +63,11 @@ function changeTo(changes: FieldChange[], field: string): AttrValue | undefined 
   return changes.find((c) => c.field === field)?.to;
 }
 
+/** An op that writes this person's Entra id into externalId links the account to them. */
+function linksAccount(op: PlanOp): boolean {
+  return op.sourceId !== null && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD && c.to === op.sourceId);
+}
+
 /** Fields apply() writes with updateUser(): everything except `active`, which has its own call. */
 function attributeChanges(changes: FieldChange[]): FieldChange[] {
   return changes.filter((c) => c.field !== ACTIVE_FIELD);
@@ -153,7 +158,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
       const r = await target.updateUser(targetId, changes, signal);
       if (!r.ok) return fail(op, r.error);
     }
-    if (op.reason === 'link_existing') link(op, targetId, 'matched');
+    if (linksAccount(op)) link(op, targetId, 'matched');
     succeed(op, targetId);
   });
   await links.flush();
@@ -182,6 +187,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     }
     const r = await target.setActive(targetId, false, signal);
     if (!r.ok) return fail(op, r.error);
+    if (linksAccount(op)) link(op, targetId, 'matched');
     succeed(op, targetId);
   });
   await links.flush();

@@ -107,7 +107,10 @@ function linkRecorder(store: Store, integrationId: string): LinkRecorder {
     const links = await store.links(integrationId);
     await links.update((file) => {
       const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
-      for (const l of batch) bySource.set(l.sourceId, l);
+      for (const l of batch) {
+        // The same link again (an id rewritten on an account already linked) keeps its origin and date.
+        if (bySource.get(l.sourceId)?.targetId !== l.targetId) bySource.set(l.sourceId, l);
+      }
       file.links = [...bySource.values()];
     });
   };

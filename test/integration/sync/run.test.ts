@@ -121,3 +121,31 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect((await first).run.outcome).toBe('succeeded');
   });
 });
+
+describe('linking while deactivating', () => {
+  it('an existing LMS account of someone whose Last Day has passed is deactivated and linked', async () => {
+    env = await startSyncEnv({
+      users: 60,
+      lmsSeed: {
+        departments: [],
+        jobProfiles: [{ name: 'Employee', isDefault: true }],
+        permissionTypes: [],
+        users: [{ userName: 'liam.leaver@contoso.example', givenName: 'Liam', familyName: 'Leaver', email: 'liam.leaver@contoso.example' }],
+      },
+    });
+    const leaver = env.tenant.cases.find((c) => c.key === 'leave-date-past');
+    if (!leaver) throw new Error('fixture has no leaver');
+    // Nobody is owned yet, so even one deactivation needs the admin's confirmation.
+    const blocked = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(blocked.error?.code).toBe('GUARD_DEACTIVATION_THRESHOLD');
+    const r = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual', confirmedDeactivations: 1 });
+    expect(r.run.outcome).toBe('succeeded');
+    const op = r.plan?.ops.find((o) => o.email === leaver.email);
+    expect(op).toMatchObject({ kind: 'deactivate', reason: 'last_day_reached' });
+    const account = env.lms.userByUserName(leaver.email);
+    expect(account?.active).toBe(false);
+    expect(account?.externalId).toBe(leaver.userIds[0]);
+    const links = (await env.store.links(env.integrationId)).data.links;
+    expect(links.find((l) => l.sourceId === leaver.userIds[0])).toMatchObject({ targetId: account?.id, origin: 'matched' });
+  });
+});
