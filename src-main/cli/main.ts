@@ -6,6 +6,7 @@ import { appVersion } from '../app-context';
 import { isAppError } from '../core/errors';
 import { defaultDataDir } from '../store/data-dir';
 import { applyCommand, checkCommand, historyCommand, planCommand } from './commands/runs';
+import { diagnoseCommand } from './commands/diagnose';
 import { demoCommand, simCommand } from './commands/demo';
 import { integrationCommand } from './commands/integration';
 import { createCliContext, parseCommandArgs, reportNotices, UsageError, type Command } from './context';
@@ -46,6 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       plan: planCommand,
       apply: applyCommand,
       history: historyCommand,
+      diagnose: diagnoseCommand,
     };
     const [name, ...rest] = global.rest;
     if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -3,6 +3,7 @@
  * Entra account, a changed e-mail, another integration's claim. The verdict on each comes from
  * the plan's op (matchUsers decided it); the lookups here only gather the evidence.
  */
+import { GUID_PATTERN } from '../config';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
@@ -164,12 +165,22 @@ export function recreatedCheck(ctx: DiagnoseContext, subject: SourceUser): Check
     };
   }
   // An account carrying an Entra id that is gone, with this person's address: worth a look.
+  // An externalId that is not a GUID was written by something else (an HR id), not by Entra.
   const ghosts = ownAccounts(ctx).filter((t) => {
-    const owner = t.linkedBy?.sourceId ?? t.externalId;
-    return owner !== null && owner !== undefined && owner.toLowerCase() !== subject.id.toLowerCase() && !ctx.sourceById.has(owner);
+    const owner = t.linkedBy?.sourceId ?? (t.externalId !== null && GUID_PATTERN.test(t.externalId) ? t.externalId : null);
+    return owner !== null && owner.toLowerCase() !== subject.id.toLowerCase() && !ctx.sourceById.has(owner);
   });
   if (ghosts.length > 0) {
-    return { id: 'recreated', status: 'warn', title, detail: 'An LMS account with this e-mail belongs to an Entra object id that no longer exists: possibly an earlier account of this person.', fix: `If it is, relink LMS account ${ghosts[0]?.id ?? ''} to this Entra user.`, evidence: [created, ...ghosts.map(candidateLine)] };
+    // With the plan holding the account back (externalId mismatch), this is what blocks the person.
+    const blocking = conflictOf(ctx, 'external_id_mismatch') !== null;
+    return {
+      id: 'recreated',
+      status: blocking ? 'fail' : 'warn',
+      title,
+      detail: 'An LMS account with this e-mail belongs to an Entra object id that no longer exists: probably an earlier account of this person, deleted and recreated in Entra.',
+      fix: `If it is, relink LMS account ${ghosts[0]?.id ?? ''} to this Entra user to keep the learning history.`,
+      evidence: [created, ...ghosts.map(candidateLine)],
+    };
   }
   return { id: 'recreated', status: 'pass', title, detail: 'No sign of a deleted-and-recreated account.', fix: null, evidence: [created] };
 }

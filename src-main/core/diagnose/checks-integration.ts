@@ -54,6 +54,10 @@ export function dataCheck(ctx: DiagnoseContext): Check {
     ev('LMS read', `${when(target.readAt)} (${relative(now, target.readAt)}), ${target.users.length} accounts${target.complete ? '' : `, INCOMPLETE: ${target.incompleteReason ?? 'unknown reason'}`}`),
     ev('Planned', when(plan.createdAt)),
   ];
+  const warning = ctx.inputs.dataWarning ?? null;
+  if (warning !== null) {
+    return { id: 'data', status: 'warn', title: 'Data used for this diagnosis', detail: warning, fix: 'Run a dry run to read Entra and the LMS again, then diagnose again.', evidence };
+  }
   if (!source.complete || !target.complete) {
     return {
       id: 'data',

@@ -165,6 +165,8 @@ export interface DiagnoseInputs {
   audit?: readonly DiagnoseAuditEntry[];
   nextRunAt: string | null;
   now: Date;
+  /** Why the data may be out of date (e.g. a fresh read failed and older reads were used). */
+  dataWarning?: string | null;
 }
 
 export interface Checklist {

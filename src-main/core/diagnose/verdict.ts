@@ -3,6 +3,7 @@
  * found, skip list, a conflict, scope, disabled, Last Day, then what the next sync does (the
  * plan's op), so the verdict always names the reason that actually applies.
  */
+import { GUID_PATTERN } from '../config';
 import { fieldLabel } from '../diff';
 import { lastDayReached } from '../plan';
 import { describeRule } from '../scope';
@@ -66,6 +67,16 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
       }
       case 'alias_match':
         return { kind: 'alias_match', text: `An LMS account exists under an old address: ${both(targets.map((id) => accountShort(ctx, id)))}; relink it or confirm a new account` };
+      case 'external_id_mismatch': {
+        // The account carries an object id no current Entra user has: most likely this person's
+        // earlier (deleted) account. Still the plan's conflict; diagnose only names the likely story.
+        const t = ctx.targetById.get(targets[0] ?? '');
+        const ext = t?.externalId ?? null;
+        if (ext !== null && GUID_PATTERN.test(ext) && !ctx.sourceById.has(ext)) {
+          return { kind: 'recreated_in_entra', text: `Recreated in Entra? LMS account ${accountShort(ctx, targets[0] ?? '')} carries the object id ${ext}, which no longer exists in Entra` };
+        }
+        return { kind: 'conflict', text: `Conflict: ${op.detail}` };
+      }
       case 'email_taken':
         return { kind: 'email_taken', text: `E-mail taken: ${op.detail}` };
       case 'claimed_by_other_integration':

@@ -1,0 +1,140 @@
+/**
+ * "Troubleshoot a user" for the app, the preview and the CLI: gathers what diagnose() needs —
+ * the last reads and plan (snapshot cache), links, run history, this person's audit lines —
+ * and calls it. Reading Entra and the LMS again is done only when there is no usable cache.
+ */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { diagnose, findPerson, type Checklist, type DiagnoseAuditEntry } from '../core/diagnose';
+import { appError, fail, ok, type Result } from '../core/errors';
+import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
+import { normaliseEmail } from '../core/normalise';
+import { plan as makePlan } from '../core/plan';
+import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
+import type { RunRecord } from '../store/records';
+import type { Store } from '../store/store';
+import type { AuditEntry } from './audit';
+import type { ConnectorFactory } from './connectors';
+import { runIntegration, type RunServices } from './run';
+import { loadCached } from './snapshot-cache';
+
+import { allOtherLinks } from './provision';
+
+export { provisionOnDemand, type ProvisionOptions, type ProvisionStep, type ProvisionStepId, type ProvisionTrace } from './provision';
+
+export interface DiagnoseOptions {
+  /**
+   * 'auto' (default): the cached reads, unless an apply wrote to the LMS after they were taken
+   * (then a dry-run read; if that fails, the older cache with a warning). 'cache': the cache
+   * whenever there is one. 'refresh': always a dry-run read first.
+   */
+  freshness?: 'auto' | 'cache' | 'refresh';
+  connectors?: ConnectorFactory;
+  trigger?: RunRecord['trigger'];
+  /** How many of the most recent runs' audit logs are searched (default 10). */
+  auditRuns?: number;
+  signal?: AbortSignal;
+}
+
+/** A run's audit log is read up to this many bytes: a diagnosis never reads gigabytes. */
+const AUDIT_READ_LIMIT = 16 * 1024 * 1024;
+/** At most this many audit lines about one person are kept (newest runs first). */
+const AUDIT_LINES_LIMIT = 200;
+
+interface Cache {
+  source: SourceSnapshot;
+  target: TargetSnapshot;
+  plan: Plan | null;
+}
+
+async function readCache(store: Store, id: string): Promise<Cache | null> {
+  const [source, target, plan] = await Promise.all([loadCached(store.dataDir, id, 'source'), loadCached(store.dataDir, id, 'target'), loadCached(store.dataDir, id, 'plan')]);
+  return source && target ? { source, target, plan } : null;
+}
+
+/** An apply (scheduled, manual or on demand) that wrote to the LMS after the cached reads. */
+export function writtenSince(runs: readonly RunRecord[], readAt: string): RunRecord | null {
+  return runs.find((r) => (r.kind === 'apply' || r.kind === 'on-demand') && r.applied + r.failed > 0 && (r.finishedAt ?? r.startedAt) > readAt) ?? null;
+}
+
+/** This person's lines from the most recent runs' audit logs, bounded in runs, bytes and lines. */
+export async function auditLinesFor(auditDir: string, runs: readonly RunRecord[], ids: ReadonlySet<string>, email: string | null, maxRuns = 10): Promise<DiagnoseAuditEntry[]> {
+  const needles = [...ids, ...(email ? [email] : [])].filter((n) => n !== '');
+  if (needles.length === 0) return [];
+  const out: DiagnoseAuditEntry[] = [];
+  for (const run of runs.slice(0, maxRuns)) {
+    if (!run.auditLog || out.length >= AUDIT_LINES_LIMIT) continue;
+    const stream = createReadStream(path.join(auditDir, path.basename(run.auditLog)), { encoding: 'utf8', end: AUDIT_READ_LIMIT - 1 });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        // A cheap substring test first: JSON.parse only the lines that can be about this person.
+        if (!needles.some((n) => line.toLowerCase().includes(n.toLowerCase()))) continue;
+        let entry: AuditEntry;
+        try {
+          entry = JSON.parse(line) as AuditEntry;
+        } catch {
+          continue; // the last line of a log cut short by a crash
+        }
+        const about = (entry.sourceId !== null && ids.has(entry.sourceId)) || (entry.targetId !== null && ids.has(entry.targetId)) || (email !== null && normaliseEmail(entry.email) === email);
+        if (about && entry.op !== undefined) out.push({ runId: run.id, ...entry });
+        if (out.length >= AUDIT_LINES_LIMIT) break;
+      }
+    } catch {
+      // A pruned or unreadable log is simply not evidence.
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
+  }
+  return out;
+}
+
+export async function diagnoseUser(services: RunServices, integrationId: string, query: string, options: DiagnoseOptions = {}): Promise<Result<Checklist>> {
+  const { store, now } = services;
+  if (!findIntegration(store, integrationId)) return fail(integrationNotFound(integrationId));
+  if (query.trim() === '') return fail(appError('INVALID_INPUT', 'Say who to look for.', 'Give an e-mail address, UPN, Entra object id or name.'));
+  const runsBefore = (await store.runs(integrationId)).data.runs;
+  let cache = await readCache(store, integrationId);
+  const freshness = options.freshness ?? 'auto';
+  const stale = cache ? writtenSince(runsBefore, cache.plan?.createdAt ?? cache.target.readAt) : null;
+  let dataWarning: string | null = null;
+
+  if (!cache || freshness === 'refresh' || (freshness === 'auto' && stale)) {
+    const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', connectors: options.connectors, signal: options.signal });
+    if (dry.plan) cache = (await readCache(store, integrationId)) ?? cache;
+    else if (!cache) return fail(dry.error ?? appError('RUN_FAILED', 'Entra and the LMS could not be read.', 'Test the connection, then try again.'));
+    else dataWarning = `Entra and the LMS could not be read again (${dry.error?.message ?? 'unknown error'}), so this uses the reads of ${cache.source.readAt}${stale ? `, from before run ${stale.id} wrote to the LMS` : ''}.`;
+  }
+  if (!cache) return fail(appError('RUN_FAILED', 'There is no read of Entra and the LMS to diagnose from.', 'Run a dry run, then try again.'));
+
+  const record = findIntegration(store, integrationId);
+  if (!record) return fail(integrationNotFound(integrationId));
+  const links = (await store.links(integrationId)).data.links;
+  const otherLinks = await allOtherLinks(store, integrationId);
+  const config = { ...record.config, id: record.id };
+  const thePlan = cache.plan ?? makePlan(cache.source, cache.target, config, links, now(), otherLinks);
+  const runs = (await store.runs(integrationId)).data.runs;
+
+  const person = findPerson(query, cache.source, cache.target, integrationId, links, otherLinks);
+  const ids = new Set<string>([...person.sources.map((s) => s.id), ...person.targets.map((t) => t.id)]);
+  const email = person.subject ? (normaliseEmail(person.subject.mail) ?? normaliseEmail(person.subject.userPrincipalName)) : normaliseEmail(query);
+  const audit = await auditLinesFor(store.auditDir, runs, ids, email, options.auditRuns);
+
+  return ok(
+    diagnose(query, {
+      source: cache.source,
+      target: cache.target,
+      integration: { id: record.id, name: record.config.name, config: record.config, status: record.status, statusReason: record.statusReason, enabled: record.enabled },
+      links,
+      otherLinks,
+      plan: thePlan,
+      runs,
+      audit,
+      nextRunAt: nextRunAt(record, now()),
+      now: now(),
+      dataWarning,
+    }),
+  );
+}

@@ -1,0 +1,315 @@
+/**
+ * Provision on demand (reference article 003, Entra's "Provision on demand"): the pipeline for
+ * ONE user, step by step with evidence — test the connection, read the user fresh from Entra,
+ * scope, match against the LMS, the action plan() yields for them and, with apply, its result
+ * through the same applyPlan() as a sync. Same safety rules: nothing is written while the
+ * integration is disabled, and nobody is deactivated from data Rollcall could not read.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
+import { account, ev, shown, when } from '../core/diagnose/format';
+import { appError, fail, ok, type AppError, type Result } from '../core/errors';
+import { buildGroupIndex } from '../core/groups';
+import type { Link, Plan, PlanOp, PlanSummary, SourceGroup, SourceUser, TargetUser } from '../core/model';
+import { plan as makePlan } from '../core/plan';
+import { evaluateScope } from '../core/scope';
+import { describeCapabilities } from '../lms';
+import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
+import { MAX_RUNS_KEPT, type RunRecord } from '../store/records';
+import type { StoredIntegration } from '../store/settings';
+import type { Store } from '../store/store';
+import { applyPlan, type ApplyResult, type LinkRecorder } from './apply';
+import { AuditLog } from './audit';
+import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
+import { acquireRunLock } from './run-lock';
+import { attributesNeeded, groupsNeeded, runIntegration, type RunServices } from './run';
+import { loadCached } from './snapshot-cache';
+
+export type ProvisionStepId = 'connection' | 'read-user' | 'scope' | 'match' | 'action' | 'apply';
+
+export interface ProvisionStep {
+  id: ProvisionStepId;
+  title: string;
+  status: 'pass' | 'fail' | 'warn' | 'info' | 'skipped';
+  detail: string;
+  fix: string | null;
+  evidence: Evidence[];
+}
+
+export interface ProvisionTrace {
+  integrationId: string;
+  query: string;
+  apply: boolean;
+  outcome: 'would-change' | 'nothing-to-do' | 'applied' | 'partial' | 'blocked' | 'failed' | 'not-found';
+  /** One line for the top of the page. */
+  summary: string;
+  steps: ProvisionStep[];
+  sourceId: string | null;
+  /** What plan() yields for this user (users phase, then manager/approvers): done, or to be done. */
+  ops: PlanOp[];
+  /** With apply: the on-demand run recorded in the history. */
+  run: RunRecord | null;
+  /** With apply: the LMS account as read back after the write. */
+  account: TargetUser | null;
+  error: AppError | null;
+}
+
+export interface ProvisionOptions {
+  apply: boolean;
+  connectors?: ConnectorFactory;
+  trigger?: RunRecord['trigger'];
+  signal?: AbortSignal;
+}
+
+const TITLES: Record<ProvisionStepId, string> = {
+  connection: 'Test connection',
+  'read-user': 'Read the user from Entra',
+  scope: 'Scope',
+  match: 'Match in the LMS',
+  action: 'Action',
+  apply: 'Write to the LMS',
+};
+
+function step(id: ProvisionStepId, status: ProvisionStep['status'], detail: string, evidence: Evidence[] = [], fix: string | null = null): ProvisionStep {
+  return { id, title: TITLES[id], status, detail, fix, evidence };
+}
+
+function failedStep(id: ProvisionStepId, error: AppError): ProvisionStep {
+  return step(id, 'fail', `${error.message} [${error.code}]`, [], error.fix);
+}
+
+/** Every other integration's links: two integrations may claim one LMS account. */
+export async function allOtherLinks(store: Store, integrationId: string): Promise<Link[]> {
+  const out: Link[] = [];
+  for (const other of store.settings.data.integrations) {
+    if (other.id !== integrationId) out.push(...(await store.links(other.id)).data.links);
+  }
+  return out;
+}
+
+async function saveRun(store: Store, run: RunRecord): Promise<void> {
+  const runs = await store.runs(run.integrationId);
+  const pruned = await runs.update((file) => {
+    file.runs.unshift(run);
+    return file.runs.splice(MAX_RUNS_KEPT);
+  });
+  for (const old of pruned) if (old.auditLog) await fs.rm(path.join(store.auditDir, old.auditLog), { force: true });
+}
+
+function linkRecorder(store: Store, integrationId: string): LinkRecorder {
+  const pending: Parameters<LinkRecorder['record']>[0][] = [];
+  return {
+    record: (l) => void pending.push(l),
+    async flush() {
+      const batch = pending.splice(0);
+      if (batch.length === 0) return;
+      await (await store.links(integrationId)).update((file) => {
+        const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
+        for (const l of batch) bySource.set(l.sourceId, l);
+        file.links = [...bySource.values()];
+      });
+    },
+  };
+}
+
+/** The one-user plan: this user's ops, the departments they need, and only the guards that concern them. */
+function onePlan(full: Plan, ops: PlanOp[]): Plan {
+  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: 0 };
+  for (const op of ops) if (op.phase === 'users') summary[op.kind]++;
+  const wanted = ops.flatMap((op) => op.changes).filter((c) => c.field.endsWith(':department') && Array.isArray(c.to)).map((c) => c.to as string[]);
+  const departmentsToCreate = full.departmentsToCreate.filter((d) => wanted.some((w) => d.every((name, i) => w[i] === name)));
+  // The threshold is about many users; an emptied scope still stops a deactivation.
+  const deactivating = ops.some((op) => op.kind === 'deactivate');
+  const guards = full.guards.filter((g) => g.code === 'empty_scope' && deactivating);
+  return { ...full, summary, ops, departmentsToCreate, guards };
+}
+
+function newRun(record: StoredIntegration, started: Date, trigger: RunRecord['trigger']): RunRecord {
+  return {
+    id: `run-${started.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`,
+    integrationId: record.id,
+    kind: 'on-demand',
+    trigger,
+    readMode: null,
+    startedAt: started.toISOString(),
+    finishedAt: null,
+    outcome: 'running',
+    planned: null,
+    applied: 0,
+    failed: 0,
+    error: null,
+    auditLog: null,
+  };
+}
+
+function userEvidence(user: SourceUser, before: SourceUser | null): Evidence[] {
+  const out = [ev('Object id', user.id), ev('UPN', user.userPrincipalName), ev('E-mail', user.mail ?? '(none)'), ev('accountEnabled', String(user.accountEnabled)), ev('department', shown(user.department)), ev('employeeLeaveDateTime', when(user.employeeLeaveDateTime))];
+  if (before) {
+    const changed = (Object.keys(user) as (keyof SourceUser)[]).filter((k) => JSON.stringify(user[k]) !== JSON.stringify(before[k]));
+    out.push(ev('Changed since the last sync read', changed.length > 0 ? changed.join(', ') : 'nothing'));
+  } else out.push(ev('Changed since the last sync read', 'not in the last read (new, or newly readable)'));
+  return out;
+}
+
+function fromCheck(id: ProvisionStepId, c: Check | undefined, fallback: string): ProvisionStep {
+  return c ? step(id, c.status, c.detail, c.evidence, c.fix) : step(id, 'info', fallback);
+}
+
+export async function provisionOnDemand(services: RunServices, integrationId: string, query: string, options: ProvisionOptions): Promise<Result<ProvisionTrace>> {
+  const { store, now } = services;
+  const record0 = findIntegration(store, integrationId);
+  if (!record0) return fail(integrationNotFound(integrationId));
+  if (record0.status === 'setup') return fail(appError('SETUP_INCOMPLETE', 'The integration setup is not finished.', 'Finish the setup wizard, then try again.'));
+  if (query.trim() === '') return fail(appError('INVALID_INPUT', 'Say who to provision.', 'Give an e-mail address, UPN, Entra object id or name.'));
+
+  const steps: ProvisionStep[] = [];
+  const trace: ProvisionTrace = { integrationId, query, apply: options.apply, outcome: 'failed', summary: '', steps, sourceId: null, ops: [], run: null, account: null, error: null };
+  const run = options.apply ? newRun(record0, now(), options.trigger ?? 'manual') : null;
+  const finish = async (outcome: ProvisionTrace['outcome'], summary: string, error: AppError | null = null): Promise<Result<ProvisionTrace>> => {
+    for (const id of Object.keys(TITLES) as ProvisionStepId[]) if (!steps.some((s) => s.id === id) && (id !== 'apply' || options.apply)) steps.push(step(id, 'skipped', 'Not reached.'));
+    Object.assign(trace, { outcome, summary, error });
+    if (run) {
+      run.outcome = outcome === 'applied' || outcome === 'nothing-to-do' ? 'succeeded' : outcome === 'partial' ? 'partial' : outcome === 'blocked' ? 'blocked' : 'failed';
+      run.error = error ? { code: error.code, message: error.message, fix: error.fix } : null;
+      run.finishedAt = now().toISOString();
+      await saveRun(store, run);
+      trace.run = run;
+    }
+    return ok(trace);
+  };
+
+  // Without a cached read there is nothing to match duplicates against: read both sides once.
+  let source = await loadCached(store.dataDir, integrationId, 'source');
+  let target = await loadCached(store.dataDir, integrationId, 'target');
+  if (!source || !target) {
+    const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', connectors: options.connectors, signal: options.signal });
+    if (!dry.plan) {
+      steps.push(failedStep('connection', dry.error ?? appError('RUN_FAILED', 'Entra and the LMS could not be read.', 'Test the connection.')));
+      return finish('failed', 'Could not read Entra and the LMS.', dry.error);
+    }
+    [source, target] = await Promise.all([loadCached(store.dataDir, integrationId, 'source'), loadCached(store.dataDir, integrationId, 'target')]);
+    if (!source || !target) return finish('failed', 'The read could not be saved.', appError('RUN_FAILED', 'The read of Entra and the LMS could not be saved.', 'Check that the data folder is writable.'));
+  }
+  const record = findIntegration(store, integrationId) ?? record0;
+  const config = record.config;
+
+  const opened = await openConnectors(services.secrets, integrationId, config, options.connectors ?? defaultConnectorFactory);
+  if (!opened.ok) {
+    steps.push(failedStep('connection', opened.error));
+    return finish('failed', opened.error.message, opened.error);
+  }
+  const connectors: Connectors = opened.value;
+  try {
+    // 1. Connection.
+    const signIn = await connectors.source.testConnection(options.signal);
+    if (!signIn.ok) return (steps.push(failedStep('connection', signIn.error)), finish('failed', signIn.error.message, signIn.error));
+    const caps = await connectors.target.discover(options.signal);
+    if (!caps.ok) return (steps.push(failedStep('connection', caps.error)), finish('failed', caps.error.message, caps.error));
+    const missing = signIn.value.missingPermissions;
+    steps.push(step('connection', missing.length > 0 ? 'warn' : 'pass', `Signed in to tenant ${signIn.value.tenantId}; the LMS answered.${missing.length > 0 ? ` Missing Graph permissions: ${missing.join(', ')}.` : ''}`, describeCapabilities(caps.value).map((line) => ev('LMS', line)), missing.length > 0 ? 'Add the missing application permissions in Entra and grant admin consent.' : null));
+
+    // 2. The user, fresh from Entra, and the groups the rules and mappings name.
+    const links = (await store.links(integrationId)).data.links;
+    const otherLinks = await allOtherLinks(store, integrationId);
+    const cachedPerson = findPerson(query, source, target, integrationId, links, otherLinks);
+    const read = await connectors.source.readUser(cachedPerson.subject?.id ?? query.trim(), attributesNeeded(config), options.signal);
+    if (!read.ok) return (steps.push(failedStep('read-user', read.error)), finish('failed', read.error.message, read.error));
+    const user = read.value;
+    if (!user) {
+      const linked = cachedPerson.targets.filter((t) => t.linkedBy?.integrationId === integrationId);
+      steps.push(step('read-user', 'fail', `Entra has no user "${query}" (by object id, UPN or e-mail).`, linked.map((t) => ev('Linked LMS account', account(t))), linked.length > 0 ? 'Provision on demand never deactivates someone it cannot read; the next full sync handles an account whose Entra user is gone.' : 'Check the spelling, or use the object id.'));
+      return finish('not-found', `Not found in Entra: ${query}`);
+    }
+    trace.sourceId = user.id;
+    const groupIds = groupsNeeded(config);
+    let groups: SourceGroup[] = source.groups;
+    if (groupIds.length > 0) {
+      const fresh = await connectors.source.readGroups(groupIds, options.signal);
+      if (!fresh.ok) return (steps.push(failedStep('read-user', fresh.error)), finish('failed', fresh.error.message, fresh.error));
+      groups = fresh.value;
+    }
+    steps.push(step('read-user', 'pass', `Read ${user.displayName ?? user.userPrincipalName} from Entra just now${groupIds.length > 0 ? `, with ${groups.length} group(s) the rules and mappings name` : ''}.`, userEvidence(user, source.users.find((u) => u.id === user.id) ?? null)));
+
+    // 3. Scope, from the fresh user and groups.
+    const e = evaluateScope(user, config.scope, buildGroupIndex(groups));
+    const scopeEvidence = [...e.includedBy, ...e.excludedBy].map((m) => ev(`${m.list} rule ${m.index + 1}`, m.groupPath ? m.groupPath.join(' → ') : m.description));
+    steps.push(step('scope', e.inScope ? (user.accountEnabled ? 'pass' : 'warn') : 'fail', `${e.sentence}${user.accountEnabled ? '' : ' The account is disabled in Entra.'}`, scopeEvidence));
+
+    // 4. Match: fresh lookups in the LMS, merged over the cached read (which shows duplicates and aliases).
+    const found = await connectors.target.findUsers({ externalId: user.id, ...(user.mail ? { email: user.mail } : {}), userName: user.userPrincipalName }, options.signal);
+    if (!found.ok) return (steps.push(failedStep('match', found.error)), finish('failed', found.error.message, found.error));
+    const byId = new Map(target.users.map((t) => [t.id, t]));
+    for (const t of found.value) byId.set(t.id, t);
+    const mergedTarget = { ...target, users: [...byId.values()], capabilities: caps.value };
+    // Fresh and whole for THIS user (a failed read stopped above), so their own deactivation may stand.
+    const mergedSource = { ...source, complete: true, incompleteReason: null, groups, users: [...source.users.filter((u) => u.id !== user.id), user] };
+    const full = makePlan(mergedSource, mergedTarget, { ...config, id: integrationId }, links, now(), otherLinks);
+    const checklist = diagnose(user.id, {
+      source: mergedSource,
+      target: mergedTarget,
+      integration: { id: integrationId, name: config.name, config, status: record.status, statusReason: record.statusReason, enabled: record.enabled },
+      links,
+      otherLinks,
+      plan: full,
+      runs: [],
+      nextRunAt: nextRunAt(record, now()),
+      now: now(),
+    });
+    const lmsCheck = checklist.checks.find((c) => c.id === 'lms-account');
+    const fresh = found.value.map((t) => ev('Found just now', account(t)));
+    const matchStep = fromCheck('match', lmsCheck, 'No LMS account.');
+    steps.push({ ...matchStep, evidence: [...fresh, ...matchStep.evidence] });
+
+    // 5. The action: exactly what plan() yields for this user.
+    const ops = full.ops.filter((op) => op.sourceId === user.id).sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
+    trace.ops = ops;
+    const action = checklist.checks.find((c) => c.id === 'next-action');
+    const executable = ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
+    steps.push({ ...fromCheck('action', action, 'Nothing to do.'), detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : 'pass' });
+    if (!options.apply) return finish(executable.length > 0 ? 'would-change' : 'nothing-to-do', checklist.verdict);
+
+    // 6. Apply: same code as a sync, same rules.
+    if (!record.enabled) {
+      const error = appError('INTEGRATION_DISABLED', 'The integration is disabled, so it writes nothing to the LMS.', 'Review the action above, then enable the integration and provision again.');
+      steps.push(failedStep('apply', error));
+      return finish('blocked', error.message, error);
+    }
+    if (executable.length === 0) {
+      steps.push(step('apply', 'pass', 'Nothing to write.'));
+      return finish('nothing-to-do', checklist.verdict);
+    }
+    const lock = await acquireRunLock(store.dataDir, integrationId, 'provision on demand', 0);
+    if (!lock.ok) return (steps.push(failedStep('apply', lock.error)), finish('blocked', lock.error.message, lock.error));
+    let result: ApplyResult;
+    const one = onePlan(full, ops);
+    if (run) run.planned = one.summary;
+    const audit = AuditLog.open(store.auditDir, run?.id ?? 'on-demand');
+    if (run) run.auditLog = path.basename(audit.file);
+    try {
+      result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal });
+    } finally {
+      await audit.close();
+      await lock.value.release();
+    }
+    if (run) Object.assign(run, { applied: result.applied, failed: result.failed });
+    const after = await connectors.target.findUsers({ externalId: user.id }, options.signal);
+    trace.account = after.ok ? (after.value[0] ?? null) : null;
+    const failures = result.failures.map((f) => ev(`${f.op.kind} failed`, `${f.error.message}${f.error.lmsDetail ? ` (LMS: ${f.error.lmsDetail})` : ''}`));
+    if (result.blockedBy) {
+      const error = appError(`GUARD_${result.blockedBy.code.toUpperCase()}`, result.blockedBy.message, result.blockedBy.fix);
+      steps.push(failedStep('apply', error));
+      return finish('blocked', error.message, error);
+    }
+    const written = trace.account ? [ev('Now in the LMS', account(trace.account))] : [];
+    if (result.failed > 0) {
+      steps.push(step('apply', 'fail', `${result.applied} change(s) written, ${result.failed} failed.`, [...failures, ...written], 'Fix what the LMS reports, then provision again.'));
+      return finish('partial', `Failed: ${result.failures[0]?.error.message ?? 'the LMS refused the change'}`);
+    }
+    steps.push(step('apply', 'pass', `${result.applied} change(s) written to the LMS.`, written));
+    return finish('applied', `Done: ${executable.map((o) => (o.phase === 'relations' ? 'manager set' : o.kind)).join(', ')}`);
+  } finally {
+    connectors.source.close?.();
+  }
+}
