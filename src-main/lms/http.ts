@@ -105,10 +105,24 @@ export class ScimHttp {
         res = await this.limiter.run(() => this.send(method, url, body, signal, extraHeaders), signal);
       } catch (err) {
         if (signal?.aborted || isAbort(err)) return fail(abortedError());
-        // A keep-alive socket the server already closed: safe to try again once more.
+        // A keep-alive socket the server had already closed: try again at once.
         if (isReusedSocketReset(err) && attempt < maxRetries) {
           attempt++;
           this.stats.retries++;
+          continue;
+        }
+        // A reset, broken pipe or timeout on a fresh connection (a load balancer, a restart):
+        // transient, so back off and retry like a 503. A retried create cannot duplicate: it
+        // carries externalId, and createUser() recognises its own user in the 409 that follows.
+        if (isTransientNetworkError(err) && attempt < maxRetries) {
+          const wait = this.backoff(attempt);
+          attempt++;
+          this.stats.retries++;
+          try {
+            await this.sleep(wait, signal);
+          } catch (_aborted) {
+            return fail(abortedError());
+          }
           continue;
         }
         return fail(redactError(networkError(err, this.base.host), this.cfg.secrets));
@@ -130,6 +144,10 @@ export class ScimHttp {
     const maxAfter = this.cfg.maxRetryAfterMs ?? 120_000;
     const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
     if (retryAfter !== null) return Math.min(retryAfter, maxAfter);
+    return this.backoff(attempt);
+  }
+
+  private backoff(attempt: number): number {
     const base = this.cfg.baseBackoffMs ?? 250;
     const cap = this.cfg.maxBackoffMs ?? 20_000;
     const exp = Math.min(cap, base * 2 ** attempt);
@@ -196,6 +214,13 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 
 function isAbort(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'name' in err && (err as { name: unknown }).name === 'AbortError';
+}
+
+/** Connection failures worth retrying; a refused connection or an unknown host is not one. */
+function isTransientNetworkError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown };
+  return ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED'].includes(String(e.code)) || e.message === 'socket hang up';
 }
 
 function isReusedSocketReset(err: unknown): boolean {

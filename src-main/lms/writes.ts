@@ -109,6 +109,13 @@ export async function createUser(s: Session, user: NewTargetUser, signal?: Abort
   for (const { f, writes } of wires.value) applyWrites(body, f.field, writes);
   const r = await s.http.request('POST', usersPath(s), body, signal);
   if (!r.ok) return r;
+  if (r.value.status === 409) {
+    // Already there with this person's Entra id: our own create, whose answer was lost to a
+    // dropped connection and retried, or made by a run that crashed. It is this person; use it.
+    const mine = await findUsers(s, { externalId: user.externalId }, signal);
+    const same = mine.ok ? mine.value.filter((u) => u.externalId === user.externalId && u.userName.toLowerCase() === user.userName.toLowerCase()) : [];
+    if (same.length === 1 && same[0]) return ok(same[0]);
+  }
   const checked = checkResponse(s.http, r.value, who, s.secrets);
   if (!checked.ok) return checked;
   // Some LMSs answer 201 with only a Location header: read the new user from there.

@@ -219,3 +219,16 @@ describe('an LMS without PATCH', () => {
     c.close();
   });
 });
+
+describe('a create repeated after its answer was lost', () => {
+  it('returns the account that already carries this Entra id instead of failing or duplicating', async () => {
+    const first = unwrap(await t.createUser(person('repeat')));
+    const again = await t.createUser(person('repeat'));
+    expect(again.ok).toBe(true);
+    if (again.ok) expect(again.value.id).toBe(first.id);
+    expect(sim.users().filter((u) => u.userName === 'repeat@contoso.com')).toHaveLength(1);
+    // Someone else's account with the same userName is still a per-user conflict.
+    const other = await t.createUser({ ...person('repeat'), externalId: 'entra-someone-else' });
+    expect(other.ok).toBe(false);
+  });
+});

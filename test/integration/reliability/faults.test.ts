@@ -111,14 +111,8 @@ describe('10 % of Graph and LMS requests fail', () => {
     expect(proxy.resets).toBeGreaterThan(5);
   }, 90_000);
 
-  // BUG (src-main/lms/http.ts:107-113, isReusedSocketReset at :201): a connection reset is retried
-  // only when it happened on a reused keep-alive socket. A reset on a brand-new connection fails
-  // the request at once with LMS_UNREACHABLE, even for GET/PUT/PATCH which are safe to repeat, so
-  // one reset from a load balancer becomes a per-user failure (or an incomplete LMS read). Expected:
-  // retry resets of idempotent requests like 503s (backoff, up to maxRetries); a POST can be
-  // retried too because every create carries externalId (a repeat answers 409, resolvable by
-  // looking the externalId up). Remove `.fails` once fixed.
-  it.fails('a reset on a brand-new LMS connection is retried like any other transient failure', async () => {
+  // A reset on a fresh connection (not only a reused keep-alive socket) is retried with backoff.
+  it('a reset on a brand-new LMS connection is retried like any other transient failure', async () => {
     await syncThroughFaults({}, {}, { kind: 'fresh', every: 3 });
   }, 90_000);
 });
