@@ -263,11 +263,17 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     steps.push({ ...matchStep, evidence: [...fresh, ...matchStep.evidence] });
 
     // 5. The action: exactly what plan() yields for this user.
-    const ops = full.ops.filter((op) => op.sourceId === user.id).sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
+    // A full sync creates everyone before the manager pass; alone, this user's manager must already be in the LMS.
+    const inLms = new Set(mergedTarget.users.map((t) => t.userName.toLowerCase()));
+    const namesKnown = (op: PlanOp): boolean => op.changes.every((c) => (c.to === null ? [] : Array.isArray(c.to) ? c.to : [c.to]).every((n) => inLms.has(n.toLowerCase())));
+    const mine = full.ops.filter((op) => op.sourceId === user.id).sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
+    const ops = mine.filter((op) => op.phase === 'users' || namesKnown(op));
+    const heldBack = mine.filter((op) => !ops.includes(op)).map((op) => ev('Held back', `${op.changes.map((c) => `${c.field.split(':').pop() ?? c.field} → ${shown(c.to)}`).join('; ')}: not in the LMS yet, so it is set by the sync after that person is created`));
     trace.ops = ops;
     const action = checklist.checks.find((c) => c.id === 'next-action');
     const executable = ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
-    steps.push({ ...fromCheck('action', action, 'Nothing to do.'), detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : 'pass' });
+    const actionStep = fromCheck('action', action, 'Nothing to do.');
+    steps.push({ ...actionStep, evidence: [...actionStep.evidence, ...heldBack], detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : 'pass' });
     if (!options.apply) return finish(executable.length > 0 ? 'would-change' : 'nothing-to-do', checklist.verdict);
 
     // 6. Apply: same code as a sync, same rules.

@@ -1,0 +1,74 @@
+/** Provision on demand over the real simulators: one user, dry run then apply, and the disabled rule. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FixtureUser } from '../../../src-main/demo/graph';
+import { provisionOnDemand, type ProvisionTrace } from '../../../src-main/sync/diagnose-service';
+import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+let env: SyncEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+/** An ordinary enabled employee in All Staff (not one of the named cases). */
+function plainUser(e: SyncEnv): FixtureUser {
+  const named = new Set(e.tenant.cases.flatMap((c) => c.userIds));
+  const u = e.tenant.fixture.users.find((x) => !named.has(x.id) && x.accountEnabled && x.employeeType === 'Employee' && x.department === 'Engineering' && x.employeeLeaveDateTime === null);
+  if (!u) throw new Error('no plain user');
+  return u;
+}
+
+function ok(r: Awaited<ReturnType<typeof provisionOnDemand>>): ProvisionTrace {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+describe('provision on demand', () => {
+  it('dry run shows each step and the create, writes nothing; apply creates exactly that user and links it', async () => {
+    env = await startSyncEnv({ users: 80 });
+    const u = plainUser(env);
+    const dry = ok(await provisionOnDemand(env, env.integrationId, u.mail ?? u.userPrincipalName, { apply: false }));
+    expect(dry.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['connection:pass', 'read-user:pass', 'scope:pass', 'match:info', 'action:info']);
+    expect(dry.outcome).toBe('would-change');
+    expect(dry.ops.map((o) => o.kind)).toEqual(['create']);
+    expect(dry.steps.find((s) => s.id === 'scope')?.evidence[0]?.value).toContain('All Staff');
+    expect(env.lms.users()).toHaveLength(0);
+    expect(dry.run).toBeNull();
+
+    const applied = ok(await provisionOnDemand(env, env.integrationId, u.userPrincipalName, { apply: true }));
+    expect(applied.outcome).toBe('applied');
+    expect(applied.steps.find((s) => s.id === 'apply')?.status).toBe('pass');
+    const lmsUsers = env.lms.users();
+    expect(lmsUsers).toHaveLength(1);
+    expect(lmsUsers[0]?.externalId).toBe(u.id);
+    expect(applied.account?.externalId).toBe(u.id);
+    const links = (await env.store.links(env.integrationId)).data.links;
+    expect(links).toEqual([expect.objectContaining({ sourceId: u.id, targetId: applied.account?.id, origin: 'created' })]);
+    const runs = (await env.store.runs(env.integrationId)).data.runs;
+    expect(runs[0]).toMatchObject({ kind: 'on-demand', outcome: 'succeeded', applied: 1, failed: 0 });
+
+    // Again: the account is found fresh by externalId, nothing left to do.
+    const again = ok(await provisionOnDemand(env, env.integrationId, u.id, { apply: true }));
+    expect(again.outcome).toBe('nothing-to-do');
+    expect(env.lms.users()).toHaveLength(1);
+  });
+
+  it('never writes while the integration is disabled, and records the blocked attempt', async () => {
+    env = await startSyncEnv({ users: 40, enabled: false });
+    const u = plainUser(env);
+    const r = ok(await provisionOnDemand(env, env.integrationId, u.id, { apply: true }));
+    expect(r.outcome).toBe('blocked');
+    expect(r.error?.code).toBe('INTEGRATION_DISABLED');
+    expect(r.steps.find((s) => s.id === 'action')?.detail).toMatch(/^Will be created once the integration is enabled/);
+    expect(env.lms.users()).toHaveLength(0);
+    expect((await env.store.runs(env.integrationId)).data.runs[0]).toMatchObject({ kind: 'on-demand', outcome: 'blocked' });
+  });
+
+  it('says so when Entra has nobody by that name', async () => {
+    env = await startSyncEnv({ users: 20 });
+    const r = ok(await provisionOnDemand(env, env.integrationId, 'nobody@contoso.example', { apply: false }));
+    expect(r.outcome).toBe('not-found');
+    expect(r.steps.find((s) => s.id === 'read-user')?.status).toBe('fail');
+    expect(r.steps.find((s) => s.id === 'action')?.status).toBe('skipped');
+  });
+});
