@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { StatusBar } from './components/StatusBar';
 import { ComingSoon } from './pages/ComingSoon';
 import { IntegrationsPage } from './pages/IntegrationsPage';
+import { DryRunPage } from './pages/dry-run/DryRunPage';
 import { SetupWizardPage } from './pages/setup/SetupWizard';
 
 const PAGES = [
@@ -41,7 +42,8 @@ export function App() {
             <Route path="/setup" element={<SetupWizardPage />} />
             <Route path="/setup/:id" element={<SetupWizardPage />} />
             <Route path="/setup/:id/credentials" element={<SetupWizardPage credentials />} />
-            <Route path="/dry-run" element={<ComingSoon title="Dry run" what="every change a sync would make, before it is made (issue: the admin UI)." />} />
+            <Route path="/dry-run" element={<DryRunPage />} />
+            <Route path="/dry-run/:id" element={<DryRunPage />} />
             <Route path="/troubleshoot" element={<ComingSoon title="Troubleshoot user" what="why a person is missing, duplicated or inactive, with evidence (issue: troubleshoot a user)." />} />
             <Route path="/history" element={<ComingSoon title="History" what="past runs with their audit logs (issue: the admin UI)." />} />
             <Route path="*" element={<Navigate to="/integrations" replace />} />

@@ -142,5 +142,36 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('enable-integration').click();
   await expect(page.getByTestId('enabled-message')).toBeVisible();
   await snap(page, 'wizard-8-enable', secrets);
+
+  // The diff viewer: filter by kind, by text; a hidden character made visible.
+  await page.getByTestId('wizard-open-diff').click();
+  await expect(page.getByRole('heading', { name: 'Dry run', level: 2 })).toBeVisible();
+  const rows = page.getByTestId('plan-row');
+  await expect(rows.first()).toBeVisible();
+  await snap(page, 'diff-viewer', secrets);
+  await page.getByTestId('filter-create').click();
+  await expect(page.getByTestId('filter-create')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('row-count')).toContainText(`of`);
+  for (const kind of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))) expect(kind).toBe('create');
+  await page.getByTestId('plan-search').fill('bo.mark@');
+  await expect(rows).toHaveCount(1);
+  await rows.first().press('Enter');
+  const detail = page.getByTestId('op-detail');
+  await expect(detail).toContainText('⟨U+FEFF⟩Sales');
+  await expect(detail.getByTestId('op-notice')).toContainText('BYTE ORDER MARK');
+  await detail.getByTestId('op-notice').scrollIntoViewIfNeeded();
+  await snap(page, 'diff-expanded-row', secrets);
+  await page.getByTestId('filter-create').click();
+  await page.getByTestId('plan-search').fill('');
+
+  // Apply from the diff viewer, with its confirmation.
+  await page.getByTestId('apply').click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog.getByTestId('apply-counts')).toContainText('created');
+  await snap(page, 'diff-apply-dialog', secrets);
+  await dialog.getByRole('button', { name: /^Apply/ }).click();
+  await expect(page.getByTestId('apply-result')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', /succeeded|partial/);
+  await snap(page, 'diff-applied', secrets);
   expect(errors).toEqual([]);
 });

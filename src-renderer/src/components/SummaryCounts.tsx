@@ -26,7 +26,7 @@ export function SummaryCounts({ summary, selected, onSelect, omitUnchanged }: { 
         const on = selected?.has(k) ?? false;
         const content = (
           <>
-            <span style={{ fontSize: 24, fontWeight: 600, color: meta.color, lineHeight: 1.2 }} data-testid={`count-${k}`}>
+            <span style={{ fontSize: 24, fontWeight: 600, color: summary[k] === 0 ? tokens.colorNeutralForeground3 : meta.color, lineHeight: 1.2 }} data-testid={`count-${k}`}>
               {summary[k].toLocaleString()}
             </span>
             <Caption1>{meta.label}</Caption1>
@@ -37,7 +37,7 @@ export function SummaryCounts({ summary, selected, onSelect, omitUnchanged }: { 
           gap: 2,
           padding: '10px 12px',
           borderRadius: tokens.borderRadiusLarge,
-          background: meta.bg,
+          background: summary[k] === 0 ? tokens.colorNeutralBackground2 : meta.bg,
           border: `2px solid ${on ? meta.color : 'transparent'}`,
           textAlign: 'left' as const,
           font: 'inherit',

@@ -1,0 +1,63 @@
+import { Body1, Field, Input, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { useState } from 'react';
+import type { Plan } from '../../../../src-preload/api-types';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { plural } from '../../lib/format';
+
+/** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Plan; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
+  const [typed, setTyped] = useState('');
+  const s = plan.summary;
+  const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);
+  const confirmable = plan.guards.filter((g) => g.blocking && g.confirmable);
+  const needed = confirmable.length > 0 ? Math.max(...confirmable.map((g) => g.count)) : null;
+  const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
+  const writes = s.create + s.update + s.deactivate + s.reactivate;
+  return (
+    <ConfirmDialog
+      open={open}
+      title="Apply these changes to the LMS?"
+      confirmLabel={needed !== null ? `Apply and deactivate ${needed}` : 'Apply'}
+      danger={s.deactivate > 0}
+      confirmDisabled={!ok}
+      onCancel={() => {
+        setTyped('');
+        onCancel();
+      }}
+      onConfirm={() => {
+        setTyped('');
+        onConfirm(needed ?? undefined);
+      }}
+    >
+      <Body1 data-testid="apply-counts">
+        {plural(s.create, 'user')} created, {plural(s.update, 'user')} updated, {plural(s.reactivate, 'user')} reactivated and {plural(s.deactivate, 'user')} deactivated
+        {writes === 0 ? ' — nothing to write' : ''}. {s.conflict > 0 ? `${plural(s.conflict, 'conflict')} and ` : ''}
+        {plural(s.skip, 'skipped user')} are left alone.
+      </Body1>
+      <Body1>Rollcall reads both sides again and applies the same rules, so anything that changed since this dry run is taken into account. Users are never deleted.</Body1>
+      {stopping.map((g) => (
+        <MessageBar key={g.code} intent="error" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{g.message}</MessageBarTitle>
+            {g.fix}
+          </MessageBarBody>
+        </MessageBar>
+      ))}
+      {needed !== null ? (
+        <>
+          {confirmable.map((g) => (
+            <MessageBar key={g.code} intent="warning" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>{g.message}</MessageBarTitle>
+                {g.fix}
+              </MessageBarBody>
+            </MessageBar>
+          ))}
+          <Field label={`Type ${needed} to confirm the deactivations`} required>
+            <Input value={typed} onChange={(_e, d) => setTyped(d.value)} inputMode="numeric" data-testid="confirm-deactivations" autoFocus />
+          </Field>
+        </>
+      ) : null}
+    </ConfirmDialog>
+  );
+}

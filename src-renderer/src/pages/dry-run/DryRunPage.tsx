@@ -1,0 +1,88 @@
+import { Body1, Button, Card, Skeleton, SkeletonItem, Subtitle2, Title3, tokens } from '@fluentui/react-components';
+import { Play20Regular } from '@fluentui/react-icons';
+import { useCallback, useState } from 'react';
+import { useParams } from 'react-router';
+import type { RunStatus } from '../../../../src-preload/api-types';
+import { toAppError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { IntegrationPicker } from '../../components/IntegrationPicker';
+import { RunProgress } from '../../components/RunProgress';
+import { useActiveRun, useLastPlan, useStartRun } from '../../queries';
+import { ApplyResult } from './ApplyResult';
+import { PlanViewer } from './PlanViewer';
+
+function DryRunFor({ id }: { id: string }) {
+  const last = useLastPlan(id);
+  const active = useActiveRun(id);
+  const start = useStartRun();
+  const [runId, setRunId] = useState<string | null>(null);
+  const [failed, setFailed] = useState<RunStatus | null>(null);
+  // The apply's progress and result live here, above the plan, which is replaced when the run ends.
+  const [applyRun, setApplyRun] = useState<string | null>(null);
+  const [applied, setApplied] = useState<RunStatus | null>(null);
+  const following = runId ?? (active.data && active.data.kind === 'dry-run' ? active.data.runId : null);
+  const applying = applyRun ?? (active.data && active.data.kind === 'apply' && !applied ? active.data.runId : null);
+  const onApplied = useCallback((s: RunStatus) => {
+    setApplied(s);
+    setApplyRun(null);
+  }, []);
+  const apply = async (confirmedDeactivations: number | undefined) => {
+    setApplied(null);
+    const s = await start.mutateAsync({ id, kind: 'apply', confirmedDeactivations });
+    setApplyRun(s.runId);
+  };
+  const onFinished = useCallback((s: RunStatus) => {
+    setRunId(null);
+    setFailed(s.outcome === 'failed' || s.outcome === 'blocked' ? s : null);
+  }, []);
+  const dryRun = async () => {
+    setFailed(null);
+    const s = await start.mutateAsync({ id, kind: 'dry-run' });
+    setRunId(s.runId);
+  };
+  const runButton = (
+    <Button icon={<Play20Regular />} onClick={() => void dryRun()} disabled={following !== null || applying !== null || start.isPending} data-testid="run-dry-run">
+      {last.data?.plan ? 'Run a new dry run' : 'Start a dry run'}
+    </Button>
+  );
+  return (
+    <div style={{ display: 'grid', gap: 16 }}>
+      {start.isError ? <ErrorMessage error={toAppError(start.error)} title="Could not start the run" /> : null}
+      {following ? <RunProgress key={following} runId={following} onFinished={onFinished} /> : null}
+      {failed?.error ? <ErrorMessage error={failed.error} title="The dry run did not finish" /> : null}
+      {applying ? <RunProgress key={applying} runId={applying} onFinished={onApplied} /> : null}
+      {applied ? <ApplyResult status={applied} /> : null}
+      {last.isPending ? (
+        <Skeleton aria-label="Loading the last dry run">
+          <SkeletonItem size={64} />
+          <SkeletonItem size={128} />
+        </Skeleton>
+      ) : null}
+      {last.isError ? <ErrorMessage error={toAppError(last.error)} title="Could not load the last dry run" /> : null}
+      {last.data && !last.data.plan ? (
+        <Card data-testid="plan-empty" style={{ padding: 24, background: tokens.colorNeutralBackground2 }}>
+          <Subtitle2>No dry run yet</Subtitle2>
+          <Body1>A dry run reads Entra ID and the LMS and lists every change a sync would make, without writing anything.</Body1>
+          <div>{runButton}</div>
+        </Card>
+      ) : null}
+      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} onApply={(n) => void apply(n)} /> : null}
+    </div>
+  );
+}
+
+/** /dry-run/:id — the diff viewer; /dry-run picks the integration. */
+export function DryRunPage() {
+  const { id } = useParams();
+  return (
+    <section style={{ display: 'grid', gap: 16 }} aria-labelledby="dry-run-title">
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, flexWrap: 'wrap' }}>
+        <Title3 as="h2" id="dry-run-title" style={{ margin: 0 }}>
+          Dry run
+        </Title3>
+        <IntegrationPicker base="/dry-run" selected={id} />
+      </div>
+      {id ? <DryRunFor key={id} id={id} /> : null}
+    </section>
+  );
+}

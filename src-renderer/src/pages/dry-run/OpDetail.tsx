@@ -1,0 +1,125 @@
+import { Body1, Button, Caption1, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { useMutation } from '@tanstack/react-query';
+import type { PlanOp } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { formatValue, showHidden } from '../../lib/format';
+import { useInvalidateIntegration } from '../../queries';
+import { shortField } from './planIndex';
+
+const mono = { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-word' } as const;
+
+/** Hidden-character markers (⟨U+FEFF⟩) stand out from the text around them. */
+function Shown({ text }: { text: string }) {
+  const parts = text.split(/(⟨U\+[0-9A-F]{4,6}⟩)/);
+  return (
+    <span style={mono}>
+      {parts.map((p, i) =>
+        /^⟨U\+/.test(p) ? (
+          <mark key={i} style={{ background: tokens.colorPaletteYellowBackground2, color: tokens.colorNeutralForeground1, borderRadius: 2, padding: '0 1px' }}>
+            {p}
+          </mark>
+        ) : (
+          p
+        ),
+      )}
+    </span>
+  );
+}
+
+export type Resolution = { action: 'relink'; targetId: string } | { action: 'ignore' };
+
+function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
+  const invalidate = useInvalidateIntegration();
+  const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
+  const resolve = useMutation({
+    mutationFn: (r: Resolution) =>
+      r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: 'ignore', sourceId: sourceId ?? '' }),
+    onSuccess: (_s, r) => {
+      invalidate(integrationId);
+      onResolved(r);
+    },
+  });
+  if (!sourceId) return <Caption1>This conflict has no Entra user to act on; fix it in the LMS.</Caption1>;
+  if (resolution)
+    return (
+      <MessageBar intent="success" data-testid="conflict-resolved">
+        <MessageBarBody>
+          {resolution.action === 'relink' ? `Linked to the LMS account ${resolution.targetId}.` : 'Added to the skip list: the integration will leave this person alone.'} Run a new dry run to see the effect.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  const targets = op.candidates?.targetIds ?? [];
+  return (
+    <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
+      <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
+      {targets.map((t) => (
+        <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <Body1 style={mono}>LMS account {t}</Body1>
+          <Button size="small" onClick={() => resolve.mutate({ action: 'relink', targetId: t })} disabled={resolve.isPending} aria-label={`Relink to LMS account ${t}`}>
+            Relink
+          </Button>
+        </div>
+      ))}
+      <div>
+        <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} disabled={resolve.isPending} data-testid="conflict-ignore">
+          Ignore (skip list)
+        </Button>
+      </div>
+      {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
+    </div>
+  );
+}
+
+/** An expanded row: the sentence, field changes from → to, repairs, warnings, and conflict actions. */
+export function OpDetail({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
+  return (
+    <div data-testid="op-detail" style={{ display: 'grid', gap: 10, padding: '10px 16px 14px 48px', background: tokens.colorNeutralBackground2, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
+      <Body1>{op.detail}</Body1>
+      <Caption1>
+        Entra id: <span style={mono}>{op.sourceId ?? '—'}</span> · LMS id: <span style={mono}>{op.targetId ?? '—'}</span> · reason code: <span style={mono}>{op.reason}</span>
+      </Caption1>
+      {op.changes.length > 0 ? (
+        <table style={{ borderCollapse: 'collapse', width: '100%', maxWidth: 900 }} aria-label="Field changes">
+          <thead>
+            <tr>
+              {['Field', 'From', 'To'].map((h) => (
+                <th key={h} style={{ textAlign: 'left', padding: '4px 8px', fontWeight: 600, fontSize: tokens.fontSizeBase200, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {op.changes.map((c, i) => (
+              <tr key={i} data-testid="field-change">
+                <td style={{ padding: '4px 8px', verticalAlign: 'top', width: 280 }} title={c.field}>
+                  <span style={mono}>{shortField(c.field)}</span>
+                </td>
+                <td style={{ padding: '4px 8px', verticalAlign: 'top', color: tokens.colorNeutralForeground3 }}>
+                  <Shown text={formatValue(c.from)} />
+                </td>
+                <td style={{ padding: '4px 8px', verticalAlign: 'top' }}>
+                  <Shown text={formatValue(c.to)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {op.notices?.map((n, i) => (
+        <MessageBar key={`n${i}`} intent="info" layout="multiline" data-testid="op-notice">
+          <MessageBarBody>
+            Hidden characters in <strong>{n.attribute}</strong>: <Shown text={`“${showHidden(n.raw)}”`} /> was read as <Shown text={`“${n.normalised}”`} /> ({n.found.join(', ')}).
+          </MessageBarBody>
+        </MessageBar>
+      ))}
+      {op.warnings?.map((w, i) => (
+        <MessageBar key={`w${i}`} intent="warning" layout="multiline" data-testid="op-warning">
+          <MessageBarBody>{w.message}</MessageBarBody>
+        </MessageBar>
+      ))}
+      {op.kind === 'conflict' ? <ConflictActions op={op} integrationId={integrationId} resolution={resolution} onResolved={onResolved} /> : null}
+    </div>
+  );
+}
