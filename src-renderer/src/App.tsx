@@ -4,8 +4,9 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { Notices } from './components/Notices';
 import { StatusBar } from './components/StatusBar';
 import { ComingSoon } from './pages/ComingSoon';
-import { IntegrationsPage } from './pages/IntegrationsPage';
+import { IntegrationsPage } from './pages/integrations/IntegrationsPage';
 import { DryRunPage } from './pages/dry-run/DryRunPage';
+import { HistoryPage } from './pages/history/HistoryPage';
 import { SetupWizardPage } from './pages/setup/SetupWizard';
 
 const PAGES = [
@@ -45,7 +46,9 @@ export function App() {
             <Route path="/dry-run" element={<DryRunPage />} />
             <Route path="/dry-run/:id" element={<DryRunPage />} />
             <Route path="/troubleshoot" element={<ComingSoon title="Troubleshoot user" what="why a person is missing, duplicated or inactive, with evidence (issue: troubleshoot a user)." />} />
-            <Route path="/history" element={<ComingSoon title="History" what="past runs with their audit logs (issue: the admin UI)." />} />
+            <Route path="/history" element={<HistoryPage />} />
+            <Route path="/history/:id" element={<HistoryPage />} />
+            <Route path="/history/:id/:runId" element={<HistoryPage />} />
             <Route path="*" element={<Navigate to="/integrations" replace />} />
           </Routes>
         </ErrorBoundary>

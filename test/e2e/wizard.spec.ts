@@ -173,5 +173,31 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(page.getByTestId('apply-result')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', /succeeded|partial/);
   await snap(page, 'diff-applied', secrets);
+
+  // The dashboard card is green.
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  const card = page.getByTestId('integration-card');
+  await expect(card).toHaveAttribute('data-status', 'active');
+  await expect(card.getByTestId('status-badge')).toHaveText('Active');
+  await expect(card.getByTestId('last-run')).toContainText('Sync succeeded');
+  await snap(page, 'dashboard', secrets);
+
+  // History: the apply run and its audit log.
+  await card.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('heading', { name: 'History', level: 2 })).toBeVisible();
+  const applyRun = page.getByTestId('run-row').filter({ hasText: 'Sync (apply)' });
+  await expect(applyRun).toHaveCount(1);
+  await snap(page, 'history', secrets);
+  await applyRun.focus();
+  await page.keyboard.press('Enter');
+  const audit = page.getByTestId('audit-log');
+  await expect(audit.getByTestId('audit-row').first()).toBeVisible();
+  await page.getByTestId('audit-search').fill('bo.mark@');
+  await expect(audit.getByTestId('audit-count')).toContainText(' of ');
+  const boCreate = audit.getByTestId('audit-row').filter({ hasText: 'create' });
+  await expect(boCreate).toHaveCount(1);
+  await expect(boCreate).toHaveAttribute('data-result', 'ok');
+  await page.getByTestId('audit-search').fill('');
+  await snap(page, 'history-audit-log', secrets);
   expect(errors).toEqual([]);
 });

@@ -1,0 +1,84 @@
+import { Badge, Caption1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
+import type { RunRecord } from '../../../../src-preload/api-types';
+import { duration, when } from '../../lib/format';
+
+const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 'warning' | 'danger' | 'informative' | 'brand' }> = {
+  running: { label: 'Running', color: 'brand' },
+  succeeded: { label: 'Succeeded', color: 'success' },
+  partial: { label: 'Partly failed', color: 'warning' },
+  failed: { label: 'Failed', color: 'danger' },
+  blocked: { label: 'Blocked', color: 'danger' },
+  cancelled: { label: 'Cancelled', color: 'informative' },
+};
+
+const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };
+const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line' };
+
+function counts(r: RunRecord): string {
+  const p = r.planned;
+  if (!p) return '—';
+  return `+${p.create} ~${p.update} −${p.deactivate} ↺${p.reactivate} ⚠${p.conflict}`;
+}
+
+/** Past runs, newest first; a row opens that run's audit log (click, Enter or Space). */
+export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; selected: string | undefined; onSelect: (runId: string) => void }) {
+  return (
+    <Table aria-label="Runs" size="small" data-testid="runs-table" style={{ tableLayout: 'auto' }}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Started</TableHeaderCell>
+          <TableHeaderCell>Kind</TableHeaderCell>
+          <TableHeaderCell>Trigger</TableHeaderCell>
+          <TableHeaderCell>Duration</TableHeaderCell>
+          <TableHeaderCell>Outcome</TableHeaderCell>
+          <TableHeaderCell title="create ~update −deactivate ↺reactivate ⚠conflict">Planned</TableHeaderCell>
+          <TableHeaderCell>Applied / failed</TableHeaderCell>
+          <TableHeaderCell>Error</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {runs.map((r) => {
+          const o = OUTCOME[r.outcome];
+          const isSelected = r.id === selected;
+          return (
+            <TableRow
+              key={r.id}
+              data-testid="run-row"
+              data-kind={r.kind}
+              tabIndex={0}
+              aria-selected={isSelected}
+              className="rollcall-row"
+              onClick={() => onSelect(r.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSelect(r.id);
+                }
+              }}
+              style={{ cursor: 'pointer', background: isSelected ? tokens.colorNeutralBackground1Selected : undefined }}
+            >
+              <TableCell>{when(r.startedAt)}</TableCell>
+              <TableCell>{KIND[r.kind]}</TableCell>
+              <TableCell>{TRIGGER[r.trigger]}</TableCell>
+              <TableCell>{duration(r.startedAt, r.finishedAt)}</TableCell>
+              <TableCell>
+                <Badge appearance="tint" color={o.color}>
+                  {o.label}
+                </Badge>
+              </TableCell>
+              <TableCell>
+                <Caption1 style={{ fontFamily: tokens.fontFamilyMonospace }}>{counts(r)}</Caption1>
+              </TableCell>
+              <TableCell>{r.kind === 'apply' ? `${r.applied} / ${r.failed}` : '—'}</TableCell>
+              <TableCell>
+                <Caption1 title={r.error ? `${r.error.message} What to do: ${r.error.fix}` : undefined} style={{ display: 'block', maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                  {r.error?.message ?? ''}
+                </Caption1>
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,156 @@
+import { Badge, Body1, Button, Caption1, Card, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, tokens } from '@fluentui/react-components';
+import { ArrowSync20Regular, Delete20Regular, Edit20Regular, History20Regular, Key20Regular, MoreHorizontal20Regular, Play20Regular, TextBulletListSquare20Regular } from '@fluentui/react-icons';
+import { useMutation } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { IntegrationSummary, RunRecord, RunStatus } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RunProgress } from '../../components/RunProgress';
+import { plural, when } from '../../lib/format';
+import { useActiveRun, useInvalidateIntegration, useRuns, useStartRun } from '../../queries';
+import { STATUS, statusSentence } from './status';
+
+function lastRunText(run: RunRecord | undefined): string {
+  if (!run) return 'No run yet';
+  const kind = run.kind === 'apply' ? 'Sync' : 'Dry run';
+  const p = run.planned;
+  const counts = p ? `${p.create} create · ${p.update} update · ${p.deactivate} deactivate · ${p.reactivate} reactivate · ${p.conflict} conflict` : '';
+  const applied = run.kind === 'apply' ? ` · ${plural(run.applied, 'change')} applied, ${plural(run.failed, 'failure')}` : '';
+  return `${kind} ${run.outcome} — ${counts}${applied}`;
+}
+
+/** One integration on the dashboard: status colour and reason, runs, and what the admin can do. */
+export function IntegrationCard({ integration: i }: { integration: IntegrationSummary }) {
+  const navigate = useNavigate();
+  const invalidate = useInvalidateIntegration();
+  const status = STATUS[i.status];
+  const runs = useRuns(i.id);
+  const active = useActiveRun(i.id);
+  const start = useStartRun();
+  const [confirmRun, setConfirmRun] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [finished, setFinished] = useState<RunStatus | null>(null);
+  const following = runId ?? active.data?.runId ?? null;
+  const last = runs.data ? [...runs.data].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] : undefined;
+
+  const enable = useMutation({ mutationFn: (enabled: boolean) => call('setIntegrationEnabled', { id: i.id, enabled }), onSettled: () => invalidate(i.id) });
+  const remove = useMutation({ mutationFn: () => call('removeIntegration', { id: i.id }), onSuccess: () => invalidate() });
+  const onFinished = useCallback((s: RunStatus) => {
+    setRunId(null);
+    setFinished(s);
+  }, []);
+  const run = async (kind: 'apply' | 'dry-run') => {
+    setConfirmRun(false);
+    setFinished(null);
+    const s = await start.mutateAsync({ id: i.id, kind });
+    setRunId(s.runId);
+  };
+  const complete = i.setupMissing.length === 0;
+  const error = enable.error ?? remove.error ?? start.error;
+
+  return (
+    <Card data-testid="integration-card" data-status={i.status} style={{ borderLeft: `4px solid ${status.stripe}`, padding: 16, gap: 12 }}>
+      <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
+        <div style={{ flex: 1, minWidth: 0, display: 'grid', gap: 2 }}>
+          <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+            <h3 style={{ margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: 600 }}>{i.name}</h3>
+            <Badge appearance="filled" color={status.badge} data-testid="status-badge">
+              {status.label}
+            </Badge>
+            {i.demo ? (
+              <Badge appearance="outline" color="brand">
+                Demo
+              </Badge>
+            ) : null}
+          </div>
+          <Caption1 style={{ color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+            Entra tenant {i.config.source.tenantId} → {i.config.target.baseUrl}
+          </Caption1>
+        </div>
+        <Switch
+          checked={i.enabled}
+          disabled={!complete || enable.isPending}
+          onChange={(_e, d) => enable.mutate(d.checked)}
+          label={i.enabled ? 'Enabled' : 'Disabled'}
+          labelPosition="before"
+          aria-label={`${i.enabled ? 'Disable' : 'Enable'} ${i.name}`}
+          data-testid="enable-switch"
+        />
+      </div>
+      <Body1 data-testid="status-sentence">{statusSentence(i)}</Body1>
+      {i.statusReason ? <ErrorMessage error={i.statusReason} /> : null}
+      <div style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 16, rowGap: 2 }}>
+        <Caption1>Last run</Caption1>
+        <Caption1 data-testid="last-run">
+          {when(i.lastRunAt)}
+          {last ? ` · ${lastRunText(last)}` : ''}
+        </Caption1>
+        <Caption1>Next run</Caption1>
+        <Caption1>{i.enabled ? when(i.nextRunAt) : 'Not scheduled (disabled)'}</Caption1>
+      </div>
+      {following ? <RunProgress key={following} runId={following} onFinished={onFinished} /> : null}
+      {finished?.error ? <ErrorMessage error={finished.error} title={finished.outcome === 'blocked' ? 'The run was blocked by a safety check' : 'The run did not finish'} /> : null}
+      {finished && !finished.error ? (
+        <Caption1 data-testid="run-finished">
+          {finished.kind === 'apply' ? `Sync ${finished.outcome}: ${plural(finished.applied, 'change')} applied, ${plural(finished.failed, 'failure')}.` : 'Dry run finished.'}{' '}
+          <Button size="small" appearance="transparent" onClick={() => navigate(`/dry-run/${i.id}`)}>
+            See the changes
+          </Button>
+        </Caption1>
+      ) : null}
+      {error ? <ErrorMessage error={toAppError(error)} /> : null}
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+        {!complete ? (
+          <Button appearance="primary" onClick={() => navigate(`/setup/${i.id}`)}>
+            Continue setup
+          </Button>
+        ) : null}
+        {i.status === 'invalid' ? (
+          <Button appearance="primary" icon={<Key20Regular />} onClick={() => navigate(`/setup/${i.id}/credentials`)} data-testid="update-credentials">
+            Update credentials
+          </Button>
+        ) : null}
+        <Button icon={<ArrowSync20Regular />} disabled={!complete || following !== null} onClick={() => setConfirmRun(true)} data-testid="run-now">
+          Run now
+        </Button>
+        <Button icon={<Play20Regular />} disabled={!complete || following !== null} onClick={() => void run('dry-run')} data-testid="card-dry-run">
+          Dry run
+        </Button>
+        <Button icon={<TextBulletListSquare20Regular />} onClick={() => navigate(`/dry-run/${i.id}`)}>
+          Changes
+        </Button>
+        <Button icon={<History20Regular />} onClick={() => navigate(`/history/${i.id}`)}>
+          History
+        </Button>
+        <Button icon={<Edit20Regular />} onClick={() => navigate(`/setup/${i.id}`)} data-testid="edit">
+          Edit
+        </Button>
+        <Menu>
+          <MenuTrigger disableButtonEnhancement>
+            <Button icon={<MoreHorizontal20Regular />} aria-label={`More actions for ${i.name}`} />
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              <MenuItem icon={<Key20Regular />} onClick={() => navigate(`/setup/${i.id}/credentials`)}>
+                Update credentials
+              </MenuItem>
+              <MenuItem icon={<Delete20Regular />} onClick={() => setConfirmRemove(true)} data-testid="remove">
+                Remove
+              </MenuItem>
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+      </div>
+      <ConfirmDialog open={confirmRun} title={`Sync ${i.name} now?`} confirmLabel="Run now" onCancel={() => setConfirmRun(false)} onConfirm={() => void run('apply')}>
+        <Body1>Rollcall reads Entra ID and the LMS and writes the changes right away: creates, updates, reactivations and deactivations. Users are never deleted.</Body1>
+        <Body1>Safety checks still apply: a run that would deactivate more users than your threshold stops and waits for you in the diff viewer. To look first, use Dry run.</Body1>
+      </ConfirmDialog>
+      <ConfirmDialog open={confirmRemove} title={`Remove ${i.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmRemove(false)} onConfirm={() => (setConfirmRemove(false), remove.mutate())}>
+        <Body1>The integration’s settings, run history and its secrets in the keychain are removed. Nothing changes in the LMS: users it created stay as they are.</Body1>
+      </ConfirmDialog>
+    </Card>
+  );
+}
