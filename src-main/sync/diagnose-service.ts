@@ -4,6 +4,7 @@
  * and calls it. Reading Entra and the LMS again is done only when there is no usable cache.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { diagnose, findPerson, type Checklist, type DiagnoseAuditEntry } from '../core/diagnose';
@@ -48,9 +49,40 @@ interface Cache {
   plan: Plan | null;
 }
 
+/**
+ * The parsed cache is kept for a few minutes: at 100k users parsing it takes seconds (the plan
+ * file alone is ~110 MB), and an admin troubleshooting asks about several people in a row. A
+ * changed file (another run) is noticed by its size and time, so a kept copy is never stale.
+ */
+const KEEP_PARSED_MS = 5 * 60_000;
+const parsed = new Map<string, { stamp: string; cache: Cache; timer: ReturnType<typeof setTimeout> }>();
+
+async function cacheStamp(store: Store, id: string): Promise<string> {
+  // Same file names as snapshot-cache.ts writes.
+  const files = ['source', 'target', 'plan'].map((what) => path.join(store.dataDir, 'integrations', `${id}.${what}.json`));
+  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  return stats.join('|');
+}
+
 async function readCache(store: Store, id: string): Promise<Cache | null> {
+  const key = `${store.dataDir}\u0000${id}`;
+  const stamp = await cacheStamp(store, id);
+  const kept = parsed.get(key);
+  if (kept && kept.stamp === stamp) return kept.cache;
   const [source, target, plan] = await Promise.all([loadCached(store.dataDir, id, 'source'), loadCached(store.dataDir, id, 'target'), loadCached(store.dataDir, id, 'plan')]);
-  return source && target ? { source, target, plan } : null;
+  if (!source || !target) return null;
+  const cache = { source, target, plan };
+  if (kept) clearTimeout(kept.timer);
+  // One tenant in memory at a time.
+  for (const [k, v] of parsed) {
+    if (k === key) continue;
+    clearTimeout(v.timer);
+    parsed.delete(k);
+  }
+  const timer = setTimeout(() => parsed.delete(key), KEEP_PARSED_MS);
+  timer.unref?.();
+  parsed.set(key, { stamp, cache, timer });
+  return cache;
 }
 
 /** An apply (scheduled, manual or on demand) that wrote to the LMS after the cached reads. */

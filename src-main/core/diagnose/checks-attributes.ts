@@ -61,7 +61,8 @@ function spellings(ctx: DiagnoseContext, attribute: string, normalised: string):
   const counts = new Map<string, number>();
   for (const u of ctx.inputs.source.users) {
     const raw = textOf(sourceAttribute(u, attribute));
-    if (raw === null || cleanText(raw) !== normalised) continue;
+    // Cleaning never lengthens a value: only longer ones can be a hidden-character spelling.
+    if (raw === null || (raw !== normalised && (raw.length <= normalised.length || cleanText(raw) !== normalised))) continue;
     counts.set(raw, (counts.get(raw) ?? 0) + 1);
   }
   return counts;
@@ -207,7 +208,10 @@ export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
     const c = ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ');
     return { id: 'manager', status: 'info', title, detail: `Written ${ctx.nextSync}, after every user exists: ${c}.`, fix: null, evidence };
   }
-  if (!managerAccount && !ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'create')) {
+  if (!managerAccount) {
+    if (ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'create')) {
+      return { id: 'manager', status: 'info', title, detail: `${managerName} gets an LMS account ${ctx.nextSync}; the manager is set once both accounts exist.`, fix: null, evidence };
+    }
     return { id: 'manager', status: 'warn', title, detail: `${managerName} has no LMS account from this integration, so the manager is left as it is.`, fix: `Bring ${managerName} into scope so they get an LMS account.`, evidence };
   }
   return { id: 'manager', status: 'pass', title, detail: `The manager ${managerName} is in the LMS.`, fix: null, evidence };

@@ -7,6 +7,7 @@ import { GUID_PATTERN } from '../config';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
+import { sameAddress } from './find';
 import { account, ev, personName, when } from './format';
 import type { Check, Evidence, TargetCandidate } from './types';
 
@@ -134,10 +135,8 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
 
 export function entraDuplicatesCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
   const title = 'Duplicate Entra accounts';
-  const keys = new Set([normaliseEmail(subject.mail), normaliseEmail(subject.userPrincipalName)].filter((k): k is string => k !== null));
-  const twins = ctx.inputs.source.users.filter(
-    (u) => u.id !== subject.id && (keys.has(normaliseEmail(u.mail) ?? '') || keys.has(normaliseEmail(u.userPrincipalName) ?? '')),
-  );
+  const keys = [...new Set([normaliseEmail(subject.mail), normaliseEmail(subject.userPrincipalName)].filter((k): k is string => k !== null))];
+  const twins = ctx.inputs.source.users.filter((u) => u.id !== subject.id && keys.some((k) => sameAddress(u.mail, k) || sameAddress(u.userPrincipalName, k)));
   const evidence = twins.map((u) => ev('Also in Entra', `${personName(u)} (${u.id}, UPN ${u.userPrincipalName}, e-mail ${u.mail ?? '(none)'}, ${u.accountEnabled ? 'enabled' : 'disabled'})`));
   const op = conflictOf(ctx, 'duplicate_entra_accounts');
   if (op) {

@@ -12,6 +12,21 @@ import { findPerson, type PersonMatch } from './find';
 import { relative } from './format';
 import type { DiagnoseInputs } from './types';
 
+/** Lookup by id for the handful of ids a checklist needs (no 100k-entry map per diagnosis). */
+export interface Lookup<V> {
+  get(id: string): V | undefined;
+  has(id: string): boolean;
+}
+
+function lookup<V extends { id: string }>(items: readonly V[]): Lookup<V> {
+  const memo = new Map<string, V | undefined>();
+  const get = (id: string): V | undefined => {
+    if (!memo.has(id)) memo.set(id, items.find((x) => x.id === id));
+    return memo.get(id);
+  };
+  return { get, has: (id) => get(id) !== undefined };
+}
+
 export interface DiagnoseContext {
   inputs: DiagnoseInputs;
   query: string;
@@ -29,8 +44,8 @@ export interface DiagnoseContext {
   /** Our link for the subject, and the LMS account it points at (null when gone from the LMS). */
   link: Link | null;
   linkedTarget: TargetUser | null;
-  sourceById: ReadonlyMap<string, SourceUser>;
-  targetById: ReadonlyMap<string, TargetUser>;
+  sourceById: Lookup<SourceUser>;
+  targetById: Lookup<TargetUser>;
   /** "at the next sync (in 2 h 10 min)", or why there is none. */
   nextSync: string;
 }
@@ -56,7 +71,7 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
   const ops = plan.ops
     .filter((op) => (subject ? op.sourceId === subject.id : op.targetId !== null && targetIds.has(op.targetId)))
     .sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
-  const targetById = new Map(target.users.map((t) => [t.id, t]));
+  const targetById = lookup(target.users);
   const link = subject ? (inputs.links.find((l) => l.integrationId === integration.id && l.sourceId === subject.id) ?? null) : null;
   return {
     inputs,
@@ -73,7 +88,7 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
     relationsOp: ops.find((op) => op.phase === 'relations') ?? null,
     link,
     linkedTarget: link ? (targetById.get(link.targetId) ?? null) : null,
-    sourceById: new Map(source.users.map((u) => [u.id, u])),
+    sourceById: lookup(source.users),
     targetById,
     nextSync: nextSyncPhrase(inputs),
   };

@@ -31,13 +31,33 @@ function fullName(u: SourceUser): string | null {
   return parts.length > 0 ? parts.join(' ').toLowerCase() : null;
 }
 
+/** Whether the query is an address (matched against identifiers) rather than a name. */
+function isAddress(q: string): boolean {
+  return q.includes('@');
+}
+
+/**
+ * normaliseEmail(raw) === key, cheaply: normalising never lengthens a value and leaves an
+ * ordinary one as its lower case, so most values are decided by their length alone.
+ */
+export function sameAddress(raw: string | null, key: string): boolean {
+  if (raw === null || raw.length < key.length) return false;
+  if (raw.length === key.length) return raw.toLowerCase() === key;
+  return normaliseEmail(raw) === key;
+}
+
 function sourceMatch(u: SourceUser, q: string, qName: string): MatchedBy | null {
-  if (u.id.toLowerCase() === q) return 'id';
-  if (normaliseEmail(u.userPrincipalName) === q) return 'userPrincipalName';
-  if (normaliseEmail(u.mail) === q) return 'mail';
-  if (q.includes('@') && aliasKeys(u).includes(q)) return 'alias';
+  if (u.id.length === q.length && u.id.toLowerCase() === q) return 'id';
+  if (isAddress(q)) {
+    // Names never contain "@", addresses always do: only the identifiers are compared.
+    if (sameAddress(u.userPrincipalName, q)) return 'userPrincipalName';
+    if (sameAddress(u.mail, q)) return 'mail';
+    if ((u.otherMails.length > 0 || u.proxyAddresses.length > 0) && aliasKeys(u).includes(q)) return 'alias';
+    return null;
+  }
+  if (qName === '') return null;
   const display = cleanText(u.displayName)?.toLowerCase() ?? null;
-  if (qName !== '' && (display === qName || fullName(u) === qName)) return 'name';
+  if (display === qName || fullName(u) === qName) return 'name';
   return null;
 }
 
@@ -93,51 +113,42 @@ export function findPerson(
     if (had) had.by.add(by);
     else targetsFound.set(t.id, { t, by: new Set([by]) });
   };
-  const byKey = new Map<string, TargetUser[]>();
-  const byExternalId = new Map<string, TargetUser[]>();
-  const targetById = new Map<string, TargetUser>();
-  for (const t of target.users) {
-    targetById.set(t.id, t);
-    for (const k of targetKeys(t)) {
-      const list = byKey.get(k);
-      if (list) list.push(t);
-      else byKey.set(k, [t]);
-    }
-    if (t.externalId) {
-      const k = t.externalId.trim().toLowerCase();
-      const list = byExternalId.get(k);
-      if (list) list.push(t);
-      else byExternalId.set(k, [t]);
-    }
-  }
-  if (q !== '') {
-    const direct = targetById.get(query.trim());
-    if (direct) noteTarget(direct, 'query');
-    for (const t of byExternalId.get(q) ?? []) noteTarget(t, 'query');
-    for (const t of byKey.get(q) ?? []) noteTarget(t, 'query');
-  }
-
-  // Nobody in Entra by identifier: an LMS account named by the query may lead to the person.
-  if (found.size === 0) {
-    const sourceById = new Map(source.users.map((u) => [u.id, u]));
-    const sourceByKey = new Map<string, SourceUser[]>();
-    for (const u of source.users) {
-      for (const k of [normaliseEmail(u.mail), normaliseEmail(u.userPrincipalName)]) {
-        if (k === null) continue;
-        const list = sourceByKey.get(k);
-        if (list) list.push(u);
-        else sourceByKey.set(k, [u]);
+  /** One pass over the LMS accounts for the wanted keys (no full index: 100k accounts, a handful of keys). */
+  const scanTargets = (want: ReadonlyMap<string, string>, wantExternal: ReadonlyMap<string, string>, wantIds: ReadonlyMap<string, string>): void => {
+    if (want.size === 0 && wantExternal.size === 0 && wantIds.size === 0) return;
+    for (const t of target.users) {
+      const byId = wantIds.get(t.id);
+      if (byId) noteTarget(t, byId);
+      if (t.externalId) {
+        const byExt = wantExternal.get(t.externalId.trim().toLowerCase());
+        if (byExt) noteTarget(t, byExt);
+      }
+      if (want.size > 0) for (const k of targetKeys(t)) {
+        const byKey = want.get(k);
+        if (byKey) noteTarget(t, byKey);
       }
     }
+  };
+  const queryKeys = q === '' ? new Map<string, string>() : new Map([[q, 'query']]);
+  const queryIds = new Map([[query.trim(), 'query']]);
+  // When Entra already answered, the query's accounts are looked up in the same pass as the person's.
+  if (q !== '' && found.size === 0) scanTargets(isAddress(q) ? queryKeys : new Map(), queryKeys, queryIds);
+
+  // Nobody in Entra by identifier: an LMS account named by the query may lead to the person.
+  if (found.size === 0 && targetsFound.size > 0) {
+    const owners = new Set<string>();
+    const keys = new Set<string>();
     for (const { t } of targetsFound.values()) {
-      const owner = linkByTarget.get(t.id)?.sourceId ?? t.externalId ?? '';
-      const linked = sourceById.get(owner);
-      if (linked) note(linked, 'lms account');
-      for (const k of targetKeys(t)) for (const u of sourceByKey.get(k) ?? []) note(u, 'lms account');
+      const owner = linkByTarget.get(t.id)?.sourceId ?? t.externalId;
+      if (owner) owners.add(owner.toLowerCase());
+      for (const k of targetKeys(t)) keys.add(k);
+    }
+    for (const u of source.users) {
+      if (owners.has(u.id.toLowerCase()) || keys.has(normaliseEmail(u.mail) ?? '') || keys.has(normaliseEmail(u.userPrincipalName) ?? '')) note(u, 'lms account');
     }
   }
   // Still nobody: part of a name, for "Anna" or "lindqvist".
-  if (found.size === 0 && targetsFound.size === 0 && qName.length >= 3 && !qName.includes('@')) {
+  if (found.size === 0 && targetsFound.size === 0 && qName.length >= 3 && !isAddress(qName)) {
     for (const u of source.users) {
       if (found.size >= NAME_PART_LIMIT) break;
       const display = cleanText(u.displayName)?.toLowerCase() ?? '';
@@ -156,16 +167,19 @@ export function findPerson(
 
   // --- LMS accounts that answer to the subject ------------------------------------------------
   if (subject) {
-    for (const l of allLinks) {
-      if (l.sourceId !== subject.id) continue;
-      const t = targetById.get(l.targetId);
-      if (t) noteTarget(t, l.integrationId === integrationId ? 'linked' : 'linked by another integration');
+    const linkedIds = new Map<string, string>();
+    for (const l of allLinks) if (l.sourceId === subject.id) linkedIds.set(l.targetId, l.integrationId === integrationId ? 'linked' : 'linked by another integration');
+    const want = new Map<string, string>();
+    for (const k of aliasKeys(subject)) want.set(k, 'alias');
+    for (const k of [normaliseEmail(subject.mail), normaliseEmail(subject.userPrincipalName)]) if (k !== null) want.set(k, 'e-mail');
+    const external = new Map([[subject.id.toLowerCase(), 'externalId']]);
+    if (targetsFound.size === 0 && q !== '') {
+      if (isAddress(q) && !want.has(q)) want.set(q, 'query');
+      if (!external.has(q)) external.set(q, 'query');
+      const direct = queryIds.keys().next().value ?? '';
+      if (!linkedIds.has(direct)) linkedIds.set(direct, 'query');
     }
-    for (const t of byExternalId.get(subject.id.toLowerCase()) ?? []) noteTarget(t, 'externalId');
-    for (const k of [normaliseEmail(subject.mail), normaliseEmail(subject.userPrincipalName)]) {
-      if (k !== null) for (const t of byKey.get(k) ?? []) noteTarget(t, 'e-mail');
-    }
-    for (const k of aliasKeys(subject)) for (const t of byKey.get(k) ?? []) noteTarget(t, 'alias');
+    scanTargets(want, external, linkedIds);
   }
 
   const targets: TargetCandidate[] = [...targetsFound.values()]
