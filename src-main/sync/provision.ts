@@ -256,6 +256,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
       runs: [],
       nextRunAt: nextRunAt(record, now()),
       now: now(),
+      timing: options.apply ? 'now' : 'when provisioned on demand with apply',
     });
     const lmsCheck = checklist.checks.find((c) => c.id === 'lms-account');
     const fresh = found.value.map((t) => ev('Found just now', account(t)));

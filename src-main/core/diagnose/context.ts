@@ -55,6 +55,7 @@ function nextSyncPhrase(inputs: DiagnoseInputs): string {
   if (integration.status === 'setup') return 'once the setup is finished';
   if (integration.status === 'invalid') return 'once the credentials are updated (the integration is invalid now)';
   if (!integration.enabled) return 'once the integration is enabled (it is disabled now)';
+  if (inputs.timing !== undefined) return inputs.timing;
   if (nextRunAt === null) return 'at the next sync';
   const rel = relative(now, nextRunAt);
   return rel === 'now' || rel.endsWith('ago') ? 'at the next sync (due now)' : `at the next sync (${rel})`;

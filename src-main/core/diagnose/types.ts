@@ -167,6 +167,11 @@ export interface DiagnoseInputs {
   now: Date;
   /** Why the data may be out of date (e.g. a fresh read failed and older reads were used). */
   dataWarning?: string | null;
+  /**
+   * When the ops happen, in words, instead of "at the next sync (in …)"; provision on demand
+   * says "now". Ignored while the integration cannot write (invalid, disabled, setup).
+   */
+  timing?: string;
 }
 
 export interface Checklist {

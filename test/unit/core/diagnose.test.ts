@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { diagnose, type VerdictKind } from '../../../src-main/core/diagnose';
 import { duration, relative } from '../../../src-main/core/diagnose/format';
 import { plan } from '../../../src-main/core/plan';
-import { group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
+import { group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { syntheticTenant } from '../../../src-main/core/testing/synthetic';
 import { check, diag } from './diagnose-helpers';
 import { NOW } from './helpers';
@@ -59,6 +59,45 @@ describe('finding the person', () => {
     const c = diag('anna@contoso.com', { users: [{ ...anna, managerId: 'boss' }, boss], groups: [group('g', 'G', [anna.id])], config: planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] } }) });
     expect(check(c, 'manager').status).toBe('warn');
     expect(check(c, 'manager').fix).toContain('Bring Boss into scope');
+  });
+});
+
+describe('identity stories the plan reports as a plain conflict', () => {
+  const guid = 'a1b2c3d4-0000-4000-8000-000000000001';
+  const rita = sourceUser('b1b2c3d4-0000-4000-8000-000000000002', { displayName: 'Rita R', mail: 'rita@contoso.com' });
+
+  it('an account carrying an object id nobody in Entra has reads as "recreated?", with the relink', () => {
+    const c = diag('rita@contoso.com', { users: [rita], targets: [targetUser('t-rita', { userName: 'rita@contoso.com', externalId: guid })] });
+    expect(c.verdictKind).toBe('recreated_in_entra');
+    expect(c.verdict).toBe(`Recreated in Entra? LMS account t-rita (rita@contoso.com, active) carries the object id ${guid}, which no longer exists in Entra`);
+    expect(check(c, 'recreated')).toMatchObject({ status: 'fail', fix: expect.stringContaining('relink LMS account t-rita to this Entra user') });
+  });
+
+  it('an account claimed by another integration', () => {
+    const c = diag('rita@contoso.com', { users: [rita], targets: [targetUser('t-rita', { userName: 'rita@contoso.com', externalId: rita.id })], others: [link(rita.id, 't-rita', 'int-other')] });
+    expect(c.verdictKind).toBe('claimed_by_other_integration');
+    expect(check(c, 'other-integration').status).toBe('fail');
+    expect(check(c, 'other-integration').evidence[0]?.value).toContain('linked to b1b2c3d4-0000-4000-8000-000000000002 by int-other');
+  });
+});
+
+describe('timing and data', () => {
+  it('provision on demand says "now" instead of the next sync; a disabled integration still says why not', () => {
+    const src = sourceSnapshot([anna]);
+    const tgt = targetSnapshot([]);
+    const cfg = planConfig();
+    const p = plan(src, tgt, cfg, [], NOW);
+    const base = { source: src, target: tgt, links: [], otherLinks: [], plan: p, runs: [], nextRunAt: null, now: NOW, timing: 'now' };
+    expect(diagnose(anna.id, { ...base, integration: { id: cfg.id, config: cfg, status: 'active', statusReason: null, enabled: true } }).verdict).toBe('Will be created now');
+    expect(diagnose(anna.id, { ...base, integration: { id: cfg.id, config: cfg, status: 'disabled', statusReason: null, enabled: false } }).verdict).toBe('Will be created once the integration is enabled (it is disabled now)');
+  });
+
+  it('says when the reads may be out of date', () => {
+    const src = sourceSnapshot([anna]);
+    const tgt = targetSnapshot([]);
+    const cfg = planConfig();
+    const c = diagnose(anna.id, { source: src, target: tgt, links: [], otherLinks: [], plan: plan(src, tgt, cfg, [], NOW), runs: [], nextRunAt: null, now: NOW, integration: { id: cfg.id, config: cfg, status: 'active', statusReason: null, enabled: true }, dataWarning: 'Entra could not be read again.' });
+    expect(check(c, 'data')).toMatchObject({ status: 'warn', detail: 'Entra could not be read again.' });
   });
 });
 
