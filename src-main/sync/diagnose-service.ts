@@ -92,7 +92,7 @@ export function writtenSince(runs: readonly RunRecord[], readAt: string): RunRec
 
 /** This person's lines from the most recent runs' audit logs, bounded in runs, bytes and lines. */
 export async function auditLinesFor(auditDir: string, runs: readonly RunRecord[], ids: ReadonlySet<string>, email: string | null, maxRuns = 10): Promise<DiagnoseAuditEntry[]> {
-  const needles = [...ids, ...(email ? [email] : [])].filter((n) => n !== '');
+  const needles = [...ids, ...(email ? [email] : [])].filter((n) => n !== '').map((n) => n.toLowerCase());
   if (needles.length === 0) return [];
   const out: DiagnoseAuditEntry[] = [];
   for (const run of runs.slice(0, maxRuns)) {
@@ -102,7 +102,8 @@ export async function auditLinesFor(auditDir: string, runs: readonly RunRecord[]
     try {
       for await (const line of lines) {
         // A cheap substring test first: JSON.parse only the lines that can be about this person.
-        if (!needles.some((n) => line.toLowerCase().includes(n.toLowerCase()))) continue;
+        const lower = line.toLowerCase();
+        if (!needles.some((n) => lower.includes(n))) continue;
         let entry: AuditEntry;
         try {
           entry = JSON.parse(line) as AuditEntry;
