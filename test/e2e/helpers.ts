@@ -43,6 +43,6 @@ export async function snap(page: Page, name: string, secrets: readonly string[] 
     return main ? main.scrollHeight - main.clientHeight : 0;
   });
   if (extra > 0) await page.setViewportSize({ width: size.width, height: Math.min(size.height + extra, 4000) });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
   if (extra > 0) await page.setViewportSize(size);
 }

@@ -26,22 +26,20 @@ function DryRunFor({ id }: { id: string }) {
     setApplied(s);
     setApplyRun(null);
   }, []);
-  const apply = async (confirmedDeactivations: number | undefined) => {
+  const apply = (confirmedDeactivations: number | undefined) => {
     setApplied(null);
-    const s = await start.mutateAsync({ id, kind: 'apply', confirmedDeactivations });
-    setApplyRun(s.runId);
+    start.mutate({ id, kind: 'apply', confirmedDeactivations }, { onSuccess: (s) => setApplyRun(s.runId) });
   };
   const onFinished = useCallback((s: RunStatus) => {
     setRunId(null);
     setFailed(s.outcome === 'failed' || s.outcome === 'blocked' ? s : null);
   }, []);
-  const dryRun = async () => {
+  const dryRun = () => {
     setFailed(null);
-    const s = await start.mutateAsync({ id, kind: 'dry-run' });
-    setRunId(s.runId);
+    start.mutate({ id, kind: 'dry-run' }, { onSuccess: (s) => setRunId(s.runId) });
   };
   const runButton = (
-    <Button icon={<Play20Regular />} onClick={() => void dryRun()} disabled={following !== null || applying !== null || start.isPending} data-testid="run-dry-run">
+    <Button icon={<Play20Regular />} onClick={dryRun} disabled={following !== null || applying !== null || start.isPending} data-testid="run-dry-run">
       {last.data?.plan ? 'Run a new dry run' : 'Start a dry run'}
     </Button>
   );
@@ -66,7 +64,7 @@ function DryRunFor({ id }: { id: string }) {
           <div>{runButton}</div>
         </Card>
       ) : null}
-      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} onApply={(n) => void apply(n)} /> : null}
+      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} onApply={apply} /> : null}
     </div>
   );
 }

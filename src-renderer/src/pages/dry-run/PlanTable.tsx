@@ -25,6 +25,7 @@ const Row = memo(function Row({ op, pos, expanded, onToggle, onKey }: { op: Plan
       className="rollcall-row"
       data-testid="plan-row"
       data-kind={op.kind}
+      data-email={op.email ?? undefined}
       aria-expanded={expanded}
       onClick={() => onToggle(pos)}
       onKeyDown={(e) => onKey(e, pos)}

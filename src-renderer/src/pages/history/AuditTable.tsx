@@ -95,7 +95,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
             <Caption1>{entries.length === 0 ? 'This run wrote no audit entries (a dry run, or nothing to change).' : 'No entry matches these filters.'}</Caption1>
           </div>
         ) : (
-          <div ref={scroller} style={{ height: 'max(240px, calc(100vh - 560px))', overflow: 'auto', contain: 'strict' }}>
+          <div ref={scroller} style={{ height: 'max(320px, calc(100vh - 480px))', overflow: 'auto', contain: 'strict' }}>
             <div role="list" aria-label={`${rows.length} audit entries`} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const e = entries[rows[item.index] ?? -1];

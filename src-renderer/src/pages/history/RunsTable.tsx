@@ -17,7 +17,8 @@ const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedu
 function counts(r: RunRecord): string {
   const p = r.planned;
   if (!p) return '—';
-  return `+${p.create} ~${p.update} −${p.deactivate} ↺${p.reactivate} ⚠${p.conflict}`;
+  const parts = (['create', 'update', 'deactivate', 'reactivate', 'conflict'] as const).filter((k) => p[k] > 0).map((k) => `${p[k].toLocaleString()} ${k}`);
+  return parts.length > 0 ? parts.join(' · ') : 'nothing to change';
 }
 
 /** Past runs, newest first; a row opens that run's audit log (click, Enter or Space). */
@@ -31,7 +32,7 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
           <TableHeaderCell>Trigger</TableHeaderCell>
           <TableHeaderCell>Duration</TableHeaderCell>
           <TableHeaderCell>Outcome</TableHeaderCell>
-          <TableHeaderCell title="create ~update −deactivate ↺reactivate ⚠conflict">Planned</TableHeaderCell>
+          <TableHeaderCell>Planned changes</TableHeaderCell>
           <TableHeaderCell>Applied / failed</TableHeaderCell>
           <TableHeaderCell>Error</TableHeaderCell>
         </TableRow>
@@ -67,7 +68,7 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
                 </Badge>
               </TableCell>
               <TableCell>
-                <Caption1 style={{ fontFamily: tokens.fontFamilyMonospace }}>{counts(r)}</Caption1>
+                <Caption1>{counts(r)}</Caption1>
               </TableCell>
               <TableCell>{r.kind === 'apply' ? `${r.applied} / ${r.failed}` : '—'}</TableCell>
               <TableCell>

@@ -42,11 +42,10 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
     setRunId(null);
     setFinished(s);
   }, []);
-  const run = async (kind: 'apply' | 'dry-run') => {
+  const run = (kind: 'apply' | 'dry-run') => {
     setConfirmRun(false);
     setFinished(null);
-    const s = await start.mutateAsync({ id: i.id, kind });
-    setRunId(s.runId);
+    start.mutate({ id: i.id, kind }, { onSuccess: (s) => setRunId(s.runId) });
   };
   const complete = i.setupMissing.length === 0;
   const error = enable.error ?? remove.error ?? start.error;
@@ -116,7 +115,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
         <Button icon={<ArrowSync20Regular />} disabled={!complete || following !== null} onClick={() => setConfirmRun(true)} data-testid="run-now">
           Run now
         </Button>
-        <Button icon={<Play20Regular />} disabled={!complete || following !== null} onClick={() => void run('dry-run')} data-testid="card-dry-run">
+        <Button icon={<Play20Regular />} disabled={!complete || following !== null} onClick={() => run('dry-run')} data-testid="card-dry-run">
           Dry run
         </Button>
         <Button icon={<TextBulletListSquare20Regular />} onClick={() => navigate(`/dry-run/${i.id}`)}>
@@ -144,7 +143,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           </MenuPopover>
         </Menu>
       </div>
-      <ConfirmDialog open={confirmRun} title={`Sync ${i.name} now?`} confirmLabel="Run now" onCancel={() => setConfirmRun(false)} onConfirm={() => void run('apply')}>
+      <ConfirmDialog open={confirmRun} title={`Sync ${i.name} now?`} confirmLabel="Run now" onCancel={() => setConfirmRun(false)} onConfirm={() => run('apply')}>
         <Body1>Rollcall reads Entra ID and the LMS and writes the changes right away: creates, updates, reactivations and deactivations. Users are never deleted.</Body1>
         <Body1>Safety checks still apply: a run that would deactivate more users than your threshold stops and waits for you in the diff viewer. To look first, use Dry run.</Body1>
       </ConfirmDialog>

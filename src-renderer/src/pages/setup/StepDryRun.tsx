@@ -1,6 +1,6 @@
 import { Body1, Button, Link, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
-import type { RunStatus } from '../../../../src-preload/api-types';
+import type { AppError, RunStatus } from '../../../../src-preload/api-types';
 import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
@@ -13,6 +13,7 @@ export function StepDryRun({ integration, setDone, save }: StepProps) {
   const start = useStartRun();
   const [runId, setRunId] = useState<string | null>(null);
   const [finished, setFinished] = useState<RunStatus | null>(null);
+  const [saveError, setSaveError] = useState<AppError | null>(null);
   const onFinished = useCallback(
     (s: RunStatus) => {
       setFinished(s);
@@ -21,11 +22,13 @@ export function StepDryRun({ integration, setDone, save }: StepProps) {
     [setDone],
   );
   if (!integration) return null;
-  const run = async () => {
+  const run = () => {
     setFinished(null);
-    await save();
-    const s = await start.mutateAsync({ id: integration.id, kind: 'dry-run', full: true });
-    setRunId(s.runId);
+    setSaveError(null);
+    save().then(
+      () => start.mutate({ id: integration.id, kind: 'dry-run', full: true }, { onSuccess: (s) => setRunId(s.runId) }),
+      (err: unknown) => setSaveError(toAppError(err)),
+    );
   };
   const running = runId !== null && finished === null;
   return (
@@ -34,10 +37,11 @@ export function StepDryRun({ integration, setDone, save }: StepProps) {
         A dry run reads Entra and the LMS and lists every change a sync would make — creates, updates, deactivations and conflicts — without writing anything.
       </Body1>
       <div>
-        <Button appearance="primary" onClick={() => void run()} disabled={running || start.isPending} data-testid="start-dry-run">
+        <Button appearance="primary" onClick={run} disabled={running || start.isPending} data-testid="start-dry-run">
           {finished ? 'Run the dry run again' : 'Start the dry run'}
         </Button>
       </div>
+      {saveError ? <ErrorMessage error={saveError} title="Could not save the settings" /> : null}
       {start.isError ? <ErrorMessage error={toAppError(start.error)} title="Could not start the dry run" /> : null}
       {runId && !finished ? <RunProgress runId={runId} onFinished={onFinished} /> : null}
       {finished?.error ? <ErrorMessage error={finished.error} title={finished.outcome === 'blocked' ? 'The dry run was blocked' : 'The dry run failed'} /> : null}

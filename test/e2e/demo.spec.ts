@@ -1,0 +1,78 @@
+/**
+ * "Try with a demo tenant" from the empty dashboard: the built-in simulators start in the
+ * preview's main process, a dry run follows, and the diff viewer shows the demo's conflicts with
+ * Relink / Ignore. Ignoring a person puts them on the skip list: the next dry run leaves them out.
+ * Needs no keychain (the demo's made-up credentials are served from memory).
+ */
+import { expect, test } from '@playwright/test';
+import { snap } from './helpers';
+import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+
+const skip = chromiumSkipReason();
+test.skip(skip !== null, skip ?? '');
+test.describe.configure({ timeout: 120_000 });
+
+let preview: RunningPreview;
+test.beforeAll(async () => {
+  preview = await startPreview();
+});
+test.afterAll(async () => {
+  await preview?.stop();
+});
+
+test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the person on the skip list', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(preview.url);
+  await expect(page.getByTestId('integrations-empty')).toBeVisible();
+  await snap(page, 'dashboard-empty');
+
+  await page.getByTestId('try-demo').click();
+  await expect(page.getByRole('heading', { name: 'Dry run', level: 2 })).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveURL(/#\/dry-run\/int-/);
+  const rows = page.getByTestId('plan-row');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  const conflicts = Number(await page.getByTestId('count-conflict').innerText());
+  expect(conflicts).toBeGreaterThan(0);
+
+  // Only conflicts.
+  await page.getByTestId('filter-conflict').click();
+  await expect(page.getByTestId('row-count')).toContainText(`${conflicts} of`);
+  for (const kind of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))) expect(kind).toBe('conflict');
+
+  // Open conflicts until one offers Ignore for an Entra user; remember who it is.
+  let email = '';
+  for (let i = 0; i < conflicts && !email; i++) {
+    await rows.nth(i).click();
+    const actions = page.getByTestId('op-detail').last().getByTestId('conflict-actions');
+    if ((await actions.count()) > 0 && (await actions.getByRole('button', { name: /^Relink/ }).count()) > 0) {
+      email = (await rows.nth(i).getAttribute('data-email')) ?? '';
+    } else {
+      await rows.nth(i).click();
+    }
+  }
+  expect(email).toContain('@');
+  const detail = page.getByTestId('op-detail');
+  await expect(detail.getByRole('button', { name: /^Relink/ }).first()).toBeVisible();
+  await expect(detail.getByTestId('conflict-ignore')).toBeVisible();
+  await snap(page, 'demo-diff-conflict');
+
+  await detail.getByTestId('conflict-ignore').click();
+  await expect(detail.getByTestId('conflict-resolved')).toContainText('skip list');
+
+  // The next dry run no longer lists them.
+  await page.getByTestId('run-dry-run').click();
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('filter-conflict')).toHaveAttribute('aria-pressed', 'false');
+  await page.getByTestId('plan-search').fill(email);
+  await expect(page.getByTestId('row-count')).toContainText('0 of');
+  expect(Number(await page.getByTestId('count-conflict').innerText())).toBeLessThan(conflicts);
+
+  // The dashboard shows the demo integration (disabled until enabled).
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await expect(page.getByTestId('integration-card')).toHaveAttribute('data-status', 'disabled');
+  await expect(page.getByTestId('integration-card')).toContainText('Demo');
+  await snap(page, 'dashboard-demo');
+  expect(errors).toEqual([]);
+});
