@@ -1,0 +1,120 @@
+/**
+ * The diff viewer with a 100,000-op plan (written straight into the preview's plan cache, as a
+ * 100k-user dry run would leave it): it loads, filters and scrolls without stalling, and the
+ * deactivation-threshold guard makes the Apply dialog ask for the number typed back.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { Plan, PlanOp } from '../../src-preload/api-types';
+import { snap } from './helpers';
+import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+
+const skip = chromiumSkipReason();
+test.skip(skip !== null, skip ?? '');
+test.describe.configure({ timeout: 90_000 });
+
+const N = 100_000;
+const DEPT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
+
+function bigPlan(integrationId: string): Plan {
+  const ops: PlanOp[] = [];
+  for (let i = 0; i < N; i++) {
+    const kind = i % 50 === 0 ? 'deactivate' : i % 3 === 0 ? 'update' : 'create';
+    const email = `user.${i}@contoso.example`;
+    ops.push({
+      kind,
+      sourceId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      targetId: kind === 'create' ? null : `lms-${i}`,
+      email,
+      displayName: `User ${i}`,
+      reason: kind === 'deactivate' ? 'left_scope' : kind === 'update' ? 'attributes_changed' : 'new_in_scope',
+      detail: `User ${i} ${kind === 'deactivate' ? 'left the scope' : kind === 'update' ? 'has changed attributes' : 'is new in scope'}.`,
+      changes: kind === 'deactivate' ? [{ field: 'active', from: 'true', to: 'false' }] : [{ field: DEPT, from: null, to: ['Contoso', i % 7 === 0 ? '\uFEFFSales' : 'Engineering'] }, { field: 'title', from: null, to: 'Engineer' }],
+      phase: 'users',
+    });
+  }
+  const deactivate = ops.filter((o) => o.kind === 'deactivate').length;
+  const update = ops.filter((o) => o.kind === 'update').length;
+  return {
+    integrationId,
+    createdAt: new Date().toISOString(),
+    sourceReadMode: 'full',
+    summary: { create: N - deactivate - update, update, deactivate, reactivate: 0, conflict: 0, skip: 0, unchanged: 0 },
+    ops,
+    departmentsToCreate: [],
+    guards: [{ code: 'deactivation_threshold', blocking: true, confirmable: true, message: `${deactivate} users would be deactivated, more than the threshold of 500.`, fix: 'Check the scope rules; if this is expected, confirm the number.', count: deactivate, limit: 500 }],
+  };
+}
+
+let preview: RunningPreview;
+test.beforeAll(async () => {
+  preview = await startPreview();
+});
+test.afterAll(async () => {
+  await preview?.stop();
+});
+
+test('100,000 ops: loads, filters and scrolls smoothly; the threshold guard needs the number typed back', async ({ page }) => {
+  await page.goto(preview.url);
+  const created = await page.evaluate(() =>
+    window.rollcall?.createIntegration({
+      config: { name: 'Scale', source: { kind: 'entra', tenantId: 'contoso.onmicrosoft.com', clientId: '6f1c2a4e-1b2c-4d5e-8f90-1234567890ab' }, target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' } },
+    }),
+  );
+  if (!created?.ok) throw new Error('could not create the integration');
+  const id = created.value.id;
+  await mkdir(path.join(preview.dataDir, 'integrations'), { recursive: true });
+  await writeFile(path.join(preview.dataDir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: 1, data: bigPlan(id) }));
+
+  await page.goto(`${preview.url}#/dry-run/${id}`);
+  await expect(page.getByTestId('row-count')).toHaveText('100,000 changes', { timeout: 30_000 });
+  // Only the rows in view are in the DOM.
+  expect(await page.getByTestId('plan-row').count()).toBeLessThan(80);
+  await expect(page.getByTestId('guard')).toContainText('threshold');
+
+  // Filtering by text and kind over 100k ops answers fast.
+  let t = Date.now();
+  await page.getByTestId('plan-search').fill('user.99999@');
+  await expect(page.getByTestId('row-count')).toHaveText('1 of 100,000 changes');
+  expect(Date.now() - t).toBeLessThan(2_000);
+  await page.getByTestId('plan-search').fill('');
+  t = Date.now();
+  await page.getByTestId('filter-deactivate').click();
+  await expect(page.getByTestId('row-count')).toHaveText('2,000 of 100,000 changes');
+  expect(Date.now() - t).toBeLessThan(2_000);
+  await page.getByTestId('filter-deactivate').click();
+
+  // Scrolling to the end renders the last rows; keyboard End moves focus there too.
+  await page.getByTestId('plan-row').first().focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('[data-email="user.99999@contoso.example"]')).toBeFocused();
+  const frame = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid="plan-scroller"]');
+    if (!el) return Infinity;
+    let worst = 0;
+    let last = performance.now();
+    for (let i = 0; i < 30; i++) {
+      el.scrollTop = Math.random() * el.scrollHeight;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }
+    return worst;
+  });
+  expect(frame).toBeLessThan(250);
+
+  // Apply is guarded: the number of deactivations must be typed back.
+  await page.getByTestId('apply').click();
+  const dialog = page.getByRole('alertdialog');
+  const confirm = dialog.getByRole('button', { name: /^Apply and deactivate 2000/ });
+  await expect(confirm).toBeDisabled();
+  await dialog.getByTestId('confirm-deactivations').fill('1999');
+  await expect(confirm).toBeDisabled();
+  await dialog.getByTestId('confirm-deactivations').fill('2000');
+  await expect(confirm).toBeEnabled();
+  await snap(page, 'diff-apply-threshold');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});
