@@ -2,8 +2,8 @@
  * Read a 100,000-user simulated tenant with the real Entra reader and print the time and the
  * requests made. Not a test: `npx tsx test/bench/entra-read.ts [users] [throttleRate]`.
  */
-import { createEntraSource } from '../../src-main/entra';
-import { DEMO_APPS, generateTenant, startGraphSimulator } from '../../src-main/demo/graph';
+import { generateTenant, startGraphSimulator } from '../../src-main/demo/graph';
+import { benchEntraSource } from './lib/connectors';
 
 const users = Number(process.argv[2] ?? 100_000);
 const throttleRate = Number(process.argv[3] ?? 0);
@@ -12,17 +12,7 @@ const t0 = performance.now();
 const tenant = generateTenant({ users, seed: 2026 });
 const tGen = performance.now() - t0;
 const sim = await startGraphSimulator({ tenant: tenant.fixture, faults: { throttleRate, retryAfterSeconds: 0 } });
-const source = createEntraSource(
-  {
-    kind: 'entra',
-    tenantId: sim.tenantId,
-    clientId: DEMO_APPS.main.clientId,
-    cloud: 'custom',
-    custom: { authorityHost: sim.authorityHost, graphEndpoint: sim.graphEndpoint, caCertPem: sim.caCertPem },
-  },
-  DEMO_APPS.main.secret,
-  { retry: { baseDelayMs: 50, maxDelayMs: 2_000 } },
-);
+const source = benchEntraSource(sim);
 
 try {
   const t1 = performance.now();

@@ -2,18 +2,16 @@
  * Reads 100,000 users from the LMS simulator over loopback HTTP and prints the time and the
  * requests made. Not part of the test suite: `npx tsx test/bench/lms-read.ts [users] [concurrency]`.
  */
-import { LmsSettingsSchema } from '../../src-main/core/config';
 import { startLmsSimulator, DEFAULT_SEED } from '../../src-main/demo/lms';
-import { createScimTarget } from '../../src-main/lms';
+import { benchScimTarget, BENCH_LMS_TOKEN as token } from './lib/connectors';
 
 const users = Number(process.argv[2] ?? 100_000);
 const concurrency = Number(process.argv[3] ?? 4);
-const token = 'bench-token-0123456789';
 
 const t0 = performance.now();
 const sim = await startLmsSimulator({ token, seed: { ...DEFAULT_SEED, generatedUsers: users } });
 const seeded = performance.now();
-const target = createScimTarget(LmsSettingsSchema.parse({ kind: 'scim', baseUrl: sim.baseUrl, concurrency }), token);
+const target = benchScimTarget(sim.baseUrl, concurrency);
 
 const t1 = performance.now();
 const snap = await target.readAll();

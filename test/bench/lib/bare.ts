@@ -1,0 +1,153 @@
+/**
+ * Baselines: the least a client could do to fetch the same pages or send the same bodies —
+ * node:https / node:http with keep-alive agents, the same concurrency, JSON.parse of each body,
+ * nothing else (no mapping, no validation, no retries unless the row says so).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { deltaSelect } from '../../../src-main/entra/delta';
+import { usersListPath } from '../../../src-main/entra/users';
+import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, type GraphEndpoint } from './connectors';
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function send(lib: typeof http | typeof https, agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, { method, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+export interface BareStats {
+  requests: number;
+  items: number;
+}
+
+/**
+ * What the Entra reader fetches for a full read, done bare: one token, the latest delta link,
+ * every /users page (same $select/$expand/$top, following @odata.nextLink), then the scope group
+ * tree (each group and its members, breadth first, `groupConcurrency` at a time).
+ */
+export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly string[], groupConcurrency = 4): Promise<BareStats> {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: [...tls.rootCertificates, g.caCertPem] });
+  const stats: BareStats = { requests: 0, items: 0 };
+  try {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET, scope: `${g.graphEndpoint}/.default` }).toString();
+    const tokenAnswer = await send(https, agent, new URL(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/token`), 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, form);
+    stats.requests++;
+    const token = (JSON.parse(tokenAnswer.body) as { access_token: string }).access_token;
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const base = `${g.graphEndpoint}/v1.0`;
+    const follow = async (first: string, onItem: (item: Record<string, unknown>) => void) => {
+      let next: string | null = first;
+      for (let guard = 0; next && guard < 100_000; guard++) {
+        const a = await send(https, agent, new URL(next), 'GET', headers);
+        stats.requests++;
+        if (a.status !== 200) throw new Error(`bare Graph read: ${a.status} ${a.body.slice(0, 200)}`);
+        const page = JSON.parse(a.body) as { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
+        for (const item of page.value ?? []) onItem(item);
+        next = page['@odata.nextLink'] ?? null;
+      }
+    };
+    await follow(`${base}/users/delta?$select=${encodeURIComponent(deltaSelect([], true))}&$deltatoken=latest`, () => undefined);
+    await follow(`${base}${usersListPath([], true)}`, () => void stats.items++);
+    const seen = new Set(rootGroups);
+    let level = [...rootGroups];
+    while (level.length > 0) {
+      const nextLevel: string[] = [];
+      await pool(level, groupConcurrency, async (id) => {
+        const head = await send(https, agent, new URL(`${base}/groups/${id}?$select=id,displayName`), 'GET', headers);
+        stats.requests++;
+        JSON.parse(head.body);
+        await follow(`${base}/groups/${id}/members?$select=id&$top=999`, (m) => {
+          if (m['@odata.type'] === '#microsoft.graph.group' && typeof m.id === 'string' && !seen.has(m.id)) {
+            seen.add(m.id);
+            nextLevel.push(m.id);
+          }
+        });
+      });
+      level = nextLevel;
+    }
+    return stats;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * The LMS read done bare: the same GET requests Rollcall's SCIM client made (taken from the
+ * simulator's request log, in order), the first one alone (it tells the page size and total),
+ * the rest `concurrency` at a time on a keep-alive agent, each body JSON.parsed.
+ */
+export async function bareScimGets(baseUrl: string, paths: readonly string[], concurrency: number): Promise<BareStats> {
+  const origin = new URL(baseUrl).origin;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const headers = { authorization: `Bearer ${BENCH_LMS_TOKEN}`, accept: 'application/scim+json' };
+  const stats: BareStats = { requests: 0, items: 0 };
+  const get = async (p: string) => {
+    const a = await send(http, agent, new URL(p, origin), 'GET', headers);
+    stats.requests++;
+    const body = JSON.parse(a.body) as { Resources?: unknown[] };
+    stats.items += body.Resources?.length ?? 0;
+  };
+  try {
+    const [first, ...rest] = paths;
+    if (first) await get(first);
+    await pool(rest, concurrency, get);
+    return stats;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * POSTs each body to /Users, `concurrency` at a time. With `honourRetryAfter`, a 429 makes that
+ * one worker sleep for Retry-After and send again (the other workers carry on).
+ */
+export async function barePosts(baseUrl: string, bodies: readonly unknown[], concurrency: number, honourRetryAfter = false): Promise<BareStats & { throttled: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const headers = { authorization: `Bearer ${BENCH_LMS_TOKEN}`, accept: 'application/scim+json', 'content-type': 'application/scim+json' };
+  const url = new URL(`${baseUrl.replace(/\/$/, '')}/Users`);
+  const stats = { requests: 0, items: 0, throttled: 0 };
+  try {
+    await pool(bodies, concurrency, async (body) => {
+      const text = JSON.stringify(body);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const a = await send(http, agent, url, 'POST', headers, text);
+        stats.requests++;
+        if (a.status === 429 && honourRetryAfter) {
+          stats.throttled++;
+          await new Promise((r) => setTimeout(r, Number(a.headers['retry-after'] ?? 1) * 1000));
+          continue;
+        }
+        if (a.status !== 201) throw new Error(`bare POST: ${a.status} ${a.body.slice(0, 200)}`);
+        JSON.parse(a.body);
+        stats.items++;
+        return;
+      }
+    });
+    return stats;
+  } finally {
+    agent.destroy();
+  }
+}

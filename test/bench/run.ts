@@ -1,0 +1,549 @@
+/**
+ * `npm run bench` — how fast Rollcall is on a large tenant, each figure beside a baseline measured
+ * in the same run. Not part of `npm test`. Prints one table and writes bench-results.json.
+ *
+ *   npm run bench                      100,000 users, 10,000 creates (several minutes)
+ *   npm run bench -- --quick           everything small, under a minute
+ *   options: --users N  --creates N  --throttled-creates N  --plan-small N  --concurrency N
+ *            --no-renderer  --no-build  --out FILE
+ *
+ * The simulators run in a child process (lib/sim-host.ts), so this process's time and peak RSS
+ * are Rollcall's own.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { IntegrationConfigSchema, type IntegrationConfigInput } from '../../src-main/core/config';
+import type { Link, Plan, SourceSnapshot, TargetSnapshot } from '../../src-main/core/model';
+import { plan as makePlan } from '../../src-main/core/plan';
+import { syntheticTenant } from '../../src-main/core/testing/synthetic';
+import { MemorySecretStore } from '../../src-main/secrets/memory-store';
+import { createIntegration, refreshSetupStatus } from '../../src-main/store/integrations';
+import { Store } from '../../src-main/store/store';
+import { applyPlan, type LinkRecorder } from '../../src-main/sync/apply';
+import { AuditLog } from '../../src-main/sync/audit';
+import { runIntegration, type RunStage } from '../../src-main/sync/run';
+import { loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
+import { barePosts, bareGraphRead, bareScimGets } from './lib/bare';
+import { benchScimTarget, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, entraSettingsFor, recordingConnectors, type GraphEndpoint } from './lib/connectors';
+import { bestOf, fmtMs, lifetimeMaxRssMb, renderTable, RssSampler, timed, verdict, ratioOf, type Row } from './lib/measure';
+import { startSimHost, type SimHost } from './lib/sims';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    creates: { type: 'string' },
+    'throttled-creates': { type: 'string' },
+    'plan-small': { type: 'string' },
+    concurrency: { type: 'string' },
+    'no-renderer': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
+  },
+});
+const quick = args.quick === true;
+const num = (v: string | undefined, full: number, small: number) => (v !== undefined ? Number(v) : quick ? small : full);
+const USERS = num(args.users, 100_000, 3_000);
+const CREATES = num(args.creates, 10_000, 500);
+const THROTTLED = num(args['throttled-creates'], 2_000, 200);
+const PLAN_SMALL = num(args['plan-small'], Math.round(USERS / 10), Math.round(USERS / 10));
+const CONCURRENCY = num(args.concurrency, 8, 8);
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const facts: Record<string, unknown> = { users: USERS, creates: CREATES, throttledCreates: THROTTLED, planSmall: PLAN_SMALL, concurrency: CONCURRENCY, quick, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null };
+const rss = new RssSampler();
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+const n = (x: number) => x.toLocaleString('en-US');
+
+function configFor(graph: GraphEndpoint, allStaff: string, lmsBaseUrl: string, name: string): IntegrationConfigInput {
+  return {
+    name,
+    source: entraSettingsFor(graph),
+    target: { kind: 'scim', baseUrl: lmsBaseUrl, concurrency: CONCURRENCY },
+    scope: { include: [{ kind: 'group', groupId: allStaff, groupName: 'All Staff' }] },
+    deactivation: { deactivateUsers: true, useLastDay: true },
+  };
+}
+
+async function integrationIn(store: Store, secrets: MemorySecretStore, config: IntegrationConfigInput): Promise<string> {
+  const record = await createIntegration(store, IntegrationConfigSchema.parse(config), new Date());
+  await secrets.set(record.id, 'clientSecret', BENCH_CLIENT_SECRET);
+  await secrets.set(record.id, 'lmsToken', BENCH_LMS_TOKEN);
+  await refreshSetupStatus(store, secrets, record.id);
+  return record.id;
+}
+
+interface PhaseTimes {
+  total: number;
+  phases: Partial<Record<RunStage, { ms: number; peakRssMb: number }>>;
+}
+
+/** A dry run through runIntegration, with the time and peak RSS of each stage. */
+async function dryRun(services: { store: Store; secrets: MemorySecretStore }, integrationId: string) {
+  const connectors = recordingConnectors();
+  const phases: PhaseTimes['phases'] = {};
+  let stage: RunStage | null = null;
+  let since = performance.now();
+  const close = () => {
+    if (stage) phases[stage] = { ms: (phases[stage]?.ms ?? 0) + performance.now() - since, peakRssMb: Math.max(phases[stage]?.peakRssMb ?? 0, rss.peak()) };
+  };
+  rss.reset();
+  const t0 = performance.now();
+  const outcome = await runIntegration(
+    { ...services, now: () => new Date() },
+    {
+      integrationId,
+      kind: 'dry-run',
+      trigger: 'cli',
+      connectors: connectors.factory,
+      onProgress: (p) => {
+        if (p.stage === stage) return;
+        close();
+        stage = p.stage;
+        since = performance.now();
+        rss.reset();
+      },
+    },
+  );
+  close();
+  const total = performance.now() - t0;
+  if (outcome.error || !outcome.plan) throw new Error(`dry run failed: ${outcome.error?.code} ${outcome.error?.message}`);
+  const requests = { entra: connectors.made.source?.stats.requests ?? 0, lms: connectors.made.target?.stats().requests ?? 0 };
+  return { outcome, plan: outcome.plan, total, phases, requests };
+}
+
+/** Records links in the store in batches of 500, as runIntegration does. */
+function storeLinks(store: Store, integrationId: string): LinkRecorder {
+  let pending: Link[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    await (await store.links(integrationId)).update((file) => {
+      const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
+      for (const l of batch) bySource.set(l.sourceId, l);
+      file.links = [...bySource.values()];
+    });
+  };
+  return {
+    record(link) {
+      pending.push(link);
+      if (pending.length >= 500) chain = chain.then(flush);
+    },
+    async flush() {
+      chain = chain.then(flush);
+      await chain;
+    },
+  };
+}
+
+/** Rollcall's apply (applyPlan: SCIM client, audit log, link table) of a creates-only plan. */
+async function rollcallApply(p: Plan, baseUrl: string, store: Store, integrationId: string) {
+  const target = benchScimTarget(baseUrl, CONCURRENCY);
+  const audit = AuditLog.open(store.auditDir, `bench-${Date.now()}`);
+  try {
+    const r = await timed(() => applyPlan(p, target, storeLinks(store, integrationId), audit, { concurrency: CONCURRENCY, now: () => new Date() }));
+    return { ...r, stats: target.stats() };
+  } finally {
+    await audit.close();
+    target.close();
+  }
+}
+
+/** The bodies a client would POST to recreate these accounts elsewhere (server-made fields removed). */
+function bodiesOf(users: Array<Record<string, unknown>>): unknown[] {
+  return users.map(({ id: _id, meta: _meta, ...rest }) => rest);
+}
+
+async function section1and2(host: SimHost, store: Store, secrets: MemorySecretStore): Promise<{ plan: Plan; source: SourceSnapshot | null; target: TargetSnapshot | null; integrationId: string }> {
+  log(`generating a ${n(USERS)}-user tenant and an LMS with the same ${n(USERS)} people`);
+  const graph = await host.startGraph(USERS, 2026);
+  const lms = await host.startLms({ seedFromGraph: graph.id, orgResources: true });
+  const id = await integrationIn(store, secrets, configFor(graph.endpoint, graph.allStaff, lms.baseUrl, 'Bench (full)'));
+
+  log('baseline: bare Graph + SCIM loop (1st)');
+  await host.clearLog(lms.id);
+  // Rollcall first would leave the simulators warmer for the baseline; so baseline, Rollcall, baseline, best baseline.
+  const warmGraph = await timed(() => bareGraphRead(graph.endpoint, [graph.allStaff]));
+  log('Rollcall full dry run');
+  await host.clearLog(lms.id);
+  const full = await dryRun({ store, secrets }, id);
+  const gets = (await host.lmsLog(lms.id)).filter((e) => e.method === 'GET').map((e) => e.url);
+  const warmScim = await timed(() => bareScimGets(lms.baseUrl, gets, CONCURRENCY));
+  log('baseline: bare Graph + SCIM loop (2nd)');
+  const bareGraph2 = await timed(() => bareGraphRead(graph.endpoint, [graph.allStaff]));
+  const bareScim2 = await timed(() => bareScimGets(lms.baseUrl, gets, CONCURRENCY));
+  const bareGraph = Math.min(warmGraph.ms, bareGraph2.ms);
+  const bareScim = Math.min(warmScim.ms, bareScim2.ms);
+  const ph = full.phases;
+  const entraMs = ph['reading-entra']?.ms ?? 0;
+  const lmsMs = ph['reading-lms']?.ms ?? 0;
+  const planMs = ph.planning?.ms ?? 0;
+  const saveMs = ph.saving?.ms ?? 0;
+  const rssOf = (s: RunStage) => `${ph[s]?.peakRssMb ?? 0} MB`;
+  rows.push(
+    {
+      id: '1a',
+      what: `Entra full read, ${n(USERS)} users`,
+      ms: entraMs,
+      detail: `${n(full.requests.entra)} Graph requests (bare: ${n(bareGraph2.value.requests)}); peak RSS ${rssOf('reading-entra')}`,
+      baselineWhat: 'bare https loop, same pages',
+      baselineMs: bareGraph,
+      target: { kind: 'ratio', max: 1.3 },
+    },
+    {
+      id: '1b',
+      what: `LMS full read, ${n(USERS)} accounts`,
+      ms: lmsMs,
+      detail: `${n(full.requests.lms)} SCIM requests (bare: ${n(bareScim2.value.requests)}, same URLs, concurrency ${CONCURRENCY}); peak RSS ${rssOf('reading-lms')}`,
+      baselineWhat: 'bare http loop, same GETs',
+      baselineMs: bareScim,
+      target: { kind: 'ratio', max: 1.3 },
+    },
+    {
+      id: '1c',
+      what: `plan ${n(USERS)} × ${n(USERS)} (in the dry run)`,
+      ms: planMs,
+      detail: `${n(full.plan.ops.length)} ops; peak RSS ${rssOf('planning')}; then saving snapshots ${fmtMs(saveMs)} (peak RSS ${rssOf('saving')})`,
+      baselineWhat: '—',
+      baselineMs: null,
+      target: { kind: 'none' },
+    },
+    {
+      id: '1',
+      what: `full dry run (read, read, plan, save)`,
+      ms: full.total,
+      detail: `Entra ${fmtMs(entraMs)} + LMS ${fmtMs(lmsMs)} + plan ${fmtMs(planMs)} + save ${fmtMs(saveMs)}; process peak RSS ${lifetimeMaxRssMb()} MB (resourceUsage maxRSS)`,
+      baselineWhat: 'bare Graph loop + bare SCIM loop',
+      baselineMs: bareGraph + bareScim,
+      target: { kind: 'ratio', max: 1.3 },
+    },
+  );
+  facts.fullDryRun = { totalMs: full.total, phases: full.phases, requests: full.requests, bare: { graphMs: [warmGraph.ms, bareGraph2.ms], scimMs: [warmScim.ms, bareScim2.ms], graphRequests: bareGraph2.value.requests, scimRequests: bareScim2.value.requests }, summary: full.plan.summary };
+
+  log('incremental dry run after 1 % of users changed');
+  const changed = await host.mutate(graph.id, 0.01);
+  const delta = await dryRun({ store, secrets }, id);
+  if (delta.outcome.run.readMode !== 'delta') notes.push(`2: the second dry run read Entra in ${delta.outcome.run.readMode} mode, not delta.`);
+  const dph = delta.phases;
+  rows.push({
+    id: '2',
+    what: `incremental dry run, ${n(changed)} users (1 %) changed`,
+    ms: delta.total,
+    detail: `read mode ${delta.outcome.run.readMode}; Entra ${fmtMs(dph['reading-entra']?.ms ?? 0)} (${n(delta.requests.entra)} requests) + LMS ${fmtMs(dph['reading-lms']?.ms ?? 0)} (${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}`,
+    baselineWhat: 'the full dry run (row 1)',
+    baselineMs: full.total,
+    target: { kind: 'ratio', max: 0.1 },
+  });
+  notes.push(
+    '2: SCIM has no change feed, so every run reads the whole LMS and plans the whole tenant; the delta saves the Entra read only. The incremental run is bounded below by row 1b + row 1c.',
+  );
+  facts.incremental = { totalMs: delta.total, phases: delta.phases, requests: delta.requests, changed };
+  return { plan: full.plan, source: await loadCached(store.dataDir, id, 'source'), target: await loadCached(store.dataDir, id, 'target'), integrationId: id };
+}
+
+async function section3(host: SimHost, store: Store, secrets: MemorySecretStore): Promise<void> {
+  log(`apply: a ${n(CREATES)}-user tenant into an empty LMS`);
+  const graph = await host.startGraph(CREATES, 77);
+  const lmsA = await host.startLms({});
+  const id = await integrationIn(store, secrets, configFor(graph.endpoint, graph.allStaff, lmsA.baseUrl, 'Bench (apply)'));
+  const dry = await dryRun({ store, secrets }, id);
+  const creates = dry.plan.ops.filter((o) => o.kind === 'create');
+  const createsOnly = (k: number): Plan => ({ ...dry.plan, ops: creates.slice(0, k), departmentsToCreate: [], guards: [] });
+
+  log(`Rollcall apply: ${n(creates.length)} creates, concurrency ${CONCURRENCY}`);
+  const applied = await rollcallApply(createsOnly(creates.length), lmsA.baseUrl, store, id);
+  if (applied.value.failed > 0) notes.push(`3: ${applied.value.failed} creates failed: ${applied.value.failures[0]?.error.code}`);
+  const bodies = bodiesOf(await host.lmsUsers(lmsA.id));
+  const lmsB = await host.startLms({});
+  log(`bare POST loop: ${n(bodies.length)} bodies, concurrency ${CONCURRENCY}`);
+  const bare = await timed(() => barePosts(lmsB.baseUrl, bodies, CONCURRENCY));
+  rows.push({
+    id: '3a',
+    what: `apply ${n(creates.length)} creates, concurrency ${CONCURRENCY}`,
+    ms: applied.ms,
+    detail: `${n(applied.value.applied)} applied, ${applied.value.failed} failed; ${n(applied.stats.requests)} SCIM requests (incl. discovery); audit log + link table written`,
+    baselineWhat: 'bare POST loop, same bodies',
+    baselineMs: bare.ms,
+    target: { kind: 'ratio', max: 1.2 },
+  });
+
+  const t = Math.min(THROTTLED, creates.length);
+  log(`Rollcall apply with 5 % 429 (Retry-After 1 s): ${n(t)} creates`);
+  const lmsC = await host.startLms({ rate429: 0.05, retryAfterSeconds: 1 });
+  const throttled = await rollcallApply(createsOnly(t), lmsC.baseUrl, store, id);
+  const c429 = (await host.stats({ lms: lmsC.id })).lms429;
+  const lmsD = await host.startLms({});
+  const bareT = await timed(() => barePosts(lmsD.baseUrl, bodies.slice(0, t), CONCURRENCY));
+  const lmsE = await host.startLms({ rate429: 0.05, retryAfterSeconds: 1 });
+  const bareThrottled = await timed(() => barePosts(lmsE.baseUrl, bodies.slice(0, t), CONCURRENCY, true));
+  rows.push(
+    {
+      id: '3b',
+      what: `apply ${n(t)} creates, 5 % answered 429 + Retry-After 1 s`,
+      ms: throttled.ms,
+      detail: `${n(throttled.value.applied)} applied, ${throttled.value.failed} failed; the LMS answered ${n(c429)} × 429`,
+      baselineWhat: `bare POST loop, ${n(t)} bodies, no 429`,
+      baselineMs: bareT.ms,
+      target: { kind: 'none' },
+    },
+    {
+      id: '3c',
+      what: `bare POST loop, same 5 % 429, sleeps per worker`,
+      ms: bareThrottled.ms,
+      detail: `${n(bareThrottled.value.throttled)} × 429; a 429 stalls only the worker that got it`,
+      baselineWhat: `bare POST loop, ${n(t)} bodies, no 429`,
+      baselineMs: bareT.ms,
+      target: { kind: 'none' },
+    },
+  );
+  notes.push(
+    `3b: Rollcall honours Retry-After for the whole client (src-main/lms/limiter.ts pauseUntil: one 429 pauses every worker), as a rate-limited LMS asks. The floor is then about one Retry-After per 429 that arrives outside an existing pause: ${n(c429)} × 429 here, so ≥ roughly ${n(c429)} s less the overlap, against ${fmtMs(bareT.ms)} unthrottled. A client that only stalls the throttled worker (row 3c) finishes sooner but keeps hammering an LMS that asked it to slow down.`,
+  );
+  if (t < creates.length) notes.push(`3b: run on ${n(t)} creates (--throttled-creates) to keep the full bench under 10 minutes; the time grows linearly with the number of 429s (≈ 5 % of requests × 1 s each).`);
+  facts.apply = { createsMs: applied.ms, bareMs: bare.ms, throttledMs: throttled.ms, throttled429: c429, bareUnthrottledSameCount: bareT.ms, bareThrottledMs: bareThrottled.ms, requests: applied.stats.requests };
+}
+
+/** Diagnose is being built by another engineer: loaded at run time so the bench works without it. */
+async function loadDiagnose(): Promise<((query: string, inputs: unknown) => unknown) | string> {
+  const file = path.join(ROOT, 'src-main/core/diagnose/index.ts');
+  if (!existsSync(file)) return 'not available yet';
+  try {
+    const mod: unknown = await import(file);
+    const fn = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>).diagnose : undefined;
+    return typeof fn === 'function' ? (fn as (query: string, inputs: unknown) => unknown) : 'not available yet (no diagnose export)';
+  } catch (err) {
+    return `not available yet (${err instanceof Error ? err.message.split('\n')[0] : 'load failed'})`;
+  }
+}
+
+async function section4(): Promise<void> {
+  log(`plan scaling: synthetic ${n(PLAN_SMALL)} and ${n(USERS)} tenants`);
+  const small = syntheticTenant({ users: PLAN_SMALL, seed: 3 });
+  const large = syntheticTenant({ users: USERS, seed: 3 });
+  const now = new Date('2026-11-23T10:00:00Z');
+  const run = (t: typeof small) => makePlan(t.source, t.target, t.config, t.links, now);
+  const smallPlan = await bestOf(3, () => run(small));
+  rss.reset();
+  const largePlan = await bestOf(2, () => run(large));
+  const planRss = rss.peak();
+  const sourceText = JSON.stringify(large.source);
+  const targetText = JSON.stringify(large.target);
+  const parse = await bestOf(3, () => {
+    JSON.parse(sourceText);
+    JSON.parse(targetText);
+  });
+  rows.push(
+    {
+      id: '4a',
+      what: `plan ${n(USERS)} users (synthetic, steady state)`,
+      ms: largePlan.ms,
+      detail: `${n(largePlan.value.ops.length)} ops; best of 2; peak RSS ${planRss} MB`,
+      baselineWhat: `plan ${n(PLAN_SMALL)} users`,
+      baselineMs: smallPlan.ms,
+      target: { kind: 'ratio', max: 12 * (USERS / PLAN_SMALL / 10) },
+    },
+    {
+      id: '4b',
+      what: `plan ${n(USERS)} users ÷ JSON.parse of both snapshots`,
+      ms: largePlan.ms,
+      detail: `snapshots ${Math.round(sourceText.length / 1e6)} MB + ${Math.round(targetText.length / 1e6)} MB of JSON`,
+      baselineWhat: 'JSON.parse(source) + JSON.parse(target)',
+      baselineMs: parse.ms,
+      target: { kind: 'ratio', max: 3 },
+    },
+  );
+  const diagnose = await loadDiagnose();
+  if (typeof diagnose === 'string') {
+    rows.push({ id: '4c', what: `diagnose one user, ${n(USERS)} users`, ms: null, detail: '', baselineWhat: '—', baselineMs: null, target: { kind: 'ms', max: 1000 }, unavailable: diagnose });
+    return;
+  }
+  const subject = large.source.users[Math.floor(large.source.users.length / 2)];
+  const query = subject?.mail ?? subject?.userPrincipalName ?? '';
+  const inputs = {
+    source: large.source,
+    target: large.target,
+    integration: { id: large.config.id, name: 'Bench', config: large.config, status: 'active', statusReason: null, enabled: true },
+    links: large.links,
+    otherLinks: [],
+    plan: largePlan.value,
+    runs: [],
+    audit: [],
+    nextRunAt: null,
+    now,
+  };
+  try {
+    const d = await bestOf(3, () => diagnose(query, inputs));
+    const verdictText = typeof d.value === 'object' && d.value !== null ? String((d.value as Record<string, unknown>).verdict ?? '') : '';
+    rows.push({ id: '4c', what: `diagnose one user, ${n(USERS)} users`, ms: d.ms, detail: `verdict: ${verdictText.slice(0, 80)}`, baselineWhat: `plan ${n(USERS)} (row 4a)`, baselineMs: largePlan.ms, target: { kind: 'ms', max: 1000 } });
+  } catch (err) {
+    rows.push({ id: '4c', what: `diagnose one user, ${n(USERS)} users`, ms: null, detail: '', baselineWhat: '—', baselineMs: null, target: { kind: 'ms', max: 1000 }, unavailable: `not available yet (threw: ${err instanceof Error ? err.message.slice(0, 60) : 'error'})` });
+  }
+}
+
+function runCommand(cmd: string, argv: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+async function section5(bigPlan: Plan): Promise<void> {
+  const unavailable = (why: string) => {
+    rows.push({ id: '5a', what: 'diff viewer: first paint', ms: null, detail: '', baselineWhat: '—', baselineMs: null, target: { kind: 'ms', max: 2000 }, unavailable: why });
+    rows.push({ id: '5b', what: 'diff viewer: text filter', ms: null, detail: '', baselineWhat: '—', baselineMs: null, target: { kind: 'ms', max: 500 }, unavailable: why });
+  };
+  if (args['no-renderer']) return unavailable('skipped (--no-renderer)');
+  const chromium = process.env.ROLLCALL_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) return unavailable(`no Chromium at ${chromium}`);
+  const built = existsSync(path.join(ROOT, 'out/main/preview.js')) && existsSync(path.join(ROOT, 'out/renderer/index.html'));
+  // --quick reuses an existing build to stay under a minute; a full run always builds.
+  if (!built || (!args['no-build'] && !quick)) {
+    log('npm run build');
+    const b = await runCommand('npm', ['run', 'build']);
+    if (b.code !== 0) return unavailable(`build failed: ${b.output.split('\n').find((l) => /error/i.test(l))?.slice(0, 60) ?? b.code}`);
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-bench-ui-'));
+  const store = await Store.open(dataDir);
+  const base = IntegrationConfigSchema.parse({ name: 'Bench 100k', source: { kind: 'entra', tenantId: 'contoso.onmicrosoft.com', clientId: '6f1c2a4e-1b2c-4d5e-8f90-1234567890ab' }, target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' } });
+  const big = await createIntegration(store, base, new Date());
+  const small = await createIntegration(store, { ...base, name: 'Bench 100 ops' }, new Date());
+  const withEmail = bigPlan.ops.filter((o) => o.email);
+  const needleOp = withEmail[Math.floor(withEmail.length / 2)];
+  const needle = needleOp?.email ?? 'nobody';
+  const smallOps = bigPlan.ops.slice(0, 99);
+  if (needleOp && !smallOps.includes(needleOp)) smallOps.push(needleOp);
+  const smallPlan: Plan = { ...bigPlan, integrationId: small.id, ops: smallOps };
+  await saveCached(dataDir, big.id, 'plan', { ...bigPlan, integrationId: big.id });
+  await saveCached(dataDir, small.id, 'plan', smallPlan);
+
+  const preview = spawn(process.execPath, [path.join(ROOT, 'out/main/preview.js'), '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { chromium: pw } = await import('playwright-core');
+  let step = 'starting the preview';
+  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`preview did not start: ${out}`)), 30_000);
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        const m = /Rollcall preview: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      preview.stdout.on('data', onData);
+      preview.stderr.on('data', onData);
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Warm the browser's cache of the bundle so both pages load it the same way.
+    step = 'loading the app';
+    await page.goto(url);
+    await page.locator('h1').first().waitFor({ timeout: 30_000 });
+    const firstPaint = async (id: string): Promise<{ ms: number; virtualised: boolean; rowsInDom: number }> => {
+      await page.goto('about:blank');
+      const t0 = performance.now();
+      await page.goto(`${url.replace(/\/$/, '')}/#/dry-run/${id}`);
+      await page.locator('[data-testid="plan-row"]').first().waitFor({ state: 'visible', timeout: 120_000 });
+      const ms = performance.now() - t0;
+      const rowsInDom = await page.locator('[data-testid="plan-row"]').count();
+      return { ms, virtualised: rowsInDom < 1000, rowsInDom };
+    };
+    log('renderer: first paint, 100-op plan then the big plan');
+    step = 'first paint (100 ops)';
+    const smallPaint = await firstPaint(small.id);
+    step = `first paint (${n(bigPlan.ops.length)} ops)`;
+    const bigPaint = await firstPaint(big.id);
+    const filterOn = async (): Promise<number> => {
+      const search = page.locator('[data-testid="plan-search"] input, input[data-testid="plan-search"]').first();
+      await search.fill('');
+      await page.locator('[data-testid="row-count"]').filter({ hasNotText: ' of ' }).waitFor({ timeout: 60_000 });
+      const t0 = performance.now();
+      await search.fill(needle);
+      await page.locator('[data-testid="row-count"]').filter({ hasText: ' of ' }).waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="plan-row"]').filter({ hasText: needle }).first().waitFor({ timeout: 60_000 });
+      return performance.now() - t0;
+    };
+    log('renderer: text filter on the big plan, then on the 100-op plan');
+    step = `text filter "${needle}" (big plan)`;
+    const bigFilter = Math.min(await filterOn(), await filterOn());
+    step = `text filter "${needle}" (100 ops)`;
+    await firstPaint(small.id);
+    const smallFilter = Math.min(await filterOn(), await filterOn());
+    rows.push(
+      {
+        id: '5a',
+        what: `diff viewer: first paint, ${n(bigPlan.ops.length)} ops`,
+        ms: bigPaint.ms,
+        detail: `navigation to the first visible row, incl. fetching the plan over the preview bridge; ${bigPaint.rowsInDom} rows in the DOM (${bigPaint.virtualised ? 'virtualised' : 'NOT virtualised'})`,
+        baselineWhat: 'same page, 100-op plan',
+        baselineMs: smallPaint.ms,
+        target: { kind: 'ms', max: 2000 },
+      },
+      {
+        id: '5b',
+        what: `diff viewer: text filter, ${n(bigPlan.ops.length)} ops`,
+        ms: bigFilter,
+        detail: `type an e-mail until the count and the matching row show (best of 2)`,
+        baselineWhat: 'same filter, 100-op plan',
+        baselineMs: smallFilter,
+        target: { kind: 'ms', max: 500 },
+      },
+    );
+    notes.push('5: Debian Chromium through the browser preview (npm run build; node out/main/preview.js); targets are absolute (first paint ≤ 2 s, filter ≤ 0.5 s); the 100-op baseline shows what the page costs without the plan.');
+  } catch (err) {
+    const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'error';
+    notes.push(`5: the renderer measurement failed at ${step}: ${why}`);
+    unavailable(`failed at ${step}`);
+  } finally {
+    await browser.close();
+    preview.kill('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const host = await startSimHost();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-bench-'));
+  try {
+    const store = await Store.open(dataDir);
+    const secrets = new MemorySecretStore();
+    const { plan: bigPlan } = await section1and2(host, store, secrets);
+    await section3(host, store, secrets);
+    await host.close();
+    await section4();
+    await section5(bigPlan);
+  } finally {
+    rss.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const table = renderTable(rows);
+  const details = rows.filter((r) => r.detail).map((r) => `  ${r.id.padEnd(3)} ${r.detail}`);
+  const totalS = ((performance.now() - started) / 1000).toFixed(0);
+  const header = `Rollcall bench — ${quick ? 'quick' : 'full'} run, ${n(USERS)} users, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${totalS} s`;
+  process.stdout.write(`\n${header}\n\n${table}\n\ndetails:\n${details.join('\n')}\n\nnotes:\n${notes.map((x) => `  ${x}`).join('\n')}\n`);
+  await writeFile(
+    args.out ?? path.join(ROOT, 'bench-results.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), header, rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), result: verdict(r) })), notes, facts }, null, 2)}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
