@@ -316,7 +316,10 @@ export function plan(
   let unchanged = 0;
   for (const c of candidates) if (c.unchanged) unchanged++;
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged };
-  for (const op of sorted) summary[op.kind]++;
+  // The summary counts people: a manager/approver write for someone created or updated in this
+  // plan is part of that change, not one more update.
+  const usersPhase = new Set(sorted.filter((op) => op.phase === 'users' && op.sourceId !== null).map((op) => op.sourceId));
+  for (const op of sorted) if (op.phase !== 'relations' || !usersPhase.has(op.sourceId)) summary[op.kind]++;
   const guards = evaluateGuards({
     sourceComplete: source.complete,
     sourceIncompleteReason: source.incompleteReason,

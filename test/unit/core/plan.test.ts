@@ -168,7 +168,8 @@ describe('the plan as data', () => {
       'conflict:dup1',
       'conflict:dup2',
     ]);
-    expect(p.summary).toEqual({ create: 1, update: 2, deactivate: 1, reactivate: 1, conflict: 2, skip: 0, unchanged: 0 });
+    // The summary counts people: the manager write for 'new' is part of creating them.
+    expect(p.summary).toEqual({ create: 1, update: 1, deactivate: 1, reactivate: 1, conflict: 2, skip: 0, unchanged: 0 });
     expect(p.integrationId).toBe('int-1');
     expect(p.createdAt).toBe('2026-03-01T12:00:00.000Z');
     for (const op of p.ops) expect(op.detail).toMatch(/\S.*\.$/);
