@@ -23,7 +23,7 @@ export function IntegrationPicker({ base, selected }: { base: string; selected: 
       </Skeleton>
     );
   if (integrations.isError) return <ErrorMessage error={toAppError(integrations.error)} title="Could not load the integrations" />;
-  if (integrations.data.length === 0)
+  if (integrations.data.length === 0 && !selected)
     return (
       <div style={{ display: 'flex', gap: 12, alignItems: 'center' }} data-testid="no-integrations">
         <Body1>There is no integration yet.</Body1>

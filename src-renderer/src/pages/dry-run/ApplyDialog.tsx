@@ -17,7 +17,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Plan; o
     <ConfirmDialog
       open={open}
       title="Apply these changes to the LMS?"
-      confirmLabel={needed !== null ? `Apply and deactivate ${needed}` : 'Apply'}
+      confirmLabel="Apply"
       danger={s.deactivate > 0}
       confirmDisabled={!ok}
       onCancel={() => {

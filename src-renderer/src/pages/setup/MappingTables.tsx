@@ -56,11 +56,15 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
         </div>
       ) : null}
       <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to job profile">
-        <div style={grid}>
-          <Caption1>Members of group</Caption1>
-          <Caption1>Job profile in the LMS</Caption1>
-          <span />
-        </div>
+        {jp.groupMap.length > 0 ? (
+          <div style={grid}>
+            <Caption1>Members of group</Caption1>
+            <Caption1>Job profile in the LMS</Caption1>
+            <span />
+          </div>
+        ) : (
+          <Caption1>No group mapping.</Caption1>
+        )}
         {jp.groupMap.map((row, i) => (
           <div key={i} style={grid}>
             <GroupSelect integrationId={integrationId} label={`Group ${i + 1}`} value={row.groupId} valueName={groupName(row.groupId)} onChange={(id) => set({ groupMap: jp.groupMap.map((r, j) => (j === i ? { ...r, groupId: id } : r)) })} />

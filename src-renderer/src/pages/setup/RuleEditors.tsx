@@ -48,9 +48,9 @@ export function AttributeRuleAdder({ onAdd }: { onAdd: (rule: { kind: 'attribute
     setValue('');
   };
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '180px 170px 1fr auto auto', gap: 8, alignItems: 'end' }}>
+    <div style={{ display: 'grid', gridTemplateColumns: '200px 170px minmax(0, 1fr) auto auto', gap: 8, alignItems: 'end' }}>
       <Field label="Attribute">
-        <Dropdown value={attribute} selectedOptions={[attribute]} onOptionSelect={(_e, d) => setAttribute(d.optionValue ?? 'department')} aria-label="Attribute">
+        <Dropdown value={attribute} selectedOptions={[attribute]} onOptionSelect={(_e, d) => setAttribute(d.optionValue ?? 'department')} aria-label="Attribute" style={{ minWidth: 0 }}>
           {SOURCE_ATTRIBUTES.map((a) => (
             <Option key={a} value={a}>
               {a}

@@ -4,7 +4,7 @@ import type { StepProps } from './wizard-types';
 /** Step 6: the LMS e-mails every user created active — the admin turns that off first, and says so. */
 export function StepCommunication({ done, setDone }: StepProps) {
   return (
-    <div style={{ display: 'grid', gap: 14, maxWidth: 720 }} data-testid="step-communication">
+    <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-communication">
       <MessageBar intent="warning" layout="multiline">
         <MessageBarBody>
           <MessageBarTitle>Turn off the LMS’s welcome e-mails first</MessageBarTitle>

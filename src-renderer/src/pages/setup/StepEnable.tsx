@@ -20,7 +20,7 @@ export function StepEnable({ integration, setDone }: StepProps) {
   if (!integration) return null;
   const enabled = integration.enabled || enable.isSuccess;
   return (
-    <div style={{ display: 'grid', gap: 14, maxWidth: 720 }} data-testid="step-enable">
+    <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-enable">
       {enabled ? (
         <MessageBar intent="success" layout="multiline" data-testid="enabled-message">
           <MessageBarBody>

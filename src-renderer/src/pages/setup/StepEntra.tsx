@@ -66,7 +66,7 @@ export function StepEntra({ draft, update, integration, save, setDone }: StepPro
   return (
     <form
       noValidate
-      style={{ display: 'grid', gap: 14, maxWidth: 720 }}
+      style={{ display: 'grid', gap: 14, maxWidth: 860 }}
       data-testid="step-entra"
       onSubmit={(e) => {
         e.preventDefault();

@@ -55,7 +55,7 @@ export function StepLms({ draft, update, integration, save, setDone }: StepProps
   return (
     <form
       noValidate
-      style={{ display: 'grid', gap: 14, maxWidth: 720 }}
+      style={{ display: 'grid', gap: 14, maxWidth: 860 }}
       data-testid="step-lms"
       onSubmit={(e) => {
         e.preventDefault();

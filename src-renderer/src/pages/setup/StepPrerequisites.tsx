@@ -64,7 +64,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 /** Step 1: the app registration in Entra (reference article 001), before any field is filled in. */
 export function StepPrerequisites({ draft }: StepProps) {
   return (
-    <div style={{ display: 'grid', gap: 12 }} data-testid="step-prerequisites">
+    <div style={{ display: 'grid', gap: 12, maxWidth: 860 }} data-testid="step-prerequisites">
       <Body1>
         Rollcall reads your users with its own app in Microsoft Entra ID. Create it once — it takes about five minutes and needs a Global Administrator
         or Privileged Role Administrator for the consent.

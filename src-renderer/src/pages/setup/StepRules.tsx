@@ -8,7 +8,7 @@ import type { StepProps } from './wizard-types';
 function AttributeDropdown({ label, value, onChange, allowNone }: { label: string; value: string | null; onChange: (v: string | null) => void; allowNone?: boolean }) {
   return (
     <Field label={label}>
-      <Dropdown value={value ?? '(not written)'} selectedOptions={[value ?? '']} onOptionSelect={(_e, d) => onChange(d.optionValue ? d.optionValue : null)}>
+      <Dropdown value={value ?? '(not written)'} selectedOptions={[value ?? '']} onOptionSelect={(_e, d) => onChange(d.optionValue ? d.optionValue : null)} style={{ minWidth: 0 }}>
         {allowNone ? <Option value="">(not written)</Option> : null}
         {SOURCE_ATTRIBUTES.map((a) => (
           <Option key={a} value={a}>
@@ -69,6 +69,7 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
           <Field label="From">
             <Dropdown
               disabled={!m.contentRegion.enabled}
+              style={{ minWidth: 0 }}
               value={m.contentRegion.attribute}
               selectedOptions={[m.contentRegion.attribute]}
               onOptionSelect={(_e, d) => setMapping({ ...m, contentRegion: { ...m.contentRegion, attribute: d.optionValue === 'country' ? 'country' : 'usageLocation' } })}

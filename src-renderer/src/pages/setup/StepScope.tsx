@@ -10,7 +10,7 @@ export function StepScope({ draft, update, integration }: StepProps) {
   const addInclude = (r: IncludeRule) => update({ include: [...draft.include, r] });
   const addExclude = (r: ExcludeRule) => update({ exclude: [...draft.exclude, r] });
   return (
-    <div style={{ display: 'grid', gap: 14, maxWidth: 820 }} data-testid="step-scope">
+    <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-scope">
       <Box title="Security groups" hint="Recommended: include one security group, so only its members are imported. Nested groups count too.">
         {integration ? (
           <GroupPicker
