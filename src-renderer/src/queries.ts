@@ -69,7 +69,8 @@ export function useActiveRun(id: string) {
   return useQuery({
     queryKey: queryKeys.activeRun(id),
     queryFn: () => call('getActiveRun', { id }),
-    refetchInterval: (q) => (q.state.data ? 1_000 : false),
+    // Fast while a run is going; slowly otherwise, so a scheduled run shows up on its own.
+    refetchInterval: (q) => (q.state.data ? 1_000 : 15_000),
   });
 }
 

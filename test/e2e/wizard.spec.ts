@@ -199,5 +199,14 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(boCreate).toHaveAttribute('data-result', 'ok');
   await page.getByTestId('audit-search').fill('');
   await snap(page, 'history-audit-log', secrets);
+
+  // Update credentials opens the Entra and LMS steps with the secrets only said to be stored.
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await card.getByRole('button', { name: /More actions/ }).click();
+  await page.getByRole('menuitem', { name: 'Update credentials' }).click();
+  await expect(page.getByRole('heading', { name: 'Update credentials', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('client-secret-stored')).toContainText('Secret stored in the keychain');
+  await expect(page.getByTestId('tenant-id')).toHaveValue(demo.graph.tenantId);
+  await snap(page, 'wizard-update-credentials', secrets);
   expect(errors).toEqual([]);
 });

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
 import { toAppError } from '../api';
 import { useIntegrations } from '../queries';
+import { useUiState } from '../state';
 import { ErrorMessage } from './ErrorMessage';
 
 /**
@@ -12,10 +13,16 @@ import { ErrorMessage } from './ErrorMessage';
 export function IntegrationPicker({ base, selected }: { base: string; selected: string | undefined }) {
   const integrations = useIntegrations();
   const navigate = useNavigate();
-  const only = integrations.data?.length === 1 ? integrations.data[0] : undefined;
+  const remembered = useUiState((s) => s.selectedIntegrationId);
+  const remember = useUiState((s) => s.selectIntegration);
+  // Without an id in the address: the integration last looked at, or the only one there is.
+  const fallback = integrations.data?.find((i) => i.id === remembered) ?? (integrations.data?.length === 1 ? integrations.data[0] : undefined);
   useEffect(() => {
-    if (!selected && only) navigate(`${base}/${only.id}`, { replace: true });
-  }, [selected, only, base, navigate]);
+    if (!selected && fallback) navigate(`${base}/${fallback.id}`, { replace: true });
+  }, [selected, fallback, base, navigate]);
+  useEffect(() => {
+    if (selected) remember(selected);
+  }, [selected, remember]);
   if (integrations.isPending)
     return (
       <Skeleton aria-label="Loading integrations">

@@ -21,6 +21,11 @@ function lastRunText(run: RunRecord | undefined): string {
   return `${kind} ${run.outcome} — ${counts}${applied}`;
 }
 
+/** Within 30 days (or past): time to make a new client secret. */
+function secretExpiresSoon(isoDate: string): boolean {
+  return Date.parse(`${isoDate}T00:00:00`) - Date.now() < 30 * 86_400_000;
+}
+
 /** One integration on the dashboard: status colour and reason, runs, and what the admin can do. */
 export function IntegrationCard({ integration: i }: { integration: IntegrationSummary }) {
   const navigate = useNavigate();
@@ -89,6 +94,15 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
         </Caption1>
         <Caption1>Next run</Caption1>
         <Caption1>{i.enabled ? when(i.nextRunAt) : 'Not scheduled (disabled)'}</Caption1>
+        {i.secrets.clientSecret.expiresOn ? (
+          <>
+            <Caption1>Client secret</Caption1>
+            <Caption1 data-testid="secret-expiry" style={secretExpiresSoon(i.secrets.clientSecret.expiresOn) ? { color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: 600 } : undefined}>
+              expires on {new Date(`${i.secrets.clientSecret.expiresOn}T00:00:00`).toLocaleDateString(undefined, { dateStyle: 'medium' })}
+              {secretExpiresSoon(i.secrets.clientSecret.expiresOn) ? ' — create a new secret in Entra and use Update credentials' : ''}
+            </Caption1>
+          </>
+        ) : null}
       </div>
       {following ? <RunProgress key={following} runId={following} onFinished={onFinished} /> : null}
       {finished?.error ? <ErrorMessage error={finished.error} title={finished.outcome === 'blocked' ? 'The run was blocked by a safety check' : 'The run did not finish'} /> : null}

@@ -1,4 +1,5 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Subtitle2, Textarea } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Subtitle2, Textarea, tokens } from '@fluentui/react-components';
+import { Checkmark20Regular, Subtract20Regular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { AppError, CheckResult } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
@@ -117,10 +118,25 @@ export function StepLms({ draft, update, integration, save, setDone }: StepProps
           <CheckList checks={others} label="LMS checks" />
           {capabilities.length > 0 ? (
             <>
-              <Subtitle2 as="h4">What this LMS supports</Subtitle2>
-              <div data-testid="lms-capabilities">
-                <CheckList checks={capabilities} label="LMS capabilities" />
-              </div>
+              <Subtitle2 as="h4" style={{ margin: '8px 0 0' }}>
+                What this LMS supports
+              </Subtitle2>
+              <ul data-testid="lms-capabilities" aria-label="LMS capabilities" style={{ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gridTemplateColumns: 'repeat(2, minmax(0, 1fr))', gap: 6 }}>
+                {capabilities.map((c) => {
+                  const no = /^no\b/i.test(c.detail);
+                  return (
+                    <li key={c.id} data-testid="check" data-status={c.status} style={{ display: 'grid', gridTemplateColumns: '20px 1fr', gap: 8, padding: '6px 10px', borderRadius: tokens.borderRadiusMedium, background: tokens.colorNeutralBackground2 }}>
+                      <span aria-hidden style={{ display: 'flex', paddingTop: 1 }}>
+                        {no ? <Subtract20Regular color={tokens.colorNeutralForeground3} /> : <Checkmark20Regular color={tokens.colorPaletteGreenForeground1} />}
+                      </span>
+                      <span style={{ display: 'grid', minWidth: 0 }}>
+                        <Body1 style={{ fontWeight: 600 }}>{c.title}</Body1>
+                        <Caption1 style={{ overflowWrap: 'anywhere' }}>{c.detail}</Caption1>
+                      </span>
+                    </li>
+                  );
+                })}
+              </ul>
             </>
           ) : null}
         </div>
