@@ -159,8 +159,10 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   const detail = page.getByTestId('op-detail');
   await expect(detail).toContainText('⟨U+FEFF⟩Sales');
   await expect(detail.getByTestId('op-notice')).toContainText('BYTE ORDER MARK');
-  await detail.getByTestId('op-notice').scrollIntoViewIfNeeded();
+  // A taller window for the picture, so the whole expanded row is in view.
+  await page.setViewportSize({ width: 1280, height: 1160 });
   await snap(page, 'diff-expanded-row', secrets);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByTestId('filter-create').click();
   await page.getByTestId('plan-search').fill('');
 
