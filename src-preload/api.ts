@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, CheckResult, GroupSummary, IntegrationSummary, LastPlan, RunRecord, RunStatus, SetSecretResult } from './api-types';
+import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LastPlan, ProvisionTrace, RunRecord, RunStatus, SetSecretResult } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -76,6 +76,13 @@ export const api = {
 
   listRuns: method<RunRecord[]>()(z.object({ id: IntegrationId })),
   getAuditLog: method<AuditPage>()(z.object({ id: IntegrationId, runId: z.string().min(1).max(80), limit: z.number().int().min(1).max(100_000).default(5_000) })),
+
+  /** "Why is this person missing / duplicated / inactive?": the evidence-backed checklist. */
+  diagnoseUser: method<Checklist>()(
+    z.object({ id: IntegrationId, query: z.string().trim().min(1, 'type an e-mail, UPN, name or object id').max(320), refresh: z.boolean().default(false) }),
+  ),
+  /** Run the pipeline for one person, step by step; with apply, write that one change. */
+  provisionOnDemand: method<ProvisionTrace>()(z.object({ id: IntegrationId, query: z.string().trim().min(1, 'type an e-mail, UPN or object id').max(320), apply: z.boolean() })),
 
   /** "Try with a demo tenant": starts the built-in simulators and returns the demo integration. */
   startDemo: method<IntegrationSummary>()(z.undefined()),

@@ -6,6 +6,7 @@ import { appError, fail, ok, type Result } from '../core/errors';
 import type { AuditEntry } from '../sync/audit';
 import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
+import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
 import { loadCached } from '../sync/snapshot-cache';
 import { findIntegration, integrationNotFound, summarise } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
@@ -23,7 +24,9 @@ type RunHandlerNames =
   | 'resolveConflict'
   | 'listRuns'
   | 'getAuditLog'
-  | 'startDemo';
+  | 'startDemo'
+  | 'diagnoseUser'
+  | 'provisionOnDemand';
 
 function record(ctx: HandlerContext, id: string): Result<StoredIntegration> {
   const r = findIntegration(ctx.store, id);
@@ -176,6 +179,18 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
     } catch {
       return fail(appError('AUDIT_MISSING', 'The audit log of this run is no longer on disk.', 'Older runs are pruned; newer runs keep theirs.'));
     }
+  },
+
+  async diagnoseUser({ id, query, refresh }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    return diagnoseUser(ctx, id, query, { freshness: refresh ? 'refresh' : 'auto' });
+  },
+
+  async provisionOnDemand({ id, query, apply }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    return provisionOnDemand(ctx, id, query, { apply });
   },
 
   async startDemo(_input, ctx) {

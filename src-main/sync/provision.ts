@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
+import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
 import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { buildGroupIndex } from '../core/groups';
@@ -27,34 +28,7 @@ import { acquireRunLock } from './run-lock';
 import { attributesNeeded, groupsNeeded, runIntegration, type RunServices } from './run';
 import { loadCached } from './snapshot-cache';
 
-export type ProvisionStepId = 'connection' | 'read-user' | 'scope' | 'match' | 'action' | 'apply';
-
-export interface ProvisionStep {
-  id: ProvisionStepId;
-  title: string;
-  status: 'pass' | 'fail' | 'warn' | 'info' | 'skipped';
-  detail: string;
-  fix: string | null;
-  evidence: Evidence[];
-}
-
-export interface ProvisionTrace {
-  integrationId: string;
-  query: string;
-  apply: boolean;
-  outcome: 'would-change' | 'nothing-to-do' | 'applied' | 'partial' | 'blocked' | 'failed' | 'not-found';
-  /** One line for the top of the page. */
-  summary: string;
-  steps: ProvisionStep[];
-  sourceId: string | null;
-  /** What plan() yields for this user (users phase, then manager/approvers): done, or to be done. */
-  ops: PlanOp[];
-  /** With apply: the on-demand run recorded in the history. */
-  run: RunRecord | null;
-  /** With apply: the LMS account as read back after the write. */
-  account: TargetUser | null;
-  error: AppError | null;
-}
+export type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
 
 export interface ProvisionOptions {
   apply: boolean;

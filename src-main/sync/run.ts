@@ -176,8 +176,10 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   };
 
   if (!record) return { run: { ...run, outcome: 'failed' }, plan: null, apply: null, error: integrationNotFound(options.integrationId) };
+  // A run that cannot start did nothing: its error goes back to the caller, not into the history.
+  const notStarted = (error: AppError): RunOutcome => ({ run: { ...run, outcome: 'failed', finishedAt: now().toISOString(), error }, plan: null, apply: null, error });
   if (record.status === 'setup') {
-    return finish('failed', appError('SETUP_INCOMPLETE', 'The integration setup is not finished.', 'Finish the setup wizard, then run it.'), null, null);
+    return notStarted(appError('SETUP_INCOMPLETE', 'The integration setup is not finished.', 'Finish the setup wizard, then run it.'));
   }
   if (options.kind === 'apply' && !record.enabled) {
     return finish(
@@ -193,7 +195,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   if (!lock.ok) return { run: { ...run, outcome: 'blocked' }, plan: null, apply: null, error: lock.error };
   const connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory);
   try {
-    if (!connectors.ok) return await finish('failed', connectors.error, null, null);
+    if (!connectors.ok) return notStarted(connectors.error);
     const { source, target } = connectors.value;
     const config = record.config;
     const readOptions = {

@@ -61,6 +61,8 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     listRuns: { id },
     getAuditLog: { id, runId: 'run-1', limit: 10 },
     startDemo: undefined,
+    diagnoseUser: { id, query: 'anna@contoso.com', refresh: false },
+    provisionOnDemand: { id, query: 'anna@contoso.com', apply: false },
   };
 }
 
