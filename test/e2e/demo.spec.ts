@@ -74,5 +74,14 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await expect(page.getByTestId('integration-card')).toHaveAttribute('data-status', 'disabled');
   await expect(page.getByTestId('integration-card')).toContainText('Demo');
   await snap(page, 'dashboard-demo');
+
+  // Run now asks first; Escape keeps everything as it was. Dry run from the card shows its progress.
+  const card = page.getByTestId('integration-card');
+  await card.getByTestId('run-now').click();
+  await expect(page.getByRole('alertdialog')).toContainText('writes the changes right away');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  await card.getByTestId('card-dry-run').click();
+  await expect(card.getByTestId('run-finished')).toContainText('Dry run finished', { timeout: 60_000 });
   expect(errors).toEqual([]);
 });

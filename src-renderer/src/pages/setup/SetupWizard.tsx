@@ -7,7 +7,7 @@ import type { AppError, IntegrationSummary } from '../../../../src-preload/api-t
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { queryKeys, useIntegration, useInvalidateIntegration } from '../../queries';
-import { emptyDraft, fromConfig, toConfigInput, validateRules, type Draft, type Errors } from './draft';
+import { emptyDraft, fromConfig, toConfigInput, validateEntra, validateLms, validateRules, type Draft, type Errors } from './draft';
 import { mappingProblems } from './MappingTables';
 import { StepCommunication } from './StepCommunication';
 import { StepDryRun } from './StepDryRun';
@@ -105,7 +105,15 @@ function Wizard({ initial, mode, existingId }: { initial: Draft; mode: 'new' | '
         return;
       }
     }
-    if (id && (key === 'scope' || key === 'rules')) {
+    // Moving on saves what was typed (an existing integration's name, tenant, URL… included).
+    if (key === 'entra' || key === 'lms') {
+      const errs = key === 'entra' ? validateEntra(draft) : validateLms(draft);
+      if (Object.keys(errs).length > 0) {
+        setBlocked(`${Object.values(errs)[0] ?? 'Some values need fixing.'} Press Save & Test to see every message.`);
+        return;
+      }
+    }
+    if (id && (key === 'entra' || key === 'lms' || key === 'scope' || key === 'rules')) {
       try {
         await save();
       } catch (err) {
