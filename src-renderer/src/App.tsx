@@ -3,7 +3,7 @@ import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { Notices } from './components/Notices';
 import { StatusBar } from './components/StatusBar';
-import { ComingSoon } from './pages/ComingSoon';
+import { TroubleshootPage } from './pages/troubleshoot/TroubleshootPage';
 import { IntegrationsPage } from './pages/integrations/IntegrationsPage';
 import { DryRunPage } from './pages/dry-run/DryRunPage';
 import { HistoryPage } from './pages/history/HistoryPage';
@@ -45,7 +45,8 @@ export function App() {
             <Route path="/setup/:id/credentials" element={<SetupWizardPage credentials />} />
             <Route path="/dry-run" element={<DryRunPage />} />
             <Route path="/dry-run/:id" element={<DryRunPage />} />
-            <Route path="/troubleshoot" element={<ComingSoon title="Troubleshoot user" what="why a person is missing, duplicated or inactive, with evidence (issue: troubleshoot a user)." />} />
+            <Route path="/troubleshoot" element={<TroubleshootPage />} />
+            <Route path="/troubleshoot/:id" element={<TroubleshootPage />} />
             <Route path="/history" element={<HistoryPage />} />
             <Route path="/history/:id" element={<HistoryPage />} />
             <Route path="/history/:id/:runId" element={<HistoryPage />} />

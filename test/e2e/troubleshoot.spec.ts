@@ -1,0 +1,66 @@
+/**
+ * "Why can't Anna see her courses?" in the window: the demo tenant's stories diagnosed with a
+ * verdict, the failing check's evidence and the fix, and one person provisioned on demand.
+ */
+import { expect, test } from '@playwright/test';
+import { snap } from './helpers';
+import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+
+const skip = chromiumSkipReason();
+test.skip(skip !== null, skip ?? '');
+test.describe.configure({ timeout: 120_000 });
+
+let preview: RunningPreview;
+test.beforeAll(async () => {
+  preview = await startPreview();
+});
+test.afterAll(async () => {
+  await preview?.stop();
+});
+
+test('diagnose an excluded and a duplicated person, then provision one person on demand', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(preview.url);
+  // The demo tenant, as "Try with a demo tenant" makes it, with one dry run behind it.
+  const demo = await page.evaluate(() => window.rollcall?.startDemo());
+  if (!demo?.ok) throw new Error(`startDemo failed: ${JSON.stringify(demo)}`);
+  const id = demo.value.id;
+  await page.goto(`${preview.url}#/troubleshoot/${id}`);
+  await page.reload(); // the integration list was loaded before the demo existed
+  await expect(page.getByTestId('troubleshoot-empty')).toBeVisible();
+
+  // Excluded by the rule, with the rule named and how to undo it.
+  await page.getByTestId('troubleshoot-query').fill('connor.contract@contoso.example');
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-verdict', 'excluded', { timeout: 60_000 });
+  await expect(verdict).toContainText('Excluded by rule');
+  const excluded = page.locator('[data-testid="diagnosis-check"][data-check-id="excluded"]');
+  await expect(excluded).toHaveAttribute('data-status', 'fail');
+  await expect(excluded).toContainText('Contractors');
+  await expect(excluded.getByTestId('check-fix')).toContainText(/exclude rule|skip list/i);
+  await snap(page, 'troubleshoot-excluded');
+
+  // Two LMS accounts for one person: both named.
+  await page.getByTestId('troubleshoot-query').fill('max.multi@contoso.example');
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(verdict).toHaveAttribute('data-verdict', 'duplicate_lms_accounts', { timeout: 30_000 });
+  await expect(verdict).toContainText('max.multi@contoso.example');
+  await expect(page.getByTestId('verdict')).toContainText(/maximilian\.multi@contoso\.example|Two LMS accounts/);
+  await snap(page, 'troubleshoot-duplicate');
+
+  // Hidden characters made visible in the evidence.
+  await page.getByTestId('troubleshoot-query').fill('bo.mark@contoso.example');
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(verdict).toHaveAttribute('data-verdict', /will_create/, { timeout: 30_000 });
+  await expect(page.locator('[data-testid="diagnosis-check"][data-check-id="department"]')).toContainText('⟨U+FEFF⟩');
+
+  // Provision on demand, dry run: each step, nothing written.
+  await page.getByRole('button', { name: 'Dry run for this person' }).click();
+  const trace = page.getByTestId('provision-trace');
+  await expect(trace).toHaveAttribute('data-outcome', 'would-change', { timeout: 30_000 });
+  await expect(trace.getByTestId('diagnosis-check')).toHaveCount(5);
+  await snap(page, 'troubleshoot-provision');
+  expect(errors).toEqual([]);
+});
