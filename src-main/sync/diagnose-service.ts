@@ -4,21 +4,18 @@
  * and calls it. Reading Entra and the LMS again is done only when there is no usable cache.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { diagnose, findPerson, type Checklist, type DiagnoseAuditEntry } from '../core/diagnose';
 import { appError, fail, ok, type Result } from '../core/errors';
-import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { normaliseEmail } from '../core/normalise';
 import { plan as makePlan } from '../core/plan';
 import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
-import type { Store } from '../store/store';
 import type { AuditEntry } from './audit';
 import type { ConnectorFactory } from './connectors';
 import { runIntegration, type RunServices } from './run';
-import { loadCached } from './snapshot-cache';
+import { readParsedCache } from './snapshot-cache';
 
 import { allOtherLinks } from './provision';
 
@@ -42,48 +39,6 @@ export interface DiagnoseOptions {
 const AUDIT_READ_LIMIT = 16 * 1024 * 1024;
 /** At most this many audit lines about one person are kept (newest runs first). */
 const AUDIT_LINES_LIMIT = 200;
-
-interface Cache {
-  source: SourceSnapshot;
-  target: TargetSnapshot;
-  plan: Plan | null;
-}
-
-/**
- * The parsed cache is kept for a few minutes: at 100k users parsing it takes seconds (the plan
- * file alone is ~110 MB), and an admin troubleshooting asks about several people in a row. A
- * changed file (another run) is noticed by its size and time, so a kept copy is never stale.
- */
-const KEEP_PARSED_MS = 5 * 60_000;
-const parsed = new Map<string, { stamp: string; cache: Cache; timer: ReturnType<typeof setTimeout> }>();
-
-async function cacheStamp(store: Store, id: string): Promise<string> {
-  // Same file names as snapshot-cache.ts writes.
-  const files = ['source', 'target', 'plan'].map((what) => path.join(store.dataDir, 'integrations', `${id}.${what}.json`));
-  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
-  return stats.join('|');
-}
-
-async function readCache(store: Store, id: string): Promise<Cache | null> {
-  const key = `${store.dataDir}\u0000${id}`;
-  const stamp = await cacheStamp(store, id);
-  const kept = parsed.get(key);
-  if (kept && kept.stamp === stamp) return kept.cache;
-  const [source, target, plan] = await Promise.all([loadCached(store.dataDir, id, 'source'), loadCached(store.dataDir, id, 'target'), loadCached(store.dataDir, id, 'plan')]);
-  if (!source || !target) return null;
-  const cache = { source, target, plan };
-  if (kept) clearTimeout(kept.timer);
-  // One tenant in memory at a time.
-  for (const [k, v] of parsed) {
-    if (k === key) continue;
-    clearTimeout(v.timer);
-    parsed.delete(k);
-  }
-  const timer = setTimeout(() => parsed.delete(key), KEEP_PARSED_MS);
-  timer.unref?.();
-  parsed.set(key, { stamp, cache, timer });
-  return cache;
-}
 
 /** An apply (scheduled, manual or on demand) that wrote to the LMS after the cached reads. */
 export function writtenSince(runs: readonly RunRecord[], readAt: string): RunRecord | null {
@@ -129,14 +84,14 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   if (!findIntegration(store, integrationId)) return fail(integrationNotFound(integrationId));
   if (query.trim() === '') return fail(appError('INVALID_INPUT', 'Say who to look for.', 'Give an e-mail address, UPN, Entra object id or name.'));
   const runsBefore = (await store.runs(integrationId)).data.runs;
-  let cache = await readCache(store, integrationId);
+  let cache = await readParsedCache(store.dataDir, integrationId);
   const freshness = options.freshness ?? 'auto';
   const stale = cache ? writtenSince(runsBefore, cache.plan?.createdAt ?? cache.target.readAt) : null;
   let dataWarning: string | null = null;
 
   if (!cache || freshness === 'refresh' || (freshness === 'auto' && stale)) {
     const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', connectors: options.connectors, signal: options.signal });
-    if (dry.plan) cache = (await readCache(store, integrationId)) ?? cache;
+    if (dry.plan) cache = (await readParsedCache(store.dataDir, integrationId)) ?? cache;
     else if (!cache) return fail(dry.error ?? appError('RUN_FAILED', 'Entra and the LMS could not be read.', 'Test the connection, then try again.'));
     else dataWarning = `Entra and the LMS could not be read again (${dry.error?.message ?? 'unknown error'}), so this uses the reads of ${cache.source.readAt}${stale ? `, from before run ${stale.id} wrote to the LMS` : ''}.`;
   }

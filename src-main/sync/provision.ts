@@ -13,7 +13,7 @@ import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/dia
 import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { buildGroupIndex } from '../core/groups';
-import type { Link, Plan, PlanOp, PlanSummary, SourceGroup, SourceUser, TargetUser } from '../core/model';
+import type { Link, Plan, PlanOp, PlanSummary, SourceGroup, SourceUser } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { evaluateScope } from '../core/scope';
 import { describeCapabilities } from '../lms';

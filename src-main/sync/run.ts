@@ -24,7 +24,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } fr
 import { AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from './run-lock';
-import { loadCached, mergeDelta, saveCached } from './snapshot-cache';
+import { loadCached, mergeDelta, saveAll } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
 
@@ -288,9 +288,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
 
   async function saveSnapshots(id: string, s: SourceSnapshot, t: TargetSnapshot, p: Plan): Promise<void> {
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
-    await saveCached(store.dataDir, id, 'source', s);
-    await saveCached(store.dataDir, id, 'target', t);
-    await saveCached(store.dataDir, id, 'plan', p);
+    await saveAll(store.dataDir, id, { source: s, target: t, plan: p });
   }
 }
 

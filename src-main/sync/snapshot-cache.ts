@@ -3,6 +3,7 @@
  * source snapshot is what delta reads are merged into, and both let diagnose() answer in
  * under a second without reading Entra and the LMS again.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
@@ -53,4 +54,58 @@ export function mergeDelta(
   for (const id of delta.removedIds) byId.delete(id);
   for (const u of delta.upserted) byId.set(u.id, u);
   return { readAt, complete: cached.complete, incompleteReason: cached.incompleteReason, readMode: 'delta', users: [...byId.values()], groups };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsed copies in memory. At 100k users parsing the files takes seconds (the plan alone is
+// ~110 MB) and an admin troubleshooting asks about several people in a row, so the parsed cache
+// is kept for a few minutes; a run in this process hands over what it has just written, so the
+// first diagnosis after it needs no parsing at all. A changed file (a run in another process) is
+// noticed by its size and time, so a kept copy is never stale.
+// ---------------------------------------------------------------------------------------------
+
+export interface ParsedCache {
+  source: SourceSnapshot;
+  target: TargetSnapshot;
+  plan: Plan | null;
+}
+
+const KEEP_PARSED_MS = 5 * 60_000;
+const parsed = new Map<string, { stamp: string; cache: ParsedCache; timer: ReturnType<typeof setTimeout> }>();
+
+async function cacheStamp(dataDir: string, id: string): Promise<string> {
+  const stats = await Promise.all((['source', 'target', 'plan'] as const).map((what) => fs.stat(fileFor(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  return stats.join('|');
+}
+
+function keep(key: string, stamp: string, cache: ParsedCache): void {
+  // One tenant in memory at a time.
+  for (const [k, v] of parsed) {
+    clearTimeout(v.timer);
+    parsed.delete(k);
+  }
+  const timer = setTimeout(() => parsed.delete(key), KEEP_PARSED_MS);
+  timer.unref?.();
+  parsed.set(key, { stamp, cache, timer });
+}
+
+/** The last snapshots and plan of an integration, parsed (kept in memory for a few minutes). */
+export async function readParsedCache(dataDir: string, id: string): Promise<ParsedCache | null> {
+  const key = `${dataDir}\u0000${id}`;
+  const stamp = await cacheStamp(dataDir, id);
+  const kept = parsed.get(key);
+  if (kept && kept.stamp === stamp) return kept.cache;
+  const [source, target, plan] = await Promise.all([loadCached(dataDir, id, 'source'), loadCached(dataDir, id, 'target'), loadCached(dataDir, id, 'plan')]);
+  if (!source || !target) return null;
+  const cache = { source, target, plan };
+  keep(key, stamp, cache);
+  return cache;
+}
+
+/** Writes the snapshots and the plan, and keeps the parsed objects for the next diagnosis. */
+export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }): Promise<void> {
+  await saveCached(dataDir, id, 'source', cache.source);
+  await saveCached(dataDir, id, 'target', cache.target);
+  await saveCached(dataDir, id, 'plan', cache.plan);
+  keep(`${dataDir}\u0000${id}`, await cacheStamp(dataDir, id), cache);
 }
