@@ -83,5 +83,11 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
   await card.getByTestId('card-dry-run').click();
   await expect(card.getByTestId('run-finished')).toContainText('Dry run finished', { timeout: 60_000 });
+
+  // Edit opens the wizard where the integration stands: everything done but enabling.
+  await card.getByTestId('edit').click();
+  await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-step', 'enable');
+  await page.getByTestId('step-scope').click();
+  await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
   expect(errors).toEqual([]);
 });

@@ -89,8 +89,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
       <div style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 16, rowGap: 2 }}>
         <Caption1>Last run</Caption1>
         <Caption1 data-testid="last-run">
-          {when(i.lastRunAt)}
-          {last ? ` · ${lastRunText(last)}` : ''}
+          {last ? `${when(last.startedAt)} · ${lastRunText(last)}` : i.lastRunAt ? when(i.lastRunAt) : 'No run yet'}
         </Caption1>
         <Caption1>Next run</Caption1>
         <Caption1>{i.enabled ? when(i.nextRunAt) : 'Not scheduled (disabled)'}</Caption1>

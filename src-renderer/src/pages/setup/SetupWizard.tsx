@@ -6,7 +6,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { AppError, IntegrationSummary } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { queryKeys, useIntegration, useInvalidateIntegration } from '../../queries';
+import { queryKeys, useIntegration, useInvalidateIntegration, useRuns } from '../../queries';
 import { emptyDraft, fromConfig, toConfigInput, validateEntra, validateLms, validateRules, type Draft, type Errors } from './draft';
 import { mappingProblems } from './MappingTables';
 import { StepCommunication } from './StepCommunication';
@@ -54,15 +54,32 @@ const NOT_DONE: Partial<Record<StepKey, string>> = {
   'dry-run': 'Run the dry run first: it writes nothing and shows what enabling will do.',
 };
 
-function Wizard({ initial, mode, existingId }: { initial: Draft; mode: 'new' | 'edit' | 'credentials'; existingId: string | null }) {
+/** For an existing integration: which steps are already done, from what main knows. */
+function doneFrom(i: IntegrationSummary, draft: Draft, ran: boolean): Partial<Record<StepKey, boolean>> {
+  return {
+    prerequisites: true,
+    entra: i.secrets.clientSecret.stored,
+    scope: true,
+    lms: i.secrets.lmsToken.stored && draft.lmsConfigured,
+    rules: true,
+    communication: i.enabled || ran,
+    'dry-run': ran,
+    enable: i.enabled,
+  };
+}
+
+function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode: 'new' | 'edit' | 'credentials'; existing: IntegrationSummary | null; ran?: boolean }) {
+  const existingId = existing?.id ?? null;
+  const initialDone = existing ? doneFrom(existing, initial, ran) : {};
+  const firstOpen = mode === 'edit' ? Math.max(1, ALL.findIndex((k) => !initialDone[k])) : 0;
   const navigate = useNavigate();
   const client = useQueryClient();
   const invalidate = useInvalidateIntegration();
   const steps = mode === 'credentials' ? CREDENTIALS : ALL;
   const [draft, setDraft] = useState(initial);
   const [id, setId] = useState<string | null>(existingId);
-  const [index, setIndex] = useState(mode === 'credentials' ? 0 : mode === 'edit' ? 1 : 0);
-  const [done, setDoneMap] = useState<Partial<Record<StepKey, boolean>>>(mode === 'new' ? {} : Object.fromEntries(ALL.map((k) => [k, true])));
+  const [index, setIndex] = useState(mode === 'edit' ? (firstOpen === -1 ? 1 : firstOpen) : 0);
+  const [done, setDoneMap] = useState<Partial<Record<StepKey, boolean>>>(initialDone);
   const [blocked, setBlocked] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<AppError | null>(null);
   const [ruleErrors, setRuleErrors] = useState<Errors>({});
@@ -87,7 +104,7 @@ function Wizard({ initial, mode, existingId }: { initial: Draft; mode: 'new' | '
     return saved;
   }, [draft, id, client, invalidate]);
 
-  const reachable = (k: StepKey) => mode !== 'new' || (NEEDS[k] ?? []).every((n) => done[n]);
+  const reachable = (k: StepKey) => mode === 'credentials' || (NEEDS[k] ?? []).every((n) => done[n]);
 
   const next = async () => {
     setBlocked(null);
@@ -179,8 +196,9 @@ function Wizard({ initial, mode, existingId }: { initial: Draft; mode: 'new' | '
 export function SetupWizardPage({ credentials = false }: { credentials?: boolean }) {
   const { id } = useParams();
   const integration = useIntegration(id);
-  if (!id) return <Wizard key="new" initial={emptyDraft()} mode="new" existingId={null} />;
-  if (integration.isPending)
+  const runs = useRuns(id);
+  if (!id) return <Wizard key="new" initial={emptyDraft()} mode="new" existing={null} />;
+  if (integration.isPending || runs.isPending)
     return (
       <Skeleton aria-label="Loading the integration">
         <SkeletonItem size={32} />
@@ -188,5 +206,5 @@ export function SetupWizardPage({ credentials = false }: { credentials?: boolean
       </Skeleton>
     );
   if (integration.isError) return <ErrorMessage error={toAppError(integration.error)} title="Could not load the integration" />;
-  return <Wizard key={`${id}-${credentials}`} initial={fromConfig(integration.data.config)} mode={credentials ? 'credentials' : 'edit'} existingId={id} />;
+  return <Wizard key={`${id}-${credentials}`} initial={fromConfig(integration.data.config)} mode={credentials ? 'credentials' : 'edit'} existing={integration.data} ran={runs.data?.some((r) => r.outcome === 'succeeded' || r.outcome === 'partial') ?? false} />;
 }
