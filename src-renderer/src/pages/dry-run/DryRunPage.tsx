@@ -1,13 +1,14 @@
 import { Body1, Button, Card, Skeleton, SkeletonItem, Subtitle2, Title3, tokens } from '@fluentui/react-components';
 import { Play20Regular } from '@fluentui/react-icons';
-import { useCallback, useState } from 'react';
-import { useParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLocation, useParams } from 'react-router';
 import type { RunStatus } from '../../../../src-preload/api-types';
 import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { IntegrationPicker } from '../../components/IntegrationPicker';
 import { RunProgress } from '../../components/RunProgress';
-import { useActiveRun, useLastPlan, useStartRun } from '../../queries';
+import { queryKeys, useActiveRun, useLastPlan, useStartRun } from '../../queries';
 import { ApplyResult } from './ApplyResult';
 import { PlanViewer } from './PlanViewer';
 
@@ -15,12 +16,22 @@ function DryRunFor({ id }: { id: string }) {
   const last = useLastPlan(id);
   const active = useActiveRun(id);
   const start = useStartRun();
-  const [runId, setRunId] = useState<string | null>(null);
+  // A run started elsewhere (the demo button) arrives in the navigation state.
+  const handedOver = (useLocation().state as { runId?: unknown } | null)?.runId;
+  const [runId, setRunId] = useState<string | null>(typeof handedOver === 'string' ? handedOver : null);
   const [failed, setFailed] = useState<RunStatus | null>(null);
   // The apply's progress and result live here, above the plan, which is replaced when the run ends.
   const [applyRun, setApplyRun] = useState<string | null>(null);
   const [applied, setApplied] = useState<RunStatus | null>(null);
   const following = runId ?? (active.data && active.data.kind === 'dry-run' ? active.data.runId : null);
+  // A run that ended between two polls (a scheduled one, or one started in another window) still refreshes the plan.
+  const client = useQueryClient();
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    const now = active.data?.runId ?? null;
+    if (seen.current && now !== seen.current) void client.invalidateQueries({ queryKey: queryKeys.lastPlan(id) });
+    seen.current = now;
+  }, [active.data, client, id]);
   const applying = applyRun ?? (active.data && active.data.kind === 'apply' && !applied ? active.data.runId : null);
   const onApplied = useCallback((s: RunStatus) => {
     setApplied(s);

@@ -14,12 +14,13 @@ function EmptyState() {
   const demo = useMutation({
     mutationFn: async () => {
       const integration = await call('startDemo');
-      await call('startRun', { id: integration.id, kind: 'dry-run', full: true });
-      return integration;
+      const run = await call('startRun', { id: integration.id, kind: 'dry-run', full: true });
+      return { integration, run };
     },
-    onSuccess: (integration) => {
+    onSuccess: ({ integration, run }) => {
       invalidate(integration.id);
-      navigate(`/dry-run/${integration.id}`);
+      // The diff viewer follows this run from its first poll (no race with a fast run).
+      navigate(`/dry-run/${integration.id}`, { state: { runId: run.runId } });
     },
   });
   return (
