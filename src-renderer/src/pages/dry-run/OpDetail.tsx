@@ -43,7 +43,7 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   if (!sourceId) return <Caption1>This conflict has no Entra user to act on; fix it in the LMS.</Caption1>;
   if (resolution)
     return (
-      <MessageBar intent="success" data-testid="conflict-resolved">
+      <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved">
         <MessageBarBody>
           {resolution.action === 'relink' ? `Linked to the LMS account ${resolution.targetId}.` : 'Added to the skip list: the integration will leave this person alone.'} Run a new dry run to see the effect.
         </MessageBarBody>

@@ -141,7 +141,7 @@ export function PlanViewer({ plan, runButton, busy, onApply }: { plan: Plan; run
         </Caption1>
       </div>
       {rows.length === 0 ? (
-        <MessageBar intent="info">
+        <MessageBar intent="info" layout="multiline">
           <MessageBarBody>{plan.ops.length === 0 ? 'Nothing to change: the LMS already matches Entra ID.' : 'No change matches these filters.'}</MessageBarBody>
         </MessageBar>
       ) : (

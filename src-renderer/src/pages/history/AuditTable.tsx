@@ -77,7 +77,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
         </Caption1>
       </div>
       {truncated ? (
-        <MessageBar intent="warning">
+        <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>The audit log is longer than what is shown here; the run record keeps the totals.</MessageBarBody>
         </MessageBar>
       ) : null}

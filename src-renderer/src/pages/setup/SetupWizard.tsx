@@ -173,7 +173,7 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
           {key === 'dry-run' ? <StepDryRun {...stepProps} /> : null}
           {key === 'enable' ? <StepEnable {...stepProps} /> : null}
           {blocked ? (
-            <MessageBar intent="warning" data-testid="wizard-blocked" style={{ maxWidth: 860, boxSizing: 'border-box' }}>
+            <MessageBar intent="warning" layout="multiline" data-testid="wizard-blocked" style={{ maxWidth: 860, boxSizing: 'border-box' }}>
               <MessageBarBody>{blocked}</MessageBarBody>
             </MessageBar>
           ) : null}

@@ -25,8 +25,7 @@ export function StepEnable({ integration, setDone }: StepProps) {
         <MessageBar intent="success" layout="multiline" data-testid="enabled-message">
           <MessageBarBody>
             <MessageBarTitle>The integration is enabled</MessageBarTitle>
-            It syncs every {integration.config.schedule.everyHours} hours while Rollcall runs. Nothing has been written yet: apply the dry run from the diff viewer to
-            make the first changes now.
+            It syncs every {integration.config.schedule.everyHours} hours while Rollcall runs, starting with the next scheduled run. To make the first changes now, apply the dry run from the diff viewer.
           </MessageBarBody>
         </MessageBar>
       ) : (

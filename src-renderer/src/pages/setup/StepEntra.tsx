@@ -141,7 +141,7 @@ export function StepEntra({ draft, update, integration, save, setDone }: StepPro
       {failure ? <ErrorMessage error={failure} title="Could not save or test the connection" /> : null}
       {result ? (
         <div style={{ display: 'grid', gap: 8 }} data-testid="entra-result" data-ok={result.ok}>
-          <MessageBar intent={result.ok ? 'success' : 'error'}>
+          <MessageBar intent={result.ok ? 'success' : 'error'} layout="multiline">
             <MessageBarBody>{result.ok ? 'Rollcall can sign in and read your directory.' : 'The test found problems: fix them and press Save & Test again.'}</MessageBarBody>
           </MessageBar>
           <CheckList checks={result.checks} label="Entra checks" />

@@ -112,7 +112,7 @@ export function StepLms({ draft, update, integration, save, setDone }: StepProps
       {failure ? <ErrorMessage error={failure} title="Could not save or test the LMS connection" /> : null}
       {result ? (
         <div style={{ display: 'grid', gap: 8 }} data-testid="lms-result" data-ok={result.ok}>
-          <MessageBar intent={result.ok ? 'success' : 'error'}>
+          <MessageBar intent={result.ok ? 'success' : 'error'} layout="multiline">
             <MessageBarBody>{result.ok ? 'Rollcall can reach the LMS.' : 'The LMS test found problems: fix them and test again.'}</MessageBarBody>
           </MessageBar>
           <CheckList checks={others} label="LMS checks" />

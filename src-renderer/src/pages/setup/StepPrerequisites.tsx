@@ -38,9 +38,9 @@ const PERMISSIONS = [
   { name: 'Group.Read.All', why: 'reads security groups, so you can choose exactly which users are imported.' },
 ];
 
-function Steps({ items }: { items: React.ReactNode[] }) {
+function Steps({ items, start = 1 }: { items: React.ReactNode[]; start?: number }) {
   return (
-    <ol style={{ margin: 0, paddingLeft: 22, display: 'grid', gap: 4 }}>
+    <ol start={start} style={{ margin: 0, paddingLeft: 22, display: 'grid', gap: 4 }}>
       {items.map((s, i) => (
         <li key={i}>
           <Body1>{s}</Body1>
@@ -52,7 +52,7 @@ function Steps({ items }: { items: React.ReactNode[] }) {
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <section style={{ display: 'grid', gap: 8, padding: 16, borderRadius: tokens.borderRadiusLarge, border: `1px solid ${tokens.colorNeutralStroke2}` }}>
+    <section style={{ display: 'grid', gap: 8, minWidth: 0, padding: 16, borderRadius: tokens.borderRadiusLarge, border: `1px solid ${tokens.colorNeutralStroke2}` }}>
       <Subtitle2 as="h4" style={{ margin: 0 }}>
         {title}
       </Subtitle2>
@@ -104,6 +104,7 @@ export function StepPrerequisites({ draft }: StepProps) {
           ))}
         </ul>
         <Steps
+          start={4}
           items={[
             <>Click <strong>Grant admin consent</strong> next to <strong>Add a permission</strong> and confirm with <strong>Yes</strong> — or open the admin consent link below.</>,
           ]}
@@ -132,7 +133,7 @@ export function StepPrerequisites({ draft }: StepProps) {
             <>Copy the secret’s <strong>Value</strong> (not the Secret ID) at once — it is shown only once.</>,
           ]}
         />
-        <MessageBar intent="warning">
+        <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             Copy the secret <strong>Value</strong> right after creating it: once you leave the page it is hidden. Rollcall keeps it only in this computer’s
             keychain; do not share it with anyone.
