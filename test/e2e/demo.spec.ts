@@ -77,10 +77,15 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
 
   // Run now asks first; Escape keeps everything as it was. Dry run from the card shows its progress.
   const card = page.getByTestId('integration-card');
+  await expect(card.getByTestId('run-now')).toBeDisabled();
+  await card.getByTestId('enable-switch').check();
+  await expect(card).toHaveAttribute('data-status', 'active');
   await card.getByTestId('run-now').click();
   await expect(page.getByRole('alertdialog')).toContainText('writes the changes right away');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  await card.getByTestId('enable-switch').uncheck();
+  await expect(card).toHaveAttribute('data-status', 'disabled');
   await card.getByTestId('card-dry-run').click();
   await expect(card.getByTestId('run-finished')).toContainText('Dry run finished', { timeout: 60_000 });
 

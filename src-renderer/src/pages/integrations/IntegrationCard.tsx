@@ -1,6 +1,6 @@
-import { Badge, Body1, Button, Caption1, Card, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Button, Caption1, Card, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Tooltip, tokens } from '@fluentui/react-components';
 import { ArrowSync20Regular, Delete20Regular, Edit20Regular, History20Regular, Key20Regular, MoreHorizontal20Regular, Play20Regular, TextBulletListSquare20Regular } from '@fluentui/react-icons';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { IntegrationSummary, RunRecord, RunStatus } from '../../../../src-preload/api-types';
@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
 import { plural, when } from '../../lib/format';
-import { useActiveRun, useInvalidateIntegration, useRuns, useStartRun } from '../../queries';
+import { queryKeys, useActiveRun, useInvalidateIntegration, useRuns, useStartRun } from '../../queries';
 import { STATUS, statusSentence } from './status';
 
 function lastRunText(run: RunRecord | undefined): string {
@@ -41,7 +41,13 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const following = runId ?? active.data?.runId ?? null;
   const last = runs.data ? [...runs.data].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] : undefined;
 
-  const enable = useMutation({ mutationFn: (enabled: boolean) => call('setIntegrationEnabled', { id: i.id, enabled }), onSettled: () => invalidate(i.id) });
+  const client = useQueryClient();
+  const enable = useMutation({
+    mutationFn: (enabled: boolean) => call('setIntegrationEnabled', { id: i.id, enabled }),
+    // Show main's answer at once (the switch must not flick back while the list refetches).
+    onSuccess: (s) => client.setQueryData(queryKeys.integrations, (list: IntegrationSummary[] | undefined) => list?.map((x) => (x.id === s.id ? s : x))),
+    onSettled: () => invalidate(i.id),
+  });
   const remove = useMutation({ mutationFn: () => call('removeIntegration', { id: i.id }), onSuccess: () => invalidate() });
   const onFinished = useCallback((s: RunStatus) => {
     setRunId(null);
@@ -75,7 +81,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           </Caption1>
         </div>
         <Switch
-          checked={i.enabled}
+          checked={enable.isPending ? enable.variables : i.enabled}
           disabled={!complete || enable.isPending}
           onChange={(_e, d) => enable.mutate(d.checked)}
           label={i.enabled ? 'Enabled' : 'Disabled'}
@@ -125,9 +131,11 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
             Update credentials
           </Button>
         ) : null}
-        <Button icon={<ArrowSync20Regular />} disabled={!complete || following !== null} onClick={() => setConfirmRun(true)} data-testid="run-now">
-          Run now
-        </Button>
+        <Tooltip content={i.enabled ? 'Sync now: read both sides and write the changes' : 'Enable the integration first (a dry run works while it is disabled)'} relationship="description">
+          <Button icon={<ArrowSync20Regular />} disabled={!complete || !i.enabled || following !== null} onClick={() => setConfirmRun(true)} data-testid="run-now">
+            Run now
+          </Button>
+        </Tooltip>
         <Button icon={<Play20Regular />} disabled={!complete || following !== null} onClick={() => run('dry-run')} data-testid="card-dry-run">
           Dry run
         </Button>
