@@ -5,6 +5,7 @@
  * Needs no keychain (the demo's made-up credentials are served from memory).
  */
 import { expect, test } from '@playwright/test';
+import { DEMO_APPS } from '../../src-main/demo/graph';
 import { snap } from './helpers';
 import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
 
@@ -12,6 +13,7 @@ const skip = chromiumSkipReason();
 test.skip(skip !== null, skip ?? '');
 test.describe.configure({ timeout: 120_000 });
 
+const WRONG = 'Wr0ng~demo.secret-Value-typed-by-mistake';
 let preview: RunningPreview;
 test.beforeAll(async () => {
   preview = await startPreview();
@@ -94,5 +96,30 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-step', 'enable');
   await page.getByTestId('step-scope').click();
   await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
+
+  // A rejected secret turns the card red with the reason and "Update credentials", which fixes it.
+  const secrets = [DEMO_APPS.main.secret, WRONG];
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await card.getByRole('button', { name: /More actions/ }).click();
+  await page.getByRole('menuitem', { name: 'Update credentials' }).click();
+  await page.getByTestId('client-secret-stored').getByRole('button', { name: 'Replace' }).click();
+  await page.getByTestId('client-secret').fill(WRONG);
+  await page.getByTestId('entra-save-test').click();
+  await expect(page.getByTestId('entra-result')).toHaveAttribute('data-ok', 'false', { timeout: 20_000 });
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await expect(card).toHaveAttribute('data-status', 'invalid');
+  await expect(card.getByTestId('status-badge')).toHaveText('Invalid credentials');
+  await expect(card.getByTestId('error-message')).toContainText('What to do');
+  await snap(page, 'dashboard-invalid', secrets);
+  await card.getByTestId('update-credentials').click();
+  await page.getByTestId('client-secret-stored').getByRole('button', { name: 'Replace' }).click();
+  await page.getByTestId('client-secret').fill(DEMO_APPS.main.secret);
+  await page.getByTestId('entra-save-test').click();
+  await expect(page.getByTestId('entra-result')).toHaveAttribute('data-ok', 'true', { timeout: 20_000 });
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByRole('heading', { name: 'Integrations', level: 2 })).toBeVisible();
+  await expect(card).toHaveAttribute('data-status', 'disabled');
+  await snap(page, 'dashboard-fixed', secrets);
   expect(errors).toEqual([]);
 });

@@ -42,6 +42,8 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const last = runs.data ? [...runs.data].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] : undefined;
 
   const client = useQueryClient();
+  // The switch moves at once; main's answer (or error) settles it.
+  const [optimistic, setOptimistic] = useState<boolean | null>(null);
   const enable = useMutation({
     mutationFn: (enabled: boolean) => call('setIntegrationEnabled', { id: i.id, enabled }),
     // Show main's answer at once (the switch must not flick back while the list refetches).
@@ -81,9 +83,12 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           </Caption1>
         </div>
         <Switch
-          checked={enable.isPending ? enable.variables : i.enabled}
+          checked={optimistic ?? i.enabled}
           disabled={!complete || enable.isPending}
-          onChange={(_e, d) => enable.mutate(d.checked)}
+          onChange={(_e, d) => {
+            setOptimistic(d.checked);
+            enable.mutate(d.checked, { onSettled: () => setOptimistic(null) });
+          }}
           label={i.enabled ? 'Enabled' : 'Disabled'}
           labelPosition="before"
           aria-label={`${i.enabled ? 'Disable' : 'Enable'} ${i.name}`}
