@@ -15,7 +15,8 @@ export function ConfirmDialog(props: {
   return (
     <Dialog open={props.open} onOpenChange={(_e, d) => (d.open ? null : props.onCancel())} modalType="alert">
       <DialogSurface>
-        <form noValidate
+        <form
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             if (!props.confirmDisabled) props.onConfirm();
