@@ -57,13 +57,12 @@ test.afterAll(async () => {
 
 test('100,000 ops: loads, filters and scrolls smoothly; the threshold guard needs the number typed back', async ({ page }) => {
   await page.goto(preview.url);
-  const created = await page.evaluate(() =>
-    window.rollcall?.createIntegration({
-      config: { name: 'Scale', source: { kind: 'entra', tenantId: 'contoso.onmicrosoft.com', clientId: '6f1c2a4e-1b2c-4d5e-8f90-1234567890ab' }, target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' } },
-    }),
-  );
-  if (!created?.ok) throw new Error('could not create the integration');
+  // The demo integration: it has (in-memory) credentials, so it can be enabled and Apply is offered.
+  const created = await page.evaluate(() => window.rollcall?.startDemo());
+  if (!created?.ok) throw new Error('could not start the demo integration');
   const id = created.value.id;
+  const enabled = await page.evaluate((i) => window.rollcall?.setIntegrationEnabled({ id: i, enabled: true }), id);
+  expect(enabled).toMatchObject({ ok: true });
   await mkdir(path.join(preview.dataDir, 'integrations'), { recursive: true });
   await writeFile(path.join(preview.dataDir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: 1, data: bigPlan(id) }));
 

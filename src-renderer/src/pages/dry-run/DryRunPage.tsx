@@ -8,12 +8,13 @@ import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { IntegrationPicker } from '../../components/IntegrationPicker';
 import { RunProgress } from '../../components/RunProgress';
-import { queryKeys, useActiveRun, useLastPlan, useStartRun } from '../../queries';
+import { queryKeys, useActiveRun, useIntegration, useLastPlan, useStartRun } from '../../queries';
 import { ApplyResult } from './ApplyResult';
 import { PlanViewer } from './PlanViewer';
 
 function DryRunFor({ id }: { id: string }) {
   const last = useLastPlan(id);
+  const integration = useIntegration(id);
   const active = useActiveRun(id);
   const start = useStartRun();
   // A run started elsewhere (the demo button) arrives in the navigation state.
@@ -75,7 +76,7 @@ function DryRunFor({ id }: { id: string }) {
           <div>{runButton}</div>
         </Card>
       ) : null}
-      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} onApply={apply} /> : null}
+      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} enabled={integration.data?.enabled ?? false} onApply={apply} /> : null}
     </div>
   );
 }

@@ -15,7 +15,7 @@ function exportName(plan: Plan, ext: string): string {
 }
 
 /** The diff viewer for one plan: counts as filters, reason and text filters, the table, export and apply. */
-export function PlanViewer({ plan, runButton, busy, onApply }: { plan: Plan; runButton: ReactNode; busy: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
+export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: Plan; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
   const index = useMemo(() => indexPlan(plan), [plan]);
   const [kinds, setKinds] = useState<ReadonlySet<OpKind>>(new Set());
   const [reason, setReason] = useState<string | null>(null);
@@ -76,9 +76,11 @@ export function PlanViewer({ plan, runButton, busy, onApply }: { plan: Plan; run
             JSON
           </Button>
         </Tooltip>
-        <Button appearance="primary" icon={<CheckmarkStarburst20Regular />} onClick={() => setApplyOpen(true)} disabled={busy} data-testid="apply">
-          Apply…
-        </Button>
+        <Tooltip content={enabled ? 'Write these changes to the LMS (after a confirmation)' : 'The integration is disabled: enable it on the dashboard to apply'} relationship="description">
+          <Button appearance="primary" icon={<CheckmarkStarburst20Regular />} onClick={() => setApplyOpen(true)} disabled={busy || !enabled} data-testid="apply">
+            Apply…
+          </Button>
+        </Tooltip>
       </div>
       {blocking.map((g) => (
         <MessageBar key={g.code} intent={g.confirmable ? 'warning' : 'error'} layout="multiline" data-testid="guard" data-blocking="true">
