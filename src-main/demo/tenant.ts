@@ -68,6 +68,17 @@ export function demoLmsSeed(tenant: GeneratedTenant): LmsSeed {
   return { ...DEFAULT_SEED, users };
 }
 
+/** Entra settings that reach a Graph simulator: a custom cloud trusting its own CA, the demo app. */
+export function simulatorEntraSettings(graph: GraphSimulator): IntegrationConfigInput['source'] {
+  return {
+    kind: 'entra',
+    tenantId: graph.tenantId,
+    clientId: DEMO_APPS.main.clientId,
+    cloud: 'custom',
+    custom: { authorityHost: graph.authorityHost, graphEndpoint: graph.graphEndpoint, caCertPem: graph.caCertPem },
+  };
+}
+
 export async function startDemoTenant(options: DemoOptions = {}): Promise<DemoTenant> {
   const tenant = generateTenant({ users: options.users ?? DEMO_DEFAULT_USERS, seed: options.seed ?? 2026 });
   const graph = await startGraphSimulator({ tenant: tenant.fixture, port: options.graphPort });
@@ -80,13 +91,7 @@ export async function startDemoTenant(options: DemoOptions = {}): Promise<DemoTe
   }
   const config: IntegrationConfigInput = {
     name: 'Demo tenant (Contoso)',
-    source: {
-      kind: 'entra',
-      tenantId: graph.tenantId,
-      clientId: DEMO_APPS.main.clientId,
-      cloud: 'custom',
-      custom: { authorityHost: graph.authorityHost, graphEndpoint: graph.graphEndpoint, caCertPem: graph.caCertPem },
-    },
+    source: simulatorEntraSettings(graph),
     target: { kind: 'scim', baseUrl: lms.baseUrl, concurrency: 8 },
     scope: {
       include: [{ kind: 'group', groupId: tenant.groupIds.allStaff, groupName: 'All Staff' }],

@@ -5,7 +5,6 @@
  * through the same applyPlan() as a sync. Same safety rules: nothing is written while the
  * integration is disabled, and nobody is deactivated from data Rollcall could not read.
  */
-import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
@@ -25,7 +24,7 @@ import { applyPlan, type ApplyResult, type LinkRecorder } from './apply';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
 import { acquireRunLock } from './run-lock';
-import { attributesNeeded, groupsNeeded, runIntegration, type RunServices } from './run';
+import { attributesNeeded, groupsNeeded, newRunRecord, runIntegration, type RunServices } from './run';
 import { loadCached } from './snapshot-cache';
 
 export type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
@@ -101,21 +100,7 @@ function onePlan(full: Plan, ops: PlanOp[]): Plan {
 }
 
 function newRun(record: StoredIntegration, started: Date, trigger: RunRecord['trigger']): RunRecord {
-  return {
-    id: `run-${started.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`,
-    integrationId: record.id,
-    kind: 'on-demand',
-    trigger,
-    readMode: null,
-    startedAt: started.toISOString(),
-    finishedAt: null,
-    outcome: 'running',
-    planned: null,
-    applied: 0,
-    failed: 0,
-    error: null,
-    auditLog: null,
-  };
+  return newRunRecord({ integrationId: record.id, kind: 'on-demand', trigger, startedAt: started });
 }
 
 function userEvidence(user: SourceUser, before: SourceUser | null): Evidence[] {

@@ -83,6 +83,25 @@ export function attributesNeeded(config: IntegrationConfig): string[] {
   return [...new Set(named.filter((a): a is string => a !== null && !standard.has(a)))].sort();
 }
 
+/** A run record as a run starts; the run fills in the rest as it goes. */
+export function newRunRecord(r: { id?: string; integrationId: string; kind: RunRecord['kind']; trigger: RunRecord['trigger']; startedAt: Date }): RunRecord {
+  return {
+    id: r.id ?? runId(r.startedAt),
+    integrationId: r.integrationId,
+    kind: r.kind,
+    trigger: r.trigger,
+    readMode: null,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: null,
+    outcome: 'running',
+    planned: null,
+    applied: 0,
+    failed: 0,
+    error: null,
+    auditLog: null,
+  };
+}
+
 export function runId(now: Date): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
 }
@@ -150,21 +169,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   const { store, now } = services;
   const record = store.settings.data.integrations.find((i) => i.id === options.integrationId);
   const startedAt = now();
-  const run: RunRecord = {
-    id: options.runId ?? runId(startedAt),
-    integrationId: options.integrationId,
-    kind: options.kind,
-    trigger: options.trigger,
-    readMode: null,
-    startedAt: startedAt.toISOString(),
-    finishedAt: null,
-    outcome: 'running',
-    planned: null,
-    applied: 0,
-    failed: 0,
-    error: null,
-    auditLog: null,
-  };
+  const run = newRunRecord({ id: options.runId, integrationId: options.integrationId, kind: options.kind, trigger: options.trigger, startedAt });
   const finish = async (outcome: RunRecord['outcome'], error: AppError | null, planResult: Plan | null, applyResult: ApplyResult | null): Promise<RunOutcome> => {
     run.outcome = outcome;
     run.error = error ? { code: error.code, message: error.message, fix: error.fix } : null;

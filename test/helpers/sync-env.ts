@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IntegrationConfigSchema, type IntegrationConfigInput } from '../../src-main/core/config';
 import { DEMO_APPS, generateTenant, startGraphSimulator, type GeneratedTenant, type GraphFaults, type GraphSimulator } from '../../src-main/demo/graph';
+import { simulatorEntraSettings } from '../../src-main/demo/tenant';
 import { startLmsSimulator, type LmsFaults, type LmsSeed, type LmsSimulator } from '../../src-main/demo/lms';
 import { MemorySecretStore } from '../../src-main/secrets/memory-store';
 import { createIntegration, refreshSetupStatus, setEnabled } from '../../src-main/store/integrations';
@@ -46,13 +47,7 @@ export async function startSyncEnv(options: SyncEnvOptions = {}): Promise<SyncEn
   const secrets = new MemorySecretStore();
   const base: IntegrationConfigInput = {
     name: 'Demo tenant',
-    source: {
-      kind: 'entra',
-      tenantId: graph.tenantId,
-      clientId: DEMO_APPS.main.clientId,
-      cloud: 'custom',
-      custom: { authorityHost: graph.authorityHost, graphEndpoint: graph.graphEndpoint, caCertPem: graph.caCertPem },
-    },
+    source: simulatorEntraSettings(graph),
     target: { kind: 'scim', baseUrl: lms.baseUrl, concurrency: 8 },
     scope: { include: [{ kind: 'group', groupId: tenant.groupIds.allStaff, groupName: 'All Staff' }] },
     deactivation: { deactivateUsers: true, useLastDay: true },

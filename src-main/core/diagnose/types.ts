@@ -6,7 +6,8 @@
  */
 import type { IntegrationConfig, IntegrationStatus } from '../config';
 import type { AppError } from '../errors';
-import type { FieldChange, Link, Plan, PlanOp, PlanSummary, SourceSnapshot, TargetSnapshot } from '../model';
+import type { Link, Plan, PlanOp, SourceSnapshot, TargetSnapshot } from '../model';
+import type { AuditEntry, RunRecord } from '../reports';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
 
@@ -112,34 +113,11 @@ export interface DiagnosedUser {
   targetIds: string[];
 }
 
-/** What diagnose() needs from a run record (the store's RunRecord fits). */
-export interface DiagnoseRun {
-  id: string;
-  kind: 'dry-run' | 'apply' | 'on-demand';
-  trigger: string;
-  startedAt: string;
-  finishedAt: string | null;
-  outcome: 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled';
-  planned: PlanSummary | null;
-  applied: number;
-  failed: number;
-  error: { code: string; message: string; fix: string } | null;
-  auditLog: string | null;
-}
+/** A run of the history, as the store keeps it. */
+export type DiagnoseRun = RunRecord;
 
 /** One line of a run's audit log about this person, with the run it came from. */
-export interface DiagnoseAuditEntry {
-  runId: string;
-  at: string;
-  op: string;
-  reason: string;
-  sourceId: string | null;
-  targetId: string | null;
-  email: string | null;
-  fields: FieldChange[];
-  result: 'ok' | 'failed' | 'not-executed';
-  error?: { code: string; message: string; lmsDetail?: string | null };
-}
+export type DiagnoseAuditEntry = AuditEntry & { runId: string };
 
 export interface DiagnoseIntegration {
   id: string;

@@ -26,17 +26,9 @@ export interface SyntheticTenant {
   config: PlanConfig;
 }
 
-/** mulberry32: tiny, fast, good enough to spread test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../prng';
+
+export { prng };
 
 const DEPARTMENTS = ['Sales', 'Sales\uFEFF', 'Support', 'Engineering', 'Finance', 'HR ', 'Marketing'];
 const COUNTRIES = ['GB', 'DE', 'SE', 'US', 'FR', 'IT', null];

@@ -1,3 +1,5 @@
+import { prng } from '../../core/prng';
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same tenant on every machine. */
 export interface Rng {
   next(): number;
@@ -8,14 +10,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   const hex = (n: number): string => {
     let s = '';
     for (let i = 0; i < n; i++) s += Math.floor(next() * 16).toString(16);
