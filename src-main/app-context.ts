@@ -34,13 +34,15 @@ export interface ContextOptions {
   runtime: HandlerContext['runtime'];
   secrets?: SecretStore;
   now?: () => Date;
+  /** Size of the demo tenant "Try with a demo tenant" starts (default 2,000 users). */
+  demoUsers?: number;
 }
 
 export async function createHandlerContext(options: ContextOptions): Promise<HandlerContext> {
   const store = await Store.open(options.dataDir ?? defaultDataDir());
   const secrets = new DemoAwareSecretStore(options.secrets ?? new KeytarSecretStore());
   const now = options.now ?? (() => new Date());
-  const demo = new DemoService(store, secrets, now);
+  const demo = new DemoService(store, secrets, now, options.demoUsers);
   return {
     store,
     secrets,
@@ -56,10 +58,10 @@ export async function createHandlerContext(options: ContextOptions): Promise<Han
  * What the app does while it runs (desktop or preview): bring the demo tenant back if there is
  * one, and run each enabled integration when it is due. Returns a stop function.
  */
-export async function startBackgroundWork(ctx: HandlerContext): Promise<() => Promise<void>> {
+export async function startBackgroundWork(ctx: HandlerContext, options: { scheduler: boolean } = { scheduler: true }): Promise<() => Promise<void>> {
   await ctx.demo.resume().catch((err: unknown) => console.error('[rollcall] the demo tenant could not be restarted:', err instanceof Error ? err.message : err));
   const scheduler = new Scheduler({ store: ctx.store, runs: ctx.runs, now: ctx.now });
-  scheduler.start();
+  if (options.scheduler) scheduler.start();
   return async () => {
     scheduler.stop();
     await ctx.demo.close();

@@ -10,7 +10,7 @@ import type { SecretKind, SecretStore } from '../secrets/secret-store';
 import { createIntegration, refreshSetupStatus } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
-import { startDemoTenant, type DemoTenant } from './tenant';
+import { DEMO_DEFAULT_USERS, startDemoTenant, type DemoTenant } from './tenant';
 
 /**
  * The demo's credentials are made up by the simulators and known to the source code, so they are
@@ -60,7 +60,7 @@ export class DemoService {
     private readonly store: Store,
     private readonly secrets: DemoAwareSecretStore,
     private readonly now: () => Date,
-    private readonly users = 2000,
+    private readonly users = DEMO_DEFAULT_USERS,
   ) {}
 
   existing(): StoredIntegration | undefined {

@@ -1,6 +1,8 @@
 /**
  * `npm run preview` / the fallback of `npm start`: the real renderer in a browser, backed by the
- * real main-process services. Usage: node out/main/preview.js [--port N] [--data-dir DIR]
+ * real main-process services.
+ * Usage: node out/main/preview.js [--port N] [--data-dir DIR] [--no-scheduler] [--demo-users N]
+ * (the last two are for tests: no scheduled runs beside the test's own, a small demo tenant).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +18,10 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const rendererDir = arg('--renderer-dir') ?? path.join(here, '../renderer');
   const portText = arg('--port');
-  const ctx = await createHandlerContext({ runtime: 'preview', dataDir: arg('--data-dir') });
+  const demoUsers = arg('--demo-users');
+  const ctx = await createHandlerContext({ runtime: 'preview', dataDir: arg('--data-dir'), demoUsers: demoUsers ? Number(demoUsers) : undefined });
   const server = await startPreviewServer({ ctx, rendererDir, port: portText ? Number(portText) : 0 });
-  const stopBackground = await startBackgroundWork(ctx);
+  const stopBackground = await startBackgroundWork(ctx, { scheduler: !process.argv.includes('--no-scheduler') });
   console.log(`Rollcall preview: ${server.url}  (data: ${ctx.store.dataDir}; Ctrl+C to stop)`);
   const stop = () => void Promise.all([server.close(), stopBackground()]).then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -23,7 +23,7 @@ export interface RunningPreview {
 
 export async function startPreview(): Promise<RunningPreview> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/preview.js'), '--port', '0', '--data-dir', dataDir], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/preview.js'), '--port', '0', '--data-dir', dataDir, '--no-scheduler', '--demo-users', '300'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
