@@ -40,7 +40,8 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
 }
 
 export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan): Promise<void> {
-  await writeFileAtomic(fileFor(dataDir, integrationId, what), JSON.stringify({ version: SNAPSHOT_CACHE_VERSION, data }));
+  // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
+  await writeFileAtomic(fileFor(dataDir, integrationId, what), JSON.stringify({ version: SNAPSHOT_CACHE_VERSION, data }), { durable: false });
 }
 
 /** Applies a delta read to the cached full snapshot: upserts by id, removes the removed. */
