@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const passThrough = process.argv.slice(2);
+// With nothing configured, `npm start` opens on the built-in demo tenant (an evaluator's first look).
+const passThrough = ['--demo-if-empty', ...process.argv.slice(2)];
 
 function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });

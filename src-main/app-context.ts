@@ -67,3 +67,19 @@ export async function startBackgroundWork(ctx: HandlerContext, options: { schedu
     await ctx.demo.close();
   };
 }
+
+/**
+ * `npm start` with nothing configured (an evaluator's first look): start the demo tenant and its
+ * first dry run, so the dashboard, the diff viewer and the troubleshooting page have something to
+ * show. The installed app does not do this: there the empty dashboard offers the demo instead.
+ */
+export async function startDemoIfEmpty(ctx: HandlerContext): Promise<string | null> {
+  if (ctx.store.settings.data.integrations.length > 0) return null;
+  const demo = await ctx.demo.start();
+  if (!demo.ok) {
+    console.error(`[rollcall] the demo tenant could not start: ${demo.error.message}`);
+    return null;
+  }
+  ctx.runs.start({ integrationId: demo.value.id, kind: 'dry-run', trigger: 'manual' });
+  return demo.value.id;
+}

@@ -6,7 +6,7 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_CHANNEL } from '../src-preload/api';
-import { createHandlerContext, startBackgroundWork } from './app-context';
+import { createHandlerContext, startBackgroundWork, startDemoIfEmpty } from './app-context';
 import { appError } from './core/errors';
 import { installTray } from './desktop/tray';
 import { dispatch } from './ipc/dispatch';
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   });
 
   const stopBackground = await startBackgroundWork(ctx);
+  if (process.argv.includes('--demo-if-empty')) await startDemoIfEmpty(ctx);
   app.on('before-quit', () => void stopBackground());
 
   const window = new BrowserWindow(secureWindowOptions(path.join(here, '../preload/index.cjs')));

@@ -1,12 +1,12 @@
 /**
  * `npm run preview` / the fallback of `npm start`: the real renderer in a browser, backed by the
  * real main-process services.
- * Usage: node out/main/preview.js [--port N] [--data-dir DIR] [--no-scheduler] [--demo-users N]
+ * Usage: node out/main/preview.js [--port N] [--data-dir DIR] [--demo-if-empty] [--no-scheduler] [--demo-users N]
  * (the last two are for tests: no scheduled runs beside the test's own, a small demo tenant).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHandlerContext, startBackgroundWork } from '../app-context';
+import { createHandlerContext, startBackgroundWork, startDemoIfEmpty } from '../app-context';
 import { startPreviewServer } from './server';
 
 function arg(name: string): string | undefined {
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const ctx = await createHandlerContext({ runtime: 'preview', dataDir: arg('--data-dir'), demoUsers: demoUsers ? Number(demoUsers) : undefined });
   const server = await startPreviewServer({ ctx, rendererDir, port: portText ? Number(portText) : 0 });
   const stopBackground = await startBackgroundWork(ctx, { scheduler: !process.argv.includes('--no-scheduler') });
+  if (process.argv.includes('--demo-if-empty') && (await startDemoIfEmpty(ctx))) console.log('Nothing was configured, so the built-in demo tenant is running, with a first dry run.');
   console.log(`Rollcall preview: ${server.url}  (data: ${ctx.store.dataDir}; Ctrl+C to stop)`);
   const stop = () => void Promise.all([server.close(), stopBackground()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
