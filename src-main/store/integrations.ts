@@ -38,6 +38,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     lastRunAt: null,
     deltaLink: null,
     deltaLinkIssuedAt: null,
+    deltaAttributes: null,
   };
   await store.settings.update((s) => {
     s.integrations.push(record);

@@ -36,6 +36,11 @@ export const StoredIntegrationSchema = z.object({
   /** Graph delta link for incremental reads, and when it was issued. */
   deltaLink: z.string().nullable().default(null),
   deltaLinkIssuedAt: z.string().nullable().default(null),
+  /**
+   * The extra Graph attributes the delta link (and the cached snapshot) were read with. A mapping
+   * or rule that names another attribute makes both useless: the next read is a full one.
+   */
+  deltaAttributes: z.array(z.string()).nullable().default(null),
 });
 export type StoredIntegration = z.infer<typeof StoredIntegrationSchema>;
 

@@ -212,7 +212,9 @@ export async function runIntegration(services: RunServices, options: RunOptions)
 
     // --- Entra: delta when a fresh delta link and a cached snapshot exist, else a full read.
     let sourceRead: SourceRead | null = null;
-    const deltaUsable = !options.full && !record.needsFullSync && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, now());
+    // A delta only adds to the cached snapshot: it must have been read with today's attributes.
+    const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(readOptions.extraAttributes);
+    const deltaUsable = !options.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, now());
     const cached = deltaUsable ? await loadCached(store.dataDir, record.id, 'source') : null;
     if (deltaUsable && cached && record.deltaLink) {
       const delta = await source.readDelta(record.deltaLink, readOptions);
@@ -245,6 +247,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       if (sourceRead.deltaLink) {
         r.deltaLink = sourceRead.deltaLink;
         r.deltaLinkIssuedAt = now().toISOString();
+        r.deltaAttributes = readOptions.extraAttributes;
       }
       if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete) r.needsFullSync = false;
       markHealthy(r);

@@ -149,3 +149,23 @@ describe('linking while deactivating', () => {
     expect(links.find((l) => l.sourceId === leaver.userIds[0])).toMatchObject({ targetId: account?.id, origin: 'matched' });
   });
 });
+
+describe('delta reads and mapping changes', () => {
+  it('a mapping that names a new Entra attribute makes the next run a full read, not a delta into a snapshot without it', async () => {
+    env = await startSyncEnv({ users: 80 });
+    expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    // The department now comes from the cost-centre extension attribute.
+    const { COST_CENTER_ATTRIBUTE } = await import('../../../src-main/demo/graph');
+    await env.store.settings.update((s) => {
+      const r = s.integrations[0];
+      if (r) r.config.mapping.department.attribute = COST_CENTER_ATTRIBUTE;
+    });
+    const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(next.run.readMode).toBe('full');
+    const blanked = next.plan?.ops.filter((o) => o.changes.some((c) => c.field.endsWith(':department') && c.to === null)) ?? [];
+    expect(blanked).toEqual([]);
+    // And the run after that may use a delta again.
+    const third = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(third.run.readMode).toBe('delta');
+  });
+});
