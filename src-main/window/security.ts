@@ -89,8 +89,20 @@ export function isAppUrl(raw: string, appOrigin: AppOrigin): boolean {
   } catch {
     return false;
   }
-  if (appOrigin.kind === 'file') return url.protocol === 'file:' && decodeURIComponent(url.pathname) === appOrigin.indexPath;
+  if (appOrigin.kind === 'file') return url.protocol === 'file:' && sameFile(decodeURIComponent(url.pathname), appOrigin.indexPath);
   return url.origin === appOrigin.origin;
+}
+
+/**
+ * A file URL's path ("/C:/Program Files/Rollcall/…/index.html" on Windows) against a file system
+ * path ("C:\Program Files\Rollcall\…\index.html"): same file when equal after normalising the
+ * separators and the drive letter's slash; Windows paths compare without regard to case.
+ */
+export function sameFile(urlPath: string, fsPath: string): boolean {
+  const fromUrl = urlPath.replace(/^\/([A-Za-z]:)/, '$1');
+  const fromFs = fsPath.replace(/\\/g, '/');
+  const windows = /^[A-Za-z]:/.test(fromFs);
+  return windows ? fromUrl.toLowerCase() === fromFs.toLowerCase() : fromUrl === fromFs;
 }
 
 export type AppOrigin = { kind: 'file'; indexPath: string } | { kind: 'dev'; origin: string };

@@ -117,3 +117,17 @@ describe('secure window', () => {
     expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false);
   });
 });
+
+describe('the app page is recognised on every platform', () => {
+  it('matches the renderer file on Linux, macOS and Windows, and nothing else', async () => {
+    const { isAppUrl } = await import('../../src-main/window/security');
+    const linux = { kind: 'file', indexPath: '/opt/Rollcall/resources/app.asar/out/renderer/index.html' } as const;
+    expect(isAppUrl('file:///opt/Rollcall/resources/app.asar/out/renderer/index.html#/history', linux)).toBe(true);
+    expect(isAppUrl('file:///opt/Rollcall/resources/app.asar/out/renderer/other.html', linux)).toBe(false);
+    const windows = { kind: 'file', indexPath: 'C:\\Program Files\\Rollcall\\resources\\app.asar\\out\\renderer\\index.html' } as const;
+    expect(isAppUrl('file:///C:/Program%20Files/Rollcall/resources/app.asar/out/renderer/index.html#/setup', windows)).toBe(true);
+    expect(isAppUrl('file:///c:/program%20files/rollcall/resources/app.asar/out/renderer/index.html', windows)).toBe(true);
+    expect(isAppUrl('file:///C:/Windows/System32/evil.html', windows)).toBe(false);
+    expect(isAppUrl('https://evil.example/index.html', windows)).toBe(false);
+  });
+});
