@@ -3,8 +3,9 @@ import os from 'node:os';
 
 /**
  * A lock file shared by every process that uses the same data directory (the desktop app and a
- * CLI run started by cron). Holds the owner's pid and a heartbeat; a lock whose owner is gone, or
- * whose heartbeat is older than staleMs, is taken over.
+ * CLI run started by cron). It names its owner (pid, host); the file's modification time is the
+ * owner's heartbeat. A lock whose owner process is gone (same machine), or whose heartbeat is
+ * older than staleMs (another machine sharing the folder), is taken over.
  */
 export interface LockOwner {
   pid: number;
@@ -46,11 +47,23 @@ async function readOwner(file: string): Promise<LockOwner | null> {
   }
 }
 
-function isStale(owner: LockOwner | null, staleMs: number, nowMs: number): boolean {
-  if (!owner) return true;
-  if (owner.host === os.hostname() && !processIsAlive(owner.pid)) return true;
-  const beat = Date.parse(owner.heartbeat);
-  return Number.isNaN(beat) || nowMs - beat > staleMs;
+/**
+ * Stale when its owner is gone. On this machine that is decided by the owner's pid alone (a live
+ * owner is never stale, however long it slept); from another machine sharing the folder, by the
+ * heartbeat, which is the file's modification time.
+ */
+async function isStale(file: string, owner: LockOwner | null, staleMs: number): Promise<boolean> {
+  if (owner && owner.host === os.hostname()) return !processIsAlive(owner.pid);
+  try {
+    const { mtimeMs } = await fs.stat(file);
+    return Date.now() - mtimeMs > staleMs;
+  } catch {
+    return false; // released meanwhile: simply try again
+  }
+}
+
+function sameOwner(a: LockOwner | null, b: LockOwner | null): boolean {
+  return a !== null && b !== null && a.pid === b.pid && a.host === b.host && a.since === b.since;
 }
 
 export async function acquireLock(file: string, options: LockOptions): Promise<LockResult> {
@@ -65,19 +78,28 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
       since: now.toISOString(),
       heartbeat: now.toISOString(),
     };
+    // Written in full beside it, then linked into place: the lock file never exists half-written,
+    // and link() fails if someone else holds it.
+    const tmp = `${file}.${process.pid}.${attempt}.${now.getTime()}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(owner), { mode: 0o600 });
     try {
-      await fs.writeFile(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+      await fs.link(tmp, file);
       return { acquired: true, lock: startHolding(file, owner, options.heartbeatMs ?? 0) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
     }
     const holder = await readOwner(file);
-    if (isStale(holder, staleMs, Date.now())) {
-      // Take over by renaming the stale file away first: of two processes racing for the same
-      // stale lock, only one rename succeeds, the other retries and sees the new owner.
+    if (holder === null) continue; // released between link() and here
+    if (await isStale(file, holder, staleMs)) {
+      // Take over by moving the stale file aside. Of two processes racing for it only one rename
+      // succeeds; and if the file moved aside turns out to be a fresh lock someone took in the
+      // meantime (not the one judged stale), it is put back.
       const aside = `${file}.stale-${process.pid}-${attempt}`;
       try {
         await fs.rename(file, aside);
+        if (!sameOwner(await readOwner(aside), holder)) await fs.link(aside, file).catch(() => undefined);
         await fs.rm(aside, { force: true });
       } catch {
         /* another process took it over first */
@@ -92,9 +114,10 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
 function startHolding(file: string, owner: LockOwner, heartbeatMs: number): HeldLock {
   let timer: NodeJS.Timeout | null = null;
   if (heartbeatMs > 0) {
+    // The heartbeat touches the file's time; the content (who holds it) is never rewritten.
     timer = setInterval(() => {
-      owner.heartbeat = new Date().toISOString();
-      fs.writeFile(file, JSON.stringify(owner), { mode: 0o600 }).catch(() => undefined);
+      const t = new Date();
+      fs.utimes(file, t, t).catch(() => undefined);
     }, heartbeatMs);
     timer.unref();
   }

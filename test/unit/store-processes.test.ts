@@ -29,3 +29,22 @@ describe('store shared by two processes', () => {
     });
   });
 });
+
+function lockWorker(dir: string, count: number, heartbeatMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/lock-worker.ts'), dir, String(count), String(heartbeatMs)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`lock worker exited with ${code}`))));
+  });
+}
+
+describe('the lock shared by processes', () => {
+  it('is never held by two processes at once, with or without a heartbeat', async () => {
+    await withTempDir(async (dir) => {
+      const overlaps = await Promise.all([lockWorker(dir, 150, 0), lockWorker(dir, 150, 0), lockWorker(dir, 150, 5), lockWorker(dir, 150, 5)]);
+      expect(overlaps).toEqual([0, 0, 0, 0]);
+    });
+  });
+});
