@@ -32,7 +32,7 @@ export async function startPreview(): Promise<RunningPreview> {
     const timer = setTimeout(() => reject(new Error(`preview did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /Rollcall preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const m = /Rollcall preview: (http:\/\/127\.0\.0\.1:\d+\/\?key=[\w-]+)/.exec(output);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -81,7 +81,11 @@ test('the page cannot reach Node or Electron: only the typed API is exposed', as
   expect(globals.process).toBe('undefined');
   expect(globals.ipcRenderer).toBe('undefined');
   expect(globals.methods).toContain('listIntegrations');
-  // A fetch to the API without the token is refused.
+  // The session key is in an HttpOnly cookie: no script on the page can read it, and the bridge has none.
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+  const bridge = await page.evaluate(async () => (await fetch('/__rollcall/bridge.js')).text());
+  expect(bridge).not.toContain(new URL(preview.url).searchParams.get('key') ?? 'no key');
+  // A request that does not come from the bridge (no bridge header) is refused.
   const status = await page.evaluate(async () => (await fetch('/__rollcall/api/listIntegrations', { method: 'POST', body: '{}' })).status);
   expect(status).toBe(401);
 });
