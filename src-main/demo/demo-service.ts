@@ -30,7 +30,7 @@ export class DemoAwareSecretStore implements SecretStore {
   }
   async get(id: string, kind: SecretKind) {
     const d = this.demo.get(id);
-    return d ? ok(d[kind]) : this.keychain.get(id, kind);
+    return d ? ok(d[kind] === '' ? null : d[kind]) : this.keychain.get(id, kind);
   }
   async set(id: string, kind: SecretKind, value: string) {
     const d = this.demo.get(id);
@@ -41,14 +41,16 @@ export class DemoAwareSecretStore implements SecretStore {
     return this.keychain.set(id, kind, value);
   }
   async delete(id: string, kind: SecretKind) {
-    if (this.demo.has(id)) {
-      this.demo.delete(id);
+    const d = this.demo.get(id);
+    if (d) {
+      d[kind] = '';
       return ok(undefined);
     }
     return this.keychain.delete(id, kind);
   }
   async has(id: string, kind: SecretKind) {
-    return this.demo.has(id) ? ok(true) : this.keychain.has(id, kind);
+    const d = this.demo.get(id);
+    return d ? ok(d[kind] !== '') : this.keychain.has(id, kind);
   }
 }
 

@@ -27,6 +27,8 @@ export async function dispatch(method: unknown, rawInput: unknown, ctx: HandlerC
   const parsed = api[method].input.safeParse(rawInput);
   if (!parsed.success) return fail(invalidInput(method, parsed.error));
   try {
+    // The CLI from cron may have changed the settings since this window last looked.
+    await ctx.store.settings.refreshIfChanged();
     return await callHandler(table, method, parsed.data, ctx);
   } catch (err) {
     if (err instanceof AppErrorException) return fail(err.error);

@@ -121,6 +121,8 @@ class SafeJsonAdapter<T> implements Adapter<T> {
 export class JsonStore<T> {
   private readonly low: Low<T>;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Size and time of the file as last read or written here, to notice another process's writes. */
+  private seen = '';
 
   constructor(private readonly options: JsonStoreOptions<T>) {
     this.low = new Low<T>(new SafeJsonAdapter(options), options.empty());
@@ -136,8 +138,28 @@ export class JsonStore<T> {
   }
 
   async load(): Promise<T> {
-    await this.serialised(() => this.withFileLock(() => this.low.read()));
+    await this.serialised(() =>
+      this.withFileLock(async () => {
+        await this.low.read();
+        this.seen = await this.stamp();
+      }),
+    );
     return this.low.data;
+  }
+
+  /** Re-reads the file if another process (a CLI run, the desktop app) has written it since. */
+  async refreshIfChanged(): Promise<T> {
+    if ((await this.stamp()) !== this.seen) await this.load();
+    return this.low.data;
+  }
+
+  private async stamp(): Promise<string> {
+    try {
+      const s = await fs.stat(this.options.file);
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
   }
 
   async update<R>(change: (draft: T) => R): Promise<R> {
@@ -146,6 +168,7 @@ export class JsonStore<T> {
         await this.low.read();
         const result = change(this.low.data);
         await this.low.write();
+        this.seen = await this.stamp();
         return result;
       }),
     );

@@ -64,7 +64,10 @@ export class Store {
     // Ids become file names: refuse anything that could walk out of the data directory.
     if (!SAFE_ID.test(integrationId)) throw new Error(`Not an integration id: ${JSON.stringify(integrationId)}`);
     const existing = cache.get(integrationId);
-    if (existing) return existing;
+    if (existing) {
+      await existing.refreshIfChanged();
+      return existing;
+    }
     const store = new JsonStore<T>({
       file: path.join(this.dataDir, 'integrations', `${integrationId}.${suffix}.json`),
       label,

@@ -124,6 +124,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     progress('departments', path.join(' / '));
     const r = await target.ensureDepartment(path, signal);
     done++;
+    if (!r.ok) failures.push({ op: { kind: 'update', reason: 'department_missing', sourceId: null, targetId: null, email: null }, error: { ...r.error, message: `Department ${path.join(' / ')}: ${r.error.message}` } });
     audit.write({ at: now().toISOString(), op: 'department', reason: 'department_missing', sourceId: null, targetId: r.ok ? r.value : null, email: null, fields: [{ field: 'department', from: null, to: path }], result: r.ok ? 'ok' : 'failed', ...(r.ok ? {} : { error: { code: r.error.code, message: r.error.message } }) });
   }
 

@@ -10,7 +10,7 @@ export type { RunStatus } from '../core/reports';
 interface Tracked {
   status: RunStatus;
   controller: AbortController;
-  done: Promise<RunOutcome>;
+  done: Promise<RunOutcome | null>;
 }
 
 /** Finished runs kept for the window to read their last status. */
@@ -56,7 +56,7 @@ export class RunManager {
       (err: unknown) => {
         Object.assign(status, { finished: true, outcome: 'failed', error: { code: 'RUN_FAILED', message: `The run stopped: ${err instanceof Error ? err.message : 'unknown error'}.`, fix: 'Run it again.' } });
         this.emit(status);
-        throw err;
+        return null;
       },
     );
     this.runs.set(runId, { status, controller, done });
@@ -82,7 +82,7 @@ export class RunManager {
   }
 
   async wait(runId: string): Promise<RunOutcome | null> {
-    return (await this.runs.get(runId)?.done.catch(() => null)) ?? null;
+    return (await this.runs.get(runId)?.done) ?? null;
   }
 
   /** Told when a run finishes (the tray toast on a failed scheduled run). */

@@ -119,6 +119,7 @@ async function allOtherLinks(store: Store, integrationId: string): Promise<Link[
 function linkRecorder(store: Store, integrationId: string): LinkRecorder {
   let pending: Link[] = [];
   let flushing: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
   const flush = async () => {
     const batch = pending;
     pending = [];
@@ -136,11 +137,13 @@ function linkRecorder(store: Store, integrationId: string): LinkRecorder {
   return {
     record(link) {
       pending.push(link);
-      if (pending.length >= 500) flushing = flushing.then(flush);
+      // A failed batch is kept and reported by the next flush(), never left unhandled.
+      if (pending.length >= 500) flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
     },
     async flush() {
-      flushing = flushing.then(flush);
+      flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
       await flushing;
+      if (failure !== null) throw failure;
     },
   };
 }
@@ -198,9 +201,20 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   options.onProgress?.({ stage: 'waiting', done: 0, total: null, detail: 'Waiting for other runs of this integration' });
   const lock = await acquireRunLock(store.dataDir, record.id, `${options.kind} (${options.trigger})`, options.lockWaitMs ?? 0);
   if (!lock.ok) return { run: { ...run, outcome: 'blocked' }, plan: null, apply: null, error: lock.error };
-  const connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory);
+  let connectors: Awaited<ReturnType<typeof openConnectors>> | null = null;
   try {
-    if (!connectors.ok) return notStarted(connectors.error);
+    connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory);
+    if (!connectors.ok) {
+      // A scheduled run that cannot start shows on the dashboard (an enabled integration turns amber).
+      if (options.trigger === 'schedule') {
+        const error = connectors.error;
+        await updateRecord(store, record.id, (r) => {
+          if (r.enabled && r.status !== 'invalid') r.status = 'error';
+          r.statusReason = error;
+        });
+      }
+      return notStarted(connectors.error);
+    }
     const { source, target } = connectors.value;
     const config = record.config;
     const readOptions = {
@@ -280,11 +294,13 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const error = isAppError(err) ? err : appError('RUN_FAILED', `The run stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; nothing is lost (apply resumes safely). If it keeps failing, report it with the run id.', { runId: run.id });
     return await finish('failed', error, null, null);
   } finally {
-    if (connectors.ok) closeConnectors(connectors.value);
+    if (connectors?.ok) closeConnectors(connectors.value);
     await lock.value.release();
   }
 
   async function finishFailed(error: AppError): Promise<RunOutcome> {
+    // Cancelled by the admin: nothing is wrong with the integration.
+    if (options.signal?.aborted) return finish('cancelled', error, null, null);
     const status = error.code.startsWith('LMS_') ? lmsStatusFor(error) : entraStatusFor(error);
     await updateRecord(store, options.integrationId, (r) => {
       // A disabled integration stays disabled; an enabled one turns red (credentials) or amber.

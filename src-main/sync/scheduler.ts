@@ -16,13 +16,16 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
-  private readonly startedFor = new Map<string, string>();
+  /** When each integration was last started by the scheduler. */
+  private readonly attemptedAt = new Map<string, number>();
 
   constructor(private readonly options: SchedulerOptions) {}
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 60_000);
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) => console.error('[rollcall] scheduler:', err instanceof Error ? err.message : err));
+    }, this.options.tickMs ?? 60_000);
     this.timer.unref();
   }
 
@@ -39,9 +42,11 @@ export class Scheduler {
     for (const record of store.settings.data.integrations) {
       const due = nextRunAt(record, now());
       if (!due || Date.parse(due) > now().getTime() || runs.active(record.id)) continue;
-      // One attempt per due time: a run that fails waits for the next slot instead of looping.
-      if (this.startedFor.get(record.id) === due) continue;
-      this.startedFor.set(record.id, due);
+      // One attempt per interval: a run that fails, even before it could start (a locked keychain,
+      // another run holding the lock), waits for the next slot instead of retrying every minute.
+      const last = this.attemptedAt.get(record.id);
+      if (last !== undefined && now().getTime() - last < record.config.schedule.everyHours * 3_600_000) continue;
+      this.attemptedAt.set(record.id, now().getTime());
       started.push(runs.start({ integrationId: record.id, kind: 'apply', trigger: 'schedule', lockWaitMs: 0 }).runId);
     }
     return started;

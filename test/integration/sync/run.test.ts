@@ -169,3 +169,18 @@ describe('delta reads and mapping changes', () => {
     expect(third.run.readMode).toBe('delta');
   });
 });
+
+describe('cancelling a run', () => {
+  it('records the run as cancelled and leaves the integration as it was', async () => {
+    env = await startSyncEnv({ users: 300, lmsFaults: { latencyMs: 20 } });
+    const { RunManager } = await import('../../../src-main/sync/run-manager');
+    const runs = new RunManager(env);
+    const started = runs.start({ integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(runs.cancel(started.runId)).toBe(true);
+    const outcome = await runs.wait(started.runId);
+    expect(outcome?.run.outcome).toBe('cancelled');
+    expect(runs.get(started.runId)?.outcome).toBe('cancelled');
+    expect(env.store.settings.data.integrations[0]).toMatchObject({ status: 'active', statusReason: null });
+  });
+});
