@@ -24,6 +24,7 @@ function method<O>() {
 
 const IntegrationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an integration id');
 const SecretKindSchema = z.enum(['clientSecret', 'lmsToken']);
+const Count = z.number().int().min(0).max(100_000_000);
 
 export const api = {
   getAppInfo: method<AppInfo>()(z.undefined()),
@@ -58,6 +59,10 @@ export const api = {
       full: z.boolean().default(false),
       /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
       confirmedDeactivations: z.number().int().min(0).max(10_000_000).optional(),
+      /** The summary the admin reviewed: an apply whose fresh plan differs writes nothing. */
+      expectedSummary: z
+        .object({ create: Count, update: Count, deactivate: Count, reactivate: Count, conflict: Count, skip: Count, unchanged: Count })
+        .optional(),
     }),
   ),
   getRunStatus: method<RunStatus | null>()(z.object({ runId: z.string().min(1).max(80) })),

@@ -119,10 +119,10 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
     }
   },
 
-  async startRun({ id, kind, full, confirmedDeactivations }, ctx) {
+  async startRun({ id, kind, full, confirmedDeactivations, expectedSummary }, ctx) {
     const r = record(ctx, id);
     if (!r.ok) return r;
-    return ok(ctx.runs.start({ integrationId: id, kind, trigger: 'manual', full, confirmedDeactivations }));
+    return ok(ctx.runs.start({ integrationId: id, kind, trigger: 'manual', full, confirmedDeactivations, expectedSummary }));
   },
 
   async getRunStatus({ runId }, ctx) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
 import { appError, isAppError, type AppError } from '../core/errors';
 import type { RunProgress } from '../core/reports';
-import type { Link, Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
+import type { Link, Plan, PlanSummary, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { integrationStatusFor as entraStatusFor, isDeltaLinkExpired } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
@@ -43,6 +43,11 @@ export interface RunOptions {
   lockWaitMs?: number;
   /** Set by the run manager so the UI can follow the run before it has finished. */
   runId?: string;
+  /**
+   * What the admin reviewed and confirmed. An apply whose fresh plan differs (something changed in
+   * Entra or the LMS since) stops before writing, so nothing unseen is applied.
+   */
+  expectedSummary?: PlanSummary;
 }
 
 export interface RunOutcome {
@@ -267,6 +272,18 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       markHealthy(r);
     });
     if (options.kind === 'dry-run') return await finish('succeeded', null, thePlan, null);
+    if (options.expectedSummary && JSON.stringify(options.expectedSummary) !== JSON.stringify(thePlan.summary)) {
+      return await finish(
+        'blocked',
+        appError(
+          'PLAN_CHANGED',
+          'The changes are not the ones you reviewed: Entra or the LMS changed since that dry run. Nothing was written.',
+          'Review the new dry run, then apply again.',
+        ),
+        thePlan,
+        null,
+      );
+    }
 
     // --- Apply.
     const audit = AuditLog.open(store.auditDir, run.id);

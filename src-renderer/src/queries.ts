@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { RunStatus } from '../../src-preload/api-types';
+import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
 import { call } from './api';
 
 /**
@@ -91,7 +91,7 @@ export function useInvalidateIntegration() {
 export function useStartRun() {
   const invalidate = useInvalidateIntegration();
   return useMutation({
-    mutationFn: (input: { id: string; kind: 'dry-run' | 'apply'; full?: boolean; confirmedDeactivations?: number }) => call('startRun', input),
+    mutationFn: (input: { id: string; kind: 'dry-run' | 'apply'; full?: boolean; confirmedDeactivations?: number; expectedSummary?: PlanSummary }) => call('startRun', input),
     onSuccess: (status: RunStatus) => invalidate(status.integrationId),
   });
 }

@@ -111,6 +111,7 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     if (!Number.isInteger(confirmedDeactivations) || confirmedDeactivations < 0) throw new UsageError('--max-deactivations takes a whole number.', 'For example: --max-deactivations 120');
   }
   const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
+  let reviewed: Plan | null = null;
   if (values.yes !== true) {
     if (!process.stdin.isTTY || ctx.out.json) throw new UsageError('apply changes the LMS and needs --yes when not run in a terminal.', 'Review `rollcall plan` first, then add --yes (and --max-deactivations N to confirm a large deactivation).');
     const dry = await runIntegration(services, { integrationId: id, kind: 'dry-run', trigger: 'cli', onProgress: progressHandler(ctx) });
@@ -118,8 +119,10 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     if (!dry.plan) return code;
     printPlan(ctx, dry.plan, 10);
     if (!(await confirmInteractively(ctx, dry.plan))) return ctx.out.out('Nothing was applied.'), ExitCode.ok;
+    reviewed = dry.plan;
   }
-  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', confirmedDeactivations, onProgress: progressHandler(ctx) });
+  // Interactively, apply exactly what was shown: a plan that changed meanwhile stops (exit 4).
+  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
   ctx.out.endProgress();
   const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
   if (ctx.out.json) {

@@ -184,3 +184,21 @@ describe('cancelling a run', () => {
     expect(env.store.settings.data.integrations[0]).toMatchObject({ status: 'active', statusReason: null });
   });
 });
+
+describe('apply what was reviewed', () => {
+  it('an apply whose fresh plan differs from the reviewed one writes nothing and says why', async () => {
+    env = await startSyncEnv({ users: 60 });
+    const reviewed = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    // Someone joins in Entra between the review and the click on Apply.
+    env.graph.addUser({ userPrincipalName: 'late.joiner@contoso-demo.onmicrosoft.com', mail: 'late.joiner@contoso.example', displayName: 'Late Joiner', accountEnabled: true });
+    env.graph.addGroupMember(env.tenant.groupIds.allStaff, env.graph.getUser('late.joiner@contoso-demo.onmicrosoft.com')?.id ?? '');
+    const changed = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual', full: true, expectedSummary: reviewed.plan?.summary });
+    expect(changed.run.outcome).toBe('blocked');
+    expect(changed.error?.code).toBe('PLAN_CHANGED');
+    expect(env.lms.users()).toHaveLength(0);
+    // Reviewing the new plan and applying it goes through.
+    const ok = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual', full: true, expectedSummary: changed.plan?.summary });
+    expect(ok.run.outcome).toBe('succeeded');
+    expect(env.lms.users().filter((u) => JSON.stringify(u).includes('late.joiner'))).toHaveLength(1);
+  });
+});

@@ -40,7 +40,8 @@ function DryRunFor({ id }: { id: string }) {
   }, []);
   const apply = (confirmedDeactivations: number | undefined) => {
     setApplied(null);
-    start.mutate({ id, kind: 'apply', confirmedDeactivations }, { onSuccess: (s) => setApplyRun(s.runId) });
+    // Apply exactly what is on screen: if Entra or the LMS changed since this dry run, main stops.
+    start.mutate({ id, kind: 'apply', confirmedDeactivations, expectedSummary: last.data?.plan?.summary }, { onSuccess: (s) => setApplyRun(s.runId) });
   };
   const onFinished = useCallback((s: RunStatus) => {
     setRunId(null);
