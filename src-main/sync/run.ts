@@ -263,6 +263,9 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     run.planned = thePlan.summary;
     await saveSnapshots(record.id, sourceRead.snapshot, targetRead.value, thePlan);
     await updateRecord(store, record.id, (r) => {
+      // The settings changed while this run read (another tenant or LMS, say): what it learnt
+      // about the old ones (delta link, health) must not be written over them.
+      if (r.updatedAt !== record.updatedAt) return;
       if (sourceRead.deltaLink) {
         r.deltaLink = sourceRead.deltaLink;
         r.deltaLinkIssuedAt = now().toISOString();
