@@ -1,14 +1,11 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Spinner, Textarea } from '@fluentui/react-components';
-import { useState } from 'react';
-import type { AppError, CheckResult } from '../../../../src-preload/api-types';
-import { call, toAppError } from '../../api';
 import { CheckList } from '../../components/CheckList';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SecretField } from '../../components/SecretField';
-import { useInvalidateIntegration } from '../../queries';
-import { validateEntra, type Draft, type Errors } from './draft';
+import { validateEntra, type Draft } from './draft';
 import { ConsentLink } from './StepPrerequisites';
 import type { StepProps } from './wizard-types';
+import { useSaveAndTest } from './useSaveAndTest';
 
 const CLOUDS: Array<{ value: Draft['cloud']; label: string }> = [
   { value: 'global', label: 'Global' },
@@ -19,49 +16,17 @@ const CLOUDS: Array<{ value: Draft['cloud']; label: string }> = [
 
 /** Step 2: tenant, cloud, app and secret; Save & Test signs in and checks the permissions. */
 export function StepEntra({ draft, update, integration, save, setDone }: StepProps) {
-  // The secret lives only here, and only until it is in the keychain.
-  const [secret, setSecret] = useState('');
-  const [replacing, setReplacing] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<AppError | null>(null);
-  const [warning, setWarning] = useState<AppError | null>(null);
-  const [result, setResult] = useState<CheckResult | null>(null);
-  const invalidate = useInvalidateIntegration();
   const stored = integration?.secrets.clientSecret.stored === true;
-
-  const saveAndTest = async () => {
-    const found = validateEntra(draft);
-    if (!secret.trim() && !stored) found.secret = 'Paste the client secret’s Value (Certificates & secrets in your app registration).';
-    setErrors(found);
-    setFailure(null);
-    setResult(null);
-    if (Object.keys(found).length > 0) {
-      setDone(false);
-      return;
-    }
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (secret.trim()) {
-        const r = await call('setSecret', { integrationId: saved.id, kind: 'clientSecret', value: secret });
-        setWarning(r.warning);
-        // Stored: the value leaves the window for good.
-        setSecret('');
-        setReplacing(false);
-        invalidate(saved.id);
-      }
-      const checks = await call('checkIntegration', { id: saved.id, part: 'entra' });
-      setResult(checks);
-      setDone(checks.ok);
-      invalidate(saved.id);
-    } catch (err) {
-      setFailure(toAppError(err));
-      setDone(false);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { secret, setSecret, replacing, setReplacing, errors, busy, failure, warning, result, run: saveAndTest } = useSaveAndTest({
+    kind: 'clientSecret',
+    part: 'entra',
+    validate: () => validateEntra(draft),
+    secretField: 'secret',
+    missingMessage: 'Paste the client secret’s Value (Certificates & secrets in your app registration).',
+    stored,
+    save,
+    setDone,
+  });
 
   return (
     <form

@@ -1,55 +1,25 @@
 import { Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Subtitle2, Textarea, tokens } from '@fluentui/react-components';
 import { Checkmark20Regular, Subtract20Regular } from '@fluentui/react-icons';
-import { useState } from 'react';
-import type { AppError, CheckResult } from '../../../../src-preload/api-types';
-import { call, toAppError } from '../../api';
 import { CheckList } from '../../components/CheckList';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SecretField } from '../../components/SecretField';
-import { useInvalidateIntegration } from '../../queries';
-import { validateLms, type AuthScheme, type Errors } from './draft';
+import { validateLms, type AuthScheme } from './draft';
 import type { StepProps } from './wizard-types';
+import { useSaveAndTest } from './useSaveAndTest';
 
 /** Step 4: the LMS's SCIM endpoint and token; Test connects and lists what the LMS supports. */
 export function StepLms({ draft, update, integration, save, setDone }: StepProps) {
-  const [token, setToken] = useState('');
-  const [replacing, setReplacing] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<AppError | null>(null);
-  const [result, setResult] = useState<CheckResult | null>(null);
-  const invalidate = useInvalidateIntegration();
   const stored = integration?.secrets.lmsToken.stored === true;
-
-  const test = async () => {
-    const found = validateLms(draft);
-    if (!token.trim() && !stored) found.token = 'Paste the SCIM token from your LMS’s integration settings.';
-    setErrors(found);
-    setFailure(null);
-    setResult(null);
-    if (Object.keys(found).length > 0) {
-      setDone(false);
-      return;
-    }
-    setBusy(true);
-    try {
-      const saved = await save();
-      if (token.trim()) {
-        await call('setSecret', { integrationId: saved.id, kind: 'lmsToken', value: token });
-        setToken('');
-        setReplacing(false);
-      }
-      const checks = await call('checkIntegration', { id: saved.id, part: 'lms' });
-      setResult(checks);
-      setDone(checks.ok);
-      invalidate(saved.id);
-    } catch (err) {
-      setFailure(toAppError(err));
-      setDone(false);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { secret: token, setSecret: setToken, replacing, setReplacing, errors, busy, failure, result, run: test } = useSaveAndTest({
+    kind: 'lmsToken',
+    part: 'lms',
+    validate: () => validateLms(draft),
+    secretField: 'token',
+    missingMessage: 'Paste the SCIM token from your LMS’s integration settings.',
+    stored,
+    save,
+    setDone,
+  });
 
   const capabilities = result?.checks.filter((c) => c.status === 'info') ?? [];
   const others = result?.checks.filter((c) => c.status !== 'info') ?? [];

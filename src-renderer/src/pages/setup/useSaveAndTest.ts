@@ -1,0 +1,70 @@
+/**
+ * The wizard's Save & Test for one side (Entra or the LMS): validate, save the settings, put the
+ * secret in the keychain (then forget it: it is never shown again), and run that side's checks.
+ */
+import { useState } from 'react';
+import type { AppError, CheckResult } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { useInvalidateIntegration } from '../../queries';
+import type { Errors } from './draft';
+import type { StepProps } from './wizard-types';
+
+export interface SaveAndTestOptions {
+  kind: 'clientSecret' | 'lmsToken';
+  part: 'entra' | 'lms';
+  /** Problems with the settings typed so far (field → message). */
+  validate: () => Errors;
+  /** The field the secret's error goes to, and what to say when none is stored or typed. */
+  secretField: string;
+  missingMessage: string;
+  stored: boolean;
+  save: StepProps['save'];
+  setDone: StepProps['setDone'];
+}
+
+export function useSaveAndTest(o: SaveAndTestOptions) {
+  // The secret lives only here, and only until it is in the keychain.
+  const [secret, setSecret] = useState('');
+  const [replacing, setReplacing] = useState(false);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const [warning, setWarning] = useState<AppError | null>(null);
+  const [result, setResult] = useState<CheckResult | null>(null);
+  const invalidate = useInvalidateIntegration();
+
+  const run = async () => {
+    const found = o.validate();
+    if (!secret.trim() && !o.stored) found[o.secretField] = o.missingMessage;
+    setErrors(found);
+    setFailure(null);
+    setResult(null);
+    if (Object.keys(found).length > 0) {
+      o.setDone(false);
+      return;
+    }
+    setBusy(true);
+    try {
+      const saved = await o.save();
+      if (secret.trim()) {
+        const r = await call('setSecret', { integrationId: saved.id, kind: o.kind, value: secret });
+        setWarning(r.warning);
+        // Stored: the value leaves the window for good.
+        setSecret('');
+        setReplacing(false);
+        invalidate(saved.id);
+      }
+      const checks = await call('checkIntegration', { id: saved.id, part: o.part });
+      setResult(checks);
+      o.setDone(checks.ok);
+      invalidate(saved.id);
+    } catch (err) {
+      setFailure(toAppError(err));
+      o.setDone(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { secret, setSecret, replacing, setReplacing, errors, busy, failure, warning, result, run };
+}
