@@ -115,28 +115,26 @@ export class ScimHttp {
         // transient, so back off and retry like a 503. A retried create cannot duplicate: it
         // carries externalId, and createUser() recognises its own user in the 409 that follows.
         if (isTransientNetworkError(err) && attempt < maxRetries) {
-          const wait = this.backoff(attempt);
-          attempt++;
-          this.stats.retries++;
-          try {
-            await this.sleep(wait, signal);
-          } catch (_aborted) {
-            return fail(abortedError());
-          }
+          if (!(await this.waitToRetry(this.backoff(attempt++), signal))) return fail(abortedError());
           continue;
         }
         return fail(redactError(networkError(err, this.base.host), this.cfg.secrets));
       }
       if (!RETRY_STATUSES.has(res.status) || attempt >= maxRetries) return ok(res);
-      const wait = this.retryDelay(res, attempt);
+      const wait = this.retryDelay(res, attempt++);
       if (res.status === 429 || res.headers['retry-after']) this.limiter.pauseUntil(Date.now() + wait);
-      attempt++;
-      this.stats.retries++;
-      try {
-        await this.sleep(wait, signal);
-      } catch (_aborted) {
-        return fail(abortedError());
-      }
+      if (!(await this.waitToRetry(wait, signal))) return fail(abortedError());
+    }
+  }
+
+  /** Counts a retry and waits for it; false when the wait was cancelled. */
+  private async waitToRetry(wait: number, signal: AbortSignal | undefined): Promise<boolean> {
+    this.stats.retries++;
+    try {
+      await this.sleep(wait, signal);
+      return true;
+    } catch (_aborted) {
+      return false;
     }
   }
 
