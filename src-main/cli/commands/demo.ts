@@ -10,10 +10,12 @@ import { DEMO_DEFAULT_USERS, startDemoTenant } from '../../demo/tenant';
 import { MemorySecretStore } from '../../secrets/memory-store';
 import { createIntegration, refreshSetupStatus } from '../../store/integrations';
 import { Store } from '../../store/store';
+import { diagnoseUser } from '../../sync/diagnose-service';
 import { runIntegration } from '../../sync/run';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
 import { UsageError, type CliContext, type Command } from '../context';
+import { checklistJson } from './diagnose';
 import { planJson } from './runs';
 
 function positiveInt(value: string | boolean | undefined, name: string, fallback: number): number {
@@ -45,8 +47,12 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
       return outcome.error ? exitCodeFor(outcome.error) : ExitCode.failed;
     }
     const plan = outcome.plan;
+    // A sample diagnosis, as "Troubleshoot user" shows it: why is the contractor not in the LMS?
+    const excluded = tenant.tenant.cases.find((c) => c.key === 'contractor')?.email;
+    const diagnosis = excluded ? await diagnoseUser({ store, secrets, now: ctx.now }, record.id, excluded, { freshness: 'cache', trigger: 'cli' }) : null;
     if (ctx.out.json) {
-      ctx.out.result({ integration: { id: record.id, name: record.config.name, status: 'disabled' }, ...planJson(plan), cases: tenant.tenant.cases.map(({ key, email, story }) => ({ key, email, story })) });
+      const sampleDiagnosis = diagnosis?.ok ? checklistJson(diagnosis.value) : null;
+      ctx.out.result({ integration: { id: record.id, name: record.config.name, status: 'disabled' }, ...planJson(plan), sampleDiagnosis, cases: tenant.tenant.cases.map(({ key, email, story }) => ({ key, email, story })) });
       return ExitCode.ok;
     }
     const s = plan.summary;
@@ -59,6 +65,12 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
     if (notices.length) {
       ctx.out.out('\nHidden characters found and cleaned (why "Sales" ≠ "Sales"):');
       ctx.out.out(table(['USER', 'ATTRIBUTE', 'RAW VALUE', 'FOUND'], notices.slice(0, 8), 60));
+    }
+    if (diagnosis?.ok) {
+      const c = diagnosis.value;
+      ctx.out.out(`\nWhy is ${excluded} not in the LMS? (rollcall diagnose / Troubleshoot user)`);
+      ctx.out.out(`  Verdict: ${c.verdict}`);
+      for (const check of c.checks.filter((x) => x.status === 'fail')) ctx.out.out(`  FAIL  ${check.title}: ${check.detail}${check.fix ? `\n        What to do: ${check.fix}` : ''}`);
     }
     ctx.out.out('\nThe demo tenant has these stories to troubleshoot:');
     ctx.out.out(table(['E-MAIL', 'STORY'], tenant.tenant.cases.map((c) => [c.email, c.story]), 110));

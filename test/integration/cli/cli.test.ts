@@ -160,8 +160,11 @@ describe('rollcall demo', () => {
   it('prints a real dry run of the demo tenant with no setup and no keychain', async () => {
     const r = await runCli(['demo', '--users', '300', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { summary: { create: number; conflict: number }; cases: { email: string }[] };
+    const out = JSON.parse(r.stdout) as { summary: { create: number; conflict: number }; cases: { email: string }[]; sampleDiagnosis: { verdict: string; checks: { id: string; status: string; fix: string | null }[] } };
     expect(out.summary.create).toBeGreaterThan(200);
+    // A sample diagnosis of an interesting person: the contractor, excluded by a rule, with the fix.
+    expect(out.sampleDiagnosis.verdict).toMatch(/Excluded by rule department equals "Contractors"/);
+    expect(out.sampleDiagnosis.checks.find((c) => c.id === 'excluded')).toMatchObject({ status: 'fail', fix: expect.stringContaining('exclude rule') });
     expect(out.summary.conflict).toBeGreaterThan(0);
     expect(out.cases.map((c) => c.email)).toContain('bo.mark@contoso.example');
   });
