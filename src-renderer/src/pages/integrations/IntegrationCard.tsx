@@ -1,5 +1,5 @@
 import { Badge, Body1, Button, Caption1, Card, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Tooltip, tokens } from '@fluentui/react-components';
-import { ArrowSync20Regular, Delete20Regular, Edit20Regular, History20Regular, Key20Regular, MoreHorizontal20Regular, Play20Regular, TextBulletListSquare20Regular } from '@fluentui/react-icons';
+import { ArrowDownload20Regular, ArrowSync20Regular, Delete20Regular, Edit20Regular, History20Regular, Key20Regular, MoreHorizontal20Regular, Play20Regular, TextBulletListSquare20Regular } from '@fluentui/react-icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -8,6 +8,7 @@ import { call, toAppError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
+import { downloadJson } from '../../lib/download';
 import { plural, when } from '../../lib/format';
 import { queryKeys, useActiveRun, useInvalidateIntegration, useRuns, useStartRun } from '../../queries';
 import { STATUS, statusSentence } from './status';
@@ -161,6 +162,10 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
             <MenuList>
               <MenuItem icon={<Key20Regular />} onClick={() => navigate(`/setup/${i.id}/credentials`)}>
                 Update credentials
+              </MenuItem>
+              {/* The same versioned JSON `rollcall integration add --config` reads; no secret is in it. */}
+              <MenuItem icon={<ArrowDownload20Regular />} onClick={() => downloadJson(`${i.name.replace(/[^\w.-]+/g, '-')}.rollcall.json`, i.config)} data-testid="export-config">
+                Export settings (JSON)
               </MenuItem>
               <MenuItem icon={<Delete20Regular />} onClick={() => setConfirmRemove(true)} data-testid="remove">
                 Remove
