@@ -8,23 +8,15 @@ import { appError, fail, ok, type Result } from '../core/errors';
 import type { LmsCapabilities } from '../core/model';
 import { describeCapabilities, type LmsLayout } from './discovery';
 import { redactError } from './errors';
-import { ScimHttp, type HttpStats } from './http';
-import type { Sleep } from './limiter';
+import { ScimHttp, type HttpStats, type ScimHttpConfig } from './http';
 import { findUsers, readAll } from './lookups';
 import { Session } from './session';
 import { createUser, setActive, updateUser } from './writes';
 
-export interface ScimTargetOptions {
+/** Retry and timing settings are the HTTP layer's (sleep is injected in tests to make backoff instant). */
+export interface ScimTargetOptions extends Pick<ScimHttpConfig, 'maxRetries' | 'baseBackoffMs' | 'maxBackoffMs' | 'maxRetryAfterMs' | 'timeoutMs' | 'sleep'> {
   /** Users per page asked for; the server's maxResults wins when smaller. Default 1000. */
   pageSize?: number;
-  /** Retries after the first attempt on 429 / 5xx. Default 8. */
-  maxRetries?: number;
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
-  maxRetryAfterMs?: number;
-  timeoutMs?: number;
-  /** Injected in tests to make backoff instant. */
-  sleep?: Sleep;
 }
 
 export interface ScimTarget extends TargetDirectory {
