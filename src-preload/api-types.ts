@@ -11,7 +11,7 @@ export type { GroupSummary } from '../src-main/core/directories';
 export type { Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
 export type { Checklist, DiagnosedUser, Evidence, VerdictKind } from '../src-main/core/diagnose/types';
 export type { ProvisionStep, ProvisionTrace } from '../src-main/core/diagnose/provision-types';
-export type { AuditEntry, Check, CheckStatus, RunProgress, RunRecord, RunStage, RunStatus } from '../src-main/core/reports';
+export type { AuditEntry, Check, CheckStatus, ReadStatus, RunProgress, RunRecord, RunStage, RunStatus } from '../src-main/core/reports';
 import type { IntegrationConfig, IntegrationStatus } from '../src-main/core/config';
 
 export type { AppError, Result } from '../src-main/core/errors';

@@ -16,13 +16,24 @@ export interface Check {
   fix: string | null;
 }
 
-export type RunStage = 'waiting' | 'reading-entra' | 'reading-lms' | 'planning' | 'applying' | 'saving';
+/** Entra ID and the LMS are read at the same time, in the one 'reading' stage. */
+export type RunStage = 'waiting' | 'reading' | 'planning' | 'applying' | 'saving';
+
+/** How far one side's read has come: phase is e.g. "users", "groups", "changes", "departments". */
+export interface ReadStatus {
+  phase: string;
+  done: number;
+  total: number | null;
+  finished: boolean;
+}
 
 export interface RunProgress {
   stage: RunStage;
   done: number;
   total: number | null;
   detail: string | null;
+  /** While reading: each side on its own, so the window can show two bars. */
+  reads?: { entra: ReadStatus; lms: ReadStatus };
 }
 
 export type RunKind = 'dry-run' | 'apply' | 'on-demand';

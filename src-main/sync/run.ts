@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
-import { appError, isAppError, type AppError } from '../core/errors';
+import { appError, isAppError, type AppError, type Result } from '../core/errors';
 import type { RunProgress } from '../core/reports';
 import type { Link, Plan, PlanSummary, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { plan as makePlan } from '../core/plan';
-import { integrationStatusFor as entraStatusFor, isDeltaLinkExpired } from '../entra';
+import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
 import { integrationNotFound } from '../store/integrations';
@@ -24,9 +24,11 @@ import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } fr
 import { AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from './run-lock';
-import { loadCached, mergeDelta, saveAll } from './snapshot-cache';
+import { readProgress, readSource, type SourceRead } from './read-source';
+import { saveAll } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
+export { groupsNeeded } from './read-source';
 
 export interface RunOptions {
   integrationId: string;
@@ -62,15 +64,6 @@ export interface RunServices {
   store: Store;
   secrets: SecretStore;
   now: () => Date;
-}
-
-/** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
-export function groupsNeeded(config: IntegrationConfig): string[] {
-  const ids = new Set<string>();
-  for (const r of [...config.scope.include, ...config.scope.exclude]) if (r.kind === 'group') ids.add(r.groupId);
-  for (const m of config.mapping.jobProfile.groupMap) ids.add(m.groupId);
-  for (const m of config.mapping.permissions.groupMap) ids.add(m.groupId);
-  return [...ids].sort();
 }
 
 /** Graph attributes beyond the standard set that rules and mappings name (extension attributes). */
@@ -171,8 +164,6 @@ async function saveRun(store: Store, run: RunRecord): Promise<void> {
   for (const old of pruned) if (old.auditLog) await fs.rm(path.join(store.auditDir, old.auditLog), { force: true });
 }
 
-type SourceRead = { snapshot: SourceSnapshot; deltaLink: string | null; readMode: 'full' | 'delta' };
-
 export async function runIntegration(services: RunServices, options: RunOptions): Promise<RunOutcome> {
   const { store, now } = services;
   const record = store.settings.data.integrations.find((i) => i.id === options.integrationId);
@@ -222,40 +213,39 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     }
     const { source, target } = connectors.value;
     const config = record.config;
-    const readOptions = {
-      groupIds: groupsNeeded(config),
-      extraAttributes: attributesNeeded(config),
-      onProgress: (p: { phase: string; done: number; total: number | null }) => options.onProgress?.({ stage: 'reading-entra', done: p.done, total: p.total, detail: p.phase }),
-      signal: options.signal,
-    };
-
-    // --- Entra: delta when a fresh delta link and a cached snapshot exist, else a full read.
-    let sourceRead: SourceRead | null = null;
-    // A delta only adds to the cached snapshot: it must have been read with today's attributes.
-    const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(readOptions.extraAttributes);
-    const deltaUsable = !options.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, now());
-    const cached = deltaUsable ? await loadCached(store.dataDir, record.id, 'source') : null;
-    if (deltaUsable && cached && record.deltaLink) {
-      const delta = await source.readDelta(record.deltaLink, readOptions);
-      if (delta.ok) {
-        const groups = readOptions.groupIds.length > 0 ? await source.readGroups(readOptions.groupIds, options.signal) : { ok: true as const, value: [] };
-        if (!groups.ok) return await finishFailed(groups.error);
-        sourceRead = { snapshot: mergeDelta(cached, delta.value, groups.value, now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta' };
-      } else if (delta.error.code !== 'ENTRA_DELTA_EXPIRED') {
-        return await finishFailed(delta.error);
+    const extraAttributes = attributesNeeded(config);
+    // Both sides are read at the same time: the LMS read hides behind Entra's (the slower one).
+    // The first failure stops the other side, so a run that cannot finish does not keep reading.
+    const reading = new AbortController();
+    const stopReading = () => reading.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stopReading, { once: true });
+    const progress = readProgress(options.onProgress);
+    let firstError: AppError | null = null;
+    const side = async <T>(which: 'entra' | 'lms', read: Promise<Result<T>>): Promise<Result<T>> => {
+      const r = await read;
+      if (r.ok) progress.finished(which);
+      else if (firstError === null) {
+        // The side that failed first is the reason; the other one only reports being stopped.
+        firstError = r.error;
+        reading.abort(r.error);
       }
+      return r;
+    };
+    let sourceSide: Result<SourceRead>;
+    let targetSide: Result<TargetSnapshot>;
+    try {
+      [sourceSide, targetSide] = await Promise.all([
+        side('entra', readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: reading.signal, onProgress: progress.entra })),
+        side('lms', target.readAll(progress.lms, reading.signal)),
+      ]);
+    } finally {
+      options.signal?.removeEventListener('abort', stopReading);
     }
-    if (!sourceRead) {
-      const full = await source.readFull(readOptions);
-      if (!full.ok) return await finishFailed(full.error);
-      sourceRead = { snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full' };
-    }
+    if (!sourceSide.ok) return await finishFailed((firstError as AppError | null) ?? sourceSide.error);
+    if (!targetSide.ok) return await finishFailed((firstError as AppError | null) ?? targetSide.error);
+    const sourceRead = sourceSide.value;
+    const targetRead = targetSide;
     run.readMode = sourceRead.readMode;
-
-    // --- LMS: always a full read (SCIM has no change feed).
-    options.onProgress?.({ stage: 'reading-lms', done: 0, total: null, detail: null });
-    const targetRead = await target.readAll((p) => options.onProgress?.({ stage: 'reading-lms', done: p.done, total: p.total, detail: p.phase }), options.signal);
-    if (!targetRead.ok) return await finishFailed(targetRead.error);
 
     options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
     const links = (await store.links(record.id)).data.links;
@@ -269,7 +259,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       if (sourceRead.deltaLink) {
         r.deltaLink = sourceRead.deltaLink;
         r.deltaLinkIssuedAt = now().toISOString();
-        r.deltaAttributes = readOptions.extraAttributes;
+        r.deltaAttributes = extraAttributes;
       }
       if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete) r.needsFullSync = false;
       markHealthy(r);

@@ -10,8 +10,7 @@ import { requireIntegration, requireString, UsageError, type CliContext, type Co
 
 const STAGE_LABEL: Record<RunProgress['stage'], string> = {
   waiting: 'Waiting',
-  'reading-entra': 'Reading Entra',
-  'reading-lms': 'Reading the LMS',
+  reading: 'Reading Entra and the LMS',
   planning: 'Planning',
   applying: 'Applying',
   saving: 'Saving',
@@ -43,7 +42,8 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
 }
 
 function progressHandler(ctx: CliContext) {
-  return (p: RunProgress) => ctx.out.progress(STAGE_LABEL[p.stage], p.done, p.total);
+  // While reading, the detail says where each side is ("Entra ID: users 12,000 · LMS: done").
+  return (p: RunProgress) => ctx.out.progress(p.stage === 'reading' && p.detail ? p.detail : STAGE_LABEL[p.stage], p.done, p.total);
 }
 
 async function check(ctx: CliContext, id: string): Promise<number> {

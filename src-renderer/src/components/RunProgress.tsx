@@ -1,15 +1,14 @@
 import { Body1, Button, Caption1, ProgressBar, Spinner } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import type { RunStage, RunStatus } from '../../../src-preload/api-types';
+import type { ReadStatus, RunStage, RunStatus } from '../../../src-preload/api-types';
 import { call, toAppError } from '../api';
 import { queryKeys, useRunStatus } from '../queries';
 import { ErrorMessage } from './ErrorMessage';
 
 const STAGE: Record<RunStage, string> = {
   waiting: 'Waiting to start',
-  'reading-entra': 'Reading users from Microsoft Entra ID',
-  'reading-lms': 'Reading users from the LMS',
+  reading: 'Reading users from Microsoft Entra ID and the LMS',
   planning: 'Working out the changes',
   applying: 'Writing changes to the LMS',
   saving: 'Saving the results',
@@ -56,8 +55,33 @@ export function RunProgress({ runId, onFinished, cancellable = true }: { runId: 
           </Button>
         ) : null}
       </div>
-      <ProgressBar value={value} thickness="large" aria-label={`${what} progress`} />
-      {detail ? <Caption1>{detail}</Caption1> : null}
+      {data.progress.reads ? (
+        <>
+          <SideProgress label="Microsoft Entra ID" what="users" status={data.progress.reads.entra} />
+          <SideProgress label="LMS" what="accounts" status={data.progress.reads.lms} />
+        </>
+      ) : (
+        <>
+          <ProgressBar value={value} thickness="large" aria-label={`${what} progress`} />
+          {detail ? <Caption1>{detail}</Caption1> : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One side of the reading stage (both sides are read at the same time). */
+function SideProgress({ label, what, status }: { label: string; what: string; status: ReadStatus }) {
+  const { phase, done, total, finished } = status;
+  const value = finished ? 1 : total && total > 0 ? Math.min(1, done / total) : undefined;
+  const counted = total ? `${done.toLocaleString()} of ${total.toLocaleString()}` : done ? done.toLocaleString() : '';
+  const text = finished ? 'read' : phase === 'users' ? `${counted} ${what}`.trim() : `${phase} ${counted}`.trim();
+  return (
+    <div data-testid="read-progress" style={{ display: 'grid', gap: 2 }}>
+      <Caption1>
+        {label}: {text || 'starting…'}
+      </Caption1>
+      <ProgressBar value={value} thickness="medium" aria-label={`${label} read progress`} />
     </div>
   );
 }

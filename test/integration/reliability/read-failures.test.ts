@@ -65,7 +65,7 @@ async function expectRecordedFailure(e: SyncEnv, error: AppError): Promise<void>
 function breakGraphAfter(e: SyncEnv, afterUsers: number, faults: Parameters<SyncEnv['graph']['setFaults']>[0]) {
   let broken = false;
   return (p: RunProgress) => {
-    if (!broken && p.stage === 'reading-entra' && p.detail === 'users' && p.done >= afterUsers) {
+    if (!broken && p.reads?.entra.phase === 'users' && p.reads.entra.done >= afterUsers) {
       broken = true;
       e.graph.setFaults(faults);
     }

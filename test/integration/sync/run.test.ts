@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runIntegration } from '../../../src-main/sync/run';
-import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
+import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
 afterEach(async () => {
@@ -87,6 +87,40 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect(record?.statusReason?.fix).toMatch(/Update credentials/i);
     expect(JSON.stringify(record)).not.toContain('wrong-secret-value-123');
     expect(env.lms.users()).toHaveLength(0);
+  });
+
+  it('reads Entra and the LMS at the same time, and shows each side in the progress', async () => {
+    // Every Graph request is slowed, so the LMS (a few requests) is read while Entra still is.
+    env = await startSyncEnv({ users: 60, graphFaults: { slowRate: 1, slowMs: 150 } });
+    const seen: RunProgress[] = [];
+    const r = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual', onProgress: (p) => seen.push(p) });
+    expect(r.error).toBeNull();
+    const reading = seen.filter((p) => p.stage === 'reading');
+    expect(reading.some((p) => p.reads?.lms.finished === true && p.reads.entra.finished === false)).toBe(true);
+    const last = reading.at(-1);
+    expect(last?.reads).toMatchObject({ entra: { finished: true }, lms: { finished: true } });
+    expect(last?.detail).toBe('Entra ID: done · LMS: done');
+    expect(seen.map((p) => p.stage).filter((s, i, all) => s !== all[i - 1])).toEqual(['waiting', 'reading', 'planning', 'saving']);
+  });
+
+  it('a refused LMS token fails the run with the LMS error and stops the Entra read early', async () => {
+    env = await startSyncEnv({ users: 60, graphFaults: { slowRate: 1, slowMs: 150 } });
+    const e = env;
+    await e.secrets.set(e.integrationId, 'lmsToken', 'not-the-lms-token-42');
+    const r = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'schedule' });
+    expect(r.run.outcome).toBe('failed');
+    // The LMS's own reason, not the "cancelled" of the Entra read it stopped.
+    expect(r.error?.code).toMatch(/^LMS_/);
+    expect(e.store.settings.data.integrations[0]?.status).toBe('invalid');
+    expect(e.store.settings.data.integrations[0]?.statusReason?.code).toBe(r.error?.code);
+    const graphAfterFailure = e.graph.stats.graphRequests;
+    // A full read of this tenant (users, groups, members) takes more Graph requests than were made.
+    await e.secrets.set(e.integrationId, 'lmsToken', LMS_TOKEN);
+    e.graph.setFaults({});
+    const fine = await runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'manual', full: true });
+    expect(fine.error).toBeNull();
+    expect(graphAfterFailure).toBeLessThan(e.graph.stats.graphRequests - graphAfterFailure);
+    expect(e.lms.users()).toHaveLength(0);
   });
 
   it('blocks a mass deactivation until the admin confirms that number', async () => {

@@ -1,0 +1,94 @@
+/**
+ * The reading stage of a run: Entra ID (delta when it can, else in full) and the LMS, read at
+ * the same time, with one progress report that shows both sides.
+ */
+import type { IntegrationConfig } from '../core/config';
+import type { ReadProgress, SourceDirectory } from '../core/directories';
+import { ok, type Result } from '../core/errors';
+import type { SourceSnapshot } from '../core/model';
+import type { ReadStatus, RunProgress } from '../core/reports';
+import { isDeltaLinkExpired } from '../entra';
+import type { StoredIntegration } from '../store/settings';
+import { loadCached, mergeDelta } from './snapshot-cache';
+
+export type SourceRead = { snapshot: SourceSnapshot; deltaLink: string | null; readMode: 'full' | 'delta' };
+
+/** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
+export function groupsNeeded(config: IntegrationConfig): string[] {
+  const ids = new Set<string>();
+  for (const r of [...config.scope.include, ...config.scope.exclude]) if (r.kind === 'group') ids.add(r.groupId);
+  for (const m of config.mapping.jobProfile.groupMap) ids.add(m.groupId);
+  for (const m of config.mapping.permissions.groupMap) ids.add(m.groupId);
+  return [...ids].sort();
+}
+
+/**
+ * Entra: a delta when a fresh delta link, the same extra attributes and a cached snapshot exist
+ * (the delta only adds to the cache, which must have been read with today's attributes), else
+ * a full read. An expired delta link falls back to a full read.
+ */
+export async function readSource(r: {
+  source: SourceDirectory;
+  record: StoredIntegration;
+  extraAttributes: string[];
+  full: boolean;
+  now: () => Date;
+  dataDir: string;
+  signal: AbortSignal;
+  onProgress: (p: ReadProgress) => void;
+}): Promise<Result<SourceRead>> {
+  const { source, record } = r;
+  const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
+  const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(r.extraAttributes);
+  const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
+  const cached = deltaUsable ? await loadCached(r.dataDir, record.id, 'source') : null;
+  if (deltaUsable && cached && record.deltaLink) {
+    const delta = await source.readDelta(record.deltaLink, readOptions);
+    if (delta.ok) {
+      const groups = readOptions.groupIds.length > 0 ? await source.readGroups(readOptions.groupIds, r.signal) : ok([]);
+      if (!groups.ok) return groups;
+      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta' });
+    }
+    if (delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
+  }
+  const full = await source.readFull(readOptions);
+  if (!full.ok) return full;
+  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full' });
+}
+
+/**
+ * One 'reading' progress report for both sides: done and total add up (total only once both
+ * are known), the detail says where each side is, and `reads` carries each side for two bars.
+ */
+export function readProgress(report: ((p: RunProgress) => void) | undefined): { entra: (p: ReadProgress) => void; lms: (p: ReadProgress) => void; finished: (side: 'entra' | 'lms') => void } {
+  const reads: { entra: ReadStatus; lms: ReadStatus } = {
+    entra: { phase: 'users', done: 0, total: null, finished: false },
+    lms: { phase: 'users', done: 0, total: null, finished: false },
+  };
+  const emit = () => {
+    const { entra, lms } = reads;
+    const total = entra.total !== null && lms.total !== null ? entra.total + lms.total : null;
+    report?.({ stage: 'reading', done: entra.done + lms.done, total, detail: `Entra ID: ${describe(entra)} · LMS: ${describe(lms)}`, reads: { entra: { ...entra }, lms: { ...lms } } });
+  };
+  emit();
+  return {
+    entra: (p) => {
+      reads.entra = { phase: p.phase, done: p.done, total: p.total, finished: false };
+      emit();
+    },
+    lms: (p) => {
+      reads.lms = { phase: p.phase, done: p.done, total: p.total, finished: false };
+      emit();
+    },
+    finished: (side) => {
+      reads[side] = { ...reads[side], finished: true };
+      emit();
+    },
+  };
+}
+
+function describe(s: ReadStatus): string {
+  if (s.finished) return 'done';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return s.total !== null ? `${s.phase} ${n(s.done)} of ${n(s.total)}` : s.done > 0 ? `${s.phase} ${n(s.done)}` : `${s.phase}…`;
+}
