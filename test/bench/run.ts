@@ -5,7 +5,7 @@
  *   npm run bench                      100,000 users, 10,000 creates (several minutes)
  *   npm run bench -- --quick           everything small, under a minute
  *   options: --users N  --creates N  --throttled-creates N  --plan-small N  --concurrency N
- *            --no-renderer  --no-build  --out FILE
+ *            --no-renderer  --no-build  --out FILE  --only dry-run,apply,plan,renderer
  *
  * The simulators run in a child process (lib/sim-host.ts), so this process's time and peak RSS
  * are Rollcall's own.
@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     'plan-small': { type: 'string' },
     concurrency: { type: 'string' },
     'no-renderer': { type: 'boolean', default: false },
+    only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
   },
@@ -55,6 +56,8 @@ const CREATES = num(args.creates, 10_000, 500);
 const THROTTLED = num(args['throttled-creates'], 2_000, 200);
 const PLAN_SMALL = num(args['plan-small'], Math.round(USERS / 10), Math.round(USERS / 10));
 const CONCURRENCY = num(args.concurrency, 8, 8);
+/** --only dry-run,apply,plan,renderer runs just those sections (the renderer needs dry-run's plan). */
+const ONLY = new Set((args.only ?? 'dry-run,apply,plan,renderer').split(',').map((s) => s.trim()));
 
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -90,6 +93,7 @@ interface PhaseTimes {
 async function dryRun(services: { store: Store; secrets: MemorySecretStore }, integrationId: string, full = false) {
   const connectors = recordingConnectors();
   const phases: PhaseTimes['phases'] = {};
+  const sides: { entra?: number; lms?: number } = {};
   let stage: RunStage | null = null;
   let since = performance.now();
   const close = () => {
@@ -106,6 +110,11 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
       full,
       connectors: connectors.factory,
       onProgress: (p) => {
+        if (p.reads) {
+          // Both sides are read at once: when each one finished, from the start of the stage.
+          if (p.reads.entra.finished) sides.entra ??= performance.now() - since;
+          if (p.reads.lms.finished) sides.lms ??= performance.now() - since;
+        }
         if (p.stage === stage) return;
         close();
         stage = p.stage;
@@ -118,7 +127,7 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
   const total = performance.now() - t0;
   if (outcome.error || !outcome.plan) throw new Error(`dry run failed: ${outcome.error?.code} ${outcome.error?.message}`);
   const requests = { entra: connectors.made.source?.stats.requests ?? 0, lms: connectors.made.target?.stats().requests ?? 0 };
-  return { outcome, plan: outcome.plan, total, phases, requests };
+  return { outcome, plan: outcome.plan, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0 };
 }
 
 /** Records links in the store in batches of 500, as runIntegration does. */
@@ -188,6 +197,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   const rollcallLms: number[] = [];
   const bareGraphs: number[] = [];
   const bareScims: number[] = [];
+  const bareBoth: number[] = [];
   let bareGraphRequests = 0;
   let bareScimRequests = 0;
   for (let i = 0; i < 3; i++) {
@@ -208,6 +218,8 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
         })
       ).ms,
     );
+    // The dry run reads both sides at once; so does this baseline.
+    bareBoth.push((await timed(() => Promise.all([bareGraphRead(graph.endpoint, [graph.allStaff]), bareScimGets(lms.baseUrl, gets, CONCURRENCY)]))).ms);
     const bs = await timed(() => bareScimGets(lms.baseUrl, gets, CONCURRENCY));
     bareScims.push(bs.ms);
     bareScimRequests = bs.value.requests;
@@ -229,8 +241,9 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   const bareGraph = best(bareGraphs);
   const bareScim = best(bareScims);
   const ph = full.phases;
-  const entraMs = ph['reading-entra']?.ms ?? 0;
-  const lmsMs = ph['reading-lms']?.ms ?? 0;
+  const entraMs = full.entraMs;
+  const lmsMs = full.lmsMs;
+  const readMs = ph.reading?.ms ?? 0;
   const planMs = ph.planning?.ms ?? 0;
   const saveMs = ph.saving?.ms ?? 0;
   const rssOf = (s: RunStage) => `${ph[s]?.peakRssMb ?? 0} MB`;
@@ -239,7 +252,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
       id: '1a',
       what: `Entra full read, ${n(USERS)} users (best of 3)`,
       ms: best(rollcallEntra),
-      detail: `${n(full.requests.entra)} Graph requests (bare: ${n(bareGraphRequests)}); in the dry run ${fmtMs(entraMs)}, peak RSS ${rssOf('reading-entra')}; all: ${rollcallEntra.map(fmtMs).join(', ')} vs bare ${bareGraphs.map(fmtMs).join(', ')}`,
+      detail: `${n(full.requests.entra)} Graph requests (bare: ${n(bareGraphRequests)}); in the dry run ${fmtMs(entraMs)}, peak RSS ${rssOf('reading')} (both reads); all: ${rollcallEntra.map(fmtMs).join(', ')} vs bare ${bareGraphs.map(fmtMs).join(', ')}`,
       baselineWhat: 'bare https loop, same pages',
       baselineMs: bareGraph,
       target: { kind: 'ratio', max: 1.3 },
@@ -248,7 +261,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
       id: '1b',
       what: `LMS full read, ${n(USERS)} accounts (best of 3)`,
       ms: best(rollcallLms),
-      detail: `${n(full.requests.lms)} SCIM requests (bare: ${n(bareScimRequests)}, same URLs, concurrency ${CONCURRENCY}); in the dry run ${fmtMs(lmsMs)}, peak RSS ${rssOf('reading-lms')}; all: ${rollcallLms.map(fmtMs).join(', ')} vs bare ${bareScims.map(fmtMs).join(', ')}`,
+      detail: `${n(full.requests.lms)} SCIM requests (bare: ${n(bareScimRequests)}, same URLs, concurrency ${CONCURRENCY}); in the dry run ${fmtMs(lmsMs)}, peak RSS ${rssOf('reading')} (both reads); all: ${rollcallLms.map(fmtMs).join(', ')} vs bare ${bareScims.map(fmtMs).join(', ')}`,
       baselineWhat: 'bare http loop, same GETs',
       baselineMs: bareScim,
       target: { kind: 'ratio', max: 1.3 },
@@ -264,15 +277,24 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
     },
     {
       id: '1',
-      what: `full dry run (read, read, plan, save; best of 2)`,
-      ms: full.total,
-      detail: `Entra ${fmtMs(entraMs)} + LMS ${fmtMs(lmsMs)} + plan ${fmtMs(planMs)} + save ${fmtMs(saveMs)} (the other run: ${fmtMs(first === full ? second.total : first.total)}); process peak RSS ${lifetimeMaxRssMb()} MB (resourceUsage maxRSS)`,
-      baselineWhat: 'bare Graph loop + bare SCIM loop',
-      baselineMs: bareGraph + bareScim,
+      what: `full dry run: its reads (Entra and LMS at once)`,
+      ms: readMs,
+      detail: `the dry run's reading stage: Entra done after ${fmtMs(entraMs)}, LMS after ${fmtMs(lmsMs)}; bare at once: ${bareBoth.map(fmtMs).join(', ')}`,
+      baselineWhat: 'bare Graph loop and bare SCIM loop, at once',
+      baselineMs: best(bareBoth),
       target: { kind: 'ratio', max: 1.3 },
     },
+    {
+      id: '1d',
+      what: `full dry run, end to end (read, plan, save; best of 2)`,
+      ms: full.total,
+      detail: `read ${fmtMs(readMs)} + plan ${fmtMs(planMs)} + save ${fmtMs(saveMs)} (the other run: ${fmtMs(first === full ? second.total : first.total)}); process peak RSS ${lifetimeMaxRssMb()} MB (resourceUsage maxRSS)`,
+      baselineWhat: 'bare Graph loop and bare SCIM loop, at once',
+      baselineMs: best(bareBoth),
+      target: { kind: 'none' },
+    },
   );
-  facts.fullDryRun = { totalMs: [first.total, second.total], phases: full.phases, requests: full.requests, readsAlone: { rollcallEntraMs: rollcallEntra, bareGraphMs: bareGraphs, rollcallLmsMs: rollcallLms, bareScimMs: bareScims, bareGraphRequests, bareScimRequests }, summary: full.plan.summary };
+  facts.fullDryRun = { totalMs: [first.total, second.total], phases: full.phases, requests: full.requests, readsAlone: { rollcallEntraMs: rollcallEntra, bareGraphMs: bareGraphs, rollcallLmsMs: rollcallLms, bareScimMs: bareScims, bareBothMs: bareBoth, bareGraphRequests, bareScimRequests }, summary: full.plan.summary };
 
   log('incremental dry run after 1 % of users changed');
   const changed = await host.mutate(graph.id, 0.01);
@@ -283,13 +305,14 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
     id: '2',
     what: `incremental dry run, ${n(changed)} users (1 %) changed`,
     ms: delta.total,
-    detail: `read mode ${delta.outcome.run.readMode}; Entra ${fmtMs(dph['reading-entra']?.ms ?? 0)} (${n(delta.requests.entra)} requests) + LMS ${fmtMs(dph['reading-lms']?.ms ?? 0)} (${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}`,
-    baselineWhat: 'the full dry run (row 1)',
+    detail: `read mode ${delta.outcome.run.readMode}; read ${fmtMs(dph.reading?.ms ?? 0)} (at once: Entra ${fmtMs(delta.entraMs)}, ${n(delta.requests.entra)} requests; LMS ${fmtMs(delta.lmsMs)}, ${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}`,
+    baselineWhat: 'the full dry run (row 1d)',
     baselineMs: full.total,
     target: { kind: 'ratio', max: 0.1 },
   });
   notes.push(
-    '2: SCIM has no change feed, so every run reads the whole LMS and plans the whole tenant; the delta saves the Entra read only. The incremental run is bounded below by row 1b + row 1c.',
+    '1: the issue sets the 1.3 target against "a bare loop fetching the same pages", which can only stand for the reading: row 1 is the dry run\'s reading stage against bare loops reading both sides at once, as the dry run does; row 1d is the whole run, whose planning and saving rows 1c and 4 measure.',
+    '2: SCIM has no change feed, so every run reads the whole LMS (at the same time as the Entra delta) and plans and saves the whole tenant; the delta saves the Entra read only. The incremental run is bounded below by row 1b + row 1c + the save.',
   );
   facts.incremental = { totalMs: delta.total, phases: delta.phases, requests: delta.requests, changed };
   return id;
@@ -578,12 +601,12 @@ async function main(): Promise<void> {
   try {
     const store = await Store.open(dataDir);
     const secrets = new MemorySecretStore();
-    const bigPlanOf = await section1and2(host, store, secrets);
-    await section3(host, store, secrets);
+    const bigPlanOf = ONLY.has('dry-run') || ONLY.has('renderer') ? await section1and2(host, store, secrets) : null;
+    if (ONLY.has('apply')) await section3(host, store, secrets);
     await host.close();
-    await section4();
+    if (ONLY.has('plan')) await section4();
     // Read back from the cache (as the app does), so the big plan is not held through sections 3–4.
-    const bigPlan = await loadCached(store.dataDir, bigPlanOf, 'plan');
+    const bigPlan = bigPlanOf && ONLY.has('renderer') ? await loadCached(store.dataDir, bigPlanOf, 'plan') : null;
     if (bigPlan) await section5(bigPlan);
   } finally {
     rss.stop();
