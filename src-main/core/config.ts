@@ -205,3 +205,27 @@ export type IntegrationConfigInput = z.input<typeof IntegrationConfigSchema>;
 
 export const IntegrationStatusSchema = z.enum(['setup', 'disabled', 'active', 'invalid', 'error']);
 export type IntegrationStatus = z.infer<typeof IntegrationStatusSchema>;
+
+export type CredentialKind = 'clientSecret' | 'lmsToken';
+
+/**
+ * Where a stored credential is sent: the LMS token to the SCIM base URL's origin, the client
+ * secret to the cloud's sign-in host (a custom cloud's authority origin). A credential is only
+ * ever sent where it was entered for; null when the address cannot be read.
+ */
+export function credentialDestination(
+  config: { source: { cloud?: EntraSettings['cloud']; custom?: { authorityHost: string } | undefined }; target: { baseUrl: string } },
+  kind: CredentialKind,
+): string | null {
+  const originOf = (url: string): string | null => {
+    try {
+      return new URL(url).origin.toLowerCase();
+    } catch {
+      return null;
+    }
+  };
+  if (kind === 'lmsToken') return originOf(config.target.baseUrl);
+  const cloud = config.source.cloud ?? 'global';
+  if (cloud !== 'custom') return `${cloud} cloud`;
+  return config.source.custom ? originOf(config.source.custom.authorityHost) : null;
+}

@@ -85,7 +85,7 @@ export const handlers: Handlers = {
   },
 
   async updateIntegration({ id, config }, ctx) {
-    const r = await updateIntegration(ctx.store, id, config, ctx.now());
+    const r = await updateIntegration(ctx.store, ctx.secrets, id, config, ctx.now());
     if (!r.ok) return r;
     return summaryOf(ctx, id);
   },

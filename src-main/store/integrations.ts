@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appError, fail, ok, type Result } from '../core/errors';
-import type { IntegrationConfig } from '../core/config';
+import { credentialDestination, type CredentialKind, type IntegrationConfig } from '../core/config';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from './store';
 import type { StoredIntegration } from './settings';
@@ -51,7 +51,38 @@ function connectionChanged(a: IntegrationConfig, b: IntegrationConfig): boolean 
   return JSON.stringify([a.source, a.target]) !== JSON.stringify([b.source, b.target]);
 }
 
-export async function updateIntegration(store: Store, id: string, config: IntegrationConfig, now: Date): Promise<Result<StoredIntegration>> {
+const CREDENTIAL_LABEL: Record<CredentialKind, { what: string; where: string }> = {
+  clientSecret: { what: 'Entra client secret', where: 'sign-in address (cloud)' },
+  lmsToken: { what: 'LMS token', where: 'LMS address' },
+};
+
+/**
+ * Saves new settings. A stored credential is only ever sent to the address it was entered for:
+ * when the LMS origin or the Entra sign-in host changes, the stored secret is removed from the
+ * keychain first (if it cannot be removed, nothing is saved) and the admin is asked for the one
+ * that belongs to the new address.
+ */
+export async function updateIntegration(store: Store, secrets: SecretStore, id: string, config: IntegrationConfig, now: Date): Promise<Result<StoredIntegration>> {
+  const before = findIntegration(store, id);
+  if (!before) return fail(integrationNotFound(id));
+  const removed: CredentialKind[] = [];
+  for (const kind of ['clientSecret', 'lmsToken'] as const) {
+    if (credentialDestination(before.config, kind) === credentialDestination(config, kind)) continue;
+    const has = await secrets.has(id, kind);
+    if (has.ok && !has.value) continue;
+    const deleted = await secrets.delete(id, kind);
+    if (!deleted.ok) {
+      const { what, where } = CREDENTIAL_LABEL[kind];
+      return fail(
+        appError(
+          'CREDENTIAL_NOT_REMOVED',
+          `The settings were not saved: the ${where} changed, and the saved ${what} could not be removed from the keychain (${deleted.error.message}). It must never be sent to another address.`,
+          'Unlock the keychain (sign in to your desktop session again), then save again.',
+        ),
+      );
+    }
+    removed.push(kind);
+  }
   const updated = await store.settings.update((s) => {
     const record = s.integrations.find((i) => i.id === id);
     if (!record) return null;
@@ -68,7 +99,21 @@ export async function updateIntegration(store: Store, id: string, config: Integr
     record.updatedAt = now.toISOString();
     return structuredClone(record);
   });
-  return updated ? ok(updated) : fail(integrationNotFound(id));
+  if (!updated) return fail(integrationNotFound(id));
+  if (removed.length === 0) return ok(updated);
+  const refreshed = await refreshSetupStatus(store, secrets, id);
+  if (!refreshed.ok) return refreshed;
+  const reason = appError(
+    'CREDENTIAL_REMOVED',
+    `The ${removed.map((k) => CREDENTIAL_LABEL[k].where).join(' and the ')} changed, so the saved ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and ')} ${removed.length > 1 ? 'were' : 'was'} removed: a credential is only sent to the address it was entered for.`,
+    `Enter the ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and the ')} for the new address (Edit settings).`,
+  );
+  const final = await store.settings.update((s) => {
+    const record = s.integrations.find((i) => i.id === id);
+    if (record) record.statusReason = reason;
+    return record ? structuredClone(record) : null;
+  });
+  return final ? ok(final) : fail(integrationNotFound(id));
 }
 
 export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
@@ -94,7 +139,9 @@ export async function refreshSetupStatus(store: Store, secrets: SecretStore, id:
       record.status = 'setup';
       record.statusReason = null;
     } else if (record.status === 'setup') {
-      record.status = 'disabled';
+      // Complete again (e.g. the credential for a new address was entered): the reason is settled.
+      record.status = record.enabled ? 'active' : 'disabled';
+      record.statusReason = null;
     }
   });
   return ok(undefined);

@@ -2,7 +2,8 @@ import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radi
 import { CheckList } from '../../components/CheckList';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SecretField } from '../../components/SecretField';
-import { validateEntra, type Draft } from './draft';
+import { credentialDestination } from '../../../../src-main/core/config';
+import { toConfigInput, validateEntra, type Draft } from './draft';
 import { ConsentLink } from './StepPrerequisites';
 import type { StepProps } from './wizard-types';
 import { useSaveAndTest } from './useSaveAndTest';
@@ -16,7 +17,9 @@ const CLOUDS: Array<{ value: Draft['cloud']; label: string }> = [
 
 /** Step 2: tenant, cloud, app and secret; Save & Test signs in and checks the permissions. */
 export function StepEntra({ draft, update, integration, save, setDone }: StepProps) {
-  const stored = integration?.secrets.clientSecret.stored === true;
+  // A new address never gets the saved secret: saving removes it, so a new one is asked for.
+  const moved = integration !== undefined && credentialDestination(integration.config, 'clientSecret') !== credentialDestination(toConfigInput(draft), 'clientSecret');
+  const stored = integration?.secrets.clientSecret.stored === true && !moved;
   const { secret, setSecret, replacing, setReplacing, errors, busy, failure, warning, result, run: saveAndTest } = useSaveAndTest({
     kind: 'clientSecret',
     part: 'entra',
@@ -82,7 +85,11 @@ export function StepEntra({ draft, update, integration, save, setDone }: StepPro
         replacing={replacing}
         onReplace={() => setReplacing(true)}
         guidIsSecretId
-        hint="Certificates & secrets → Client secrets → the Value column. Stored only in this computer’s keychain and never shown again."
+        hint={
+          moved
+            ? "The sign-in address changed: paste the secret for it. The saved one is removed when you save, never sent to another address."
+            : "Certificates & secrets → Client secrets → the Value column. Stored only in this computer’s keychain and never shown again."
+        }
         error={errors.secret}
       />
       <Field label="Secret expires on (optional)" hint="Rollcall reminds you before it expires." validationMessage={errors.secretExpiresOn} validationState={errors.secretExpiresOn ? 'error' : 'none'}>

@@ -3,13 +3,16 @@ import { Checkmark20Regular, Subtract20Regular } from '@fluentui/react-icons';
 import { CheckList } from '../../components/CheckList';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SecretField } from '../../components/SecretField';
-import { validateLms, type AuthScheme } from './draft';
+import { credentialDestination } from '../../../../src-main/core/config';
+import { toConfigInput, validateLms, type AuthScheme } from './draft';
 import type { StepProps } from './wizard-types';
 import { useSaveAndTest } from './useSaveAndTest';
 
 /** Step 4: the LMS's SCIM endpoint and token; Test connects and lists what the LMS supports. */
 export function StepLms({ draft, update, integration, save, setDone }: StepProps) {
-  const stored = integration?.secrets.lmsToken.stored === true;
+  // A new address never gets the saved token: saving removes it, so a new one is asked for.
+  const moved = integration !== undefined && credentialDestination(integration.config, 'lmsToken') !== credentialDestination(toConfigInput(draft), 'lmsToken');
+  const stored = integration?.secrets.lmsToken.stored === true && !moved;
   const { secret: token, setSecret: setToken, replacing, setReplacing, errors, busy, failure, result, run: test } = useSaveAndTest({
     kind: 'lmsToken',
     part: 'lms',
@@ -61,7 +64,7 @@ export function StepLms({ draft, update, integration, save, setDone }: StepProps
         stored={stored}
         replacing={replacing}
         onReplace={() => setReplacing(true)}
-        hint="Stored only in this computer’s keychain and never shown again."
+        hint={moved ? "The LMS address changed: paste the token for it. The saved one is removed when you save, never sent to another address." : "Stored only in this computer’s keychain and never shown again."}
         error={errors.token}
       />
       <Field label="Vendor extension namespace (optional)" hint="Leave empty to discover it from the LMS’s /Schemas." validationMessage={errors.vendorNamespace} validationState={errors.vendorNamespace ? 'error' : 'none'}>

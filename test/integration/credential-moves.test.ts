@@ -1,0 +1,92 @@
+/**
+ * A stored credential is only ever sent to the address it was entered for: changing the LMS
+ * address or the Entra sign-in host removes it, so the next Test or run cannot send it there.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IntegrationSummary } from '../../src-preload/api-types';
+import { credentialDestination } from '../../src-main/core/config';
+import { fail, appError } from '../../src-main/core/errors';
+import { startLmsSimulator } from '../../src-main/demo/lms';
+import { dispatch } from '../../src-main/ipc/dispatch';
+import { MemorySecretStore } from '../../src-main/secrets/memory-store';
+import { testContext, VALID_CONFIG } from '../helpers/context';
+import { withTempDir } from '../helpers/tmp';
+
+const SECRET = 'Xq8~fake.client-secret_value-0123456789abcd';
+const OLD_TOKEN = 'token-for-the-old-lms-7c1e';
+const NEW_TOKEN = 'token-for-the-new-lms-93ab';
+
+async function withIntegration(keychain: MemorySecretStore, dir: string, baseUrl: string) {
+  const ctx = await testContext(dir, keychain);
+  const created = await dispatch('createIntegration', { config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl } } }, ctx);
+  if (!created.ok) throw new Error(created.error.message);
+  const id = (created.value as IntegrationSummary).id;
+  expect((await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: SECRET }, ctx)).ok).toBe(true);
+  expect((await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: OLD_TOKEN }, ctx)).ok).toBe(true);
+  return { ctx, id };
+}
+
+describe('credentials follow their address', () => {
+  it('says where each credential goes: the LMS origin, the cloud, a custom sign-in origin', () => {
+    const base = { source: { cloud: 'global' as const }, target: { baseUrl: 'https://LMS.example.com:8443/scim/v2' } };
+    expect(credentialDestination(base, 'lmsToken')).toBe('https://lms.example.com:8443');
+    expect(credentialDestination({ ...base, target: { baseUrl: 'https://lms.example.com:8443/other/path' } }, 'lmsToken')).toBe('https://lms.example.com:8443');
+    expect(credentialDestination(base, 'clientSecret')).toBe('global cloud');
+    expect(credentialDestination({ ...base, source: { cloud: 'custom', custom: { authorityHost: 'https://login.test:9443/' } } }, 'clientSecret')).toBe('https://login.test:9443');
+  });
+
+  it('a new LMS address removes the saved token, so the new LMS never receives it', async () => {
+    const other = await startLmsSimulator({ token: NEW_TOKEN, seed: 'empty' });
+    try {
+      await withTempDir(async (dir) => {
+        const keychain = new MemorySecretStore();
+        const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+        const config = { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: other.baseUrl } };
+        const updated = await dispatch('updateIntegration', { id, config }, ctx);
+        expect(updated.ok).toBe(true);
+        if (!updated.ok) return;
+        const summary = updated.value as IntegrationSummary;
+        expect(summary.secrets.lmsToken.stored).toBe(false);
+        expect(summary.secrets.clientSecret.stored).toBe(true);
+        expect(summary.status).toBe('setup');
+        expect(summary.statusReason).toMatchObject({ code: 'CREDENTIAL_REMOVED' });
+        expect(summary.statusReason?.fix).toMatch(/LMS token/);
+        expect((await keychain.get(id, 'lmsToken')).ok && (await keychain.get(id, 'lmsToken'))).toMatchObject({ value: null });
+
+        // Test now stops before connecting: the new LMS saw no request at all, let alone the old token.
+        const check = await dispatch('checkIntegration', { id, part: 'lms' }, ctx);
+        expect(JSON.stringify(check)).not.toContain(OLD_TOKEN);
+        expect(other.requests()).toHaveLength(0);
+
+        // Entering the new address's token completes the setup again and clears the reason.
+        expect((await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: NEW_TOKEN }, ctx)).ok).toBe(true);
+        const after = await dispatch('getIntegration', { id }, ctx);
+        expect(after.ok && (after.value as IntegrationSummary)).toMatchObject({ status: 'disabled', statusReason: null });
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a new path on the same LMS keeps the token', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+      const r = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://lms.example.com/api/scim/v2' } } }, ctx);
+      expect(r.ok && (r.value as IntegrationSummary).secrets.lmsToken.stored).toBe(true);
+      expect(await keychain.get(id, 'lmsToken')).toMatchObject({ ok: true, value: OLD_TOKEN });
+    });
+  });
+
+  it('a keychain that cannot remove the token keeps the old address and says what to do', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+      keychain.delete = () => Promise.resolve(fail(appError('KEYCHAIN_LOCKED', 'The keychain is locked.', 'Unlock it.')));
+      const r = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://evil.example.net/scim/v2' } } }, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'CREDENTIAL_NOT_REMOVED' } });
+      if (!r.ok) expect(r.error.fix).toMatch(/Unlock the keychain/);
+      expect(ctx.store.settings.data.integrations[0]?.config.target.baseUrl).toBe('https://lms.example.com/scim/v2');
+    });
+  });
+});
