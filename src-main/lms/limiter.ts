@@ -3,8 +3,9 @@
  * TCP's congestion window), an optional requests-per-second ceiling, and a shared "pause until"
  * gate for when the LMS is clearly saying stop.
  *
- * - A sparse 429 halves the window (never below 1); each later success grows it back by
- *   1/window, so about one request per window-full of successes, up to the configured concurrency.
+ * - A sparse 429 halves the window (never below 1); each success of a request sent after that
+ *   grows it back by 1/window, so about one request per window-full of successes, up to the
+ *   configured concurrency.
  *   Only the throttled request waits its Retry-After (the caller sleeps it); the rest carry on at
  *   the lower pressure. 429s for requests sent before the last cut do not cut again: they were
  *   answered about the same overload.
@@ -103,6 +104,8 @@ export class RequestLimiter {
     this.remember(now, outcome.kind === 'throttled');
     if (outcome.kind === 'ok') {
       this.streak = 0;
+      // Only answers to requests sent at the current pressure say it is fine to push harder.
+      if (cutsAtSend !== this.cutCount) return;
       this.limit = Math.min(this.concurrency, this.limit + 1 / this.limit);
       this.grant();
       return;
