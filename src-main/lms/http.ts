@@ -1,7 +1,8 @@
 /**
  * HTTP for the SCIM client on node:http/https: keep-alive sockets (a 100k-user read is hundreds
  * of requests), an extra trusted CA for private LMSs (added to, never replacing, the system
- * roots; certificate checks are never turned off), bounded concurrency, 429/5xx retries.
+ * roots; certificate checks are never turned off), an adaptive concurrency window (limiter.ts),
+ * 429/5xx retries.
  *
  * There is deliberately no DELETE in Method: Rollcall never deletes LMS users.
  */
@@ -101,8 +102,14 @@ export class ScimHttp {
     for (;;) {
       if (signal?.aborted) return fail(abortedError());
       let res: ScimResponse;
+      let wait = 0;
       try {
-        res = await this.limiter.run(() => this.send(method, url, body, signal, extraHeaders), signal);
+        res = await this.limiter.run(() => this.send(method, url, body, signal, extraHeaders), signal, (r) => {
+          if (!RETRY_STATUSES.has(r.status)) return { kind: 'ok' };
+          wait = this.retryDelay(r, attempt);
+          // A 429 (or a 503 with Retry-After) is the LMS asking for less: the limiter lowers its pressure.
+          return r.status === 429 || r.headers['retry-after'] ? { kind: 'throttled', retryAfterMs: wait } : { kind: 'neutral' };
+        });
       } catch (err) {
         if (signal?.aborted || isAbort(err)) return fail(abortedError());
         // A keep-alive socket the server had already closed: try again at once.
@@ -121,8 +128,8 @@ export class ScimHttp {
         return fail(redactError(networkError(err, this.base.host), this.cfg.secrets));
       }
       if (!RETRY_STATUSES.has(res.status) || attempt >= maxRetries) return ok(res);
-      const wait = this.retryDelay(res, attempt++);
-      if (res.status === 429 || res.headers['retry-after']) this.limiter.pauseUntil(Date.now() + wait);
+      attempt++;
+      // This request waits its own Retry-After (or backoff); the others go on unless it is a storm.
       if (!(await this.waitToRetry(wait, signal))) return fail(abortedError());
     }
   }
