@@ -40,6 +40,7 @@ export interface ContextOptions {
 
 export async function createHandlerContext(options: ContextOptions): Promise<HandlerContext> {
   const store = await Store.open(options.dataDir ?? defaultDataDir());
+  await store.loadAll();
   const secrets = new DemoAwareSecretStore(options.secrets ?? new KeytarSecretStore());
   const now = options.now ?? (() => new Date());
   const demo = new DemoService(store, secrets, now, options.demoUsers);

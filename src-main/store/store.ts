@@ -36,6 +36,17 @@ export class Store {
     return store;
   }
 
+  /**
+   * Opens every integration's link table and run history, so a damaged one is recovered and
+   * reported when the app starts, not first noticed by the next scheduled run.
+   */
+  async loadAll(): Promise<void> {
+    for (const { id } of this.settings.data.integrations) {
+      await this.links(id);
+      await this.runs(id);
+    }
+  }
+
   /** Recoveries and upgrades that happened while reading, for the UI's banner and the CLI. */
   get notices(): readonly StoreNotice[] {
     return this.noticeList;

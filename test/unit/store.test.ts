@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
 import { Store } from '../../src-main/store/store';
 import { createIntegration } from '../../src-main/store/integrations';
+import type { AppInfo } from '../../src-preload/api-types';
+import { createHandlerContext } from '../../src-main/app-context';
+import { dispatch } from '../../src-main/ipc/dispatch';
+import { MemorySecretStore } from '../../src-main/secrets/memory-store';
 import { withTempDir } from '../helpers/tmp';
 
 const CONFIG = IntegrationConfigSchema.parse({
@@ -105,6 +109,30 @@ describe('store', () => {
     await withTempDir(async (dir) => {
       const store = await Store.open(dir);
       await expect(store.links('../../etc/passwd')).rejects.toThrow(/Not an integration id/);
+    });
+  });
+});
+
+describe('app start', () => {
+  it('finds a damaged link table when the app starts, restores it and tells the admin', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      const links = await store.links(created.id);
+      const link = { integrationId: created.id, sourceId: 's-1', targetId: 't-1', linkedAt: NOW.toISOString(), origin: 'created' as const, emailAtLink: null };
+      await links.update((f) => void f.links.push(link));
+      await links.update((f) => void f.links.push({ ...link, sourceId: 's-2', targetId: 't-2' }));
+      const file = path.join(dir, 'integrations', `${created.id}.links.json`);
+      await writeFile(file, (await readFile(file, 'utf8')).slice(0, 30));
+
+      const ctx = await createHandlerContext({ dataDir: dir, runtime: 'preview', secrets: new MemorySecretStore() });
+      const info = await dispatch('getAppInfo', undefined, ctx);
+      expect(info.ok).toBe(true);
+      const notices = info.ok ? (info.value as AppInfo).notices : [];
+      expect(notices.map((n) => n.id.split('@')[0])).toEqual(['link table-restored']);
+      expect(notices[0]?.level).toBe('warning');
+      // The last good copy (written after every change) is what the next run starts from.
+      expect((await ctx.store.links(created.id)).data.links.map((l) => l.sourceId)).toEqual(['s-1', 's-2']);
     });
   });
 });
