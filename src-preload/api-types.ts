@@ -61,6 +61,8 @@ export interface IntegrationSummary {
   enabledAt: string | null;
   lastRunAt: string | null;
   nextRunAt: string | null;
+  /** When the admin confirmed the LMS's welcome e-mails are dealt with (null: not yet). */
+  communicationAcknowledgedAt: string | null;
 }
 
 export interface SetSecretResult {

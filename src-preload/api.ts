@@ -36,6 +36,8 @@ export const api = {
   updateIntegration: method<IntegrationSummary>()(z.object({ id: IntegrationId, config: IntegrationConfigSchema })),
   removeIntegration: method<{ removed: true }>()(z.object({ id: IntegrationId })),
   setIntegrationEnabled: method<IntegrationSummary>()(z.object({ id: IntegrationId, enabled: z.boolean() })),
+  /** The wizard's communication step: the admin dealt with the LMS's welcome e-mails (or took it back). */
+  acknowledgeCommunication: method<IntegrationSummary>()(z.object({ id: IntegrationId, acknowledged: z.boolean() })),
 
   setSecret: method<SetSecretResult>()(
     z.object({

@@ -15,6 +15,7 @@ import {
   setEnabled,
   summarise,
   updateIntegration,
+  acknowledgeCommunication,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
 import { runHandlers } from './run-handlers';
@@ -93,6 +94,12 @@ export const handlers: Handlers = {
   async removeIntegration({ id }, ctx) {
     const r = await removeIntegration(ctx.store, ctx.secrets, id);
     return r.ok ? ok({ removed: true as const }) : r;
+  },
+
+  async acknowledgeCommunication({ id, acknowledged }, ctx) {
+    const r = await acknowledgeCommunication(ctx.store, id, acknowledged, ctx.now());
+    if (!r.ok) return r;
+    return summaryOf(ctx, id);
   },
 
   async setIntegrationEnabled({ id, enabled }, ctx) {

@@ -39,6 +39,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     deltaLink: null,
     deltaLinkIssuedAt: null,
     deltaAttributes: null,
+    communicationAcknowledgedAt: null,
   };
   await store.settings.update((s) => {
     s.integrations.push(record);
@@ -95,6 +96,8 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
         record.statusReason = null;
       }
     }
+    // Another LMS has its own welcome e-mails: the admin confirms again for it.
+    if (credentialDestination(record.config, 'lmsToken') !== credentialDestination(config, 'lmsToken')) record.communicationAcknowledgedAt = null;
     record.config = config;
     record.updatedAt = now.toISOString();
     return structuredClone(record);
@@ -114,6 +117,16 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     return record ? structuredClone(record) : null;
   });
   return final ? ok(final) : fail(integrationNotFound(id));
+}
+
+/** The admin confirmed (or took back) that the LMS's welcome e-mails are dealt with. */
+export async function acknowledgeCommunication(store: Store, id: string, acknowledged: boolean, now: Date): Promise<Result<void>> {
+  const found = await store.settings.update((s) => {
+    const record = s.integrations.find((i) => i.id === id);
+    if (record) record.communicationAcknowledgedAt = acknowledged ? now.toISOString() : null;
+    return record !== undefined;
+  });
+  return found ? ok(undefined) : fail(integrationNotFound(id));
 }
 
 export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
@@ -229,5 +242,6 @@ export async function summarise(store: Store, secrets: SecretStore, record: Stor
     enabledAt: record.enabledAt,
     lastRunAt: record.lastRunAt,
     nextRunAt: nextRunAt(record, now),
+    communicationAcknowledgedAt: record.communicationAcknowledgedAt,
   });
 }

@@ -41,6 +41,11 @@ export const StoredIntegrationSchema = z.object({
    * or rule that names another attribute makes both useless: the next read is a full one.
    */
   deltaAttributes: z.array(z.string()).nullable().default(null),
+  /**
+   * When the admin confirmed they dealt with the LMS's welcome e-mails (the wizard's
+   * communication step); cleared when the LMS address changes, since that is another LMS.
+   */
+  communicationAcknowledgedAt: z.string().nullable().default(null),
 });
 export type StoredIntegration = z.infer<typeof StoredIntegrationSchema>;
 

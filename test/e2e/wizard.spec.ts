@@ -127,6 +127,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('wizard-blocked')).toContainText('Tick the box');
   await page.getByTestId('ack-communication').check();
+  // The answer is kept with the integration, not only in this window.
+  await expect(page.getByTestId('ack-communication-at')).toContainText('Confirmed on');
   await snap(page, 'wizard-6-communication', secrets);
 
   // (g) First dry run.

@@ -68,6 +68,20 @@ describe('credentials follow their address', () => {
     }
   });
 
+  it('the welcome e-mail confirmation is kept with the integration, and asked again for another LMS', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+      const acked = await dispatch('acknowledgeCommunication', { id, acknowledged: true }, ctx);
+      expect(acked.ok && (acked.value as IntegrationSummary).communicationAcknowledgedAt).toBe('2026-11-23T10:00:00.000Z');
+      const samePlace = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, name: 'Renamed', target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' } } }, ctx);
+      expect(samePlace.ok && (samePlace.value as IntegrationSummary).communicationAcknowledgedAt).toBe('2026-11-23T10:00:00.000Z');
+      const moved = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://other-lms.example.org/scim/v2' } } }, ctx);
+      expect(moved.ok && (moved.value as IntegrationSummary).communicationAcknowledgedAt).toBeNull();
+      expect(await dispatch('acknowledgeCommunication', { id: 'int-nope', acknowledged: true }, ctx)).toMatchObject({ ok: false, error: { code: 'INTEGRATION_NOT_FOUND' } });
+    });
+  });
+
   it('a new path on the same LMS keeps the token', async () => {
     await withTempDir(async (dir) => {
       const keychain = new MemorySecretStore();

@@ -48,6 +48,7 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     updateIntegration: { id, config: FULL_CONFIG },
     removeIntegration: { id: missing },
     setIntegrationEnabled: { id, enabled: true },
+    acknowledgeCommunication: { id, acknowledged: true },
     setSecret: { integrationId: missing, kind: 'clientSecret', value: 'not-a-real-secret-value' },
     clearSecret: { integrationId: missing, kind: 'lmsToken' },
     checkIntegration: { id, part: 'all' },

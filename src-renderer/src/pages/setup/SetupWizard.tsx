@@ -62,7 +62,8 @@ function doneFrom(i: IntegrationSummary, draft: Draft, ran: boolean): Partial<Re
     scope: true,
     lms: i.secrets.lmsToken.stored && draft.lmsConfigured,
     rules: true,
-    communication: i.enabled || ran,
+    // Kept with the integration; an enabled one has been through this step.
+    communication: i.communicationAcknowledgedAt !== null || i.enabled,
     'dry-run': ran,
     enable: i.enabled,
   };

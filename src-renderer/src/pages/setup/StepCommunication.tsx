@@ -1,8 +1,36 @@
-import { Body1, Checkbox, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { Body1, Caption1, Checkbox, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { AppError } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { queryKeys } from '../../queries';
 import type { StepProps } from './wizard-types';
 
-/** Step 6: the LMS e-mails every user created active — the admin turns that off first, and says so. */
-export function StepCommunication({ done, setDone }: StepProps) {
+/**
+ * Step 6: the LMS e-mails every user created active — the admin turns that off first, and says
+ * so. The answer is kept with the integration (until its LMS address changes).
+ */
+export function StepCommunication({ done, setDone, integration }: StepProps) {
+  const client = useQueryClient();
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const acknowledge = async (checked: boolean) => {
+    setDone(checked);
+    if (!integration) return;
+    setSaving(true);
+    setFailure(null);
+    try {
+      const saved = await call('acknowledgeCommunication', { id: integration.id, acknowledged: checked });
+      client.setQueryData(queryKeys.integration(saved.id), saved);
+    } catch (err) {
+      setFailure(toAppError(err));
+      setDone(false);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const at = integration?.communicationAcknowledgedAt;
   return (
     <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-communication">
       <MessageBar intent="warning" layout="multiline">
@@ -18,10 +46,13 @@ export function StepCommunication({ done, setDone }: StepProps) {
       </Body1>
       <Checkbox
         checked={done}
-        onChange={(_e, d) => setDone(d.checked === true)}
+        disabled={saving}
+        onChange={(_e, d) => void acknowledge(d.checked === true)}
         label="I have turned off (or deliberately kept) the LMS’s welcome and invitation e-mails for new users."
         data-testid="ack-communication"
       />
+      {done && at ? <Caption1 data-testid="ack-communication-at">Confirmed on {new Date(at).toLocaleString()}.</Caption1> : null}
+      {failure ? <ErrorMessage error={failure} title="Could not save your answer" /> : null}
     </div>
   );
 }
