@@ -41,15 +41,19 @@ export async function readSource(r: {
   const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
   const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(r.extraAttributes);
   const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
-  const cached = deltaUsable ? await loadCached(r.dataDir, record.id, 'source') : null;
-  if (deltaUsable && cached && record.deltaLink) {
-    const delta = await source.readDelta(record.deltaLink, readOptions);
-    if (delta.ok) {
-      const groups = readOptions.groupIds.length > 0 ? await source.readGroups(readOptions.groupIds, r.signal) : ok([]);
+  if (deltaUsable && record.deltaLink) {
+    // The cached snapshot is read and parsed while Graph answers the delta and the groups'
+    // members (which have no delta here), all at the same time.
+    const cachedRead = loadCached(r.dataDir, record.id, 'source');
+    const groupsRead = readOptions.groupIds.length > 0 ? source.readGroups(readOptions.groupIds, r.signal) : Promise.resolve(ok([]));
+    const [delta, groups] = await Promise.all([source.readDelta(record.deltaLink, readOptions), groupsRead]);
+    const cached = await cachedRead;
+    if (delta.ok && cached) {
       if (!groups.ok) return groups;
       return ok({ snapshot: mergeDelta(cached, delta.value, groups.value, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta' });
     }
-    if (delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
+    // No cached snapshot to merge into (deleted, damaged): a full read, whatever the delta said.
+    if (!delta.ok && cached && delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
   }
   const full = await source.readFull(readOptions);
   if (!full.ok) return full;

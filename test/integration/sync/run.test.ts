@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
@@ -63,6 +63,20 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect(op?.changes).toContainEqual(expect.objectContaining({ field: 'title', to: 'Chief Learning Officer' }));
     const lmsUser = env.lms.users().find((u) => u.id === link.targetId);
     expect(lmsUser?.title).toBe('Chief Learning Officer');
+  });
+
+  it('a delta with its cached snapshot gone (deleted or damaged) becomes a full read with the same result', async () => {
+    env = await startSyncEnv({ users: 120 });
+    expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    const link = (await env.store.links(env.integrationId)).data.links[0];
+    if (!link) throw new Error('no link');
+    env.graph.mutateUser(link.sourceId, { jobTitle: 'Chief Learning Officer' });
+    await writeFile(path.join(env.dataDir, 'integrations', `${env.integrationId}.source.json`), '{"version":1,"data":{"us');
+    const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(next.error).toBeNull();
+    expect(next.run.readMode).toBe('full');
+    expect(next.plan?.summary).toMatchObject({ ...PLAN_EMPTY, update: 1 });
+    expect(next.plan?.ops.find((o) => o.kind === 'update')?.sourceId).toBe(link.sourceId);
   });
 
   it('a disabled integration can be dry-run but not applied, and nothing is written', async () => {
