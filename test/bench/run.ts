@@ -6,6 +6,7 @@
  *   npm run bench -- --quick           everything small, under a minute
  *   options: --users N  --creates N  --throttled-creates N  --plan-small N  --concurrency N
  *            --no-renderer  --no-build  --out FILE  --only dry-run,apply,plan,renderer
+ *            --latency-users N  --latency-ms N   (rows 1n and 2n: every request that much slower)
  *
  * The simulators run in a child process (lib/sim-host.ts), so this process's time and peak RSS
  * are Rollcall's own.
@@ -45,6 +46,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     'no-renderer': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'latency-users': { type: 'string' },
+    'latency-ms': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
   },
@@ -56,6 +59,9 @@ const CREATES = num(args.creates, 10_000, 500);
 const THROTTLED = num(args['throttled-creates'], 2_000, 200);
 const PLAN_SMALL = num(args['plan-small'], Math.round(USERS / 10), Math.round(USERS / 10));
 const CONCURRENCY = num(args.concurrency, 8, 8);
+/** Rows 1n/2n: a smaller tenant whose every Graph and SCIM request takes LATENCY_MS, as over a network. */
+const LATENCY_USERS = num(args['latency-users'], Math.min(USERS, 20_000), Math.min(USERS, 3_000));
+const LATENCY_MS = num(args['latency-ms'], 100, 100);
 /** --only dry-run,apply,plan,renderer runs just those sections (the renderer needs dry-run's plan). */
 const ONLY = new Set((args.only ?? 'dry-run,apply,plan,renderer').split(',').map((s) => s.trim()));
 
@@ -316,6 +322,48 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   );
   facts.incremental = { totalMs: delta.total, phases: delta.phases, requests: delta.requests, changed };
   return id;
+}
+
+/**
+ * Rows 1n and 2n: the same dry runs when every Graph and SCIM request takes LATENCY_MS, as it
+ * does over a network (real Graph answers a 100-user page with managers in a few hundred ms).
+ * Loopback makes reading almost free, so rows 1d and 2 weigh Rollcall's CPU work; here the
+ * reading dominates, as it does for an admin.
+ */
+async function sectionNetwork(host: SimHost, store: Store, secrets: MemorySecretStore): Promise<void> {
+  log(`network-like: ${n(LATENCY_USERS)} users, every Graph and SCIM request +${LATENCY_MS} ms`);
+  const graph = await host.startGraph(LATENCY_USERS, 4242, LATENCY_MS);
+  const lms = await host.startLms({ seedFromGraph: graph.id, orgResources: true, latencyMs: LATENCY_MS });
+  const id = await integrationIn(store, secrets, configFor(graph.endpoint, graph.allStaff, lms.baseUrl, 'Bench (network)'));
+  await host.clearLog(lms.id);
+  const full = await dryRun({ store, secrets }, id, true);
+  const gets = (await host.lmsLog(lms.id)).filter((e) => e.method === 'GET').map((e) => e.url);
+  const bare = await timed(() => Promise.all([bareGraphRead(graph.endpoint, [graph.allStaff]), bareScimGets(lms.baseUrl, gets, CONCURRENCY)]));
+  const changed = await host.mutate(graph.id, 0.01);
+  const delta = await dryRun({ store, secrets }, id);
+  const ph = (r: typeof full) => `read ${fmtMs(r.phases.reading?.ms ?? 0)} (Entra ${fmtMs(r.entraMs)}, ${n(r.requests.entra)} requests; LMS ${fmtMs(r.lmsMs)}, ${n(r.requests.lms)}) + plan ${fmtMs(r.phases.planning?.ms ?? 0)} + save ${fmtMs(r.phases.saving?.ms ?? 0)}`;
+  rows.push(
+    {
+      id: '1n',
+      what: `full dry run, ${n(LATENCY_USERS)} users, +${LATENCY_MS} ms a request`,
+      ms: full.total,
+      detail: ph(full),
+      baselineWhat: 'bare Graph and SCIM loops at once, same latency',
+      baselineMs: bare.ms,
+      target: { kind: 'ratio', max: 1.3 },
+    },
+    {
+      id: '2n',
+      what: `incremental dry run, ${n(changed)} users (1 %) changed, +${LATENCY_MS} ms a request`,
+      ms: delta.total,
+      detail: `read mode ${delta.outcome.run.readMode}; ${ph(delta)}`,
+      baselineWhat: 'the full dry run (row 1n)',
+      baselineMs: full.total,
+      target: { kind: 'ratio', max: 0.1 },
+    },
+  );
+  if (delta.outcome.run.readMode !== 'delta') notes.push(`2n: the second dry run read Entra in ${delta.outcome.run.readMode} mode, not delta.`);
+  facts.network = { users: LATENCY_USERS, latencyMs: LATENCY_MS, fullMs: full.total, bareMs: bare.ms, incrementalMs: delta.total, fullPhases: full.phases, incrementalPhases: delta.phases, requests: { full: full.requests, incremental: delta.requests } };
 }
 
 async function section3(host: SimHost, store: Store, secrets: MemorySecretStore): Promise<void> {
@@ -604,6 +652,7 @@ async function main(): Promise<void> {
     const store = await Store.open(dataDir);
     const secrets = new MemorySecretStore();
     const bigPlanOf = ONLY.has('dry-run') || ONLY.has('renderer') ? await section1and2(host, store, secrets) : null;
+    if (ONLY.has('dry-run')) await sectionNetwork(host, store, secrets);
     if (ONLY.has('apply')) await section3(host, store, secrets);
     await host.close();
     if (ONLY.has('plan')) await section4();

@@ -27,7 +27,8 @@ async function handle(req: HostRequest): Promise<HostReply> {
   switch (req.type) {
     case 'startGraph': {
       const tenant = generateTenant({ users: req.users, seed: req.seed });
-      const sim = await startGraphSimulator({ tenant: tenant.fixture });
+      // Every request slowed by latencyMs: the simulator's 'slow' fault at a rate of 1.
+      const sim = await startGraphSimulator({ tenant: tenant.fixture, faults: req.latencyMs ? { slowRate: 1, slowMs: req.latencyMs } : undefined });
       const id = `g${nextId++}`;
       graphs.set(id, { sim, tenant });
       return { type: 'graph', id, endpoint: { tenantId: sim.tenantId, authorityHost: sim.authorityHost, graphEndpoint: sim.graphEndpoint, caCertPem: sim.caCertPem }, allStaff: tenant.groupIds.allStaff, users: tenant.fixture.users.length };
@@ -35,7 +36,7 @@ async function handle(req: HostRequest): Promise<HostReply> {
     case 'startLms': {
       const graph = req.seedFromGraph ? graphs.get(req.seedFromGraph) : undefined;
       const seed = graph ? { ...DEFAULT_SEED, users: seedFromTenant(graph.tenant) } : 'empty';
-      const faults = req.rate429 ? { rate429: req.rate429, retryAfterSeconds: req.retryAfterSeconds ?? 1, random: createPrng(2026) } : {};
+      const faults = { ...(req.rate429 ? { rate429: req.rate429, retryAfterSeconds: req.retryAfterSeconds ?? 1, random: createPrng(2026) } : {}), ...(req.latencyMs ? { latencyMs: req.latencyMs } : {}) };
       const sim = await startLmsSimulator({
         token: BENCH_LMS_TOKEN,
         seed,

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { GraphEndpoint } from './connectors';
 
 export type HostRequest =
-  | { type: 'startGraph'; users: number; seed: number }
-  | { type: 'startLms'; seedFromGraph?: string; orgResources?: boolean; rate429?: number; retryAfterSeconds?: number }
+  | { type: 'startGraph'; users: number; seed: number; latencyMs?: number }
+  | { type: 'startLms'; seedFromGraph?: string; orgResources?: boolean; rate429?: number; retryAfterSeconds?: number; latencyMs?: number }
   | { type: 'mutate'; graph: string; fraction: number }
   | { type: 'stats'; graph?: string; lms?: string }
   | { type: 'lmsUsers'; lms: string }
@@ -26,7 +26,8 @@ export type HostReply =
 type ReplyOf<T extends HostReply['type']> = Extract<HostReply, { type: T }>;
 
 export interface SimHost {
-  startGraph(users: number, seed: number): Promise<ReplyOf<'graph'>>;
+  /** latencyMs: added to every Graph request, as a network (not loopback) would. */
+  startGraph(users: number, seed: number, latencyMs?: number): Promise<ReplyOf<'graph'>>;
   startLms(options: Omit<Extract<HostRequest, { type: 'startLms' }>, 'type'>): Promise<ReplyOf<'lms'>>;
   mutate(graph: string, fraction: number): Promise<number>;
   stats(ids: { graph?: string; lms?: string }): Promise<ReplyOf<'stats'>>;
@@ -64,7 +65,7 @@ export async function startSimHost(): Promise<SimHost> {
     return reply as ReplyOf<T>;
   }
   return {
-    startGraph: (users, seed) => ask({ type: 'startGraph', users, seed }, 'graph'),
+    startGraph: (users, seed, latencyMs) => ask({ type: 'startGraph', users, seed, latencyMs }, 'graph'),
     startLms: (options) => ask({ type: 'startLms', ...options }, 'lms'),
     mutate: async (graph, fraction) => (await ask({ type: 'mutate', graph, fraction }, 'mutated')).changed,
     stats: (ids) => ask({ type: 'stats', ...ids }, 'stats'),
