@@ -17,6 +17,7 @@ import {
   updateIntegration,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
+import { planHandlers } from './plan-handlers';
 import { runHandlers } from './run-handlers';
 
 export type Handlers = {
@@ -120,4 +121,5 @@ export const handlers: Handlers = {
   },
 
   ...runHandlers,
+  ...planHandlers,
 };

@@ -10,7 +10,10 @@ export const queryKeys = {
   appInfo: ['appInfo'] as const,
   integrations: ['integrations'] as const,
   integration: (id: string) => ['integration', id] as const,
-  lastPlan: (id: string) => ['lastPlan', id] as const,
+  /** The last plan's header; its rows and op details hang below it, so invalidating it refreshes them all. */
+  planHeader: (id: string) => ['plan', id] as const,
+  planRows: (id: string, version: string, filterKey: string, page: number) => ['plan', id, version, 'rows', filterKey, page] as const,
+  planOp: (id: string, version: string, index: number) => ['plan', id, version, 'op', index] as const,
   runs: (id: string) => ['runs', id] as const,
   auditLog: (id: string, runId: string) => ['auditLog', id, runId] as const,
   run: (runId: string) => ['run', runId] as const,
@@ -29,14 +32,25 @@ export function useIntegration(id: string | undefined) {
   return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
 }
 
-export function useLastPlan(id: string | undefined) {
-  // The plan can hold 100k ops: keep it while the page is open, never refetch it behind the admin's back.
+export function usePlanHeader(id: string | undefined) {
+  // Only the header comes whole (the ops stay in main); never refetched behind the admin's back.
   return useQuery({
-    queryKey: queryKeys.lastPlan(id ?? ''),
-    queryFn: () => call('getLastPlan', { id: id ?? '' }),
+    queryKey: queryKeys.planHeader(id ?? ''),
+    queryFn: () => call('getPlanHeader', { id: id ?? '' }),
     enabled: Boolean(id),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
+  });
+}
+
+/** One op's full detail (field changes, notices, warnings, candidates), fetched when its row opens. */
+export function usePlanOp(id: string, version: string, index: number) {
+  return useQuery({
+    queryKey: queryKeys.planOp(id, version, index),
+    queryFn: () => call('getPlanOp', { id, version, index }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    retry: false,
   });
 }
 

@@ -29,7 +29,7 @@ export function RunProgress({ runId, onFinished, cancellable = true }: { runId: 
   useEffect(() => {
     if (!data?.finished || reported.current) return;
     reported.current = true;
-    void client.invalidateQueries({ queryKey: queryKeys.lastPlan(data.integrationId) });
+    void client.invalidateQueries({ queryKey: queryKeys.planHeader(data.integrationId) });
     void client.invalidateQueries({ queryKey: queryKeys.runs(data.integrationId) });
     void client.invalidateQueries({ queryKey: queryKeys.integrations });
     void client.invalidateQueries({ queryKey: queryKeys.integration(data.integrationId) });
