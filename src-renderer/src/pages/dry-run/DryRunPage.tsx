@@ -30,7 +30,7 @@ function DryRunFor({ id }: { id: string }) {
   const seen = useRef<string | null>(null);
   useEffect(() => {
     const now = active.data?.runId ?? null;
-    if (seen.current && now !== seen.current) void client.invalidateQueries({ queryKey: queryKeys.planHeader(id) });
+    if (seen.current && now !== seen.current) void client.invalidateQueries({ queryKey: queryKeys.planHeader(id), exact: true });
     seen.current = now;
   }, [active.data, client, id]);
   const applying = applyRun ?? (active.data && active.data.kind === 'apply' && !applied ? active.data.runId : null);

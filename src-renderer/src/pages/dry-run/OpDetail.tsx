@@ -1,10 +1,11 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatValue, showHidden } from '../../lib/format';
-import { useInvalidateIntegration, usePlanOp } from '../../queries';
+import { queryKeys, useInvalidateIntegration, usePlanOp } from '../../queries';
 import { shortField } from './planIndex';
 
 const mono = { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-word' } as const;
@@ -128,6 +129,12 @@ function OpFacts({ op, integrationId, resolution, onResolved }: { op: PlanOp; in
 export function OpDetail(props: { row: PlanRow; integrationId: string; version: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const { row, integrationId, version } = props;
   const detail = usePlanOp(integrationId, version, row.index);
+  const client = useQueryClient();
+  const replaced = detail.isError && toAppError(detail.error).code === 'PLAN_REPLACED';
+  useEffect(() => {
+    // A newer dry run replaced this one: show it (the viewer is keyed by version and starts over).
+    if (replaced) void client.invalidateQueries({ queryKey: queryKeys.planHeader(integrationId), exact: true });
+  }, [replaced, client, integrationId]);
   const state = detail.isPending ? 'loading' : detail.isError ? 'error' : 'ready';
   return (
     <div data-testid="op-detail" data-state={state} aria-busy={state === 'loading'} style={{ display: 'grid', gap: 10, padding: '10px 16px 14px 48px', background: tokens.colorNeutralBackground2, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
