@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { AppErrorException, appError } from '../core/errors';
 import type { Plan } from '../core/model';
 import type { RunManager } from '../sync/run-manager';
 import { loadCached } from '../sync/snapshot-cache';
@@ -99,14 +100,20 @@ export async function heldPlan(dataDir: string, id: string): Promise<HeldPlan | 
   const loadKey = `${key}\u0000${stamp ?? '-'}`;
   let pending = loading.get(loadKey);
   if (!pending) {
-    pending = loadCached(dataDir, id, 'plan').then((plan) => {
-      if (!plan) {
-        drop(key);
-        return null;
-      }
-      if (stamp === null) return { version: `${plan.createdAt}~unstamped`, plan, index: indexPlan(plan) };
-      return keep(key, stamp, plan);
-    });
+    pending = loadCached(dataDir, id, 'plan').then(
+      (plan) => {
+        if (!plan) {
+          drop(key);
+          return null;
+        }
+        if (stamp === null) return { version: `${plan.createdAt}~unstamped`, plan, index: indexPlan(plan) };
+        return keep(key, stamp, plan);
+      },
+      () => {
+        // Unreadable (permissions, a disk error): an error value for the window, not INTERNAL.
+        throw new AppErrorException(appError('PLAN_UNREADABLE', 'The last dry run could not be read from the data directory.', 'Check that the data directory is readable, then run a new dry run.'));
+      },
+    );
     loading.set(loadKey, pending);
     void pending.finally(() => loading.delete(loadKey)).catch(() => undefined);
   }

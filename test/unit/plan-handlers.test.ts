@@ -3,6 +3,8 @@
  * the header without ops, filtered windows of slim rows, one op's full detail, chunks for export,
  * a plan replaced on disk refused by version, and malformed input answered with {code, message, fix}.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows } from '../../src-preload/api-types';
 import type { Plan } from '../../src-main/core/model';
@@ -84,6 +86,11 @@ describe('the diff viewer API', () => {
       expect(reason.total).toBe(expected.length);
       expect(reason.rows.map((r) => r.index)).toEqual(expected);
 
+      // Without a version: the current plan's rows, named by its version (the first window beside the header).
+      const current = await value<PlanRows>('getPlanRows', { id, filter: all, offset: 0, limit: 3 }, ctx);
+      expect(current).toMatchObject({ version, total: 600 });
+      expect(current.rows.map((r) => r.index)).toEqual([0, 1, 2]);
+
       const none = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: 'nobody@' }, offset: 0, limit: 10 }, ctx);
       expect(none).toMatchObject({ total: 0, rows: [] });
     });
@@ -137,6 +144,17 @@ describe('the diff viewer API', () => {
       const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
       const op = await value<PlanOpDetail>('getPlanOp', { id, version: header?.version ?? '', index: 3 }, ctx);
       expect(op.op).toBe(fresh.ops[3]);
+    });
+  });
+
+  it('answers an unreadable plan file with an error value, not INTERNAL', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      // A directory where the plan file should be: reading it fails with EISDIR.
+      await mkdir(path.join(dir, 'integrations', `${id}.plan.json`), { recursive: true });
+      const r = await dispatch('getPlanHeader', { id }, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'PLAN_UNREADABLE' } });
     });
   });
 
