@@ -86,7 +86,8 @@ export const api = {
    * opens, and full ops in chunks only for an export.
    */
   getPlanHeader: method<PlanHeaderResult>()(z.object({ id: IntegrationId })),
-  getPlanRows: method<PlanRows>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(1_000) })),
+  /** Without a version: the current plan's rows (the answer names its version), so the first window can travel with the header. */
+  getPlanRows: method<PlanRows>()(z.object({ id: IntegrationId, version: PlanVersion.optional(), filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(1_000) })),
   getPlanOp: method<PlanOpDetail>()(z.object({ id: IntegrationId, version: PlanVersion, index: OpIndex })),
   getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** A conflict's actions: link an LMS account to the Entra user, or leave the person alone (skip list). */

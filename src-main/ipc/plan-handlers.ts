@@ -14,12 +14,15 @@ type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlan
 
 const noPlan = () => appError('PLAN_NOT_FOUND', 'There is no dry run for this integration yet.', 'Start a dry run: it lists every change a sync would make, without writing anything.');
 
-/** The plan the window is looking at, or why it is gone: never rows of one plan mixed into another. */
-async function planAt(ctx: HandlerContext, id: string, version: string): Promise<Result<HeldPlan>> {
+/**
+ * The plan the window is looking at, or why it is gone: never rows of one plan mixed into another.
+ * No version: whichever plan is current (its answer names it).
+ */
+async function planAt(ctx: HandlerContext, id: string, version: string | undefined): Promise<Result<HeldPlan>> {
   if (!findIntegration(ctx.store, id)) return fail(integrationNotFound(id));
   const held = await heldPlan(ctx.store.dataDir, id);
   if (!held) return fail(noPlan());
-  if (held.version !== version) {
+  if (version !== undefined && held.version !== version) {
     return fail(
       appError('PLAN_REPLACED', 'A newer dry run has replaced the one on screen.', 'The newer dry run is shown now; review it before you apply.', { current: held.plan.createdAt }),
     );
@@ -46,7 +49,7 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
       const op = plan.ops[i];
       if (op) rows.push(rowOf(op, i));
     }
-    return ok({ version, total, offset, rows });
+    return ok({ version: at.value.version, total, offset, rows });
   },
 
   async getPlanOp({ id, version, index }, ctx) {

@@ -32,11 +32,26 @@ export function useIntegration(id: string | undefined) {
   return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
 }
 
+/** Rows per request of the diff table: a few screens' worth, small enough to answer in milliseconds. */
+export const ROWS_PER_PAGE = 200;
+/** The diff table's filter key (filterInput as JSON) when nothing is filtered. */
+export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, text: '' });
+
 export function usePlanHeader(id: string | undefined) {
+  const client = useQueryClient();
   // Only the header comes whole (the ops stay in main); never refetched behind the admin's back.
   return useQuery({
     queryKey: queryKeys.planHeader(id ?? ''),
-    queryFn: () => call('getPlanHeader', { id: id ?? '' }),
+    queryFn: async () => {
+      // The first window of rows travels beside the header (main parses a large plan once for both),
+      // so the table paints without a second round trip.
+      const [header, first] = await Promise.all([
+        call('getPlanHeader', { id: id ?? '' }),
+        call('getPlanRows', { id: id ?? '', filter: { kinds: [], reason: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
+      ]);
+      if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id ?? '', first.version, NO_FILTER_KEY, 0), first);
+      return header;
+    },
     enabled: Boolean(id),
     staleTime: Infinity,
     refetchOnWindowFocus: false,

@@ -102,14 +102,13 @@ export function PlanTable(props: {
 }) {
   const { integrationId, version, total, filterKey, rowAt, ensure, expanded, onToggle, resolutions, onResolved } = props;
   const scroller = useRef<HTMLDivElement>(null);
+  // Stable callbacks: the virtualizer recomputes every row's position (177,805 of them) whenever
+  // these change, so they change only when rows arrive or a row opens, never on a scroll.
+  const estimateSize = useCallback((i: number) => (expanded.has(rowAt(i)?.index ?? -1) ? 260 : ROW_HEIGHT), [expanded, rowAt]);
+  const getItemKey = useCallback((i: number) => rowAt(i)?.index ?? `pending-${i}`, [rowAt]);
+  const getScrollElement = useCallback(() => scroller.current, []);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler in this build; the virtualizer re-renders this component itself
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scroller.current,
-    estimateSize: (i) => (expanded.has(rowAt(i)?.index ?? -1) ? 260 : ROW_HEIGHT),
-    overscan: 12,
-    getItemKey: (i) => rowAt(i)?.index ?? `pending-${i}`,
-  });
+  const virtualizer = useVirtualizer({ count: total, getScrollElement, estimateSize, overscan: 12, getItemKey });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;

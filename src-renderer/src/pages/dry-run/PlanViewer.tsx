@@ -1,6 +1,6 @@
 import { Button, Caption1, Dropdown, Input, MessageBar, MessageBarBody, MessageBarTitle, Option, ProgressBar, Skeleton, SkeletonItem, Spinner, Tooltip } from '@fluentui/react-components';
 import { ArrowDownload20Regular, CheckmarkStarburst20Regular, Dismiss16Regular, Search20Regular } from '@fluentui/react-icons';
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { OpKind, PlanHeader } from '../../../../src-preload/api-types';
 import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -22,6 +22,8 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
   const [exporting, setExporting] = useState<{ format: string; done: number; total: number | null } | null>(null);
   const [exportError, setExportError] = useState<ReturnType<typeof toAppError> | null>(null);
   const stopExport = useRef<AbortController | null>(null);
+  // Leaving the page (or a newer dry run replacing this one) stops an export under way.
+  useEffect(() => () => stopExport.current?.abort(), []);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [resolutions, setResolutions] = useState<ReadonlyMap<number, Resolution>>(new Map());
   const [applyOpen, setApplyOpen] = useState(false);

@@ -8,10 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PlanFilterInput } from '../../../../src-preload/api';
 import type { AppError, OpKind, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
-import { queryKeys } from '../../queries';
-
-/** Rows per request: a few screens' worth, small enough to answer in milliseconds. */
-export const ROWS_PER_PAGE = 200;
+import { NO_FILTER_KEY, queryKeys, ROWS_PER_PAGE } from '../../queries';
 
 export interface PlanFilter {
   kinds: ReadonlySet<OpKind>;
@@ -23,7 +20,7 @@ export function filterInput(f: PlanFilter): PlanFilterInput {
   return { kinds: [...f.kinds].sort(), reason: f.reason, text: f.text.trim() };
 }
 
-export const NO_FILTER_KEY = JSON.stringify(filterInput({ kinds: new Set(), reason: null, text: '' }));
+export { NO_FILTER_KEY };
 
 interface View {
   /** The filter these rows answer (filterInput as JSON). */
