@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
 import { call } from './api';
 
@@ -37,25 +38,37 @@ export const ROWS_PER_PAGE = 200;
 /** The diff table's filter key (filterInput as JSON) when nothing is filtered. */
 export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, text: '' });
 
-export function usePlanHeader(id: string | undefined) {
-  const client = useQueryClient();
-  // Only the header comes whole (the ops stay in main); never refetched behind the admin's back.
-  return useQuery({
-    queryKey: queryKeys.planHeader(id ?? ''),
+/** The last plan's header, with the first window of rows put beside it in the cache. */
+function planHeaderQuery(client: QueryClient, id: string) {
+  return {
+    queryKey: queryKeys.planHeader(id),
     queryFn: async () => {
       // The first window of rows travels beside the header (main parses a large plan once for both),
       // so the table paints without a second round trip.
       const [header, first] = await Promise.all([
-        call('getPlanHeader', { id: id ?? '' }),
-        call('getPlanRows', { id: id ?? '', filter: { kinds: [], reason: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
+        call('getPlanHeader', { id }),
+        call('getPlanRows', { id, filter: { kinds: [], reason: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
       ]);
-      if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id ?? '', first.version, NO_FILTER_KEY, 0), first);
+      if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id, first.version, NO_FILTER_KEY, 0), first);
       return header;
     },
-    enabled: Boolean(id),
     staleTime: Infinity,
-    refetchOnWindowFocus: false,
-  });
+  };
+}
+
+export function usePlanHeader(id: string | undefined) {
+  const client = useQueryClient();
+  // Only the header comes whole (the ops stay in main); never refetched behind the admin's back.
+  return useQuery({ ...planHeaderQuery(client, id ?? ''), enabled: Boolean(id), refetchOnWindowFocus: false });
+}
+
+/**
+ * Starts loading an integration's last plan when the admin is about to open it (pointer on or
+ * focus in a link to its changes): a large plan read cold from disk takes a second or more in main.
+ */
+export function usePrefetchPlan() {
+  const client = useQueryClient();
+  return useCallback((id: string) => void client.prefetchQuery(planHeaderQuery(client, id)), [client]);
 }
 
 /** One op's full detail (field changes, notices, warnings, candidates), fetched when its row opens. */
