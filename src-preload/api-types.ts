@@ -4,7 +4,7 @@
  */
 import type { AppError } from '../src-main/core/errors';
 import type { GroupSummary } from '../src-main/core/directories';
-import type { Plan } from '../src-main/core/model';
+import type { OpKind, Plan, PlanOp } from '../src-main/core/model';
 import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/reports';
 
 export type { GroupSummary } from '../src-main/core/directories';
@@ -76,9 +76,54 @@ export interface CheckResult {
   checks: Check[];
 }
 
-export interface LastPlan {
+/** Everything about a plan but its ops: what the diff viewer paints first. */
+export interface PlanHeader extends Omit<Plan, 'ops'> {
+  /** Names this plan (the cache file it came from); rows and details are asked for by it. */
+  version: string;
+  opCount: number;
+  /** Reason code → how many ops carry it, most frequent first (the reason filter). */
+  reasons: Array<{ reason: string; count: number }>;
+}
+
+export interface PlanHeaderResult {
   /** Null until the first dry run; plan.createdAt says when it was made. */
-  plan: Plan | null;
+  plan: PlanHeader | null;
+}
+
+/** One line of the diff table: what the row shows and the text filter searches, no more. */
+export interface PlanRow {
+  /** Position of the op in the plan (what getPlanOp takes). */
+  index: number;
+  kind: OpKind;
+  email: string | null;
+  displayName: string | null;
+  sourceId: string | null;
+  targetId: string | null;
+  reason: string;
+  detail: string;
+  /** The SCIM paths of the changed fields (the from → to values come with getPlanOp). */
+  fields: string[];
+}
+
+export interface PlanRows {
+  version: string;
+  /** Ops that pass the filter. */
+  total: number;
+  offset: number;
+  rows: PlanRow[];
+}
+
+export interface PlanOpDetail {
+  version: string;
+  index: number;
+  op: PlanOp;
+}
+
+export interface PlanOpsChunk {
+  version: string;
+  total: number;
+  offset: number;
+  ops: PlanOp[];
 }
 
 export interface AuditPage {

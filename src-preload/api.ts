@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LastPlan, ProvisionTrace, RunRecord, RunStatus, SetSecretResult } from './api-types';
+import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -25,6 +25,17 @@ function method<O>() {
 const IntegrationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an integration id');
 const SecretKindSchema = z.enum(['clientSecret', 'lmsToken']);
 const Count = z.number().int().min(0).max(100_000_000);
+/** Which dry run a page or detail request is about (PlanHeader.version): a newer one is refused, never mixed in. */
+const PlanVersion = z.string().min(1).max(200);
+const OpIndex = z.number().int().min(0).max(100_000_000);
+/** The diff viewer's filters: kinds (none = all), one reason code, text in e-mail, name or ids. */
+const PlanFilterSchema = z
+  .object({
+    kinds: z.array(z.enum(['create', 'update', 'deactivate', 'reactivate', 'conflict', 'skip'])).max(6).default([]),
+    reason: z.string().min(1).max(100).nullable().default(null),
+    text: z.string().max(320).default(''),
+  })
+  .default({ kinds: [], reason: null, text: '' });
 
 export const api = {
   getAppInfo: method<AppInfo>()(z.undefined()),
@@ -71,8 +82,16 @@ export const api = {
   /** The run in progress for an integration, if any. */
   getActiveRun: method<RunStatus | null>()(z.object({ id: IntegrationId })),
   cancelRun: method<{ cancelled: boolean }>()(z.object({ runId: z.string().min(1).max(80) })),
-  /** The plan of the last dry run or apply, for the diff viewer. */
-  getLastPlan: method<LastPlan>()(z.object({ id: IntegrationId })),
+  /**
+   * The diff viewer never receives a whole plan (100k ops are ~140 MB): the header first (counts,
+   * guards, reasons), then windows of slim rows filtered in main, each op's detail when its row
+   * opens, and full ops in chunks only for an export.
+   */
+  getPlanHeader: method<PlanHeaderResult>()(z.object({ id: IntegrationId })),
+  /** Without a version: the current plan's rows (the answer names its version), so the first window can travel with the header. */
+  getPlanRows: method<PlanRows>()(z.object({ id: IntegrationId, version: PlanVersion.optional(), filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(1_000) })),
+  getPlanOp: method<PlanOpDetail>()(z.object({ id: IntegrationId, version: PlanVersion, index: OpIndex })),
+  getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** A conflict's actions: link an LMS account to the Entra user, or leave the person alone (skip list). */
   resolveConflict: method<IntegrationSummary>()(
     z.discriminatedUnion('action', [
@@ -111,6 +130,8 @@ export type RollcallApi = {
     ? (input?: CallInputOf<K>) => Promise<Result<OutputOf<K>>>
     : (input: CallInputOf<K>) => Promise<Result<OutputOf<K>>>;
 };
+
+export type PlanFilterInput = z.output<typeof PlanFilterSchema>;
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);

@@ -8,6 +8,7 @@ import { api, isMethodName, type MethodName } from '../../src-preload/api';
 import { AppErrorException, appError, fail, type Result } from '../core/errors';
 import type { HandlerContext } from './context';
 import { handlers, type Handlers } from './handlers';
+import { followRuns } from './plan-holder';
 
 export function invalidInput(method: string, error: z.ZodError) {
   const first = error.issues[0];
@@ -24,6 +25,8 @@ export async function dispatch(method: unknown, rawInput: unknown, ctx: HandlerC
   if (!isMethodName(method)) {
     return fail(appError('UNKNOWN_METHOD', `The app asked for an operation this version does not have (${String(method).slice(0, 60)}).`, 'Restart Rollcall; if it persists, reinstall it.'));
   }
+  // The diff viewer's plan holder takes over each run's plan as it finishes (once per process).
+  followRuns(ctx.runs, ctx.store.dataDir);
   const parsed = api[method].input.safeParse(rawInput);
   if (!parsed.success) return fail(invalidInput(method, parsed.error));
   try {

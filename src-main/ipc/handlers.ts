@@ -18,6 +18,7 @@ import {
   acknowledgeCommunication,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
+import { planHandlers } from './plan-handlers';
 import { runHandlers } from './run-handlers';
 
 export type Handlers = {
@@ -127,4 +128,5 @@ export const handlers: Handlers = {
   },
 
   ...runHandlers,
+  ...planHandlers,
 };

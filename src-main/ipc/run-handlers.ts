@@ -1,4 +1,4 @@
-/** Handlers for checks, runs, plans, conflicts, history and the demo tenant. */
+/** Handlers for checks, runs, conflicts, history and the demo tenant (the plan's are in plan-handlers.ts). */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,7 +7,6 @@ import type { AuditEntry } from '../sync/audit';
 import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
 import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
-import { loadCached } from '../sync/snapshot-cache';
 import { findIntegration, integrationNotFound, summarise } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
 import type { HandlerContext } from './context';
@@ -20,7 +19,6 @@ type RunHandlerNames =
   | 'getRunStatus'
   | 'getActiveRun'
   | 'cancelRun'
-  | 'getLastPlan'
   | 'resolveConflict'
   | 'listRuns'
   | 'getAuditLog'
@@ -135,12 +133,6 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
 
   async cancelRun({ runId }, ctx) {
     return ok({ cancelled: ctx.runs.cancel(runId) });
-  },
-
-  async getLastPlan({ id }, ctx) {
-    const r = record(ctx, id);
-    if (!r.ok) return r;
-    return ok({ plan: await loadCached(ctx.store.dataDir, id, 'plan') });
   },
 
   async resolveConflict(input, ctx) {

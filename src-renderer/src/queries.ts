@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
 import { call } from './api';
 
@@ -10,7 +11,10 @@ export const queryKeys = {
   appInfo: ['appInfo'] as const,
   integrations: ['integrations'] as const,
   integration: (id: string) => ['integration', id] as const,
-  lastPlan: (id: string) => ['lastPlan', id] as const,
+  /** The last plan's header; its rows and op details hang below it, so invalidating it refreshes them all. */
+  planHeader: (id: string) => ['plan', id] as const,
+  planRows: (id: string, version: string, filterKey: string, page: number) => ['plan', id, version, 'rows', filterKey, page] as const,
+  planOp: (id: string, version: string, index: number) => ['plan', id, version, 'op', index] as const,
   runs: (id: string) => ['runs', id] as const,
   auditLog: (id: string, runId: string) => ['auditLog', id, runId] as const,
   run: (runId: string) => ['run', runId] as const,
@@ -29,14 +33,52 @@ export function useIntegration(id: string | undefined) {
   return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
 }
 
-export function useLastPlan(id: string | undefined) {
-  // The plan can hold 100k ops: keep it while the page is open, never refetch it behind the admin's back.
+/** Rows per request of the diff table: a few screens' worth, small enough to answer in milliseconds. */
+export const ROWS_PER_PAGE = 200;
+/** The diff table's filter key (filterInput as JSON) when nothing is filtered. */
+export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, text: '' });
+
+/** The last plan's header, with the first window of rows put beside it in the cache. */
+function planHeaderQuery(client: QueryClient, id: string) {
+  return {
+    queryKey: queryKeys.planHeader(id),
+    queryFn: async () => {
+      // The first window of rows travels beside the header (main parses a large plan once for both),
+      // so the table paints without a second round trip.
+      const [header, first] = await Promise.all([
+        call('getPlanHeader', { id }),
+        call('getPlanRows', { id, filter: { kinds: [], reason: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
+      ]);
+      if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id, first.version, NO_FILTER_KEY, 0), first);
+      return header;
+    },
+    staleTime: Infinity,
+  };
+}
+
+export function usePlanHeader(id: string | undefined) {
+  const client = useQueryClient();
+  // Only the header comes whole (the ops stay in main); never refetched behind the admin's back.
+  return useQuery({ ...planHeaderQuery(client, id ?? ''), enabled: Boolean(id), refetchOnWindowFocus: false });
+}
+
+/**
+ * Starts loading an integration's last plan when the admin is about to open it (pointer on or
+ * focus in a link to its changes): a large plan read cold from disk takes a second or more in main.
+ */
+export function usePrefetchPlan() {
+  const client = useQueryClient();
+  return useCallback((id: string) => void client.prefetchQuery(planHeaderQuery(client, id)), [client]);
+}
+
+/** One op's full detail (field changes, notices, warnings, candidates), fetched when its row opens. */
+export function usePlanOp(id: string, version: string, index: number) {
   return useQuery({
-    queryKey: queryKeys.lastPlan(id ?? ''),
-    queryFn: () => call('getLastPlan', { id: id ?? '' }),
-    enabled: Boolean(id),
+    queryKey: queryKeys.planOp(id, version, index),
+    queryFn: () => call('getPlanOp', { id, version, index }),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
+    retry: false,
   });
 }
 

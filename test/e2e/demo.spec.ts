@@ -46,6 +46,8 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   let email = '';
   for (let i = 0; i < conflicts && !email; i++) {
     await rows.nth(i).click();
+    // The op's detail (its candidates) comes from main when the row opens.
+    await expect(page.getByTestId('op-detail').last()).toHaveAttribute('data-state', 'ready');
     const actions = page.getByTestId('op-detail').last().getByTestId('conflict-actions');
     if ((await actions.count()) > 0 && (await actions.getByRole('button', { name: /^Relink/ }).count()) > 0) {
       email = (await rows.nth(i).getAttribute('data-email')) ?? '';

@@ -28,7 +28,8 @@ export function RunProgress({ runId, onFinished, cancellable = true }: { runId: 
   useEffect(() => {
     if (!data?.finished || reported.current) return;
     reported.current = true;
-    void client.invalidateQueries({ queryKey: queryKeys.lastPlan(data.integrationId) });
+    // Exact: the new header names the new plan's version; the old plan's rows and details are left to expire.
+    void client.invalidateQueries({ queryKey: queryKeys.planHeader(data.integrationId), exact: true });
     void client.invalidateQueries({ queryKey: queryKeys.runs(data.integrationId) });
     void client.invalidateQueries({ queryKey: queryKeys.integrations });
     void client.invalidateQueries({ queryKey: queryKeys.integration(data.integrationId) });

@@ -10,14 +10,16 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, METHOD_NAMES, type MethodName } from '../../../src-preload/api';
-import type { IntegrationSummary } from '../../../src-preload/api-types';
+import type { IntegrationSummary, PlanHeaderResult } from '../../../src-preload/api-types';
 import { main as cliMain } from '../../../src-main/cli/main';
 import { IntegrationConfigSchema } from '../../../src-main/core/config';
 import type { Result } from '../../../src-main/core/errors';
 import type { HandlerContext } from '../../../src-main/ipc/context';
 import { dispatch } from '../../../src-main/ipc/dispatch';
+import { saveCached } from '../../../src-main/sync/snapshot-cache';
 import { runCli } from '../../helpers/cli';
 import { testContext, VALID_CONFIG } from '../../helpers/context';
+import { samplePlan } from '../../helpers/plans';
 import { readTree } from '../../helpers/tmp';
 
 /** A complete config (every default spelled out), so mutations reach every nested field. */
@@ -33,6 +35,8 @@ const FULL_CONFIG = IntegrationConfigSchema.parse({
 let dir = '';
 let ctx: HandlerContext;
 let existingId = '';
+/** The version of the plan written for the existing integration (the viewer's methods need one). */
+let planVersion = '';
 
 /** One valid input per method. The mapped type makes a new API method a compile error here. */
 function validInputs(id: string): { [K in MethodName]: unknown } {
@@ -57,7 +61,10 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     getRunStatus: { runId: 'run-20261123100000-abcdef' },
     getActiveRun: { id },
     cancelRun: { runId: 'run-20261123100000-abcdef' },
-    getLastPlan: { id },
+    getPlanHeader: { id },
+    getPlanRows: { id, version: planVersion, filter: { kinds: ['update', 'conflict'], reason: 'attributes_changed', text: 'person' }, offset: 0, limit: 50 },
+    getPlanOp: { id, version: planVersion, index: 2 },
+    getPlanOps: { id, version: planVersion, filter: { kinds: [], reason: null, text: '' }, offset: 10, limit: 20 },
     resolveConflict: { id, action: 'relink', sourceId: 'entra-1', targetId: 'lms-1' },
     listRuns: { id },
     getAuditLog: { id, runId: 'run-1', limit: 10 },
@@ -115,6 +122,10 @@ beforeAll(async () => {
   const created = await dispatch('createIntegration', { config: FULL_CONFIG }, ctx);
   if (!created.ok) throw new Error(created.error.message);
   existingId = (created.value as IntegrationSummary).id;
+  await saveCached(dir, existingId, 'plan', samplePlan(existingId, 60));
+  const header = await dispatch('getPlanHeader', { id: existingId }, ctx);
+  if (!header.ok || !header.value) throw new Error('no plan header');
+  planVersion = (header.value as PlanHeaderResult).plan?.version ?? '';
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -135,7 +135,9 @@ describe('no secret and no access token leaks', () => {
 
         await call('getIntegration', { id });
         await call('listIntegrations');
-        await call('getLastPlan', { id });
+        const header = await call('getPlanHeader', { id });
+        const version = header.ok ? (header.value as { plan: { version: string } | null }).plan?.version : undefined;
+        if (version) await call('getPlanOps', { id, version, offset: 0, limit: 5_000 });
         const runs = await call('listRuns', { id });
         if (runs.ok) for (const r of runs.value as Array<{ id: string }>) await call('getAuditLog', { id, runId: r.id });
         await call('getAppInfo');

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../lib/format';
 
 /** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
-export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Plan; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Plan, 'summary' | 'guards'>; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
   const [typed, setTyped] = useState('');
   const s = plan.summary;
   const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);

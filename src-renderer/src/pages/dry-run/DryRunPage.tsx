@@ -1,4 +1,4 @@
-import { Body1, Button, Card, Skeleton, SkeletonItem, Subtitle2, Title3, tokens } from '@fluentui/react-components';
+import { Body1, Button, Card, Skeleton, SkeletonItem, Spinner, Subtitle2, Title3, tokens } from '@fluentui/react-components';
 import { Play20Regular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -8,12 +8,12 @@ import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { IntegrationPicker } from '../../components/IntegrationPicker';
 import { RunProgress } from '../../components/RunProgress';
-import { queryKeys, useActiveRun, useIntegration, useLastPlan, useStartRun } from '../../queries';
+import { queryKeys, useActiveRun, useIntegration, usePlanHeader, useStartRun } from '../../queries';
 import { ApplyResult } from './ApplyResult';
 import { PlanViewer } from './PlanViewer';
 
 function DryRunFor({ id }: { id: string }) {
-  const last = useLastPlan(id);
+  const last = usePlanHeader(id);
   const integration = useIntegration(id);
   const active = useActiveRun(id);
   const start = useStartRun();
@@ -30,7 +30,7 @@ function DryRunFor({ id }: { id: string }) {
   const seen = useRef<string | null>(null);
   useEffect(() => {
     const now = active.data?.runId ?? null;
-    if (seen.current && now !== seen.current) void client.invalidateQueries({ queryKey: queryKeys.lastPlan(id) });
+    if (seen.current && now !== seen.current) void client.invalidateQueries({ queryKey: queryKeys.planHeader(id), exact: true });
     seen.current = now;
   }, [active.data, client, id]);
   const applying = applyRun ?? (active.data && active.data.kind === 'apply' && !applied ? active.data.runId : null);
@@ -64,12 +64,23 @@ function DryRunFor({ id }: { id: string }) {
       {applying ? <RunProgress key={applying} runId={applying} onFinished={onApplied} /> : null}
       {applied ? <ApplyResult status={applied} /> : null}
       {last.isPending ? (
-        <Skeleton aria-label="Loading the last dry run">
-          <SkeletonItem size={64} />
-          <SkeletonItem size={128} />
-        </Skeleton>
+        <div style={{ display: 'grid', gap: 12 }} data-testid="plan-loading">
+          {/* A large dry run (100,000+ changes) is read from disk once, which takes a few seconds. */}
+          <Spinner size="small" labelPosition="after" label="Loading the last dry run…" />
+          <Skeleton aria-label="Loading the last dry run">
+            <SkeletonItem size={64} />
+            <SkeletonItem size={128} />
+          </Skeleton>
+        </div>
       ) : null}
-      {last.isError ? <ErrorMessage error={toAppError(last.error)} title="Could not load the last dry run" /> : null}
+      {last.isError ? (
+        <div style={{ display: 'grid', gap: 6, justifyItems: 'start' }}>
+          <ErrorMessage error={toAppError(last.error)} title="Could not load the last dry run" />
+          <Button size="small" onClick={() => void last.refetch()}>
+            Try again
+          </Button>
+        </div>
+      ) : null}
       {last.data && !last.data.plan ? (
         <Card data-testid="plan-empty" style={{ padding: 24, background: tokens.colorNeutralBackground2 }}>
           <Subtitle2>No dry run yet</Subtitle2>
@@ -77,7 +88,7 @@ function DryRunFor({ id }: { id: string }) {
           <div>{runButton}</div>
         </Card>
       ) : null}
-      {last.data?.plan ? <PlanViewer key={last.data.plan.createdAt} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} enabled={integration.data?.enabled ?? false} onApply={apply} /> : null}
+      {last.data?.plan ? <PlanViewer key={last.data.plan.version} plan={last.data.plan} runButton={runButton} busy={following !== null || applying !== null || start.isPending} enabled={integration.data?.enabled ?? false} onApply={apply} /> : null}
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { Body1, Button, Caption1, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
-import { useMutation } from '@tanstack/react-query';
-import type { PlanOp } from '../../../../src-preload/api-types';
+import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatValue, showHidden } from '../../lib/format';
-import { useInvalidateIntegration } from '../../queries';
+import { queryKeys, useInvalidateIntegration, usePlanOp } from '../../queries';
 import { shortField } from './planIndex';
 
 const mono = { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-word' } as const;
@@ -71,14 +72,10 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   );
 }
 
-/** An expanded row: the sentence, field changes from → to, repairs, warnings, and conflict actions. */
-export function OpDetail({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
+/** The field changes from → to, repairs, warnings and conflict actions of one op (its full detail). */
+function OpFacts({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   return (
-    <div data-testid="op-detail" style={{ display: 'grid', gap: 10, padding: '10px 16px 14px 48px', background: tokens.colorNeutralBackground2, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
-      <Body1>{op.detail}</Body1>
-      <Caption1>
-        Entra id: <span style={mono}>{op.sourceId ?? '—'}</span> · LMS id: <span style={mono}>{op.targetId ?? '—'}</span> · reason code: <span style={mono}>{op.reason}</span>
-      </Caption1>
+    <>
       {op.changes.length > 0 ? (
         <table style={{ borderCollapse: 'collapse', width: '100%', maxWidth: 900 }} aria-label="Field changes">
           <thead>
@@ -120,6 +117,41 @@ export function OpDetail({ op, integrationId, resolution, onResolved }: { op: Pl
         </MessageBar>
       ))}
       {op.kind === 'conflict' ? <ConflictActions op={op} integrationId={integrationId} resolution={resolution} onResolved={onResolved} /> : null}
+    </>
+  );
+}
+
+
+/**
+ * An expanded row: the sentence and ids at once (they came with the row), then the op's full
+ * detail, asked of main when the row opens.
+ */
+export function OpDetail(props: { row: PlanRow; integrationId: string; version: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
+  const { row, integrationId, version } = props;
+  const detail = usePlanOp(integrationId, version, row.index);
+  const client = useQueryClient();
+  const replaced = detail.isError && toAppError(detail.error).code === 'PLAN_REPLACED';
+  useEffect(() => {
+    // A newer dry run replaced this one: show it (the viewer is keyed by version and starts over).
+    if (replaced) void client.invalidateQueries({ queryKey: queryKeys.planHeader(integrationId), exact: true });
+  }, [replaced, client, integrationId]);
+  const state = detail.isPending ? 'loading' : detail.isError ? 'error' : 'ready';
+  return (
+    <div data-testid="op-detail" data-state={state} aria-busy={state === 'loading'} style={{ display: 'grid', gap: 10, padding: '10px 16px 14px 48px', background: tokens.colorNeutralBackground2, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
+      <Body1>{row.detail}</Body1>
+      <Caption1>
+        Entra id: <span style={mono}>{row.sourceId ?? '—'}</span> · LMS id: <span style={mono}>{row.targetId ?? '—'}</span> · reason code: <span style={mono}>{row.reason}</span>
+      </Caption1>
+      {detail.isPending ? <Spinner size="tiny" labelPosition="after" label="Loading the field changes…" /> : null}
+      {detail.isError ? (
+        <div style={{ display: 'grid', gap: 6, justifyItems: 'start' }}>
+          <ErrorMessage error={toAppError(detail.error)} title="Could not load this change" />
+          <Button size="small" onClick={() => void detail.refetch()}>
+            Try again
+          </Button>
+        </div>
+      ) : null}
+      {detail.data ? <OpFacts op={detail.data.op} integrationId={integrationId} resolution={props.resolution} onResolved={props.onResolved} /> : null}
     </div>
   );
 }

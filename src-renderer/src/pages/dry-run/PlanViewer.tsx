@@ -1,27 +1,29 @@
-import { Button, Caption1, Dropdown, Input, MessageBar, MessageBarBody, MessageBarTitle, Option, Tooltip } from '@fluentui/react-components';
+import { Button, Caption1, Dropdown, Input, MessageBar, MessageBarBody, MessageBarTitle, Option, ProgressBar, Skeleton, SkeletonItem, Spinner, Tooltip } from '@fluentui/react-components';
 import { ArrowDownload20Regular, CheckmarkStarburst20Regular, Dismiss16Regular, Search20Regular } from '@fluentui/react-icons';
-import { useCallback, useDeferredValue, useMemo, useState, type ReactNode } from 'react';
-import type { OpKind, Plan } from '../../../../src-preload/api-types';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { OpKind, PlanHeader } from '../../../../src-preload/api-types';
+import { toAppError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
 import { SummaryCounts } from '../../components/SummaryCounts';
-import { downloadCsv, downloadJson } from '../../lib/download';
-import { formatValue, plural, when } from '../../lib/format';
+import { plural, when } from '../../lib/format';
 import { ApplyDialog } from './ApplyDialog';
+import { exportPlan } from './exportPlan';
 import type { Resolution } from './OpDetail';
-import { filterPlan, indexPlan, reasonLabel } from './planIndex';
+import { reasonLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
-
-function exportName(plan: Plan, ext: string): string {
-  return `rollcall-plan-${plan.integrationId}-${plan.createdAt.replace(/[:.]/g, '-')}.${ext}`;
-}
+import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
 /** The diff viewer for one plan: counts as filters, reason and text filters, the table, export and apply. */
-export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: Plan; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
-  const index = useMemo(() => indexPlan(plan), [plan]);
+export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: PlanHeader; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
   const [kinds, setKinds] = useState<ReadonlySet<OpKind>>(new Set());
   const [reason, setReason] = useState<string | null>(null);
   const [text, setText] = useState('');
-  const deferredText = useDeferredValue(text);
-  const rows = useMemo(() => filterPlan(plan, index, { kinds, reason, text: deferredText }), [plan, index, kinds, reason, deferredText]);
+  const rows = usePlanRows(plan.integrationId, plan.version, { kinds, reason, text });
+  const [exporting, setExporting] = useState<{ format: string; done: number; total: number | null } | null>(null);
+  const [exportError, setExportError] = useState<ReturnType<typeof toAppError> | null>(null);
+  const stopExport = useRef<AbortController | null>(null);
+  // Leaving the page (or a newer dry run replacing this one) stops an export under way.
+  useEffect(() => () => stopExport.current?.abort(), []);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [resolutions, setResolutions] = useState<ReadonlyMap<number, Resolution>>(new Map());
   const [applyOpen, setApplyOpen] = useState(false);
@@ -36,26 +38,22 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
   const onToggle = useCallback((i: number) => setExpanded((s) => (s.has(i) ? new Set([...s].filter((x) => x !== i)) : new Set(s).add(i))), []);
   const onResolved = useCallback((i: number, r: Resolution) => setResolutions((m) => new Map(m).set(i, r)), []);
 
-  const exportCsv = () =>
-    downloadCsv(
-      exportName(plan, 'csv'),
-      ['kind', 'reason', 'email', 'displayName', 'sourceId', 'targetId', 'detail', 'changes'],
-      rows.map((i) => {
-        const op = plan.ops[i];
-        return op ? [op.kind, op.reason, op.email, op.displayName, op.sourceId, op.targetId, op.detail, op.changes.map((c) => `${c.field}: ${formatValue(c.from)} → ${formatValue(c.to)}`).join('; ')] : [];
-      }),
-    );
-  const exportJson = () =>
-    downloadJson(exportName(plan, 'json'), {
-      integrationId: plan.integrationId,
-      createdAt: plan.createdAt,
-      summary: plan.summary,
-      guards: plan.guards,
-      filter: { kinds: [...kinds], reason, text: deferredText },
-      ops: rows.map((i) => plan.ops[i]),
-    });
+  const runExport = (format: 'csv' | 'json') => {
+    const controller = new AbortController();
+    stopExport.current = controller;
+    setExportError(null);
+    setExporting({ format, done: 0, total: null });
+    exportPlan(format, plan, filterInput({ kinds, reason, text }), (done, total) => setExporting({ format, done, total }), controller.signal)
+      .catch((err: unknown) => setExportError(toAppError(err)))
+      .finally(() => {
+        if (stopExport.current === controller) stopExport.current = null;
+        setExporting(null);
+      });
+  };
 
-  const filtered = kinds.size > 0 || reason !== null || deferredText.trim() !== '';
+  const view = rows.view;
+  // What the table shows (the previous filter's rows stay until the new ones arrive).
+  const filtered = view !== null && view.key !== NO_FILTER_KEY;
   const blocking = plan.guards.filter((g) => g.blocking);
   const notes = plan.guards.filter((g) => !g.blocking);
   return (
@@ -67,12 +65,12 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
         </Caption1>
         {runButton}
         <Tooltip content="Export the rows shown (after filters) as CSV" relationship="description">
-          <Button icon={<ArrowDownload20Regular />} onClick={exportCsv} data-testid="export-csv">
+          <Button icon={<ArrowDownload20Regular />} onClick={() => runExport('csv')} disabled={exporting !== null} data-testid="export-csv">
             CSV
           </Button>
         </Tooltip>
-        <Tooltip content="Export the rows shown (after filters) as JSON" relationship="description">
-          <Button icon={<ArrowDownload20Regular />} onClick={exportJson} data-testid="export-json">
+        <Tooltip content="Export the rows shown (after filters) as JSON, with every field change" relationship="description">
+          <Button icon={<ArrowDownload20Regular />} onClick={() => runExport('json')} disabled={exporting !== null} data-testid="export-json">
             JSON
           </Button>
         </Tooltip>
@@ -82,6 +80,21 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
           </Button>
         </Tooltip>
       </div>
+      {exporting ? (
+        <div role="status" data-testid="export-progress" style={{ display: 'grid', gap: 4 }}>
+          <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+            <Caption1 style={{ flex: 1 }}>
+              Preparing the {exporting.format.toUpperCase()} export
+              {exporting.total !== null ? `: ${exporting.done.toLocaleString()} of ${plural(exporting.total, 'change')}` : '…'}
+            </Caption1>
+            <Button size="small" appearance="subtle" onClick={() => stopExport.current?.abort()}>
+              Cancel
+            </Button>
+          </div>
+          <ProgressBar value={exporting.total ? exporting.done / exporting.total : undefined} aria-label="Export progress" />
+        </div>
+      ) : null}
+      {exportError ? <ErrorMessage error={exportError} title="Could not export the changes" /> : null}
       {blocking.map((g) => (
         <MessageBar key={g.code} intent={g.confirmable ? 'warning' : 'error'} layout="multiline" data-testid="guard" data-blocking="true">
           <MessageBarBody>
@@ -119,7 +132,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
           data-testid="reason-filter"
         >
           <Option value="">Any reason</Option>
-          {index.reasons.map((r) => (
+          {plan.reasons.map((r) => (
             <Option key={r.reason} value={r.reason} text={reasonLabel(r.reason)}>
               {`${reasonLabel(r.reason)} (${r.count.toLocaleString()})`}
             </Option>
@@ -138,17 +151,47 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
             Clear filters
           </Button>
         ) : null}
-        <Caption1 role="status" data-testid="row-count" style={{ marginLeft: 'auto' }}>
-          {filtered ? `${rows.length.toLocaleString()} of ${plan.ops.length.toLocaleString()} changes` : plural(plan.ops.length, 'change')}
-        </Caption1>
+        <span style={{ marginLeft: 'auto', display: 'flex', gap: 6, alignItems: 'center' }}>
+          {rows.pending && view !== null ? <Spinner size="extra-tiny" aria-label="Filtering" data-testid="filter-pending" /> : null}
+          <Caption1 role="status" data-testid="row-count">
+            {view === null ? `${plural(plan.opCount, 'change')}` : filtered ? `${view.total.toLocaleString()} of ${plan.opCount.toLocaleString()} changes` : plural(plan.opCount, 'change')}
+          </Caption1>
+        </span>
       </div>
-      {rows.length === 0 ? (
+      {rows.error ? (
+        <div style={{ display: 'grid', gap: 6, justifyItems: 'start' }}>
+          <ErrorMessage error={rows.error} title="Could not load the changes" />
+          <Button size="small" onClick={rows.retry}>
+            Try again
+          </Button>
+        </div>
+      ) : null}
+      {view === null && !rows.error ? (
+        <Skeleton aria-label="Loading the changes" data-testid="rows-loading">
+          <SkeletonItem size={40} />
+          <SkeletonItem size={40} />
+          <SkeletonItem size={40} />
+        </Skeleton>
+      ) : null}
+      {view !== null && view.total === 0 ? (
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>{plan.ops.length === 0 ? 'Nothing to change: the LMS already matches Entra ID.' : 'No change matches these filters.'}</MessageBarBody>
+          <MessageBarBody>{plan.opCount === 0 ? 'Nothing to change: the LMS already matches Entra ID.' : 'No change matches these filters.'}</MessageBarBody>
         </MessageBar>
-      ) : (
-        <PlanTable plan={plan} rows={rows} expanded={expanded} onToggle={onToggle} resolutions={resolutions} onResolved={onResolved} />
-      )}
+      ) : null}
+      {view !== null && view.total > 0 ? (
+        <PlanTable
+          integrationId={plan.integrationId}
+          version={plan.version}
+          total={view.total}
+          filterKey={view.key}
+          rowAt={rows.rowAt}
+          ensure={rows.ensure}
+          expanded={expanded}
+          onToggle={onToggle}
+          resolutions={resolutions}
+          onResolved={onResolved}
+        />
+      ) : null}
       <ApplyDialog plan={plan} open={applyOpen} onCancel={() => setApplyOpen(false)} onConfirm={(n) => {
           setApplyOpen(false);
           onApply(n);

@@ -1,0 +1,183 @@
+/**
+ * The diff viewer's API (getPlanHeader, getPlanRows, getPlanOp, getPlanOps) through dispatch():
+ * the header without ops, filtered windows of slim rows, one op's full detail, chunks for export,
+ * a plan replaced on disk refused by version, and malformed input answered with {code, message, fix}.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows } from '../../src-preload/api-types';
+import type { Plan } from '../../src-main/core/model';
+import type { HandlerContext } from '../../src-main/ipc/context';
+import { dispatch } from '../../src-main/ipc/dispatch';
+import { forgetPlans, handOver } from '../../src-main/ipc/plan-holder';
+import { saveCached } from '../../src-main/sync/snapshot-cache';
+import { testContext, VALID_CONFIG } from '../helpers/context';
+import { samplePlan } from '../helpers/plans';
+import { withTempDir } from '../helpers/tmp';
+
+afterEach(() => forgetPlans());
+
+async function value<T>(method: string, input: unknown, ctx: HandlerContext): Promise<T> {
+  const r = await dispatch(method, input, ctx);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+async function withPlan(n: number, body: (ctx: HandlerContext, id: string, plan: Plan, header: PlanHeader) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const ctx = await testContext(dir);
+    const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+    const plan = samplePlan(id, n);
+    await saveCached(dir, id, 'plan', plan);
+    const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
+    if (!header) throw new Error('no header');
+    await body(ctx, id, plan, header);
+  });
+}
+
+const all = { kinds: [], reason: null, text: '' };
+
+describe('the diff viewer API', () => {
+  it('answers null before the first dry run, and names the missing plan for rows', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      expect(await dispatch('getPlanHeader', { id }, ctx)).toEqual({ ok: true, value: { plan: null } });
+      const rows = await dispatch('getPlanRows', { id, version: 'x', filter: all, offset: 0, limit: 10 }, ctx);
+      expect(rows).toMatchObject({ ok: false, error: { code: 'PLAN_NOT_FOUND' } });
+      expect(await dispatch('getPlanHeader', { id: 'int-nobody' }, ctx)).toMatchObject({ ok: false, error: { code: 'INTEGRATION_NOT_FOUND' } });
+    });
+  });
+
+  it('sends the header without the ops: counts, guards, departments, reasons with their counts', async () => {
+    await withPlan(60, async (_ctx, id, plan, header) => {
+      expect(header).not.toHaveProperty('ops');
+      expect(header).toMatchObject({ integrationId: id, createdAt: plan.createdAt, summary: plan.summary, guards: plan.guards, departmentsToCreate: [['Contoso', 'Sales']], opCount: 60 });
+      expect(header.reasons).toEqual([
+        { reason: 'attributes_changed', count: 20 },
+        { reason: 'left_scope', count: 20 },
+        { reason: 'email_taken', count: 10 },
+        { reason: 'new_in_scope', count: 10 },
+      ]);
+      expect(header.version).toContain(plan.createdAt);
+    });
+  });
+
+  it('gives windows of slim rows, filtered in main by kind, reason and text', async () => {
+    await withPlan(600, async (ctx, id, plan, { version }) => {
+      const first = await value<PlanRows>('getPlanRows', { id, version, filter: all, offset: 590, limit: 50 }, ctx);
+      expect(first.total).toBe(600);
+      expect(first.rows.map((r) => r.index)).toEqual([590, 591, 592, 593, 594, 595, 596, 597, 598, 599]);
+      expect(first.rows[0]).toEqual({ index: 590, kind: plan.ops[590]?.kind, email: 'person.590@contoso.example', displayName: 'Person 590', sourceId: 'src-590', targetId: plan.ops[590]?.targetId, reason: plan.ops[590]?.reason, detail: `Person 590: ${plan.ops[590]?.kind ?? ''}.`, fields: ['title'] });
+
+      const kinds = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: ['conflict', 'deactivate'], reason: null, text: '' }, offset: 0, limit: 1000 }, ctx);
+      expect(kinds.total).toBe(200);
+      expect(kinds.rows.every((r) => r.kind === 'conflict' || r.kind === 'deactivate')).toBe(true);
+      expect(kinds.rows.map((r) => r.index)).toEqual([...kinds.rows.map((r) => r.index)].sort((a, b) => a - b));
+
+      const text = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: '  PERSON.42@' }, offset: 0, limit: 10 }, ctx);
+      expect(text.rows.map((r) => r.email)).toEqual(['person.42@contoso.example']);
+      const byId = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: 'lms-43' }, offset: 0, limit: 100 }, ctx);
+      expect(byId.rows.map((r) => r.index)).toContain(43);
+
+      const reason = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: ['update'], reason: 'attributes_changed', text: 'person.1' }, offset: 0, limit: 1000 }, ctx);
+      const expected = plan.ops.flatMap((op, i) => (op.kind === 'update' && op.reason === 'attributes_changed' && op.email?.includes('person.1') ? [i] : []));
+      expect(reason.total).toBe(expected.length);
+      expect(reason.rows.map((r) => r.index)).toEqual(expected);
+
+      // Without a version: the current plan's rows, named by its version (the first window beside the header).
+      const current = await value<PlanRows>('getPlanRows', { id, filter: all, offset: 0, limit: 3 }, ctx);
+      expect(current).toMatchObject({ version, total: 600 });
+      expect(current.rows.map((r) => r.index)).toEqual([0, 1, 2]);
+
+      const none = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: 'nobody@' }, offset: 0, limit: 10 }, ctx);
+      expect(none).toMatchObject({ total: 0, rows: [] });
+    });
+  });
+
+  it("gives one op's full detail when its row opens, from the plan kept in memory", async () => {
+    await withPlan(30, async (ctx, id, plan, { version }) => {
+      const one = await value<PlanOpDetail>('getPlanOp', { id, version, index: 1 }, ctx);
+      expect(one.op).toEqual(plan.ops[1]);
+      expect(one.op.notices?.[0]?.found).toEqual(['U+FEFF BYTE ORDER MARK']);
+      const conflict = await value<PlanOpDetail>('getPlanOp', { id, version, index: 4 }, ctx);
+      expect(conflict.op.candidates).toEqual({ sourceIds: ['src-4'], targetIds: ['lms-4', 'lms-x4'] });
+      // Parsed once: the same object answers again (the file is not read and parsed per request).
+      const again = await value<PlanOpDetail>('getPlanOp', { id, version, index: 4 }, ctx);
+      expect(again.op).toBe(conflict.op);
+      expect(await dispatch('getPlanOp', { id, version, index: 30 }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_OP_NOT_FOUND' } });
+    });
+  });
+
+  it('gives the filtered ops in chunks for an export, in plan order and complete', async () => {
+    await withPlan(130, async (ctx, id, plan, { version }) => {
+      const filter = { kinds: ['update', 'create'], reason: null, text: '' };
+      const got = [];
+      for (let offset = 0; ; ) {
+        const chunk = await value<PlanOpsChunk>('getPlanOps', { id, version, filter, offset, limit: 25 }, ctx);
+        got.push(...chunk.ops);
+        offset += chunk.ops.length;
+        if (offset >= chunk.total) break;
+      }
+      expect(got).toEqual(plan.ops.filter((o) => o.kind === 'update' || o.kind === 'create'));
+    });
+  });
+
+  it('refuses rows of a plan a newer run has replaced, and the header then names the new one', async () => {
+    await withPlan(20, async (ctx, id, _plan, { version }) => {
+      await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 25, '2026-11-23T11:00:00.000Z'));
+      const stale = await dispatch('getPlanRows', { id, version, filter: all, offset: 0, limit: 10 }, ctx);
+      expect(stale).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });
+      if (!stale.ok) expect(stale.error.fix.length).toBeGreaterThan(5);
+      const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
+      expect(header).toMatchObject({ createdAt: '2026-11-23T11:00:00.000Z', opCount: 25 });
+      expect(header?.version).not.toBe(version);
+    });
+  });
+
+  it("serves a run's handed-over plan without parsing the file again", async () => {
+    await withPlan(10, async (ctx, id) => {
+      const fresh = samplePlan(id, 12, '2026-11-23T12:00:00.000Z');
+      await saveCached(ctx.store.dataDir, id, 'plan', fresh);
+      await handOver(ctx.store.dataDir, id, fresh);
+      const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
+      const op = await value<PlanOpDetail>('getPlanOp', { id, version: header?.version ?? '', index: 3 }, ctx);
+      expect(op.op).toBe(fresh.ops[3]);
+    });
+  });
+
+  it('answers an unreadable plan file with an error value, not INTERNAL', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      // A directory where the plan file should be: reading it fails with EISDIR.
+      await mkdir(path.join(dir, 'integrations', `${id}.plan.json`), { recursive: true });
+      const r = await dispatch('getPlanHeader', { id }, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'PLAN_UNREADABLE' } });
+    });
+  });
+
+  it.each([
+    ['getPlanRows', { id: 'int-1', version: 'v', filter: all, offset: 0, limit: 0 }, 'limit'],
+    ['getPlanRows', { id: 'int-1', version: 'v', filter: all, offset: 0, limit: 5_000 }, 'limit'],
+    ['getPlanRows', { id: 'int-1', version: 'v', filter: all, offset: -1, limit: 10 }, 'offset'],
+    ['getPlanRows', { id: 'int-1', version: 'v', filter: { kinds: ['delete'], reason: null, text: '' }, offset: 0, limit: 10 }, 'filter.kinds.0'],
+    ['getPlanRows', { id: 'int-1', version: '', filter: all, offset: 0, limit: 10 }, 'version'],
+    ['getPlanRows', { id: '../etc', version: 'v', filter: all, offset: 0, limit: 10 }, 'id'],
+    ['getPlanOp', { id: 'int-1', version: 'v', index: 1.5 }, 'index'],
+    ['getPlanOp', { id: 'int-1', index: 2 }, 'version'],
+    ['getPlanOps', { id: 'int-1', version: 'v', filter: all, offset: 0, limit: 50_000 }, 'limit'],
+    ['getPlanOps', { id: 'int-1', version: 'v', filter: { kinds: [], reason: null, text: 'x'.repeat(400) }, offset: 0, limit: 10 }, 'filter.text'],
+    ['getPlanHeader', { id: 42 }, 'id'],
+  ])('%s with a malformed %j: INVALID_INPUT naming the field, with a fix', async (method, input, field) => {
+    await withTempDir(async (dir) => {
+      const r = await dispatch(method, input, await testContext(dir));
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.code).toBe('INVALID_INPUT');
+      expect(r.error.message).toContain(field);
+      expect(r.error.fix).toContain(field);
+    });
+  });
+});
