@@ -56,37 +56,79 @@ function asList(v: unknown): unknown[] {
   return arr(v) ?? (v === undefined || v === null ? [] : [v]);
 }
 
-function pickEmail(emails: JsonObject[]): { work: string | null; all: string[] } {
-  const sorted = [...emails].sort((a, b) => Number(bool(prop(b, 'primary')) ?? false) - Number(bool(prop(a, 'primary')) ?? false));
-  const all = sorted.map((e) => str(prop(e, 'value'))).filter((v): v is string => !!v);
-  const work = emails.find((e) => str(prop(e, 'type'))?.toLowerCase() === 'work');
-  return { work: str(prop(work ?? null, 'value')) ?? all[0] ?? null, all };
+/** Sets a model attribute unless it is empty (null, missing or an empty list). */
+function put(attrs: Record<string, AttrValue>, key: string, v: AttrValue | undefined): void {
+  if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) attrs[key] = v;
+}
+
+function isPrimary(e: JsonObject): boolean {
+  return bool(prop(e, 'primary')) ?? false;
+}
+
+function isWork(e: JsonObject): boolean {
+  const t = str(prop(e, 'type'));
+  return t !== null && (t === 'work' || t.toLowerCase() === 'work');
+}
+
+/**
+ * Every address, primary ones first (each group in the LMS's order), and the work address (else
+ * the first). Written as loops: this runs once per user of a full read.
+ */
+function pickEmail(list: unknown[] | null): { work: string | null; all: string[] } {
+  const all: string[] = [];
+  let work: JsonObject | null = null;
+  let primaries = 0;
+  if (list) {
+    for (const item of list) {
+      const e = obj(item);
+      if (!e) continue;
+      if (work === null && isWork(e)) work = e;
+      const value = str(prop(e, 'value'));
+      if (!value) continue;
+      // A stable partition: primaries keep their order, ahead of the others.
+      if (isPrimary(e)) all.splice(primaries++, 0, value);
+      else all.push(value);
+    }
+  }
+  return { work: str(prop(work, 'value')) ?? all[0] ?? null, all };
+}
+
+/** The vendor attribute keys of a namespace, built once instead of once per user. */
+let vendorKeys: { ns: string; plain: Array<[string, string]>; jobProfile: string; permissionTypes: string; approvers: string } | null = null;
+
+function vendorKeysOf(ns: string): NonNullable<typeof vendorKeys> {
+  if (vendorKeys?.ns !== ns) {
+    vendorKeys = {
+      ns,
+      plain: (['contentRegion', 'customField1', 'customField2', 'customField3'] as const).map((a): [string, string] => [a, `${ns}:${a}`]),
+      jobProfile: `${ns}:jobProfile`,
+      permissionTypes: `${ns}:permissionTypes`,
+      approvers: `${ns}:approvers`,
+    };
+  }
+  return vendorKeys;
 }
 
 /** A SCIM User resource → the flat model, references resolved back to names. */
 export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLookups): TargetUser {
   const attrs: Record<string, AttrValue> = {};
-  const set = (key: string, v: AttrValue | undefined): void => {
-    if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) attrs[key] = v;
-  };
   const userName = str(prop(raw, 'userName')) ?? '';
   const name = obj(prop(raw, 'name'));
-  const emails = (arr(prop(raw, 'emails')) ?? []).map(obj).filter((e): e is JsonObject => e !== null);
-  const { work, all } = pickEmail(emails);
+  const { work, all } = pickEmail(arr(prop(raw, 'emails')));
 
-  set(ScimPath.userName, userName);
-  set(ScimPath.givenName, str(prop(name, 'givenName')));
-  set(ScimPath.familyName, str(prop(name, 'familyName')));
-  set(ScimPath.displayName, str(prop(raw, 'displayName')));
-  set(ScimPath.email, work);
-  set(ScimPath.preferredLanguage, str(prop(raw, 'preferredLanguage')));
-  set(ScimPath.locale, str(prop(raw, 'locale')));
-  set(ScimPath.title, str(prop(raw, 'title')));
+  put(attrs, ScimPath.userName, userName);
+  put(attrs, ScimPath.givenName, str(prop(name, 'givenName')));
+  put(attrs, ScimPath.familyName, str(prop(name, 'familyName')));
+  put(attrs, ScimPath.displayName, str(prop(raw, 'displayName')));
+  put(attrs, ScimPath.email, work);
+  put(attrs, ScimPath.preferredLanguage, str(prop(raw, 'preferredLanguage')));
+  put(attrs, ScimPath.locale, str(prop(raw, 'locale')));
+  put(attrs, ScimPath.title, str(prop(raw, 'title')));
 
   const ent = obj(prop(raw, ENTERPRISE_USER));
-  set(ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
+  put(attrs, ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
   const managerId = refId(prop(ent, 'manager'));
-  if (managerId) set(ScimPath.manager, names.userNameOf(managerId) ?? managerId);
+  if (managerId) put(attrs, ScimPath.manager, names.userNameOf(managerId) ?? managerId);
 
   const ns = layout.capabilities.vendorNamespace;
   const ven = ns ? obj(prop(raw, ns)) : null;
@@ -99,31 +141,30 @@ export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLook
     const text = str(prop(ent, 'department'));
     if (text) department = layout.departments ? [text] : text.split(FLAT_DEPARTMENT_SEPARATOR);
   }
-  if (department) set(ScimPath.department, department);
+  if (department) put(attrs, ScimPath.department, department);
 
   if (ns && ven) {
-    for (const plain of ['contentRegion', 'customField1', 'customField2', 'customField3'] as const) {
-      set(`${ns}:${plain}`, str(prop(ven, plain)));
-    }
+    const keys = vendorKeysOf(ns);
+    for (const [plain, key] of keys.plain) put(attrs, key, str(prop(ven, plain)));
     const jp = prop(ven, 'jobProfile');
     if (jp !== undefined && jp !== null) {
       const id = refId(jp);
-      set(`${ns}:jobProfile`, layout.jobProfiles && id ? (names.jobProfileName(id) ?? refDisplay(jp) ?? id) : id);
+      put(attrs, keys.jobProfile, layout.jobProfiles && id ? (names.jobProfileName(id) ?? refDisplay(jp) ?? id) : id);
     }
-    const perms = asList(prop(ven, 'permissionTypes'))
-      .map((p) => {
-        const id = refId(p);
-        return layout.permissionTypes && id ? (names.permissionTypeName(id) ?? refDisplay(p) ?? id) : id;
-      })
-      .filter((p): p is string => !!p);
-    set(`${ns}:permissionTypes`, perms);
-    const approvers = asList(prop(ven, 'approvers'))
-      .map((a) => {
-        const id = refId(a);
-        return id ? (names.userNameOf(id) ?? id) : null;
-      })
-      .filter((a): a is string => !!a);
-    set(`${ns}:approvers`, approvers);
+    const perms: string[] = [];
+    for (const p of asList(prop(ven, 'permissionTypes'))) {
+      const id = refId(p);
+      const permission = layout.permissionTypes && id ? (names.permissionTypeName(id) ?? refDisplay(p) ?? id) : id;
+      if (permission) perms.push(permission);
+    }
+    put(attrs, keys.permissionTypes, perms);
+    const approvers: string[] = [];
+    for (const a of asList(prop(ven, 'approvers'))) {
+      const id = refId(a);
+      const approver = id ? (names.userNameOf(id) ?? id) : null;
+      if (approver) approvers.push(approver);
+    }
+    put(attrs, keys.approvers, approvers);
   }
 
   const meta = obj(prop(raw, 'meta'));
