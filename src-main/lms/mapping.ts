@@ -6,7 +6,7 @@
 import { ENTERPRISE_USER, ScimPath, type AttrValue, type TargetUser } from '../core/model';
 import type { LmsLayout } from './discovery';
 import { CORE_USER } from './discovery';
-import { arr, bool, obj, prop, str, type JsonObject } from './json';
+import { arr, bool, FieldReader, obj, prop, str, type JsonObject } from './json';
 
 /** Without a Departments resource type, a path is written as one text joined by this. */
 export const FLAT_DEPARTMENT_SEPARATOR = ' / ';
@@ -93,50 +93,76 @@ function pickEmail(list: unknown[] | null): { work: string | null; all: string[]
   return { work: str(prop(work, 'value')) ?? all[0] ?? null, all };
 }
 
-/** The vendor attribute keys of a namespace, built once instead of once per user. */
-let vendorKeys: { ns: string; plain: Array<[string, string]>; jobProfile: string; permissionTypes: string; approvers: string } | null = null;
+/** The user attributes fromScimUser reads (FieldReader order, the vendor namespace last) and their places. */
+const USER_FIELDS = ['userName', 'name', 'emails', 'displayName', 'preferredLanguage', 'locale', 'title', ENTERPRISE_USER, 'meta', 'id', 'externalId', 'active'] as const;
+const F = { userName: 0, name: 1, emails: 2, displayName: 3, preferredLanguage: 4, locale: 5, title: 6, enterprise: 7, meta: 8, id: 9, externalId: 10, active: 11, vendor: 12 } as const;
 
-function vendorKeysOf(ns: string): NonNullable<typeof vendorKeys> {
-  if (vendorKeys?.ns !== ns) {
-    vendorKeys = {
+/** What mapping needs per vendor namespace, built once instead of once per user. */
+interface UserKeys {
+  ns: string | null;
+  fields: FieldReader;
+  plain: Array<[string, string]>;
+  jobProfile: string;
+  permissionTypes: string;
+  approvers: string;
+}
+
+let userKeys: UserKeys | null = null;
+
+function userKeysFor(ns: string | null): UserKeys {
+  if (userKeys?.ns !== ns) {
+    userKeys = {
       ns,
+      fields: new FieldReader(ns ? [...USER_FIELDS, ns] : USER_FIELDS),
       plain: (['contentRegion', 'customField1', 'customField2', 'customField3'] as const).map((a): [string, string] => [a, `${ns}:${a}`]),
       jobProfile: `${ns}:jobProfile`,
       permissionTypes: `${ns}:permissionTypes`,
       approvers: `${ns}:approvers`,
     };
   }
-  return vendorKeys;
+  return userKeys;
 }
 
 /** A SCIM User resource → the flat model, references resolved back to names. */
 export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLookups): TargetUser {
   const attrs: Record<string, AttrValue> = {};
-  const userName = str(prop(raw, 'userName')) ?? '';
-  const name = obj(prop(raw, 'name'));
-  const { work, all } = pickEmail(arr(prop(raw, 'emails')));
+  const ns = layout.capabilities.vendorNamespace;
+  const keys = userKeysFor(ns);
+  // One pass over the user's keys (case-insensitive reads); copied out before any callback runs.
+  const f = keys.fields.read(raw);
+  const userName = str(f[F.userName]) ?? '';
+  const name = obj(f[F.name]);
+  const emailList = arr(f[F.emails]);
+  const displayName = str(f[F.displayName]);
+  const language = str(f[F.preferredLanguage]);
+  const locale = str(f[F.locale]);
+  const title = str(f[F.title]);
+  const ent = obj(f[F.enterprise]);
+  const metaValue = f[F.meta];
+  const id = str(f[F.id]) ?? '';
+  const externalId = str(f[F.externalId]);
+  const active = bool(f[F.active]) ?? true;
+  const ven = ns ? obj(f[F.vendor]) : null;
+  const { work, all } = pickEmail(emailList);
 
   put(attrs, ScimPath.userName, userName);
   put(attrs, ScimPath.givenName, str(prop(name, 'givenName')));
   put(attrs, ScimPath.familyName, str(prop(name, 'familyName')));
-  put(attrs, ScimPath.displayName, str(prop(raw, 'displayName')));
+  put(attrs, ScimPath.displayName, displayName);
   put(attrs, ScimPath.email, work);
-  put(attrs, ScimPath.preferredLanguage, str(prop(raw, 'preferredLanguage')));
-  put(attrs, ScimPath.locale, str(prop(raw, 'locale')));
-  put(attrs, ScimPath.title, str(prop(raw, 'title')));
+  put(attrs, ScimPath.preferredLanguage, language);
+  put(attrs, ScimPath.locale, locale);
+  put(attrs, ScimPath.title, title);
 
-  const ent = obj(prop(raw, ENTERPRISE_USER));
   put(attrs, ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
   const managerId = refId(prop(ent, 'manager'));
   if (managerId) put(attrs, ScimPath.manager, names.userNameOf(managerId) ?? managerId);
 
-  const ns = layout.capabilities.vendorNamespace;
-  const ven = ns ? obj(prop(raw, ns)) : null;
   let department: string[] | null = null;
   const deptRef = asList(prop(ven, 'department'))[0];
   if (deptRef !== undefined && layout.departments) {
-    const id = refId(deptRef);
-    department = (id ? names.departmentPath(id) : null) ?? [refDisplay(deptRef) ?? id ?? ''].filter(Boolean);
+    const deptId = refId(deptRef);
+    department = (deptId ? names.departmentPath(deptId) : null) ?? [refDisplay(deptRef) ?? deptId ?? ''].filter(Boolean);
   } else {
     const text = str(prop(ent, 'department'));
     if (text) department = layout.departments ? [text] : text.split(FLAT_DEPARTMENT_SEPARATOR);
@@ -144,35 +170,34 @@ export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLook
   if (department) put(attrs, ScimPath.department, department);
 
   if (ns && ven) {
-    const keys = vendorKeysOf(ns);
     for (const [plain, key] of keys.plain) put(attrs, key, str(prop(ven, plain)));
     const jp = prop(ven, 'jobProfile');
     if (jp !== undefined && jp !== null) {
-      const id = refId(jp);
-      put(attrs, keys.jobProfile, layout.jobProfiles && id ? (names.jobProfileName(id) ?? refDisplay(jp) ?? id) : id);
+      const jpId = refId(jp);
+      put(attrs, keys.jobProfile, layout.jobProfiles && jpId ? (names.jobProfileName(jpId) ?? refDisplay(jp) ?? jpId) : jpId);
     }
     const perms: string[] = [];
     for (const p of asList(prop(ven, 'permissionTypes'))) {
-      const id = refId(p);
-      const permission = layout.permissionTypes && id ? (names.permissionTypeName(id) ?? refDisplay(p) ?? id) : id;
+      const pId = refId(p);
+      const permission = layout.permissionTypes && pId ? (names.permissionTypeName(pId) ?? refDisplay(p) ?? pId) : pId;
       if (permission) perms.push(permission);
     }
     put(attrs, keys.permissionTypes, perms);
     const approvers: string[] = [];
     for (const a of asList(prop(ven, 'approvers'))) {
-      const id = refId(a);
-      const approver = id ? (names.userNameOf(id) ?? id) : null;
+      const aId = refId(a);
+      const approver = aId ? (names.userNameOf(aId) ?? aId) : null;
       if (approver) approvers.push(approver);
     }
     put(attrs, keys.approvers, approvers);
   }
 
-  const meta = obj(prop(raw, 'meta'));
+  const meta = obj(metaValue);
   return {
-    id: str(prop(raw, 'id')) ?? '',
-    externalId: str(prop(raw, 'externalId')),
+    id,
+    externalId,
     userName,
-    active: bool(prop(raw, 'active')) ?? true,
+    active,
     emails: all,
     attributes: attrs,
     created: str(prop(meta, 'created')),
