@@ -83,6 +83,51 @@ export function readGraphError(status: number, body: string, headers: Record<str
   return { status, code, message, requestId: headers['request-id'] ?? headers['client-request-id'] ?? null };
 }
 
+interface RawResponse {
+  status: number;
+  /** '' when there is no body to read (204, or an allowed error status). */
+  text: string;
+}
+
+function parsed(res: RawResponse): GraphResponse {
+  if (res.text === '') return { status: res.status, body: null };
+  try {
+    return { status: res.status, body: JSON.parse(res.text) as unknown };
+  } catch {
+    // $count answers text/plain.
+    return { status: res.status, body: res.text };
+  }
+}
+
+const NEXT_LINK_KEY = '"@odata.nextLink":"';
+
+/**
+ * The top-level @odata.nextLink of a page, read from the text without parsing it (a guess the
+ * caller checks: inside a JSON string a quote is escaped, so the key cannot be faked by a value).
+ */
+export function peekNextLink(text: string): string | null {
+  const at = text.lastIndexOf(NEXT_LINK_KEY);
+  if (at < 0) return null;
+  const start = at + NEXT_LINK_KEY.length;
+  let end = start;
+  let escaped = false;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 0x22 /* " */) break;
+    if (c === 0x5c /* \ */) {
+      escaped = true;
+      end++;
+    }
+  }
+  if (end >= text.length) return null;
+  if (!escaped) return text.slice(start, end);
+  try {
+    return JSON.parse(text.slice(start - 1, end + 1)) as string;
+  } catch {
+    return null;
+  }
+}
+
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const endpoint = opts.endpoint.replace(/\/+$/, '');
   const origin = new URL(endpoint).origin;
@@ -113,6 +158,12 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   }
 
   async function get(urlOrPath: string, options: GraphGetOptions = {}): Promise<Result<GraphResponse>> {
+    const r = await getText(urlOrPath, options);
+    return r.ok ? ok(parsed(r.value)) : r;
+  }
+
+  /** get() up to the body text: retries, token refresh and errors, no JSON parsing. */
+  async function getText(urlOrPath: string, options: GraphGetOptions): Promise<Result<RawResponse>> {
     const resolved = resolveUrl(urlOrPath);
     if (!resolved.ok) return resolved;
     const url = resolved.value;
@@ -144,16 +195,8 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         }
         return fail(transportError(e));
       }
-      if (res.status >= 200 && res.status < 300) {
-        if (res.status === 204 || res.body === '') return ok({ status: res.status, body: null });
-        try {
-          return ok({ status: res.status, body: JSON.parse(res.body) as unknown });
-        } catch {
-          // $count answers text/plain.
-          return ok({ status: res.status, body: res.body });
-        }
-      }
-      if (options.allowStatuses?.includes(res.status)) return ok({ status: res.status, body: null });
+      if (res.status >= 200 && res.status < 300) return ok({ status: res.status, text: res.status === 204 ? '' : res.body });
+      if (options.allowStatuses?.includes(res.status)) return ok({ status: res.status, text: '' });
       if (res.status === 401 && !refreshed) {
         // The cached token may have been revoked or expired early: sign in once more.
         refreshed = true;
@@ -173,20 +216,29 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     }
   }
 
+  /**
+   * Pages one after another, but the next page is asked for as soon as its link is seen in the
+   * text, before this page is parsed and handed over: Graph prepares page n+1 while we read page
+   * n. The link found is checked against the parsed page; in the odd case it differs, that early
+   * answer is dropped and the real link followed.
+   */
   async function pages(urlOrPath: string, onPage: (items: unknown[]) => void, options: GraphGetOptions = {}): Promise<Result<{ deltaLink: string | null }>> {
-    let next: string | null = urlOrPath;
-    while (next) {
-      const res = await get(next, options);
+    let current = getText(urlOrPath, options);
+    for (;;) {
+      const res = await current;
       if (!res.ok) return res;
-      const body = (res.value.body ?? {}) as Record<string, unknown>;
+      const early = res.value.status === 200 ? peekNextLink(res.value.text) : null;
+      const ahead = early === null ? null : getText(early, options);
+      const body = (parsed(res.value).body ?? {}) as Record<string, unknown>;
       const value = body.value;
       onPage(Array.isArray(value) ? value : []);
       const nextLink = body['@odata.nextLink'];
       const deltaLink = body['@odata.deltaLink'];
-      if (typeof nextLink === 'string') next = nextLink;
-      else return ok({ deltaLink: typeof deltaLink === 'string' ? deltaLink : null });
+      const followed = typeof nextLink === 'string' && ahead !== null && early === nextLink;
+      if (ahead !== null && !followed) void ahead.catch(() => undefined);
+      if (typeof nextLink !== 'string') return ok({ deltaLink: typeof deltaLink === 'string' ? deltaLink : null });
+      current = followed ? ahead : getText(nextLink, options);
     }
-    return ok({ deltaLink: null });
   }
 
   async function pool<T, R>(items: readonly T[], task: (item: T) => Promise<Result<R>>, signal?: AbortSignal): Promise<Result<R[]>> {

@@ -2,15 +2,16 @@
  * Reads: the full snapshot (users and organisation resources) and single lookups by externalId,
  * userName or e-mail. Lookups use a SCIM filter when the LMS supports one; otherwise (or when a
  * server refuses the filter at run time) they scan the user list — the last full read when it is
- * fresh, else one full paged read. Results are always re-checked locally, because some servers
+ * fresh (kept only for an LMS without a working filter), else one full paged read. Results are always re-checked locally, because some servers
  * silently ignore a filter they do not understand and return everyone.
  */
 import { ok, type Result } from '../core/errors';
 import type { ReadProgress } from '../core/directories';
 import type { TargetSnapshot, TargetUser } from '../core/model';
+import type { LmsLayout } from './discovery';
 import { arr, obj, prop, str, type JsonObject } from './json';
-import { filterLiteral, fromScimUser } from './mapping';
-import { checkResponse, readAllPages } from './responses';
+import { filterLiteral, fromScimUser, type NameLookups } from './mapping';
+import { checkResponse, readAllPages, readAllPagesAs } from './responses';
 import type { Session } from './session';
 
 export interface LookupBy {
@@ -54,19 +55,88 @@ export async function readAll(s: Session, onProgress?: (p: ReadProgress) => void
     const loaded = await org.load(signal, (phase, done, total) => onProgress?.({ phase, done, total }));
     if (!loaded.ok) return loaded;
   }
-  const users = await readUsersRaw(s, signal, (done, total) => onProgress?.({ phase: 'users', done, total }));
+  const users = await readUsersMapped(s, layout, signal, (done, total) => onProgress?.({ phase: 'users', done, total }));
   if (!users.ok) return users;
-  const names = s.nameLookups();
-  const mapped = users.value.raw.map((raw) => fromScimUser(raw, layout, names));
   const lists = org?.snapshotLists() ?? { departments: null, jobProfiles: null, permissionTypes: null };
   return ok({
     readAt: new Date().toISOString(),
     complete: users.value.incompleteReason === null,
     incompleteReason: users.value.incompleteReason,
-    users: mapped,
+    users: users.value.users,
     ...lists,
     capabilities: layout.capabilities,
   });
+}
+
+/**
+ * Every user, mapped page by page as the pages arrive: the mapping overlaps the next requests,
+ * and the raw JSON of a page is garbage once mapped. A manager or approver is a reference by id;
+ * one already read is named at once, and a user pointing at someone not read yet is mapped again
+ * at the end, when every userName is known — so the result is what mapping after the whole read
+ * gives (except for a user renamed while the read was paging past them twice). The raw users
+ * are kept only when lookups will have to scan them (no working filter).
+ */
+async function readUsersMapped(s: Session, layout: LmsLayout, signal?: AbortSignal, onProgress?: (done: number, total: number | null) => void): Promise<Result<{ users: TargetUser[]; incompleteReason: string | null }>> {
+  const keepRaw = !s.filterWorks;
+  const names = s.nameLookups();
+  /** Users rememberUser would have skipped: no exact string-or-number id and userName. */
+  const skip = new Set<TargetUser>();
+  /** userNames of users whose id is not a string (kept apart from the paging by id); later ones win. */
+  const otherNames = new Map<string, string>();
+  let readSoFar: ReadonlyMap<string, TargetUser> = new Map();
+  let missed = false;
+  const nameSoFar = (id: string): string | null => {
+    const u = readSoFar.get(id);
+    if (u === undefined || skip.has(u)) {
+      missed = true;
+      return null;
+    }
+    return u.userName;
+  };
+  const soFar: NameLookups = { ...names, userNameOf: nameSoFar };
+  const again: Array<[TargetUser, JsonObject]> = [];
+  const rawOf = new Map<TargetUser, JsonObject>();
+  const r = await readAllPagesAs<TargetUser>(
+    s.http,
+    layout.usersEndpoint,
+    s.pageSize,
+    s.concurrency,
+    'users',
+    s.secrets,
+    (raw, seen) => {
+      readSoFar = seen;
+      missed = false;
+      const user = fromScimUser(raw, layout, soFar);
+      const id = str(raw.id);
+      const userName = str(raw.userName);
+      if (!id || !userName) skip.add(user);
+      else if (typeof raw.id !== 'string') otherNames.set(id, userName);
+      if (missed) again.push([user, raw]);
+      if (keepRaw) rawOf.set(user, raw);
+      return user;
+    },
+    signal,
+    onProgress,
+  );
+  if (!r.ok) return r;
+  const users = r.value.resources;
+  if (again.length > 0) {
+    // The names as rememberUser over the whole read would leave them: this read's users, then what the session knew.
+    const final: NameLookups = {
+      ...names,
+      userNameOf: (id) => {
+        const other = otherNames.get(id);
+        if (other !== undefined) return other;
+        const u = readSoFar.get(id);
+        return u !== undefined && !skip.has(u) ? u.userName : names.userNameOf(id);
+      },
+    };
+    // Only manager and approvers depend on other users' names, and their keys are set either way.
+    for (const [user, raw] of again) user.attributes = fromScimUser(raw, layout, final).attributes;
+  }
+  s.rememberRead(users, skip);
+  if (keepRaw && !r.value.incompleteReason) s.lastUsers = { at: Date.now(), raw: users.map((u) => rawOf.get(u) as JsonObject) };
+  return ok({ users, incompleteReason: r.value.incompleteReason });
 }
 
 async function byFilter(s: Session, expr: string, signal?: AbortSignal): Promise<Result<JsonObject[]> | 'unsupported'> {

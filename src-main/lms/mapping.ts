@@ -6,7 +6,7 @@
 import { ENTERPRISE_USER, ScimPath, type AttrValue, type TargetUser } from '../core/model';
 import type { LmsLayout } from './discovery';
 import { CORE_USER } from './discovery';
-import { arr, bool, obj, prop, str, type JsonObject } from './json';
+import { arr, bool, FieldReader, obj, prop, str, type JsonObject } from './json';
 
 /** Without a Departments resource type, a path is written as one text joined by this. */
 export const FLAT_DEPARTMENT_SEPARATOR = ' / ';
@@ -56,82 +56,148 @@ function asList(v: unknown): unknown[] {
   return arr(v) ?? (v === undefined || v === null ? [] : [v]);
 }
 
-function pickEmail(emails: JsonObject[]): { work: string | null; all: string[] } {
-  const sorted = [...emails].sort((a, b) => Number(bool(prop(b, 'primary')) ?? false) - Number(bool(prop(a, 'primary')) ?? false));
-  const all = sorted.map((e) => str(prop(e, 'value'))).filter((v): v is string => !!v);
-  const work = emails.find((e) => str(prop(e, 'type'))?.toLowerCase() === 'work');
-  return { work: str(prop(work ?? null, 'value')) ?? all[0] ?? null, all };
+/** Sets a model attribute unless it is empty (null, missing or an empty list). */
+function put(attrs: Record<string, AttrValue>, key: string, v: AttrValue | undefined): void {
+  if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) attrs[key] = v;
+}
+
+function isPrimary(e: JsonObject): boolean {
+  return bool(prop(e, 'primary')) ?? false;
+}
+
+function isWork(e: JsonObject): boolean {
+  const t = str(prop(e, 'type'));
+  return t !== null && (t === 'work' || t.toLowerCase() === 'work');
+}
+
+/**
+ * Every address, primary ones first (each group in the LMS's order), and the work address (else
+ * the first). Written as loops: this runs once per user of a full read.
+ */
+function pickEmail(list: unknown[] | null): { work: string | null; all: string[] } {
+  const all: string[] = [];
+  let work: JsonObject | null = null;
+  let primaries = 0;
+  if (list) {
+    for (const item of list) {
+      const e = obj(item);
+      if (!e) continue;
+      if (work === null && isWork(e)) work = e;
+      const value = str(prop(e, 'value'));
+      if (!value) continue;
+      // A stable partition: primaries keep their order, ahead of the others.
+      if (isPrimary(e)) all.splice(primaries++, 0, value);
+      else all.push(value);
+    }
+  }
+  return { work: str(prop(work, 'value')) ?? all[0] ?? null, all };
+}
+
+/** The user attributes fromScimUser reads (FieldReader order, the vendor namespace last) and their places. */
+const USER_FIELDS = ['userName', 'name', 'emails', 'displayName', 'preferredLanguage', 'locale', 'title', ENTERPRISE_USER, 'meta', 'id', 'externalId', 'active'] as const;
+const F = { userName: 0, name: 1, emails: 2, displayName: 3, preferredLanguage: 4, locale: 5, title: 6, enterprise: 7, meta: 8, id: 9, externalId: 10, active: 11, vendor: 12 } as const;
+
+/** What mapping needs per vendor namespace, built once instead of once per user. */
+interface UserKeys {
+  ns: string | null;
+  fields: FieldReader;
+  plain: Array<[string, string]>;
+  jobProfile: string;
+  permissionTypes: string;
+  approvers: string;
+}
+
+let userKeys: UserKeys | null = null;
+
+function userKeysFor(ns: string | null): UserKeys {
+  if (userKeys?.ns !== ns) {
+    userKeys = {
+      ns,
+      fields: new FieldReader(ns ? [...USER_FIELDS, ns] : USER_FIELDS),
+      plain: (['contentRegion', 'customField1', 'customField2', 'customField3'] as const).map((a): [string, string] => [a, `${ns}:${a}`]),
+      jobProfile: `${ns}:jobProfile`,
+      permissionTypes: `${ns}:permissionTypes`,
+      approvers: `${ns}:approvers`,
+    };
+  }
+  return userKeys;
 }
 
 /** A SCIM User resource → the flat model, references resolved back to names. */
 export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLookups): TargetUser {
   const attrs: Record<string, AttrValue> = {};
-  const set = (key: string, v: AttrValue | undefined): void => {
-    if (v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)) attrs[key] = v;
-  };
-  const userName = str(prop(raw, 'userName')) ?? '';
-  const name = obj(prop(raw, 'name'));
-  const emails = (arr(prop(raw, 'emails')) ?? []).map(obj).filter((e): e is JsonObject => e !== null);
-  const { work, all } = pickEmail(emails);
-
-  set(ScimPath.userName, userName);
-  set(ScimPath.givenName, str(prop(name, 'givenName')));
-  set(ScimPath.familyName, str(prop(name, 'familyName')));
-  set(ScimPath.displayName, str(prop(raw, 'displayName')));
-  set(ScimPath.email, work);
-  set(ScimPath.preferredLanguage, str(prop(raw, 'preferredLanguage')));
-  set(ScimPath.locale, str(prop(raw, 'locale')));
-  set(ScimPath.title, str(prop(raw, 'title')));
-
-  const ent = obj(prop(raw, ENTERPRISE_USER));
-  set(ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
-  const managerId = refId(prop(ent, 'manager'));
-  if (managerId) set(ScimPath.manager, names.userNameOf(managerId) ?? managerId);
-
   const ns = layout.capabilities.vendorNamespace;
-  const ven = ns ? obj(prop(raw, ns)) : null;
+  const keys = userKeysFor(ns);
+  // One pass over the user's keys (case-insensitive reads); copied out before any callback runs.
+  const f = keys.fields.read(raw);
+  const userName = str(f[F.userName]) ?? '';
+  const name = obj(f[F.name]);
+  const emailList = arr(f[F.emails]);
+  const displayName = str(f[F.displayName]);
+  const language = str(f[F.preferredLanguage]);
+  const locale = str(f[F.locale]);
+  const title = str(f[F.title]);
+  const ent = obj(f[F.enterprise]);
+  const metaValue = f[F.meta];
+  const id = str(f[F.id]) ?? '';
+  const externalId = str(f[F.externalId]);
+  const active = bool(f[F.active]) ?? true;
+  const ven = ns ? obj(f[F.vendor]) : null;
+  const { work, all } = pickEmail(emailList);
+
+  put(attrs, ScimPath.userName, userName);
+  put(attrs, ScimPath.givenName, str(prop(name, 'givenName')));
+  put(attrs, ScimPath.familyName, str(prop(name, 'familyName')));
+  put(attrs, ScimPath.displayName, displayName);
+  put(attrs, ScimPath.email, work);
+  put(attrs, ScimPath.preferredLanguage, language);
+  put(attrs, ScimPath.locale, locale);
+  put(attrs, ScimPath.title, title);
+
+  put(attrs, ScimPath.employeeNumber, str(prop(ent, 'employeeNumber')));
+  const managerId = refId(prop(ent, 'manager'));
+  if (managerId) put(attrs, ScimPath.manager, names.userNameOf(managerId) ?? managerId);
+
   let department: string[] | null = null;
   const deptRef = asList(prop(ven, 'department'))[0];
   if (deptRef !== undefined && layout.departments) {
-    const id = refId(deptRef);
-    department = (id ? names.departmentPath(id) : null) ?? [refDisplay(deptRef) ?? id ?? ''].filter(Boolean);
+    const deptId = refId(deptRef);
+    department = (deptId ? names.departmentPath(deptId) : null) ?? [refDisplay(deptRef) ?? deptId ?? ''].filter(Boolean);
   } else {
     const text = str(prop(ent, 'department'));
     if (text) department = layout.departments ? [text] : text.split(FLAT_DEPARTMENT_SEPARATOR);
   }
-  if (department) set(ScimPath.department, department);
+  if (department) put(attrs, ScimPath.department, department);
 
   if (ns && ven) {
-    for (const plain of ['contentRegion', 'customField1', 'customField2', 'customField3'] as const) {
-      set(`${ns}:${plain}`, str(prop(ven, plain)));
-    }
+    for (const [plain, key] of keys.plain) put(attrs, key, str(prop(ven, plain)));
     const jp = prop(ven, 'jobProfile');
     if (jp !== undefined && jp !== null) {
-      const id = refId(jp);
-      set(`${ns}:jobProfile`, layout.jobProfiles && id ? (names.jobProfileName(id) ?? refDisplay(jp) ?? id) : id);
+      const jpId = refId(jp);
+      put(attrs, keys.jobProfile, layout.jobProfiles && jpId ? (names.jobProfileName(jpId) ?? refDisplay(jp) ?? jpId) : jpId);
     }
-    const perms = asList(prop(ven, 'permissionTypes'))
-      .map((p) => {
-        const id = refId(p);
-        return layout.permissionTypes && id ? (names.permissionTypeName(id) ?? refDisplay(p) ?? id) : id;
-      })
-      .filter((p): p is string => !!p);
-    set(`${ns}:permissionTypes`, perms);
-    const approvers = asList(prop(ven, 'approvers'))
-      .map((a) => {
-        const id = refId(a);
-        return id ? (names.userNameOf(id) ?? id) : null;
-      })
-      .filter((a): a is string => !!a);
-    set(`${ns}:approvers`, approvers);
+    const perms: string[] = [];
+    for (const p of asList(prop(ven, 'permissionTypes'))) {
+      const pId = refId(p);
+      const permission = layout.permissionTypes && pId ? (names.permissionTypeName(pId) ?? refDisplay(p) ?? pId) : pId;
+      if (permission) perms.push(permission);
+    }
+    put(attrs, keys.permissionTypes, perms);
+    const approvers: string[] = [];
+    for (const a of asList(prop(ven, 'approvers'))) {
+      const aId = refId(a);
+      const approver = aId ? (names.userNameOf(aId) ?? aId) : null;
+      if (approver) approvers.push(approver);
+    }
+    put(attrs, keys.approvers, approvers);
   }
 
-  const meta = obj(prop(raw, 'meta'));
+  const meta = obj(metaValue);
   return {
-    id: str(prop(raw, 'id')) ?? '',
-    externalId: str(prop(raw, 'externalId')),
+    id,
+    externalId,
     userName,
-    active: bool(prop(raw, 'active')) ?? true,
+    active,
     emails: all,
     attributes: attrs,
     created: str(prop(meta, 'created')),

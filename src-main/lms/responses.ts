@@ -32,8 +32,8 @@ export function checkResponse(http: ScimHttp, res: ScimResponse, what: string, s
   return err(httpStatusError(parseScimError(res.status, res.json), what, http.baseUrl));
 }
 
-export interface PagedRead {
-  resources: JsonObject[];
+export interface PagedRead<T = JsonObject> {
+  resources: T[];
   /** Null when every page arrived; otherwise why the list is not whole. */
   incompleteReason: string | null;
   requests: number;
@@ -50,7 +50,7 @@ function withQuery(endpoint: string, startIndex: number, count: number): string 
  * integration's concurrency. Without totalResults it falls back to reading page after page.
  * Fails only when the first page fails; a later failure returns what was read, marked incomplete.
  */
-export async function readAllPages(
+export function readAllPages(
   http: ScimHttp,
   endpoint: string,
   pageSize: number,
@@ -60,6 +60,26 @@ export async function readAllPages(
   signal?: AbortSignal,
   onProgress?: (done: number, total: number | null) => void,
 ): Promise<Result<PagedRead>> {
+  return readAllPagesAs(http, endpoint, pageSize, concurrency, what, secrets, (raw) => raw, signal, onProgress);
+}
+
+/**
+ * readAllPages, each resource passed through `convert` as its page arrives (with what was read
+ * so far, by id): a 100,000-user read then maps users while the next pages are on their way, and
+ * the raw JSON of a page is garbage once converted. A resource read twice (the list moved while
+ * paging) keeps its first place and its last value, as before.
+ */
+export async function readAllPagesAs<T>(
+  http: ScimHttp,
+  endpoint: string,
+  pageSize: number,
+  concurrency: number,
+  what: string,
+  secrets: readonly string[],
+  convert: (raw: JsonObject, readSoFar: ReadonlyMap<string, T>) => T,
+  signal?: AbortSignal,
+  onProgress?: (done: number, total: number | null) => void,
+): Promise<Result<PagedRead<T>>> {
   let requests = 0;
   const page = async (startIndex: number): Promise<Result<{ items: JsonObject[]; total: number | null }>> => {
     requests++;
@@ -77,13 +97,13 @@ export async function readAllPages(
   const first = await page(1);
   if (!first.ok) return first;
   const total = first.value.total;
-  const byId = new Map<string, JsonObject>();
-  const noId: JsonObject[] = [];
+  const byId = new Map<string, T>();
+  const noId: T[] = [];
   const add = (items: JsonObject[]): void => {
     for (const it of items) {
       const id = typeof it.id === 'string' ? it.id : null;
-      if (id) byId.set(id, it);
-      else noId.push(it);
+      if (id) byId.set(id, convert(it, byId));
+      else noId.push(convert(it, byId));
     }
   };
   add(first.value.items);
@@ -122,7 +142,8 @@ export async function readAllPages(
       start += p.value.items.length;
     }
   }
-  const resources = [...byId.values(), ...noId];
+  const resources = Array.from(byId.values());
+  for (const it of noId) resources.push(it);
   if (!incompleteReason && total !== null && resources.length < total) {
     incompleteReason = `The LMS said it has ${total} ${what} but returned ${resources.length}; the list changed during the read or paging is inconsistent.`;
   }

@@ -17,8 +17,13 @@ import { checkResponse } from './responses';
 export class Session {
   layout: LmsLayout | null = null;
   org: OrgCache | null = null;
-  readonly userNames = new Map<string, string>();
-  readonly userIds = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+  private readonly ids = new Map<string, string>();
+  /**
+   * Users of full reads not yet in the maps above, in the order they are remembered: a dry run
+   * never asks, and 100,000 map insertions were a third of the read's own work.
+   */
+  private unindexed: Array<{ users: readonly TargetUser[]; skip: ReadonlySet<TargetUser> }> = [];
   /** Raw users from the last full read, for lookups when the LMS cannot filter. */
   lastUsers: { at: number; raw: JsonObject[] } | null = null;
   /** Learned at run time: a server can advertise filter/PATCH and still refuse them. */
@@ -37,9 +42,43 @@ export class Session {
     return this.settings.concurrency;
   }
 
+  /** LMS id → userName of every user seen (manager and approvers are stored by id). */
+  get userNames(): ReadonlyMap<string, string> {
+    this.index();
+    return this.names;
+  }
+
+  /** userName (trimmed, lower case) → LMS id. */
+  get userIds(): ReadonlyMap<string, string> {
+    this.index();
+    return this.ids;
+  }
+
   rememberUser(id: string, userName: string): void {
-    this.userNames.set(id, userName);
-    this.userIds.set(userName.trim().toLowerCase(), id);
+    this.index();
+    this.names.set(id, userName);
+    this.ids.set(userName.trim().toLowerCase(), id);
+  }
+
+  /**
+   * Remembers the users of a full read (all but `skip`: users without an exact string id and
+   * userName) when the names are first needed, as if rememberUser had been called for each.
+   */
+  rememberRead(users: readonly TargetUser[], skip: ReadonlySet<TargetUser>): void {
+    this.unindexed.push({ users, skip });
+  }
+
+  private index(): void {
+    if (this.unindexed.length === 0) return;
+    const reads = this.unindexed;
+    this.unindexed = [];
+    for (const { users, skip } of reads) {
+      for (const u of users) {
+        if (skip.has(u)) continue;
+        this.names.set(u.id, u.userName);
+        this.ids.set(u.userName.trim().toLowerCase(), u.id);
+      }
+    }
   }
 
   /** Discovery once per client; a failure is not cached so "Test again" really tests again. */

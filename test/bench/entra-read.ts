@@ -1,12 +1,55 @@
 /**
  * Read a 100,000-user simulated tenant with the real Entra reader and print the time and the
  * requests made. Not a test: `npx tsx test/bench/entra-read.ts [users] [throttleRate]`.
+ *
+ * With `--vs-bare [rounds]` it measures row 1a of `npm run bench` alone: the simulator in a child
+ * process, Rollcall's readFull (as the bench creates it) and the bare https loop interleaved,
+ * best of `rounds` (default 3) each, and prints the ratio.
  */
 import { generateTenant, startGraphSimulator } from '../../src-main/demo/graph';
-import { benchEntraSource } from './lib/connectors';
+import { createEntraSource } from '../../src-main/entra';
+import { bareGraphRead } from './lib/bare';
+import { BENCH_CLIENT_SECRET, benchEntraSource, entraSettingsFor } from './lib/connectors';
+import { startSimHost } from './lib/sims';
 
 const users = Number(process.argv[2] ?? 100_000);
-const throttleRate = Number(process.argv[3] ?? 0);
+const throttleRate = Number(process.argv[3] ?? 0) || 0;
+const vsBare = process.argv.indexOf('--vs-bare');
+
+async function againstBare(rounds: number): Promise<void> {
+  const host = await startSimHost();
+  try {
+    const graph = await host.startGraph(users, 2026);
+    const mine: number[] = [];
+    const bare: number[] = [];
+    let requests = 0;
+    let bareRequests = 0;
+    for (let i = 0; i < rounds; i++) {
+      let t = performance.now();
+      bareRequests = (await bareGraphRead(graph.endpoint, [graph.allStaff])).requests;
+      bare.push(performance.now() - t);
+      const source = createEntraSource(entraSettingsFor(graph.endpoint), BENCH_CLIENT_SECRET);
+      t = performance.now();
+      try {
+        const r = await source.readFull({ groupIds: [graph.allStaff], extraAttributes: [] });
+        if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+      } finally {
+        source.close();
+      }
+      mine.push(performance.now() - t);
+      requests = source.stats.requests;
+    }
+    const best = (xs: number[]) => Math.min(...xs);
+    console.log(JSON.stringify({ users, requests, bareRequests, rollcallMs: mine.map(Math.round), bareMs: bare.map(Math.round), ratio: Number((best(mine) / best(bare)).toFixed(2)) }, null, 2));
+  } finally {
+    await host.close();
+  }
+}
+
+if (vsBare >= 0) {
+  await againstBare(Number(process.argv[vsBare + 1] ?? 3) || 3);
+  process.exit(0);
+}
 
 const t0 = performance.now();
 const tenant = generateTenant({ users, seed: 2026 });

@@ -41,6 +41,17 @@ describe('full read against the simulator over HTTPS', () => {
     expect(source.stats.requests).toBeLessThan(60);
   });
 
+  it('signs in once for a whole read, and counts every request the simulator saw', async () => {
+    const before = { ...rig.sim.stats };
+    const source = rig.source();
+    const r = await source.readFull({ groupIds: [rig.tenant.groupIds.allStaff], extraAttributes: [] });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.snapshot.users).toHaveLength(5_000);
+    expect(rig.sim.stats.tokenRequests - before.tokenRequests).toBe(1);
+    expect(rig.sim.stats.graphRequests - before.graphRequests).toBe(source.stats.requests);
+    expect(source.stats.retries).toBe(0);
+  });
+
   it('reads the group tree with direct members so nested paths can be shown', async () => {
     const source = rig.source();
     const { allStaff, sales, salesEmea } = rig.tenant.groupIds;
