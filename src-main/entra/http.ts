@@ -4,7 +4,7 @@
  * reported as such (kind "tls"), never worked around.
  */
 import https from 'node:https';
-import tls from 'node:tls';
+import { extraCaOptions } from '../net/tls';
 
 export type TransportFailureKind = 'tls' | 'unreachable' | 'timeout' | 'dropped' | 'aborted';
 
@@ -58,24 +58,13 @@ export interface Transport {
   destroy(): void;
 }
 
-function trustOptions(extraCaPem: string | null): https.AgentOptions {
-  if (!extraCaPem) return {};
-  const ca = [...tls.rootCertificates, extraCaPem];
-  try {
-    return { secureContext: tls.createSecureContext({ ca }) };
-  } catch {
-    // A PEM OpenSSL refuses: let the connection fail on it, as a TLS error the user can act on.
-    return { ca };
-  }
-}
-
 /** A keep-alive transport. `extraCaPem` is added to (not instead of) the public roots. */
 export function createTransport(options: { extraCaPem: string | null; maxSockets?: number; defaultTimeoutMs?: number }): Transport {
   // The extra CA goes in as one secure context, built on first use. Given as `ca`, node would
   // build a context (~30 ms) for every new socket and join all ~150 roots into the pool key
   // of every request (~1 ms each, a second over a 100,000-user read).
   let agent: https.Agent | null = null;
-  const agentFor = (): https.Agent => (agent ??= new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16, ...trustOptions(options.extraCaPem) }));
+  const agentFor = (): https.Agent => (agent ??= new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16, ...extraCaOptions(options.extraCaPem) }));
   const defaultTimeout = options.defaultTimeoutMs ?? 60_000;
 
   function request(req: HttpRequest): Promise<HttpResponse> {

@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
+import { extraCaOptions } from '../net/tls';
 import { fail, ok, type Result } from '../core/errors';
 import { abortedError, networkError, redactError } from './errors';
 import { RequestLimiter, realSleep, type Sleep } from './limiter';
@@ -68,7 +68,7 @@ export class ScimHttp {
       this.base.protocol === 'https:'
         ? new https.Agent({
             ...agentOptions,
-            ...(cfg.caCertPem ? { ca: [...tls.rootCertificates, cfg.caCertPem] } : {}),
+            ...extraCaOptions(cfg.caCertPem),
           })
         : new http.Agent(agentOptions);
     this.limiter = new RequestLimiter(cfg.concurrency, cfg.rateLimitPerSecond, this.sleep);

@@ -49,7 +49,8 @@ export interface BareStats {
  * tree (each group and its members, breadth first, `groupConcurrency` at a time).
  */
 export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly string[], groupConcurrency = 4): Promise<BareStats> {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: [...tls.rootCertificates, g.caCertPem] });
+  // Trusts the simulator's CA the way Rollcall does (one secure context), so the loop pays no cost Rollcall does not.
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, g.caCertPem] }) });
   const stats: BareStats = { requests: 0, items: 0 };
   try {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET, scope: `${g.graphEndpoint}/.default` }).toString();
