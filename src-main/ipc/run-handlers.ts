@@ -51,6 +51,16 @@ async function noteCredentials(ctx: HandlerContext, id: string, rejected: Return
   });
 }
 
+/** The other integration (if any) whose link table holds this LMS account. */
+async function claimedElsewhere(ctx: HandlerContext, integrationId: string, targetId: string): Promise<{ integrationId: string; name: string; sourceId: string } | null> {
+  for (const other of ctx.store.settings.data.integrations) {
+    if (other.id === integrationId) continue;
+    const link = (await ctx.store.links(other.id)).data.links.find((l) => l.targetId === targetId);
+    if (link) return { integrationId: other.id, name: other.config.name, sourceId: link.sourceId };
+  }
+  return null;
+}
+
 async function readAudit(file: string, limit: number): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
   const entries: AuditEntry[] = [];
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -144,6 +154,18 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
         if (rec && !rec.config.scope.skipList.includes(input.sourceId)) rec.config.scope.skipList.push(input.sourceId);
       });
     } else {
+      // Two integrations writing one LMS account would overwrite each other's changes.
+      const claimed = await claimedElsewhere(ctx, input.id, input.targetId);
+      if (claimed) {
+        return fail(
+          appError(
+            'ACCOUNT_LINKED_ELSEWHERE',
+            `That LMS account is already linked to the integration "${claimed.name}" (Entra user ${claimed.sourceId}); nothing was changed.`,
+            `Unlink it there first (relink that person to another account, or ignore them in "${claimed.name}"), or ignore this person here.`,
+            { integrationId: claimed.integrationId },
+          ),
+        );
+      }
       const links = await ctx.store.links(input.id);
       await links.update((file) => {
         file.links = file.links.filter((l) => l.sourceId !== input.sourceId && l.targetId !== input.targetId);

@@ -136,3 +136,28 @@ describe('typed API dispatch', () => {
     for (const m of METHOD_NAMES) expect(typeof api[m].input.safeParse).toBe('function');
   });
 });
+
+describe('resolving a conflict', () => {
+  it('relinks an account, but refuses one another integration already links, and changes nothing', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const a = await dispatch('createIntegration', { config: { ...VALID_CONFIG, name: 'Contoso' } }, ctx);
+      const b = await dispatch('createIntegration', { config: { ...VALID_CONFIG, name: 'Fabrikam' } }, ctx);
+      if (!a.ok || !b.ok) throw new Error('not created');
+      const [idA, idB] = [(a.value as IntegrationSummary).id, (b.value as IntegrationSummary).id];
+
+      expect((await dispatch('resolveConflict', { id: idA, action: 'relink', sourceId: 'entra-anna', targetId: 'lms-7' }, ctx)).ok).toBe(true);
+      expect((await ctx.store.links(idA)).data.links).toMatchObject([{ sourceId: 'entra-anna', targetId: 'lms-7', origin: 'relinked' }]);
+
+      const refused = await dispatch('resolveConflict', { id: idB, action: 'relink', sourceId: 'entra-anna-2', targetId: 'lms-7' }, ctx);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LINKED_ELSEWHERE' } });
+      if (!refused.ok) {
+        expect(refused.error.message).toContain('"Contoso"');
+        expect(refused.error.fix).toMatch(/ignore this person here/);
+      }
+      expect((await ctx.store.links(idB)).data.links).toEqual([]);
+      // Another account is fine.
+      expect((await dispatch('resolveConflict', { id: idB, action: 'relink', sourceId: 'entra-anna-2', targetId: 'lms-8' }, ctx)).ok).toBe(true);
+    });
+  });
+});
