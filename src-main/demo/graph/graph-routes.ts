@@ -11,6 +11,8 @@ const USER_TYPE = '#microsoft.graph.user';
 const GROUP_TYPE = '#microsoft.graph.group';
 const DEFAULT_USER_SELECT = ['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'jobTitle', 'officeLocation', 'preferredLanguage'];
 const DELTA_PAGE = 200;
+/** Members per /groups/delta page: Graph was seen listing a ~10,000-member group over 20 pages. */
+const GROUP_DELTA_PAGE = 500;
 
 function graphError(status: number, code: string, message: string): Answer {
   return { status, body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': crypto.randomUUID() } } } };
@@ -208,7 +210,7 @@ type MemberItem = { groupId: string; member: { id: string; kind: 'user' | 'group
 /**
  * /groups/delta?$filter=id eq '…' or …&$select=displayName,members. The first round lists each
  * group with its whole direct membership in members@delta; later rounds only the memberships
- * added or removed since the token, last word per (group, member). A page holds DELTA_PAGE
+ * added or removed since the token, last word per (group, member). A page holds GROUP_DELTA_PAGE
  * members, so a big group's members span several pages, the group object repeated on each.
  */
 function groupsDelta(req: GraphRequest, state: TenantState): Answer {
@@ -236,14 +238,24 @@ function groupsDelta(req: GraphRequest, state: TenantState): Answer {
   if (cursor.g !== state.generation) {
     return graphError(410, 'syncStateNotFound', 'The sync state generation is not valid any more. Resync without a state token.');
   }
-  const items: MemberItem[] = [];
+  let items: MemberItem[] = [];
+  let total = 0;
   if (cursor.s < 0) {
+    // Only this page's members are materialised: a 100,000-member group is paged without copies.
     for (const id of new Set(ids)) {
       const g = state.groups.get(id);
       if (!g) continue;
-      const all = withMembers ? [...g.memberUserIds.map((m) => ({ id: m, kind: 'user' as const })), ...g.memberGroupIds.map((m) => ({ id: m, kind: 'group' as const }))] : [];
-      if (all.length === 0) items.push({ groupId: id, member: null });
-      for (const m of all) items.push({ groupId: id, member: { ...m, removed: false } });
+      const users = withMembers ? g.memberUserIds : [];
+      const groups = withMembers ? g.memberGroupIds : [];
+      const n = Math.max(1, users.length + groups.length);
+      const from = Math.max(0, cursor.o - total);
+      const to = Math.min(n, cursor.o + GROUP_DELTA_PAGE - total);
+      for (let i = from; i < to; i++) {
+        if (i < users.length) items.push({ groupId: id, member: { id: users[i] as string, kind: 'user', removed: false } });
+        else if (i - users.length < groups.length) items.push({ groupId: id, member: { id: groups[i - users.length] as string, kind: 'group', removed: false } });
+        else items.push({ groupId: id, member: null });
+      }
+      total += n;
     }
   } else if (withMembers) {
     for (const c of state.memberChanges(new Set(ids), cursor.s, cursor.u)) {
@@ -251,9 +263,11 @@ function groupsDelta(req: GraphRequest, state: TenantState): Answer {
       const present = g !== undefined && (c.kind === 'user' ? g.memberUserIds : g.memberGroupIds).includes(c.memberId);
       items.push({ groupId: c.groupId, member: { id: c.memberId, kind: c.kind, removed: !present } });
     }
+    total = items.length;
+    items = items.slice(cursor.o, cursor.o + GROUP_DELTA_PAGE);
   }
   const page: Array<Record<string, unknown>> = [];
-  for (const item of items.slice(cursor.o, cursor.o + DELTA_PAGE)) {
+  for (const item of items) {
     let last = page[page.length - 1];
     if (last?.id !== item.groupId) {
       const g = state.groups.get(item.groupId);
@@ -271,8 +285,8 @@ function groupsDelta(req: GraphRequest, state: TenantState): Answer {
   const q = new URLSearchParams(req.query);
   q.delete('$deltatoken');
   q.delete('$skiptoken');
-  if (cursor.o + DELTA_PAGE < items.length) {
-    body['@odata.nextLink'] = linkWith(req.base, req.path, q, '$skiptoken', encodeToken({ ...cursor, o: cursor.o + DELTA_PAGE }));
+  if (cursor.o + GROUP_DELTA_PAGE < total) {
+    body['@odata.nextLink'] = linkWith(req.base, req.path, q, '$skiptoken', encodeToken({ ...cursor, o: cursor.o + GROUP_DELTA_PAGE }));
   } else {
     body['@odata.deltaLink'] = linkWith(req.base, req.path, q, '$deltatoken', encodeToken({ g: cursor.g, s: cursor.u }));
   }
