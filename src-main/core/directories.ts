@@ -73,6 +73,17 @@ export interface SourceFullResult {
   snapshot: SourceSnapshot;
   /** Delta link to continue from next time; null when delta is not available. */
   deltaLink: string | null;
+  /** Link for the groups' membership changes (readGroupsDelta); absent when not available. */
+  groupsDeltaLink?: string | null;
+}
+
+export interface SourceGroupsRead {
+  /** The same groups and direct members readGroups would return now (order may differ). */
+  groups: SourceGroup[];
+  /** Opaque: hand it back to readGroupsDelta next time, with these groups. */
+  groupsDeltaLink: string;
+  /** 'full' when there was no usable link (none, expired, not matching the cached groups). */
+  readMode: 'full' | 'delta';
 }
 
 export interface SourceDirectory {
@@ -89,6 +100,17 @@ export interface SourceDirectory {
   searchGroups(prefix: string, signal?: AbortSignal): Promise<Result<GroupSummary[]>>;
   /** Current membership (direct members) of the given groups and every group nested under them. */
   readGroups(groupIds: string[], signal?: AbortSignal): Promise<Result<SourceGroup[]>>;
+  /**
+   * The same as readGroups, from the groups read last time (`cached`, as returned with
+   * `groupsDeltaLink`) plus the membership changes since. Without a usable link it reads in full
+   * and returns a fresh link; it never fails for an expired link.
+   */
+  readGroupsDelta(
+    groupIds: string[],
+    cached: readonly SourceGroup[] | null,
+    groupsDeltaLink: string | null,
+    options?: { signal?: AbortSignal; onProgress?: (p: ReadProgress) => void },
+  ): Promise<Result<SourceGroupsRead>>;
   /** One user by object id, UPN or mail (provision on demand, troubleshooting). Null = not found. */
   readUser(idOrUpnOrMail: string, extraAttributes: string[], signal?: AbortSignal): Promise<Result<SourceUser | null>>;
 }

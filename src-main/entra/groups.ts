@@ -13,7 +13,7 @@ import type { GraphClient, GraphErrorInfo } from './graph-client';
 const USER_TYPE = '#microsoft.graph.user';
 const GROUP_TYPE = '#microsoft.graph.group';
 
-function groupDenied(info: GraphErrorInfo) {
+export function groupDenied(info: GraphErrorInfo) {
   return info.status === 403 ? consentMissing(['Group.Read.All'], 'read groups and their members') : null;
 }
 

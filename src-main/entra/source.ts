@@ -6,7 +6,7 @@
  * returns an error; it never hands back a snapshot with complete = true that is missing people.
  */
 import { GUID_PATTERN, TENANT_ID_PATTERN, type EntraSettings } from '../core/config';
-import type { GroupSummary, SourceConnectionReport, SourceDeltaResult, SourceDirectory, SourceFullResult, SourceReadOptions } from '../core/directories';
+import type { GroupSummary, ReadProgress, SourceConnectionReport, SourceDeltaResult, SourceDirectory, SourceFullResult, SourceGroupsRead, SourceReadOptions } from '../core/directories';
 import { fail, ok, type AppError, type Result } from '../core/errors';
 import type { SourceGroup, SourceUser } from '../core/model';
 import { cloudEndpoints } from './clouds';
@@ -14,6 +14,7 @@ import { readDeltaChanges, readUsersById, deltaSelect, latestDeltaLink } from '.
 import { clientIdInvalid, cloudInvalid, consentMissing, scrubSecret, secretMissing, tenantInvalid } from './errors';
 import { createGraphClient, type GraphErrorInfo, type GraphStats } from './graph-client';
 import { readGroupTree, searchGroups } from './groups';
+import { readGroupTreeDelta, readGroupTreeWithLink } from './groups-delta';
 import { createTransport } from './http';
 import { decodeJwtPayload, missingPermissions, tokenRoles } from './jwt';
 import type { RetryPolicy } from './retry';
@@ -136,14 +137,17 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
         // Taken before the listing, so changes made while we read are in the next delta.
         const link = await latestDeltaLink(graph, deltaSelect(opts.extraAttributes, lifecycleReadable), opts.signal);
         if (!link.ok) return link;
+        // Groups are read (with a link for their membership changes) while the users are listed;
+        // their progress shows once the users are done, so the count does not jump about.
+        let usersDone = false;
+        const groupsProgress = (p: ReadProgress) => (usersDone ? opts.onProgress?.(p) : undefined);
+        const groupsRead = opts.groupIds.length > 0 ? readGroupTreeWithLink(graph, opts.groupIds, opts.signal, groupsProgress) : Promise.resolve(ok({ groups: [] as SourceGroup[], link: null }));
         const users = await readAllUsers(opts, lifecycleReadable);
+        usersDone = true;
+        const g = await groupsRead;
         if (!users.ok) return users;
-        let groups: SourceGroup[] = [];
-        if (opts.groupIds.length > 0) {
-          const g = await readGroupTree(graph, opts.groupIds, opts.signal, opts.onProgress);
-          if (!g.ok) return g;
-          groups = g.value;
-        }
+        if (!g.ok) return g;
+        const groups = g.value.groups;
         return ok({
           snapshot: {
             readAt: new Date().toISOString(),
@@ -154,6 +158,7 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
             groups,
           },
           deltaLink: link.value,
+          groupsDeltaLink: g.value.link,
         });
       }),
 
@@ -181,6 +186,18 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
       }),
 
     readGroups: (groupIds, signal) => edge(() => readGroupTree(graph, groupIds, signal)),
+
+    readGroupsDelta: (groupIds, cached, groupsDeltaLink, opts = {}) =>
+      edge(async (): Promise<Result<SourceGroupsRead>> => {
+        if (cached && groupsDeltaLink) {
+          const d = await readGroupTreeDelta(graph, groupIds, cached, groupsDeltaLink, opts.signal, opts.onProgress);
+          if (d.ok) return ok({ groups: d.value.groups, groupsDeltaLink: d.value.link, readMode: 'delta' });
+          // Like the users' delta: an expired link means reading in full, not failing.
+          if (d.error.code !== 'ENTRA_DELTA_EXPIRED') return d;
+        }
+        const full = await readGroupTreeWithLink(graph, groupIds, opts.signal, opts.onProgress);
+        return full.ok ? ok({ groups: full.value.groups, groupsDeltaLink: full.value.link, readMode: 'full' }) : full;
+      }),
 
     readUser: (query, extraAttributes, signal) =>
       edge(async (): Promise<Result<SourceUser | null>> => {

@@ -39,6 +39,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     deltaLink: null,
     deltaLinkIssuedAt: null,
     deltaAttributes: null,
+    groupsDelta: null,
     communicationAcknowledgedAt: null,
   };
   await store.settings.update((s) => {
@@ -90,6 +91,7 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     if (connectionChanged(record.config, config)) {
       record.deltaLink = null;
       record.deltaLinkIssuedAt = null;
+      record.groupsDelta = null;
       record.needsFullSync = true;
       if (record.status === 'invalid') {
         record.status = 'disabled';

@@ -42,6 +42,11 @@ export const StoredIntegrationSchema = z.object({
    */
   deltaAttributes: z.array(z.string()).nullable().default(null),
   /**
+   * The groups' membership-change link (opaque, from the Entra reader), the scope groups
+   * (groupsNeeded) it was issued for and when: other scope groups need a full group read.
+   */
+  groupsDelta: z.object({ link: z.string(), groupIds: z.array(z.string()), issuedAt: z.string() }).nullable().default(null),
+  /**
    * When the admin confirmed they dealt with the LMS's welcome e-mails (the wizard's
    * communication step); cleared when the LMS address changes, since that is another LMS.
    */

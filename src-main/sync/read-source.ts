@@ -11,7 +11,13 @@ import { isDeltaLinkExpired } from '../entra';
 import type { StoredIntegration } from '../store/settings';
 import { loadCached, mergeDelta } from './snapshot-cache';
 
-export type SourceRead = { snapshot: SourceSnapshot; deltaLink: string | null; readMode: 'full' | 'delta' };
+export type SourceRead = {
+  snapshot: SourceSnapshot;
+  deltaLink: string | null;
+  readMode: 'full' | 'delta';
+  /** The groups' change link and the scope groups it covers, to store beside deltaLink. */
+  groupsDelta: { link: string; groupIds: string[] } | null;
+};
 
 /** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
 export function groupsNeeded(config: IntegrationConfig): string[] {
@@ -42,22 +48,31 @@ export async function readSource(r: {
   const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(r.extraAttributes);
   const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
   if (deltaUsable && record.deltaLink) {
-    // The cached snapshot is read and parsed while Graph answers the delta and the groups'
-    // members (which have no delta here), all at the same time.
+    // The cached snapshot is read and parsed while Graph answers the users' delta; the groups'
+    // membership changes are applied to the cached groups as soon as those are parsed.
+    const groupIds = readOptions.groupIds;
+    const stored = record.groupsDelta;
+    // A link issued for other scope groups does not cover today's: those are read in full.
+    const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
     const cachedRead = loadCached(r.dataDir, record.id, 'source');
-    const groupsRead = readOptions.groupIds.length > 0 ? source.readGroups(readOptions.groupIds, r.signal) : Promise.resolve(ok([]));
+    const groupsRead =
+      groupIds.length > 0
+        ? cachedRead.then((c) => source.readGroupsDelta(groupIds, c?.groups ?? null, groupsLink, { signal: r.signal, onProgress: r.onProgress }))
+        : Promise.resolve(ok({ groups: [], groupsDeltaLink: null }));
     const [delta, groups] = await Promise.all([source.readDelta(record.deltaLink, readOptions), groupsRead]);
     const cached = await cachedRead;
     if (delta.ok && cached) {
       if (!groups.ok) return groups;
-      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta' });
+      const groupsDelta = groups.value.groupsDeltaLink !== null ? { link: groups.value.groupsDeltaLink, groupIds } : null;
+      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value.groups, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta', groupsDelta });
     }
     // No cached snapshot to merge into (deleted, damaged): a full read, whatever the delta said.
     if (!delta.ok && cached && delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
   }
   const full = await source.readFull(readOptions);
   if (!full.ok) return full;
-  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full' });
+  const groupsLink = full.value.groupsDeltaLink ?? null;
+  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null });
 }
 
 /**

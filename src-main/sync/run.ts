@@ -261,6 +261,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         r.deltaLinkIssuedAt = now().toISOString();
         r.deltaAttributes = extraAttributes;
       }
+      // Each read hands out a new groups link (or none): an old one would replay old changes.
+      r.groupsDelta = sourceRead.groupsDelta ? { ...sourceRead.groupsDelta, issuedAt: now().toISOString() } : null;
       if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete) r.needsFullSync = false;
       markHealthy(r);
     });

@@ -11,6 +11,8 @@ const USER_TYPE = '#microsoft.graph.user';
 const GROUP_TYPE = '#microsoft.graph.group';
 const DEFAULT_USER_SELECT = ['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'jobTitle', 'officeLocation', 'preferredLanguage'];
 const DELTA_PAGE = 200;
+/** Members per /groups/delta page: Graph was seen listing a ~10,000-member group over 20 pages. */
+const GROUP_DELTA_PAGE = 500;
 
 function graphError(status: number, code: string, message: string): Answer {
   return { status, body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': crypto.randomUUID() } } } };
@@ -191,6 +193,106 @@ function usersDelta(req: GraphRequest, state: TenantState): Answer {
   return { status: 200, body };
 }
 
+/** Graph filters /groups/delta by id with `id eq '…' or id eq '…'`, at most 50 ids. */
+function parseIdEqList(filter: string): string[] | null {
+  const parts = filter.trim().split(/\s+or\s+/i);
+  const ids: string[] = [];
+  for (const p of parts) {
+    const m = /^id eq '((?:[^']|'')*)'$/i.exec(p.trim());
+    if (!m) return null;
+    ids.push((m[1] as string).replace(/''/g, "'"));
+  }
+  return ids;
+}
+
+type MemberItem = { groupId: string; member: { id: string; kind: 'user' | 'group'; removed: boolean } | null };
+
+/**
+ * /groups/delta?$filter=id eq '…' or …&$select=displayName,members. The first round lists each
+ * group with its whole direct membership in members@delta; later rounds only the memberships
+ * added or removed since the token, last word per (group, member). A page holds GROUP_DELTA_PAGE
+ * members, so a big group's members span several pages, the group object repeated on each.
+ */
+function groupsDelta(req: GraphRequest, state: TenantState): Answer {
+  const filter = req.query.get('$filter');
+  if (filter === null) return unsupported('/groups/delta without a $filter by id (the simulator tracks chosen groups only)');
+  const ids = parseIdEqList(filter);
+  if (!ids) return unsupported(`$filter=${filter}`);
+  if (ids.length > 50) return graphError(400, 'Request_BadRequest', 'Too many ids in the filter: at most 50.');
+  const select = selectList(req.query);
+  const withMembers = select?.includes('members') ?? false;
+  const deltaToken = req.query.get('$deltatoken');
+  const skipToken = req.query.get('$skiptoken');
+  let cursor: DeltaCursor;
+  if (skipToken) {
+    const c = decodeToken<DeltaCursor>(skipToken);
+    if (!c) return graphError(400, 'Request_BadRequest', 'Invalid skip token.');
+    cursor = c;
+  } else if (deltaToken) {
+    const t = decodeToken<{ g: number; s: number }>(deltaToken);
+    if (!t) return graphError(400, 'Request_BadRequest', 'Invalid delta token.');
+    cursor = { g: t.g, s: t.s, u: state.seq, o: 0 };
+  } else {
+    cursor = { g: state.generation, s: -1, u: state.seq, o: 0 };
+  }
+  if (cursor.g !== state.generation) {
+    return graphError(410, 'syncStateNotFound', 'The sync state generation is not valid any more. Resync without a state token.');
+  }
+  let items: MemberItem[] = [];
+  let total = 0;
+  if (cursor.s < 0) {
+    // Only this page's members are materialised: a 100,000-member group is paged without copies.
+    for (const id of new Set(ids)) {
+      const g = state.groups.get(id);
+      if (!g) continue;
+      const users = withMembers ? g.memberUserIds : [];
+      const groups = withMembers ? g.memberGroupIds : [];
+      const n = Math.max(1, users.length + groups.length);
+      const from = Math.max(0, cursor.o - total);
+      const to = Math.min(n, cursor.o + GROUP_DELTA_PAGE - total);
+      for (let i = from; i < to; i++) {
+        if (i < users.length) items.push({ groupId: id, member: { id: users[i] as string, kind: 'user', removed: false } });
+        else if (i - users.length < groups.length) items.push({ groupId: id, member: { id: groups[i - users.length] as string, kind: 'group', removed: false } });
+        else items.push({ groupId: id, member: null });
+      }
+      total += n;
+    }
+  } else if (withMembers) {
+    for (const c of state.memberChanges(new Set(ids), cursor.s, cursor.u)) {
+      const g = state.groups.get(c.groupId);
+      const present = g !== undefined && (c.kind === 'user' ? g.memberUserIds : g.memberGroupIds).includes(c.memberId);
+      items.push({ groupId: c.groupId, member: { id: c.memberId, kind: c.kind, removed: !present } });
+    }
+    total = items.length;
+    items = items.slice(cursor.o, cursor.o + GROUP_DELTA_PAGE);
+  }
+  const page: Array<Record<string, unknown>> = [];
+  for (const item of items) {
+    let last = page[page.length - 1];
+    if (last?.id !== item.groupId) {
+      const g = state.groups.get(item.groupId);
+      last = g ? projectGroup(g, select?.filter((f) => f !== 'members') ?? null) : { id: item.groupId };
+      if (withMembers) last['members@delta'] = [];
+      page.push(last);
+    }
+    if (item.member) {
+      const m: Record<string, unknown> = { '@odata.type': item.member.kind === 'user' ? USER_TYPE : GROUP_TYPE, id: item.member.id };
+      if (item.member.removed) m['@removed'] = { reason: 'deleted' };
+      (last['members@delta'] as unknown[]).push(m);
+    }
+  }
+  const body: Record<string, unknown> = { '@odata.context': `${req.base}/$metadata#groups(${(select ?? []).join(',')})`, value: page };
+  const q = new URLSearchParams(req.query);
+  q.delete('$deltatoken');
+  q.delete('$skiptoken');
+  if (cursor.o + GROUP_DELTA_PAGE < total) {
+    body['@odata.nextLink'] = linkWith(req.base, req.path, q, '$skiptoken', encodeToken({ ...cursor, o: cursor.o + GROUP_DELTA_PAGE }));
+  } else {
+    body['@odata.deltaLink'] = linkWith(req.base, req.path, q, '$deltatoken', encodeToken({ g: cursor.g, s: cursor.u }));
+  }
+  return { status: 200, body };
+}
+
 function projectGroup(g: FixtureGroup, select: string[] | null): Record<string, unknown> {
   const all: Record<string, unknown> = { id: g.id, displayName: g.displayName, description: g.description, securityEnabled: g.securityEnabled, mailEnabled: false, groupTypes: [] };
   if (!select) return all;
@@ -260,6 +362,7 @@ export function graphRoute(req: GraphRequest, state: TenantState): Answer {
   if (collection === 'groups') {
     if (!canReadGroups(req.claims)) return denied();
     if (id === undefined) return groupsList(req, state);
+    if (id === 'delta' && sub === undefined) return groupsDelta(req, state);
     const g = state.groups.get(id);
     if (!g) return notFound(id);
     if (sub === undefined) return { status: 200, body: projectGroup(g, selectList(req.query)) };

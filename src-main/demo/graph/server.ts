@@ -64,6 +64,8 @@ export interface GraphSimulator {
   getUser(idOrUpn: string): FixtureUser | undefined;
   addGroupMember(groupId: string, memberId: string): void;
   removeGroupMember(groupId: string, memberId: string): void;
+  /** A new empty group; its changes show up in /groups/delta once it is someone's member. */
+  addGroup(displayName: string): { id: string; displayName: string };
   /** Grant or revoke application permissions (the next token carries them). */
   setAppRoles(clientId: string, roles: string[]): void;
   /** Make every delta token handed out so far answer 410 (as after ~7 days). */
@@ -199,6 +201,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     getUser: (idOrUpn) => state.findUser(idOrUpn),
     addGroupMember: (g, m) => state.addGroupMember(g, m),
     removeGroupMember: (g, m) => state.removeGroupMember(g, m),
+    addGroup: (name) => {
+      const g = state.addGroup(name);
+      return { id: g.id, displayName: g.displayName };
+    },
     setAppRoles: (clientId, roles) => {
       const app = state.apps.get(clientId);
       if (!app) throw new Error(`no app ${clientId}`);

@@ -19,6 +19,8 @@ export class TenantState {
   private byUpn = new Map<string, string>();
   /** Ordered by seq: which user changed at which step. */
   private log: Array<{ seq: number; id: string }> = [];
+  /** Ordered by seq: which membership (group, member) changed at which step, for /groups/delta. */
+  private memberLog: Array<{ seq: number; groupId: string; memberId: string; kind: 'user' | 'group' }> = [];
   seq = 0;
   /** Bumped by expireDeltaTokens(): older tokens answer 410. */
   generation = 1;
@@ -99,24 +101,63 @@ export class TenantState {
     this.users.delete(id);
     this.byUpn.delete(u.userPrincipalName.toLowerCase());
     this.order = this.order.filter((x) => x !== id);
-    // Entra drops a deleted user's group memberships.
-    for (const g of this.groups.values()) g.memberUserIds = g.memberUserIds.filter((m) => m !== id);
+    // Entra drops a deleted user's group memberships (and /groups/delta reports each removal).
+    for (const g of this.groups.values()) {
+      if (!g.memberUserIds.includes(id)) continue;
+      g.memberUserIds = g.memberUserIds.filter((m) => m !== id);
+      this.touchMember(g.id, id, 'user');
+    }
     this.touch(id);
+  }
+
+  private touchMember(groupId: string, memberId: string, kind: 'user' | 'group'): void {
+    this.seq++;
+    this.memberLog.push({ seq: this.seq, groupId, memberId, kind });
+  }
+
+  /** A new, empty security group (tests nest it somewhere). */
+  addGroup(displayName: string, id: string = randomUUID()): FixtureGroup {
+    const g: FixtureGroup = { id, displayName, description: null, securityEnabled: true, memberUserIds: [], memberGroupIds: [] };
+    this.groups.set(id, g);
+    return g;
   }
 
   addGroupMember(groupId: string, memberId: string): void {
     const g = this.groups.get(groupId);
     if (!g) throw new Error(`no group ${groupId}`);
     if (this.groups.has(memberId)) {
-      if (!g.memberGroupIds.includes(memberId)) g.memberGroupIds.push(memberId);
-    } else if (!g.memberUserIds.includes(memberId)) g.memberUserIds.push(memberId);
+      if (g.memberGroupIds.includes(memberId)) return;
+      g.memberGroupIds.push(memberId);
+      this.touchMember(groupId, memberId, 'group');
+    } else if (!g.memberUserIds.includes(memberId)) {
+      g.memberUserIds.push(memberId);
+      this.touchMember(groupId, memberId, 'user');
+    }
   }
 
   removeGroupMember(groupId: string, memberId: string): void {
     const g = this.groups.get(groupId);
     if (!g) throw new Error(`no group ${groupId}`);
-    g.memberUserIds = g.memberUserIds.filter((m) => m !== memberId);
-    g.memberGroupIds = g.memberGroupIds.filter((m) => m !== memberId);
+    if (g.memberUserIds.includes(memberId)) {
+      g.memberUserIds = g.memberUserIds.filter((m) => m !== memberId);
+      this.touchMember(groupId, memberId, 'user');
+    }
+    if (g.memberGroupIds.includes(memberId)) {
+      g.memberGroupIds = g.memberGroupIds.filter((m) => m !== memberId);
+      this.touchMember(groupId, memberId, 'group');
+    }
+  }
+
+  /** Memberships of the given groups changed after `afterSeq` up to `upToSeq`, each pair once, in change order. */
+  memberChanges(groupIds: ReadonlySet<string>, afterSeq: number, upToSeq: number): Array<{ groupId: string; memberId: string; kind: 'user' | 'group' }> {
+    const seen = new Map<string, { groupId: string; memberId: string; kind: 'user' | 'group' }>();
+    for (const e of this.memberLog) {
+      if (e.seq <= afterSeq || e.seq > upToSeq || !groupIds.has(e.groupId)) continue;
+      const key = `${e.groupId}/${e.memberId}`;
+      seen.delete(key);
+      seen.set(key, { groupId: e.groupId, memberId: e.memberId, kind: e.kind });
+    }
+    return [...seen.values()];
   }
 
   /** Ids changed after `sinceSeq`, last change wins, in change order. */

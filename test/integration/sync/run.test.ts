@@ -218,6 +218,41 @@ describe('delta reads and mapping changes', () => {
   });
 });
 
+describe('group membership by delta', () => {
+  it('a delta run sees a newly nested group and its member, keeps the groups link beside the users link, and reads groups in full when the scope groups change', async () => {
+    env = await startSyncEnv({ users: 90 });
+    expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    const { allStaff, managers } = env.tenant.groupIds;
+    const stored = () => env?.store.settings.data.integrations[0]?.groupsDelta;
+    expect(stored()?.groupIds).toEqual([allStaff]);
+    const firstLink = stored()?.link;
+
+    const newcomer = env.graph.addUser({ userPrincipalName: 'nina.newcomer@contoso-demo.onmicrosoft.com', mail: 'nina.newcomer@contoso.example', givenName: 'Nina', surname: 'Newcomer', displayName: 'Nina Newcomer', department: 'Sales' });
+    const team = env.graph.addGroup('Onboarding cohort');
+    env.graph.addGroupMember(team.id, newcomer.id);
+    env.graph.addGroupMember(allStaff, team.id);
+    const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(next.run.readMode).toBe('delta');
+    expect(next.plan?.ops.filter((o) => o.kind === 'create').map((o) => o.sourceId)).toEqual([newcomer.id]);
+    expect(stored()?.link).not.toBe(firstLink);
+
+    // Un-nested again: out of scope on the next delta run.
+    env.graph.removeGroupMember(allStaff, team.id);
+    const third = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(third.run.readMode).toBe('delta');
+    expect(third.plan?.summary.create).toBe(0);
+
+    // Another scope group: the stored link does not cover it, so the groups are read in full.
+    await env.store.settings.update((s) => {
+      const r = s.integrations[0];
+      if (r) r.config.mapping.permissions.groupMap.push({ groupId: managers, permissionType: 'Manager' });
+    });
+    const fourth = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'schedule' });
+    expect(fourth.error).toBeNull();
+    expect(stored()?.groupIds).toEqual([allStaff, managers].sort());
+  });
+});
+
 describe('cancelling a run', () => {
   it('records the run as cancelled and leaves the integration as it was', async () => {
     env = await startSyncEnv({ users: 300, lmsFaults: { latencyMs: 20 } });
