@@ -75,19 +75,38 @@ interface SourceEntry {
   c: Candidate | null;
 }
 
-/** Links in a stable order (keys built once: a comparator that allocates is slow at 100k). */
+/** Plain string order (what `<` gives), for comparators. */
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Links in a stable order: integration, source id, target id. Compared field by field: building
+ * a joined key per link costs more at 100k than the comparisons (ids never contain U+0000, so
+ * this is the order of the joined keys).
+ */
 function sortLinks(links: readonly Link[]): Link[] {
-  return links
-    .map((l) => [`${l.integrationId}\u0000${l.sourceId}\u0000${l.targetId}`, l] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, l]) => l);
+  return [...links].sort((a, b) => order(a.integrationId, b.integrationId) || order(a.sourceId, b.sourceId) || order(a.targetId, b.targetId));
 }
 
 const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
+const LAST_RANK = 9;
 
-function opKey(op: PlanOp): string {
-  const rank = KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? 9;
-  return `${rank}\u0000${op.email ?? ''}\u0000${op.sourceId ?? ''}\u0000${op.targetId ?? ''}\u0000${op.reason}`;
+function compareOps(a: PlanOp, b: PlanOp): number {
+  return order(a.email ?? '', b.email ?? '') || order(a.sourceId ?? '', b.sourceId ?? '') || order(a.targetId ?? '', b.targetId ?? '') || order(a.reason, b.reason);
+}
+
+/**
+ * Ops in apply order: by kind (relations after users, deactivations after both), then e-mail,
+ * source id, target id and reason. One bucket per kind, each sorted field by field: cheaper at
+ * 190k ops than one sort on joined string keys.
+ */
+function sortOps(ops: readonly PlanOp[]): PlanOp[] {
+  const buckets: PlanOp[][] = Array.from({ length: LAST_RANK + 1 }, () => []);
+  for (const op of ops) buckets[KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK]?.push(op);
+  const sorted: PlanOp[] = [];
+  for (const bucket of buckets) for (const op of bucket.sort(compareOps)) sorted.push(op);
+  return sorted;
 }
 
 export function plan(
@@ -311,14 +330,14 @@ export function plan(
     caps.departments && target.departments !== null
       ? departmentsToCreate(wantedDepartments, existingDepartmentPaths(target.departments))
       : [];
-  const keyed = ops.map((op) => [opKey(op), op] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const sorted = keyed.map(([, op]) => op);
+  const sorted = sortOps(ops);
   let unchanged = 0;
   for (const c of candidates) if (c.unchanged) unchanged++;
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged };
   // The summary counts people: a manager/approver write for someone created or updated in this
   // plan is part of that change, not one more update.
-  const usersPhase = new Set(sorted.filter((op) => op.phase === 'users' && op.sourceId !== null).map((op) => op.sourceId));
+  const usersPhase = new Set<string | null>();
+  for (const op of ops) if (op.phase === 'users' && op.sourceId !== null) usersPhase.add(op.sourceId);
   for (const op of sorted) if (op.phase !== 'relations' || !usersPhase.has(op.sourceId)) summary[op.kind]++;
   const guards = evaluateGuards({
     sourceComplete: source.complete,
