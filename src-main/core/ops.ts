@@ -33,8 +33,12 @@ export function linked(m: MappedUser, t: TargetUser, via: 'link' | 'externalId' 
 }
 
 export function updated(m: MappedUser, changes: readonly FieldChange[]): string {
-  const fields = [...new Set(changes.map((c) => fieldLabel(c.field)))].join(', ');
-  return `${who(m)} changed in Entra: ${fields}.`;
+  const fields: string[] = [];
+  for (const c of changes) {
+    const label = fieldLabel(c.field);
+    if (!fields.includes(label)) fields.push(label);
+  }
+  return `${who(m)} changed in Entra: ${fields.join(', ')}.`;
 }
 
 export function reactivated(m: MappedUser, e: ScopeExplanation, t: TargetUser, via: 'link' | 'externalId' | 'email'): string {

@@ -5,7 +5,7 @@
  */
 import type { IntegrationConfig } from './config';
 import { departmentsToCreate, existingDepartmentPaths } from './departments';
-import { diffAttributes } from './diff';
+import { sameValue } from './diff';
 import { buildGroupIndex } from './groups';
 import { evaluateGuards } from './guards';
 import { mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
@@ -50,12 +50,27 @@ function currentValue(t: TargetUser, field: string): AttrValue | undefined {
   return value;
 }
 
-/** The users-phase attributes the mapping wants, given what the LMS account has now. */
-function desiredAttributes(m: MappedUser, t: TargetUser | null, permissionsField: string | null): Record<string, AttrValue> {
-  const desired: Record<string, AttrValue> = { [USER_NAME_FIELD]: m.userName, ...m.attributes };
-  if (m.permissions && permissionsField) desired[permissionsField] = mergePermissionTypes(t?.attributes[permissionsField], m.permissions);
-  return desired;
+const NOTHING: ReadonlySet<string> = new Set();
+
+/**
+ * The users-phase changes: what the mapping wants (userName, the mapped attributes, the merged
+ * permission types, in that order) against what the LMS account has (nothing for a create).
+ * Compared in place, without building the desired record first: this runs for every user.
+ */
+function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const consider = (field: string, to: AttrValue): void => {
+    if (leaveAlone.has(field)) return;
+    const from = t ? (currentValue(t, field) ?? null) : null;
+    if (!sameValue(field, from, to)) changes.push({ field, from, to });
+  };
+  consider(USER_NAME_FIELD, m.userName);
+  for (const field in m.attributes) consider(field, m.attributes[field] ?? null);
+  if (m.permissions && permissionsField) consider(permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
+  return changes;
 }
+
+const NO_EXTRAS = {};
 
 /** Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. */
 interface Candidate extends MatchCandidate {
@@ -208,7 +223,7 @@ export function plan(
     const result = results[i];
     if (!result) return;
     const base = { sourceId: user.id, email: m.email, displayName: m.displayName, phase: 'users' as const };
-    const extras = { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) };
+    const extras = m.notices.length || m.warnings.length ? { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) } : NO_EXTRAS;
     const leaving = lastDayOn && lastDayReached(user, now);
 
     if (result.kind === 'conflict') {
@@ -222,8 +237,8 @@ export function plan(
         droppedCreates++;
         return;
       }
-      const desired = desiredAttributes(m, null, permissionsField);
-      const changes: FieldChange[] = [{ field: EXTERNAL_ID_FIELD, from: null, to: user.id }, ...diffAttributes(desired, {})];
+      const changes = userChanges(m, null, permissionsField, NOTHING);
+      changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
       noteDepartment(changes);
       const staleLink = linkBySource.get(user.id);
       c.op = push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
@@ -247,9 +262,8 @@ export function plan(
       if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
       return;
     }
-    const desired = desiredAttributes(m, t, permissionsField);
-    const fieldChanges = diffAttributes(desired, (field) => currentValue(t, field), leaveAloneOnUpdate);
-    const changes = [...linkChange, ...fieldChanges];
+    const fieldChanges = userChanges(m, t, permissionsField, leaveAloneOnUpdate);
+    const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
     noteDepartment(changes);
     c.userNameAfter = m.userName;
     relationsFor.push({ c, t });
@@ -285,10 +299,16 @@ export function plan(
         if (op) op.warnings = [...(op.warnings ?? []), warning];
         continue;
       }
-      const desired: Record<string, AttrValue> = {};
-      if (managerField) desired[managerField] = managerName;
-      if (approversField) desired[approversField] = managerName === null ? [] : [managerName];
-      const changes = diffAttributes(desired, t ? t.attributes : {});
+      const changes: FieldChange[] = [];
+      if (managerField) {
+        const from = t?.attributes[managerField] ?? null;
+        if (!sameValue(managerField, from, managerName)) changes.push({ field: managerField, from, to: managerName });
+      }
+      if (approversField) {
+        const from = t?.attributes[approversField] ?? null;
+        const to = managerName === null ? [] : [managerName];
+        if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
+      }
       if (changes.length === 0) continue;
       c.unchanged = false; // a user whose only change is the manager is not "unchanged"
       ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: m.email, displayName: m.displayName, reason: 'relations_changed', detail: say.relations(m, managerName), changes });
