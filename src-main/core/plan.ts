@@ -9,7 +9,7 @@ import { sameValue } from './diff';
 import { buildGroupIndex } from './groups';
 import { evaluateGuards } from './guards';
 import { mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
-import { matchUsers, targetKeys, type MatchCandidate } from './matching';
+import { mapBy, matchUsers, targetKeys, type MatchCandidate } from './matching';
 import {
   ScimPath,
   type AttrValue,
@@ -138,7 +138,7 @@ export function plan(
   // Sorted so a (corrupt) duplicate link or two claiming integrations resolve the same way
   // whatever order the store returned them in.
   const ours = sortLinks(links.filter((l) => l.integrationId === config.id));
-  const linkBySource = new Map(ours.map((l) => [l.sourceId, l]));
+  const linkBySource = mapBy(ours, (l) => l.sourceId);
   const others = sortLinks([...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id)).reverse();
   const ops: PlanOp[] = [];
   const lastDayOn = deactivation.useLastDay;
@@ -171,11 +171,11 @@ export function plan(
 
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
   const skipKeys = prepareSkipList(scope.skipList);
-  const linkByTarget = new Map(ours.map((l) => [l.targetId, l]));
+  const linkByTarget = mapBy(ours, (l) => l.targetId);
   const skippedTargets = new Set<string>();
   const reservedKeys = new Set<string>();
   // An id on the skip list counts even when that Entra user is gone from the snapshot.
-  const isSkippedSource = (id: string): boolean => skippedSources.has(id) || skipKeys.has(id.toLowerCase());
+  const isSkippedSource = (id: string): boolean => skippedSources.has(id) || (skipKeys.size > 0 && skipKeys.has(id.toLowerCase()));
   const anySkipped = skipKeys.size > 0 || skippedSources.size > 0;
   for (const t of anySkipped ? target.users : []) {
     const keys = targetKeys(t);
@@ -190,7 +190,7 @@ export function plan(
     for (const k of keys) reservedKeys.add(k);
   }
   const targets = target.users.filter((t) => !skippedTargets.has(t.id));
-  const targetById = new Map(targets.map((t) => [t.id, t]));
+  const targetById = mapBy(targets, (t) => t.id);
 
   // --- Matching ------------------------------------------------------------------------------
   const results = matchUsers({
@@ -198,8 +198,10 @@ export function plan(
     sourceIds: sourceById,
     targets,
     reservedKeys,
-    links: ours.filter((l) => !isSkippedSource(l.sourceId)),
+    links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
+    targetById,
+    ...(anySkipped ? {} : { linkBySource, linkByTarget }),
   });
 
   const permissionsField = vendorField(caps, 'permissionTypes');
@@ -316,7 +318,7 @@ export function plan(
   }
 
   // --- Owned accounts that are no longer wanted -----------------------------------------------
-  const otherByTarget = new Map(others.map((l) => [l.targetId, l]));
+  const otherByTarget = mapBy(others, (l) => l.targetId);
   let owned = 0;
   for (const link of ours) {
     const t = targetById.get(link.targetId);
