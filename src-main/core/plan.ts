@@ -210,6 +210,8 @@ export function plan(
   /** Users whose relations we write, with their LMS account (null while it is being created). */
   const relationsFor: { c: Candidate; t: TargetUser | null }[] = [];
   const deactivations: PlanOp[] = [];
+  /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
+  const uncoveredRelations: string[] = [];
   const wantedDepartments: string[][] = [];
   let droppedCreates = 0;
   const push = (op: PlanOp): PlanOp => {
@@ -224,13 +226,14 @@ export function plan(
     const { user, m, e } = c;
     const result = results[i];
     if (!result) return;
-    const base = { sourceId: user.id, email: m.email, displayName: m.displayName, phase: 'users' as const };
+    const sourceId = user.id;
+    const { email, displayName } = m;
     const extras = m.notices.length || m.warnings.length ? { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) } : NO_EXTRAS;
     const leaving = lastDayOn && lastDayReached(user, now);
 
     if (result.kind === 'conflict') {
       for (const id of result.targetIds) inConflict.add(id);
-      push({ ...base, kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
+      push({ sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
       return;
     }
     if (result.kind === 'create') {
@@ -243,7 +246,7 @@ export function plan(
       changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
       noteDepartment(changes);
       const staleLink = linkBySource.get(user.id);
-      c.op = push({ ...base, ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
+      c.op = push({ sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
       c.userNameAfter = m.userName;
       relationsFor.push({ c, t: null });
       return;
@@ -258,10 +261,9 @@ export function plan(
     // rewriting the id here would settle it silently, so it is left for the admin.
     const idOfOther = !newlyLinked && idDiffers && t.externalId !== null && sourceById.has(t.externalId) && !skippedSources.has(t.externalId);
     const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
-    const who = { ...base, targetId: t.id };
     if (leaving) {
       c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
-      if (t.active) deactivations.push({ ...who, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
+      if (t.active) deactivations.push({ sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
       return;
     }
     const fieldChanges = userChanges(m, t, permissionsField, leaveAloneOnUpdate);
@@ -271,11 +273,11 @@ export function plan(
     relationsFor.push({ c, t });
     if (!t.active) {
       const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
-      c.op = push({ ...who, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
+      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
     } else if (changes.length > 0) {
       const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
       const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
-      c.op = push({ ...who, ...extras, kind: 'update', reason, detail, changes });
+      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'update', reason, detail, changes });
     } else {
       c.unchanged = true;
     }
@@ -313,6 +315,7 @@ export function plan(
       }
       if (changes.length === 0) continue;
       c.unchanged = false; // a user whose only change is the manager is not "unchanged"
+      if (c.op === null) uncoveredRelations.push(sourceId);
       ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: m.email, displayName: m.displayName, reason: 'relations_changed', detail: say.relations(m, managerName), changes });
     }
   }
@@ -358,9 +361,14 @@ export function plan(
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged };
   // The summary counts people: a manager/approver write for someone created or updated in this
   // plan is part of that change, not one more update.
-  const usersPhase = new Set<string | null>();
-  for (const op of ops) if (op.phase === 'users' && op.sourceId !== null) usersPhase.add(op.sourceId);
-  for (const op of sorted) if (op.phase !== 'relations' || !usersPhase.has(op.sourceId)) summary[op.kind]++;
+  // Relations ops are all updates. Someone with a users-phase op of their own is counted by it;
+  // for the others, every users-phase op is looked at (a damaged snapshot may repeat an id).
+  for (const op of ops) if (op.phase !== 'relations') summary[op.kind]++;
+  if (uncoveredRelations.length > 0) {
+    const usersPhase = new Set<string>();
+    for (const op of ops) if (op.phase === 'users' && op.sourceId !== null) usersPhase.add(op.sourceId);
+    for (const id of uncoveredRelations) if (!usersPhase.has(id)) summary.update++;
+  }
   const guards = evaluateGuards({
     sourceComplete: source.complete,
     sourceIncompleteReason: source.incompleteReason,
