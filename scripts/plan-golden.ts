@@ -172,6 +172,32 @@ const cases: Case[] = [
       ];
     },
   },
+  {
+    name: 'synthetic-3000-managers-moved',
+    run: () => {
+      const t = syntheticTenant({ users: 3000, seed: 13 });
+      const first = plan(t.source, t.target, t.config, t.links, NOW);
+      const applied = applyPlanToSnapshot(first, t.target, t.links);
+      // Only managers change: relations ops for people with no users-phase op.
+      const users = t.source.users.map((u, i) => (i % 7 === 0 ? { ...u, managerId: i % 21 === 0 ? null : (t.source.users[(i * 13) % 50]?.id ?? null) } : u));
+      return plan({ ...t.source, users }, applied.target, { ...t.config, mapping: { ...t.config.mapping, approversFromManager: true } }, applied.links, NOW);
+    },
+  },
+  {
+    name: 'varied-2000-seed6-damaged',
+    run: () => {
+      const t = variedTenant(2000, 6);
+      const users = t.source.users;
+      // A damaged store and odd reads: two people linked to one account, one link twice, a
+      // repeated Entra id (once disabled), a repeated LMS id.
+      const links = [...t.links, link(users[100]?.id ?? '', 'lms-101'), t.links[5] as Link, link(users[102]?.id ?? '', 'lms-102')];
+      const twin = { ...(users[103] as SourceUser), accountEnabled: false };
+      const twin2 = { ...(users[104] as SourceUser), displayName: 'Second of 104' };
+      const dupTarget = t.target.users.find((u) => u.id === 'lms-105');
+      const target = { ...t.target, users: [...t.target.users, ...(dupTarget ? [{ ...dupTarget, userName: 'dup105@contoso.com', emails: ['dup105@contoso.com'] }] : [])] };
+      return plan({ ...t.source, users: [...users, twin, twin2] }, target, t.config, links, NOW, t.others);
+    },
+  },
   { name: 'demo-2000-seed2026', run: () => demoCase(2000, 2026) },
   { name: 'demo-600-seed7', run: () => demoCase(600, 7) },
 ];
