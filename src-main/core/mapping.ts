@@ -249,6 +249,16 @@ function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: strin
   return { path: dep.path && [...dep.path], notices: dep.notices.map((n) => ({ ...n, found: [...n.found] })) };
 }
 
+/** The normalised e-mail a user is written with: mail, else the sign-in name. */
+export function mappedEmail(user: SourceUser): string | null {
+  return normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
+}
+
+/** The LMS userName: the normalised sign-in name (the object id when there is none). */
+export function mappedUserName(user: SourceUser): string {
+  return normaliseEmail(user.userPrincipalName) ?? user.id;
+}
+
 export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
   const { mapping, capabilities } = ctx;
   const p = prepare(ctx);
@@ -262,8 +272,8 @@ export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
     return n.value;
   };
 
-  const email = normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
-  const userName = normaliseEmail(user.userPrincipalName) ?? user.id;
+  const email = mappedEmail(user);
+  const userName = mappedUserName(user);
   const displayName = text('displayName', user.displayName);
   const attributes: Record<string, AttrValue> = {};
   // Names empty in Entra are left alone rather than cleared: LMSs require them, and an admin

@@ -8,7 +8,7 @@ import { departmentsToCreate, existingDepartmentPaths } from './departments';
 import { sameValue } from './diff';
 import { buildGroupIndex } from './groups';
 import { evaluateGuards } from './guards';
-import { mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
+import { mappedEmail, mappedUserName, mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
 import { mapBy, matchUsers, targetKeys, type MatchCandidate } from './matching';
 import {
   ScimPath,
@@ -72,11 +72,13 @@ function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: stri
 
 const NO_EXTRAS = {};
 
-/** Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. */
+/**
+ * Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. The
+ * mapped user is not kept: it is made when the person's op is, so its garbage dies young.
+ */
 interface Candidate extends MatchCandidate {
-  m: MappedUser;
-  /** The full scope explanation, built only when a sentence needs it. */
-  e: () => ScopeExplanation;
+  userName: string;
+  displayName: string | null;
   /** The LMS userName the person has once the plan is applied (null: no LMS account). */
   userNameAfter: string | null;
   /** The person's users-phase op, so relation warnings can be attached to it. */
@@ -148,10 +150,8 @@ export function plan(
   const skippedSources = new Set<string>();
   const candidates: Candidate[] = [];
   let inScope = 0;
-  const explain = (user: SourceUser): (() => ScopeExplanation) => {
-    let e: ScopeExplanation | null = null;
-    return () => (e ??= evaluateScope(user, scope, groups));
-  };
+  // The full scope explanation is built only for the sentences that need it.
+  const explain = (user: SourceUser): ScopeExplanation => evaluateScope(user, scope, groups);
   const mappingContext = { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles };
   for (const user of source.users) {
     const entry: SourceEntry = { user, c: null };
@@ -164,8 +164,7 @@ export function plan(
     if (verdict !== 'included') continue;
     inScope++;
     if (!user.accountEnabled) continue;
-    const m = mapUser(user, mappingContext);
-    entry.c = { user, email: m.email, userName: m.userName, m, e: explain(user), userNameAfter: null, op: null, unchanged: false };
+    entry.c = { user, email: mappedEmail(user), userName: mappedUserName(user), displayName: null, userNameAfter: null, op: null, unchanged: false };
     candidates.push(entry.c);
   }
 
@@ -223,7 +222,9 @@ export function plan(
   };
 
   candidates.forEach((c, i) => {
-    const { user, m, e } = c;
+    const { user } = c;
+    const m = mapUser(user, mappingContext);
+    c.displayName = m.displayName;
     const result = results[i];
     if (!result) return;
     const sourceId = user.id;
@@ -246,7 +247,7 @@ export function plan(
       changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
       noteDepartment(changes);
       const staleLink = linkBySource.get(user.id);
-      c.op = push({ sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, e(), result.reason, staleLink?.targetId ?? null), changes });
+      c.op = push({ sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, explain(user), result.reason, staleLink?.targetId ?? null), changes });
       c.userNameAfter = m.userName;
       relationsFor.push({ c, t: null });
       return;
@@ -273,7 +274,7 @@ export function plan(
     relationsFor.push({ c, t });
     if (!t.active) {
       const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
-      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, e(), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
+      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
     } else if (changes.length > 0) {
       const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
       const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
@@ -288,7 +289,7 @@ export function plan(
   const approversField = mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
   if (managerField || approversField) {
     for (const { c, t } of relationsFor) {
-      const { user, m } = c;
+      const { user } = c;
       const sourceId = user.id;
       let managerName: string | null = null;
       let known = true;
@@ -316,7 +317,7 @@ export function plan(
       if (changes.length === 0) continue;
       c.unchanged = false; // a user whose only change is the manager is not "unchanged"
       if (c.op === null) uncoveredRelations.push(sourceId);
-      ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: m.email, displayName: m.displayName, reason: 'relations_changed', detail: say.relations(m, managerName), changes });
+      ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, managerName), changes });
     }
   }
 
@@ -333,7 +334,7 @@ export function plan(
     const user = entry?.user;
     const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
     const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
-    const e = user ? explain(user)() : undefined;
+    const e = user ? explain(user) : undefined;
     const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';
     const active: FieldChange = { field: ACTIVE_FIELD, from: 'true', to: 'false' };
     if (user && lastDayOn && lastDayReached(user, now)) {
