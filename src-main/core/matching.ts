@@ -55,12 +55,15 @@ export interface MatchInput {
 
 /** Normalised e-mail / userName keys an LMS account answers to. */
 export function targetKeys(t: TargetUser): string[] {
-  const keys = new Set<string>();
-  for (const raw of [t.userName, ...t.emails]) {
+  // One small array per account, no Set: plan() asks this for every LMS account.
+  const keys: string[] = [];
+  const first = normaliseEmail(t.userName);
+  if (first) keys.push(first);
+  for (const raw of t.emails) {
     const k = normaliseEmail(raw);
-    if (k) keys.add(k);
+    if (k && !keys.includes(k)) keys.push(k);
   }
-  return [...keys];
+  return keys;
 }
 
 /** Alias addresses that may only produce candidates: otherMails and smtp: proxy addresses. */
