@@ -278,7 +278,13 @@ export function plan(
     } else if (changes.length > 0) {
       const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
       const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
-      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'update', reason, detail, changes });
+      // A plain literal when there is nothing extra (most people): V8 can then allocate the
+      // op straight into the old generation instead of copying it through every scavenge.
+      c.op = push(
+        extras === NO_EXTRAS
+          ? { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'update', reason, detail, changes }
+          : { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'update', reason, detail, changes },
+      );
     } else {
       c.unchanged = true;
     }
