@@ -33,7 +33,9 @@ export function sameValue(field: string, a: AttrValue | undefined, b: AttrValue 
     x = [...new Set(x)].sort();
     y = [...new Set(y)].sort();
   }
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
@@ -55,9 +57,16 @@ export function diffAttributes(
   return changes;
 }
 
+/** Labels already worked out: a plan names a dozen fields a million times. */
+const labels = new Map<string, string>();
+
 /** A short admin word for a SCIM path: "department", "jobProfile", "name.givenName". */
 export function fieldLabel(field: string): string {
-  if (field === ScimPath.email) return 'e-mail';
-  const colon = field.lastIndexOf(':');
-  return colon >= 0 ? field.slice(colon + 1) : field;
+  let label = labels.get(field);
+  if (label === undefined) {
+    const colon = field.lastIndexOf(':');
+    label = field === ScimPath.email ? 'e-mail' : colon >= 0 ? field.slice(colon + 1) : field;
+    if (labels.size < 1000) labels.set(field, label);
+  }
+  return label;
 }

@@ -15,7 +15,7 @@ import {
   type TargetJobProfile,
   type VendorAttribute,
 } from './model';
-import { cleanText, normaliseEmail, normaliseText } from './normalise';
+import { cleanText, isPlainText, normaliseEmail, normaliseText } from './normalise';
 import { sourceAttribute } from './scope';
 
 // ---------------------------------------------------------------------------------------------
@@ -149,20 +149,78 @@ export interface JobProfileChoice {
   groupId: string | null;
 }
 
+/**
+ * What mapUser() works out once per mapping context rather than once per user: plan() maps
+ * every user of the tenant with one context, and departments, job titles and countries repeat.
+ */
+interface Prepared {
+  jobProfileField: string | null;
+  regionField: string | null;
+  customFields: { field: string; attribute: string }[];
+  /** Sorted owned permission types; null when permission types are not written. */
+  ownedPermissions: string[] | null;
+  /** Cleaned, lower-cased valueMap value → job profile; the first entry wins (as a find() would). */
+  valueMap: Map<string, string>;
+  /** LMS job profile names by lower-cased name, the first winning; null when the LMS lists none. */
+  lmsProfiles: Map<string, string> | null;
+  /** Raw department value → its path and notices (copied per user: op data is not shared). */
+  departments: Map<string, { path: string[] | null; notices: NormalisationNotice[] }>;
+  /** Raw country value → content region. */
+  regions: Map<string | null, string>;
+}
+
+const preparedContexts = new WeakMap<MappingContext, Prepared>();
+
+function prepare(ctx: MappingContext): Prepared {
+  let p = preparedContexts.get(ctx);
+  if (p) return p;
+  const { mapping, capabilities } = ctx;
+  const valueMap = new Map<string, string>();
+  for (const m of mapping.jobProfile.valueMap) {
+    const key = cleanText(m.value)?.toLowerCase();
+    if (key !== undefined && !valueMap.has(key)) valueMap.set(key, m.jobProfile);
+  }
+  let lmsProfiles: Map<string, string> | null = null;
+  if (ctx.jobProfiles) {
+    lmsProfiles = new Map();
+    for (const profile of ctx.jobProfiles) if (!lmsProfiles.has(profile.name.toLowerCase())) lmsProfiles.set(profile.name.toLowerCase(), profile.name);
+  }
+  const customFields: Prepared['customFields'] = [];
+  for (const name of ['customField1', 'customField2', 'customField3'] as const) {
+    const attribute = mapping.customFields[name];
+    const field = vendorField(capabilities, name);
+    if (attribute !== null && field) customFields.push({ field, attribute });
+  }
+  const writesPermissions = vendorField(capabilities, 'permissionTypes') !== null && mapping.permissions.groupMap.length > 0;
+  p = {
+    jobProfileField: vendorField(capabilities, 'jobProfile'),
+    regionField: mapping.contentRegion.enabled ? vendorField(capabilities, 'contentRegion') : null,
+    customFields,
+    ownedPermissions: writesPermissions ? [...new Set(mapping.permissions.groupMap.map((m) => m.permissionType))].sort() : null,
+    valueMap,
+    lmsProfiles,
+    departments: new Map(),
+    regions: new Map(),
+  };
+  preparedContexts.set(ctx, p);
+  return p;
+}
+
 export function chooseJobProfile(user: SourceUser, ctx: MappingContext): JobProfileChoice {
   const { jobProfile } = ctx.mapping;
+  const p = prepare(ctx);
   const attributeValue = jobProfile.attribute ? cleanText(textValue(sourceAttribute(user, jobProfile.attribute))) : null;
   const wanted = attributeValue?.toLowerCase() ?? null;
   if (wanted !== null) {
-    const hit = jobProfile.valueMap.find((m) => cleanText(m.value)?.toLowerCase() === wanted);
-    if (hit) return { chosen: hit.jobProfile, via: 'valueMap', attributeValue, groupId: null };
+    const hit = p.valueMap.get(wanted);
+    if (hit !== undefined) return { chosen: hit, via: 'valueMap', attributeValue, groupId: null };
   }
   const byGroup = jobProfile.groupMap.find((m) => ctx.groups.members(m.groupId).has(user.id));
   if (byGroup) return { chosen: byGroup.jobProfile, via: 'groupMap', attributeValue, groupId: byGroup.groupId };
-  if (wanted !== null && ctx.jobProfiles) {
+  if (wanted !== null && p.lmsProfiles) {
     // Reference article 004: an LMS job profile with exactly the role's name is applied.
-    const same = ctx.jobProfiles.find((p) => p.name.toLowerCase() === wanted);
-    if (same) return { chosen: same.name, via: 'lmsName', attributeValue, groupId: null };
+    const same = p.lmsProfiles.get(wanted);
+    if (same !== undefined) return { chosen: same, via: 'lmsName', attributeValue, groupId: null };
   }
   if (jobProfile.defaultJobProfile !== null) return { chosen: jobProfile.defaultJobProfile, via: 'default', attributeValue, groupId: null };
   return { chosen: null, via: 'none', attributeValue, groupId: null };
@@ -170,9 +228,10 @@ export function chooseJobProfile(user: SourceUser, ctx: MappingContext): JobProf
 
 function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): string | null {
   const { chosen } = chooseJobProfile(user, ctx);
-  if (chosen === null || ctx.jobProfiles === null) return chosen;
-  const known = ctx.jobProfiles.find((p) => p.name.toLowerCase() === chosen.toLowerCase());
-  if (known) return known.name;
+  const known = prepare(ctx).lmsProfiles;
+  if (chosen === null || known === null) return chosen;
+  const name = known.get(chosen.toLowerCase());
+  if (name !== undefined) return name;
   warnings.push({
     code: 'job_profile_not_in_lms',
     message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,
@@ -180,18 +239,41 @@ function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: Plan
   return null;
 }
 
+/** departmentPath() once per distinct raw value; each user gets its own copies. */
+function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: string[] | null; notices: NormalisationNotice[] } {
+  let dep = p.departments.get(raw);
+  if (!dep) {
+    dep = departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
+    p.departments.set(raw, dep);
+  }
+  return { path: dep.path && [...dep.path], notices: dep.notices.map((n) => ({ ...n, found: [...n.found] })) };
+}
+
+/** The normalised e-mail a user is written with: mail, else the sign-in name. */
+export function mappedEmail(user: SourceUser): string | null {
+  return normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
+}
+
+/** The LMS userName: the normalised sign-in name (the object id when there is none). */
+export function mappedUserName(user: SourceUser): string {
+  return normaliseEmail(user.userPrincipalName) ?? user.id;
+}
+
 export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
   const { mapping, capabilities } = ctx;
+  const p = prepare(ctx);
   const notices: NormalisationNotice[] = [];
   const warnings: PlanWarning[] = [];
   const text = (attribute: string, raw: string | string[] | null): string | null => {
-    const n = normaliseText(textValue(raw), attribute);
+    const value = textValue(raw);
+    if (value === null || isPlainText(value)) return value === '' ? null : value; // no repair, nothing to report
+    const n = normaliseText(value, attribute);
     if (n.notice) notices.push(n.notice);
     return n.value;
   };
 
-  const email = normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName);
-  const userName = normaliseEmail(user.userPrincipalName) ?? user.id;
+  const email = mappedEmail(user);
+  const userName = mappedUserName(user);
   const displayName = text('displayName', user.displayName);
   const attributes: Record<string, AttrValue> = {};
   // Names empty in Entra are left alone rather than cleared: LMSs require them, and an admin
@@ -212,37 +294,33 @@ export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
   }
   if (capabilities.enterpriseExtension || capabilities.departments) {
     const raw = textValue(sourceAttribute(user, mapping.department.attribute));
-    const dep = raw === null ? { path: null, notices: [] } : departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
-    notices.push(...dep.notices);
+    const dep = raw === null ? { path: null, notices: [] } : departmentOf(raw, p, mapping);
+    for (const n of dep.notices) notices.push(n);
     attributes[ScimPath.department] = dep.path;
   }
 
-  const jobProfileField = vendorField(capabilities, 'jobProfile');
-  if (jobProfileField) {
+  if (p.jobProfileField) {
     const profile = resolveJobProfile(user, ctx, warnings);
     // Null means "leave the LMS's own default": the attribute is not written at all.
-    if (profile !== null) attributes[jobProfileField] = profile;
+    if (profile !== null) attributes[p.jobProfileField] = profile;
   }
 
-  const regionField = vendorField(capabilities, 'contentRegion');
-  if (mapping.contentRegion.enabled && regionField) {
-    attributes[regionField] = contentRegionFor(textValue(sourceAttribute(user, mapping.contentRegion.attribute)));
+  if (p.regionField) {
+    const country = textValue(sourceAttribute(user, mapping.contentRegion.attribute));
+    let region = p.regions.get(country);
+    if (region === undefined) p.regions.set(country, (region = contentRegionFor(country)));
+    attributes[p.regionField] = region;
   }
 
-  for (const name of ['customField1', 'customField2', 'customField3'] as const) {
-    const attribute = mapping.customFields[name];
-    const field = vendorField(capabilities, name);
-    if (attribute !== null && field) attributes[field] = text(attribute, sourceAttribute(user, attribute));
-  }
+  for (const { field, attribute } of p.customFields) attributes[field] = text(attribute, sourceAttribute(user, attribute));
 
   let permissions: PermissionMapping | null = null;
-  if (vendorField(capabilities, 'permissionTypes') && mapping.permissions.groupMap.length > 0) {
-    const owned = [...new Set(mapping.permissions.groupMap.map((m) => m.permissionType))].sort();
+  if (p.ownedPermissions) {
     const granted = new Set<string>();
     for (const m of mapping.permissions.groupMap) {
       if (ctx.groups.members(m.groupId).has(user.id)) granted.add(m.permissionType);
     }
-    permissions = { owned, granted: [...granted].sort() };
+    permissions = { owned: p.ownedPermissions, granted: [...granted].sort() };
   }
 
   return { sourceId: user.id, email, userName, displayName, attributes, permissions, notices, warnings };

@@ -44,16 +44,26 @@ export interface MatchInput {
   reservedKeys: ReadonlySet<string>;
   links: readonly Link[];
   otherLinks: readonly Link[];
+  /**
+   * Indexes over exactly `targets` and `links` when the caller has them already (plan() does):
+   * building 100k-entry maps twice is a good part of a large plan's time.
+   */
+  targetById?: ReadonlyMap<string, TargetUser>;
+  linkBySource?: ReadonlyMap<string, Link>;
+  linkByTarget?: ReadonlyMap<string, Link>;
 }
 
 /** Normalised e-mail / userName keys an LMS account answers to. */
 export function targetKeys(t: TargetUser): string[] {
-  const keys = new Set<string>();
-  for (const raw of [t.userName, ...t.emails]) {
+  // One small array per account, no Set: plan() asks this for every LMS account.
+  const keys: string[] = [];
+  const first = normaliseEmail(t.userName);
+  if (first) keys.push(first);
+  for (const raw of t.emails) {
     const k = normaliseEmail(raw);
-    if (k) keys.add(k);
+    if (k && !keys.includes(k)) keys.push(k);
   }
-  return [...keys];
+  return keys;
 }
 
 /** Alias addresses that may only produce candidates: otherMails and smtp: proxy addresses. */
@@ -77,26 +87,60 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/**
+ * key → one value, or several. Almost every key has one, and at 100k users a one-element array
+ * per key was most of matching's garbage.
+ */
+type Index<V extends string | TargetUser> = Map<string, V | V[]>;
+
+function add<V extends string | TargetUser>(index: Index<V>, key: string, value: V): void {
+  const had = index.get(key);
+  if (had === undefined) index.set(key, value);
+  else if (Array.isArray(had)) had.push(value);
+  else index.set(key, [had, value]);
+}
+
+const NONE: readonly never[] = [];
+
+function all<V extends string | TargetUser>(index: Index<V>, key: string): readonly V[] {
+  const had = index.get(key);
+  return had === undefined ? NONE : Array.isArray(had) ? had : [had];
+}
+
+function count<V extends string | TargetUser>(index: Index<V>, key: string): number {
+  const had = index.get(key);
+  return had === undefined ? 0 : Array.isArray(had) ? had.length : 1;
+}
+
+/** A Map from a list (the last item per key wins), without a [key, item] pair per item. */
+export function mapBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of list) map.set(key(item), item);
+  return map;
+}
+
 const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t) => t.id))].sort();
 
 /** One result per candidate, in the order of input.candidates. */
 export function matchUsers(input: MatchInput): MatchResult[] {
   /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
   const res: (MatchResult | undefined)[] = new Array<MatchResult | undefined>(input.candidates.length);
-  const linkBySource = new Map(input.links.map((l) => [l.sourceId, l]));
-  const linkByTarget = new Map(input.links.map((l) => [l.targetId, l]));
+  const linkBySource = input.linkBySource ?? mapBy(input.links, (l) => l.sourceId);
+  const linkByTarget = input.linkByTarget ?? mapBy(input.links, (l) => l.targetId);
+  // Only a damaged link table links two people to one account; when every link has its own
+  // account (one map entry per link) there is nothing to collect.
   const sourcesLinkedTo = new Map<string, string[]>();
-  for (const l of input.links) push(sourcesLinkedTo, l.targetId, l.sourceId);
+  if (linkByTarget.size !== input.links.length) for (const l of input.links) push(sourcesLinkedTo, l.targetId, l.sourceId);
   const otherByTarget = new Map<string, Link>();
   for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
   }
-  const targetById = new Map(input.targets.map((t) => [t.id, t]));
-  const byExternalId = new Map<string, TargetUser[]>();
-  const byKey = new Map<string, TargetUser[]>();
+  const targetById = input.targetById ?? mapBy(input.targets, (t) => t.id);
+  const byExternalId: Index<TargetUser> = new Map();
+  const byKey: Index<TargetUser> = new Map();
   for (const t of input.targets) {
-    if (t.externalId) push(byExternalId, t.externalId.trim().toLowerCase(), t);
-    for (const k of targetKeys(t)) push(byKey, k, t);
+    if (t.externalId) add(byExternalId, t.externalId.trim().toLowerCase(), t);
+    for (const k of targetKeys(t)) add(byKey, k, t);
   }
   /** Target id → source id it is given to in this plan. */
   const claimed = new Map<string, string>();
@@ -128,7 +172,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       continue;
     }
     const conflict = claimedByOther(t, user.id);
-    const linkedTo = sourcesLinkedTo.get(t.id) ?? [];
+    const linkedTo = sourcesLinkedTo.get(t.id) ?? NONE;
     if (conflict) res[i] = conflict;
     else if (linkedTo.length > 1) {
       // Only a damaged link table links two people to one account; never pick one silently.
@@ -149,7 +193,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   for (let i = 0; i < candidates.length; i++) {
     const { user } = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
-    const found = byExternalId.get(user.id.toLowerCase()) ?? [];
+    const found = all(byExternalId, user.id.toLowerCase());
     if (found.length === 0) continue;
     if (found.length > 1) {
       res[i] = {
@@ -179,6 +223,19 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     }
   }
 
+  /** The LMS accounts answering to any of the addresses, once each (the last object per id), by id. */
+  const accountsAnswering = (keys: readonly string[]): TargetUser[] => {
+    const found: TargetUser[] = [];
+    for (const k of keys) {
+      for (const t of all(byKey, k)) {
+        const at = found.findIndex((f) => f.id === t.id);
+        if (at < 0) found.push(t);
+        else found[at] = t;
+      }
+    }
+    return found.length > 1 ? found.sort((a, b) => (a.id < b.id ? -1 : 1)) : found;
+  };
+
   // Pass 3: e-mail / userName, only when exactly one unlinked LMS account answers.
   // Every address a candidate answers to (e-mail and sign-in name): two people on one address
   // cannot both be matched or created.
@@ -186,14 +243,18 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     const upn = c.userName !== undefined ? c.userName : normaliseEmail(c.user.userPrincipalName);
     return c.email && upn && c.email !== upn ? [c.email, upn] : c.email ? [c.email] : upn ? [upn] : [];
   };
-  const bySourceKey = new Map<string, string[]>();
-  for (const c of candidates) for (const k of keysOf(c)) push(bySourceKey, k, c.user.id);
+  const bySourceKey: Index<string> = new Map();
+  const keysByCandidate = candidates.map(keysOf);
+  candidates.forEach((c, i) => {
+    for (const k of keysByCandidate[i] ?? NONE) add(bySourceKey, k, c.user.id);
+  });
   const pending: { i: number; c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
-  const wantedBy = new Map<string, string[]>();
+  const wantedBy: Index<string> = new Map();
+  const isFree = (t: TargetUser): boolean => !claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id) && !t.externalId;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
-    const keys = keysOf(c);
+    const keys = keysByCandidate[i] ?? NONE;
     const reserved = keys.find((k) => input.reservedKeys.has(k));
     if (reserved) {
       res[i] = {
@@ -205,27 +266,23 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       };
       continue;
     }
-    const sharedKey = keys.find((k) => (bySourceKey.get(k)?.length ?? 0) > 1);
-    const sharing = sharedKey ? [...new Set(keys.flatMap((k) => bySourceKey.get(k) ?? []))] : [];
-    const found = new Map<string, TargetUser>();
-    for (const k of keys) for (const t of byKey.get(k) ?? []) found.set(t.id, t);
-    const all = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const sharedKey = keys.find((k) => count(bySourceKey, k) > 1);
+    const sharing = sharedKey ? [...new Set(keys.flatMap((k) => all(bySourceKey, k)))] : [];
+    const answering = accountsAnswering(keys);
     if (sharing.length > 1) {
       res[i] = {
         kind: 'conflict',
         reason: 'duplicate_entra_accounts',
         detail: `${sharing.length} Entra accounts use the address ${sharedKey ?? ''} (as e-mail or sign-in name); Rollcall cannot tell which one is the person.`,
         sourceIds: [...sharing].sort(),
-        targetIds: sortedIds(all),
+        targetIds: sortedIds(answering),
       };
       continue;
     }
-    const isFree = (t: TargetUser): boolean =>
-      !claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id) && !t.externalId;
-    const free = all.filter(isFree);
-    const taken = all.filter((t) => !isFree(t));
+    const free = answering.filter(isFree);
+    const taken = answering.filter((t) => !isFree(t));
     pending.push({ i, c, free, taken });
-    for (const t of free) push(wantedBy, t.id, c.user.id);
+    for (const t of free) add(wantedBy, t.id, c.user.id);
   }
   for (const { i, c, free, taken } of pending) {
     const id = c.user.id;
@@ -240,7 +297,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       };
     } else if (free.length === 1) {
       const t = free[0] as TargetUser;
-      const rivals = wantedBy.get(t.id) ?? [];
+      const rivals = all(wantedBy, t.id);
       if (rivals.length > 1) {
         res[i] = {
           kind: 'conflict',
@@ -297,7 +354,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     if (res[i] !== undefined) continue;
     const hits = new Map<string, TargetUser>();
     for (const k of aliasKeys(c.user)) {
-      for (const t of byKey.get(k) ?? []) if (!claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id)) hits.set(t.id, t);
+      for (const t of all(byKey, k)) if (!claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id)) hits.set(t.id, t);
     }
     if (hits.size > 0) {
       const names = [...hits.values()].map((t) => t.userName).sort().join(', ');

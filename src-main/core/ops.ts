@@ -9,7 +9,10 @@ import type { ScopeExplanation } from './scope';
 
 export type LeaveReason = 'gone_from_entra' | 'disabled_in_entra' | 'left_scope';
 
-function who(m: MappedUser): string {
+/** Who an op is about, in words; plan() keeps just these fields of a mapped user for its relations ops. */
+export type Person = Pick<MappedUser, 'displayName' | 'email' | 'userName'>;
+
+function who(m: Person): string {
   return m.displayName ?? m.email ?? m.userName;
 }
 
@@ -33,8 +36,12 @@ export function linked(m: MappedUser, t: TargetUser, via: 'link' | 'externalId' 
 }
 
 export function updated(m: MappedUser, changes: readonly FieldChange[]): string {
-  const fields = [...new Set(changes.map((c) => fieldLabel(c.field)))].join(', ');
-  return `${who(m)} changed in Entra: ${fields}.`;
+  const fields: string[] = [];
+  for (const c of changes) {
+    const label = fieldLabel(c.field);
+    if (!fields.includes(label)) fields.push(label);
+  }
+  return `${who(m)} changed in Entra: ${fields.join(', ')}.`;
 }
 
 export function reactivated(m: MappedUser, e: ScopeExplanation, t: TargetUser, via: 'link' | 'externalId' | 'email'): string {
@@ -42,7 +49,7 @@ export function reactivated(m: MappedUser, e: ScopeExplanation, t: TargetUser, v
   return `${who(m)} is ${scopePhrase(e)} and enabled in Entra, so the inactive LMS account is reactivated.`;
 }
 
-export function relations(m: MappedUser, managerUserName: string | null): string {
+export function relations(m: Person, managerUserName: string | null): string {
   return managerUserName === null
     ? `${who(m)} no longer has a manager in Entra, so the manager is cleared.`
     : `${who(m)}'s manager is set to ${managerUserName}, after every user exists.`;
