@@ -19,7 +19,7 @@ import { link, planConfig, sourceSnapshot, targetSnapshot, targetUser, group } f
 import { prng, syntheticTenant, type SyntheticTenant } from '../src-main/core/testing/synthetic';
 import { generateTenant } from '../src-main/demo/graph';
 import { demoLmsSeed } from '../src-main/demo/tenant';
-import { applyPlanToSnapshot } from '../test/unit/core/apply-plan';
+import { applyPlanToSnapshot } from '../src-main/core/testing/apply-plan';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const HERE = path.dirname(new URL(import.meta.url).pathname);

@@ -4,6 +4,8 @@
  */
 import { ScimPath, type Link, type SourceSnapshot, type SourceUser, type TargetSnapshot, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
+import { plan } from '../plan';
+import { applyPlanToSnapshot } from './apply-plan';
 import { capabilities, group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from './builders';
 
 export interface SyntheticOptions {
@@ -94,4 +96,22 @@ export function syntheticTenant(options: SyntheticOptions): SyntheticTenant {
       mapping: { contentRegion: { enabled: true, attribute: 'country' } },
     }),
   };
+}
+
+/**
+ * The scheduled run's case (issue #6's benchmark): the synthetic tenant after its first sync
+ * was applied, then `changed` of its users changed in Entra (a new job title) — so the plan
+ * has that much work and everyone else is in step.
+ */
+export function steadyTenant(options: SyntheticOptions & { changed: number; now: Date }): SyntheticTenant & { changedUsers: number } {
+  const t = syntheticTenant(options);
+  const applied = applyPlanToSnapshot(plan(t.source, t.target, t.config, t.links, options.now), t.target, t.links);
+  const every = Math.max(1, Math.round(1 / options.changed));
+  let changedUsers = 0;
+  const users = t.source.users.map((u, i) => {
+    if (i % every !== 0) return u;
+    changedUsers++;
+    return { ...u, jobTitle: `${u.jobTitle ?? 'Staff'} (changed)` };
+  });
+  return { source: { ...t.source, users }, target: applied.target, links: applied.links, config: t.config, changedUsers };
 }

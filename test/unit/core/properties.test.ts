@@ -12,7 +12,7 @@ import { plan, type PlanConfig } from '../../../src-main/core/plan';
 import { evaluateScope } from '../../../src-main/core/scope';
 import { group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { prng } from '../../../src-main/core/testing/synthetic';
-import { applyPlanToSnapshot } from './apply-plan';
+import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
 
 const PERMS = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');

@@ -1,11 +1,11 @@
 /**
- * Test helper: what an LMS looks like after a plan is applied, without any I/O. Mirrors the
+ * Tests and the bench: what an LMS looks like after a plan is applied, without any I/O. Mirrors the
  * apply contract in src-main/core/README.md: departments first, then 'users' ops (the
  * 'active' field goes through setActive, 'externalId' links the account), then relations
  * (targetId null = the account created in this plan, found through the new link).
  */
-import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../../../src-main/core/plan';
-import { ScimPath, type Link, type Plan, type PlanOp, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
+import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../plan';
+import { ScimPath, type Link, type Plan, type PlanOp, type TargetSnapshot, type TargetUser } from '../model';
 
 export interface Applied {
   target: TargetSnapshot;
