@@ -252,10 +252,19 @@ export interface PlanOp {
    */
   phase: 'users' | 'relations';
   /** Conflicts: the LMS ids / Entra ids involved, so the UI can offer relink / ignore. */
-  candidates?: { sourceIds: string[]; targetIds: string[] };
+  candidates?: { sourceIds: string[]; targetIds: string[]; accounts?: CandidateAccount[] };
   notices?: NormalisationNotice[];
   /** Things the admin should know that did not stop the op (e.g. a job profile missing in the LMS). */
   warnings?: PlanWarning[];
+}
+
+/** An LMS account in a conflict, as the admin recognises it (its id alone says nothing). */
+export interface CandidateAccount {
+  id: string;
+  userName: string;
+  email: string | null;
+  active: boolean;
+  externalId: string | null;
 }
 
 /** A non-blocking remark on one op, e.g. "job_profile_not_in_lms", "manager_not_in_lms". */

@@ -234,7 +234,11 @@ export function plan(
 
     if (result.kind === 'conflict') {
       for (const id of result.targetIds) inConflict.add(id);
-      push({ sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds } });
+      const accounts = result.targetIds.flatMap((id) => {
+        const t = targetById.get(id);
+        return t ? [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId }] : [];
+      });
+      push({ sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } });
       return;
     }
     if (result.kind === 'create') {

@@ -96,7 +96,10 @@ export class DemoService {
       const id = record.id;
       await this.store.settings.update((s) => {
         const r = s.integrations.find((i) => i.id === id);
-        if (r) r.demo = true;
+        if (!r) return;
+        r.demo = true;
+        // The simulated LMS sends no e-mail: there is nothing for the admin to turn off.
+        r.communicationAcknowledgedAt = this.now().toISOString();
       });
     } else {
       const id = record.id;

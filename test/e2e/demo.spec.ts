@@ -59,6 +59,9 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   const detail = page.getByTestId('op-detail');
   await expect(detail.getByRole('button', { name: /^Relink/ }).first()).toBeVisible();
   await expect(detail.getByTestId('conflict-ignore')).toBeVisible();
+  // Each candidate account shows as the admin knows it (user name, id), not as a bare id.
+  await expect(detail.getByTestId('candidate-account').first()).toContainText('@');
+  await expect(detail.getByTestId('candidate-account').first()).toContainText('LMS id');
   await snap(page, 'demo-diff-conflict');
 
   await detail.getByTestId('conflict-ignore').click();

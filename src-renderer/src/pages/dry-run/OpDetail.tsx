@@ -1,7 +1,7 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { PlanOp, PlanRow } from '../../../../src-preload/api-types';
+import type { CandidateAccount, PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatValue, showHidden } from '../../lib/format';
@@ -51,12 +51,14 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
       </MessageBar>
     );
   const targets = op.candidates?.targetIds ?? [];
+  // Plans saved before accounts were carried show the id only.
+  const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
       <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
       {targets.map((t) => (
         <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <Body1 style={mono}>LMS account {t}</Body1>
+          <AccountLine id={t} account={accountOf.get(t)} />
           <Button size="small" onClick={() => resolve.mutate({ action: 'relink', targetId: t })} disabled={resolve.isPending} aria-label={`Relink to LMS account ${t}`}>
             Relink
           </Button>
@@ -68,6 +70,25 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
         </Button>
       </div>
       {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
+    </div>
+  );
+}
+
+/** An LMS account as the admin knows it: its user name and e-mail, whether it is active, its id. */
+function AccountLine({ id, account }: { id: string; account: CandidateAccount | undefined }) {
+  if (!account) return <Body1 style={mono}>LMS account {id}</Body1>;
+  const email = account.email && account.email.toLowerCase() !== account.userName.toLowerCase() ? ` · ${account.email}` : '';
+  return (
+    <div data-testid="candidate-account" style={{ display: 'grid' }}>
+      <Body1>
+        <Shown text={account.userName} />
+        {email ? <Shown text={email} /> : null}
+        {account.active ? '' : ' · inactive'}
+      </Body1>
+      <Caption1 style={mono}>
+        LMS id {id}
+        {account.externalId ? ` · externalId ${account.externalId}` : ' · no externalId'}
+      </Caption1>
     </div>
   );
 }
