@@ -47,6 +47,10 @@ export interface GroupSummary {
   description: string | null;
   /** Direct members; null when the count could not be read. */
   memberCount: number | null;
+  /** Groups directly inside this one; null when it could not be counted. */
+  nestedGroupCount: number | null;
+  /** People in scope through this group: its users, nested groups' users included; null when unknown. */
+  peopleCount: number | null;
   /** Whether the group has nested groups (their members are included transitively). */
   hasNestedGroups: boolean;
   securityEnabled: boolean;

@@ -87,6 +87,12 @@ function odataString(value: string): string {
   return value.replace(/'/g, "''");
 }
 
+/** A $count answer (plain text), or null when Graph would not count (400/404). */
+function countOf(res: { status: number; body: unknown }): number | null {
+  const n = Number(typeof res.body === 'number' ? res.body : String(res.body ?? ''));
+  return res.status === 200 && Number.isFinite(n) ? n : null;
+}
+
 /** The wizard's picker: groups whose name starts with the text, with member counts. */
 export async function searchGroups(client: GraphClient, prefix: string, signal?: AbortSignal): Promise<Result<GroupSummary[]>> {
   const eventual = { ConsistencyLevel: 'eventual' };
@@ -106,20 +112,23 @@ export async function searchGroups(client: GraphClient, prefix: string, signal?:
     async (g): Promise<Result<GroupSummary>> => {
       const id = encodeURIComponent(g.id as string);
       const opts = { headers: eventual, ...(signal ? { signal } : {}), allowStatuses: [400, 404] };
-      const [count, nested] = await Promise.all([
+      const [count, nested, people] = await Promise.all([
         client.get(`/groups/${id}/members/$count`, opts),
-        client.get(`/groups/${id}/members/microsoft.graph.group?$select=id&$top=1`, opts),
+        client.get(`/groups/${id}/members/microsoft.graph.group/$count`, opts),
+        client.get(`/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, opts),
       ]);
       if (!count.ok) return count;
       if (!nested.ok) return nested;
-      const n = Number(typeof count.value.body === 'number' ? count.value.body : String(count.value.body ?? ''));
-      const nestedValue = (nested.value.body as Record<string, unknown> | null)?.value;
+      if (!people.ok) return people;
+      const nestedGroupCount = countOf(nested.value);
       return ok({
         id: g.id as string,
         displayName: typeof g.displayName === 'string' ? g.displayName : '',
         description: typeof g.description === 'string' ? g.description : null,
-        memberCount: count.value.status === 200 && Number.isFinite(n) ? n : null,
-        hasNestedGroups: Array.isArray(nestedValue) && nestedValue.length > 0,
+        memberCount: countOf(count.value),
+        nestedGroupCount,
+        peopleCount: countOf(people.value),
+        hasNestedGroups: nestedGroupCount !== null && nestedGroupCount > 0,
         securityEnabled: g.securityEnabled === true,
       });
     },

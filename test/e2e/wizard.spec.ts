@@ -97,6 +97,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('group-search').fill('All');
   const allStaff = page.getByTestId('group-result').filter({ hasText: 'All Staff' });
   await expect(allStaff).toBeVisible({ timeout: 15_000 });
+  // How many people the group brings in, nested groups included, before the admin picks it.
+  await expect(allStaff).toContainText(/[\d,]+ people · [\d,]+ direct members · \d+ nested groups? \(their members count too\)/);
   await allStaff.getByRole('button', { name: 'Include All Staff' }).click();
   await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
   await snap(page, 'wizard-3-scope', secrets);

@@ -323,10 +323,14 @@ function members(req: GraphRequest, state: TenantState, g: FixtureGroup, transit
   let list: Array<{ id: string; kind: 'user' | 'group' }> = transitive
     ? state.transitiveMembers(g.id)
     : [...g.memberUserIds.map((id) => ({ id, kind: 'user' as const })), ...g.memberGroupIds.map((id) => ({ id, kind: 'group' as const }))];
-  const tail = rest[0];
-  if (tail === 'microsoft.graph.group') list = list.filter((m) => m.kind === 'group');
-  else if (tail === 'microsoft.graph.user') list = list.filter((m) => m.kind === 'user');
-  else if (tail === '$count') {
+  let tail = rest[0];
+  // A type cast may be followed by $count (…/members/microsoft.graph.group/$count), as in Graph.
+  if (tail === 'microsoft.graph.group' || tail === 'microsoft.graph.user') {
+    const kind = tail === 'microsoft.graph.group' ? 'group' : 'user';
+    list = list.filter((m) => m.kind === kind);
+    tail = rest[1] === '$count' ? '$count' : rest[1] === undefined ? undefined : `${tail}/${rest[1]}`;
+  }
+  if (tail === '$count') {
     if (!eventual(req)) return graphError(400, 'Request_BadRequest', '$count requires the ConsistencyLevel: eventual header.');
     return { status: 200, body: String(list.length), headers: { 'content-type': 'text/plain' } };
   } else if (tail !== undefined) return notFound(tail);

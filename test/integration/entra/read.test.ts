@@ -93,9 +93,17 @@ describe('full read against the simulator over HTTPS', () => {
     if (!r.ok) throw new Error(r.error.message);
     const sales = r.value.find((g) => g.displayName === 'Sales');
     expect(r.value.map((g) => g.displayName)).toEqual(['Sales', 'Sales Americas', 'Sales EMEA']);
+    const emea = r.value.find((g) => g.displayName === 'Sales EMEA');
+    const americas = r.value.find((g) => g.displayName === 'Sales Americas');
     expect(sales?.hasNestedGroups).toBe(true);
     expect(sales?.memberCount).toBeGreaterThanOrEqual(2);
-    expect(r.value.find((g) => g.displayName === 'Sales EMEA')?.hasNestedGroups).toBe(false);
+    // Sales holds Sales EMEA and Sales Americas; its people are its own users and theirs.
+    expect(sales?.nestedGroupCount).toBe(2);
+    expect(sales?.memberCount).toBe((sales?.nestedGroupCount ?? 0) + (sales?.peopleCount ?? 0) - (emea?.peopleCount ?? 0) - (americas?.peopleCount ?? 0));
+    expect(sales?.peopleCount).toBeGreaterThan(emea?.peopleCount ?? 0);
+    expect(emea?.hasNestedGroups).toBe(false);
+    expect(emea?.nestedGroupCount).toBe(0);
+    expect(emea?.peopleCount).toBe(emea?.memberCount);
   });
 
   it('finds one user by id, UPN or e-mail', async () => {

@@ -15,9 +15,16 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** "1,240 people · 12 direct members · 3 nested groups (their members count too)". */
 export function groupNote(g: GroupSummary): string {
-  const members = g.memberCount === null ? 'members unknown' : `${g.memberCount.toLocaleString()} direct member${g.memberCount === 1 ? '' : 's'}`;
-  return g.hasNestedGroups ? `${members} · includes nested groups (their members count too)` : members;
+  const parts: string[] = [];
+  if (g.peopleCount !== null) parts.push(plural(g.peopleCount, 'person', 'people'));
+  parts.push(g.memberCount === null ? 'members unknown' : plural(g.memberCount, 'direct member', 'direct members'));
+  if (g.nestedGroupCount !== null && g.nestedGroupCount > 0) parts.push(`${plural(g.nestedGroupCount, 'nested group', 'nested groups')} (their members count too)`);
+  else if (g.nestedGroupCount === null && g.hasNestedGroups) parts.push('includes nested groups (their members count too)');
+  return parts.join(' · ');
 }
 
 /** Security groups whose display name starts with the text typed (searchGroups), each with Include / Exclude. */
