@@ -214,12 +214,16 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
           if (byKey.value.status === 200) return ok(toSourceUser(byKey.value.body, extraAttributes));
         }
         if (!q.includes('@')) return ok(null);
-        // Not a UPN: try the primary e-mail address.
-        const filter = encodeURIComponent(`mail eq '${q.replace(/'/g, "''")}'`);
-        const byMail = await graph.get(`/users?$filter=${filter}&$select=${select}&$expand=${expand}&$top=2`, base);
-        if (!byMail.ok) return byMail;
-        const value = (byMail.value.body as Record<string, unknown>).value;
-        return ok(Array.isArray(value) && value.length > 0 ? toSourceUser(value[0], extraAttributes) : null);
+        // Not a UPN: the primary e-mail address, then the aliases an admin may know the person by
+        // (an old address in otherMails, a secondary smtp: proxy address).
+        const literal = q.replace(/'/g, "''");
+        for (const condition of [`mail eq '${literal}'`, `otherMails/any(x:x eq '${literal}')`, `proxyAddresses/any(x:x eq 'smtp:${literal}')`]) {
+          const found = await graph.get(`/users?$filter=${encodeURIComponent(condition)}&$select=${select}&$expand=${expand}&$top=2`, base);
+          if (!found.ok) return found;
+          const value = (found.value.body as Record<string, unknown>).value;
+          if (Array.isArray(value) && value.length > 0) return ok(toSourceUser(value[0], extraAttributes));
+        }
+        return ok(null);
       }),
   };
   return source;

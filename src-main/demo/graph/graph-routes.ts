@@ -107,6 +107,13 @@ function parseEq(filter: string): { field: string; value: string } | null {
   return m ? { field: m[1] as string, value: (m[2] as string).replace(/''/g, "'") } : null;
 }
 
+/** otherMails/any(x:x eq '…') and proxyAddresses/any(x:x eq 'smtp:…'), as Graph filters aliases (case-insensitive). */
+function parseAnyEq(filter: string): { field: 'otherMails' | 'proxyAddresses'; value: string } | null {
+  const m = /^(otherMails|proxyAddresses)\/any\((\w+):\s*\2 eq '((?:[^']|'')*)'\)$/i.exec(filter.trim());
+  if (!m) return null;
+  return { field: (m[1] as string).toLowerCase() === 'othermails' ? 'otherMails' : 'proxyAddresses', value: (m[3] as string).replace(/''/g, "'") };
+}
+
 function eventual(req: GraphRequest): boolean {
   const h = req.headers.consistencylevel;
   return (Array.isArray(h) ? h[0] : h)?.toLowerCase() === 'eventual';
@@ -129,12 +136,16 @@ function users(req: GraphRequest, state: TenantState): Answer {
   } else {
     const ids = parseInList(filter);
     const eq = ids ? null : parseEq(filter);
+    const anyEq = ids || eq ? null : parseAnyEq(filter);
     if (ids) {
       if (ids.length > 15) return graphError(400, 'Request_BadRequest', 'Too many values in an in filter: at most 15.');
       list = ids.map((id) => state.users.get(id)).filter((u): u is FixtureUser => u !== undefined);
     } else if (eq) {
       const v = eq.value.toLowerCase();
       list = [...state.users.values()].filter((u) => ((u as unknown as Record<string, unknown>)[eq.field] as string | null)?.toLowerCase() === v);
+    } else if (anyEq) {
+      const v = anyEq.value.toLowerCase();
+      list = [...state.users.values()].filter((u) => u[anyEq.field].some((a) => a.toLowerCase() === v));
     } else return unsupported(`$filter=${filter}`);
   }
   return paged(req, list, size, (u) => projectUser(u, select, state, expandManager));

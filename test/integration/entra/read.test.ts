@@ -117,4 +117,16 @@ describe('full read against the simulator over HTTPS', () => {
     const none = await source.readUser('nobody@contoso.example', []);
     expect(none.ok && none.value).toBeNull();
   });
+
+  it('finds a user by an alias the admin knows them by: an old address in otherMails, a secondary proxy address', async () => {
+    const source = rig.source();
+    const old = rig.tenant.cases.find((c) => c.key === 'email-changed-old-address');
+    const byOtherMail = await source.readUser(old?.email.toUpperCase() as string, []);
+    expect(byOtherMail.ok && byOtherMail.value?.id).toBe(old?.userIds[0]);
+    const someone = rig.tenant.fixture.users[5];
+    if (!someone) throw new Error('no user');
+    rig.sim.mutateUser(someone.id, { proxyAddresses: [`SMTP:${someone.mail}`, 'smtp:sales.desk@contoso.example'] });
+    const byProxy = await source.readUser('sales.desk@contoso.example', []);
+    expect(byProxy.ok && byProxy.value?.id).toBe(someone.id);
+  });
 });
