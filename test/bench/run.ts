@@ -462,7 +462,7 @@ async function section4(): Promise<void> {
   const smallPlan = await bestOf(3, () => run(small));
   const steady = steadyTenant({ users: USERS, seed: 3, changed: 0.01, now });
   rss.reset();
-  const steadyPlan = await bestOf(2, () => run(steady));
+  const steadyPlan = await bestOf(3, () => run(steady));
   const steadyRss = rss.peak();
   const steadyParse = await parseOf(steady);
   // The heavy case: a first sync, where most people need a change (190k ops at 100k users).
