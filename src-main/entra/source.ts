@@ -7,7 +7,7 @@
  */
 import { GUID_PATTERN, TENANT_ID_PATTERN, type EntraSettings } from '../core/config';
 import type { GroupSummary, ReadProgress, SourceConnectionReport, SourceDeltaResult, SourceDirectory, SourceFullResult, SourceGroupsRead, SourceReadOptions } from '../core/directories';
-import { fail, ok, type AppError, type Result } from '../core/errors';
+import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import type { SourceGroup, SourceUser } from '../core/model';
 import { cloudEndpoints } from './clouds';
 import { readDeltaChanges, readUsersById, deltaSelect, latestDeltaLink } from './delta';
@@ -141,10 +141,17 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
         // their progress shows once the users are done, so the count does not jump about.
         let usersDone = false;
         const groupsProgress = (p: ReadProgress) => (usersDone ? opts.onProgress?.(p) : undefined);
-        const groupsRead = opts.groupIds.length > 0 ? readGroupTreeWithLink(graph, opts.groupIds, opts.signal, groupsProgress) : Promise.resolve(ok({ groups: [] as SourceGroup[], link: null }));
+        // A failed user listing stops the group read: the run fails now, not after every group page.
+        const groups$ = new AbortController();
+        const stopGroups = () => groups$.abort(opts.signal?.reason);
+        if (opts.signal?.aborted) stopGroups();
+        opts.signal?.addEventListener('abort', stopGroups, { once: true });
+        const groupsRead = opts.groupIds.length > 0 ? readGroupTreeWithLink(graph, opts.groupIds, groups$.signal, groupsProgress) : Promise.resolve(ok({ groups: [] as SourceGroup[], link: null }));
         const users = await readAllUsers(opts, lifecycleReadable);
         usersDone = true;
+        if (!users.ok) groups$.abort();
         const g = await groupsRead;
+        opts.signal?.removeEventListener('abort', stopGroups);
         if (!users.ok) return users;
         if (!g.ok) return g;
         const groups = g.value.groups;
@@ -221,7 +228,12 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
           const found = await graph.get(`/users?$filter=${encodeURIComponent(condition)}&$select=${select}&$expand=${expand}&$top=2`, base);
           if (!found.ok) return found;
           const value = (found.value.body as Record<string, unknown>).value;
-          if (Array.isArray(value) && value.length > 0) return ok(toSourceUser(value[0], extraAttributes));
+          if (!Array.isArray(value) || value.length === 0) continue;
+          // Two people answering to one alias: troubleshooting either would be a guess.
+          if (value.length > 1 && !condition.startsWith('mail ')) {
+            return fail(appError('ENTRA_ALIAS_AMBIGUOUS', `More than one Entra user has ${q} as an alias, so Rollcall cannot tell which one you mean.`, 'Search by their user principal name (UPN) or object id instead.'));
+          }
+          return ok(toSourceUser(value[0], extraAttributes));
         }
         return ok(null);
       }),

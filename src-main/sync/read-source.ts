@@ -55,6 +55,8 @@ export async function readSource(r: {
     // A link issued for other scope groups does not cover today's: those are read in full.
     const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
     const cachedRead = loadCached(r.dataDir, record.id, 'source');
+    // Awaited below in every path; marked handled now so a refused file never goes unhandled meanwhile.
+    cachedRead.catch(() => undefined);
     const groupsRead =
       groupIds.length > 0
         ? cachedRead.then((c) => source.readGroupsDelta(groupIds, c?.groups ?? null, groupsLink, { signal: r.signal, onProgress: r.onProgress }))

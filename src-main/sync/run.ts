@@ -218,11 +218,20 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // The first failure stops the other side, so a run that cannot finish does not keep reading.
     const reading = new AbortController();
     const stopReading = () => reading.abort(options.signal?.reason);
+    // Cancelled while the connectors opened (a keychain prompt, say): nothing is read.
+    if (options.signal?.aborted) stopReading();
     options.signal?.addEventListener('abort', stopReading, { once: true });
     const progress = readProgress(options.onProgress);
     let firstError: AppError | null = null;
-    const side = async <T>(which: 'entra' | 'lms', read: Promise<Result<T>>): Promise<Result<T>> => {
-      const r = await read;
+    const side = async <T>(which: 'entra' | 'lms', read: () => Promise<Result<T>>): Promise<Result<T>> => {
+      let r: Result<T>;
+      try {
+        r = await read();
+      } catch (err) {
+        // A side that throws (a cache file the OS refuses, say) is a failed side like any other:
+        // the other one is stopped before the run ends and its lock is released.
+        r = { ok: false, error: isAppError(err) ? err : appError('RUN_FAILED', `Reading ${which === 'entra' ? 'Entra ID' : 'the LMS'} stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; if it keeps failing, report it with the run id.', { runId: run.id }) };
+      }
       if (r.ok) progress.finished(which);
       else if (firstError === null) {
         // The side that failed first is the reason; the other one only reports being stopped.
@@ -235,8 +244,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     let targetSide: Result<TargetSnapshot>;
     try {
       [sourceSide, targetSide] = await Promise.all([
-        side('entra', readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: reading.signal, onProgress: progress.entra })),
-        side('lms', target.readAll(progress.lms, reading.signal)),
+        side('entra', () => readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: reading.signal, onProgress: progress.entra })),
+        side('lms', () => target.readAll(progress.lms, reading.signal)),
       ]);
     } finally {
       options.signal?.removeEventListener('abort', stopReading);

@@ -137,6 +137,17 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect(e.lms.users()).toHaveLength(0);
   });
 
+  it('a run cancelled before it reads reads nothing and is recorded as cancelled', async () => {
+    env = await startSyncEnv({ users: 60 });
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('cancelled by the admin'));
+    const r = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual', signal: cancelled.signal });
+    expect(r.run.outcome).toBe('cancelled');
+    expect(env.graph.stats.graphRequests).toBe(0);
+    expect(env.lms.requests()).toHaveLength(0);
+    expect(env.store.settings.data.integrations[0]?.deltaLink).toBeNull();
+  });
+
   it('blocks a mass deactivation until the admin confirms that number', async () => {
     env = await startSyncEnv({ users: 150 });
     expect((await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
