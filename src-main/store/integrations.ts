@@ -85,6 +85,12 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     }
     removed.push(kind);
   }
+  // Another LMS or tenant is another sync: an enabled integration is switched off until the admin
+  // has reviewed a dry run against it (a scheduled apply must not be the first look).
+  const pointsElsewhere =
+    (['clientSecret', 'lmsToken'] as const).some((k) => credentialDestination(before.config, k) !== credentialDestination(config, k)) ||
+    before.config.source.tenantId.trim().toLowerCase() !== config.source.tenantId.trim().toLowerCase();
+  let switchedOff = false;
   const updated = await store.settings.update((s) => {
     const record = s.integrations.find((i) => i.id === id);
     if (!record) return null;
@@ -100,19 +106,31 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     }
     // Another LMS has its own welcome e-mails: the admin confirms again for it.
     if (credentialDestination(record.config, 'lmsToken') !== credentialDestination(config, 'lmsToken')) record.communicationAcknowledgedAt = null;
+    if (pointsElsewhere && record.enabled) {
+      record.enabled = false;
+      if (record.status !== 'setup') record.status = 'disabled';
+      switchedOff = true;
+    }
     record.config = config;
     record.updatedAt = now.toISOString();
     return structuredClone(record);
   });
   if (!updated) return fail(integrationNotFound(id));
-  if (removed.length === 0) return ok(updated);
-  const refreshed = await refreshSetupStatus(store, secrets, id);
-  if (!refreshed.ok) return refreshed;
-  const reason = appError(
-    'CREDENTIAL_REMOVED',
-    `The ${removed.map((k) => CREDENTIAL_LABEL[k].where).join(' and the ')} changed, so the saved ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and ')} ${removed.length > 1 ? 'were' : 'was'} removed: a credential is only sent to the address it was entered for.`,
-    `Enter the ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and the ')} for the new address (Edit settings).`,
-  );
+  if (removed.length === 0 && !switchedOff) return ok(updated);
+  if (removed.length > 0) {
+    const refreshed = await refreshSetupStatus(store, secrets, id);
+    if (!refreshed.ok) return refreshed;
+  }
+  const off = switchedOff ? ' The integration was switched off: it now points at another LMS or tenant.' : '';
+  const review = switchedOff ? 'Run a dry run against the new address and review it, then enable the integration again.' : '';
+  const reason =
+    removed.length > 0
+      ? appError(
+          'CREDENTIAL_REMOVED',
+          `The ${removed.map((k) => CREDENTIAL_LABEL[k].where).join(' and the ')} changed, so the saved ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and ')} ${removed.length > 1 ? 'were' : 'was'} removed: a credential is only sent to the address it was entered for.${off}`,
+          `Enter the ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and the ')} for the new address (Edit settings).${review ? ` ${review}` : ''}`,
+        )
+      : appError('SWITCHED_OFF_NEW_ADDRESS', `The integration was switched off: it now points at another LMS or tenant, and nothing is synced there unreviewed.`, review);
   const final = await store.settings.update((s) => {
     const record = s.integrations.find((i) => i.id === id);
     if (record) record.statusReason = reason;

@@ -102,6 +102,16 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await page.getByTestId('step-scope').click();
   await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
 
+  // A new LMS address asks for its own token; Next does not quietly save the move.
+  await page.getByTestId('step-lms').click();
+  const lmsUrl = await page.getByTestId('lms-url').inputValue();
+  await page.getByTestId('lms-url').fill('https://another-lms.example.org/scim/v2');
+  await expect(page.getByTestId('lms-token')).toBeVisible();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('token for the new address');
+  await page.getByTestId('lms-url').fill(lmsUrl);
+  await expect(page.getByTestId('lms-token-stored')).toBeVisible();
+
   // A rejected secret turns the card red with the reason and "Update credentials", which fixes it.
   const secrets = [DEMO_APPS.main.secret, WRONG];
   await page.getByRole('tab', { name: 'Integrations' }).click();

@@ -7,6 +7,7 @@ import type { AppError, IntegrationSummary } from '../../../../src-preload/api-t
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { queryKeys, useIntegration, useInvalidateIntegration, useRuns } from '../../queries';
+import { credentialDestination } from '../../../../src-main/core/config';
 import { emptyDraft, fromConfig, toConfigInput, validateEntra, validateLms, validateRules, type Draft, type Errors } from './draft';
 import { mappingProblems } from './MappingTables';
 import { StepCommunication } from './StepCommunication';
@@ -128,6 +129,22 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
       const errs = key === 'entra' ? validateEntra(draft) : validateLms(draft);
       if (Object.keys(errs).length > 0) {
         setBlocked(`${Object.values(errs)[0] ?? 'Some values need fixing.'} Press Save & Test to see every message.`);
+        return;
+      }
+    }
+    // A new LMS or sign-in address is only saved by that step's Save & Test, with its credential:
+    // saving it from anywhere else would drop the stored one and leave nothing in its place.
+    if (id && integration && (key === 'entra' || key === 'lms' || key === 'scope' || key === 'rules')) {
+      const typed = toConfigInput(draft);
+      const moved = (['clientSecret', 'lmsToken'] as const).find((k) => credentialDestination(integration.config, k) !== credentialDestination(typed, k));
+      if (moved) {
+        const step = moved === 'lmsToken' ? 'lms' : 'entra';
+        setDoneMap((m) => ({ ...m, [step]: false }));
+        setBlocked(
+          moved === 'lmsToken'
+            ? 'The LMS address changed: press Save & Test on “LMS connection” with the token for the new address before you go on.'
+            : 'The sign-in address changed: press Save & Test on “Connect to Entra ID” with the client secret for it before you go on.',
+        );
         return;
       }
     }
