@@ -88,9 +88,10 @@ function odataString(value: string): string {
 }
 
 /** A $count answer (plain text), or null when Graph would not count (400/404). */
-function countOf(res: { status: number; body: unknown }): number | null {
-  const n = Number(typeof res.body === 'number' ? res.body : String(res.body ?? ''));
-  return res.status === 200 && Number.isFinite(n) ? n : null;
+function countOf(res: Result<{ status: number; body: unknown }>): number | null {
+  if (!res.ok) return null;
+  const n = Number(typeof res.value.body === 'number' ? res.value.body : String(res.value.body ?? ''));
+  return res.value.status === 200 && Number.isFinite(n) ? n : null;
 }
 
 /** The wizard's picker: groups whose name starts with the text, with member counts. */
@@ -112,22 +113,22 @@ export async function searchGroups(client: GraphClient, prefix: string, signal?:
     async (g): Promise<Result<GroupSummary>> => {
       const id = encodeURIComponent(g.id as string);
       const opts = { headers: eventual, ...(signal ? { signal } : {}), allowStatuses: [400, 404] };
+      // A count Graph will not give (throttled past the retries, refused) is "unknown", never a
+      // failed search: the admin can still pick the group.
       const [count, nested, people] = await Promise.all([
         client.get(`/groups/${id}/members/$count`, opts),
         client.get(`/groups/${id}/members/microsoft.graph.group/$count`, opts),
         client.get(`/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, opts),
       ]);
-      if (!count.ok) return count;
-      if (!nested.ok) return nested;
-      if (!people.ok) return people;
-      const nestedGroupCount = countOf(nested.value);
+      if (signal?.aborted && !count.ok) return count;
+      const nestedGroupCount = countOf(nested);
       return ok({
         id: g.id as string,
         displayName: typeof g.displayName === 'string' ? g.displayName : '',
         description: typeof g.description === 'string' ? g.description : null,
-        memberCount: countOf(count.value),
+        memberCount: countOf(count),
         nestedGroupCount,
-        peopleCount: countOf(people.value),
+        peopleCount: countOf(people),
         hasNestedGroups: nestedGroupCount !== null && nestedGroupCount > 0,
         securityEnabled: g.securityEnabled === true,
       });

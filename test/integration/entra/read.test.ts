@@ -128,5 +128,13 @@ describe('full read against the simulator over HTTPS', () => {
     rig.sim.mutateUser(someone.id, { proxyAddresses: [`SMTP:${someone.mail}`, 'smtp:sales.desk@contoso.example'] });
     const byProxy = await source.readUser('sales.desk@contoso.example', []);
     expect(byProxy.ok && byProxy.value?.id).toBe(someone.id);
+    // The same alias on two people: Rollcall says so instead of picking one.
+    const other = rig.tenant.fixture.users[6];
+    if (!other) throw new Error('no user');
+    rig.sim.mutateUser(other.id, { otherMails: ['shared.inbox@contoso.example'] });
+    rig.sim.mutateUser(someone.id, { otherMails: ['shared.inbox@contoso.example'] });
+    const ambiguous = await source.readUser('shared.inbox@contoso.example', []);
+    expect(ambiguous).toMatchObject({ ok: false, error: { code: 'ENTRA_ALIAS_AMBIGUOUS' } });
+    if (!ambiguous.ok) expect(ambiguous.error.fix).toMatch(/UPN|object id/);
   });
 });
