@@ -27,8 +27,13 @@ export async function writeFileAtomic(file: string, content: string | Iterable<s
     // Settings, links and history are flushed to disk before the rename; a cache that can be
     // rebuilt from the next read (durable: false) skips the flush, which costs seconds at 100 MB.
     if (options.durable !== false) await handle.sync();
+  } catch (err) {
+    // A full disk must not also keep a half-written 100 MB temporary file.
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw err;
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
   try {
     await fs.rename(tmp, file);

@@ -42,8 +42,24 @@ export class Store {
    */
   async loadAll(): Promise<void> {
     for (const { id } of this.settings.data.integrations) {
-      await this.links(id);
-      await this.runs(id);
+      for (const [label, open] of [
+        ['link table', () => this.links(id)],
+        ['run history', () => this.runs(id)],
+      ] as const) {
+        try {
+          await open();
+        } catch (err) {
+          // A file the OS will not let us read must not stop the app from starting: say so.
+          this.noticeList.push({
+            id: `${label}-unreadable`,
+            level: 'warning',
+            message: `The ${label} of integration ${id} could not be read (${err instanceof Error ? err.message : 'unknown error'}).`,
+            fix: 'Check the data folder\'s permissions and free space, then restart Rollcall. Runs of this integration stop with the same error until it can be read.',
+            file: path.join(this.dataDir, 'integrations'),
+            at: new Date().toISOString(),
+          });
+        }
+      }
     }
   }
 

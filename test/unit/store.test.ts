@@ -1,4 +1,4 @@
-import { copyFile, readFile, stat, writeFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
@@ -133,6 +133,20 @@ describe('app start', () => {
       expect(notices[0]?.level).toBe('warning');
       // The last good copy (written after every change) is what the next run starts from.
       expect((await ctx.store.links(created.id)).data.links.map((l) => l.sourceId)).toEqual(['s-1', 's-2']);
+    });
+  });
+
+  it('a link table the OS will not read does not stop the app: it starts and says so', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      // A folder where the file should be: reading it fails with EISDIR, as a permissions problem would.
+      await mkdir(path.join(dir, 'integrations', `${created.id}.links.json`));
+      const ctx = await createHandlerContext({ dataDir: dir, runtime: 'preview', secrets: new MemorySecretStore() });
+      const info = await dispatch('getAppInfo', undefined, ctx);
+      const notices = info.ok ? (info.value as AppInfo).notices : [];
+      expect(notices.map((n) => n.id.split('@')[0])).toEqual(['link table-unreadable']);
+      expect(notices[0]?.fix).toMatch(/permissions/);
     });
   });
 });

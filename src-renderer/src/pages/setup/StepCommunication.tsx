@@ -24,8 +24,9 @@ export function StepCommunication({ done, setDone, integration }: StepProps) {
       const saved = await call('acknowledgeCommunication', { id: integration.id, acknowledged: checked });
       client.setQueryData(queryKeys.integration(saved.id), saved);
     } catch (err) {
+      // Not saved: the box shows what main still holds.
       setFailure(toAppError(err));
-      setDone(false);
+      setDone(!checked);
     } finally {
       setSaving(false);
     }
