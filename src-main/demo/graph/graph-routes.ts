@@ -160,15 +160,8 @@ interface DeltaCursor {
   o: number;
 }
 
-function usersDelta(req: GraphRequest, state: TenantState): Answer {
-  const select = selectList(req.query);
-  if (select?.includes('employeeLeaveDateTime') && !canReadLifecycle(req.claims)) return denied();
-  const withManager = select?.includes('manager') ?? false;
-  const deltaToken = req.query.get('$deltatoken');
-  const skipToken = req.query.get('$skiptoken');
-  if (deltaToken === 'latest') {
-    return { status: 200, body: { value: [], '@odata.deltaLink': linkWith(req.base, req.path, req.query, '$deltatoken', encodeToken({ g: state.generation, s: state.seq })) } };
-  }
+/** Where a /users/delta or /groups/delta round stands: a page of it, a later round, or the first. */
+function deltaCursor(skipToken: string | null, deltaToken: string | null, state: TenantState): DeltaCursor | Answer {
   let cursor: DeltaCursor;
   if (skipToken) {
     const c = decodeToken<DeltaCursor>(skipToken);
@@ -184,6 +177,20 @@ function usersDelta(req: GraphRequest, state: TenantState): Answer {
   if (cursor.g !== state.generation) {
     return graphError(410, 'syncStateNotFound', 'The sync state generation is not valid any more. Resync without a state token.');
   }
+  return cursor;
+}
+
+function usersDelta(req: GraphRequest, state: TenantState): Answer {
+  const select = selectList(req.query);
+  if (select?.includes('employeeLeaveDateTime') && !canReadLifecycle(req.claims)) return denied();
+  const withManager = select?.includes('manager') ?? false;
+  const deltaToken = req.query.get('$deltatoken');
+  const skipToken = req.query.get('$skiptoken');
+  if (deltaToken === 'latest') {
+    return { status: 200, body: { value: [], '@odata.deltaLink': linkWith(req.base, req.path, req.query, '$deltatoken', encodeToken({ g: state.generation, s: state.seq })) } };
+  }
+  const cursor = deltaCursor(skipToken, deltaToken, state);
+  if ('status' in cursor) return cursor;
   const ids = cursor.s < 0 ? state.order : state.changedSince(cursor.s);
   const page = ids.slice(cursor.o, cursor.o + DELTA_PAGE).map((id) => {
     const u = state.users.get(id);
@@ -234,21 +241,8 @@ function groupsDelta(req: GraphRequest, state: TenantState): Answer {
   const withMembers = select?.includes('members') ?? false;
   const deltaToken = req.query.get('$deltatoken');
   const skipToken = req.query.get('$skiptoken');
-  let cursor: DeltaCursor;
-  if (skipToken) {
-    const c = decodeToken<DeltaCursor>(skipToken);
-    if (!c) return graphError(400, 'Request_BadRequest', 'Invalid skip token.');
-    cursor = c;
-  } else if (deltaToken) {
-    const t = decodeToken<{ g: number; s: number }>(deltaToken);
-    if (!t) return graphError(400, 'Request_BadRequest', 'Invalid delta token.');
-    cursor = { g: t.g, s: t.s, u: state.seq, o: 0 };
-  } else {
-    cursor = { g: state.generation, s: -1, u: state.seq, o: 0 };
-  }
-  if (cursor.g !== state.generation) {
-    return graphError(410, 'syncStateNotFound', 'The sync state generation is not valid any more. Resync without a state token.');
-  }
+  const cursor = deltaCursor(skipToken, deltaToken, state);
+  if ('status' in cursor) return cursor;
   let items: MemberItem[] = [];
   let total = 0;
   if (cursor.s < 0) {
