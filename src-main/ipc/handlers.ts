@@ -16,6 +16,7 @@ import {
   summarise,
   updateIntegration,
   acknowledgeCommunication,
+  storeSecret,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
 import { planHandlers } from './plan-handlers';
@@ -111,10 +112,8 @@ export const handlers: Handlers = {
 
   async setSecret({ integrationId, kind, value }, ctx) {
     if (!findIntegration(ctx.store, integrationId)) return fail(integrationNotFound(integrationId));
-    const stored = await ctx.secrets.set(integrationId, kind, value);
+    const stored = await storeSecret(ctx.store, ctx.secrets, integrationId, kind, value);
     if (!stored.ok) return stored;
-    const refreshed = await refreshSetupStatus(ctx.store, ctx.secrets, integrationId);
-    if (!refreshed.ok) return refreshed;
     return ok({ stored: true as const, warning: secretWarning(kind, value) });
   },
 
@@ -122,6 +121,10 @@ export const handlers: Handlers = {
     if (!findIntegration(ctx.store, integrationId)) return fail(integrationNotFound(integrationId));
     const r = await ctx.secrets.delete(integrationId, kind);
     if (!r.ok) return r;
+    await ctx.store.settings.update((s) => {
+      const record = s.integrations.find((i) => i.id === integrationId);
+      if (record) record.credentialFor[kind] = null;
+    });
     const refreshed = await refreshSetupStatus(ctx.store, ctx.secrets, integrationId);
     if (!refreshed.ok) return refreshed;
     return ok({ stored: false as const });

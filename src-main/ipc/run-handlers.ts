@@ -7,7 +7,7 @@ import type { AuditEntry } from '../sync/audit';
 import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
 import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
-import { findIntegration, integrationNotFound, summarise } from '../store/integrations';
+import { credentialEnteredFor, findIntegration, integrationNotFound, summarise } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
 import type { HandlerContext } from './context';
 import type { Handlers } from './handlers';
@@ -89,7 +89,7 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
     const checks: Check[] = [];
     let rejected = null;
     if (part !== 'lms') {
-      const source = await openSource(ctx.secrets, id, r.value.config.source);
+      const source = await openSource(ctx.secrets, id, r.value.config.source, undefined, credentialEnteredFor(ctx.store, id));
       if (!source.ok) return source;
       try {
         const report = await checkSource(source.value, r.value.config);
@@ -100,7 +100,7 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       }
     }
     if (part !== 'entra') {
-      const target = await openTarget(ctx.secrets, id, r.value.config.target);
+      const target = await openTarget(ctx.secrets, id, r.value.config.target, undefined, credentialEnteredFor(ctx.store, id));
       if (!target.ok) return target;
       try {
         const report = await checkTarget(target.value, r.value.config);

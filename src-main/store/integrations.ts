@@ -41,6 +41,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     deltaAttributes: null,
     groupsDelta: null,
     communicationAcknowledgedAt: null,
+    credentialFor: { clientSecret: null, lmsToken: null },
   };
   await store.settings.update((s) => {
     s.integrations.push(record);
@@ -104,6 +105,7 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
         record.statusReason = null;
       }
     }
+    for (const kind of removed) record.credentialFor[kind] = null;
     // Another LMS has its own welcome e-mails: the admin confirms again for it.
     if (credentialDestination(record.config, 'lmsToken') !== credentialDestination(config, 'lmsToken')) record.communicationAcknowledgedAt = null;
     if (pointsElsewhere && record.enabled) {
@@ -137,6 +139,25 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     return record ? structuredClone(record) : null;
   });
   return final ? ok(final) : fail(integrationNotFound(id));
+}
+
+/**
+ * Puts a credential in the keychain and notes the address it is for (the integration's address
+ * now): the connectors never send it to another one, even when the address changes mid-Test.
+ */
+export async function storeSecret(store: Store, secrets: SecretStore, id: string, kind: CredentialKind, value: string): Promise<Result<void>> {
+  const stored = await secrets.set(id, kind, value);
+  if (!stored.ok) return stored;
+  await store.settings.update((s) => {
+    const record = s.integrations.find((i) => i.id === id);
+    if (record) record.credentialFor[kind] = credentialDestination(record.config, kind);
+  });
+  return refreshSetupStatus(store, secrets, id);
+}
+
+/** Where the stored credential of this kind was entered for, read when it is about to be used. */
+export function credentialEnteredFor(store: Store, id: string): (kind: CredentialKind) => string | null {
+  return (kind) => findIntegration(store, id)?.credentialFor[kind] ?? null;
 }
 
 /** The admin confirmed (or took back) that the LMS's welcome e-mails are dealt with. */

@@ -51,6 +51,13 @@ export const StoredIntegrationSchema = z.object({
    * communication step); cleared when the LMS address changes, since that is another LMS.
    */
   communicationAcknowledgedAt: z.string().nullable().default(null),
+  /**
+   * Where each stored credential was entered for (credentialDestination at the time it was
+   * stored). A connector refuses to send it anywhere else; null = stored before this was kept.
+   */
+  credentialFor: z
+    .object({ clientSecret: z.string().nullable().default(null), lmsToken: z.string().nullable().default(null) })
+    .prefault({}),
 });
 export type StoredIntegration = z.infer<typeof StoredIntegrationSchema>;
 

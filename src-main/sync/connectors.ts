@@ -2,7 +2,7 @@
  * Builds an integration's Entra source and LMS target from its settings and its keychain
  * secrets. The secrets go straight into the clients and nowhere else.
  */
-import type { EntraSettings, LmsSettings } from '../core/config';
+import { credentialDestination, type CredentialKind, type EntraSettings, type LmsSettings } from '../core/config';
 import type { SourceDirectory, TargetDirectory } from '../core/directories';
 import { appError, fail, ok, type Result } from '../core/errors';
 import { createEntraSource } from '../entra';
@@ -34,15 +34,36 @@ function secretMissing(label: string) {
   );
 }
 
+/** Where each stored credential was entered for (credentialEnteredFor); null = not recorded. */
+export type EnteredFor = (kind: CredentialKind) => string | null;
+
+/**
+ * A credential entered for another address is not handed to a client: the settings in hand may
+ * predate a change of address that came with a new credential (a Test still running, say).
+ */
+function addressMismatch(kind: CredentialKind, enteredFor: EnteredFor | undefined, goingTo: string | null) {
+  const entered = enteredFor?.(kind) ?? null;
+  if (entered === null || entered === goingTo) return null;
+  const what = kind === 'lmsToken' ? 'LMS token' : 'Entra client secret';
+  return appError(
+    'CREDENTIAL_ADDRESS_MISMATCH',
+    `The saved ${what} was entered for ${entered}, not for ${goingTo ?? 'this address'}, so it was not sent.`,
+    `If the address changed, enter the ${what} for the new address (Edit settings → Save & Test); otherwise try again.`,
+  );
+}
+
 export async function openSource(
   secrets: SecretStore,
   integrationId: string,
   settings: EntraSettings,
   factory: ConnectorFactory = defaultConnectorFactory,
+  enteredFor?: EnteredFor,
 ): Promise<Result<Connectors['source']>> {
   const secret = await secrets.get(integrationId, 'clientSecret');
   if (!secret.ok) return secret;
   if (!secret.value) return fail(secretMissing('Entra client secret'));
+  const mismatch = addressMismatch('clientSecret', enteredFor, credentialDestination({ source: settings, target: { baseUrl: '' } }, 'clientSecret'));
+  if (mismatch) return fail(mismatch);
   return ok(factory.source(settings, secret.value));
 }
 
@@ -51,10 +72,13 @@ export async function openTarget(
   integrationId: string,
   settings: LmsSettings,
   factory: ConnectorFactory = defaultConnectorFactory,
+  enteredFor?: EnteredFor,
 ): Promise<Result<Connectors['target']>> {
   const token = await secrets.get(integrationId, 'lmsToken');
   if (!token.ok) return token;
   if (!token.value) return fail(secretMissing('LMS token'));
+  const mismatch = addressMismatch('lmsToken', enteredFor, credentialDestination({ source: {}, target: settings }, 'lmsToken'));
+  if (mismatch) return fail(mismatch);
   return ok(factory.target(settings, token.value));
 }
 
@@ -63,10 +87,11 @@ export async function openConnectors(
   integrationId: string,
   settings: { source: EntraSettings; target: LmsSettings },
   factory: ConnectorFactory = defaultConnectorFactory,
+  enteredFor?: EnteredFor,
 ): Promise<Result<Connectors>> {
-  const source = await openSource(secrets, integrationId, settings.source, factory);
+  const source = await openSource(secrets, integrationId, settings.source, factory, enteredFor);
   if (!source.ok) return source;
-  const target = await openTarget(secrets, integrationId, settings.target, factory);
+  const target = await openTarget(secrets, integrationId, settings.target, factory, enteredFor);
   if (!target.ok) {
     source.value.close?.();
     return target;

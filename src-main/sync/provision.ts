@@ -16,7 +16,7 @@ import type { Link, Plan, PlanOp, PlanSummary, SourceGroup, SourceUser } from '.
 import { plan as makePlan } from '../core/plan';
 import { evaluateScope } from '../core/scope';
 import { describeCapabilities } from '../lms';
-import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
+import { credentialEnteredFor, findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import { MAX_RUNS_KEPT, type RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
@@ -154,7 +154,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
   const record = findIntegration(store, integrationId) ?? record0;
   const config = record.config;
 
-  const opened = await openConnectors(services.secrets, integrationId, config, options.connectors ?? defaultConnectorFactory);
+  const opened = await openConnectors(services.secrets, integrationId, config, options.connectors ?? defaultConnectorFactory, credentialEnteredFor(services.store, integrationId));
   if (!opened.ok) {
     steps.push(failedStep('connection', opened.error));
     return finish('failed', opened.error.message, opened.error);

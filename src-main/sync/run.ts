@@ -15,7 +15,7 @@ import { plan as makePlan } from '../core/plan';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
-import { integrationNotFound } from '../store/integrations';
+import { credentialEnteredFor, integrationNotFound } from '../store/integrations';
 import type { RunRecord } from '../core/reports';
 import { MAX_RUNS_KEPT } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
@@ -199,7 +199,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   if (!lock.ok) return { run: { ...run, outcome: 'blocked' }, plan: null, apply: null, error: lock.error };
   let connectors: Awaited<ReturnType<typeof openConnectors>> | null = null;
   try {
-    connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory);
+    connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory, credentialEnteredFor(store, record.id));
     if (!connectors.ok) {
       // A scheduled run that cannot start shows on the dashboard (an enabled integration turns amber).
       if (options.trigger === 'schedule') {

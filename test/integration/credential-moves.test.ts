@@ -8,6 +8,8 @@ import { credentialDestination } from '../../src-main/core/config';
 import { fail, appError } from '../../src-main/core/errors';
 import { startLmsSimulator } from '../../src-main/demo/lms';
 import { dispatch } from '../../src-main/ipc/dispatch';
+import { credentialEnteredFor } from '../../src-main/store/integrations';
+import { openTarget, type ConnectorFactory } from '../../src-main/sync/connectors';
 import { MemorySecretStore } from '../../src-main/secrets/memory-store';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { withTempDir } from '../helpers/tmp';
@@ -100,6 +102,33 @@ describe('credentials follow their address', () => {
       const tenant = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, source: { ...VALID_CONFIG.source, tenantId: 'fabrikam.onmicrosoft.com' }, target: { kind: 'scim', baseUrl: 'https://new-lms.example.org/scim/v2' } } }, ctx);
       expect(tenant.ok && (tenant.value as IntegrationSummary)).toMatchObject({ enabled: false, status: 'disabled', statusReason: { code: 'SWITCHED_OFF_NEW_ADDRESS' } });
       expect(await keychain.get(id, 'clientSecret')).toMatchObject({ ok: true, value: SECRET });
+    });
+  });
+
+  it('settings read before an address change never get the credential stored for the new address', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+      // A Test that read the settings before the admin moved the LMS and stored its token…
+      const before = ctx.store.settings.data.integrations[0]?.config;
+      if (!before) throw new Error('no integration');
+      expect((await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://new-lms.example.org/scim/v2' } } }, ctx)).ok).toBe(true);
+      expect((await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: NEW_TOKEN }, ctx)).ok).toBe(true);
+      // …now reaches for the token: it is not handed to a client for the old address.
+      const made: string[] = [];
+      const factory: ConnectorFactory = {
+        source: () => ({}) as ReturnType<ConnectorFactory['source']>,
+        target: (settings) => (made.push(settings.baseUrl), {} as ReturnType<ConnectorFactory['target']>),
+      };
+      const stale = await openTarget(ctx.secrets, id, before.target, factory, credentialEnteredFor(ctx.store, id));
+      expect(stale).toMatchObject({ ok: false, error: { code: 'CREDENTIAL_ADDRESS_MISMATCH' } });
+      if (!stale.ok) expect(JSON.stringify(stale.error)).not.toContain(NEW_TOKEN);
+      expect(made).toEqual([]);
+      // The current settings get it.
+      const current = ctx.store.settings.data.integrations[0]?.config;
+      if (!current) throw new Error('no integration');
+      expect((await openTarget(ctx.secrets, id, current.target, factory, credentialEnteredFor(ctx.store, id))).ok).toBe(true);
+      expect(made).toEqual(['https://new-lms.example.org/scim/v2']);
     });
   });
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { IntegrationConfigSchema } from '../../core/config';
 import { appError } from '../../core/errors';
-import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, setEnabled, summarise } from '../../store/integrations';
+import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, setEnabled, storeSecret, summarise } from '../../store/integrations';
 import type { StoredIntegration } from '../../store/settings';
 import { ExitCode } from '../exit-codes';
 import { table } from '../output';
@@ -55,7 +55,7 @@ async function add(ctx: CliContext, values: Record<string, string | boolean | un
   const store = await ctx.openStore();
   const record = await createIntegration(store, parsed.data, ctx.now());
   for (const [kind, value] of [['clientSecret', clientSecret.value], ['lmsToken', token.value]] as const) {
-    const r = await secrets.set(record.id, kind, value);
+    const r = await storeSecret(store, secrets, record.id, kind, value);
     if (!r.ok) {
       await removeIntegration(store, secrets, record.id);
       ctx.out.error(r.error);

@@ -1,6 +1,7 @@
 /** rollcall check | plan | apply | history */
 import { writeFile } from 'node:fs/promises';
 import type { Plan, PlanOp } from '../../core/model';
+import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
@@ -48,7 +49,7 @@ function progressHandler(ctx: CliContext) {
 
 async function check(ctx: CliContext, id: string): Promise<number> {
   const record = await requireIntegration(ctx, id);
-  const connectors = await openConnectors(ctx.secrets(), record.id, record.config);
+  const connectors = await openConnectors(ctx.secrets(), record.id, record.config, undefined, credentialEnteredFor(await ctx.openStore(), record.id));
   if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
   try {
     const report = await checkConnection(connectors.value, record.config);
