@@ -8,7 +8,7 @@ import { IntegrationsPage } from './pages/integrations/IntegrationsPage';
 import { DryRunPage } from './pages/dry-run/DryRunPage';
 import { HistoryPage } from './pages/history/HistoryPage';
 import { SetupWizardPage } from './pages/setup/SetupWizard';
-import { usePrefetchPlan } from './queries';
+import { usePlanIntent } from './queries';
 import { useUiState } from './state';
 
 const PAGES = [
@@ -23,10 +23,9 @@ export function App() {
   const location = useLocation();
   const navigate = useNavigate();
   const current = PAGES.find((p) => location.pathname.startsWith(p.path))?.path ?? '/integrations';
-  const prefetchPlan = usePrefetchPlan();
   const remembered = useUiState((s) => s.selectedIntegrationId);
-  // The Dry run tab opens on the remembered integration: start loading its plan when the pointer is on the tab.
-  const onDryRunTab = remembered ? () => prefetchPlan(remembered) : undefined;
+  // The Dry run tab opens on the remembered integration: start loading its plan when the pointer rests on the tab.
+  const dryRunIntent = usePlanIntent(remembered);
   return (
     <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr auto', height: '100vh' }}>
       <header style={{ display: 'flex', alignItems: 'center', gap: 24, padding: '8px 16px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }}>
@@ -34,7 +33,7 @@ export function App() {
         <nav aria-label="Pages">
           <TabList selectedValue={current} onTabSelect={(_e, d) => navigate(String(d.value))}>
             {PAGES.map((p) => (
-              <Tab key={p.path} value={p.path} onPointerEnter={p.path === '/dry-run' ? onDryRunTab : undefined}>
+              <Tab key={p.path} value={p.path} {...(p.path === '/dry-run' ? dryRunIntent : {})}>
                 {p.label}
               </Tab>
             ))}

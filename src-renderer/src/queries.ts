@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
 import { call } from './api';
 
@@ -69,6 +69,34 @@ export function usePlanHeader(id: string | undefined) {
 export function usePrefetchPlan() {
   const client = useQueryClient();
   return useCallback((id: string) => void client.prefetchQuery(planHeaderQuery(client, id)), [client]);
+}
+
+/**
+ * Pointer and focus handlers that prefetch a plan on intent: focus at once, a pointer only after
+ * it rests ~0.3 s, so sweeping across cards does not queue one cold 100 MB parse per card in main.
+ */
+export function usePlanIntent(id: string | null | undefined) {
+  const prefetch = usePrefetchPlan();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancel = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+  }, []);
+  useEffect(() => cancel, [cancel]);
+  return useMemo(
+    () =>
+      id
+        ? {
+            onPointerEnter: () => {
+              cancel();
+              timer.current = setTimeout(() => prefetch(id), 300);
+            },
+            onPointerLeave: cancel,
+            onFocus: () => prefetch(id),
+          }
+        : {},
+    [id, prefetch, cancel],
+  );
 }
 
 /** One op's full detail (field changes, notices, warnings, candidates), fetched when its row opens. */

@@ -10,7 +10,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
 import { downloadJson } from '../../lib/download';
 import { plural, when } from '../../lib/format';
-import { queryKeys, useActiveRun, useInvalidateIntegration, usePrefetchPlan, useRuns, useStartRun } from '../../queries';
+import { queryKeys, useActiveRun, useInvalidateIntegration, usePlanIntent, useRuns, useStartRun } from '../../queries';
 import { STATUS, statusSentence } from './status';
 
 function lastRunText(run: RunRecord | undefined): string {
@@ -43,7 +43,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const last = runs.data ? [...runs.data].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0] : undefined;
 
   const client = useQueryClient();
-  const prefetchPlan = usePrefetchPlan();
+  const planIntent = usePlanIntent(i.id);
   // The switch moves at once; main's answer (or error) settles it.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
   const enable = useMutation({
@@ -146,7 +146,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
         <Button icon={<Play20Regular />} disabled={!complete || following !== null} onClick={() => run('dry-run')} data-testid="card-dry-run">
           Dry run
         </Button>
-        <Button icon={<TextBulletListSquare20Regular />} onClick={() => navigate(`/dry-run/${i.id}`)} onPointerEnter={() => prefetchPlan(i.id)} onFocus={() => prefetchPlan(i.id)}>
+        <Button icon={<TextBulletListSquare20Regular />} onClick={() => navigate(`/dry-run/${i.id}`)} {...planIntent}>
           Changes
         </Button>
         <Button icon={<History20Regular />} onClick={() => navigate(`/history/${i.id}`)}>
