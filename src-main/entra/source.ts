@@ -143,15 +143,12 @@ export function createEntraSource(settings: EntraSettings, clientSecret: string,
         const groupsProgress = (p: ReadProgress) => (usersDone ? opts.onProgress?.(p) : undefined);
         // A failed user listing stops the group read: the run fails now, not after every group page.
         const groups$ = new AbortController();
-        const stopGroups = () => groups$.abort(opts.signal?.reason);
-        if (opts.signal?.aborted) stopGroups();
-        opts.signal?.addEventListener('abort', stopGroups, { once: true });
-        const groupsRead = opts.groupIds.length > 0 ? readGroupTreeWithLink(graph, opts.groupIds, groups$.signal, groupsProgress) : Promise.resolve(ok({ groups: [] as SourceGroup[], link: null }));
+        const groupsSignal = opts.signal ? AbortSignal.any([opts.signal, groups$.signal]) : groups$.signal;
+        const groupsRead = opts.groupIds.length > 0 ? readGroupTreeWithLink(graph, opts.groupIds, groupsSignal, groupsProgress) : Promise.resolve(ok({ groups: [] as SourceGroup[], link: null }));
         const users = await readAllUsers(opts, lifecycleReadable);
         usersDone = true;
         if (!users.ok) groups$.abort();
         const g = await groupsRead;
-        opts.signal?.removeEventListener('abort', stopGroups);
         if (!users.ok) return users;
         if (!g.ok) return g;
         const groups = g.value.groups;

@@ -24,7 +24,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } fr
 import { AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from './run-lock';
-import { readProgress, readSource, type SourceRead } from './read-source';
+import { readProgress, readSource } from './read-source';
 import { saveAll } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
@@ -216,11 +216,9 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const extraAttributes = attributesNeeded(config);
     // Both sides are read at the same time: the LMS read hides behind Entra's (the slower one).
     // The first failure stops the other side, so a run that cannot finish does not keep reading.
+    // Cancelled while the connectors opened (a keychain prompt, say): any() is aborted already.
     const reading = new AbortController();
-    const stopReading = () => reading.abort(options.signal?.reason);
-    // Cancelled while the connectors opened (a keychain prompt, say): nothing is read.
-    if (options.signal?.aborted) stopReading();
-    options.signal?.addEventListener('abort', stopReading, { once: true });
+    const readSignal = options.signal ? AbortSignal.any([options.signal, reading.signal]) : reading.signal;
     const progress = readProgress(options.onProgress);
     let firstError: AppError | null = null;
     const side = async <T>(which: 'entra' | 'lms', read: () => Promise<Result<T>>): Promise<Result<T>> => {
@@ -240,16 +238,10 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       }
       return r;
     };
-    let sourceSide: Result<SourceRead>;
-    let targetSide: Result<TargetSnapshot>;
-    try {
-      [sourceSide, targetSide] = await Promise.all([
-        side('entra', () => readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: reading.signal, onProgress: progress.entra })),
-        side('lms', () => target.readAll(progress.lms, reading.signal)),
-      ]);
-    } finally {
-      options.signal?.removeEventListener('abort', stopReading);
-    }
+    const [sourceSide, targetSide] = await Promise.all([
+      side('entra', () => readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra })),
+      side('lms', () => target.readAll(progress.lms, readSignal)),
+    ]);
     if (!sourceSide.ok) return await finishFailed((firstError as AppError | null) ?? sourceSide.error);
     if (!targetSide.ok) return await finishFailed((firstError as AppError | null) ?? targetSide.error);
     const sourceRead = sourceSide.value;
