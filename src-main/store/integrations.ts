@@ -68,9 +68,10 @@ const CREDENTIAL_LABEL: Record<CredentialKind, { what: string; where: string }> 
 export async function updateIntegration(store: Store, secrets: SecretStore, id: string, config: IntegrationConfig, now: Date): Promise<Result<StoredIntegration>> {
   const before = findIntegration(store, id);
   if (!before) return fail(integrationNotFound(id));
+  // The credentials whose address changes: each is removed, and the integration points elsewhere.
+  const moved = (['clientSecret', 'lmsToken'] as const).filter((k) => credentialDestination(before.config, k) !== credentialDestination(config, k));
   const removed: CredentialKind[] = [];
-  for (const kind of ['clientSecret', 'lmsToken'] as const) {
-    if (credentialDestination(before.config, kind) === credentialDestination(config, kind)) continue;
+  for (const kind of moved) {
     const has = await secrets.has(id, kind);
     if (has.ok && !has.value) continue;
     const deleted = await secrets.delete(id, kind);
@@ -88,9 +89,7 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
   }
   // Another LMS or tenant is another sync: an enabled integration is switched off until the admin
   // has reviewed a dry run against it (a scheduled apply must not be the first look).
-  const pointsElsewhere =
-    (['clientSecret', 'lmsToken'] as const).some((k) => credentialDestination(before.config, k) !== credentialDestination(config, k)) ||
-    before.config.source.tenantId.trim().toLowerCase() !== config.source.tenantId.trim().toLowerCase();
+  const pointsElsewhere = moved.length > 0 || before.config.source.tenantId.trim().toLowerCase() !== config.source.tenantId.trim().toLowerCase();
   let switchedOff = false;
   const updated = await store.settings.update((s) => {
     const record = s.integrations.find((i) => i.id === id);
@@ -107,7 +106,7 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     }
     for (const kind of removed) record.credentialFor[kind] = null;
     // Another LMS has its own welcome e-mails: the admin confirms again for it.
-    if (credentialDestination(record.config, 'lmsToken') !== credentialDestination(config, 'lmsToken')) record.communicationAcknowledgedAt = null;
+    if (moved.includes('lmsToken')) record.communicationAcknowledgedAt = null;
     if (pointsElsewhere && record.enabled) {
       record.enabled = false;
       if (record.status !== 'setup') record.status = 'disabled';
