@@ -6,11 +6,10 @@
  * cron) is noticed by the file's size and time, so a kept copy is never served stale.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { AppErrorException, appError } from '../core/errors';
 import type { Plan } from '../core/model';
 import type { RunManager } from '../sync/run-manager';
-import { loadCached } from '../sync/snapshot-cache';
+import { cacheFile, loadCached } from '../sync/snapshot-cache';
 import { indexPlan, type PlanIndex } from './plan-query';
 
 export interface HeldPlan {
@@ -39,15 +38,10 @@ const followed = new WeakSet<RunManager>();
 
 const keyOf = (dataDir: string, id: string) => `${dataDir}\u0000${id}`;
 
-/** Where snapshot-cache.ts saves the plan (its fileFor): only its size and time are read here. */
-function planFile(dataDir: string, id: string): string {
-  return path.join(dataDir, 'integrations', `${id}.plan.json`);
-}
-
 /** Size and time of the plan file; null when it cannot be seen (then nothing is kept, never stale). */
 async function stampOf(dataDir: string, id: string): Promise<string | null> {
   try {
-    const s = await fs.stat(planFile(dataDir, id));
+    const s = await fs.stat(cacheFile(dataDir, id, 'plan'));
     return `${s.size}:${s.mtimeMs}`;
   } catch {
     return null;

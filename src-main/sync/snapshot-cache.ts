@@ -16,7 +16,8 @@ export interface CachedSnapshots {
 
 const SNAPSHOT_CACHE_VERSION = 1;
 
-function fileFor(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): string {
+/** Where an integration's cached snapshot or plan lives. */
+export function cacheFile(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): string {
   return path.join(dataDir, 'integrations', `${integrationId}.${what}.json`);
 }
 
@@ -36,12 +37,12 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
 export async function loadCached(dataDir: string, integrationId: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'plan'): Promise<Plan | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): Promise<unknown> {
-  return readJson(fileFor(dataDir, integrationId, what));
+  return readJson(cacheFile(dataDir, integrationId, what));
 }
 
 export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan): Promise<void> {
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
-  await writeFileAtomic(fileFor(dataDir, integrationId, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, what === 'plan' ? 'ops' : 'users'), { durable: false });
+  await writeFileAtomic(cacheFile(dataDir, integrationId, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, what === 'plan' ? 'ops' : 'users'), { durable: false });
 }
 
 const ITEMS_PER_PIECE = 2_000;
@@ -102,7 +103,7 @@ const KEEP_PARSED_MS = 5 * 60_000;
 const parsed = new Map<string, { stamp: string; cache: ParsedCache; timer: ReturnType<typeof setTimeout> }>();
 
 async function cacheStamp(dataDir: string, id: string): Promise<string> {
-  const stats = await Promise.all((['source', 'target', 'plan'] as const).map((what) => fs.stat(fileFor(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  const stats = await Promise.all((['source', 'target', 'plan'] as const).map((what) => fs.stat(cacheFile(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
   return stats.join('|');
 }
 
