@@ -17,7 +17,7 @@ import type { SourceGroup } from '../core/model';
 import { chunk, deltaErrorFor } from './delta';
 import { deltaExpired, groupNotFound } from './errors';
 import type { GraphClient, GraphErrorInfo } from './graph-client';
-import { groupDenied } from './groups';
+import { groupDenied, visitGroup } from './groups';
 
 const USER_TYPE = '#microsoft.graph.user';
 const GROUP_TYPE = '#microsoft.graph.group';
@@ -151,14 +151,7 @@ async function walkTree(
     }
     const next: string[] = [];
     for (const id of level) {
-      const g = known.get(id) as SourceGroup;
-      out.push(g);
-      for (const child of g.memberGroupIds) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          next.push(child);
-        }
-      }
+      visitGroup(known.get(id) as SourceGroup, out, seen, next);
     }
     onProgress?.({ phase: 'groups', done: out.length, total: null });
     level = next;

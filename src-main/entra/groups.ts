@@ -46,6 +46,16 @@ async function readOneGroup(client: GraphClient, id: string, signal?: AbortSigna
   return ok(group);
 }
 
+/** Adds a group to the tree and queues its nested groups not seen yet (each group once: nesting cycles happen). */
+export function visitGroup(g: SourceGroup, out: SourceGroup[], seen: Set<string>, next: string[]): void {
+  out.push(g);
+  for (const child of g.memberGroupIds) {
+    if (seen.has(child)) continue;
+    seen.add(child);
+    next.push(child);
+  }
+}
+
 /** The named groups and every group nested under them, each with its direct members. */
 export async function readGroupTree(
   client: GraphClient,
@@ -69,13 +79,7 @@ export async function readGroupTree(
         // between two requests means the read is not trustworthy either.
         return fail(groupNotFound(id));
       }
-      out.push(g);
-      for (const child of g.memberGroupIds) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          next.push(child);
-        }
-      }
+      visitGroup(g, out, seen, next);
     }
     onProgress?.({ phase: 'groups', done: out.length, total: null });
     level = next;
