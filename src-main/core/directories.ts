@@ -141,11 +141,19 @@ export interface TargetWriteError {
   lmsDetail: string | null;
 }
 
+/** A changes read's answer: the up-to-date snapshot, or why the LMS must be read in full. */
+export type TargetChangesResult = { snapshot: TargetSnapshot } | { fullReadBecause: string };
+
 export interface TargetDirectory {
   /** Discover what the LMS supports; "Test LMS connection" shows this in plain words. */
   discover(signal?: AbortSignal): Promise<Result<LmsCapabilities>>;
   /** Read every user and organisation resource, paged. */
   readAll(onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<TargetSnapshot>>;
+  /**
+   * The cached snapshot brought up to date by reading only the accounts modified since it was
+   * read (core/target-changes.ts), or why only a full read gives the right answer.
+   */
+  readChanges(cached: TargetSnapshot, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<TargetChangesResult>>;
   /** Look up users by externalId, userName or e-mail (filter when supported, scan otherwise). */
   findUsers(by: { externalId?: string; userName?: string; email?: string }, signal?: AbortSignal): Promise<Result<TargetUser[]>>;
   createUser(user: NewTargetUser, signal?: AbortSignal): Promise<Result<TargetUser>>;

@@ -181,6 +181,13 @@ export interface LmsCapabilities {
 
 export interface TargetSnapshot {
   readAt: string;
+  /** 'changes': the cached accounts plus those modified since (core/target-changes.ts). */
+  readMode: 'full' | 'changes';
+  /**
+   * The LMS's own clock when this read began (its Date header), null when it sent none: the
+   * next read asks for the accounts modified after it.
+   */
+  changesFrom: string | null;
   /** False when the read failed part-way; plan() then refuses to create (duplicates risk). */
   complete: boolean;
   incompleteReason: string | null;

@@ -47,6 +47,8 @@ export interface RunRecord {
   kind: RunKind;
   trigger: RunTrigger;
   readMode: 'full' | 'delta' | null;
+  /** How the LMS was read: only the accounts changed since the last read, or in full and why. */
+  lmsRead: { mode: 'full' | 'changes'; reason: string | null } | null;
   startedAt: string;
   finishedAt: string | null;
   outcome: RunOutcomeKind;
@@ -57,6 +59,12 @@ export interface RunRecord {
   error: { code: string; message: string; fix: string } | null;
   /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
   auditLog: string | null;
+}
+
+/** How a run read both sides, in a few words: "Entra: delta read; LMS: changes since the last read". */
+export function describeReads(run: Pick<RunRecord, 'readMode' | 'lmsRead'>): string {
+  const lms = run.lmsRead === null ? 'not read' : run.lmsRead.mode === 'changes' ? 'changes since the last read' : `full read${run.lmsRead.reason ? ` (${run.lmsRead.reason})` : ''}`;
+  return `Entra: ${run.readMode ?? 'not'} read; LMS: ${lms}`;
 }
 
 /** A run the window is following. */

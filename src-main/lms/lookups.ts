@@ -45,21 +45,31 @@ async function readUsersRaw(s: Session, signal?: AbortSignal, onProgress?: (done
   return ok({ raw: r.value.resources, incompleteReason: r.value.incompleteReason });
 }
 
+type OrgLists = Pick<TargetSnapshot, 'departments' | 'jobProfiles' | 'permissionTypes'>;
+
+/** Reads the organisation resources afresh (departments, job profiles, permission types): small lists. */
+export async function readOrgLists(s: Session, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<OrgLists>> {
+  const org = s.org;
+  if (!org) return ok({ departments: null, jobProfiles: null, permissionTypes: null });
+  org.reset();
+  const loaded = await org.load(signal, (phase, done, total) => onProgress?.({ phase, done, total }));
+  if (!loaded.ok) return loaded;
+  return ok(org.snapshotLists());
+}
+
 export async function readAll(s: Session, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal): Promise<Result<TargetSnapshot>> {
   const layoutR = await s.ensureLayout(signal);
   if (!layoutR.ok) return layoutR;
   const layout = layoutR.value;
-  const org = s.org;
-  if (org) {
-    org.reset();
-    const loaded = await org.load(signal, (phase, done, total) => onProgress?.({ phase, done, total }));
-    if (!loaded.ok) return loaded;
-  }
-  const users = await readUsersMapped(s, layout, signal, (done, total) => onProgress?.({ phase: 'users', done, total }));
+  const listsR = await readOrgLists(s, onProgress, signal);
+  if (!listsR.ok) return listsR;
+  const lists = listsR.value;
+  const users = await readUsersMapped(s, layout, { signal, onProgress: (done, total) => onProgress?.({ phase: 'users', done, total }) });
   if (!users.ok) return users;
-  const lists = org?.snapshotLists() ?? { departments: null, jobProfiles: null, permissionTypes: null };
   return ok({
     readAt: new Date().toISOString(),
+    readMode: 'full',
+    changesFrom: users.value.serverDate,
     complete: users.value.incompleteReason === null,
     incompleteReason: users.value.incompleteReason,
     users: users.value.users,
@@ -76,8 +86,14 @@ export async function readAll(s: Session, onProgress?: (p: ReadProgress) => void
  * gives (except for a user renamed while the read was paging past them twice). The raw users
  * are kept only when lookups will have to scan them (no working filter).
  */
-async function readUsersMapped(s: Session, layout: LmsLayout, signal?: AbortSignal, onProgress?: (done: number, total: number | null) => void): Promise<Result<{ users: TargetUser[]; incompleteReason: string | null }>> {
-  const keepRaw = !s.filterWorks;
+export async function readUsersMapped(
+  s: Session,
+  layout: LmsLayout,
+  o: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void; filter?: string },
+): Promise<Result<{ users: TargetUser[]; incompleteReason: string | null; serverDate: string | null }>> {
+  const { signal, onProgress } = o;
+  // A filtered read is a part of the list: it can never stand in for a scan.
+  const keepRaw = !s.filterWorks && o.filter === undefined;
   const names = s.nameLookups();
   /** Users rememberUser would have skipped: no exact string-or-number id and userName. */
   const skip = new Set<TargetUser>();
@@ -98,7 +114,7 @@ async function readUsersMapped(s: Session, layout: LmsLayout, signal?: AbortSign
   const rawOf = new Map<TargetUser, JsonObject>();
   const r = await readAllPagesAs<TargetUser>(
     s.http,
-    layout.usersEndpoint,
+    o.filter === undefined ? layout.usersEndpoint : `${layout.usersEndpoint}?filter=${encodeURIComponent(o.filter)}`,
     s.pageSize,
     s.concurrency,
     'users',
@@ -136,7 +152,7 @@ async function readUsersMapped(s: Session, layout: LmsLayout, signal?: AbortSign
   }
   s.rememberRead(users, skip);
   if (keepRaw && !r.value.incompleteReason) s.lastUsers = { at: Date.now(), raw: users.map((u) => rawOf.get(u) as JsonObject) };
-  return ok({ users, incompleteReason: r.value.incompleteReason });
+  return ok({ users, incompleteReason: r.value.incompleteReason, serverDate: r.value.serverDate });
 }
 
 async function byFilter(s: Session, expr: string, signal?: AbortSignal): Promise<Result<JsonObject[]> | 'unsupported'> {

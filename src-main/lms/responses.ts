@@ -37,6 +37,14 @@ export interface PagedRead<T = JsonObject> {
   /** Null when every page arrived; otherwise why the list is not whole. */
   incompleteReason: string | null;
   requests: number;
+  /** The server's clock (its Date header, as an ISO time) when it answered the first page. */
+  serverDate: string | null;
+}
+
+/** A response's Date header as an ISO time, or null when it has none (or an unreadable one). */
+export function serverDateOf(headers: Record<string, string | undefined>): string | null {
+  const t = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
 function withQuery(endpoint: string, startIndex: number, count: number): string {
@@ -81,7 +89,7 @@ export async function readAllPagesAs<T>(
   onProgress?: (done: number, total: number | null) => void,
 ): Promise<Result<PagedRead<T>>> {
   let requests = 0;
-  const page = async (startIndex: number): Promise<Result<{ items: JsonObject[]; total: number | null }>> => {
+  const page = async (startIndex: number): Promise<Result<{ items: JsonObject[]; total: number | null; date: string | null }>> => {
     requests++;
     const r = await http.request('GET', withQuery(endpoint, startIndex, pageSize), undefined, signal);
     if (!r.ok) return r;
@@ -91,7 +99,7 @@ export async function readAllPagesAs<T>(
     if (!o || !(arr(o.Resources) || arr(o.resources) || 'totalResults' in o)) {
       return fail(redactError(notScimError(r.value.url, 'JSON that is not a SCIM list', r.value.status), secrets));
     }
-    return ok({ items: listResources(body.value), total: num(o.totalResults) });
+    return ok({ items: listResources(body.value), total: num(o.totalResults), date: serverDateOf(r.value.headers) });
   };
 
   const first = await page(1);
@@ -147,5 +155,5 @@ export async function readAllPagesAs<T>(
   if (!incompleteReason && total !== null && resources.length < total) {
     incompleteReason = `The LMS said it has ${total} ${what} but returned ${resources.length}; the list changed during the read or paging is inconsistent.`;
   }
-  return ok({ resources, incompleteReason, requests });
+  return ok({ resources, incompleteReason, requests, serverDate: first.value.date });
 }

@@ -9,6 +9,7 @@ import type { LmsCapabilities } from '../core/model';
 import { describeCapabilities, type LmsLayout } from './discovery';
 import { redactError } from './errors';
 import { ScimHttp, type HttpStats, type ScimHttpConfig } from './http';
+import { readChanges } from './changes';
 import { findUsers, readAll } from './lookups';
 import { Session } from './session';
 import { createUser, setActive, updateUser } from './writes';
@@ -69,6 +70,7 @@ export function createScimTarget(settings: LmsSettings, token: string, options: 
     discover: (signal) => scrub(s.rediscover(signal).then((r): Result<LmsCapabilities> => (r.ok ? ok(r.value.capabilities) : r))),
     describe: (signal) => scrub(s.ensureLayout(signal).then((r): Result<string[]> => (r.ok ? ok(describeCapabilities(r.value.capabilities, r.value)) : r))),
     readAll: (onProgress, signal) => scrub(readAll(s, onProgress, signal)),
+    readChanges: (cached, onProgress, signal) => scrub(readChanges(s, cached, onProgress, signal)),
     findUsers: (by, signal) => scrub(findUsers(s, by, signal)),
     createUser: (user, signal) => scrub(createUser(s, user, signal)),
     updateUser: (id, changes, signal) => scrub(updateUser(s, id, changes, signal)),

@@ -40,6 +40,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     deltaLinkIssuedAt: null,
     deltaAttributes: null,
     groupsDelta: null,
+    lmsFullReadAt: null,
     communicationAcknowledgedAt: null,
     credentialFor: { clientSecret: null, lmsToken: null },
   };
@@ -98,6 +99,7 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
       record.deltaLink = null;
       record.deltaLinkIssuedAt = null;
       record.groupsDelta = null;
+      record.lmsFullReadAt = null;
       record.needsFullSync = true;
       if (record.status === 'invalid') {
         record.status = 'disabled';
@@ -242,6 +244,7 @@ export async function setEnabled(store: Store, secrets: SecretStore, id: string,
       r.needsFullSync = true;
       r.deltaLink = null;
       r.deltaLinkIssuedAt = null;
+      r.lmsFullReadAt = null;
     } else {
       // Disabling changes no data anywhere: it only stops future runs.
       r.enabled = false;

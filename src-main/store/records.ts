@@ -39,6 +39,7 @@ export const RunRecordSchema = z.object({
   kind: z.enum(['dry-run', 'apply', 'on-demand']),
   trigger: z.enum(['manual', 'schedule', 'cli']),
   readMode: z.enum(['full', 'delta']).nullable(),
+  lmsRead: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'blocked', 'cancelled']),

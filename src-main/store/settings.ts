@@ -47,6 +47,11 @@ export const StoredIntegrationSchema = z.object({
    */
   groupsDelta: z.object({ link: z.string(), groupIds: z.array(z.string()), issuedAt: z.string() }).nullable().default(null),
   /**
+   * When the LMS was last read in full (every account). Between full reads a run reads only the
+   * accounts modified since the cached snapshot; null forces the next run to read in full.
+   */
+  lmsFullReadAt: z.string().nullable().default(null),
+  /**
    * When the admin confirmed they dealt with the LMS's welcome e-mails (the wizard's
    * communication step); cleared when the LMS address changes, since that is another LMS.
    */

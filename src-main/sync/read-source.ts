@@ -3,9 +3,10 @@
  * the same time, with one progress report that shows both sides.
  */
 import type { IntegrationConfig } from '../core/config';
-import type { ReadProgress, SourceDirectory } from '../core/directories';
+import type { ReadProgress, SourceDirectory, TargetDirectory } from '../core/directories';
 import { ok, type Result } from '../core/errors';
-import type { SourceSnapshot } from '../core/model';
+import type { SourceSnapshot, TargetSnapshot } from '../core/model';
+import { FULL_LMS_READ_EVERY_MS } from '../core/target-changes';
 import type { ReadStatus, RunProgress } from '../core/reports';
 import { isDeltaLinkExpired } from '../entra';
 import type { StoredIntegration } from '../store/settings';
@@ -75,6 +76,49 @@ export async function readSource(r: {
   if (!full.ok) return full;
   const groupsLink = full.value.groupsDeltaLink ?? null;
   return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null });
+}
+
+export type TargetRead = {
+  snapshot: TargetSnapshot;
+  /** Why the LMS was read in full; null after a changes read. */
+  fullReadBecause: string | null;
+};
+
+/** Why this run must read the LMS in full, or null when the changes since the last read will do. */
+export function fullLmsReadReason(record: StoredIntegration, full: boolean, now: Date): string | null {
+  if (full) return 'a full read was asked for';
+  if (record.needsFullSync) return 'the integration is new, re-enabled or connected elsewhere';
+  if (record.lmsFullReadAt === null) return 'the LMS has not been read in full yet';
+  const age = now.getTime() - Date.parse(record.lmsFullReadAt);
+  if (!(age >= 0 && age < FULL_LMS_READ_EVERY_MS)) return 'the last full read of the LMS is a day old';
+  return null;
+}
+
+/**
+ * The LMS: the accounts changed since the cached snapshot when that is safe (lms/changes.ts says
+ * when it is not), else every account. A full read happens at least daily regardless.
+ */
+export async function readTarget(r: {
+  target: TargetDirectory;
+  record: StoredIntegration;
+  full: boolean;
+  now: () => Date;
+  dataDir: string;
+  signal: AbortSignal;
+  onProgress: (p: ReadProgress) => void;
+}): Promise<Result<TargetRead>> {
+  let because = fullLmsReadReason(r.record, r.full, r.now());
+  if (because === null) {
+    const cached = await loadCached(r.dataDir, r.record.id, 'target');
+    if (cached) {
+      const changes = await r.target.readChanges(cached, r.onProgress, r.signal);
+      if (!changes.ok) return changes;
+      if ('snapshot' in changes.value) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null });
+      because = changes.value.fullReadBecause;
+    } else because = 'no earlier LMS read is kept';
+  }
+  const all = await r.target.readAll(r.onProgress, r.signal);
+  return all.ok ? ok({ snapshot: all.value, fullReadBecause: because }) : all;
 }
 
 /**

@@ -24,7 +24,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } fr
 import { AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from './run-lock';
-import { readProgress, readSource } from './read-source';
+import { readProgress, readSource, readTarget } from './read-source';
 import { saveAll } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
@@ -89,6 +89,7 @@ export function newRunRecord(r: { id?: string; integrationId: string; kind: RunR
     kind: r.kind,
     trigger: r.trigger,
     readMode: null,
+    lmsRead: null,
     startedAt: r.startedAt.toISOString(),
     finishedAt: null,
     outcome: 'running',
@@ -240,19 +241,20 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     };
     const [sourceSide, targetSide] = await Promise.all([
       side('entra', () => readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra })),
-      side('lms', () => target.readAll(progress.lms, readSignal)),
+      side('lms', () => readTarget({ target, record, full: options.full === true, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.lms })),
     ]);
     if (!sourceSide.ok) return await finishFailed((firstError as AppError | null) ?? sourceSide.error);
     if (!targetSide.ok) return await finishFailed((firstError as AppError | null) ?? targetSide.error);
     const sourceRead = sourceSide.value;
-    const targetRead = targetSide;
+    const targetRead = targetSide.value;
     run.readMode = sourceRead.readMode;
+    run.lmsRead = { mode: targetRead.snapshot.readMode, reason: targetRead.fullReadBecause };
 
     options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
     const links = (await store.links(record.id)).data.links;
-    const thePlan = makePlan(sourceRead.snapshot, targetRead.value, { ...config, id: record.id }, links, now(), await allOtherLinks(store, record.id));
+    const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await allOtherLinks(store, record.id));
     run.planned = thePlan.summary;
-    await saveSnapshots(record.id, sourceRead.snapshot, targetRead.value, thePlan);
+    await saveSnapshots(record.id, sourceRead.snapshot, targetRead.snapshot, thePlan);
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.
@@ -264,7 +266,11 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       }
       // Each read hands out a new groups link (or none): an old one would replay old changes.
       r.groupsDelta = sourceRead.groupsDelta ? { ...sourceRead.groupsDelta, issuedAt: now().toISOString() } : null;
-      if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete) r.needsFullSync = false;
+      const lmsReadInFull = targetRead.snapshot.readMode === 'full' && targetRead.snapshot.complete;
+      if (lmsReadInFull) r.lmsFullReadAt = now().toISOString();
+      // An incomplete read proves nothing: the next run reads in full again.
+      else if (!targetRead.snapshot.complete) r.lmsFullReadAt = null;
+      if (sourceRead.readMode === 'full' && sourceRead.snapshot.complete && lmsReadInFull) r.needsFullSync = false;
       markHealthy(r);
     });
     if (options.kind === 'dry-run') return await finish('succeeded', null, thePlan, null);

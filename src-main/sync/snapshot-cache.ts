@@ -37,7 +37,13 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
 export async function loadCached(dataDir: string, integrationId: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'plan'): Promise<Plan | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): Promise<unknown> {
-  return readJson(cacheFile(dataDir, integrationId, what));
+  const data = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, what));
+  // Kept before the LMS was read by its changes: every such read was a full one.
+  if (what === 'target' && data !== null) {
+    data.readMode ??= 'full';
+    data.changesFrom ??= null;
+  }
+  return data;
 }
 
 export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan): Promise<void> {

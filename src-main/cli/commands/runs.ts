@@ -1,6 +1,7 @@
 /** rollcall check | plan | apply | history */
 import { writeFile } from 'node:fs/promises';
 import type { Plan, PlanOp } from '../../core/model';
+import { describeReads } from '../../core/reports';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
@@ -84,7 +85,7 @@ async function plan(ctx: CliContext, id: string, values: Record<string, string |
   if (typeof values.out === 'string') await writeFile(values.out, JSON.stringify(outcome.plan, null, 1), { mode: 0o600 });
   if (ctx.out.json) ctx.out.result(planJson(outcome.plan));
   else {
-    ctx.out.out(`Dry run of ${id} (${outcome.run.readMode} read). Nothing was written.\n`);
+    ctx.out.out(`Dry run of ${id} (${describeReads(outcome.run)}). Nothing was written.\n`);
     printPlan(ctx, outcome.plan);
     if (typeof values.out === 'string') ctx.out.out(`\nThe whole plan was written to ${values.out}.`);
   }

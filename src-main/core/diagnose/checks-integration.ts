@@ -51,7 +51,7 @@ export function dataCheck(ctx: DiagnoseContext): Check {
   const { source, target, plan, now } = ctx.inputs;
   const evidence = [
     ev('Entra read', `${when(source.readAt)} (${relative(now, source.readAt)}), ${source.readMode}, ${source.users.length} users${source.complete ? '' : `, INCOMPLETE: ${source.incompleteReason ?? 'unknown reason'}`}`),
-    ev('LMS read', `${when(target.readAt)} (${relative(now, target.readAt)}), ${target.users.length} accounts${target.complete ? '' : `, INCOMPLETE: ${target.incompleteReason ?? 'unknown reason'}`}`),
+    ev('LMS read', `${when(target.readAt)} (${relative(now, target.readAt)}), ${target.readMode === 'changes' ? 'changes since the last read' : 'full'}, ${target.users.length} accounts${target.complete ? '' : `, INCOMPLETE: ${target.incompleteReason ?? 'unknown reason'}`}`),
     ev('Planned', when(plan.createdAt)),
   ];
   const warning = ctx.inputs.dataWarning ?? null;

@@ -91,6 +91,8 @@ export function targetUser(id: string, over: Partial<TargetUser> = {}): TargetUs
 export function targetSnapshot(users: TargetUser[], over: Partial<TargetSnapshot> = {}): TargetSnapshot {
   return {
     readAt: '2026-01-01T00:00:00Z',
+    readMode: 'full',
+    changesFrom: null,
     complete: true,
     incompleteReason: null,
     users,

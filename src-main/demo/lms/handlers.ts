@@ -46,6 +46,27 @@ function indexedLookup(filter: Resource['filter'], ctx: SimContext): Json[] | nu
   }
 }
 
+/**
+ * Recognises `meta.lastModified gt "time"` (and ge), how a client asks for what changed: a plain
+ * scan comparing times, in the store's order, instead of SCIMMY's generic matcher on every user.
+ */
+function modifiedAfter(filter: Resource['filter'], ctx: SimContext): Json[] | null {
+  if (!filter || filter.length !== 1) return null;
+  const expr = filter[0] as Record<string, unknown> | undefined;
+  const meta = expr && Object.keys(expr).length === 1 ? expr.meta : undefined;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return null;
+  const entries = Object.entries(meta as Record<string, unknown>);
+  const cond = entries.length === 1 && entries[0]?.[0].toLowerCase() === 'lastmodified' ? entries[0][1] : null;
+  if (!Array.isArray(cond) || cond.length !== 2) return null;
+  const op = String(cond[0]).toLowerCase();
+  const after = Date.parse(String(cond[1]));
+  if ((op !== 'gt' && op !== 'ge') || Number.isNaN(after)) return null;
+  return ctx.store.allUsers().filter((u) => {
+    const t = Date.parse(String((u.meta as { lastModified?: unknown } | undefined)?.lastModified));
+    return op === 'gt' ? t > after : t >= after;
+  });
+}
+
 /** Slices one page and records totals for SCIMMY's ListResponse (which reads resource.constraints). */
 function page(resource: Resource, items: Json[], maxResults: number): Json[] {
   const c = resource.constraints ?? {};
@@ -65,7 +86,7 @@ export function userEgress(resource: Resource, ctx: SimContext): Json | Json[] {
     if (!u) throw scimError(404, null, `User ${resource.id} not found`);
     return u;
   }
-  const fast = indexedLookup(resource.filter, ctx);
+  const fast = indexedLookup(resource.filter, ctx) ?? modifiedAfter(resource.filter, ctx);
   const all = fast ?? (resource.filter ? resource.filter.match(store.allUsers()) : store.allUsers());
   return page(resource, all, ctx.maxResults);
 }

@@ -146,7 +146,8 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     store.load(JSON.parse(readFileSync(options.persistFile, 'utf8')) as StoreData);
   } else {
     const seed = options.seed === 'empty' ? EMPTY_SEED : options.seed === 'default' || options.seed === undefined ? DEFAULT_SEED : options.seed;
-    applySeed(store, seed, VENDOR_NAMESPACE, new Date().toISOString());
+    // The seeded people were there before: created a day ago, not just now (a changes read tells them apart).
+    applySeed(store, seed, VENDOR_NAMESPACE, new Date(Date.now() - 86_400_000).toISOString());
   }
   let saveTimer: NodeJS.Timeout | null = null;
   const persistFile = options.persistFile;

@@ -271,6 +271,20 @@ export class LmsStore {
     this.outbox.push(...data.outbox);
   }
 
+  /**
+   * An account removed inside the LMS (an LMS admin deleting it by hand). Rollcall never deletes;
+   * tests use this to check that a read notices accounts gone since the last one.
+   */
+  removeUser(id: string): boolean {
+    const u = this.users.get(id);
+    if (!u) return false;
+    this.unindex(u);
+    this.users.delete(id);
+    this.userList = null;
+    this.onChange();
+    return true;
+  }
+
   /** Fast bulk insert for seeding and benchmarks: no outbox, no reference checks. */
   insertRaw(u: Json): void {
     this.users.set(str(u.id) ?? '', u);

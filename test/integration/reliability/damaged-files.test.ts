@@ -33,6 +33,7 @@ function aRun(integrationId: string, i: number): RunRecord {
     kind: 'apply',
     trigger: 'schedule',
     readMode: 'delta',
+    lmsRead: { mode: 'changes', reason: null },
     startedAt: NOW.toISOString(),
     finishedAt: NOW.toISOString(),
     outcome: 'succeeded',

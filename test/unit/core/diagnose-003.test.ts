@@ -67,7 +67,7 @@ describe('003: manual / on-demand sync', () => {
       users: [anna],
       groups,
       config: planConfig({ scope: assigned }),
-      runs: [{ id: 'run-1', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', readMode: 'full', startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:01:00Z', outcome: 'partial', planned: null, applied: 0, failed: 1, error: null, auditLog: 'run-1.jsonl' }],
+      runs: [{ id: 'run-1', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', readMode: 'full', lmsRead: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:01:00Z', outcome: 'partial', planned: null, applied: 0, failed: 1, error: null, auditLog: 'run-1.jsonl' }],
       audit: [{ runId: 'run-1', at: '2026-03-01T08:00:30Z', op: 'create', reason: 'new_in_scope', sourceId: 'anna', targetId: null, email: 'anna@contoso.com', fields: [], result: 'failed', error: { code: 'LMS_REJECTED', message: 'The LMS refused the user.', lmsDetail: 'userName must be unique' } }],
     });
     expect(c.verdictKind).toBe('last_write_failed');

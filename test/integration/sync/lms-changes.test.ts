@@ -1,0 +1,79 @@
+/**
+ * Runs read the LMS by its changes between daily full reads: an edit made by hand in the LMS is
+ * still seen and put right, an account removed by hand makes the run read in full (and say why),
+ * and the admin's "full read" and a day-old full read both read every account.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runIntegration } from '../../../src-main/sync/run';
+import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+let env: SyncEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+/** After a first apply, and a run that read the accounts it created (by their changes). */
+async function appliedEnv(): Promise<SyncEnv> {
+  const e = await startSyncEnv({ users: 120 });
+  const first = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+  expect(first.run.outcome).toBe('succeeded');
+  expect(first.run.lmsRead).toEqual({ mode: 'full', reason: 'the integration is new, re-enabled or connected elsewhere' });
+  const second = await dryRun(e);
+  expect(second.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+  // The accounts the apply created were read as changes: nothing left to do.
+  expect(second.plan?.summary).toMatchObject({ create: 0, update: 0, deactivate: 0, reactivate: 0 });
+  return e;
+}
+
+const dryRun = (e: SyncEnv, full = false) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule', full });
+/** The pages of accounts a run asked for (not the one-account count queries), by their filter. */
+const userPages = (e: SyncEnv) => e.lms.requests().filter((r) => r.path.endsWith('/Users') && r.method === 'GET' && r.query.count !== '1').map((r) => String(r.query.filter ?? 'every account'));
+
+describe('reading the LMS by its changes', () => {
+  it('sees an edit made by hand in the LMS and puts it right', async () => {
+    env = await appliedEnv();
+    const lmsUser = env.lms.users()[0];
+    if (!lmsUser) throw new Error('nothing applied');
+    // An LMS admin changes a synced person's job title by hand.
+    env.lms.store.replaceUser(String(lmsUser.id), { ...structuredClone(lmsUser), title: 'Edited in the LMS' });
+    env.lms.clearRequests();
+
+    const next = await dryRun(env);
+    expect(next.error).toBeNull();
+    expect(next.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+    // Entra is the source: the hand edit is put back, and nobody else changes.
+    expect(next.plan?.summary).toMatchObject({ create: 0, update: 1, deactivate: 0, reactivate: 0 });
+    expect(next.plan?.ops.find((o) => o.kind === 'update')?.targetId).toBe(lmsUser.id);
+    // One page of changed accounts, not every account.
+    expect(userPages(env)).toEqual([expect.stringMatching(/^meta\.lastModified gt "/)]);
+  });
+
+  it('reads in full, and says why, when an account was removed inside the LMS; the plan is the full read’s', async () => {
+    env = await appliedEnv();
+    const gone = env.lms.users()[5];
+    if (!gone) throw new Error('nothing applied');
+    env.lms.store.removeUser(String(gone.id));
+
+    env.lms.clearRequests();
+    const next = await dryRun(env);
+    expect(next.run.lmsRead).toEqual({ mode: 'full', reason: '1 account was removed from the LMS since the last full read' });
+    expect(userPages(env)).toContain('every account');
+    const forced = await dryRun(env, true);
+    expect(forced.run.lmsRead).toEqual({ mode: 'full', reason: 'a full read was asked for' });
+    expect(next.plan?.summary).toEqual(forced.plan?.summary);
+  });
+
+  it('reads in full once a day whatever the changes say', async () => {
+    env = await appliedEnv();
+    const id = env.integrationId;
+    await env.store.settings.update((s) => {
+      const r = s.integrations.find((i) => i.id === id);
+      if (r) r.lmsFullReadAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    });
+    const next = await dryRun(env);
+    expect(next.run.lmsRead).toEqual({ mode: 'full', reason: 'the last full read of the LMS is a day old' });
+    expect(Date.parse(env.store.settings.data.integrations[0]?.lmsFullReadAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect((await dryRun(env)).run.lmsRead?.mode).toBe('changes');
+  });
+});
