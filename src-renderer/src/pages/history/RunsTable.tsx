@@ -14,6 +14,13 @@ const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 
 const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };
 const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line' };
 
+/** How each side was read, short; a full LMS read says why on hover. */
+function reads(r: RunRecord): { text: string; title: string | undefined } {
+  if (r.readMode === null && r.lmsRead === null) return { text: '—', title: undefined };
+  const lms = r.lmsRead === null ? '—' : r.lmsRead.mode === 'changes' ? 'changes' : 'full';
+  return { text: `Entra ${r.readMode ?? '—'} · LMS ${lms}`, title: r.lmsRead?.reason ? `The LMS was read in full: ${r.lmsRead.reason}.` : undefined };
+}
+
 function counts(r: RunRecord): string {
   const p = r.planned;
   if (!p) return '—';
@@ -31,6 +38,7 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
           <TableHeaderCell>Kind</TableHeaderCell>
           <TableHeaderCell>Trigger</TableHeaderCell>
           <TableHeaderCell>Duration</TableHeaderCell>
+          <TableHeaderCell>Read</TableHeaderCell>
           <TableHeaderCell>Outcome</TableHeaderCell>
           <TableHeaderCell>Planned changes</TableHeaderCell>
           <TableHeaderCell>Applied / failed</TableHeaderCell>
@@ -40,6 +48,7 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
       <TableBody>
         {runs.map((r) => {
           const o = OUTCOME[r.outcome];
+          const read = reads(r);
           const isSelected = r.id === selected;
           return (
             <TableRow
@@ -62,6 +71,11 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
               <TableCell>{KIND[r.kind]}</TableCell>
               <TableCell>{TRIGGER[r.trigger]}</TableCell>
               <TableCell>{duration(r.startedAt, r.finishedAt)}</TableCell>
+              <TableCell>
+                <Caption1 data-testid="run-reads" title={read.title}>
+                  {read.text}
+                </Caption1>
+              </TableCell>
               <TableCell>
                 <Badge appearance="tint" color={o.color}>
                   {o.label}
