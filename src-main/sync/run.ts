@@ -1,6 +1,6 @@
 /**
  * One run of an integration (the imperative shell around plan()): lock → read Entra (full or
- * delta) → read the LMS → plan → for an apply, execute → record history, audit log, links and
+ * delta) and the LMS (full or by its changes) → plan → for an apply, execute → record history, audit log, links and
  * the integration's status. The desktop app, its scheduler, the preview and the CLI all run
  * integrations through here.
  */
@@ -34,7 +34,7 @@ export interface RunOptions {
   integrationId: string;
   kind: 'dry-run' | 'apply';
   trigger: RunRecord['trigger'];
-  /** Force a full (non-delta) Entra read. */
+  /** Read both sides in full: no Entra delta, no LMS changes read. */
   full?: boolean;
   /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
   confirmedDeactivations?: number;

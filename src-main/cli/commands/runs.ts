@@ -147,8 +147,8 @@ async function history(ctx: CliContext, id: string): Promise<number> {
   else {
     ctx.out.out(
       table(
-        ['RUN', 'KIND', 'TRIGGER', 'STARTED', 'SECONDS', 'OUTCOME', 'PLANNED (C/U/D/R/!)', 'APPLIED', 'FAILED', 'ERROR'],
-        runs.map((r) => [r.id, r.kind, r.trigger, r.startedAt, r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null, r.outcome, r.planned ? `${r.planned.create}/${r.planned.update}/${r.planned.deactivate}/${r.planned.reactivate}/${r.planned.conflict}` : null, r.applied, r.failed, r.error?.message ?? null]),
+        ['RUN', 'KIND', 'TRIGGER', 'STARTED', 'SECONDS', 'READ (ENTRA/LMS)', 'OUTCOME', 'PLANNED (C/U/D/R/!)', 'APPLIED', 'FAILED', 'ERROR'],
+        runs.map((r) => [r.id, r.kind, r.trigger, r.startedAt, r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null, r.readMode || r.lmsRead ? `${r.readMode ?? '-'}/${r.lmsRead?.mode ?? '-'}` : null, r.outcome, r.planned ? `${r.planned.create}/${r.planned.update}/${r.planned.deactivate}/${r.planned.reactivate}/${r.planned.conflict}` : null, r.applied, r.failed, r.error?.message ?? null]),
       ),
     );
   }
@@ -165,7 +165,7 @@ export const checkCommand: Command = {
 };
 
 export const planCommand: Command = {
-  summary: 'dry run: show every change a sync would make, write nothing',
+  summary: 'dry run: show every change a sync would make, write nothing (--full: read both sides in full, not by their changes)',
   usage: 'rollcall plan --integration ID [--full] [--out FILE]',
   options: { ...withIntegration, full: { type: 'boolean' }, out: { type: 'string' } },
   run: (ctx, values) => plan(ctx, requireString(values, 'integration', 'rollcall plan --integration ID'), values),
