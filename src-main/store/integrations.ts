@@ -92,9 +92,16 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
   // has reviewed a dry run against it (a scheduled apply must not be the first look).
   const pointsElsewhere = moved.length > 0 || before.config.source.tenantId.trim().toLowerCase() !== config.source.tenantId.trim().toLowerCase();
   let switchedOff = false;
+  let changedElsewhere = false;
   const updated = await store.settings.update((s) => {
     const record = s.integrations.find((i) => i.id === id);
     if (!record) return null;
+    // What was decided above (credentials removed, switched off) holds only for the settings it
+    // was decided on: another process (the CLI, another window) may have saved in between.
+    if (JSON.stringify(record.config) !== JSON.stringify(before.config)) {
+      changedElsewhere = true;
+      return null;
+    }
     if (connectionChanged(record.config, config)) {
       record.deltaLink = null;
       record.deltaLinkIssuedAt = null;
@@ -118,6 +125,16 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     record.updatedAt = now.toISOString();
     return structuredClone(record);
   });
+  if (changedElsewhere) {
+    const lost = removed.length > 0 ? ` The saved ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and ')} had already been removed, as the address changed.` : '';
+    return fail(
+      appError(
+        'SETTINGS_CHANGED_ELSEWHERE',
+        `The settings were not saved: they were changed elsewhere (the command line or another Rollcall window) while you edited them.${lost}`,
+        'Reopen the integration to see its current settings, make your change again and save.',
+      ),
+    );
+  }
   if (!updated) return fail(integrationNotFound(id));
   if (removed.length === 0 && !switchedOff) return ok(updated);
   if (removed.length > 0) {

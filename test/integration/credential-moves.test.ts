@@ -11,6 +11,7 @@ import { dispatch } from '../../src-main/ipc/dispatch';
 import { credentialEnteredFor } from '../../src-main/store/integrations';
 import { openTarget, type ConnectorFactory } from '../../src-main/sync/connectors';
 import { MemorySecretStore } from '../../src-main/secrets/memory-store';
+import { Store } from '../../src-main/store/store';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { withTempDir } from '../helpers/tmp';
 
@@ -151,6 +152,29 @@ describe('credentials follow their address', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'CREDENTIAL_NOT_REMOVED' } });
       if (!r.ok) expect(r.error.fix).toMatch(/Unlock the keychain/);
       expect(ctx.store.settings.data.integrations[0]?.config.target.baseUrl).toBe('https://lms.example.com/scim/v2');
+    });
+  });
+
+  it('a save that crosses another process’s save is refused, and keeps what the other saved', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
+      // The command line, in another process, points the integration elsewhere while the window
+      // is removing the old token from the keychain.
+      const cli = await Store.open(dir);
+      const remove = keychain.delete.bind(keychain);
+      keychain.delete = async (i, kind) => {
+        await cli.settings.update((s) => {
+          const r = s.integrations.find((x) => x.id === id);
+          if (r) r.config = { ...r.config, name: 'Renamed on the command line', target: { ...r.config.target, baseUrl: 'https://cli-lms.example.org/scim/v2' } };
+        });
+        return remove(i, kind);
+      };
+      const r = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://new-lms.example.org/scim/v2' } } }, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'SETTINGS_CHANGED_ELSEWHERE' } });
+      if (!r.ok) expect(r.error.message).toMatch(/LMS token had already been removed/);
+      const onDisk = (await Store.open(dir)).settings.data.integrations[0];
+      expect(onDisk?.config).toMatchObject({ name: 'Renamed on the command line', target: { baseUrl: 'https://cli-lms.example.org/scim/v2' } });
     });
   });
 });
