@@ -82,13 +82,12 @@ export const SOURCE_ATTRIBUTES = [
   'givenName',
   'surname',
 ] as const;
+/** An Entra user attribute a rule or mapping may name: a plain property, a directory extension, an on-premises extension attribute. */
+export const SOURCE_ATTRIBUTE_PATTERN = /^(?:[A-Za-z][A-Za-z0-9]*|extension_[0-9a-f]{32}_[A-Za-z0-9_]+|onPremisesExtensionAttributes\.extensionAttribute(?:[1-9]|1[0-5]))$/;
 export const SourceAttributeSchema = z
   .string()
   .trim()
-  .regex(
-    /^(?:[A-Za-z][A-Za-z0-9]*|extension_[0-9a-f]{32}_[A-Za-z0-9_]+|onPremisesExtensionAttributes\.extensionAttribute(?:[1-9]|1[0-5]))$/,
-    'must be an Entra user attribute name such as department, jobTitle or extension_<appId>_costCenter',
-  );
+  .regex(SOURCE_ATTRIBUTE_PATTERN, 'must be an Entra user attribute name such as department, jobTitle or extension_<appId>_costCenter');
 
 export const AttributeOperatorSchema = z.enum(['equals', 'notEquals', 'startsWith', 'contains', 'isEmpty']);
 

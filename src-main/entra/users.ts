@@ -1,37 +1,16 @@
 /** Which user attributes Rollcall asks Graph for, and how a Graph user becomes a SourceUser. */
+import { SOURCE_ATTRIBUTE_PATTERN, SOURCE_ATTRIBUTES } from '../core/config';
 import type { SourceUser } from '../core/model';
 
-export const STANDARD_USER_ATTRIBUTES = [
-  'id',
-  'accountEnabled',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'userPrincipalName',
-  'otherMails',
-  'proxyAddresses',
-  'department',
-  'jobTitle',
-  'companyName',
-  'employeeType',
-  'employeeId',
-  'country',
-  'usageLocation',
-  'preferredLanguage',
-  'officeLocation',
-  'employeeLeaveDateTime',
-  'createdDateTime',
-] as const;
+/** What every read selects: the attributes rules and mappings offer, plus what matching and deactivation need. */
+export const STANDARD_USER_ATTRIBUTES = ['id', 'accountEnabled', ...SOURCE_ATTRIBUTES, 'otherMails', 'proxyAddresses', 'employeeLeaveDateTime', 'createdDateTime'] as const;
 
 /** Needs User-LifecycleInfo.Read.All; asking without it fails the whole request. */
 export const LIFECYCLE_ATTRIBUTE = 'employeeLeaveDateTime';
 
-const EXTRA_ATTRIBUTE = /^(?:[A-Za-z][A-Za-z0-9]*|extension_[0-9a-f]{32}_[A-Za-z0-9_]+|onPremisesExtensionAttributes\.extensionAttribute(?:[1-9]|1[0-5]))$/;
-
 /** The Graph property to $select for an extra attribute ("a.b" selects "a"). Null = not a valid name. */
 export function selectNameFor(attribute: string): string | null {
-  if (!EXTRA_ATTRIBUTE.test(attribute)) return null;
+  if (!SOURCE_ATTRIBUTE_PATTERN.test(attribute)) return null;
   return attribute.split('.')[0] ?? null;
 }
 
