@@ -310,6 +310,8 @@ export interface Plan {
   /** ISO time plan() was given as "now". */
   createdAt: string;
   sourceReadMode: 'full' | 'delta';
+  /** 'changes': the LMS accounts were the cached ones plus those modified since. */
+  targetReadMode: 'full' | 'changes';
   summary: PlanSummary;
   /** Ordered: apply executes them in this order within their phase. */
   ops: PlanOp[];

@@ -397,6 +397,7 @@ export function plan(
     integrationId: config.id,
     createdAt: now.toISOString(),
     sourceReadMode: source.readMode,
+    targetReadMode: target.readMode,
     summary,
     ops: sorted,
     departmentsToCreate: toCreate,

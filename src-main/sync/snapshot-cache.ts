@@ -43,6 +43,7 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
     data.readMode ??= 'full';
     data.changesFrom ??= null;
   }
+  if (what === 'plan' && data !== null) data.targetReadMode ??= 'full';
   return data;
 }
 

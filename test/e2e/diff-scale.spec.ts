@@ -41,6 +41,7 @@ function bigPlan(integrationId: string): Plan {
     integrationId,
     createdAt: new Date().toISOString(),
     sourceReadMode: 'full',
+    targetReadMode: 'full',
     summary: { create: N - deactivate - update, update, deactivate, reactivate: 0, conflict: 0, skip: 0, unchanged: 0 },
     ops,
     departmentsToCreate: [],

@@ -27,6 +27,7 @@ export function samplePlan(integrationId: string, n: number, createdAt = '2026-1
     integrationId,
     createdAt,
     sourceReadMode: 'full',
+    targetReadMode: 'full',
     summary: { create: count('create'), update: count('update'), deactivate: count('deactivate'), reactivate: 0, conflict: count('conflict'), skip: count('skip'), unchanged: 3 },
     ops,
     departmentsToCreate: [['Contoso', 'Sales']],

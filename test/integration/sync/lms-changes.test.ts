@@ -42,6 +42,7 @@ describe('reading the LMS by its changes', () => {
     const next = await dryRun(env);
     expect(next.error).toBeNull();
     expect(next.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+    expect(next.plan?.targetReadMode).toBe('changes');
     // Entra is the source: the hand edit is put back, and nobody else changes.
     expect(next.plan?.summary).toMatchObject({ create: 0, update: 1, deactivate: 0, reactivate: 0 });
     expect(next.plan?.ops.find((o) => o.kind === 'update')?.targetId).toBe(lmsUser.id);

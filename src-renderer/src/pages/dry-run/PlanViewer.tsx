@@ -60,7 +60,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
     <div style={{ display: 'grid', gap: 12 }} data-testid="plan-viewer">
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         <Caption1 style={{ flex: 1, minWidth: 240 }}>
-          Dry run of {when(plan.createdAt)} · {plan.sourceReadMode === 'full' ? 'full read' : 'delta read'} · {plural(plan.summary.unchanged, 'user')} unchanged
+          Dry run of {when(plan.createdAt)} · Entra {plan.sourceReadMode === 'full' ? 'read in full' : 'read by delta'} · LMS {plan.targetReadMode === 'changes' ? 'read by its changes' : 'read in full'} · {plural(plan.summary.unchanged, 'user')} unchanged
           {plan.departmentsToCreate.length > 0 ? ` · ${plural(plan.departmentsToCreate.length, 'department')} to create` : ''}
         </Caption1>
         {runButton}
