@@ -3,7 +3,8 @@
  * requests fail (429 with Retry-After, 503, connections reset without an answer); the dry run and
  * the apply must end exactly as the same runs on a healthy network: the same plan, the same LMS
  * accounts field by field, the same link table, one welcome e-mail per person, and nothing left
- * to do afterwards.
+ * to do afterwards. The runs after the first read both sides by their changes (Entra delta, LMS
+ * modified-since), so those reads go through the faults too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src-main/core/model';
@@ -75,6 +76,9 @@ async function syncThroughFaults(graphFaults: GraphFaults, lmsFaults: LmsFaults,
   expect(apply.apply?.failures ?? []).toEqual([]);
   expect(apply.run.outcome).toBe('succeeded');
   expect(apply.run.applied).toBe(clean.apply.run.applied);
+  // After the dry run's full reads, the apply read both sides by their changes, through the faults.
+  expect(apply.run.readMode).toBe('delta');
+  expect(apply.run.lmsRead).toEqual({ mode: 'changes', reason: null });
   const actual = await lmsState(env);
   expect(actual.size).toBe(clean.lms.size);
   for (const [userName, user] of clean.lms) expect(actual.get(userName), userName).toEqual(user);
@@ -89,6 +93,7 @@ async function syncThroughFaults(graphFaults: GraphFaults, lmsFaults: LmsFaults,
   expect(env.lms.outbox().count).toBe(clean.welcomeMails);
   // Nothing left to do.
   const after = await run(env, 'dry-run');
+  expect(after.run.lmsRead).toEqual({ mode: 'changes', reason: null });
   expect(after.plan?.summary).toMatchObject({ create: 0, update: 0, deactivate: 0, reactivate: 0 });
   return { env, proxy };
 }
