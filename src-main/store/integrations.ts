@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appError, fail, ok, type Result } from '../core/errors';
 import { credentialDestination, type CredentialKind, type IntegrationConfig } from '../core/config';
 import type { SecretStore } from '../secrets/secret-store';
+import { acquireRunLock } from './run-lock';
 import type { Store } from './store';
 import type { StoredIntegration } from './settings';
 import type { IntegrationSummary } from '../../src-preload/api-types';
@@ -188,16 +189,36 @@ export async function acknowledgeCommunication(store: Store, id: string, acknowl
   return found ? ok(undefined) : fail(integrationNotFound(id));
 }
 
+/**
+ * Removes an integration: its secrets, its settings, then everything it kept on disk (run history,
+ * audit logs, link table, cached snapshots of people). Refused while one of its runs is going on.
+ */
 export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
   if (!findIntegration(store, id)) return fail(integrationNotFound(id));
-  for (const kind of ['clientSecret', 'lmsToken'] as const) {
-    const r = await secrets.delete(id, kind);
-    if (!r.ok) return r;
+  const lock = await acquireRunLock(store.dataDir, id, 'remove the integration');
+  if (!lock.ok) {
+    // Its files would be deleted under the run, which would then write some of them again.
+    const detail = lock.error.message.replace(/^Another run of this integration is in progress/, '');
+    return fail({ ...lock.error, message: `The integration was not removed: one of its runs is in progress${detail}`, fix: 'Wait for the run to finish (or cancel it), then remove the integration.' });
   }
-  await store.settings.update((s) => {
-    s.integrations = s.integrations.filter((i) => i.id !== id);
-  });
-  return ok(undefined);
+  try {
+    for (const kind of ['clientSecret', 'lmsToken'] as const) {
+      const r = await secrets.delete(id, kind);
+      if (!r.ok) return r;
+    }
+    await store.settings.update((s) => {
+      s.integrations = s.integrations.filter((i) => i.id !== id);
+    });
+    const left = await store.removeIntegrationFiles(id);
+    if (left.length > 0) {
+      return fail(
+        appError('INTEGRATION_FILES_LEFT', `The integration was removed, but ${left.length} of its files could not be deleted (for example ${left[0]}).`, 'Delete them by hand, or check the data folder\'s permissions; Rollcall no longer uses them.', { files: left.join('\n') }),
+      );
+    }
+    return ok(undefined);
+  } finally {
+    await lock.value.release();
+  }
 }
 
 /** Re-evaluates `setup` ⇄ `disabled` after a secret was stored or cleared. */

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from './atomic-file';
 import { JsonStore, type ParseResult, type StoreNotice } from './json-store';
@@ -78,6 +79,28 @@ export class Store {
 
   async runs(integrationId: string): Promise<JsonStore<RunsFile>> {
     return this.perIntegration(this.runStores, integrationId, 'runs', 'run history', emptyRuns, parseRuns);
+  }
+
+  /**
+   * Deletes what an integration kept on disk: its run history and the audit logs it names, its
+   * link table, cached snapshots and plan, and their backups. Call once it is out of the settings.
+   * Returns the files that could not be deleted.
+   */
+  async removeIntegrationFiles(integrationId: string): Promise<string[]> {
+    if (!SAFE_ID.test(integrationId)) throw new Error(`Not an integration id: ${JSON.stringify(integrationId)}`);
+    const failed: string[] = [];
+    const rm = (file: string) => fs.rm(file, { force: true }).catch(() => void failed.push(file));
+    const runs = await this.runs(integrationId).catch(() => null);
+    // basename: a run record never names a file outside the audit folder.
+    for (const r of runs?.data.runs ?? []) if (r.auditLog) await rm(path.join(this.auditDir, path.basename(r.auditLog)));
+    this.linkStores.delete(integrationId);
+    this.runStores.delete(integrationId);
+    const dir = path.join(this.dataDir, 'integrations');
+    // Ids have no dots, so "<id>." (and a temporary ".<id>.…") names this integration's files only.
+    // Locks are left to their holders, which remove them when they let go.
+    const ours = (name: string) => (name.startsWith(`${integrationId}.`) || name.startsWith(`.${integrationId}.`)) && !name.endsWith('.lock');
+    for (const name of await fs.readdir(dir)) if (ours(name)) await rm(path.join(dir, name));
+    return failed;
   }
 
   private async perIntegration<T>(

@@ -23,7 +23,7 @@ import type { Store } from '../store/store';
 import { applyPlan, type ApplyResult, type LinkRecorder } from './apply';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
-import { acquireRunLock } from './run-lock';
+import { acquireRunLock } from '../store/run-lock';
 import { attributesNeeded, groupsNeeded, newRunRecord, runIntegration, type RunServices } from './run';
 import { loadCached } from './snapshot-cache';
 

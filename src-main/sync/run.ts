@@ -23,7 +23,7 @@ import type { Store } from '../store/store';
 import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
 import { AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
-import { acquireRunLock } from './run-lock';
+import { acquireRunLock } from '../store/run-lock';
 import { readProgress, readSource, readTarget } from './read-source';
 import { saveAll } from './snapshot-cache';
 

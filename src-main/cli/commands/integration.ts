@@ -112,7 +112,7 @@ async function remove(ctx: CliContext, id: string): Promise<number> {
   const r = await removeIntegration(store, ctx.secrets(), id);
   if (!r.ok) return ctx.out.error(r.error), ExitCode.failed;
   if (ctx.out.json) ctx.out.result({ id, removed: true });
-  else ctx.out.out(`Removed ${id} and its keychain entries. LMS accounts were not touched.`);
+  else ctx.out.out(`Removed ${id}: its settings, keychain entries, run history, audit logs, link table and cached snapshots. LMS accounts were not touched.`);
   return ExitCode.ok;
 }
 

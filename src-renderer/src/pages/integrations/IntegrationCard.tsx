@@ -180,7 +180,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
         <Body1>Safety checks still apply: a run that would deactivate more users than your threshold stops and waits for you in the diff viewer. To look first, use Dry run.</Body1>
       </ConfirmDialog>
       <ConfirmDialog open={confirmRemove} title={`Remove ${i.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmRemove(false)} onConfirm={() => (setConfirmRemove(false), remove.mutate())}>
-        <Body1>The integration’s settings, run history and its secrets in the keychain are removed. Nothing changes in the LMS: users it created stay as they are.</Body1>
+        <Body1>The integration’s settings, its secrets in the keychain, its run history and audit logs, its link table and the copies of Entra and LMS users it kept are removed. Nothing changes in the LMS: users it created stay as they are.</Body1>
       </ConfirmDialog>
     </Card>
   );

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { appError, fail, ok, type Result } from '../core/errors';
-import { acquireLock, type HeldLock } from '../store/file-lock';
+import { acquireLock, type HeldLock } from './file-lock';
 
 /**
  * One run per integration at a time, across processes: the desktop app's scheduler and a CLI run
