@@ -30,8 +30,8 @@ function target(): ScimTarget {
 }
 
 const byId = (users: readonly TargetUser[]) => [...users].sort((a, b) => a.id.localeCompare(b.id));
-/** What a full read would say, without the read's own time and mode. */
-const content = (s: TargetSnapshot) => ({ ...s, readAt: null, readMode: null, users: byId(s.users) });
+/** What a full read would say, without the read's own times and mode. */
+const content = (s: TargetSnapshot) => ({ ...s, readAt: null, readMode: null, changesFrom: null, users: byId(s.users) });
 
 function snapshotOf(r: TargetChangesResult): TargetSnapshot {
   if (!('snapshot' in r)) throw new Error(`expected a changes read, got a full read because ${r.fullReadBecause}`);
