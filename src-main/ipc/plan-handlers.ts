@@ -8,7 +8,8 @@ import { findIntegration, integrationNotFound } from '../store/integrations';
 import type { HandlerContext } from './context';
 import type { Handlers } from './handlers';
 import { heldPlan, type HeldPlan } from './plan-holder';
-import { rowOf, windowOf } from './plan-query';
+import { windowOf } from './plan-query';
+import { planReplaced } from './plan-table';
 
 type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps';
 
@@ -23,9 +24,7 @@ async function planAt(ctx: HandlerContext, id: string, version: string | undefin
   const held = await heldPlan(ctx.store.dataDir, id);
   if (!held) return fail(noPlan());
   if (version !== undefined && held.version !== version) {
-    return fail(
-      appError('PLAN_REPLACED', 'A newer dry run has replaced the one on screen.', 'The newer dry run is shown now; review it before you apply.', { current: held.plan.createdAt }),
-    );
+    return fail({ ...planReplaced(), details: { current: held.table.header.createdAt } });
   }
   return ok(held);
 }
@@ -35,27 +34,21 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     if (!findIntegration(ctx.store, id)) return fail(integrationNotFound(id));
     const held = await heldPlan(ctx.store.dataDir, id);
     if (!held) return ok({ plan: null });
-    const { ops, ...header } = held.plan;
-    return ok({ plan: { ...header, version: held.version, opCount: ops.length, reasons: held.index.reasons } });
+    return ok({ plan: { ...held.table.header, version: held.version, opCount: held.table.length, reasons: held.index.reasons } });
   },
 
   async getPlanRows({ id, version, filter, offset, limit }, ctx) {
     const at = await planAt(ctx, id, version);
     if (!at.ok) return at;
-    const { plan, index } = at.value;
-    const { total, indices } = windowOf(plan, index, filter, offset, limit);
-    const rows = [];
-    for (const i of indices) {
-      const op = plan.ops[i];
-      if (op) rows.push(rowOf(op, i));
-    }
-    return ok({ version: at.value.version, total, offset, rows });
+    const { table, index } = at.value;
+    const { total, indices } = windowOf(table, index, filter, offset, limit);
+    return ok({ version: at.value.version, total, offset, rows: indices.map((i) => table.row(i)) });
   },
 
   async getPlanOp({ id, version, index }, ctx) {
     const at = await planAt(ctx, id, version);
     if (!at.ok) return at;
-    const op = at.value.plan.ops[index];
+    const [op] = await at.value.table.ops([index]);
     if (!op) return fail(appError('PLAN_OP_NOT_FOUND', `This dry run has no change number ${index + 1}.`, 'Reload the dry run and open the row again.', { index }));
     return ok({ version, index, op });
   },
@@ -63,13 +56,8 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
   async getPlanOps({ id, version, filter, offset, limit }, ctx) {
     const at = await planAt(ctx, id, version);
     if (!at.ok) return at;
-    const { plan, index } = at.value;
-    const { total, indices } = windowOf(plan, index, filter, offset, limit);
-    const ops = [];
-    for (const i of indices) {
-      const op = plan.ops[i];
-      if (op) ops.push(op);
-    }
-    return ok({ version, total, offset, ops });
+    const { table, index } = at.value;
+    const { total, indices } = windowOf(table, index, filter, offset, limit);
+    return ok({ version, total, offset, ops: await table.ops(indices) });
   },
 };

@@ -1,21 +1,25 @@
 /**
- * The last plan of an integration, parsed once and kept in memory for the diff viewer: at 100k
- * users the cached plan is ~140 MB of JSON, and the viewer asks for a window of rows on every
- * scroll and filter and for a detail on every expanded row. A run in this process hands its plan
- * over when it finishes (no parsing at all); a plan written by another process (the CLI from
- * cron) is noticed by the file's size and time, so a kept copy is never served stale.
+ * The last plan of an integration, kept in memory for the diff viewer, which asks for a window of
+ * rows on every scroll and filter and for a detail on every expanded row. A run in this process
+ * hands its plan over when it finishes (no parsing at all). Otherwise the plan's rows file is
+ * read (sync/plan-file.ts: at 100k users ~40 MB instead of the plan's ~140 MB, and ops are read
+ * piece by piece when shown); without one (a cache from before rows files) the plan is parsed
+ * whole. A plan written by another process (the CLI from cron) is noticed by the file's size and
+ * time, so a kept copy is never served stale.
  */
 import { promises as fs } from 'node:fs';
 import { AppErrorException, appError } from '../core/errors';
 import type { Plan } from '../core/model';
 import type { RunManager } from '../sync/run-manager';
+import { readPlanPieces, readPlanRows } from '../sync/plan-file';
 import { cacheFile, loadCached } from '../sync/snapshot-cache';
 import { indexPlan, type PlanIndex } from './plan-query';
+import { tableOfPlan, tableOfRows, type PlanTable } from './plan-table';
 
 export interface HeldPlan {
   /** Names this plan for the window: its creation time and the file it came from. */
   version: string;
-  plan: Plan;
+  table: PlanTable;
   index: PlanIndex;
 }
 
@@ -48,20 +52,30 @@ async function stampOf(dataDir: string, id: string): Promise<string | null> {
   }
 }
 
-function keep(key: string, stamp: string, plan: Plan): HeldPlan {
-  const held: HeldPlan = { version: `${plan.createdAt}~${stamp}`, plan, index: indexPlan(plan) };
+const held = (table: PlanTable, stamp: string): HeldPlan => ({ version: `${table.header.createdAt}~${stamp}`, table, index: indexPlan(table) });
+
+function keep(key: string, stamp: string, table: PlanTable): HeldPlan {
+  const kept = held(table, stamp);
   drop(key);
   const timer = setTimeout(() => drop(key), KEEP_IDLE_MS);
   timer.unref?.();
-  entries.set(key, { stamp, held, timer });
+  entries.set(key, { stamp, held: kept, timer });
   // Oldest first out, until the kept plans fit (the one just kept stays).
-  let ops = [...entries.values()].reduce((n, e) => n + e.held.plan.ops.length, 0);
+  let ops = [...entries.values()].reduce((n, e) => n + e.held.table.length, 0);
   for (const [k, e] of entries) {
     if (ops <= KEEP_OPS || k === key) break;
-    ops -= e.held.plan.ops.length;
+    ops -= e.held.table.length;
     drop(k);
   }
-  return held;
+  return kept;
+}
+
+/** The plan on disk as a table: its rows file when it matches the plan file, else the plan parsed whole. */
+async function loadTable(dataDir: string, id: string): Promise<PlanTable | null> {
+  const rows = await readPlanRows(dataDir, id);
+  if (rows) return tableOfRows(rows, (pieces) => readPlanPieces(dataDir, id, rows, pieces));
+  const plan = await loadCached(dataDir, id, 'plan');
+  return plan ? tableOfPlan(plan) : null;
 }
 
 function drop(key: string): void {
@@ -94,14 +108,14 @@ export async function heldPlan(dataDir: string, id: string): Promise<HeldPlan | 
   const loadKey = `${key}\u0000${stamp ?? '-'}`;
   let pending = loading.get(loadKey);
   if (!pending) {
-    pending = loadCached(dataDir, id, 'plan').then(
-      (plan) => {
-        if (!plan) {
+    pending = loadTable(dataDir, id).then(
+      (table) => {
+        if (!table) {
           drop(key);
           return null;
         }
-        if (stamp === null) return { version: `${plan.createdAt}~unstamped`, plan, index: indexPlan(plan) };
-        return keep(key, stamp, plan);
+        if (stamp === null) return held(table, 'unstamped');
+        return keep(key, stamp, table);
       },
       () => {
         // Unreadable (permissions, a disk error): an error value for the window, not INTERNAL.
@@ -117,7 +131,7 @@ export async function heldPlan(dataDir: string, id: string): Promise<HeldPlan | 
 /** Keeps the plan a run has just saved, so the viewer's first request after it parses nothing. */
 export async function handOver(dataDir: string, id: string, plan: Plan): Promise<void> {
   const stamp = await stampOf(dataDir, id);
-  if (stamp !== null) keep(keyOf(dataDir, id), stamp, plan);
+  if (stamp !== null) keep(keyOf(dataDir, id), stamp, tableOfPlan(plan));
 }
 
 /** Follows the runs of this process (once per run manager): each finished run's plan is handed over. */

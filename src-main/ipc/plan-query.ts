@@ -1,11 +1,11 @@
 /**
- * The diff viewer's questions about one parsed plan, answered in main so the window never holds
+ * The diff viewer's questions about one plan, answered in main so the window never holds
  * 100,000 ops: counts per reason, the filter (kinds, reason, text), windows of slim rows.
- * Pure functions over the plan plus a small per-plan index built once.
+ * Pure functions over the plan's table (plan-table.ts) plus a small per-plan index built once.
  */
-import type { OpKind, Plan, PlanOp } from '../core/model';
+import type { OpKind } from '../core/model';
 import type { PlanFilterInput } from '../../src-preload/api';
-import type { PlanRow } from '../../src-preload/api-types';
+import type { PlanTable } from './plan-table';
 
 export interface PlanIndex {
   byKind: Map<OpKind, number[]>;
@@ -20,26 +20,28 @@ export interface PlanIndex {
 /** Filter results kept per plan: scrolling asks for many windows of the same filter. */
 const KEEP_RESULTS = 8;
 
-export function indexPlan(plan: Plan): PlanIndex {
+export function indexPlan(table: PlanTable): PlanIndex {
   const byKind = new Map<OpKind, number[]>();
   const reasonCounts = new Map<string, number>();
-  plan.ops.forEach((op, i) => {
-    let list = byKind.get(op.kind);
-    if (!list) byKind.set(op.kind, (list = []));
+  for (let i = 0; i < table.length; i++) {
+    const kind = table.kind(i);
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = []));
     list.push(i);
-    reasonCounts.set(op.reason, (reasonCounts.get(op.reason) ?? 0) + 1);
-  });
+    const reason = table.reason(i);
+    reasonCounts.set(reason, (reasonCounts.get(reason) ?? 0) + 1);
+  }
   const reasons = [...reasonCounts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
   return { byKind, reasons, haystack: null, results: new Map() };
 }
 
-function haystackOf(plan: Plan, index: PlanIndex): string[] {
-  index.haystack ??= plan.ops.map((op) => `${op.email ?? ''}\u0000${op.displayName ?? ''}\u0000${op.sourceId ?? ''}\u0000${op.targetId ?? ''}`.toLowerCase());
+function haystackOf(table: PlanTable, index: PlanIndex): string[] {
+  index.haystack ??= Array.from({ length: table.length }, (_v, i) => table.searchText(i));
   return index.haystack;
 }
 
 /** Indices of the ops that pass the filter, in plan order; null when the filter passes every op. */
-export function filterOps(plan: Plan, index: PlanIndex, filter: PlanFilterInput): number[] | null {
+export function filterOps(table: PlanTable, index: PlanIndex, filter: PlanFilterInput): number[] | null {
   const kinds = [...new Set(filter.kinds)].sort();
   const text = filter.text.trim().toLowerCase();
   const key = JSON.stringify([kinds, filter.reason, text]);
@@ -54,16 +56,16 @@ export function filterOps(plan: Plan, index: PlanIndex, filter: PlanFilterInput)
   if (kinds.length === 0 && !text && filter.reason === null) out = null;
   else {
     let candidates: Iterable<number>;
-    if (kinds.length === 0) candidates = plan.ops.keys();
+    if (kinds.length === 0) candidates = Array.from({ length: table.length }, (_v, i) => i);
     else {
       const merged = kinds.flatMap((k) => index.byKind.get(k) ?? []);
       if (kinds.length > 1) merged.sort((a, b) => a - b);
       candidates = merged;
     }
-    const hay = text ? haystackOf(plan, index) : null;
+    const hay = text ? haystackOf(table, index) : null;
     out = [];
     for (const i of candidates) {
-      if (filter.reason !== null && plan.ops[i]?.reason !== filter.reason) continue;
+      if (filter.reason !== null && table.reason(i) !== filter.reason) continue;
       if (hay && !(hay[i] ?? '').includes(text)) continue;
       out.push(i);
     }
@@ -77,25 +79,11 @@ export function filterOps(plan: Plan, index: PlanIndex, filter: PlanFilterInput)
 }
 
 /** The op indices of one window of the filtered list, and how many pass the filter in all. */
-export function windowOf(plan: Plan, index: PlanIndex, filter: PlanFilterInput, offset: number, limit: number): { total: number; indices: number[] } {
-  const matching = filterOps(plan, index, filter);
+export function windowOf(table: PlanTable, index: PlanIndex, filter: PlanFilterInput, offset: number, limit: number): { total: number; indices: number[] } {
+  const matching = filterOps(table, index, filter);
   if (matching === null) {
-    const end = Math.min(plan.ops.length, offset + limit);
-    return { total: plan.ops.length, indices: Array.from({ length: Math.max(0, end - offset) }, (_v, k) => offset + k) };
+    const end = Math.min(table.length, offset + limit);
+    return { total: table.length, indices: Array.from({ length: Math.max(0, end - offset) }, (_v, k) => offset + k) };
   }
   return { total: matching.length, indices: matching.slice(offset, offset + limit) };
-}
-
-export function rowOf(op: PlanOp, index: number): PlanRow {
-  return {
-    index,
-    kind: op.kind,
-    email: op.email,
-    displayName: op.displayName,
-    sourceId: op.sourceId,
-    targetId: op.targetId,
-    reason: op.reason,
-    detail: op.detail,
-    fields: op.changes.map((c) => c.field),
-  };
 }

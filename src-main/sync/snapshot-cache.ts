@@ -4,9 +4,12 @@
  * under a second without reading Entra and the LMS again.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
+import { cacheFile, jsonPieces, SNAPSHOT_CACHE_VERSION } from './cache-files';
+import { writePlan } from './plan-file';
+
+export { cacheFile, jsonPieces } from './cache-files';
 
 export interface CachedSnapshots {
   source: SourceSnapshot | null;
@@ -14,12 +17,6 @@ export interface CachedSnapshots {
   plan: Plan | null;
 }
 
-const SNAPSHOT_CACHE_VERSION = 1;
-
-/** Where an integration's cached snapshot or plan lives. */
-export function cacheFile(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): string {
-  return path.join(dataDir, 'integrations', `${integrationId}.${what}.json`);
-}
 
 async function readJson<T>(file: string): Promise<T | null> {
   const text = await readTextIfExists(file);
@@ -47,36 +44,13 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
   return data;
 }
 
+export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot): Promise<void>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot): Promise<void>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<void>;
 export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan): Promise<void> {
+  if (what === 'plan') return writePlan(dataDir, integrationId, data as Plan);
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
-  await writeFileAtomic(cacheFile(dataDir, integrationId, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, what === 'plan' ? 'ops' : 'users'), { durable: false });
-}
-
-const ITEMS_PER_PIECE = 2_000;
-const PLACEHOLDER = '\u0000rollcall-items\u0000';
-
-/**
- * The same text as JSON.stringify(value), made in pieces: the one big list (users, ops) is
- * written a couple of thousand items at a time. At 100k users the plan alone is ~140 MB of
- * JSON; as one string (twice that in memory for non-Latin-1 text, plus its UTF-8 copy) it was
- * the peak of a run's memory.
- */
-export function* jsonPieces(value: { version: number; data: object }, bigList: string): Generator<string> {
-  const items = (value.data as Record<string, unknown>)[bigList];
-  if (!Array.isArray(items)) {
-    yield JSON.stringify(value);
-    return;
-  }
-  const frame = JSON.stringify({ ...value, data: { ...value.data, [bigList]: PLACEHOLDER } });
-  const marker = JSON.stringify(PLACEHOLDER);
-  const at = frame.indexOf(marker);
-  yield `${frame.slice(0, at)}[`;
-  for (let i = 0; i < items.length; i += ITEMS_PER_PIECE) {
-    // JSON.stringify of a slice gives "[a,b]"; its brackets are dropped to join the pieces.
-    const piece = JSON.stringify(items.slice(i, i + ITEMS_PER_PIECE));
-    yield `${i > 0 ? ',' : ''}${piece.slice(1, -1)}`;
-  }
-  yield `]${frame.slice(at + marker.length)}`;
+  await writeFileAtomic(cacheFile(dataDir, integrationId, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, 'users'), { durable: false });
 }
 
 /** Applies a delta read to the cached full snapshot: upserts by id, removes the removed. */

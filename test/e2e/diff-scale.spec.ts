@@ -4,10 +4,11 @@
  * in main, fetches an expanded row's field changes on demand, scrolls, exports the filtered rows
  * complete, and the deactivation-threshold guard makes the Apply dialog ask for the number typed back.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Plan, PlanOp } from '../../src-preload/api-types';
+import { saveCached } from '../../src-main/sync/snapshot-cache';
 import { snap } from './helpers';
 import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
 
@@ -71,7 +72,8 @@ test('100,000 ops: loads, filters and scrolls a virtualised window; the threshol
   const enabled = await page.evaluate((i) => window.rollcall?.setIntegrationEnabled({ id: i, enabled: true }), id);
   expect(enabled).toMatchObject({ ok: true });
   await mkdir(path.join(preview.dataDir, 'integrations'), { recursive: true });
-  await writeFile(path.join(preview.dataDir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: 1, data: bigPlan(id) }));
+  // Saved as a dry run saves it: the plan and its rows file, which the viewer reads instead of the plan.
+  await saveCached(preview.dataDir, id, 'plan', bigPlan(id));
 
   await page.goto(`${preview.url}#/dry-run/${id}`);
   await page.reload();

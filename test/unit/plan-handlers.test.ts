@@ -3,7 +3,7 @@
  * the header without ops, filtered windows of slim rows, one op's full detail, chunks for export,
  * a plan replaced on disk refused by version, and malformed input answered with {code, message, fix}.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows } from '../../src-preload/api-types';
@@ -144,6 +144,21 @@ describe('the diff viewer API', () => {
       const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
       const op = await value<PlanOpDetail>('getPlanOp', { id, version: header?.version ?? '', index: 3 }, ctx);
       expect(op.op).toBe(fresh.ops[3]);
+    });
+  });
+
+  it('still serves a plan cached before rows files existed (no key, no rows), parsed whole', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      const plan = samplePlan(id, 2_500);
+      await writeFile(path.join(dir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: 1, data: plan }));
+      const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
+      const version = header?.version ?? '';
+      expect(header?.opCount).toBe(2_500);
+      const rows = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: 'person.2400@' }, offset: 0, limit: 10 }, ctx);
+      expect(rows.rows.map((r) => r.index)).toEqual([2400]);
+      expect((await value<PlanOpDetail>('getPlanOp', { id, version, index: 2400 }, ctx)).op).toEqual(plan.ops[2400]);
     });
   });
 

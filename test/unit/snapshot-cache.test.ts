@@ -34,7 +34,9 @@ describe('snapshot cache files', () => {
       expect(await loadCached(dir, 'int-1', 'source')).toEqual(t.source);
       expect(await loadCached(dir, 'int-1', 'target')).toEqual(t.target);
       const text = await readFile(path.join(dir, 'integrations', 'int-1.plan.json'), 'utf8');
-      expect(text).toBe(JSON.stringify({ version: 1, data: p }));
+      // The plan file carries a key at its head, which its rows file names (plan-file.ts).
+      const key = /^\{"version":1,"key":"([0-9a-f-]{36})"/.exec(text)?.[1];
+      expect(text).toBe(JSON.stringify({ version: 1, key, data: p }));
       expect((await readParsedCache(dir, 'int-1'))?.plan).toBe(p);
     }));
 });

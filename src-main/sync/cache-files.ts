@@ -1,0 +1,49 @@
+/**
+ * Where an integration's caches live, and how a big one is written: in pieces, so a 100k-user
+ * snapshot or plan never exists as one string in memory.
+ */
+import path from 'node:path';
+
+/** The format of the cache files; a file of another version is ignored (the next run reads in full). */
+export const SNAPSHOT_CACHE_VERSION = 1;
+
+/** Where an integration's cached snapshot or plan lives. */
+export function cacheFile(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan' | 'plan-rows'): string {
+  return path.join(dataDir, 'integrations', `${integrationId}.${what}.json`);
+}
+
+export const ITEMS_PER_PIECE = 2_000;
+const PLACEHOLDER = '\u0000rollcall-items\u0000';
+
+/**
+ * The same text as JSON.stringify(value), made in pieces: the one big list (users, ops) is
+ * written a couple of thousand items at a time. At 100k users the plan alone is ~140 MB of
+ * JSON; as one string (twice that in memory for non-Latin-1 text, plus its UTF-8 copy) it was
+ * the peak of a run's memory. `onItems` learns where (in UTF-8 bytes) each piece's items lie,
+ * without brackets or the comma joining them to the previous piece.
+ */
+export function* jsonPieces(value: { version: number; key?: string; data: object }, bigList: string, onItems?: (start: number, end: number) => void): Generator<string> {
+  const items = (value.data as Record<string, unknown>)[bigList];
+  if (!Array.isArray(items)) {
+    yield JSON.stringify(value);
+    return;
+  }
+  const frame = JSON.stringify({ ...value, data: { ...value.data, [bigList]: PLACEHOLDER } });
+  const marker = JSON.stringify(PLACEHOLDER);
+  const at = frame.indexOf(marker);
+  let bytes = 0;
+  const out = (text: string): string => {
+    if (onItems) bytes += Buffer.byteLength(text, 'utf8');
+    return text;
+  };
+  yield out(`${frame.slice(0, at)}[`);
+  for (let i = 0; i < items.length; i += ITEMS_PER_PIECE) {
+    // JSON.stringify of a slice gives "[a,b]"; its brackets are dropped to join the pieces.
+    const piece = JSON.stringify(items.slice(i, i + ITEMS_PER_PIECE));
+    const start = bytes + (i > 0 ? 1 : 0);
+    yield out(`${i > 0 ? ',' : ''}${piece.slice(1, -1)}`);
+    onItems?.(start, bytes);
+  }
+  yield out(`]${frame.slice(at + marker.length)}`);
+}
+

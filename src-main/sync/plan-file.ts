@@ -1,0 +1,148 @@
+/**
+ * The plan cache, in two files. `<id>.plan.json` is the whole plan as JSON (what loadCached,
+ * diagnose and the CLI read), with a random key at its head. Beside it, `<id>.plan-rows.json`
+ * serves the diff viewer: each op's row (what the table shows and the filter searches, with
+ * kinds, reasons and field names as numbers) and where in the plan file each piece of ops lies.
+ * A viewer opened after a restart parses the rows (a third of the plan's size at 100k users) and
+ * reads only the pieces of ops whose details it shows or exports. The rows file is written after
+ * the plan and names its key: rows whose key is not the plan file's are not used.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { OpKind, Plan, PlanOp } from '../core/model';
+import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
+import { cacheFile, ITEMS_PER_PIECE, jsonPieces, SNAPSHOT_CACHE_VERSION } from './cache-files';
+
+/** kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail, changed fields (indexes into fields). */
+export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[]];
+
+export interface PlanRowsFile {
+  /** The key at the head of the plan file these rows were written with. */
+  key: string;
+  header: Omit<Plan, 'ops'>;
+  /** Ops per piece of the plan file. */
+  perPiece: number;
+  /** Byte range in the plan file of each piece's ops: JSON objects joined by commas. */
+  pieces: Array<[number, number]>;
+  kinds: OpKind[];
+  reasons: string[];
+  fields: string[];
+  rows: CompactRow[];
+}
+
+/** Writes the plan, then its rows. A crash in between leaves rows the key check refuses. */
+export async function writePlan(dataDir: string, id: string, plan: Plan): Promise<void> {
+  const key = randomUUID();
+  const pieces: Array<[number, number]> = [];
+  // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
+  await writeFileAtomic(cacheFile(dataDir, id, 'plan'), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, key, data: plan }, 'ops', (start, end) => pieces.push([start, end])), { durable: false });
+  await writeFileAtomic(cacheFile(dataDir, id, 'plan-rows'), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data: rowsOf(plan, key, pieces) }, 'rows'), { durable: false });
+}
+
+function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanRowsFile {
+  const { ops, ...header } = plan;
+  const numbering = <T>() => {
+    const list: T[] = [];
+    const at = new Map<T, number>();
+    return {
+      list,
+      of(v: T): number {
+        let i = at.get(v);
+        if (i === undefined) at.set(v, (i = list.push(v) - 1));
+        return i;
+      },
+    };
+  };
+  const kinds = numbering<OpKind>();
+  const reasons = numbering<string>();
+  const fields = numbering<string>();
+  const rows = ops.map((op): CompactRow => [
+    kinds.of(op.kind),
+    reasons.of(op.reason),
+    op.email,
+    op.displayName,
+    op.sourceId,
+    op.targetId,
+    op.detail,
+    op.changes.map((c) => fields.of(c.field)),
+  ]);
+  return { key, header, perPiece: ITEMS_PER_PIECE, pieces, kinds: kinds.list, reasons: reasons.list, fields: fields.list, rows };
+}
+
+/** The key at the head of the plan file ({"version":1,"key":"…",…), or null. */
+async function planKey(file: string): Promise<string | null> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(160);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const m = /^\{"version":(\d+),"key":"([^"]+)"/.exec(head.subarray(0, bytesRead).toString('utf8'));
+    return m && Number(m[1]) === SNAPSHOT_CACHE_VERSION ? (m[2] ?? null) : null;
+  } finally {
+    await handle.close();
+  }
+}
+
+const isRowsFile = (v: unknown): v is PlanRowsFile => {
+  const r = v as Partial<PlanRowsFile> | null;
+  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && typeof r.perPiece === 'number';
+};
+
+/** The rows of the current plan file, or null when there are none that match it (then parse the plan). */
+export async function readPlanRows(dataDir: string, id: string): Promise<PlanRowsFile | null> {
+  const text = await readTextIfExists(cacheFile(dataDir, id, 'plan-rows'));
+  if (text === null) return null;
+  let parsed: { version?: unknown; data?: unknown };
+  try {
+    parsed = JSON.parse(text) as { version?: unknown; data?: unknown };
+  } catch {
+    return null;
+  }
+  if (parsed.version !== SNAPSHOT_CACHE_VERSION || !isRowsFile(parsed.data)) return null;
+  const rows = parsed.data;
+  const covered = rows.pieces.length === Math.ceil(rows.rows.length / rows.perPiece);
+  return covered && (await planKey(cacheFile(dataDir, id, 'plan'))) === rows.key ? rows : null;
+}
+
+/**
+ * The ops of the given pieces, read from the plan file; null when the file is no longer the plan
+ * these rows describe (a newer run replaced it).
+ */
+export async function readPlanPieces(dataDir: string, id: string, rows: PlanRowsFile, pieceIndexes: readonly number[]): Promise<Map<number, PlanOp[]> | null> {
+  const file = cacheFile(dataDir, id, 'plan');
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (err) {
+    // Gone (a newer run is renaming its plan into place, or the integration was removed).
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const out = new Map<number, PlanOp[]>();
+    for (const p of pieceIndexes) {
+      const range = rows.pieces[p];
+      if (!range) continue;
+      const [start, end] = range;
+      const buf = Buffer.alloc(end - start);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+      let ops: PlanOp[];
+      try {
+        ops = JSON.parse(`[${buf.subarray(0, bytesRead).toString('utf8')}]`) as PlanOp[];
+      } catch {
+        return null;
+      }
+      const expected = Math.min(rows.perPiece, rows.rows.length - p * rows.perPiece);
+      if (ops.length !== expected) return null;
+      out.set(p, ops);
+    }
+    // Checked after reading: a file replaced meanwhile shows a new key.
+    return (await planKey(file)) === rows.key ? out : null;
+  } finally {
+    await handle.close();
+  }
+}
