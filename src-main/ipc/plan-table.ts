@@ -75,25 +75,36 @@ export function tableOfRows(rows: PlanRowsFile, readPieces: (pieces: readonly nu
     },
     async ops(indices) {
       const wanted = indices.filter((i) => i >= 0 && i < rows.rows.length);
-      const missing = [...new Set(wanted.map((i) => Math.floor(i / rows.perPiece)))].filter((p) => !kept.has(p));
+      const needed = [...new Set(wanted.map((i) => Math.floor(i / rows.perPiece)))];
+      // This request's pieces, from what is kept or read now: never evicted while it uses them.
+      const pieces = new Map<number, PlanOp[]>();
+      for (const p of needed) {
+        const ops = kept.get(p);
+        if (ops) pieces.set(p, ops);
+      }
+      const missing = needed.filter((p) => !pieces.has(p));
       if (missing.length > 0) {
         const read = await readPieces(missing).catch((err: unknown) => {
           if (err instanceof AppErrorException) throw err;
           throw new AppErrorException(appError('PLAN_UNREADABLE', 'The last dry run could not be read from the data directory.', 'Check that the data directory is readable, then run a new dry run.'));
         });
-        if (!read) throw new AppErrorException(planReplaced());
-        for (const [p, ops] of read) {
-          kept.set(p, ops);
-          // Oldest first out.
-          for (const k of kept.keys()) {
-            if (kept.size <= Math.max(KEEP_PIECES, missing.length)) break;
-            kept.delete(k);
-          }
-        }
+        if (!read || missing.some((p) => !read.has(p))) throw new AppErrorException(planReplaced());
+        for (const [p, ops] of read) pieces.set(p, ops);
       }
-      return wanted.flatMap((i) => {
-        const op = kept.get(Math.floor(i / rows.perPiece))?.[i % rows.perPiece];
-        return op ? [op] : [];
+      // Most recently used last; the oldest go once more than a few are kept.
+      for (const [p, ops] of pieces) {
+        kept.delete(p);
+        kept.set(p, ops);
+      }
+      for (const k of kept.keys()) {
+        if (kept.size <= KEEP_PIECES) break;
+        kept.delete(k);
+      }
+      return wanted.map((i) => {
+        const op = pieces.get(Math.floor(i / rows.perPiece))?.[i % rows.perPiece];
+        // A piece has exactly its ops (readPlanPieces checks the count), so this cannot miss.
+        if (!op) throw new AppErrorException(planReplaced());
+        return op;
       });
     },
   };

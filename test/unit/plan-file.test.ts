@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src-main/core/model';
 import { tableOfPlan, tableOfRows } from '../../src-main/ipc/plan-table';
 import { cacheFile } from '../../src-main/sync/cache-files';
-import { readPlanPieces, readPlanRows } from '../../src-main/sync/plan-file';
+import { readPlanPieces, readPlanRows, type CompactRow, type PlanRowsFile } from '../../src-main/sync/plan-file';
 import { loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
 import { samplePlan } from '../helpers/plans';
 import { withTempDir } from '../helpers/tmp';
@@ -86,4 +86,37 @@ describe('the plan rows file', () => {
       const table = tableOfRows(rows, (pieces) => readPlanPieces(dir, 'int-1', rows, pieces));
       await expect(table.ops([0])).rejects.toMatchObject({ error: { code: 'PLAN_REPLACED' } });
     }));
+
+  it('gives every op once and in order when a request spans more pieces than are kept', async () => {
+    const plan = samplePlan('int-1', 40);
+    const { ops, ...header } = plan;
+    const perPiece = 3;
+    const kinds = [...new Set(ops.map((o) => o.kind))];
+    const reasons = [...new Set(ops.map((o) => o.reason))];
+    const rows: PlanRowsFile = {
+      key: 'k',
+      header,
+      perPiece,
+      pieces: Array.from({ length: Math.ceil(ops.length / perPiece) }, (): [number, number] => [0, 0]),
+      kinds,
+      reasons,
+      fields: [],
+      rows: ops.map((o): CompactRow => [kinds.indexOf(o.kind), reasons.indexOf(o.reason), o.email, o.displayName, o.sourceId, o.targetId, o.detail, []]),
+    };
+    const reads: number[][] = [];
+    const table = tableOfRows(rows, (pieces) => {
+      reads.push([...pieces]);
+      return Promise.resolve(new Map(pieces.map((p) => [p, ops.slice(p * perPiece, (p + 1) * perPiece)])));
+    });
+    // Details opened here and there keep a few pieces; then an export asks for long chunks.
+    await table.ops([38, 2, 20, 7]);
+    for (let offset = 0; offset < ops.length; offset += 25) {
+      const indices = Array.from({ length: Math.min(25, ops.length - offset) }, (_v, k) => offset + k);
+      expect(await table.ops(indices)).toEqual(ops.slice(offset, offset + 25));
+    }
+    // A kept piece is not read again.
+    reads.length = 0;
+    await table.ops([39]);
+    expect(reads).toEqual([]);
+  });
 });
