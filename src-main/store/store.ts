@@ -90,16 +90,26 @@ export class Store {
     if (!SAFE_ID.test(integrationId)) throw new Error(`Not an integration id: ${JSON.stringify(integrationId)}`);
     const failed: string[] = [];
     const rm = (file: string) => fs.rm(file, { force: true }).catch(() => void failed.push(file));
+    const listed = async (dir: string): Promise<string[]> => {
+      try {
+        return await fs.readdir(dir);
+      } catch {
+        failed.push(dir);
+        return [];
+      }
+    };
+    // Audit logs named by its runs (older ones are named after the run only)...
     const runs = await this.runs(integrationId).catch(() => null);
+    // An unreadable history hides which older audit logs are this integration's: say so.
+    if (!runs) failed.push(this.auditDir);
     // basename: a run record never names a file outside the audit folder.
     for (const r of runs?.data.runs ?? []) if (r.auditLog) await rm(path.join(this.auditDir, path.basename(r.auditLog)));
     this.linkStores.delete(integrationId);
     this.runStores.delete(integrationId);
-    const dir = path.join(this.dataDir, 'integrations');
-    // Ids have no dots, so "<id>." (and a temporary ".<id>.…") names this integration's files only.
-    // Locks are left to their holders, which remove them when they let go.
+    // ...and every file named after it. Ids have no dots, so "<id>." (and a temporary ".<id>.…")
+    // names this integration's files only. Locks are left to their holders, which remove them.
     const ours = (name: string) => (name.startsWith(`${integrationId}.`) || name.startsWith(`.${integrationId}.`)) && !name.endsWith('.lock');
-    for (const name of await fs.readdir(dir)) if (ours(name)) await rm(path.join(dir, name));
+    for (const dir of [path.join(this.dataDir, 'integrations'), this.auditDir]) for (const name of await listed(dir)) if (ours(name)) await rm(path.join(dir, name));
     return failed;
   }
 

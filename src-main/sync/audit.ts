@@ -23,12 +23,13 @@ export class AuditLog {
     this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
   }
 
-  static fileName(runId: string): string {
-    return `${runId}.jsonl`;
+  /** Named after the integration too, so removing it finds the logs of runs that never finished. */
+  static fileName(integrationId: string, runId: string): string {
+    return `${integrationId}.${runId}.jsonl`;
   }
 
-  static open(auditDir: string, runId: string): AuditLog {
-    return new AuditLog(path.join(auditDir, AuditLog.fileName(runId)));
+  static open(auditDir: string, integrationId: string, runId: string): AuditLog {
+    return new AuditLog(path.join(auditDir, AuditLog.fileName(integrationId, runId)));
   }
 
   write(entry: AuditEntry): void {

@@ -251,7 +251,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     let result: ApplyResult;
     const one = onePlan(full, ops);
     if (run) run.planned = one.summary;
-    const audit = AuditLog.open(store.auditDir, run?.id ?? 'on-demand');
+    const audit = AuditLog.open(store.auditDir, integrationId, run?.id ?? 'on-demand');
     if (run) run.auditLog = path.basename(audit.file);
     try {
       result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal });

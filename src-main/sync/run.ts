@@ -288,7 +288,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     }
 
     // --- Apply.
-    const audit = AuditLog.open(store.auditDir, run.id);
+    const audit = AuditLog.open(store.auditDir, record.id, run.id);
     run.auditLog = path.basename(audit.file);
     let result: ApplyResult;
     try {

@@ -165,7 +165,7 @@ function storeLinks(store: Store, integrationId: string): LinkRecorder {
 /** Rollcall's apply (applyPlan: SCIM client, audit log, link table) of a creates-only plan. */
 async function rollcallApply(p: Plan, baseUrl: string, store: Store, integrationId: string) {
   const target = benchScimTarget(baseUrl, CONCURRENCY);
-  const audit = AuditLog.open(store.auditDir, `bench-${Date.now()}`);
+  const audit = AuditLog.open(store.auditDir, integrationId, `bench-${Date.now()}`);
   try {
     const r = await timed(() => applyPlan(p, target, storeLinks(store, integrationId), audit, { concurrency: CONCURRENCY, now: () => new Date() }));
     return { ...r, stats: target.stats() };

@@ -29,18 +29,25 @@ describe('removing an integration', () => {
     // Another integration's files, which must survive.
     const other = ['other-1.links.json', 'other-1.runs.json', 'other-1.source.json'];
     for (const f of other) await fs.writeFile(path.join(integrations, f), '{}');
+    const otherLog = path.join(env.store.auditDir, 'other-1.run-20261101000000-abcdef.jsonl');
+    await fs.writeFile(otherLog, '{}\n');
+    // An apply killed part-way leaves an audit log no run record names.
+    const orphan = path.join(env.store.auditDir, `${id}.run-20261123000000-0badf0.jsonl`);
+    await fs.writeFile(orphan, JSON.stringify({ op: 'create', email: 'left.behind@contoso.com' }));
     const before = await filesOf(integrations);
-    expect(before).toEqual(expect.arrayContaining([`${id}.links.json`, `${id}.runs.json`, `${id}.source.json`, `${id}.target.json`, `${id}.plan.json`]));
+    expect(before).toEqual(expect.arrayContaining([`${id}.links.json`, `${id}.runs.json`, `${id}.source.json`, `${id}.target.json`, `${id}.plan.json`, `${id}.plan-rows.json`]));
     expect(await filesOf(env.store.auditDir)).toContain(applied.run.auditLog);
-    const somebody = env.tenant.fixture.users[0] as { mail?: string };
+    const somebody = (env.tenant.fixture.users[0] as { userPrincipalName: string }).userPrincipalName;
+    const everything = async () => (await Promise.all([...(await filesOf(integrations)).map((f) => path.join(integrations, f)), ...(await filesOf(env?.store.auditDir ?? '')).map((f) => path.join(env?.store.auditDir ?? '', f))].map((f) => fs.readFile(f, 'utf8')))).join('');
+    expect(await everything()).toContain(somebody);
 
     expect(await removeIntegration(env.store, env.secrets, id)).toEqual({ ok: true, value: undefined });
     expect(await filesOf(integrations)).toEqual(other);
-    expect(await filesOf(env.store.auditDir)).toEqual([]);
+    expect(await filesOf(env.store.auditDir)).toEqual([path.basename(otherLog)]);
     expect(env.store.settings.data.integrations).toEqual([]);
     // No trace of the people it read is left in the data directory.
-    const left = await Promise.all((await filesOf(integrations)).map((f) => fs.readFile(path.join(integrations, f), 'utf8')));
-    expect(left.join('')).not.toContain(String(somebody.mail));
+    expect(await everything()).not.toContain(somebody);
+    expect(await everything()).not.toContain('left.behind@contoso.com');
   });
 
   it('is refused while a run of the integration is going on, and keeps everything', async () => {
