@@ -68,6 +68,8 @@ const CREDENTIAL_LABEL: Record<CredentialKind, { what: string; where: string }> 
  * that belongs to the new address.
  */
 export async function updateIntegration(store: Store, secrets: SecretStore, id: string, config: IntegrationConfig, now: Date): Promise<Result<StoredIntegration>> {
+  // Decide from the settings as saved now (the CLI may have saved since this process read them).
+  await store.settings.refreshIfChanged();
   const before = findIntegration(store, id);
   if (!before) return fail(integrationNotFound(id));
   // The credentials whose address changes: each is removed, and the integration points elsewhere.
@@ -101,6 +103,8 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     // was decided on: another process (the CLI, another window) may have saved in between.
     if (JSON.stringify(record.config) !== JSON.stringify(before.config)) {
       changedElsewhere = true;
+      // A credential already removed is gone whatever is saved: the record must not claim it.
+      for (const kind of removed) record.credentialFor[kind] = null;
       return null;
     }
     if (connectionChanged(record.config, config)) {
@@ -127,6 +131,10 @@ export async function updateIntegration(store: Store, secrets: SecretStore, id: 
     return structuredClone(record);
   });
   if (changedElsewhere) {
+    if (removed.length > 0) {
+      const refreshed = await refreshSetupStatus(store, secrets, id);
+      if (!refreshed.ok) return refreshed;
+    }
     const lost = removed.length > 0 ? ` The saved ${removed.map((k) => CREDENTIAL_LABEL[k].what).join(' and ')} had already been removed, as the address changed.` : '';
     return fail(
       appError(

@@ -175,6 +175,9 @@ describe('credentials follow their address', () => {
       if (!r.ok) expect(r.error.message).toMatch(/LMS token had already been removed/);
       const onDisk = (await Store.open(dir)).settings.data.integrations[0];
       expect(onDisk?.config).toMatchObject({ name: 'Renamed on the command line', target: { baseUrl: 'https://cli-lms.example.org/scim/v2' } });
+      // The token is gone from the keychain, and the integration says so: it needs one entered.
+      expect(onDisk?.credentialFor.lmsToken).toBeNull();
+      expect(onDisk?.status).toBe('setup');
     });
   });
 });
