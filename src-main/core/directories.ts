@@ -141,8 +141,11 @@ export interface TargetWriteError {
   lmsDetail: string | null;
 }
 
-/** A changes read's answer: the up-to-date snapshot, or why the LMS must be read in full. */
-export type TargetChangesResult = { snapshot: TargetSnapshot } | { fullReadBecause: string };
+/**
+ * A changes read's answer: the up-to-date snapshot and the ids of the accounts the LMS listed as
+ * changed, or why the LMS must be read in full.
+ */
+export type TargetChangesResult = { snapshot: TargetSnapshot; changedIds: string[] } | { fullReadBecause: string };
 
 export interface TargetDirectory {
   /** Discover what the LMS supports; "Test LMS connection" shows this in plain words. */

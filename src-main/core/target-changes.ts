@@ -18,21 +18,30 @@ export const CHANGES_OVERLAP_MS = 5 * 60_000;
 export const FULL_LMS_READ_EVERY_MS = 24 * 3_600_000;
 
 /**
- * The time to ask for changes after, on the LMS's own clock (never the workstation's, which may
- * be off): when the cached read began, or else the newest modification it saw. Null when that
- * cannot be told (no clock and no accounts), or an account without a modification time would never show up in a
- * changes read, so only a full read sees it change.
+ * The time to ask for changes after: when the cached read began, on the LMS's own clock (never
+ * the workstation's, which may be off). Null when there is no such time, or when an account has
+ * no modification time (it would never show up in a changes read): then only a full read will do.
  */
 export function changesSince(cached: Pick<TargetSnapshot, 'users' | 'changesFrom'>): string | null {
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const u of cached.users) {
-    const t = u.lastModified === null ? Number.NaN : Date.parse(u.lastModified);
-    if (Number.isNaN(t)) return null;
-    if (t > newest) newest = t;
-  }
   const from = cached.changesFrom === null ? Number.NaN : Date.parse(cached.changesFrom);
-  const start = Number.isNaN(from) ? newest : from;
-  return start === Number.NEGATIVE_INFINITY ? null : new Date(start - CHANGES_OVERLAP_MS).toISOString();
+  if (Number.isNaN(from)) return null;
+  for (const u of cached.users) if (u.lastModified === null || Number.isNaN(Date.parse(u.lastModified))) return null;
+  return new Date(from - CHANGES_OVERLAP_MS).toISOString();
+}
+
+/**
+ * The LMS's clock at a read (its Date header) as the start for the next changes read, unless its
+ * accounts' modification times run ahead of it by more than the overlap: then the two clocks
+ * disagree, no time can be trusted to find what changed, and the LMS is read in full.
+ */
+export function trustedChangesFrom(date: string | null, users: readonly TargetUser[]): string | null {
+  const at = date === null ? Number.NaN : Date.parse(date);
+  if (Number.isNaN(at)) return null;
+  for (const u of users) {
+    const t = u.lastModified === null ? Number.NaN : Date.parse(u.lastModified);
+    if (t > at + CHANGES_OVERLAP_MS) return null;
+  }
+  return new Date(at).toISOString();
 }
 
 /** What a changes read brought back from the LMS. */
@@ -112,7 +121,7 @@ export function mergeTargetChanges(cached: TargetSnapshot, read: TargetChangesRe
     snapshot: {
       readAt: read.readAt,
       readMode: 'changes',
-      changesFrom: read.changesFrom,
+      changesFrom: trustedChangesFrom(read.changesFrom, users),
       complete: true,
       incompleteReason: null,
       users,
@@ -122,4 +131,15 @@ export function mergeTargetChanges(cached: TargetSnapshot, read: TargetChangesRe
       capabilities: read.capabilities,
     },
   };
+}
+
+/**
+ * How many of the accounts Rollcall wrote since the cached read the changes read did not list as
+ * changed. Not zero: the LMS does not mark every change in meta.lastModified (or stamps it with a
+ * clock behind its Date header), so changes reads would miss edits.
+ */
+export function unmarkedWrites(changedIds: readonly string[], written: readonly string[]): number {
+  if (written.length === 0) return 0;
+  const changed = new Set(changedIds);
+  return written.filter((id) => !changed.has(id)).length;
 }

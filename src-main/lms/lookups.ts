@@ -6,6 +6,7 @@
  * silently ignore a filter they do not understand and return everyone.
  */
 import { ok, type Result } from '../core/errors';
+import { trustedChangesFrom } from '../core/target-changes';
 import type { ReadProgress } from '../core/directories';
 import type { TargetSnapshot, TargetUser } from '../core/model';
 import type { LmsLayout } from './discovery';
@@ -69,7 +70,7 @@ export async function readAll(s: Session, onProgress?: (p: ReadProgress) => void
   return ok({
     readAt: new Date().toISOString(),
     readMode: 'full',
-    changesFrom: users.value.serverDate,
+    changesFrom: trustedChangesFrom(users.value.serverDate, users.value.users),
     complete: users.value.incompleteReason === null,
     incompleteReason: users.value.incompleteReason,
     users: users.value.users,

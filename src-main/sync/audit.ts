@@ -2,10 +2,11 @@
  * Per-run audit log: one JSON line per operation (op, user, fields, result). Capped in size so
  * a runaway run cannot fill the disk; the cap is noted in the log itself.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { AuditEntry } from '../core/reports';
+import { createInterface } from 'node:readline';
+import type { AuditEntry, RunRecord } from '../core/reports';
 
 export const AUDIT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -49,3 +50,32 @@ export class AuditLog {
     await once(this.stream, 'close');
   }
 }
+
+/**
+ * The LMS accounts that applies wrote successfully after `after` (an ISO time on this machine's
+ * clock), from their audit logs: a changes read must see each of them as modified.
+ */
+export async function accountsWrittenAfter(auditDir: string, runs: readonly RunRecord[], after: string): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const run of runs) {
+    if ((run.kind !== 'apply' && run.kind !== 'on-demand') || !run.auditLog || (run.finishedAt !== null && run.finishedAt < after)) continue;
+    const lines = createInterface({ input: createReadStream(path.join(auditDir, path.basename(run.auditLog)), { encoding: 'utf8' }), crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        let entry: Partial<AuditEntry>;
+        try {
+          entry = JSON.parse(line) as Partial<AuditEntry>;
+        } catch {
+          continue; // the last line of a log cut short by a crash
+        }
+        if (entry.result === 'ok' && entry.op !== 'department' && typeof entry.targetId === 'string' && typeof entry.at === 'string' && entry.at > after) ids.add(entry.targetId);
+      }
+    } catch {
+      // A pruned or unreadable log proves nothing either way.
+    } finally {
+      lines.close();
+    }
+  }
+  return [...ids];
+}
+

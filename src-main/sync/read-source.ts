@@ -6,7 +6,7 @@ import type { IntegrationConfig } from '../core/config';
 import type { ReadProgress, SourceDirectory, TargetDirectory } from '../core/directories';
 import { ok, type Result } from '../core/errors';
 import type { SourceSnapshot, TargetSnapshot } from '../core/model';
-import { FULL_LMS_READ_EVERY_MS } from '../core/target-changes';
+import { FULL_LMS_READ_EVERY_MS, unmarkedWrites } from '../core/target-changes';
 import type { ReadStatus, RunProgress } from '../core/reports';
 import { isDeltaLinkExpired } from '../entra';
 import type { StoredIntegration } from '../store/settings';
@@ -106,6 +106,8 @@ export async function readTarget(r: {
   dataDir: string;
   signal: AbortSignal;
   onProgress: (p: ReadProgress) => void;
+  /** The LMS accounts Rollcall's applies wrote after a time (from their audit logs). */
+  writtenAfter: (at: string) => Promise<string[]>;
 }): Promise<Result<TargetRead>> {
   let because = fullLmsReadReason(r.record, r.full, r.now());
   if (because === null) {
@@ -113,8 +115,12 @@ export async function readTarget(r: {
     if (cached) {
       const changes = await r.target.readChanges(cached, r.onProgress, r.signal);
       if (!changes.ok) return changes;
-      if ('snapshot' in changes.value) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null });
-      because = changes.value.fullReadBecause;
+      if ('snapshot' in changes.value) {
+        // What Rollcall itself wrote since must be among the changes, or the LMS does not mark all.
+        const unmarked = unmarkedWrites(changes.value.changedIds, await r.writtenAfter(cached.readAt));
+        if (unmarked === 0) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null });
+        because = `the LMS did not mark ${unmarked} account${unmarked === 1 ? '' : 's'} Rollcall changed as modified, so changes reads would miss edits`;
+      } else because = changes.value.fullReadBecause;
     } else because = 'no earlier LMS read is kept';
   }
   const all = await r.target.readAll(r.onProgress, r.signal);

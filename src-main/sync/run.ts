@@ -21,7 +21,7 @@ import { MAX_RUNS_KEPT } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
 import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
-import { AuditLog } from './audit';
+import { accountsWrittenAfter, AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
 import { readProgress, readSource, readTarget } from './read-source';
@@ -241,7 +241,18 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     };
     const [sourceSide, targetSide] = await Promise.all([
       side('entra', () => readSource({ source, record, extraAttributes, full: options.full === true, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra })),
-      side('lms', () => readTarget({ target, record, full: options.full === true, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.lms })),
+      side('lms', () =>
+        readTarget({
+          target,
+          record,
+          full: options.full === true,
+          now,
+          dataDir: store.dataDir,
+          signal: readSignal,
+          onProgress: progress.lms,
+          writtenAfter: async (at) => accountsWrittenAfter(store.auditDir, (await store.runs(record.id)).data.runs, at),
+        }),
+      ),
     ]);
     if (!sourceSide.ok) return await finishFailed((firstError as AppError | null) ?? sourceSide.error);
     if (!targetSide.ok) return await finishFailed((firstError as AppError | null) ?? targetSide.error);

@@ -34,6 +34,12 @@ export interface LmsFaults {
   /** Advertise PATCH / filter in ServiceProviderConfig but refuse them (501 / 400), like some real LMSs. */
   refusePatch?: boolean;
   refuseFilter?: boolean;
+  /** Refuse only filters on meta.lastModified, with this status (403, 404, 500 … as some real LMSs do). */
+  refuseModifiedFilterWith?: number;
+  /** Ignore a meta.lastModified filter and list every account, like a server that does not support it. */
+  ignoreModifiedFilter?: boolean;
+  /** Leave meta.lastModified as it was when an account is replaced or patched (some LMSs stamp only some changes). */
+  keepLastModifiedOnUpdate?: boolean;
   /** Random source for the fractions (seed it for reproducible runs). */
   random?: () => number;
 }
@@ -141,6 +147,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
   const scheme = options.authScheme ?? 'Bearer';
   const expectedAuth = expectedAuthorization(scheme, options.token);
   const store = new LmsStore(VENDOR_NAMESPACE);
+  store.keepLastModifiedOnUpdate = faults.keepLastModifiedOnUpdate === true;
 
   if (options.persistFile && existsSync(options.persistFile)) {
     store.load(JSON.parse(readFileSync(options.persistFile, 'utf8')) as StoreData);
@@ -209,6 +216,9 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
   });
   scim.use((req, res, next) => {
     if ((!caps.filter || faults.refuseFilter) && req.query.filter !== undefined) return scimError(res, 400, 'Filtering is not supported by this LMS', 'invalidFilter');
+    const byModified = typeof req.query.filter === 'string' && /meta\.lastModified/i.test(req.query.filter);
+    if (byModified && faults.refuseModifiedFilterWith !== undefined) return scimError(res, faults.refuseModifiedFilterWith, 'This LMS cannot filter on meta.lastModified');
+    if (byModified && faults.ignoreModifiedFilter) delete (req.query as Record<string, unknown>).filter;
     if ((!caps.patch || faults.refusePatch) && req.method === 'PATCH') return scimError(res, 501, 'PATCH is not supported by this LMS; use PUT');
     const top = req.path.split('/')[1] ?? '';
     for (const [kind, name] of Object.entries(ORG_TYPES)) {
@@ -331,6 +341,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     connectionCount: () => connections,
     setFaults: (f) => {
       faults = { ...f };
+      store.keepLastModifiedOnUpdate = faults.keepLastModifiedOnUpdate === true;
     },
   };
 }

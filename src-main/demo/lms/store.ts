@@ -59,6 +59,8 @@ export class LmsStore {
     groups: new Map(),
   };
   readonly outbox: OutboxMessage[] = [];
+  /** A fault: replacing an account keeps its meta.lastModified (see LmsFaults). */
+  keepLastModifiedOnUpdate = false;
   private version = 0;
   onChange: () => void = () => {};
 
@@ -189,7 +191,8 @@ export class LmsStore {
     this.resolveRefs(u, false);
     if (u.active === undefined) u.active = cur.active;
     const meta = obj(cur.meta) ?? {};
-    u.meta = { ...meta, resourceType: 'User', lastModified: this.now().toISOString(), version: `W/"${++this.version}"` };
+    const lastModified = this.keepLastModifiedOnUpdate ? (str(meta.lastModified) ?? this.now().toISOString()) : this.now().toISOString();
+    u.meta = { ...meta, resourceType: 'User', lastModified, version: `W/"${++this.version}"` };
     this.unindex(cur);
     this.users.set(id, u);
     this.index(u);

@@ -112,11 +112,27 @@ describe('a changes read of the LMS', () => {
   it('asks for a full read when the LMS refuses filters, or cannot filter at all', async () => {
     await start({ token: TOKEN, faults: { refuseFilter: true } });
     const cached = unwrap(await target().readAll());
-    expect(unwrap(await target().readChanges(cached))).toEqual({ fullReadBecause: 'the LMS does not filter accounts by modification time' });
+    expect(unwrap(await target().readChanges(cached))).toEqual({ fullReadBecause: 'the LMS did not answer the changes query (HTTP 400)' });
     await sim.close();
 
     await start({ token: TOKEN, capabilities: { filter: false } });
     const cached2 = unwrap(await target().readAll());
     expect(unwrap(await target().readChanges(cached2))).toEqual({ fullReadBecause: 'the LMS cannot filter its accounts' });
+  });
+
+  it('reads in full when the LMS answers the changes query with an error, whatever the status', async () => {
+    await start({ token: TOKEN, faults: { refuseModifiedFilterWith: 403 } });
+    const cached = unwrap(await target().readAll());
+    // A 403 here is about the query, not the token: no LMS_TOKEN_REFUSED.
+    expect(await target().readChanges(cached)).toEqual({ ok: true, value: { fullReadBecause: 'the LMS did not answer the changes query (HTTP 403)' } });
+  });
+
+  it('notices at its first answer a server that ignores the filter, before paging through everyone', async () => {
+    await start({ token: TOKEN, faults: { ignoreModifiedFilter: true } });
+    const cached = unwrap(await target().readAll());
+    sim.clearRequests();
+    const r = unwrap(await target().readChanges(cached));
+    expect(r).toEqual({ fullReadBecause: expect.stringMatching(/^the LMS answered the changes query with an account not modified since .*, so it does not filter by modification time$/) });
+    expect(sim.requests().filter((q) => q.path.endsWith('/Users')).map((q) => q.query.count)).toEqual(['1']);
   });
 });

@@ -4,7 +4,7 @@
  * and the admin's "full read" and a day-old full read both read every account.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runIntegration } from '../../../src-main/sync/run';
+import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
@@ -26,28 +26,60 @@ async function appliedEnv(): Promise<SyncEnv> {
   return e;
 }
 
-const dryRun = (e: SyncEnv, full = false) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule', full });
+const dryRun = (e: SyncEnv, full = false, onProgress?: (p: RunProgress) => void) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule', full, onProgress });
+
+/** Time passes in the LMS: every account's last modification moves an hour back. */
+function age(e: SyncEnv): void {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
+}
+
+/** How many changed accounts the LMS side of a run read, from its progress. */
+function changedAccountsRead(seen: RunProgress[]): number | null {
+  const last = seen.flatMap((p) => (p.reads?.lms.phase === 'changed users' ? [p.reads.lms.done] : [])).at(-1);
+  return last ?? null;
+}
 /** The pages of accounts a run asked for (not the one-account count queries), by their filter. */
 const userPages = (e: SyncEnv) => e.lms.requests().filter((r) => r.path.endsWith('/Users') && r.method === 'GET' && r.query.count !== '1').map((r) => String(r.query.filter ?? 'every account'));
 
 describe('reading the LMS by its changes', () => {
   it('sees an edit made by hand in the LMS and puts it right', async () => {
     env = await appliedEnv();
+    age(env);
     const lmsUser = env.lms.users()[0];
     if (!lmsUser) throw new Error('nothing applied');
     // An LMS admin changes a synced person's job title by hand.
     env.lms.store.replaceUser(String(lmsUser.id), { ...structuredClone(lmsUser), title: 'Edited in the LMS' });
     env.lms.clearRequests();
 
-    const next = await dryRun(env);
+    const seen: RunProgress[] = [];
+    const next = await dryRun(env, false, (p) => seen.push(p));
     expect(next.error).toBeNull();
     expect(next.run.lmsRead).toEqual({ mode: 'changes', reason: null });
     expect(next.plan?.targetReadMode).toBe('changes');
     // Entra is the source: the hand edit is put back, and nobody else changes.
     expect(next.plan?.summary).toMatchObject({ create: 0, update: 1, deactivate: 0, reactivate: 0 });
     expect(next.plan?.ops.find((o) => o.kind === 'update')?.targetId).toBe(lmsUser.id);
-    // One page of changed accounts, not every account.
+    // One page of changed accounts, not every account: the edited one alone.
     expect(userPages(env)).toEqual([expect.stringMatching(/^meta\.lastModified gt "/)]);
+    expect(changedAccountsRead(seen)).toBe(1);
+  });
+
+  it('reads in full when the LMS does not mark Rollcall’s own writes as modified, and does not repeat them', async () => {
+    env = await appliedEnv();
+    age(env);
+    env.lms.setFaults({ keepLastModifiedOnUpdate: true });
+    const link = (await env.store.links(env.integrationId)).data.links[0];
+    if (!link) throw new Error('no link');
+    env.graph.mutateUser(link.sourceId, { jobTitle: 'Head of Learning' });
+    const applied = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'schedule' });
+    expect(applied.plan?.summary).toMatchObject({ update: 1 });
+    expect(applied.run.outcome).toBe('succeeded');
+
+    const next = await dryRun(env);
+    expect(next.run.lmsRead).toEqual({ mode: 'full', reason: 'the LMS did not mark 1 account Rollcall changed as modified, so changes reads would miss edits' });
+    // Read in full, the LMS shows the update applied: nothing to do again.
+    expect(next.plan?.summary).toMatchObject({ create: 0, update: 0, deactivate: 0, reactivate: 0 });
   });
 
   it('reads in full, and says why, when an account was removed inside the LMS; the plan is the full read’s', async () => {

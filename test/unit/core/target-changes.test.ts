@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetSnapshot, TargetUser } from '../../../src-main/core/model';
-import { CHANGES_OVERLAP_MS, changesSince, mergeTargetChanges, type TargetChangesRead } from '../../../src-main/core/target-changes';
+import { CHANGES_OVERLAP_MS, changesSince, mergeTargetChanges, trustedChangesFrom, unmarkedWrites, type TargetChangesRead } from '../../../src-main/core/target-changes';
 import { capabilities, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 
 const at = (iso: string) => ({ lastModified: iso });
@@ -17,13 +17,21 @@ describe('changesSince', () => {
   it('starts a little before the last read began, on the LMS clock', () => {
     expect(changesSince(cached)).toBe(since);
   });
-  it('falls back to the newest modification when the LMS sent no clock', () => {
-    expect(changesSince({ ...cached, changesFrom: null })).toBe(new Date(Date.parse('2026-11-03T10:00:00Z') - CHANGES_OVERLAP_MS).toISOString());
-  });
-  it('cannot tell when an account has no modification time, or with neither clock nor accounts', () => {
+  it('cannot tell without the LMS clock, or when an account has no modification time', () => {
+    expect(changesSince({ ...cached, changesFrom: null })).toBeNull();
     expect(changesSince({ ...cached, users: [...cachedUsers, targetUser('d')] })).toBeNull();
-    expect(changesSince({ changesFrom: null, users: [] })).toBeNull();
     expect(changesSince({ ...cached, users: [] })).toBe(since);
+  });
+});
+
+describe('trustedChangesFrom', () => {
+  it('keeps the LMS clock when the accounts agree with it, and drops it when their times run ahead', () => {
+    expect(trustedChangesFrom('Mon, 23 Nov 2026 08:00:00 GMT', cachedUsers)).toBe('2026-11-23T08:00:00.000Z');
+    expect(trustedChangesFrom(null, cachedUsers)).toBeNull();
+    const ahead = targetUser('x', at('2026-11-23T08:20:00Z'));
+    expect(trustedChangesFrom('2026-11-23T08:00:00.000Z', [...cachedUsers, ahead])).toBeNull();
+    // Within the overlap is a clock's ordinary jitter.
+    expect(trustedChangesFrom('2026-11-23T08:00:00.000Z', [targetUser('y', at('2026-11-23T08:01:00Z'))])).toBe('2026-11-23T08:00:00.000Z');
   });
 });
 
@@ -85,5 +93,13 @@ describe('mergeTargetChanges', () => {
   it('wants a full read when capabilities changed, or the cache was incomplete', () => {
     expect(mergeTargetChanges(cached, read([], 3, { capabilities: capabilities({ patch: false }) }))).toEqual({ ok: false, fullReadBecause: 'the LMS changed what it supports' });
     expect(mergeTargetChanges({ ...cached, complete: false }, read([], 3))).toEqual({ ok: false, fullReadBecause: 'the last LMS read was incomplete' });
+  });
+});
+
+describe('unmarkedWrites', () => {
+  it('counts the accounts Rollcall wrote that the changes read did not list', () => {
+    expect(unmarkedWrites(['a', 'b', 'c'], ['a', 'c'])).toBe(0);
+    expect(unmarkedWrites(['a'], ['a', 'b', 'd'])).toBe(2);
+    expect(unmarkedWrites([], [])).toBe(0);
   });
 });
