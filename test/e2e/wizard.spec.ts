@@ -195,7 +195,7 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(applyRun).toHaveCount(1);
   // Enabling starts with a full read of both sides, and the row says why the LMS was read in full.
   await expect(applyRun.getByTestId('run-reads')).toHaveText('Entra full · LMS full');
-  await expect(applyRun.getByTestId('run-reads')).toHaveAttribute('title', 'The LMS was read in full: the integration is new, re-enabled or connected elsewhere.');
+  await expect(applyRun.getByTestId('run-reads-why')).toHaveText('LMS read in full: the integration is new, re-enabled or connected elsewhere.');
   await snap(page, 'history', secrets);
   await applyRun.focus();
   await page.keyboard.press('Enter');

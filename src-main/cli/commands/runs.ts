@@ -148,7 +148,7 @@ async function history(ctx: CliContext, id: string): Promise<number> {
     ctx.out.out(
       table(
         ['RUN', 'KIND', 'TRIGGER', 'STARTED', 'SECONDS', 'READ (ENTRA/LMS)', 'OUTCOME', 'PLANNED (C/U/D/R/!)', 'APPLIED', 'FAILED', 'ERROR'],
-        runs.map((r) => [r.id, r.kind, r.trigger, r.startedAt, r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null, r.readMode || r.lmsRead ? `${r.readMode ?? '-'}/${r.lmsRead?.mode ?? '-'}` : null, r.outcome, r.planned ? `${r.planned.create}/${r.planned.update}/${r.planned.deactivate}/${r.planned.reactivate}/${r.planned.conflict}` : null, r.applied, r.failed, r.error?.message ?? null]),
+        runs.map((r) => [r.id, r.kind, r.trigger, r.startedAt, r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null, r.readMode || r.lmsRead ? `${r.readMode ?? '-'}/${r.lmsRead?.mode ?? '-'}${r.lmsRead?.reason ? ` (LMS in full: ${r.lmsRead.reason})` : ''}` : null, r.outcome, r.planned ? `${r.planned.create}/${r.planned.update}/${r.planned.deactivate}/${r.planned.reactivate}/${r.planned.conflict}` : null, r.applied, r.failed, r.error?.message ?? null]),
       ),
     );
   }

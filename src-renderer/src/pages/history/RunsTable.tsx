@@ -14,11 +14,11 @@ const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 
 const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };
 const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line' };
 
-/** How each side was read, short; a full LMS read says why on hover. */
-function reads(r: RunRecord): { text: string; title: string | undefined } {
-  if (r.readMode === null && r.lmsRead === null) return { text: '—', title: undefined };
+/** How each side was read, short, and why the LMS was read in full. */
+function reads(r: RunRecord): { text: string; why: string | null } {
+  if (r.readMode === null && r.lmsRead === null) return { text: '—', why: null };
   const lms = r.lmsRead === null ? '—' : r.lmsRead.mode === 'changes' ? 'changes' : 'full';
-  return { text: `Entra ${r.readMode ?? '—'} · LMS ${lms}`, title: r.lmsRead?.reason ? `The LMS was read in full: ${r.lmsRead.reason}.` : undefined };
+  return { text: `Entra ${r.readMode ?? '—'} · LMS ${lms}`, why: r.lmsRead?.reason ? `LMS read in full: ${r.lmsRead.reason}.` : null };
 }
 
 function counts(r: RunRecord): string {
@@ -72,9 +72,12 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
               <TableCell>{TRIGGER[r.trigger]}</TableCell>
               <TableCell>{duration(r.startedAt, r.finishedAt)}</TableCell>
               <TableCell>
-                <Caption1 data-testid="run-reads" title={read.title}>
-                  {read.text}
-                </Caption1>
+                <Caption1 data-testid="run-reads">{read.text}</Caption1>
+                {read.why && (
+                  <Caption1 data-testid="run-reads-why" style={{ display: 'block', maxWidth: 220, color: tokens.colorNeutralForeground3 }}>
+                    {read.why}
+                  </Caption1>
+                )}
               </TableCell>
               <TableCell>
                 <Badge appearance="tint" color={o.color}>
