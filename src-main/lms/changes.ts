@@ -80,6 +80,12 @@ export async function readChanges(s: Session, cached: TargetSnapshot, onProgress
     if (!read.ok) return signal?.aborted ? read : full(`reading the changed accounts failed (${read.error.message})`);
     if (read.value.incompleteReason) return full(`reading the changed accounts stopped part-way (${read.value.incompleteReason})`);
     users = read.value.users;
+    // Paged by position: an account edited between two pages can move in the list and push
+    // another past the page boundary unseen. One answer holds the list as it was; several pages
+    // are trusted only when nothing in them changed after the probe.
+    const onePage = Math.min(s.pageSize, layout.capabilities.maxResults ?? Number.POSITIVE_INFINITY);
+    const probed = date === null ? Number.NaN : Date.parse(date);
+    if (changedCount > onePage && !users.every((u) => Date.parse(u.lastModified ?? '') < probed)) return full('accounts changed while the changed accounts were being read page by page');
   }
   onProgress?.({ phase: 'changed users', done: users.length, total: users.length });
   // Counted after the changes: an account created meanwhile is among them, or makes the count

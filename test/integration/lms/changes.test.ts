@@ -135,4 +135,23 @@ describe('a changes read of the LMS', () => {
     expect(r).toEqual({ fullReadBecause: expect.stringMatching(/^the LMS answered the changes query with an account not modified since .*, so it does not filter by modification time$/) });
     expect(sim.requests().filter((q) => q.path.endsWith('/Users')).map((q) => q.query.count)).toEqual(['1']);
   });
+
+  it('trusts several pages of changes only when none of them changed after the first answer', async () => {
+    await start();
+    const cached = unwrap(await target().readAll());
+    const stamp = (users: readonly Record<string, unknown>[], at: number) => {
+      for (const u of users) (u.meta as Record<string, unknown>).lastModified = new Date(at).toISOString();
+    };
+    const all = sim.store.allUsers();
+    // 250 accounts edited (three pages of 100), one of them again while they were being read.
+    stamp(all, Date.now() - 1_000);
+    stamp(all.slice(7, 8), Date.now() + 60_000);
+    expect(unwrap(await target().readChanges(cached))).toEqual({ fullReadBecause: 'accounts changed while the changed accounts were being read page by page' });
+    // On one page, the LMS answered with the list as it was: the same edit is simply read.
+    stamp(all, Date.parse('2026-01-01T00:00:00Z'));
+    stamp(all.slice(0, 50), Date.now() - 1_000);
+    stamp(all.slice(7, 8), Date.now() + 60_000);
+    const one = snapshotOf(unwrap(await target().readChanges(cached)));
+    expect(one.users).toHaveLength(250);
+  });
 });
