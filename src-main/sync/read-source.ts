@@ -10,7 +10,7 @@ import { FULL_LMS_READ_EVERY_MS, unmarkedWrites } from '../core/target-changes';
 import type { ReadStatus, RunProgress } from '../core/reports';
 import { isDeltaLinkExpired } from '../entra';
 import type { StoredIntegration } from '../store/settings';
-import { loadCached, mergeDelta } from './snapshot-cache';
+import { loadCachedForRun, mergeDelta } from './snapshot-cache';
 
 export type SourceRead = {
   snapshot: SourceSnapshot;
@@ -55,7 +55,7 @@ export async function readSource(r: {
     const stored = record.groupsDelta;
     // A link issued for other scope groups does not cover today's: those are read in full.
     const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
-    const cachedRead = loadCached(r.dataDir, record.id, 'source');
+    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source');
     // Awaited below in every path; marked handled now so a refused file never goes unhandled meanwhile.
     cachedRead.catch(() => undefined);
     const groupsRead =
@@ -111,7 +111,7 @@ export async function readTarget(r: {
 }): Promise<Result<TargetRead>> {
   let because = fullLmsReadReason(r.record, r.full, r.now());
   if (because === null) {
-    const cached = await loadCached(r.dataDir, r.record.id, 'target');
+    const cached = await loadCachedForRun(r.dataDir, r.record.id, 'target');
     if (cached) {
       const changes = await r.target.readChanges(cached, r.onProgress, r.signal);
       if (!changes.ok) return changes;

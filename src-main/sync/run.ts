@@ -25,7 +25,7 @@ import { accountsWrittenAfter, AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
 import { readProgress, readSource, readTarget } from './read-source';
-import { saveAll } from './snapshot-cache';
+import { forgetParsed, saveAll } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
 export { groupsNeeded } from './read-source';
@@ -262,6 +262,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     run.lmsRead = { mode: targetRead.snapshot.readMode, reason: targetRead.fullReadBecause };
 
     options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
+    forgetParsed(store.dataDir, record.id);
     const links = (await store.links(record.id)).data.links;
     const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await allOtherLinks(store, record.id));
     run.planned = thePlan.summary;

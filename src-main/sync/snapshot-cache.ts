@@ -112,6 +112,33 @@ export async function readParsedCache(dataDir: string, id: string): Promise<Pars
   return cache;
 }
 
+/**
+ * A cached snapshot for a run to build on: the copy kept in memory when the files on disk are
+ * still the ones it came from (a dry run, then the apply after review: no second parse of 100k
+ * people), else parsed from the file. Runs never change a snapshot in place, so sharing is safe.
+ */
+export async function loadCachedForRun(dataDir: string, id: string, what: 'source'): Promise<SourceSnapshot | null>;
+export async function loadCachedForRun(dataDir: string, id: string, what: 'target'): Promise<TargetSnapshot | null>;
+export async function loadCachedForRun(dataDir: string, id: string, what: 'source' | 'target'): Promise<SourceSnapshot | TargetSnapshot | null> {
+  const kept = parsed.get(`${dataDir}\u0000${id}`);
+  if (kept && kept.stamp === (await cacheStamp(dataDir, id))) return kept.cache[what];
+  return what === 'source' ? loadCached(dataDir, id, 'source') : loadCached(dataDir, id, 'target');
+}
+
+/**
+ * Lets go of the kept copy of an integration's last run: a run that has read both sides holds
+ * their new snapshots and is about to make a new plan, and at 100k people the old plan beside
+ * the new one is the difference between a quick plan and one slowed by the garbage collector.
+ * A diagnosis meanwhile parses the files, which are still the last run's.
+ */
+export function forgetParsed(dataDir: string, id: string): void {
+  const key = `${dataDir}\u0000${id}`;
+  const kept = parsed.get(key);
+  if (!kept) return;
+  clearTimeout(kept.timer);
+  parsed.delete(key);
+}
+
 /** Writes the snapshots and the plan, and keeps the parsed objects for the next diagnosis. */
 export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }): Promise<void> {
   await saveCached(dataDir, id, 'source', cache.source);

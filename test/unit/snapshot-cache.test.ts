@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticTenant } from '../../src-main/core/testing/synthetic';
 import { plan } from '../../src-main/core/plan';
-import { jsonPieces, loadCached, readParsedCache, saveAll } from '../../src-main/sync/snapshot-cache';
+import { forgetParsed, jsonPieces, loadCached, loadCachedForRun, readParsedCache, saveAll, saveCached } from '../../src-main/sync/snapshot-cache';
 import { withTempDir } from '../helpers/tmp';
 
 describe('snapshot cache files', () => {
@@ -38,5 +38,29 @@ describe('snapshot cache files', () => {
       const key = /^\{"version":1,"key":"([0-9a-f-]{36})"/.exec(text)?.[1];
       expect(text).toBe(JSON.stringify({ version: 1, key, data: p }));
       expect((await readParsedCache(dir, 'int-1'))?.plan).toBe(p);
+    }));
+
+  it('a run builds on the kept copy only while the files are the ones it came from', () =>
+    withTempDir(async (dir) => {
+      await mkdir(path.join(dir, 'integrations'));
+      const t = syntheticTenant({ users: 300, seed: 4 });
+      const p = plan(t.source, t.target, t.config, t.links, new Date('2026-11-23T10:00:00Z'));
+      await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
+      // The same objects: no second parse of what this process has just written.
+      expect(await loadCachedForRun(dir, 'int-1', 'source')).toBe(t.source);
+      expect(await loadCachedForRun(dir, 'int-1', 'target')).toBe(t.target);
+      // Another process wrote the target since: both come from disk, and say what is there now.
+      const elsewhere = { ...t.target, users: t.target.users.slice(1) };
+      await saveCached(dir, 'int-1', 'target', elsewhere);
+      const target = await loadCachedForRun(dir, 'int-1', 'target');
+      expect(target).not.toBe(t.target);
+      expect(target).toEqual(elsewhere);
+      expect(await loadCachedForRun(dir, 'int-1', 'source')).toEqual(t.source);
+      // Forgotten (a run is planning): read from disk.
+      await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
+      forgetParsed(dir, 'int-1');
+      const source = await loadCachedForRun(dir, 'int-1', 'source');
+      expect(source).not.toBe(t.source);
+      expect(source).toEqual(t.source);
     }));
 });
