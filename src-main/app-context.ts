@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { HandlerContext } from './ipc/context';
 import { DemoAwareSecretStore, DemoService } from './demo/demo-service';
 import { KeytarSecretStore } from './secrets/keytar-store';
+import { settleInterruptedRuns } from './sync/interrupted';
 import { RunManager } from './sync/run-manager';
 import { Scheduler } from './sync/scheduler';
 import type { SecretStore } from './secrets/secret-store';
@@ -41,6 +42,8 @@ export interface ContextOptions {
 export async function createHandlerContext(options: ContextOptions): Promise<HandlerContext> {
   const store = await Store.open(options.dataDir ?? defaultDataDir());
   await store.loadAll();
+  // Applies that died with an earlier process show as interrupted, not forever "running".
+  await settleInterruptedRuns(store).catch(() => undefined);
   const secrets = new DemoAwareSecretStore(options.secrets ?? new KeytarSecretStore());
   const now = options.now ?? (() => new Date());
   const demo = new DemoService(store, secrets, now, options.demoUsers);

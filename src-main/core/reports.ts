@@ -38,7 +38,8 @@ export interface RunProgress {
 
 export type RunKind = 'dry-run' | 'apply' | 'on-demand';
 export type RunTrigger = 'manual' | 'schedule' | 'cli';
-export type RunOutcomeKind = 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled';
+/** 'interrupted': an apply whose process died before it finished (sync/interrupted.ts). */
+export type RunOutcomeKind = 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled' | 'interrupted';
 
 /** One entry of an integration's run history. */
 export interface RunRecord {

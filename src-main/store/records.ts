@@ -42,7 +42,7 @@ export const RunRecordSchema = z.object({
   lmsRead: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'blocked', 'cancelled']),
+  outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'blocked', 'cancelled', 'interrupted']),
   planned: CountsSchema.nullable(),
   /** Ops that reached the LMS successfully / failed per user. */
   applied: z.number().default(0),

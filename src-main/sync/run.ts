@@ -24,6 +24,7 @@ import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } fr
 import { accountsWrittenAfter, AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
+import { markInterruptedRuns } from './interrupted';
 import { readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll } from './snapshot-cache';
 
@@ -200,6 +201,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   if (!lock.ok) return { run: { ...run, outcome: 'blocked' }, plan: null, apply: null, error: lock.error };
   let connectors: Awaited<ReturnType<typeof openConnectors>> | null = null;
   try {
+    // With the lock held no other run of this integration is alive: a "running" one died.
+    await markInterruptedRuns(store, record.id);
     connectors = await openConnectors(services.secrets, record.id, record.config, options.connectors ?? defaultConnectorFactory, credentialEnteredFor(store, record.id));
     if (!connectors.ok) {
       // A scheduled run that cannot start shows on the dashboard (an enabled integration turns amber).
@@ -302,6 +305,9 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // --- Apply.
     const audit = AuditLog.open(store.auditDir, record.id, run.id);
     run.auditLog = path.basename(audit.file);
+    // In the history before the first write: if this process dies, the next reader of the
+    // history finds it "running" with no one behind it and marks it interrupted.
+    await saveRun(store, run);
     let result: ApplyResult;
     try {
       result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {

@@ -5,6 +5,7 @@ import { describeReads } from '../../core/reports';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
+import { settleInterruptedRuns } from '../../sync/interrupted';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
@@ -141,7 +142,10 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
 
 async function history(ctx: CliContext, id: string): Promise<number> {
   await requireIntegration(ctx, id);
-  const runs = (await (await ctx.openStore()).runs(id)).data.runs;
+  const store = await ctx.openStore();
+  // An apply whose process died shows as interrupted, with what its audit log shows it wrote.
+  await settleInterruptedRuns(store, [id]);
+  const runs = (await store.runs(id)).data.runs;
   if (ctx.out.json) ctx.out.result(runs);
   else if (runs.length === 0) ctx.out.out('No runs yet.');
   else {

@@ -45,8 +45,8 @@ export function lastRunCheck(ctx: DiagnoseContext): Check {
     return { id: 'last-run', status: latest.result === 'ok' ? 'pass' : 'info', title, detail: `Run ${latest.runId} ${what} (${latest.reason}) on ${when(latest.at)}.`, fix: null, evidence };
   }
   if (!lastRun) return { id: 'last-run', status: 'info', title, detail: 'The integration has never run.', fix: 'Run a dry run to see what the first sync would do.', evidence: [] };
-  if (lastRun.outcome === 'failed' && lastRun.error) {
-    return { id: 'last-run', status: 'warn', title, detail: `No recorded run wrote to this user, and the last run failed: ${lastRun.error.message}`, fix: lastRun.error.fix, evidence: runEvidence };
+  if ((lastRun.outcome === 'failed' || lastRun.outcome === 'interrupted') && lastRun.error) {
+    return { id: 'last-run', status: 'warn', title, detail: `No recorded run wrote to this user, and the last run ${lastRun.outcome === 'failed' ? 'failed' : 'did not finish'}: ${lastRun.error.message}`, fix: lastRun.error.fix, evidence: runEvidence };
   }
   return { id: 'last-run', status: 'info', title, detail: 'No run in the kept audit logs wrote to this user.', fix: null, evidence: runEvidence };
 }

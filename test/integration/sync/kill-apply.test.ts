@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../../src-main/demo/graph';
 import type { TargetUser } from '../../../src-main/core/model';
 import { createScimTarget } from '../../../src-main/lms';
+import { Store } from '../../../src-main/store/store';
 import { createPrng } from '../../helpers/prng';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -92,5 +93,16 @@ describe('apply killed at random points and run again', () => {
     expect(new Set(links.map((l) => l.sourceId)).size).toBe(links.length);
     for (const l of links) expect(byTarget.get(l.targetId)?.externalId, l.sourceId).toBe(l.sourceId);
     expect(links.length).toBe((await clean.store.links(clean.integrationId)).data.links.length);
+
+    // The history, as the app reads it from disk: every killed apply that had started writing is
+    // there as interrupted (with what its audit log shows it wrote), none is left "running".
+    const history = (await (await Store.open(crashy.dataDir)).runs(crashy.integrationId)).data.runs;
+    expect(history[0]?.outcome).toBe('succeeded');
+    expect(history.filter((r) => r.outcome === 'running')).toEqual([]);
+    const interrupted = history.filter((r) => r.outcome === 'interrupted');
+    expect(interrupted.length).toBeGreaterThan(0);
+    expect(interrupted.length).toBeLessThanOrEqual(kills);
+    for (const r of interrupted) expect(r.error?.code).toBe('RUN_INTERRUPTED');
+    expect(interrupted.some((r) => r.applied > 0)).toBe(true);
   }, 240_000);
 });

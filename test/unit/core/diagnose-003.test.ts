@@ -75,4 +75,16 @@ describe('003: manual / on-demand sync', () => {
     expect(check(c, 'last-run').status).toBe('fail');
     expect(check(c, 'last-run').detail).toContain('(the LMS said: userName must be unique)');
   });
+
+  it('the last run was an apply that did not finish: says so, with what to do', () => {
+    const c = diag('anna@contoso.com', {
+      users: [anna],
+      groups,
+      config: planConfig({ scope: assigned }),
+      runs: [{ id: 'run-2', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', readMode: 'delta', lmsRead: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:00:40Z', outcome: 'interrupted', planned: null, applied: 12, failed: 0, error: { code: 'RUN_INTERRUPTED', message: 'This apply stopped after 12 changes had reached the LMS.', fix: 'Run a dry run to see what is left, then apply.' }, auditLog: 'int-1.run-2.jsonl' }],
+    });
+    expect(check(c, 'last-run')).toMatchObject({ status: 'warn', detail: 'No recorded run wrote to this user, and the last run did not finish: This apply stopped after 12 changes had reached the LMS.', fix: 'Run a dry run to see what is left, then apply.' });
+    expect(evidence(c, 'last-run')).toContain('run-2: apply, interrupted');
+  });
 });
+

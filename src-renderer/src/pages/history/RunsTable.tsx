@@ -9,6 +9,7 @@ const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 
   failed: { label: 'Failed', color: 'danger' },
   blocked: { label: 'Blocked', color: 'danger' },
   cancelled: { label: 'Cancelled', color: 'informative' },
+  interrupted: { label: 'Interrupted', color: 'warning' },
 };
 
 const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };

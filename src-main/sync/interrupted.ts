@@ -1,0 +1,89 @@
+/**
+ * Applies that never finished. An apply is in the history as "running" from before its first
+ * write; if its process dies (closed, crashed, killed, the machine lost power) the record stays
+ * "running" with no process behind it. The next time the run lock can be taken — the next run,
+ * the app starting, `rollcall history` — such records become "interrupted", with what their
+ * audit logs show was written, so the admin sees what happened and what to do.
+ */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { AuditEntry, RunRecord } from '../core/reports';
+import { acquireRunLock } from '../store/run-lock';
+import type { Store } from '../store/store';
+
+/** What an interrupted apply's audit log shows: writes that reached the LMS, failures, the last time. */
+async function auditCounts(file: string): Promise<{ applied: number; failed: number; lastAt: string | null }> {
+  const counts = { applied: 0, failed: 0, lastAt: null as string | null };
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      let entry: Partial<AuditEntry>;
+      try {
+        entry = JSON.parse(line) as Partial<AuditEntry>;
+      } catch {
+        continue; // the last line, cut short by the crash
+      }
+      // Counted as the apply counts them: departments made are not people's changes.
+      if (entry.result === 'ok' && entry.op !== 'department') counts.applied++;
+      else if (entry.result === 'failed') counts.failed++;
+      if (typeof entry.at === 'string' && (counts.lastAt === null || entry.at > counts.lastAt)) counts.lastAt = entry.at;
+    }
+  } catch {
+    // No log (killed before the first write) or unreadable: nothing is known to have been written.
+  } finally {
+    lines.close();
+  }
+  return counts;
+}
+
+export function interruptedError(applied: number): NonNullable<RunRecord['error']> {
+  const written = applied === 0 ? 'before it wrote anything' : `after ${applied.toLocaleString('en-US')} change${applied === 1 ? '' : 's'} had reached the LMS`;
+  return {
+    code: 'RUN_INTERRUPTED',
+    message: `This apply stopped ${written}: Rollcall or the computer was closed, or its process was ended, while it ran.`,
+    fix: 'Run a dry run to see what is left, then apply: the next apply finishes the rest without creating anyone twice. The audit log shows each change that was written.',
+  };
+}
+
+/**
+ * Marks this integration's "running" records as interrupted. Only for a caller that holds the
+ * integration's run lock: then no run of it is alive anywhere. Returns how many were marked.
+ */
+export async function markInterruptedRuns(store: Store, integrationId: string): Promise<number> {
+  const runs = await store.runs(integrationId);
+  const stale = runs.data.runs.filter((r) => r.outcome === 'running');
+  if (stale.length === 0) return 0;
+  const settled = new Map<string, Pick<RunRecord, 'applied' | 'failed' | 'finishedAt' | 'error'>>();
+  for (const r of stale) {
+    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, lastAt: null };
+    // Only what the log proves: the time of its last entry, or none at all.
+    settled.set(r.id, { applied: Math.max(r.applied, c.applied), failed: Math.max(r.failed, c.failed), finishedAt: c.lastAt, error: interruptedError(Math.max(r.applied, c.applied)) });
+  }
+  await runs.update((file) => {
+    for (const r of file.runs) {
+      const s = r.outcome === 'running' ? settled.get(r.id) : undefined;
+      if (s) Object.assign(r, { outcome: 'interrupted' as const, ...s });
+    }
+  });
+  return settled.size;
+}
+
+/**
+ * For readers of the history (the app starting, `rollcall history`): marks interrupted runs of
+ * every integration whose run lock is free. One whose lock is held has a live run; it is left.
+ */
+export async function settleInterruptedRuns(store: Store, integrationIds: readonly string[] = store.settings.data.integrations.map((i) => i.id)): Promise<void> {
+  for (const id of integrationIds) {
+    const runs = await store.runs(id).catch(() => null);
+    // Unreadable histories are reported by Store.loadAll; nothing to settle without one.
+    if (!runs?.data.runs.some((r) => r.outcome === 'running')) continue;
+    const lock = await acquireRunLock(store.dataDir, id, 'settling interrupted runs');
+    if (!lock.ok) continue;
+    try {
+      await markInterruptedRuns(store, id);
+    } finally {
+      await lock.value.release();
+    }
+  }
+}
