@@ -25,6 +25,8 @@ export interface GraphFaults {
   /** Fraction answered slowly, and how slowly. */
   slowRate?: number;
   slowMs?: number;
+  /** Every `$count` request answered with this status (a tenant where Graph will not count). */
+  countStatus?: number;
   /** Seed for which requests get faults (default 7): runs are repeatable. */
   seed?: number;
 }
@@ -132,6 +134,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
         return;
       }
       if (roll < (edge += faults.slowRate ?? 0)) await new Promise((r) => setTimeout(r, faults.slowMs ?? 2000));
+      if (faults.countStatus !== undefined && path.endsWith('/$count')) {
+        send(res, { status: faults.countStatus, headers: { 'retry-after': retryAfter }, body: { error: { code: faults.countStatus === 429 ? 'TooManyRequests' : 'Request_UnsupportedQuery', message: 'Count is not supported here.' } } });
+        return;
+      }
       const auth = req.headers.authorization ?? '';
       const claims = auth.startsWith('Bearer ') ? issuer?.verify(auth.slice(7)) ?? null : null;
       if (!claims || claims.tid !== state.tenantId) {

@@ -138,3 +138,19 @@ describe('full read against the simulator over HTTPS', () => {
     if (!ambiguous.ok) expect(ambiguous.error.fix).toMatch(/UPN|object id/);
   });
 });
+
+describe('group search where Graph will not count', () => {
+  for (const status of [400, 429]) {
+    it(`still lists the groups, with counts unknown (every $count answered ${status})`, async () => {
+      const rig = await startRig(200, { countStatus: status, retryAfterSeconds: 0 });
+      try {
+        const r = await rig.source().searchGroups('sal');
+        if (!r.ok) throw new Error(r.error.message);
+        expect(r.value.map((g) => g.displayName)).toEqual(['Sales', 'Sales Americas', 'Sales EMEA']);
+        for (const g of r.value) expect(g).toMatchObject({ memberCount: null, nestedGroupCount: null, peopleCount: null, hasNestedGroups: false });
+      } finally {
+        await rig.close();
+      }
+    });
+  }
+});
