@@ -7,6 +7,7 @@ import type { AuditEntry } from '../sync/audit';
 import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
 import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
+import { settleInterruptedRuns } from '../sync/interrupted';
 import { credentialEnteredFor, findIntegration, integrationNotFound, summarise } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
 import type { HandlerContext } from './context';
@@ -72,7 +73,12 @@ async function readAudit(file: string, limit: number): Promise<{ entries: AuditE
         truncated = true;
         break;
       }
-      const parsed = JSON.parse(line) as AuditEntry & { note?: string };
+      let parsed: AuditEntry & { note?: string };
+      try {
+        parsed = JSON.parse(line) as AuditEntry & { note?: string };
+      } catch {
+        continue; // the last line of an interrupted apply's log, cut short
+      }
       if (parsed.note === undefined) entries.push(parsed);
       else truncated = true;
     }
@@ -178,6 +184,11 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
   async listRuns({ id }, ctx) {
     const r = record(ctx, id);
     if (!r.ok) return r;
+    const runs = (await ctx.store.runs(id)).data.runs;
+    // An apply of another process (the CLI) that died while the window is open: "running" with
+    // no run of this process behind it is marked interrupted once its lock is free.
+    if (!runs.some((x) => x.outcome === 'running' && ctx.runs.get(x.id) === null)) return ok(runs);
+    await settleInterruptedRuns(ctx.store, [id]);
     return ok((await ctx.store.runs(id)).data.runs);
   },
 

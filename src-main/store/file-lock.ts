@@ -40,10 +40,22 @@ function processIsAlive(pid: number): boolean {
 }
 
 async function readOwner(file: string): Promise<LockOwner | null> {
+  return (await readLockFile(file)).owner;
+}
+
+/** Who holds the lock; `gone` when there is no lock file, `owner` null when it cannot be read. */
+async function readLockFile(file: string): Promise<{ gone: boolean; owner: LockOwner | null }> {
+  let text: string;
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as LockOwner;
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    return { gone: (err as NodeJS.ErrnoException).code === 'ENOENT', owner: null };
+  }
+  try {
+    const owner = JSON.parse(text) as LockOwner | null;
+    return { gone: false, owner: typeof owner === 'object' && owner !== null ? owner : null };
   } catch {
-    return null;
+    return { gone: false, owner: null };
   }
 }
 
@@ -90,8 +102,11 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
     } finally {
       await fs.rm(tmp, { force: true });
     }
-    const holder = await readOwner(file);
-    if (holder === null) continue; // released between link() and here
+    const read = await readLockFile(file);
+    if (read.gone) continue; // released between link() and here
+    // An unreadable lock file (emptied by a power cut, say) is judged by its age like a lock
+    // from another machine, and waited for within the deadline, never spun on.
+    const holder = read.owner;
     if (await isStale(file, holder, staleMs)) {
       // Take over by moving the stale file aside. Of two processes racing for it only one rename
       // succeeds; and if the file moved aside turns out to be a fresh lock someone took in the
@@ -99,7 +114,10 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
       const aside = `${file}.stale-${process.pid}-${attempt}`;
       try {
         await fs.rename(file, aside);
-        if (!sameOwner(await readOwner(aside), holder)) await fs.link(aside, file).catch(() => undefined);
+        const moved = await readOwner(aside);
+        // An unreadable lock judged stale is the one moved if the moved one is unreadable too:
+        // a fresh lock is always written in full before it is linked into place.
+        if (holder === null ? moved !== null : !sameOwner(moved, holder)) await fs.link(aside, file).catch(() => undefined);
         await fs.rm(aside, { force: true });
       } catch {
         /* another process took it over first */

@@ -13,17 +13,19 @@ import { acquireRunLock } from '../store/run-lock';
 import type { Store } from '../store/store';
 
 /** What an interrupted apply's audit log shows: writes that reached the LMS, failures, the last time. */
-async function auditCounts(file: string): Promise<{ applied: number; failed: number; lastAt: string | null }> {
-  const counts = { applied: 0, failed: 0, lastAt: null as string | null };
+async function auditCounts(file: string): Promise<{ applied: number; failed: number; lastAt: string | null; capped: boolean }> {
+  const counts = { applied: 0, failed: 0, lastAt: null as string | null, capped: false };
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
-      let entry: Partial<AuditEntry>;
+      let entry: Partial<AuditEntry> & { note?: string };
       try {
-        entry = JSON.parse(line) as Partial<AuditEntry>;
+        entry = JSON.parse(line) as Partial<AuditEntry> & { note?: string };
       } catch {
         continue; // the last line, cut short by the crash
       }
+      // A log capped at its size limit (sync/audit.ts) holds only the first changes.
+      if (typeof entry.note === 'string') counts.capped = true;
       // Counted as the apply counts them: departments made are not people's changes.
       if (entry.result === 'ok' && entry.op !== 'department') counts.applied++;
       else if (entry.result === 'failed') counts.failed++;
@@ -37,11 +39,12 @@ async function auditCounts(file: string): Promise<{ applied: number; failed: num
   return counts;
 }
 
-export function interruptedError(applied: number): NonNullable<RunRecord['error']> {
-  const written = applied === 0 ? 'before it wrote anything' : `after ${applied.toLocaleString('en-US')} change${applied === 1 ? '' : 's'} had reached the LMS`;
+export function interruptedError(applied: number, capped: boolean): NonNullable<RunRecord['error']> {
+  const n = `${capped ? 'at least ' : ''}${applied.toLocaleString('en-US')} change${applied === 1 ? '' : 's'}`;
+  const written = applied === 0 && !capped ? 'before it wrote anything' : `after ${n} had reached the LMS`;
   return {
     code: 'RUN_INTERRUPTED',
-    message: `This apply stopped ${written}: Rollcall or the computer was closed, or its process was ended, while it ran.`,
+    message: `This apply did not finish: it stopped ${written}, and its end was never recorded (Rollcall or the computer was closed, or its process ended, while it ran).`,
     fix: 'Run a dry run to see what is left, then apply: the next apply finishes the rest without creating anyone twice. The audit log shows each change that was written.',
   };
 }
@@ -56,9 +59,10 @@ export async function markInterruptedRuns(store: Store, integrationId: string): 
   if (stale.length === 0) return 0;
   const settled = new Map<string, Pick<RunRecord, 'applied' | 'failed' | 'finishedAt' | 'error'>>();
   for (const r of stale) {
-    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, lastAt: null };
+    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, lastAt: null, capped: false };
     // Only what the log proves: the time of its last entry, or none at all.
-    settled.set(r.id, { applied: Math.max(r.applied, c.applied), failed: Math.max(r.failed, c.failed), finishedAt: c.lastAt, error: interruptedError(Math.max(r.applied, c.applied)) });
+    const applied = Math.max(r.applied, c.applied);
+    settled.set(r.id, { applied, failed: Math.max(r.failed, c.failed), finishedAt: c.lastAt, error: interruptedError(applied, c.capped) });
   }
   await runs.update((file) => {
     for (const r of file.runs) {
@@ -75,15 +79,20 @@ export async function markInterruptedRuns(store: Store, integrationId: string): 
  */
 export async function settleInterruptedRuns(store: Store, integrationIds: readonly string[] = store.settings.data.integrations.map((i) => i.id)): Promise<void> {
   for (const id of integrationIds) {
-    const runs = await store.runs(id).catch(() => null);
-    // Unreadable histories are reported by Store.loadAll; nothing to settle without one.
-    if (!runs?.data.runs.some((r) => r.outcome === 'running')) continue;
-    const lock = await acquireRunLock(store.dataDir, id, 'settling interrupted runs');
-    if (!lock.ok) continue;
     try {
-      await markInterruptedRuns(store, id);
-    } finally {
-      await lock.value.release();
+      const runs = await store.runs(id);
+      if (!runs.data.runs.some((r) => r.outcome === 'running')) continue;
+      // Held for a moment only; a run refused meanwhile is told who holds it and why.
+      const lock = await acquireRunLock(store.dataDir, id, 'marking an apply that did not finish as interrupted');
+      if (!lock.ok) continue;
+      try {
+        await markInterruptedRuns(store, id);
+      } finally {
+        await lock.value.release();
+      }
+    } catch {
+      // Best effort for readers: an unreadable history is reported by Store.loadAll, a data
+      // folder that cannot be written leaves the record "running" until the next run.
     }
   }
 }

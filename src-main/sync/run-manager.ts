@@ -51,6 +51,10 @@ export class RunManager {
           error: outcome.error,
         });
         this.emit(status);
+        // Listeners (the plan holder) took the plan as the run finished; a finished run kept for
+        // its status must not also keep its plan, which at 100k people is most of the heap.
+        const tracked = this.runs.get(runId);
+        if (tracked) tracked.done = Promise.resolve({ ...outcome, plan: null });
         return outcome;
       },
       (err: unknown) => {

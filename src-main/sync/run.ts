@@ -306,8 +306,10 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const audit = AuditLog.open(store.auditDir, record.id, run.id);
     run.auditLog = path.basename(audit.file);
     // In the history before the first write: if this process dies, the next reader of the
-    // history finds it "running" with no one behind it and marks it interrupted.
+    // history finds it "running" with no one behind it and marks it interrupted. It counts for
+    // the schedule now too, so an apply that takes the app down is not retried at every start.
     await saveRun(store, run);
+    await updateRecord(store, record.id, (r) => void (r.lastRunAt = run.startedAt));
     let result: ApplyResult;
     try {
       result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {

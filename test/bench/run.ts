@@ -133,8 +133,8 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
   const total = performance.now() - t0;
   if (outcome.error || !outcome.plan) throw new Error(`dry run failed: ${outcome.error?.code} ${outcome.error?.message}`);
   const requests = { entra: connectors.made.source?.stats.requests ?? 0, lms: connectors.made.target?.stats().requests ?? 0 };
-  // Figures only: a caller holding each run's plan (~1 GB at 100k people) would slow the runs
-  // after it by garbage collection the app does not have.
+  // Figures only: holding every run's plan (~1 GB of heap each at 100k people) would slow the
+  // runs after it by garbage collection; the app keeps the last plan only (RunManager, plan-holder).
   return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0 };
 }
 

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import { acquireLock } from '../../src-main/store/file-lock';
 import { Store } from '../../src-main/store/store';
 import { withTempDir } from '../helpers/tmp';
 
@@ -45,6 +47,25 @@ describe('the lock shared by processes', () => {
     await withTempDir(async (dir) => {
       const overlaps = await Promise.all([lockWorker(dir, 150, 0), lockWorker(dir, 150, 0), lockWorker(dir, 150, 5), lockWorker(dir, 150, 5)]);
       expect(overlaps).toEqual([0, 0, 0, 0]);
+    });
+  });
+});
+
+describe('a lock file that cannot be read (emptied by a power cut)', () => {
+  it('is waited for within the deadline while fresh, and taken over once older than staleMs', async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, 'x.lock');
+      await fs.writeFile(file, '');
+      // Fresh: refused at the deadline (it used to be spun on forever), holder unknown.
+      expect(await acquireLock(file, { purpose: 'test', waitMs: 100, staleMs: 60_000 })).toEqual({ acquired: false, holder: null });
+      // Old: taken over, and held by the taker.
+      const old = new Date(Date.now() - 120_000);
+      await fs.utimes(file, old, old);
+      const got = await acquireLock(file, { purpose: 'test', waitMs: 0, staleMs: 60_000 });
+      expect(got.acquired).toBe(true);
+      expect(JSON.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ pid: process.pid, purpose: 'test' });
+      if (got.acquired) await got.lock.release();
+      await expect(fs.stat(file)).rejects.toThrow();
     });
   });
 });

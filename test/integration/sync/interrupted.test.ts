@@ -9,10 +9,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src-main/core/reports';
 import { createHandlerContext } from '../../../src-main/app-context';
+import { dispatch } from '../../../src-main/ipc/dispatch';
 import { MemorySecretStore } from '../../../src-main/secrets/memory-store';
 import { acquireRunLock } from '../../../src-main/store/run-lock';
 import { Store } from '../../../src-main/store/store';
 import { settleInterruptedRuns } from '../../../src-main/sync/interrupted';
+import { defaultConnectorFactory } from '../../../src-main/sync/connectors';
 import { newRunRecord, runIntegration } from '../../../src-main/sync/run';
 import { runCli } from '../../helpers/cli';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
@@ -64,7 +66,7 @@ describe('an apply whose process died', () => {
     expect(a).toMatchObject({ id: dead.id, outcome: 'interrupted', applied: 2, failed: 1, finishedAt: '2026-12-04T08:00:09Z' });
     expect(a?.error).toEqual({
       code: 'RUN_INTERRUPTED',
-      message: 'This apply stopped after 2 changes had reached the LMS: Rollcall or the computer was closed, or its process was ended, while it ran.',
+      message: 'This apply did not finish: it stopped after 2 changes had reached the LMS, and its end was never recorded (Rollcall or the computer was closed, or its process ended, while it ran).',
       fix: 'Run a dry run to see what is left, then apply: the next apply finishes the rest without creating anyone twice. The audit log shows each change that was written.',
     });
     // No log: nothing is known to have been written, and no end time is made up.
@@ -72,7 +74,7 @@ describe('an apply whose process died', () => {
     expect(b?.error?.message).toContain('stopped before it wrote anything');
   });
 
-  it('is reported by rollcall history, and the next apply records itself before it writes', async () => {
+  it('is reported by rollcall history, and the next apply is in the history before its first write', async () => {
     env = await startSyncEnv({ users: 20 });
     const dead = await leaveDeadApply(env, '2026-12-04T08:00:00Z', [entry('2026-12-04T08:00:06Z', 'ok', 'create')]);
     const cli = await runCli(['--data-dir', env.dataDir, 'history', '--integration', env.integrationId, '--json']);
@@ -80,21 +82,58 @@ describe('an apply whose process died', () => {
     const shown = JSON.parse(cli.stdout) as RunRecord[];
     expect(shown.find((r) => r.id === dead.id)).toMatchObject({ id: dead.id, outcome: 'interrupted', applied: 1 });
 
-    // While an apply writes, its record is in the history file already, as running.
-    let seenWhileApplying: RunRecord | undefined;
+    // Before its first write, an apply is in the history file, as running: the LMS connector
+    // reads the history from disk when the first write reaches it.
+    let seenAtFirstWrite: RunRecord | undefined;
+    const e = env;
+    const writes = new Set(['createUser', 'updateUser', 'setActive', 'ensureDepartment']);
     const applied = await runIntegration(env, {
       integrationId: env.integrationId,
       kind: 'apply',
       trigger: 'manual',
-      onProgress: (p) => {
-        if (p.stage === 'applying' && !seenWhileApplying) void history(env as SyncEnv).then((runs) => (seenWhileApplying ??= runs[0]));
+      connectors: {
+        source: defaultConnectorFactory.source,
+        target: (settings, token) => {
+          const real = defaultConnectorFactory.target(settings, token);
+          return new Proxy(real, {
+            get(t, name, receiver) {
+              const value: unknown = Reflect.get(t, name, receiver);
+              if (typeof value !== 'function' || !writes.has(String(name))) return value;
+              return async (...args: unknown[]) => {
+                seenAtFirstWrite ??= (await history(e))[0];
+                return (value as (...a: unknown[]) => unknown).apply(t, args);
+              };
+            },
+          });
+        },
       },
     });
     expect(applied.run.outcome).toBe('succeeded');
-    expect(seenWhileApplying).toMatchObject({ id: applied.run.id, outcome: 'running', auditLog: applied.run.auditLog });
+    expect(seenAtFirstWrite).toMatchObject({ id: applied.run.id, outcome: 'running', auditLog: applied.run.auditLog });
     expect((await history(env)).map((r) => [r.id, r.outcome])).toEqual([
       [applied.run.id, 'succeeded'],
       [dead.id, 'interrupted'],
     ]);
   });
+
+  it('dying while the app is open shows as interrupted the next time the window lists the runs; a live run of the app is left alone', async () => {
+    env = await startSyncEnv({ users: 20, lmsFaults: { latencyMs: 40 } });
+    const ctx = await createHandlerContext({ dataDir: env.dataDir, runtime: 'preview', secrets: env.secrets });
+    const live = ctx.runs.start({ integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    const listed = async () => {
+      const r = await dispatch('listRuns', { id: env?.integrationId ?? '' }, ctx);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value as RunRecord[];
+    };
+    // The app's own apply, writing: listed as running, however often the window asks.
+    for (let i = 0; i < 100 && !(await listed()).some((r) => r.id === live.runId); i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await listed()).find((r) => r.id === live.runId)?.outcome).toBe('running');
+    await ctx.runs.wait(live.runId);
+    // A CLI apply that died meanwhile.
+    const dead = await leaveDeadApply(env, '2026-12-04T09:00:00Z', [entry('2026-12-04T09:00:01Z', 'ok', 'create')]);
+    const runs = await listed();
+    expect(runs.find((r) => r.id === dead.id)).toMatchObject({ outcome: 'interrupted', applied: 1 });
+    expect(runs.find((r) => r.id === live.runId)?.outcome).toBe('succeeded');
+  });
 });
+

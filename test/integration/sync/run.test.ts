@@ -279,6 +279,26 @@ describe('cancelling a run', () => {
   });
 });
 
+describe('the run manager', () => {
+  it('hands a finished run\'s plan to its listeners, then keeps only the run\'s status and record', async () => {
+    env = await startSyncEnv({ users: 40 });
+    const { RunManager } = await import('../../../src-main/sync/run-manager');
+    const runs = new RunManager(env);
+    const handed: Array<number | null> = [];
+    runs.onFinished((status) => void runs.wait(status.runId).then((o) => handed.push(o?.plan?.ops.length ?? null)));
+    const started = runs.start({ integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    const first = await runs.wait(started.runId);
+    expect(first?.plan?.ops.length).toBeGreaterThan(0);
+    await new Promise((r) => setImmediate(r));
+    expect(handed).toEqual([first?.plan?.ops.length]);
+    // Kept for the window's status polls, without the plan (most of the heap at 100k people).
+    const later = await runs.wait(started.runId);
+    expect(later?.plan).toBeNull();
+    expect(later?.run.outcome).toBe('succeeded');
+    expect(runs.get(started.runId)?.summary).toEqual(first?.plan?.summary);
+  });
+});
+
 describe('apply what was reviewed', () => {
   it('an apply whose fresh plan differs from the reviewed one writes nothing and says why', async () => {
     env = await startSyncEnv({ users: 60 });
