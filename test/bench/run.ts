@@ -379,20 +379,29 @@ async function section3(host: SimHost, store: Store, secrets: MemorySecretStore)
   const creates = dry.ops.filter((o) => o.kind === 'create');
   const createsOnly = (k: number): Plan => ({ ...dry, ops: creates.slice(0, k), departmentsToCreate: [], guards: [] });
 
+  // The box is shared: Rollcall and the bare loop interleaved, each into an empty LMS, best of 2.
   log(`Rollcall apply: ${n(creates.length)} creates, concurrency ${CONCURRENCY}`);
   const applied = await rollcallApply(createsOnly(creates.length), lmsA.baseUrl, store, id);
   if (applied.value.failed > 0) notes.push(`3: ${applied.value.failed} creates failed: ${applied.value.failures[0]?.error.code}`);
   const bodies = bodiesOf(await host.lmsUsers(lmsA.id));
-  const lmsB = await host.startLms({});
-  log(`bare POST loop: ${n(bodies.length)} bodies, concurrency ${CONCURRENCY}`);
-  const bare = await timed(() => barePosts(lmsB.baseUrl, bodies, CONCURRENCY));
+  const mine = [applied.ms];
+  const bares: number[] = [];
+  for (let round = 1; round <= 2; round++) {
+    log(`bare POST loop: ${n(bodies.length)} bodies, concurrency ${CONCURRENCY} (round ${round} of 2)`);
+    const lmsB = await host.startLms({});
+    bares.push((await timed(() => barePosts(lmsB.baseUrl, bodies, CONCURRENCY))).ms);
+    if (round === 2) break;
+    log(`Rollcall apply again into an empty LMS (round 2 of 2)`);
+    const lmsAgain = await host.startLms({});
+    mine.push((await rollcallApply(createsOnly(creates.length), lmsAgain.baseUrl, store, id)).ms);
+  }
   rows.push({
     id: '3a',
-    what: `apply ${n(creates.length)} creates, concurrency ${CONCURRENCY}`,
-    ms: applied.ms,
-    detail: `${n(applied.value.applied)} applied, ${applied.value.failed} failed; ${n(applied.stats.requests)} SCIM requests (incl. discovery); audit log + link table written`,
+    what: `apply ${n(creates.length)} creates, concurrency ${CONCURRENCY} (best of 2)`,
+    ms: Math.min(...mine),
+    detail: `${n(applied.value.applied)} applied, ${applied.value.failed} failed; ${n(applied.stats.requests)} SCIM requests (incl. discovery); audit log + link table written; all: ${mine.map(fmtMs).join(', ')} vs bare ${bares.map(fmtMs).join(', ')}`,
     baselineWhat: 'bare POST loop, same bodies',
-    baselineMs: bare.ms,
+    baselineMs: Math.min(...bares),
     target: { kind: 'ratio', max: 1.2 },
   });
 
@@ -431,7 +440,7 @@ async function section3(host: SimHost, store: Store, secrets: MemorySecretStore)
     `3b: a 429 makes only the request that got it wait its Retry-After; the SCIM client's window (src-main/lms/limiter.ts) halves (min 1) and grows back by one request per window-full of successes, up to the configured ${CONCURRENCY}. Only a storm — ${STORM_STREAK} × 429 in a row, or ≥ ${STORM_MIN} 429s making up half the answers within one Retry-After — pauses every request for the Retry-After. So each sparse 429 costs one worker about 1 s, as in the bare loop: ${n(c429)} × 429 here ≈ ${n(c429)} worker-seconds over ${CONCURRENCY} workers, against ${fmtMs(bareT.ms)} unthrottled (row 3c).`,
   );
   if (t < creates.length) notes.push(`3b: run on ${n(t)} creates (--throttled-creates) to keep the full bench short; the time grows with the number of 429s (≈ 5 % of requests × 1 s ÷ ${CONCURRENCY} workers).`);
-  facts.apply = { createsMs: applied.ms, bareMs: bare.ms, throttledMs: throttled.ms, throttled429: c429, throttledRetries: throttled.stats.retries, bareUnthrottledSameCount: bareT.ms, bareThrottledMs: bareThrottled.ms, requests: applied.stats.requests };
+  facts.apply = { createsMs: mine, bareMs: bares, throttledMs: throttled.ms, throttled429: c429, throttledRetries: throttled.stats.retries, bareUnthrottledSameCount: bareT.ms, bareThrottledMs: bareThrottled.ms, requests: applied.stats.requests };
 }
 
 /** Diagnose is being built by another engineer: loaded at run time so the bench works without it. */
