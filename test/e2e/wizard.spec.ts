@@ -5,9 +5,13 @@
  * apply, the dashboard turning green, and the history with its audit log. Every screenshot is
  * taken only after checking that no secret is on the page.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_APPS } from '../../src-main/demo/graph';
 import { startDemoTenant, type DemoTenant } from '../../src-main/demo/tenant';
+import { Store } from '../../src-main/store/store';
+import { newRunRecord } from '../../src-main/sync/run';
 import { keychainSkipReason, snap } from './helpers';
 import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
 
@@ -209,6 +213,23 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('audit-search').fill('');
   await snap(page, 'history-audit-log', secrets);
 
+  // An apply from the command line that died while the window is open (its record "running",
+  // its log cut short): the history shows it interrupted, what it wrote, and what to do.
+  const integrationId = /#\/history\/([^/?]+)/.exec(page.url())?.[1] ?? '';
+  const dead = await leaveDeadApply(preview.dataDir, integrationId, 'ann.dead@contoso.com');
+  await page.reload();
+  const deadRow = page.getByTestId('run-row').filter({ hasText: 'Interrupted' });
+  await expect(deadRow).toHaveCount(1);
+  await expect(deadRow).toContainText('1 / 0');
+  await deadRow.click();
+  await expect(page).toHaveURL(new RegExp(`/history/${integrationId}/${dead}`));
+  const why = page.getByTestId('error-message').filter({ hasText: 'This apply did not finish' });
+  await expect(why).toHaveAttribute('data-error-code', 'RUN_INTERRUPTED');
+  await expect(why).toContainText('Run a dry run to see what is left');
+  await expect(page.getByTestId('audit-log').getByTestId('audit-row')).toHaveCount(1);
+  await expect(page.getByTestId('audit-log').getByTestId('audit-row')).toContainText('ann.dead@contoso.com');
+  await snap(page, 'history-interrupted', secrets);
+
   // Update credentials opens the Entra and LMS steps with the secrets only said to be stored.
   await page.getByRole('tab', { name: 'Integrations' }).click();
   await card.getByRole('button', { name: /More actions/ }).click();
@@ -219,3 +240,14 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await snap(page, 'wizard-update-credentials', secrets);
   expect(errors).toEqual([]);
 });
+
+/** What a CLI apply killed after one create leaves: a "running" record and a log cut short. Returns its run id. */
+async function leaveDeadApply(dataDir: string, integrationId: string, email: string): Promise<string> {
+  const store = await Store.open(dataDir);
+  const run = { ...newRunRecord({ integrationId, kind: 'apply', trigger: 'cli', startedAt: new Date(Date.now() - 60_000) }), readMode: 'delta' as const };
+  run.auditLog = `${integrationId}.${run.id}.jsonl`;
+  const line = { at: new Date(Date.now() - 59_000).toISOString(), op: 'create', reason: 'new_in_scope', sourceId: 'dead-1', targetId: 'dead-t1', email, fields: [], result: 'ok' };
+  await writeFile(path.join(store.auditDir, run.auditLog), `${JSON.stringify(line)}\n{"at":"20`, { mode: 0o600 });
+  await (await store.runs(integrationId)).update((f) => void f.runs.unshift(run));
+  return run.id;
+}
