@@ -14,8 +14,8 @@ import { createPrng } from '../../helpers/prng';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const USERS = Number(process.env.KILL_TEST_USERS ?? 600);
-const KILLS = Number(process.env.KILL_TEST_KILLS ?? 5);
+const USERS = Number(process.env.KILL_TEST_USERS ?? 2_000);
+const KILLS = Number(process.env.KILL_TEST_KILLS ?? 10);
 const envs: SyncEnv[] = [];
 afterAll(async () => {
   await Promise.all(envs.map((e) => e.close()));
