@@ -62,34 +62,37 @@ export class OrgCache {
 
   private async readAll(signal?: AbortSignal, onProgress?: (phase: string, done: number, total: number | null) => void): Promise<Result<void>> {
     const { layout } = this.ctx;
-    if (layout.departments) {
+    const none = Promise.resolve(null);
+    // The three lists are read at once (each is a round trip or more over a network); a failure
+    // is reported in this order.
+    const [departments, jobProfiles, permissionTypes] = await Promise.all([
+      layout.departments ? this.readList(layout.departments, 'departments', signal, onProgress) : none,
+      layout.jobProfiles ? this.readList(layout.jobProfiles, 'job profiles', signal, onProgress) : none,
+      layout.permissionTypes ? this.readList(layout.permissionTypes, 'permission types', signal, onProgress) : none,
+    ]);
+    for (const r of [departments, jobProfiles, permissionTypes]) if (r && !r.ok) return r;
+    if (layout.departments && departments?.ok) {
       const d = layout.departments;
-      const r = await this.readList(d, 'departments', signal, onProgress);
-      if (!r.ok) return r;
       this.departments = new Map();
       this.childIndex = new Map();
-      for (const raw of r.value) {
+      for (const raw of departments.value) {
         const id = str(raw.id);
         if (!id) continue;
         this.addDepartment({ id, name: str(prop(raw, d.nameAttr)) ?? '', parentId: d.parentAttr ? refId(prop(raw, d.parentAttr)) : null });
       }
     }
-    if (layout.jobProfiles) {
+    if (layout.jobProfiles && jobProfiles?.ok) {
       const j = layout.jobProfiles;
-      const r = await this.readList(j, 'job profiles', signal, onProgress);
-      if (!r.ok) return r;
       this.jobProfiles = new Map();
-      for (const raw of r.value) {
+      for (const raw of jobProfiles.value) {
         const id = str(raw.id);
         if (id) this.jobProfiles.set(id, { id, name: str(prop(raw, j.nameAttr)) ?? '', isDefault: j.defaultAttr ? (bool(prop(raw, j.defaultAttr)) ?? false) : false });
       }
     }
-    if (layout.permissionTypes) {
+    if (layout.permissionTypes && permissionTypes?.ok) {
       const p = layout.permissionTypes;
-      const r = await this.readList(p, 'permission types', signal, onProgress);
-      if (!r.ok) return r;
       this.permissionTypes = new Map();
-      for (const raw of r.value) {
+      for (const raw of permissionTypes.value) {
         const id = str(raw.id);
         if (id) this.permissionTypes.set(id, { id, name: str(prop(raw, p.nameAttr)) ?? '' });
       }

@@ -105,7 +105,13 @@ export class Session {
   }
 
   private async discover(signal?: AbortSignal): Promise<Result<LmsLayout>> {
-    const spc = await this.getJson('ServiceProviderConfig', 'reading the LMS capabilities (/ServiceProviderConfig)', signal);
+    // Asked at once: over a network each is a round trip, and none depends on another's answer.
+    // Errors are reported in this order, so a refused token is still "reading the capabilities".
+    const [spc, typesRead, schemasRead] = await Promise.all([
+      this.getJson('ServiceProviderConfig', 'reading the LMS capabilities (/ServiceProviderConfig)', signal),
+      this.getJson('ResourceTypes', 'reading the LMS resource types', signal),
+      this.getJson('Schemas', 'reading the LMS schemas', signal),
+    ]);
     if (!spc.ok) return spc;
     let protocol = parseServiceProviderConfig(spc.value.body);
     if (spc.value.body === null) {
@@ -119,9 +125,9 @@ export class Session {
       }
       protocol = { ...protocol, filter: false, patch: false };
     }
-    const types = await this.getJson('ResourceTypes', 'reading the LMS resource types', signal);
+    const types = typesRead;
     if (!types.ok) return types;
-    const schemas = await this.getJson('Schemas', 'reading the LMS schemas', signal);
+    const schemas = schemasRead;
     if (!schemas.ok) return schemas;
     const layout = buildLayout(protocol, types.value.body, schemas.value.body, this.settings.vendorNamespace);
     this.layout = layout;

@@ -79,6 +79,8 @@ export interface RequestLogEntry {
   path: string;
   query: Record<string, unknown>;
   status: number;
+  /** How many other requests were being answered when this one arrived (0 = none). */
+  alongside: number;
 }
 
 export interface LmsSimulator {
@@ -171,12 +173,15 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
   declareLmsResources({ userEgress, userIngress, groupEgress, groupIngress });
   const ctx: SimContext = { store, maxResults: caps.maxResults };
   const log: RequestLogEntry[] = [];
+  let inFlight = 0;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use((req, res, next) => {
-    const entry: RequestLogEntry = { method: req.method, path: req.path, query: { ...req.query }, status: 0 };
+    const entry: RequestLogEntry = { method: req.method, path: req.path, query: { ...req.query }, status: 0, alongside: inFlight };
     log.push(entry);
+    inFlight++;
+    res.on('close', () => void inFlight--);
     res.on('finish', () => (entry.status = res.statusCode));
     next();
   });

@@ -44,6 +44,23 @@ describe('capability discovery', () => {
     t.close();
   });
 
+  it('asks its three discovery questions at once, and reads the organisation lists at once', async () => {
+    // Over a network each sequential request is a round trip: a run or Test pays for them.
+    const slow = await startLmsSimulator({ token: TOKEN, faults: { latencyMs: 150 } });
+    try {
+      const t = client(slow.baseUrl);
+      unwrap(await t.readAll());
+      t.close();
+      const alongside = (path: string) => slow.requests().find((r) => r.path.endsWith(path))?.alongside;
+      expect(slow.requests()[0]?.path).toMatch(/ServiceProviderConfig$|ResourceTypes$|Schemas$/);
+      // Each one arrived while another was still being answered.
+      expect(Math.max(alongside('/ServiceProviderConfig') ?? 0, alongside('/ResourceTypes') ?? 0, alongside('/Schemas') ?? 0)).toBe(2);
+      expect(Math.max(alongside('/Departments') ?? 0, alongside('/JobProfiles') ?? 0, alongside('/PermissionTypes') ?? 0)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('says what a smaller LMS cannot do', async () => {
     const small = await startLmsSimulator({
       token: TOKEN,
