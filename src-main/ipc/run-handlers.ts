@@ -1,9 +1,7 @@
 /** Handlers for checks, runs, conflicts, history and the demo tenant (the plan's are in plan-handlers.ts). */
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { appError, fail, ok, type Result } from '../core/errors';
-import type { AuditEntry } from '../sync/audit';
+import { auditLines, type AuditEntry } from '../sync/audit';
 import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
 import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
@@ -64,26 +62,15 @@ async function claimedElsewhere(ctx: HandlerContext, integrationId: string, targ
 
 async function readAudit(file: string, limit: number): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
   const entries: AuditEntry[] = [];
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let truncated = false;
-  try {
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      if (entries.length >= limit) {
-        truncated = true;
-        break;
-      }
-      let parsed: AuditEntry & { note?: string };
-      try {
-        parsed = JSON.parse(line) as AuditEntry & { note?: string };
-      } catch {
-        continue; // the last line of an interrupted apply's log, cut short
-      }
-      if (parsed.note === undefined) entries.push(parsed);
-      else truncated = true;
+  // Lines cut short (the end of an interrupted apply's log) are skipped by auditLines.
+  for await (const line of auditLines(file)) {
+    if (entries.length >= limit) {
+      truncated = true;
+      break;
     }
-  } finally {
-    lines.close();
+    if (line.note === undefined) entries.push(line as AuditEntry);
+    else truncated = true;
   }
   return { entries, truncated };
 }

@@ -51,6 +51,34 @@ export class AuditLog {
   }
 }
 
+/** An audit log line as read back: an entry, or the note that the log was capped. */
+export type AuditLine = Partial<AuditEntry> & { note?: string };
+
+/**
+ * The lines of an audit log, parsed, in order. A line that is not JSON (the last one of a log cut
+ * short by a crash) is skipped. `wanted` picks lines by their text before parsing them; `maxBytes`
+ * reads only the start of a big log. Opening a missing log throws, as reading a file does.
+ */
+export async function* auditLines(file: string, options: { wanted?: (text: string) => boolean; maxBytes?: number } = {}): AsyncGenerator<AuditLine> {
+  const stream = createReadStream(file, { encoding: 'utf8', ...(options.maxBytes !== undefined ? { end: options.maxBytes - 1 } : {}) });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const text of lines) {
+      if (!text.trim() || (options.wanted && !options.wanted(text))) continue;
+      let line: AuditLine;
+      try {
+        line = JSON.parse(text) as AuditLine;
+      } catch {
+        continue;
+      }
+      if (typeof line === 'object' && line !== null) yield line;
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+}
+
 /**
  * The LMS accounts that applies wrote successfully after `after` (an ISO time on this machine's
  * clock), from their audit logs: a changes read must see each of them as modified.
@@ -59,21 +87,12 @@ export async function accountsWrittenAfter(auditDir: string, runs: readonly RunR
   const ids = new Set<string>();
   for (const run of runs) {
     if ((run.kind !== 'apply' && run.kind !== 'on-demand') || !run.auditLog || (run.finishedAt !== null && run.finishedAt < after)) continue;
-    const lines = createInterface({ input: createReadStream(path.join(auditDir, path.basename(run.auditLog)), { encoding: 'utf8' }), crlfDelay: Infinity });
     try {
-      for await (const line of lines) {
-        let entry: Partial<AuditEntry>;
-        try {
-          entry = JSON.parse(line) as Partial<AuditEntry>;
-        } catch {
-          continue; // the last line of a log cut short by a crash
-        }
+      for await (const entry of auditLines(path.join(auditDir, path.basename(run.auditLog)))) {
         if (entry.result === 'ok' && entry.op !== 'department' && typeof entry.targetId === 'string' && typeof entry.at === 'string' && entry.at > after) ids.add(entry.targetId);
       }
     } catch {
       // A pruned or unreadable log proves nothing either way.
-    } finally {
-      lines.close();
     }
   }
   return [...ids];

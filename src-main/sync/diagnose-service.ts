@@ -3,16 +3,14 @@
  * the last reads and plan (snapshot cache), links, run history, this person's audit lines —
  * and calls it. Reading Entra and the LMS again is done only when there is no usable cache.
  */
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { diagnose, findPerson, type Checklist, type DiagnoseAuditEntry } from '../core/diagnose';
 import { appError, fail, ok, type Result } from '../core/errors';
 import { normaliseEmail } from '../core/normalise';
 import { plan as makePlan } from '../core/plan';
 import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
-import type { AuditEntry } from './audit';
+import { auditLines, type AuditEntry } from './audit';
 import type { ConnectorFactory } from './connectors';
 import { runIntegration, type RunServices } from './run';
 import { readParsedCache } from './snapshot-cache';
@@ -50,30 +48,22 @@ export async function auditLinesFor(auditDir: string, runs: readonly RunRecord[]
   const needles = [...ids, ...(email ? [email] : [])].filter((n) => n !== '').map((n) => n.toLowerCase());
   if (needles.length === 0) return [];
   const out: DiagnoseAuditEntry[] = [];
+  // A cheap substring test first: JSON.parse only the lines that can be about this person.
+  const wanted = (text: string) => {
+    const lower = text.toLowerCase();
+    return needles.some((n) => lower.includes(n));
+  };
   for (const run of runs.slice(0, maxRuns)) {
     if (!run.auditLog || out.length >= AUDIT_LINES_LIMIT) continue;
-    const stream = createReadStream(path.join(auditDir, path.basename(run.auditLog)), { encoding: 'utf8', end: AUDIT_READ_LIMIT - 1 });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     try {
-      for await (const line of lines) {
-        // A cheap substring test first: JSON.parse only the lines that can be about this person.
-        const lower = line.toLowerCase();
-        if (!needles.some((n) => lower.includes(n))) continue;
-        let entry: AuditEntry;
-        try {
-          entry = JSON.parse(line) as AuditEntry;
-        } catch {
-          continue; // the last line of a log cut short by a crash
-        }
-        const about = (entry.sourceId !== null && ids.has(entry.sourceId)) || (entry.targetId !== null && ids.has(entry.targetId)) || (email !== null && normaliseEmail(entry.email) === email);
+      for await (const line of auditLines(path.join(auditDir, path.basename(run.auditLog)), { wanted, maxBytes: AUDIT_READ_LIMIT })) {
+        const entry = line as AuditEntry;
+        const about = (typeof entry.sourceId === 'string' && ids.has(entry.sourceId)) || (typeof entry.targetId === 'string' && ids.has(entry.targetId)) || (email !== null && normaliseEmail(entry.email) === email);
         if (about && entry.op !== undefined) out.push({ runId: run.id, ...entry });
         if (out.length >= AUDIT_LINES_LIMIT) break;
       }
     } catch {
       // A pruned or unreadable log is simply not evidence.
-    } finally {
-      lines.close();
-      stream.destroy();
     }
   }
   return out;

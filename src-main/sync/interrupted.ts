@@ -5,25 +5,17 @@
  * the app starting, `rollcall history` — such records become "interrupted", with what their
  * audit logs show was written, so the admin sees what happened and what to do.
  */
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { AuditEntry, RunRecord } from '../core/reports';
+import type { RunRecord } from '../core/reports';
 import { acquireRunLock } from '../store/run-lock';
 import type { Store } from '../store/store';
+import { auditLines } from './audit';
 
 /** What an interrupted apply's audit log shows: writes that reached the LMS, failures, the last time. */
 async function auditCounts(file: string): Promise<{ applied: number; failed: number; lastAt: string | null; capped: boolean }> {
   const counts = { applied: 0, failed: 0, lastAt: null as string | null, capped: false };
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
-    for await (const line of lines) {
-      let entry: Partial<AuditEntry> & { note?: string };
-      try {
-        entry = JSON.parse(line) as Partial<AuditEntry> & { note?: string };
-      } catch {
-        continue; // the last line, cut short by the crash
-      }
+    for await (const entry of auditLines(file)) {
       // A log capped at its size limit (sync/audit.ts) holds only the first changes.
       if (typeof entry.note === 'string') counts.capped = true;
       // Counted as the apply counts them: departments made are not people's changes.
@@ -33,8 +25,6 @@ async function auditCounts(file: string): Promise<{ applied: number; failed: num
     }
   } catch {
     // No log (killed before the first write) or unreadable: nothing is known to have been written.
-  } finally {
-    lines.close();
   }
   return counts;
 }

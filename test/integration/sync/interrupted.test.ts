@@ -134,6 +134,9 @@ describe('an apply whose process died', () => {
     const runs = await listed();
     expect(runs.find((r) => r.id === dead.id)).toMatchObject({ outcome: 'interrupted', applied: 1 });
     expect(runs.find((r) => r.id === live.runId)?.outcome).toBe('succeeded');
+    // Its log, cut short mid-line, opens: what was written, without the torn line.
+    const log = await dispatch('getAuditLog', { id: env.integrationId, runId: dead.id, limit: 100 }, ctx);
+    expect(log.ok && log.value).toMatchObject({ entries: [{ op: 'create', result: 'ok' }], truncated: false });
   });
 });
 
