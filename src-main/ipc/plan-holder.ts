@@ -138,13 +138,10 @@ export async function handOver(dataDir: string, id: string, plan: Plan): Promise
 export function followRuns(runs: RunManager, dataDir: string): void {
   if (followed.has(runs)) return;
   followed.add(runs);
-  runs.onFinished((status) => {
+  runs.onFinished((status, outcome) => {
     const key = keyOf(dataDir, status.integrationId);
-    const done = runs
-      .wait(status.runId)
-      .then(async (outcome) => {
-        if (outcome?.plan) await handOver(dataDir, status.integrationId, outcome.plan);
-      })
+    const plan = outcome?.plan ?? null;
+    const done = (plan ? handOver(dataDir, status.integrationId, plan) : Promise.resolve())
       .catch(() => undefined)
       .finally(() => {
         if (handing.get(key) === done) handing.delete(key);

@@ -11,6 +11,7 @@ import type { ScimHttp } from './http';
 import { LmsErrorCode } from './errors';
 import { bool, obj, prop, str, type JsonObject } from './json';
 import { checkResponse, readAllPages } from './responses';
+import { together } from './together';
 
 const SEP = '\u0000';
 
@@ -62,37 +63,38 @@ export class OrgCache {
 
   private async readAll(signal?: AbortSignal, onProgress?: (phase: string, done: number, total: number | null) => void): Promise<Result<void>> {
     const { layout } = this.ctx;
-    const none = Promise.resolve(null);
-    // The three lists are read at once (each is a round trip or more over a network); a failure
-    // is reported in this order.
-    const [departments, jobProfiles, permissionTypes] = await Promise.all([
-      layout.departments ? this.readList(layout.departments, 'departments', signal, onProgress) : none,
-      layout.jobProfiles ? this.readList(layout.jobProfiles, 'job profiles', signal, onProgress) : none,
-      layout.permissionTypes ? this.readList(layout.permissionTypes, 'permission types', signal, onProgress) : none,
+    const none: JsonObject[] = [];
+    // The three lists are read at once (each is a round trip or more over a network); the first
+    // that fails stops the others.
+    const lists = await together(signal, [
+      (s) => (layout.departments ? this.readList(layout.departments, 'departments', s, onProgress) : Promise.resolve(ok(none))),
+      (s) => (layout.jobProfiles ? this.readList(layout.jobProfiles, 'job profiles', s, onProgress) : Promise.resolve(ok(none))),
+      (s) => (layout.permissionTypes ? this.readList(layout.permissionTypes, 'permission types', s, onProgress) : Promise.resolve(ok(none))),
     ]);
-    for (const r of [departments, jobProfiles, permissionTypes]) if (r && !r.ok) return r;
-    if (layout.departments && departments?.ok) {
+    if (!lists.ok) return lists;
+    const [departments = none, jobProfiles = none, permissionTypes = none] = lists.value;
+    if (layout.departments) {
       const d = layout.departments;
       this.departments = new Map();
       this.childIndex = new Map();
-      for (const raw of departments.value) {
+      for (const raw of departments) {
         const id = str(raw.id);
         if (!id) continue;
         this.addDepartment({ id, name: str(prop(raw, d.nameAttr)) ?? '', parentId: d.parentAttr ? refId(prop(raw, d.parentAttr)) : null });
       }
     }
-    if (layout.jobProfiles && jobProfiles?.ok) {
+    if (layout.jobProfiles) {
       const j = layout.jobProfiles;
       this.jobProfiles = new Map();
-      for (const raw of jobProfiles.value) {
+      for (const raw of jobProfiles) {
         const id = str(raw.id);
         if (id) this.jobProfiles.set(id, { id, name: str(prop(raw, j.nameAttr)) ?? '', isDefault: j.defaultAttr ? (bool(prop(raw, j.defaultAttr)) ?? false) : false });
       }
     }
-    if (layout.permissionTypes && permissionTypes?.ok) {
+    if (layout.permissionTypes) {
       const p = layout.permissionTypes;
       this.permissionTypes = new Map();
-      for (const raw of permissionTypes.value) {
+      for (const raw of permissionTypes) {
         const id = str(raw.id);
         if (id) this.permissionTypes.set(id, { id, name: str(prop(raw, p.nameAttr)) ?? '' });
       }

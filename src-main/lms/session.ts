@@ -13,6 +13,7 @@ import { arr, obj, str, type JsonObject } from './json';
 import { fromScimUser, type NameLookups } from './mapping';
 import { OrgCache } from './org';
 import { checkResponse } from './responses';
+import { together } from './together';
 
 export class Session {
   layout: LmsLayout | null = null;
@@ -105,13 +106,8 @@ export class Session {
   }
 
   private async discover(signal?: AbortSignal): Promise<Result<LmsLayout>> {
-    // Asked at once: over a network each is a round trip, and none depends on another's answer.
-    // Errors are reported in this order, so a refused token is still "reading the capabilities".
-    const [spc, typesRead, schemasRead] = await Promise.all([
-      this.getJson('ServiceProviderConfig', 'reading the LMS capabilities (/ServiceProviderConfig)', signal),
-      this.getJson('ResourceTypes', 'reading the LMS resource types', signal),
-      this.getJson('Schemas', 'reading the LMS schemas', signal),
-    ]);
+    // Alone first: a wrong password is tried once, not three times (an LMS may lock the account).
+    const spc = await this.getJson('ServiceProviderConfig', 'reading the LMS capabilities (/ServiceProviderConfig)', signal);
     if (!spc.ok) return spc;
     let protocol = parseServiceProviderConfig(spc.value.body);
     if (spc.value.body === null) {
@@ -125,11 +121,11 @@ export class Session {
       }
       protocol = { ...protocol, filter: false, patch: false };
     }
-    const types = typesRead;
-    if (!types.ok) return types;
-    const schemas = schemasRead;
-    if (!schemas.ok) return schemas;
-    const layout = buildLayout(protocol, types.value.body, schemas.value.body, this.settings.vendorNamespace);
+    // Then the two that need only the URL and the credentials it proved, at once: one round trip.
+    const both = await together(signal, [(s) => this.getJson('ResourceTypes', 'reading the LMS resource types', s), (s) => this.getJson('Schemas', 'reading the LMS schemas', s)]);
+    if (!both.ok) return both;
+    const [types, schemas] = both.value as [{ status: number; body: unknown }, { status: number; body: unknown }];
+    const layout = buildLayout(protocol, types.body, schemas.body, this.settings.vendorNamespace);
     this.layout = layout;
     this.org = new OrgCache({ http: this.http, layout, secrets: this.secrets, concurrency: this.concurrency, pageSize: this.pageSize });
     this.filterWorks = layout.capabilities.filter;

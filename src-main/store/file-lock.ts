@@ -43,19 +43,47 @@ async function readOwner(file: string): Promise<LockOwner | null> {
   return (await readLockFile(file)).owner;
 }
 
-/** Who holds the lock; `gone` when there is no lock file, `owner` null when it cannot be read. */
-async function readLockFile(file: string): Promise<{ gone: boolean; owner: LockOwner | null }> {
-  let text: string;
+interface LockFileRead {
+  /** No lock file. */
+  gone: boolean;
+  /** Who holds it; null when its content could not be read or is not an owner. */
+  owner: LockOwner | null;
+  /** Which file was read (device and inode): a file moved by rename keeps them. */
+  identity: string | null;
+}
+
+/** Reads the lock file through one handle, so its content and its identity belong together. */
+async function readLockFile(file: string): Promise<LockFileRead> {
+  let handle: fs.FileHandle;
   try {
-    text = await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, 'r');
   } catch (err) {
-    return { gone: (err as NodeJS.ErrnoException).code === 'ENOENT', owner: null };
+    return { gone: (err as NodeJS.ErrnoException).code === 'ENOENT', owner: null, identity: null };
   }
   try {
-    const owner = JSON.parse(text) as LockOwner | null;
-    return { gone: false, owner: typeof owner === 'object' && owner !== null ? owner : null };
+    const st = await handle.stat();
+    const identity = st.ino > 0 ? `${st.dev}:${st.ino}` : null;
+    let owner: LockOwner | null = null;
+    try {
+      const parsed = JSON.parse(await handle.readFile('utf8')) as LockOwner | null;
+      owner = typeof parsed === 'object' && parsed !== null ? parsed : null;
+    } catch {
+      owner = null;
+    }
+    return { gone: false, owner, identity };
   } catch {
-    return { gone: false, owner: null };
+    return { gone: false, owner: null, identity: null };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function identityOf(file: string): Promise<string | null> {
+  try {
+    const st = await fs.stat(file);
+    return st.ino > 0 ? `${st.dev}:${st.ino}` : null;
+  } catch {
+    return null;
   }
 }
 
@@ -103,7 +131,12 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
       await fs.rm(tmp, { force: true });
     }
     const read = await readLockFile(file);
-    if (read.gone) continue; // released between link() and here
+    if (read.gone) {
+      // Released between link() and here: try again at once. Something at the path that link()
+      // sees and a read does not (a dangling link) must not be spun on past the deadline.
+      if (attempt >= 20 && Date.now() >= deadline) return { acquired: false, holder: null };
+      continue;
+    }
     // An unreadable lock file (emptied by a power cut, say) is judged by its age like a lock
     // from another machine, and waited for within the deadline, never spun on.
     const holder = read.owner;
@@ -114,10 +147,12 @@ export async function acquireLock(file: string, options: LockOptions): Promise<L
       const aside = `${file}.stale-${process.pid}-${attempt}`;
       try {
         await fs.rename(file, aside);
-        const moved = await readOwner(aside);
-        // An unreadable lock judged stale is the one moved if the moved one is unreadable too:
-        // a fresh lock is always written in full before it is linked into place.
-        if (holder === null ? moved !== null : !sameOwner(moved, holder)) await fs.link(aside, file).catch(() => undefined);
+        // The file moved must be the one judged stale: the same file (device and inode) and,
+        // when it could be read, the same owner. Anything else is a fresh lock taken meanwhile.
+        // An unreadable one can only be recognised by its identity; without that it is put back.
+        const sameFile = read.identity === null ? null : (await identityOf(aside)) === read.identity;
+        const theStaleOne = holder === null ? sameFile === true : sameFile !== false && sameOwner(await readOwner(aside), holder);
+        if (!theStaleOne) await fs.link(aside, file).catch(() => undefined);
         await fs.rm(aside, { force: true });
       } catch {
         /* another process took it over first */

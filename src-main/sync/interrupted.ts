@@ -31,7 +31,8 @@ async function auditCounts(file: string): Promise<{ applied: number; failed: num
 
 export function interruptedError(applied: number, capped: boolean): NonNullable<RunRecord['error']> {
   const n = `${capped ? 'at least ' : ''}${applied.toLocaleString('en-US')} change${applied === 1 ? '' : 's'}`;
-  const written = applied === 0 && !capped ? 'before it wrote anything' : `after ${n} had reached the LMS`;
+  // A capped log (sync/audit.ts) shows only the first changes: how many were written is not known.
+  const written = applied > 0 ? `after ${n} had reached the LMS` : capped ? 'part-way (its audit log had reached its size limit, so how many changes were written is not known)' : 'before it wrote anything';
   return {
     code: 'RUN_INTERRUPTED',
     message: `This apply did not finish: it stopped ${written}, and its end was never recorded (Rollcall or the computer was closed, or its process ended, while it ran).`,

@@ -18,7 +18,7 @@ const KEEP_FINISHED = 50;
 
 export class RunManager {
   private readonly runs = new Map<string, Tracked>();
-  private readonly listeners = new Set<(status: RunStatus) => void>();
+  private readonly listeners = new Set<(status: RunStatus, outcome: RunOutcome | null) => void>();
 
   constructor(private readonly services: RunServices) {}
 
@@ -50,7 +50,7 @@ export class RunManager {
           failed: outcome.run.failed,
           error: outcome.error,
         });
-        this.emit(status);
+        this.emit(status, outcome);
         // Listeners (the plan holder) took the plan as the run finished; a finished run kept for
         // its status must not also keep its plan, which at 100k people is most of the heap.
         const tracked = this.runs.get(runId);
@@ -59,7 +59,7 @@ export class RunManager {
       },
       (err: unknown) => {
         Object.assign(status, { finished: true, outcome: 'failed', error: { code: 'RUN_FAILED', message: `The run stopped: ${err instanceof Error ? err.message : 'unknown error'}.`, fix: 'Run it again.' } });
-        this.emit(status);
+        this.emit(status, null);
         return null;
       },
     );
@@ -85,18 +85,19 @@ export class RunManager {
     return true;
   }
 
+  /** The run's outcome; once it has finished, without its plan (onFinished hands that out). */
   async wait(runId: string): Promise<RunOutcome | null> {
     return (await this.runs.get(runId)?.done) ?? null;
   }
 
-  /** Told when a run finishes (the tray toast on a failed scheduled run). */
-  onFinished(listener: (status: RunStatus) => void): () => void {
+  /** Told when a run finishes (the tray toast on a failed scheduled run), with its plan: the only time it is handed out. */
+  onFinished(listener: (status: RunStatus, outcome: RunOutcome | null) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private emit(status: RunStatus): void {
-    for (const l of this.listeners) l(status);
+  private emit(status: RunStatus, outcome: RunOutcome | null): void {
+    for (const l of this.listeners) l(status, outcome);
   }
 
   private prune(): void {

@@ -285,11 +285,10 @@ describe('the run manager', () => {
     const { RunManager } = await import('../../../src-main/sync/run-manager');
     const runs = new RunManager(env);
     const handed: Array<number | null> = [];
-    runs.onFinished((status) => void runs.wait(status.runId).then((o) => handed.push(o?.plan?.ops.length ?? null)));
+    runs.onFinished((_status, outcome) => void handed.push(outcome?.plan?.ops.length ?? null));
     const started = runs.start({ integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
     const first = await runs.wait(started.runId);
     expect(first?.plan?.ops.length).toBeGreaterThan(0);
-    await new Promise((r) => setImmediate(r));
     expect(handed).toEqual([first?.plan?.ops.length]);
     // Kept for the window's status polls, without the plan (most of the heap at 100k people).
     const later = await runs.wait(started.runId);
