@@ -249,8 +249,11 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   const bareGraph = best(bareGraphs);
   const bareScim = best(bareScims);
   const ph = full.phases;
-  const entraMs = full.entraMs;
-  const lmsMs = full.lmsMs;
+  // Row 1 is the faster reading stage of the two full dry runs, as the baselines are best of 3.
+  const readOf = (r: typeof first) => r.phases.reading?.ms ?? Number.POSITIVE_INFINITY;
+  const fasterRead = readOf(second) < readOf(first) ? second : first;
+  const entraMs = fasterRead.entraMs;
+  const lmsMs = fasterRead.lmsMs;
   const readMs = ph.reading?.ms ?? 0;
   const planMs = ph.planning?.ms ?? 0;
   const saveMs = ph.saving?.ms ?? 0;
@@ -285,9 +288,9 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
     },
     {
       id: '1',
-      what: `full dry run: its reads (Entra and LMS at once)`,
-      ms: readMs,
-      detail: `the dry run's reading stage: Entra done after ${fmtMs(entraMs)}, LMS after ${fmtMs(lmsMs)}; bare at once: ${bareBoth.map(fmtMs).join(', ')}`,
+      what: `full dry run: its reads (Entra and LMS at once; best of 2)`,
+      ms: readOf(fasterRead),
+      detail: `the dry run's reading stage: Entra done after ${fmtMs(entraMs)}, LMS after ${fmtMs(lmsMs)}; both dry runs: ${[first, second].map((r) => fmtMs(readOf(r))).join(', ')} vs bare at once: ${bareBoth.map(fmtMs).join(', ')}`,
       baselineWhat: 'bare Graph loop and bare SCIM loop, at once',
       baselineMs: best(bareBoth),
       target: { kind: 'ratio', max: 1.3 },
