@@ -9,6 +9,12 @@ import { createInterface } from 'node:readline';
 import type { AuditEntry, RunRecord } from '../core/reports';
 
 export const AUDIT_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Lines reach the file in batches at most this far apart. One write per line cost the main
+ * thread ~0.15 ms each, a tenth of an apply's time at 10,000 creates; a process killed meanwhile
+ * loses at most these last milliseconds of lines, about what an unflushed write loses anyway.
+ */
+export const AUDIT_FLUSH_MS = 20;
 
 export type { AuditEntry } from '../core/reports';
 
@@ -16,6 +22,8 @@ export class AuditLog {
   private readonly stream: WriteStream;
   private bytes = 0;
   private truncated = false;
+  private pending: string[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly file: string,
@@ -38,14 +46,29 @@ export class AuditLog {
     const line = `${JSON.stringify(entry)}\n`;
     if (this.bytes + line.length > this.maxBytes) {
       this.truncated = true;
-      this.stream.write(`${JSON.stringify({ at: entry.at, note: `audit log capped at ${this.maxBytes} bytes; later operations are counted in the run record only` })}\n`);
+      this.queue(`${JSON.stringify({ at: entry.at, note: `audit log capped at ${this.maxBytes} bytes; later operations are counted in the run record only` })}\n`);
       return;
     }
     this.bytes += line.length;
-    this.stream.write(line);
+    this.queue(line);
+  }
+
+  private queue(line: string): void {
+    this.pending.push(line);
+    if (this.pending.length >= 1_000) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), AUDIT_FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending.join(''));
+    this.pending = [];
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.stream.end();
     await once(this.stream, 'close');
   }

@@ -115,11 +115,22 @@ async function allOtherLinks(store: Store, integrationId: string): Promise<Link[
   return out;
 }
 
+/**
+ * How many new links wait before the link file is rewritten: a tenth of the file, between 500
+ * and 5,000. Each write reads and rewrites the whole file, so a fixed batch made a 100k-user first
+ * apply quadratic (200 rewrites of a file growing to 20 MB); links not yet written when a run dies
+ * are found again by externalId at the next run.
+ */
+export function linkBatchSize(linksInFile: number): number {
+  return Math.min(5_000, Math.max(500, Math.floor(linksInFile / 10)));
+}
+
 /** Records links in the store in batches: 100k creates must not rewrite the link file 100k times. */
-function linkRecorder(store: Store, integrationId: string): LinkRecorder {
+export function linkRecorder(store: Store, integrationId: string): LinkRecorder {
   let pending: Link[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let failure: unknown = null;
+  let inFile = 0;
   const flush = async () => {
     const batch = pending;
     pending = [];
@@ -132,13 +143,14 @@ function linkRecorder(store: Store, integrationId: string): LinkRecorder {
         if (bySource.get(l.sourceId)?.targetId !== l.targetId) bySource.set(l.sourceId, l);
       }
       file.links = [...bySource.values()];
+      inFile = file.links.length;
     });
   };
   return {
     record(link) {
       pending.push(link);
       // A failed batch is kept and reported by the next flush(), never left unhandled.
-      if (pending.length >= 500) flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
+      if (pending.length >= linkBatchSize(inFile)) flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
     },
     async flush() {
       flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));

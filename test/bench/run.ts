@@ -18,15 +18,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { IntegrationConfigSchema, type IntegrationConfigInput } from '../../src-main/core/config';
-import type { Link, Plan } from '../../src-main/core/model';
+import type { Plan } from '../../src-main/core/model';
 import { plan as makePlan } from '../../src-main/core/plan';
 import { steadyTenant, syntheticTenant, type SyntheticTenant } from '../../src-main/core/testing/synthetic';
 import { MemorySecretStore } from '../../src-main/secrets/memory-store';
 import { createIntegration, refreshSetupStatus } from '../../src-main/store/integrations';
 import { Store } from '../../src-main/store/store';
-import { applyPlan, type LinkRecorder } from '../../src-main/sync/apply';
+import { applyPlan } from '../../src-main/sync/apply';
 import { AuditLog } from '../../src-main/sync/audit';
-import { attributesNeeded, groupsNeeded, runIntegration, type RunStage } from '../../src-main/sync/run';
+import { attributesNeeded, groupsNeeded, linkRecorder, runIntegration, type RunStage } from '../../src-main/sync/run';
 import { createEntraSource } from '../../src-main/entra';
 import { createScimTarget } from '../../src-main/lms';
 import { loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
@@ -138,38 +138,12 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
   return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0 };
 }
 
-/** Records links in the store in batches of 500, as runIntegration does. */
-function storeLinks(store: Store, integrationId: string): LinkRecorder {
-  let pending: Link[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    await (await store.links(integrationId)).update((file) => {
-      const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
-      for (const l of batch) bySource.set(l.sourceId, l);
-      file.links = [...bySource.values()];
-    });
-  };
-  return {
-    record(link) {
-      pending.push(link);
-      if (pending.length >= 500) chain = chain.then(flush);
-    },
-    async flush() {
-      chain = chain.then(flush);
-      await chain;
-    },
-  };
-}
-
 /** Rollcall's apply (applyPlan: SCIM client, audit log, link table) of a creates-only plan. */
 async function rollcallApply(p: Plan, baseUrl: string, store: Store, integrationId: string) {
   const target = benchScimTarget(baseUrl, CONCURRENCY);
   const audit = AuditLog.open(store.auditDir, integrationId, `bench-${Date.now()}`);
   try {
-    const r = await timed(() => applyPlan(p, target, storeLinks(store, integrationId), audit, { concurrency: CONCURRENCY, now: () => new Date() }));
+    const r = await timed(() => applyPlan(p, target, linkRecorder(store, integrationId), audit, { concurrency: CONCURRENCY, now: () => new Date() }));
     return { ...r, stats: target.stats() };
   } finally {
     await audit.close();
