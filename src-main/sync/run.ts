@@ -131,7 +131,10 @@ export function linkRecorder(store: Store, integrationId: string): LinkRecorder 
   let flushing: Promise<void> = Promise.resolve();
   let failure: unknown = null;
   let inFile = 0;
+  /** A flush is waiting to start: records meanwhile join its batch instead of queueing more. */
+  let queued = false;
   const flush = async () => {
+    queued = false;
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
@@ -150,7 +153,9 @@ export function linkRecorder(store: Store, integrationId: string): LinkRecorder 
     record(link) {
       pending.push(link);
       // A failed batch is kept and reported by the next flush(), never left unhandled.
-      if (pending.length >= linkBatchSize(inFile)) flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
+      if (queued || pending.length < linkBatchSize(inFile)) return;
+      queued = true;
+      flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
     },
     async flush() {
       flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
