@@ -52,6 +52,9 @@ interface LockFileRead {
   identity: string | null;
 }
 
+/** Device and inode, which a rename keeps; null where the file system gives no inode. */
+const identityFrom = (st: { dev: number; ino: number }): string | null => (st.ino > 0 ? `${st.dev}:${st.ino}` : null);
+
 /** Reads the lock file through one handle, so its content and its identity belong together. */
 async function readLockFile(file: string): Promise<LockFileRead> {
   let handle: fs.FileHandle;
@@ -62,7 +65,7 @@ async function readLockFile(file: string): Promise<LockFileRead> {
   }
   try {
     const st = await handle.stat();
-    const identity = st.ino > 0 ? `${st.dev}:${st.ino}` : null;
+    const identity = identityFrom(st);
     let owner: LockOwner | null = null;
     try {
       const parsed = JSON.parse(await handle.readFile('utf8')) as LockOwner | null;
@@ -80,8 +83,7 @@ async function readLockFile(file: string): Promise<LockFileRead> {
 
 async function identityOf(file: string): Promise<string | null> {
   try {
-    const st = await fs.stat(file);
-    return st.ino > 0 ? `${st.dev}:${st.ino}` : null;
+    return identityFrom(await fs.stat(file));
   } catch {
     return null;
   }

@@ -82,6 +82,7 @@ export interface ParsedCache {
 
 const KEEP_PARSED_MS = 5 * 60_000;
 const parsed = new Map<string, { stamp: string; cache: ParsedCache; timer: ReturnType<typeof setTimeout> }>();
+const keyOf = (dataDir: string, id: string): string => `${dataDir}\u0000${id}`;
 
 async function cacheStamp(dataDir: string, id: string): Promise<string> {
   const stats = await Promise.all((['source', 'target', 'plan'] as const).map((what) => fs.stat(cacheFile(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
@@ -101,7 +102,7 @@ function keep(key: string, stamp: string, cache: ParsedCache): void {
 
 /** The last snapshots and plan of an integration, parsed (kept in memory for a few minutes). */
 export async function readParsedCache(dataDir: string, id: string): Promise<ParsedCache | null> {
-  const key = `${dataDir}\u0000${id}`;
+  const key = keyOf(dataDir, id);
   const stamp = await cacheStamp(dataDir, id);
   const kept = parsed.get(key);
   if (kept && kept.stamp === stamp) return kept.cache;
@@ -120,7 +121,7 @@ export async function readParsedCache(dataDir: string, id: string): Promise<Pars
 export async function loadCachedForRun(dataDir: string, id: string, what: 'source'): Promise<SourceSnapshot | null>;
 export async function loadCachedForRun(dataDir: string, id: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCachedForRun(dataDir: string, id: string, what: 'source' | 'target'): Promise<SourceSnapshot | TargetSnapshot | null> {
-  const kept = parsed.get(`${dataDir}\u0000${id}`);
+  const kept = parsed.get(keyOf(dataDir, id));
   if (kept && kept.stamp === (await cacheStamp(dataDir, id))) return kept.cache[what];
   return what === 'source' ? loadCached(dataDir, id, 'source') : loadCached(dataDir, id, 'target');
 }
@@ -132,7 +133,7 @@ export async function loadCachedForRun(dataDir: string, id: string, what: 'sourc
  * A diagnosis meanwhile parses the files, which are still the last run's.
  */
 export function forgetParsed(dataDir: string, id: string): void {
-  const key = `${dataDir}\u0000${id}`;
+  const key = keyOf(dataDir, id);
   const kept = parsed.get(key);
   if (!kept) return;
   clearTimeout(kept.timer);
@@ -144,5 +145,5 @@ export async function saveAll(dataDir: string, id: string, cache: ParsedCache & 
   await saveCached(dataDir, id, 'source', cache.source);
   await saveCached(dataDir, id, 'target', cache.target);
   await saveCached(dataDir, id, 'plan', cache.plan);
-  keep(`${dataDir}\u0000${id}`, await cacheStamp(dataDir, id), cache);
+  keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache);
 }

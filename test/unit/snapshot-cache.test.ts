@@ -7,6 +7,15 @@ import { plan } from '../../src-main/core/plan';
 import { forgetParsed, jsonPieces, loadCached, loadCachedForRun, readParsedCache, saveAll, saveCached } from '../../src-main/sync/snapshot-cache';
 import { withTempDir } from '../helpers/tmp';
 
+/** A synthetic tenant's snapshots and plan, saved as a run in this process saves them. */
+async function saveSyntheticRun(dir: string, users: number, seed: number) {
+  await mkdir(path.join(dir, 'integrations'));
+  const t = syntheticTenant({ users, seed });
+  const p = plan(t.source, t.target, t.config, t.links, new Date('2026-11-23T10:00:00Z'));
+  await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
+  return { t, p };
+}
+
 describe('snapshot cache files', () => {
   it('are written in pieces that make exactly the text JSON.stringify would', () => {
     const item = fc.record({ id: fc.string(), name: fc.oneof(fc.string(), fc.constant('Sales\uFEFF ⟨ö⟩ "quoted" \\ \u0000')), n: fc.integer(), tags: fc.array(fc.string(), { maxLength: 3 }) });
@@ -26,10 +35,7 @@ describe('snapshot cache files', () => {
 
   it('a saved run reads back the same, from disk and from memory', () =>
     withTempDir(async (dir) => {
-      await mkdir(path.join(dir, 'integrations'));
-      const t = syntheticTenant({ users: 2_500, seed: 9 });
-      const p = plan(t.source, t.target, t.config, t.links, new Date('2026-11-23T10:00:00Z'));
-      await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
+      const { t, p } = await saveSyntheticRun(dir, 2_500, 9);
       expect(await loadCached(dir, 'int-1', 'plan')).toEqual(p);
       expect(await loadCached(dir, 'int-1', 'source')).toEqual(t.source);
       expect(await loadCached(dir, 'int-1', 'target')).toEqual(t.target);
@@ -42,10 +48,7 @@ describe('snapshot cache files', () => {
 
   it('a run builds on the kept copy only while the files are the ones it came from', () =>
     withTempDir(async (dir) => {
-      await mkdir(path.join(dir, 'integrations'));
-      const t = syntheticTenant({ users: 300, seed: 4 });
-      const p = plan(t.source, t.target, t.config, t.links, new Date('2026-11-23T10:00:00Z'));
-      await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
+      const { t, p } = await saveSyntheticRun(dir, 300, 4);
       // The same objects: no second parse of what this process has just written.
       expect(await loadCachedForRun(dir, 'int-1', 'source')).toBe(t.source);
       expect(await loadCachedForRun(dir, 'int-1', 'target')).toBe(t.target);
