@@ -77,6 +77,15 @@ export class Store {
     return this.perIntegration(this.linkStores, integrationId, 'links', 'link table', emptyLinks, parseLinks);
   }
 
+  /** Every other integration's links: two integrations may claim one LMS account. */
+  async otherIntegrationsLinks(integrationId: string): Promise<LinksFile['links']> {
+    const out: LinksFile['links'] = [];
+    for (const other of this.settings.data.integrations) {
+      if (other.id !== integrationId) out.push(...(await this.links(other.id)).data.links);
+    }
+    return out;
+  }
+
   async runs(integrationId: string): Promise<JsonStore<RunsFile>> {
     return this.perIntegration(this.runStores, integrationId, 'runs', 'run history', emptyRuns, parseRuns);
   }

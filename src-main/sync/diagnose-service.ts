@@ -15,7 +15,6 @@ import type { ConnectorFactory } from './connectors';
 import { runIntegration, type RunServices } from './run';
 import { readParsedCache } from './snapshot-cache';
 
-import { allOtherLinks } from './provision';
 
 export { provisionOnDemand, type ProvisionOptions, type ProvisionStep, type ProvisionStepId, type ProvisionTrace } from './provision';
 
@@ -90,7 +89,7 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   const record = findIntegration(store, integrationId);
   if (!record) return fail(integrationNotFound(integrationId));
   const links = (await store.links(integrationId)).data.links;
-  const otherLinks = await allOtherLinks(store, integrationId);
+  const otherLinks = await store.otherIntegrationsLinks(integrationId);
   const config = { ...record.config, id: record.id };
   const thePlan = cache.plan ?? makePlan(cache.source, cache.target, config, links, now(), otherLinks);
   const runs = (await store.runs(integrationId)).data.runs;

@@ -12,7 +12,7 @@ import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/dia
 import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { buildGroupIndex } from '../core/groups';
-import type { Link, Plan, PlanOp, PlanSummary, SourceGroup, SourceUser } from '../core/model';
+import type { Plan, PlanOp, PlanSummary, SourceGroup, SourceUser } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { evaluateScope } from '../core/scope';
 import { describeCapabilities } from '../lms';
@@ -51,15 +51,6 @@ function step(id: ProvisionStepId, status: ProvisionStep['status'], detail: stri
 
 function failedStep(id: ProvisionStepId, error: AppError): ProvisionStep {
   return step(id, 'fail', `${error.message} [${error.code}]`, [], error.fix);
-}
-
-/** Every other integration's links: two integrations may claim one LMS account. */
-export async function allOtherLinks(store: Store, integrationId: string): Promise<Link[]> {
-  const out: Link[] = [];
-  for (const other of store.settings.data.integrations) {
-    if (other.id !== integrationId) out.push(...(await store.links(other.id)).data.links);
-  }
-  return out;
 }
 
 async function saveRun(store: Store, run: RunRecord): Promise<void> {
@@ -171,7 +162,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
 
     // 2. The user, fresh from Entra, and the groups the rules and mappings name.
     const links = (await store.links(integrationId)).data.links;
-    const otherLinks = await allOtherLinks(store, integrationId);
+    const otherLinks = await store.otherIntegrationsLinks(integrationId);
     const cachedPerson = findPerson(query, source, target, integrationId, links, otherLinks);
     const read = await connectors.source.readUser(cachedPerson.subject?.id ?? query.trim(), attributesNeeded(config), options.signal);
     if (!read.ok) return (steps.push(failedStep('read-user', read.error)), finish('failed', read.error.message, read.error));

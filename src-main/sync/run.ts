@@ -106,15 +106,6 @@ export function runId(now: Date): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
 }
 
-async function allOtherLinks(store: Store, integrationId: string): Promise<Link[]> {
-  const out: Link[] = [];
-  for (const other of store.settings.data.integrations) {
-    if (other.id === integrationId) continue;
-    out.push(...(await store.links(other.id)).data.links);
-  }
-  return out;
-}
-
 /**
  * How many new links wait before the link file is rewritten: a tenth of the file, between 500
  * and 5,000. Each write reads and rewrites the whole file, so a fixed batch made a 100k-user first
@@ -284,7 +275,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
     forgetParsed(store.dataDir, record.id);
     const links = (await store.links(record.id)).data.links;
-    const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await allOtherLinks(store, record.id));
+    const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await store.otherIntegrationsLinks(record.id));
     run.planned = thePlan.summary;
     await saveSnapshots(record.id, sourceRead.snapshot, targetRead.snapshot, thePlan);
     await updateRecord(store, record.id, (r) => {
