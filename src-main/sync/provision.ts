@@ -5,7 +5,6 @@
  * through the same applyPlan() as a sync. Same safety rules: nothing is written while the
  * integration is disabled, and nobody is deactivated from data Rollcall could not read.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
 import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
@@ -17,14 +16,14 @@ import { plan as makePlan } from '../core/plan';
 import { evaluateScope } from '../core/scope';
 import { describeCapabilities } from '../lms';
 import { credentialEnteredFor, findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
-import { MAX_RUNS_KEPT, type RunRecord } from '../store/records';
+import type { RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
 import { applyPlan, type ApplyResult, type LinkRecorder } from './apply';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
-import { attributesNeeded, groupsNeeded, newRunRecord, runIntegration, type RunServices } from './run';
+import { attributesNeeded, groupsNeeded, newRunRecord, runIntegration, saveRun, type RunServices } from './run';
 import { loadCached } from './snapshot-cache';
 
 export type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
@@ -51,15 +50,6 @@ function step(id: ProvisionStepId, status: ProvisionStep['status'], detail: stri
 
 function failedStep(id: ProvisionStepId, error: AppError): ProvisionStep {
   return step(id, 'fail', `${error.message} [${error.code}]`, [], error.fix);
-}
-
-async function saveRun(store: Store, run: RunRecord): Promise<void> {
-  const runs = await store.runs(run.integrationId);
-  const pruned = await runs.update((file) => {
-    file.runs.unshift(run);
-    return file.runs.splice(MAX_RUNS_KEPT);
-  });
-  for (const old of pruned) if (old.auditLog) await fs.rm(path.join(store.auditDir, old.auditLog), { force: true });
 }
 
 function linkRecorder(store: Store, integrationId: string): LinkRecorder {

@@ -163,7 +163,8 @@ async function updateRecord(store: Store, id: string, change: (r: StoredIntegrat
   });
 }
 
-async function saveRun(store: Store, run: RunRecord): Promise<void> {
+/** Adds a run to the history, or updates it there; prunes the oldest runs and their audit logs. */
+export async function saveRun(store: Store, run: RunRecord): Promise<void> {
   const runs = await store.runs(run.integrationId);
   const pruned = await runs.update((file) => {
     const i = file.runs.findIndex((r) => r.id === run.id);
