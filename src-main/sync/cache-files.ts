@@ -2,13 +2,16 @@
  * Where an integration's caches live, and how a big one is written: in pieces, so a 100k-user
  * snapshot or plan never exists as one string in memory.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /** The format of the cache files; a file of another version is ignored (the next run reads in full). */
 export const SNAPSHOT_CACHE_VERSION = 1;
 
+export type CacheFileKind = 'source' | 'target' | 'source-changes' | 'target-changes' | 'plan' | 'plan-rows';
+
 /** Where an integration's cached snapshot or plan lives. */
-export function cacheFile(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan' | 'plan-rows'): string {
+export function cacheFile(dataDir: string, integrationId: string, what: CacheFileKind): string {
   return path.join(dataDir, 'integrations', `${integrationId}.${what}.json`);
 }
 
@@ -47,3 +50,25 @@ export function* jsonPieces(value: { version: number; key?: string; data: object
   yield out(`]${frame.slice(at + marker.length)}`);
 }
 
+
+/**
+ * The key at the head of a cache file written with one ({"version":1,"key":"…",…}), or null
+ * (no file, another version, no key). Files that others name by key are checked with it
+ * without parsing them.
+ */
+export async function keyAtHead(file: string): Promise<string | null> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = Buffer.alloc(160);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const m = /^\{"version":(\d+),"key":"([^"]+)"/.exec(head.subarray(0, bytesRead).toString('utf8'));
+    return m && Number(m[1]) === SNAPSHOT_CACHE_VERSION ? (m[2] ?? null) : null;
+  } finally {
+    await handle.close();
+  }
+}

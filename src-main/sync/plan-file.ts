@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { OpKind, Plan, PlanOp } from '../core/model';
 import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
-import { cacheFile, ITEMS_PER_PIECE, jsonPieces, SNAPSHOT_CACHE_VERSION } from './cache-files';
+import { cacheFile, ITEMS_PER_PIECE, jsonPieces, keyAtHead, SNAPSHOT_CACHE_VERSION } from './cache-files';
 
 /** kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail, changed fields (indexes into fields). */
 export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[]];
@@ -69,24 +69,6 @@ function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanR
   return { key, header, perPiece: ITEMS_PER_PIECE, pieces, kinds: kinds.list, reasons: reasons.list, fields: fields.list, rows };
 }
 
-/** The key at the head of the plan file ({"version":1,"key":"…",…), or null. */
-async function planKey(file: string): Promise<string | null> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const head = Buffer.alloc(160);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const m = /^\{"version":(\d+),"key":"([^"]+)"/.exec(head.subarray(0, bytesRead).toString('utf8'));
-    return m && Number(m[1]) === SNAPSHOT_CACHE_VERSION ? (m[2] ?? null) : null;
-  } finally {
-    await handle.close();
-  }
-}
-
 const isRowsFile = (v: unknown): v is PlanRowsFile => {
   const r = v as Partial<PlanRowsFile> | null;
   return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && typeof r.perPiece === 'number';
@@ -105,7 +87,7 @@ export async function readPlanRows(dataDir: string, id: string): Promise<PlanRow
   if (parsed.version !== SNAPSHOT_CACHE_VERSION || !isRowsFile(parsed.data)) return null;
   const rows = parsed.data;
   const covered = rows.pieces.length === Math.ceil(rows.rows.length / rows.perPiece);
-  return covered && (await planKey(cacheFile(dataDir, id, 'plan'))) === rows.key ? rows : null;
+  return covered && (await keyAtHead(cacheFile(dataDir, id, 'plan'))) === rows.key ? rows : null;
 }
 
 /**
@@ -141,7 +123,7 @@ export async function readPlanPieces(dataDir: string, id: string, rows: PlanRows
       out.set(p, ops);
     }
     // Checked after reading: a file replaced meanwhile shows a new key.
-    return (await planKey(file)) === rows.key ? out : null;
+    return (await keyAtHead(file)) === rows.key ? out : null;
   } finally {
     await handle.close();
   }

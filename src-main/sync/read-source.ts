@@ -18,6 +18,8 @@ export type SourceRead = {
   readMode: 'full' | 'delta';
   /** The groups' change link and the scope groups it covers, to store beside deltaLink. */
   groupsDelta: { link: string; groupIds: string[] } | null;
+  /** After a delta read: the people it found changed or gone (what the cache saves). */
+  changedIds: string[] | null;
 };
 
 /** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
@@ -67,7 +69,8 @@ export async function readSource(r: {
     if (delta.ok && cached) {
       if (!groups.ok) return groups;
       const groupsDelta = groups.value.groupsDeltaLink !== null ? { link: groups.value.groupsDeltaLink, groupIds } : null;
-      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value.groups, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta', groupsDelta });
+      const changedIds = [...delta.value.upserted.map((u) => u.id), ...delta.value.removedIds];
+      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value.groups, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta', groupsDelta, changedIds });
     }
     // No cached snapshot to merge into (deleted, damaged): a full read, whatever the delta said.
     if (!delta.ok && cached && delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
@@ -75,13 +78,15 @@ export async function readSource(r: {
   const full = await source.readFull(readOptions);
   if (!full.ok) return full;
   const groupsLink = full.value.groupsDeltaLink ?? null;
-  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null });
+  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null, changedIds: null });
 }
 
 export type TargetRead = {
   snapshot: TargetSnapshot;
   /** Why the LMS was read in full; null after a changes read. */
   fullReadBecause: string | null;
+  /** After a changes read: the accounts it found changed (what the cache saves). */
+  changedIds: string[] | null;
 };
 
 /** Why this run must read the LMS in full, or null when the changes since the last read will do. */
@@ -118,13 +123,13 @@ export async function readTarget(r: {
       if ('snapshot' in changes.value) {
         // What Rollcall itself wrote since must be among the changes, or the LMS does not mark all.
         const unmarked = unmarkedWrites(changes.value.changedIds, await r.writtenAfter(cached.readAt));
-        if (unmarked === 0) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null });
+        if (unmarked === 0) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null, changedIds: changes.value.changedIds });
         because = `the LMS did not mark ${unmarked} account${unmarked === 1 ? '' : 's'} Rollcall changed as modified, so changes reads would miss edits`;
       } else because = changes.value.fullReadBecause;
     } else because = 'no earlier LMS read is kept';
   }
   const all = await r.target.readAll(r.onProgress, r.signal);
-  return all.ok ? ok({ snapshot: all.value, fullReadBecause: because }) : all;
+  return all.ok ? ok({ snapshot: all.value, fullReadBecause: because, changedIds: null }) : all;
 }
 
 /**

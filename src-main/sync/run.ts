@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
 import { appError, isAppError, type AppError, type Result } from '../core/errors';
 import type { RunProgress } from '../core/reports';
-import type { Link, Plan, PlanSummary, SourceSnapshot, TargetSnapshot } from '../core/model';
+import type { Link, Plan, PlanSummary } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
@@ -278,7 +278,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const links = (await store.links(record.id)).data.links;
     const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await store.otherIntegrationsLinks(record.id));
     run.planned = thePlan.summary;
-    await saveSnapshots(record.id, sourceRead.snapshot, targetRead.snapshot, thePlan);
+    options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
+    await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, { source: sourceRead.changedIds, target: targetRead.changedIds });
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.
@@ -356,11 +357,6 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       r.statusReason = error;
     });
     return finish('failed', error, null, null);
-  }
-
-  async function saveSnapshots(id: string, s: SourceSnapshot, t: TargetSnapshot, p: Plan): Promise<void> {
-    options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
-    await saveAll(store.dataDir, id, { source: s, target: t, plan: p });
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import { promises as fs } from 'node:fs';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
-import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
-import { cacheFile, jsonPieces, SNAPSHOT_CACHE_VERSION } from './cache-files';
+import { readTextIfExists } from '../store/atomic-file';
+import { cacheFile, SNAPSHOT_CACHE_VERSION } from './cache-files';
 import { writePlan } from './plan-file';
+import { saveSnapshot, withChanges } from './snapshot-changes';
 
 export { cacheFile, jsonPieces } from './cache-files';
 
@@ -18,13 +19,13 @@ export interface CachedSnapshots {
 }
 
 
-async function readJson<T>(file: string): Promise<T | null> {
+async function readJson<T>(file: string): Promise<{ data: T; key: string | null } | null> {
   const text = await readTextIfExists(file);
   if (text === null) return null;
   try {
-    const parsed = JSON.parse(text) as { version?: number; data?: T };
+    const parsed = JSON.parse(text) as { version?: number; key?: unknown; data?: T };
     // A cache from another version, or a damaged one, is simply not used: the next run reads in full.
-    return parsed.version === SNAPSHOT_CACHE_VERSION && parsed.data ? parsed.data : null;
+    return parsed.version === SNAPSHOT_CACHE_VERSION && parsed.data ? { data: parsed.data, key: typeof parsed.key === 'string' ? parsed.key : null } : null;
   } catch {
     return null;
   }
@@ -34,23 +35,35 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
 export async function loadCached(dataDir: string, integrationId: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'plan'): Promise<Plan | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): Promise<unknown> {
-  const data = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, what));
-  // Kept before the LMS was read by its changes: every such read was a full one.
-  if (what === 'target' && data !== null) {
-    data.readMode ??= 'full';
-    data.changesFrom ??= null;
+  const file = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, what));
+  if (file === null) return null;
+  const { data } = file;
+  if (what === 'plan') {
+    data.targetReadMode ??= 'full';
+    return data;
   }
-  if (what === 'plan' && data !== null) data.targetReadMode ??= 'full';
-  return data;
+  const snapshot = await withChanges(dataDir, integrationId, what, data as unknown as SourceSnapshot | TargetSnapshot, file.key);
+  // Kept before the LMS was read by its changes: every such read was a full one.
+  if (what === 'target' && snapshot !== null) {
+    const t = snapshot as unknown as Record<string, unknown>;
+    t.readMode ??= 'full';
+    t.changesFrom ??= null;
+  }
+  return snapshot;
 }
 
-export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot): Promise<void>;
+/** The people a run's changes read found changed or gone, per side (null: read in full). */
+export interface ChangedPeople {
+  source: readonly string[] | null;
+  target: readonly string[] | null;
+}
+
+export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, changed?: readonly string[] | null): Promise<void>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, changed?: readonly string[] | null): Promise<void>;
 export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan): Promise<void> {
+export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, changed: readonly string[] | null = null): Promise<void> {
   if (what === 'plan') return writePlan(dataDir, integrationId, data as Plan);
-  // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
-  await writeFileAtomic(cacheFile(dataDir, integrationId, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, 'users'), { durable: false });
+  await saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, changed);
 }
 
 /** Applies a delta read to the cached full snapshot: upserts by id, removes the removed. */
@@ -85,7 +98,7 @@ const parsed = new Map<string, { stamp: string; cache: ParsedCache; timer: Retur
 const keyOf = (dataDir: string, id: string): string => `${dataDir}\u0000${id}`;
 
 async function cacheStamp(dataDir: string, id: string): Promise<string> {
-  const stats = await Promise.all((['source', 'target', 'plan'] as const).map((what) => fs.stat(cacheFile(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  const stats = await Promise.all((['source', 'source-changes', 'target', 'target-changes', 'plan'] as const).map((what) => fs.stat(cacheFile(dataDir, id, what)).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
   return stats.join('|');
 }
 
@@ -140,10 +153,10 @@ export function forgetParsed(dataDir: string, id: string): void {
   parsed.delete(key);
 }
 
-/** Writes the snapshots and the plan, and keeps the parsed objects for the next diagnosis. */
-export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }): Promise<void> {
-  await saveCached(dataDir, id, 'source', cache.source);
-  await saveCached(dataDir, id, 'target', cache.target);
+/** Writes the snapshots (only their changes after a changes read) and the plan, and keeps the parsed objects for the next diagnosis. */
+export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }): Promise<void> {
+  await saveCached(dataDir, id, 'source', cache.source, changed.source);
+  await saveCached(dataDir, id, 'target', cache.target, changed.target);
   await saveCached(dataDir, id, 'plan', cache.plan);
   keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache);
 }

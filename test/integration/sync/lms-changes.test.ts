@@ -3,8 +3,11 @@
  * still seen and put right, an account removed by hand makes the run read in full (and say why),
  * and the admin's "full read" and a day-old full read both read every account.
  */
+import { stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
+import { cacheFile } from '../../../src-main/sync/cache-files';
+import { forgetParsed, loadCached } from '../../../src-main/sync/snapshot-cache';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
@@ -63,6 +66,38 @@ describe('reading the LMS by its changes', () => {
     // One page of changed accounts, not every account: the edited one alone.
     expect(userPages(env)).toEqual([expect.stringMatching(/^meta\.lastModified gt "/)]);
     expect(changedAccountsRead(seen)).toBe(1);
+  });
+
+  it('saves only the people that changed, and a run in a new process builds on them', async () => {
+    env = await appliedEnv();
+    const e = env;
+    age(e);
+    const files = (what: 'source' | 'target' | 'source-changes' | 'target-changes') => cacheFile(e.store.dataDir, e.integrationId, what);
+    const stamp = async (what: 'source' | 'target') => (await stat(files(what))).mtimeMs;
+    const bases = [await stat(files('source')), await stat(files('target'))];
+    const link = (await e.store.links(e.integrationId)).data.links[3];
+    const lmsUser = e.lms.users()[0];
+    if (!link || !lmsUser) throw new Error('nothing applied');
+    e.graph.mutateUser(link.sourceId, { jobTitle: 'Head of Learning' });
+    e.lms.store.replaceUser(String(lmsUser.id), { ...structuredClone(lmsUser), title: 'Edited in the LMS' });
+
+    const next = await dryRun(e);
+    expect(next.run.readMode).toBe('delta');
+    expect(next.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+    // The bases are as the last full save left them; the changes files hold the changed people.
+    expect([await stamp('source'), await stamp('target')]).toEqual(bases.map((b) => b.mtimeMs));
+    await expect(stat(files('source-changes'))).resolves.toBeTruthy();
+    await expect(stat(files('target-changes'))).resolves.toBeTruthy();
+
+    // Another process (the CLI, or the app after a restart) reads what this run saw.
+    forgetParsed(e.store.dataDir, e.integrationId);
+    const source = await loadCached(e.store.dataDir, e.integrationId, 'source');
+    const target = await loadCached(e.store.dataDir, e.integrationId, 'target');
+    expect(source?.users.find((u) => u.id === link.sourceId)?.jobTitle).toBe('Head of Learning');
+    expect(target?.users.find((u) => u.id === lmsUser.id)?.attributes.title).toBe('Edited in the LMS');
+    const again = await dryRun(e);
+    expect(again.run.readMode).toBe('delta');
+    expect(again.plan?.ops).toEqual(next.plan?.ops);
   });
 
   it('reads in full when the LMS does not mark Rollcall’s own writes as modified, and does not repeat them', async () => {
