@@ -136,12 +136,6 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
   }
   const targetById = input.targetById ?? mapBy(input.targets, (t) => t.id);
-  const byExternalId: Index<TargetUser> = new Map();
-  const byKey: Index<TargetUser> = new Map();
-  for (const t of input.targets) {
-    if (t.externalId) add(byExternalId, t.externalId.trim().toLowerCase(), t);
-    for (const k of targetKeys(t)) add(byKey, k, t);
-  }
   /** Target id → source id it is given to in this plan. */
   const claimed = new Map<string, string>();
   const staleLink = new Set<string>();
@@ -189,8 +183,27 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     }
   }
 
+  // The passes below look up only the people the link table did not settle (a few hundred in a
+  // scheduled run): their indexes hold the keys those people ask for, not 100k of each, whose
+  // Map inserts were most of matching's time at 100k.
+  const unsettled = (): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < candidates.length; i++) if (res[i] === undefined) out.push(i);
+    return out;
+  };
+  const afterLinks = unsettled();
+  const byExternalId: Index<TargetUser> = new Map();
+  if (afterLinks.length > 0) {
+    const wanted = new Set(afterLinks.map((i) => (candidates[i] as MatchCandidate).user.id.toLowerCase()));
+    for (const t of input.targets) {
+      if (!t.externalId) continue;
+      const k = t.externalId.trim().toLowerCase();
+      if (wanted.has(k)) add(byExternalId, k, t);
+    }
+  }
+
   // Pass 2: externalId holds the Entra object id.
-  for (let i = 0; i < candidates.length; i++) {
+  for (const i of afterLinks) {
     const { user } = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
     const found = all(byExternalId, user.id.toLowerCase());
@@ -243,18 +256,35 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     const upn = c.userName !== undefined ? c.userName : normaliseEmail(c.user.userPrincipalName);
     return c.email && upn && c.email !== upn ? [c.email, upn] : c.email ? [c.email] : upn ? [upn] : [];
   };
+  const afterIds = unsettled();
+  const keysByCandidate = new Map<number, string[]>();
+  const wantedKeys = new Set<string>();
+  for (const i of afterIds) {
+    const c = candidates[i] as MatchCandidate;
+    const keys = keysOf(c);
+    keysByCandidate.set(i, keys);
+    for (const k of keys) wantedKeys.add(k);
+    // Pass 4 looks these up for whoever is still unmatched after pass 3.
+    for (const k of aliasKeys(c.user)) wantedKeys.add(k);
+  }
+  /** Candidates by address, for the addresses the unsettled use (as keysOf would list them). */
   const bySourceKey: Index<string> = new Map();
-  const keysByCandidate = candidates.map(keysOf);
-  candidates.forEach((c, i) => {
-    for (const k of keysByCandidate[i] ?? NONE) add(bySourceKey, k, c.user.id);
-  });
+  const byKey: Index<TargetUser> = new Map();
+  if (wantedKeys.size > 0) {
+    for (const c of candidates) {
+      const upn = c.userName !== undefined ? c.userName : normaliseEmail(c.user.userPrincipalName);
+      if (c.email && wantedKeys.has(c.email)) add(bySourceKey, c.email, c.user.id);
+      if (upn && upn !== c.email && wantedKeys.has(upn)) add(bySourceKey, upn, c.user.id);
+    }
+    for (const t of input.targets) for (const k of targetKeys(t)) if (wantedKeys.has(k)) add(byKey, k, t);
+  }
   const pending: { i: number; c: MatchCandidate; free: TargetUser[]; taken: TargetUser[] }[] = [];
   const wantedBy: Index<string> = new Map();
   const isFree = (t: TargetUser): boolean => !claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id) && !t.externalId;
-  for (let i = 0; i < candidates.length; i++) {
+  for (const i of afterIds) {
     const c = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
-    const keys = keysByCandidate[i] ?? NONE;
+    const keys = keysByCandidate.get(i) ?? NONE;
     const reserved = keys.find((k) => input.reservedKeys.has(k));
     if (reserved) {
       res[i] = {
@@ -349,7 +379,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   }
 
   // Pass 4: nothing matched. Aliases may point at an existing account: report, never merge.
-  for (let i = 0; i < candidates.length; i++) {
+  for (const i of afterIds) {
     const c = candidates[i] as MatchCandidate;
     if (res[i] !== undefined) continue;
     const hits = new Map<string, TargetUser>();
