@@ -12,7 +12,7 @@
  * are Rollcall's own.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ import { AuditLog } from '../../src-main/sync/audit';
 import { attributesNeeded, groupsNeeded, linkRecorder, runIntegration, type RunStage } from '../../src-main/sync/run';
 import { createEntraSource } from '../../src-main/entra';
 import { createScimTarget } from '../../src-main/lms';
-import { loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
+import { cacheFile, loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
 import { barePosts, bareGraphRead, bareScimGets } from './lib/bare';
 import { benchScimTarget, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, entraSettingsFor, recordingConnectors, type GraphEndpoint } from './lib/connectors';
 import { bestOf, fmtMs, lifetimeMaxRssMb, renderTable, RssSampler, timed, verdict, ratioOf, type Row } from './lib/measure';
@@ -107,6 +107,7 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
   };
   rss.reset();
   const t0 = performance.now();
+  const startedAt = Date.now();
   const outcome = await runIntegration(
     { ...services, now: () => new Date() },
     {
@@ -135,7 +136,16 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
   const requests = { entra: connectors.made.source?.stats.requests ?? 0, lms: connectors.made.target?.stats().requests ?? 0 };
   // Figures only: holding every run's plan (~1 GB of heap each at 100k people) would slow the
   // runs after it by garbage collection; the app keeps the last plan only (RunManager, plan-holder).
-  return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0 };
+  const written = await cacheFilesWritten(services.store.dataDir, integrationId, startedAt);
+  return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0, written };
+}
+
+/** The cache files a run wrote (modified since it started), with their sizes: "plan 130 MB, …". */
+async function cacheFilesWritten(dataDir: string, integrationId: string, since: number): Promise<string> {
+  const kinds = ['source', 'source-changes', 'target', 'target-changes', 'plan', 'plan-rows'] as const;
+  const found = await Promise.all(kinds.map(async (k) => ({ k, s: await stat(cacheFile(dataDir, integrationId, k)).catch(() => null) })));
+  const mb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
+  return found.flatMap(({ k, s }) => (s && s.mtimeMs >= since - 1000 ? [`${k} ${mb(s.size)}`] : [])).join(', ');
 }
 
 /** Rollcall's apply (applyPlan: SCIM client, audit log, link table) of a creates-only plan. */
@@ -291,7 +301,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
     id: '2',
     what: `incremental dry run, ${n(changed)} users (1 %) changed`,
     ms: delta.total,
-    detail: `Entra read ${delta.run.readMode}, LMS read ${delta.run.lmsRead?.mode ?? '?'}; read ${fmtMs(dph.reading?.ms ?? 0)} (at once: Entra ${fmtMs(delta.entraMs)}, ${n(delta.requests.entra)} requests; LMS ${fmtMs(delta.lmsMs)}, ${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}`,
+    detail: `Entra read ${delta.run.readMode}, LMS read ${delta.run.lmsRead?.mode ?? '?'}; read ${fmtMs(dph.reading?.ms ?? 0)} (at once: Entra ${fmtMs(delta.entraMs)}, ${n(delta.requests.entra)} requests; LMS ${fmtMs(delta.lmsMs)}, ${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}; wrote ${delta.written} (the full run: ${full.written})`,
     baselineWhat: 'the full dry run (row 1d)',
     baselineMs: full.total,
     target: { kind: 'ratio', max: 0.1 },
