@@ -42,6 +42,7 @@ export async function createIntegration(store: Store, config: IntegrationConfig,
     deltaAttributes: null,
     groupsDelta: null,
     lmsFullReadAt: null,
+    snapshotIds: { source: null, target: null },
     communicationAcknowledgedAt: null,
     credentialFor: { clientSecret: null, lmsToken: null },
   };

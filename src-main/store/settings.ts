@@ -52,6 +52,13 @@ export const StoredIntegrationSchema = z.object({
    */
   lmsFullReadAt: z.string().nullable().default(null),
   /**
+   * The saves of the cached snapshots (sync/snapshot-changes.ts) that the delta link and the LMS
+   * changes go with. A run builds on a cached snapshot only when it is this save: a changes file
+   * lost in a power cut or deleted by hand means a full read, not changes applied to an older
+   * copy. Null: not known (saved by an older Rollcall), so that side is read in full.
+   */
+  snapshotIds: z.object({ source: z.string().nullable().default(null), target: z.string().nullable().default(null) }).prefault({}),
+  /**
    * When the admin confirmed they dealt with the LMS's welcome e-mails (the wizard's
    * communication step); cleared when the LMS address changes, since that is another LMS.
    */

@@ -5,8 +5,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-/** The format of the cache files; a file of another version is ignored (the next run reads in full). */
-export const SNAPSHOT_CACHE_VERSION = 1;
+/**
+ * The format of the snapshot files; a file of another version is ignored (the next run reads in
+ * full). 2: a base file may have a changes file beside it (snapshot-changes.ts), which a build
+ * that knows only version 1 would not apply, so it must not use the base either.
+ */
+export const SNAPSHOT_CACHE_VERSION = 2;
+/** The format of the plan and plan-rows files. */
+export const PLAN_CACHE_VERSION = 1;
 
 export type CacheFileKind = 'source' | 'target' | 'source-changes' | 'target-changes' | 'plan' | 'plan-rows';
 
@@ -59,7 +65,7 @@ export function* jsonPieces(value: { version: number; key?: string; data: object
  * (no file, another version, no key). Files that others name by key are checked with it
  * without parsing them.
  */
-export async function keyAtHead(file: string): Promise<string | null> {
+export async function keyAtHead(file: string, version: number): Promise<string | null> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -70,7 +76,7 @@ export async function keyAtHead(file: string): Promise<string | null> {
     const head = Buffer.alloc(160);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const m = /^\{"version":(\d+),"key":"([^"]+)"/.exec(head.subarray(0, bytesRead).toString('utf8'));
-    return m && Number(m[1]) === SNAPSHOT_CACHE_VERSION ? (m[2] ?? null) : null;
+    return m && Number(m[1]) === version ? (m[2] ?? null) : null;
   } finally {
     await handle.close();
   }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { OpKind, Plan, PlanOp } from '../core/model';
 import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
-import { cacheFile, ITEMS_PER_PIECE, jsonPieces, keyAtHead, SNAPSHOT_CACHE_VERSION } from './cache-files';
+import { cacheFile, ITEMS_PER_PIECE, jsonPieces, keyAtHead, PLAN_CACHE_VERSION } from './cache-files';
 
 /** kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail, changed fields (indexes into fields). */
 export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[]];
@@ -35,8 +35,8 @@ export async function writePlan(dataDir: string, id: string, plan: Plan): Promis
   const key = randomUUID();
   const pieces: Array<[number, number]> = [];
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
-  await writeFileAtomic(cacheFile(dataDir, id, 'plan'), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, key, data: plan }, 'ops', (start, end) => pieces.push([start, end])), { durable: false });
-  await writeFileAtomic(cacheFile(dataDir, id, 'plan-rows'), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data: rowsOf(plan, key, pieces) }, 'rows'), { durable: false });
+  await writeFileAtomic(cacheFile(dataDir, id, 'plan'), jsonPieces({ version: PLAN_CACHE_VERSION, key, data: plan }, 'ops', (start, end) => pieces.push([start, end])), { durable: false });
+  await writeFileAtomic(cacheFile(dataDir, id, 'plan-rows'), jsonPieces({ version: PLAN_CACHE_VERSION, data: rowsOf(plan, key, pieces) }, 'rows'), { durable: false });
 }
 
 function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanRowsFile {
@@ -84,10 +84,10 @@ export async function readPlanRows(dataDir: string, id: string): Promise<PlanRow
   } catch {
     return null;
   }
-  if (parsed.version !== SNAPSHOT_CACHE_VERSION || !isRowsFile(parsed.data)) return null;
+  if (parsed.version !== PLAN_CACHE_VERSION || !isRowsFile(parsed.data)) return null;
   const rows = parsed.data;
   const covered = rows.pieces.length === Math.ceil(rows.rows.length / rows.perPiece);
-  return covered && (await keyAtHead(cacheFile(dataDir, id, 'plan'))) === rows.key ? rows : null;
+  return covered && (await keyAtHead(cacheFile(dataDir, id, 'plan'), PLAN_CACHE_VERSION)) === rows.key ? rows : null;
 }
 
 /**
@@ -123,7 +123,7 @@ export async function readPlanPieces(dataDir: string, id: string, rows: PlanRows
       out.set(p, ops);
     }
     // Checked after reading: a file replaced meanwhile shows a new key.
-    return (await keyAtHead(file)) === rows.key ? out : null;
+    return (await keyAtHead(file, PLAN_CACHE_VERSION)) === rows.key ? out : null;
   } finally {
     await handle.close();
   }

@@ -57,7 +57,8 @@ export async function readSource(r: {
     const stored = record.groupsDelta;
     // A link issued for other scope groups does not cover today's: those are read in full.
     const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
-    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source');
+    // Only the save the delta link goes with: an older copy would miss the changes since.
+    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source').then((c) => (c !== null && c.id === record.snapshotIds.source ? c.snapshot : null));
     // Awaited below in every path; marked handled now so a refused file never goes unhandled meanwhile.
     cachedRead.catch(() => undefined);
     const groupsRead =
@@ -116,8 +117,12 @@ export async function readTarget(r: {
 }): Promise<Result<TargetRead>> {
   let because = fullLmsReadReason(r.record, r.full, r.now());
   if (because === null) {
-    const cached = await loadCachedForRun(r.dataDir, r.record.id, 'target');
-    if (cached) {
+    const saved = await loadCachedForRun(r.dataDir, r.record.id, 'target');
+    // Only the save the last run recorded: changes since then, applied to an older copy, would
+    // miss what happened in between.
+    const cached = saved !== null && saved.id === r.record.snapshotIds.target ? saved.snapshot : null;
+    if (saved !== null && cached === null) because = 'the kept LMS snapshot is not the one the last run saved';
+    else if (cached) {
       const changes = await r.target.readChanges(cached, r.onProgress, r.signal);
       if (!changes.ok) return changes;
       if ('snapshot' in changes.value) {

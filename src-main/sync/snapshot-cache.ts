@@ -6,9 +6,9 @@
 import { promises as fs } from 'node:fs';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { readTextIfExists } from '../store/atomic-file';
-import { cacheFile, SNAPSHOT_CACHE_VERSION } from './cache-files';
+import { cacheFile, PLAN_CACHE_VERSION, SNAPSHOT_CACHE_VERSION } from './cache-files';
 import { writePlan } from './plan-file';
-import { saveSnapshot, withChanges } from './snapshot-changes';
+import { saveSnapshot, withChanges, type SavedSnapshot, type SnapshotKind } from './snapshot-changes';
 
 export { cacheFile, jsonPieces } from './cache-files';
 
@@ -19,37 +19,35 @@ export interface CachedSnapshots {
 }
 
 
-async function readJson<T>(file: string): Promise<{ data: T; key: string | null } | null> {
+async function readJson<T>(file: string, version: number): Promise<{ data: T; key: string | null } | null> {
   const text = await readTextIfExists(file);
   if (text === null) return null;
   try {
     const parsed = JSON.parse(text) as { version?: number; key?: unknown; data?: T };
     // A cache from another version, or a damaged one, is simply not used: the next run reads in full.
-    return parsed.version === SNAPSHOT_CACHE_VERSION && parsed.data ? { data: parsed.data, key: typeof parsed.key === 'string' ? parsed.key : null } : null;
+    return parsed.version === version && parsed.data ? { data: parsed.data, key: typeof parsed.key === 'string' ? parsed.key : null } : null;
   } catch {
     return null;
   }
+}
+
+/** A cached snapshot with the id of the save it came from (snapshot-changes.ts). */
+export async function loadSnapshot(dataDir: string, integrationId: string, what: 'source'): Promise<SavedSnapshot<SourceSnapshot> | null>;
+export async function loadSnapshot(dataDir: string, integrationId: string, what: 'target'): Promise<SavedSnapshot<TargetSnapshot> | null>;
+export async function loadSnapshot(dataDir: string, integrationId: string, what: SnapshotKind): Promise<SavedSnapshot<SourceSnapshot | TargetSnapshot> | null> {
+  const file = await readJson<SourceSnapshot | TargetSnapshot>(cacheFile(dataDir, integrationId, what), SNAPSHOT_CACHE_VERSION);
+  return file === null ? null : withChanges(dataDir, integrationId, what, file.data, file.key);
 }
 
 export async function loadCached(dataDir: string, integrationId: string, what: 'source'): Promise<SourceSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'plan'): Promise<Plan | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): Promise<unknown> {
-  const file = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, what));
+  if (what !== 'plan') return ((await loadSnapshot(dataDir, integrationId, what as 'source')) ?? null)?.snapshot ?? null;
+  const file = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, 'plan'), PLAN_CACHE_VERSION);
   if (file === null) return null;
-  const { data } = file;
-  if (what === 'plan') {
-    data.targetReadMode ??= 'full';
-    return data;
-  }
-  const snapshot = await withChanges(dataDir, integrationId, what, data as unknown as SourceSnapshot | TargetSnapshot, file.key);
-  // Kept before the LMS was read by its changes: every such read was a full one.
-  if (what === 'target' && snapshot !== null) {
-    const t = snapshot as unknown as Record<string, unknown>;
-    t.readMode ??= 'full';
-    t.changesFrom ??= null;
-  }
-  return snapshot;
+  file.data.targetReadMode ??= 'full';
+  return file.data;
 }
 
 /** The people a run's changes read found changed or gone, per side (null: read in full). */
@@ -58,12 +56,19 @@ export interface ChangedPeople {
   target: readonly string[] | null;
 }
 
-export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, changed?: readonly string[] | null): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, changed?: readonly string[] | null): Promise<void>;
+/** The ids of the snapshots a run saved; the run stores them beside its delta link. */
+export interface SnapshotIds {
+  source: string;
+  target: string;
+}
+
+/** Saves a snapshot (returning the save's id: see snapshot-changes.ts) or a plan. */
+export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, changed?: readonly string[] | null): Promise<string>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, changed?: readonly string[] | null): Promise<string>;
 export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, changed: readonly string[] | null = null): Promise<void> {
+export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, changed: readonly string[] | null = null): Promise<string | void> {
   if (what === 'plan') return writePlan(dataDir, integrationId, data as Plan);
-  await saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, changed);
+  return saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, changed);
 }
 
 /** Applies a delta read to the cached full snapshot: upserts by id, removes the removed. */
@@ -94,7 +99,7 @@ export interface ParsedCache {
 }
 
 const KEEP_PARSED_MS = 5 * 60_000;
-const parsed = new Map<string, { stamp: string; cache: ParsedCache; timer: ReturnType<typeof setTimeout> }>();
+const parsed = new Map<string, { stamp: string; cache: ParsedCache; ids: SnapshotIds; timer: ReturnType<typeof setTimeout> }>();
 const keyOf = (dataDir: string, id: string): string => `${dataDir}\u0000${id}`;
 
 async function cacheStamp(dataDir: string, id: string): Promise<string> {
@@ -102,7 +107,7 @@ async function cacheStamp(dataDir: string, id: string): Promise<string> {
   return stats.join('|');
 }
 
-function keep(key: string, stamp: string, cache: ParsedCache): void {
+function keep(key: string, stamp: string, cache: ParsedCache, ids: SnapshotIds): void {
   // One tenant in memory at a time.
   for (const [k, v] of parsed) {
     clearTimeout(v.timer);
@@ -110,7 +115,7 @@ function keep(key: string, stamp: string, cache: ParsedCache): void {
   }
   const timer = setTimeout(() => parsed.delete(key), KEEP_PARSED_MS);
   timer.unref?.();
-  parsed.set(key, { stamp, cache, timer });
+  parsed.set(key, { stamp, cache, ids, timer });
 }
 
 /** The last snapshots and plan of an integration, parsed (kept in memory for a few minutes). */
@@ -119,10 +124,10 @@ export async function readParsedCache(dataDir: string, id: string): Promise<Pars
   const stamp = await cacheStamp(dataDir, id);
   const kept = parsed.get(key);
   if (kept && kept.stamp === stamp) return kept.cache;
-  const [source, target, plan] = await Promise.all([loadCached(dataDir, id, 'source'), loadCached(dataDir, id, 'target'), loadCached(dataDir, id, 'plan')]);
+  const [source, target, plan] = await Promise.all([loadSnapshot(dataDir, id, 'source'), loadSnapshot(dataDir, id, 'target'), loadCached(dataDir, id, 'plan')]);
   if (!source || !target) return null;
-  const cache = { source, target, plan };
-  keep(key, stamp, cache);
+  const cache = { source: source.snapshot, target: target.snapshot, plan };
+  keep(key, stamp, cache, { source: source.id, target: target.id });
   return cache;
 }
 
@@ -131,12 +136,12 @@ export async function readParsedCache(dataDir: string, id: string): Promise<Pars
  * still the ones it came from (a dry run, then the apply after review: no second parse of 100k
  * people), else parsed from the file. Runs never change a snapshot in place, so sharing is safe.
  */
-export async function loadCachedForRun(dataDir: string, id: string, what: 'source'): Promise<SourceSnapshot | null>;
-export async function loadCachedForRun(dataDir: string, id: string, what: 'target'): Promise<TargetSnapshot | null>;
-export async function loadCachedForRun(dataDir: string, id: string, what: 'source' | 'target'): Promise<SourceSnapshot | TargetSnapshot | null> {
+export async function loadCachedForRun(dataDir: string, id: string, what: 'source'): Promise<SavedSnapshot<SourceSnapshot> | null>;
+export async function loadCachedForRun(dataDir: string, id: string, what: 'target'): Promise<SavedSnapshot<TargetSnapshot> | null>;
+export async function loadCachedForRun(dataDir: string, id: string, what: SnapshotKind): Promise<SavedSnapshot<SourceSnapshot | TargetSnapshot> | null> {
   const kept = parsed.get(keyOf(dataDir, id));
-  if (kept && kept.stamp === (await cacheStamp(dataDir, id))) return kept.cache[what];
-  return what === 'source' ? loadCached(dataDir, id, 'source') : loadCached(dataDir, id, 'target');
+  if (kept && kept.stamp === (await cacheStamp(dataDir, id))) return { snapshot: kept.cache[what], id: kept.ids[what] };
+  return what === 'source' ? loadSnapshot(dataDir, id, 'source') : loadSnapshot(dataDir, id, 'target');
 }
 
 /**
@@ -153,10 +158,13 @@ export function forgetParsed(dataDir: string, id: string): void {
   parsed.delete(key);
 }
 
-/** Writes the snapshots (only their changes after a changes read) and the plan, and keeps the parsed objects for the next diagnosis. */
-export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }): Promise<void> {
-  await saveCached(dataDir, id, 'source', cache.source, changed.source);
-  await saveCached(dataDir, id, 'target', cache.target, changed.target);
+/**
+ * Writes the snapshots (only their changes after a changes read) and the plan, and keeps the
+ * parsed objects for the next diagnosis. Returns the snapshots' save ids for the run to store.
+ */
+export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }): Promise<SnapshotIds> {
+  const ids = { source: await saveCached(dataDir, id, 'source', cache.source, changed.source), target: await saveCached(dataDir, id, 'target', cache.target, changed.target) };
   await saveCached(dataDir, id, 'plan', cache.plan);
-  keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache);
+  keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache, ids);
+  return ids;
 }

@@ -1,14 +1,16 @@
 /**
  * A cached snapshot as two files: the base (`<id>.source.json`, every person) and, after runs
  * that read by changes (an Entra delta, the LMS accounts modified since), a changes file
- * (`<id>.source-changes.json`) with only the people changed since the base was written. At
- * 100,000 people the base is ~60 MB and takes over a second to write; a scheduled run that saw
- * a few hundred changes writes those instead of the whole tenant again, every time.
+ * (`<id>.source-changes.json`) with only the people changed or gone since the base was written.
+ * At 100,000 people the base is ~60 MB and takes over a second to write; a scheduled run that
+ * saw a few hundred changes writes those (and the run's header: read time, groups or LMS
+ * lists) instead of the whole tenant again, every time.
  *
- * The changes file names the base it applies to by the key at the base's head. Writing a new
- * base removes the changes file; a crash in between leaves one naming the old key, which is
- * ignored. A changes file that names the current base but cannot be read makes the whole cache
- * unusable (the next run reads in full): the base alone would be older than the delta link.
+ * Every save has an id (the base's key, plus the changes file's own id), which the run stores
+ * beside the delta link: a run builds on the cache only when it is the one the last run saved.
+ * So a changes file that is lost (a power cut: caches are not flushed) or deleted by hand means
+ * a full read, never changes applied to an older copy. Writing a new base removes the changes
+ * file; one left naming an older base (a crash in between) is ignored.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -19,17 +21,28 @@ import { cacheFile, jsonPieces, keyAtHead, SNAPSHOT_CACHE_VERSION } from './cach
 export type SnapshotKind = 'source' | 'target';
 type Snapshot = SourceSnapshot | TargetSnapshot;
 
+/** A snapshot as read back, with the id of the save it came from. */
+export interface SavedSnapshot<S> {
+  snapshot: S;
+  id: string;
+}
+
 /** Once this share of the people are in the changes file, the next save writes the base again. */
 export const REWRITE_BASE_SHARE = 0.1;
 
 interface ChangesFile {
+  /** This save's id (the snapshot's id is `<base key>+<this>`). */
+  id: string;
   /** The key of the base file these changes apply to. */
   base: string;
   /** Everything but the people: read time, completeness, groups or LMS lists, as of this run. */
   header: Record<string, unknown>;
-  /** Ids of people in the base who are gone. */
+  /**
+   * Ids of people in the base who were gone at some point since. Someone who came back is in
+   * `users` too, and goes where the runs put them: at the end, not back in the base's place.
+   */
   removed: string[];
-  /** People changed or added since the base, as they are now. */
+  /** People changed, added or back since the base, as they are now, in the snapshot's order. */
   users: Array<{ id: string }>;
 }
 
@@ -37,7 +50,7 @@ const changesFileOf = (what: SnapshotKind) => (what === 'source' ? 'source-chang
 
 const isChangesFile = (v: unknown): v is ChangesFile => {
   const c = v as Partial<ChangesFile> | null;
-  return typeof c === 'object' && c !== null && typeof c.base === 'string' && typeof c.header === 'object' && c.header !== null && Array.isArray(c.removed) && Array.isArray(c.users);
+  return typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.base === 'string' && typeof c.header === 'object' && c.header !== null && Array.isArray(c.removed) && Array.isArray(c.users);
 };
 
 /** The changes file: 'none' when there is none, null when it exists but cannot be used. */
@@ -53,50 +66,52 @@ async function readChangesFile(dataDir: string, id: string, what: SnapshotKind):
 }
 
 /**
- * The snapshot as saved: the base with its changes applied (people changed in place, new ones
- * at the end, as the runs merged them). Null when the changes cannot be read.
+ * The snapshot as saved: the base with its changes applied, as the runs merged them (one entry
+ * per id, changed people in place, new and returning ones at the end). Null when the base has
+ * no key or its changes cannot be read.
  */
-export async function withChanges<S extends Snapshot>(dataDir: string, id: string, what: SnapshotKind, base: S, baseKey: string | null): Promise<S | null> {
+export async function withChanges<S extends Snapshot>(dataDir: string, id: string, what: SnapshotKind, base: S, baseKey: string | null): Promise<SavedSnapshot<S> | null> {
+  if (baseKey === null) return null;
   const changes = await readChangesFile(dataDir, id, what);
-  if (changes === 'none') return base;
   if (changes === null) return null;
-  // Left over from before the base was last written (a crash in between): already in it.
-  if (changes.base !== baseKey) return base;
-  const now = new Map(changes.users.map((u) => [u.id, u]));
+  // None, or left over from before the base was last written (a crash in between): in it already.
+  if (changes === 'none' || changes.base !== baseKey) return { snapshot: base, id: baseKey };
+  const now = new Map<string, { id: string }>(changes.users.map((u) => [u.id, u]));
   const removed = new Set(changes.removed);
-  const users: Array<{ id: string }> = [];
-  const seen = new Set<string>();
-  for (const u of base.users) {
-    if (removed.has(u.id)) continue;
-    users.push(now.get(u.id) ?? u);
-    seen.add(u.id);
-  }
-  for (const u of changes.users) if (!seen.has(u.id)) users.push(u);
-  return { ...base, ...changes.header, users } as S;
+  // As a Map of the base would have it (the runs merged into one): first place, last value.
+  const kept = new Map<string, { id: string }>();
+  for (const u of base.users) if (!removed.has(u.id)) kept.set(u.id, u);
+  for (const [key, u] of now) kept.set(key, u);
+  return { snapshot: { ...base, ...changes.header, users: [...kept.values()] } as S, id: `${baseKey}+${changes.id}` };
 }
 
 /**
- * Saves a snapshot. `changedIds` are the people a changes read found changed or gone since the
- * snapshot it built on (which is what the files hold: runs hold the integration's lock); null
- * after a full read, which writes the base.
+ * Saves a snapshot and returns the save's id. `changedIds` are the people a changes read found
+ * changed or gone since the snapshot it built on (which is what the files hold: runs hold the
+ * integration's lock and check the id); null after a full read, which writes the base.
  */
-export async function saveSnapshot(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[] | null): Promise<void> {
-  if (changedIds !== null && (await saveChanges(dataDir, id, what, snapshot, changedIds))) return;
+export async function saveSnapshot(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[] | null): Promise<string> {
+  const saved = changedIds === null ? null : await saveChanges(dataDir, id, what, snapshot, changedIds);
+  if (saved !== null) return saved;
   const key = randomUUID();
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
   await writeFileAtomic(cacheFile(dataDir, id, what), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, key, data: snapshot }, 'users'), { durable: false });
-  await fs.rm(cacheFile(dataDir, id, changesFileOf(what)), { force: true });
+  // Left behind, it names the old key and is ignored: a refused delete must not fail the run.
+  await fs.rm(cacheFile(dataDir, id, changesFileOf(what)), { force: true }).catch(() => undefined);
+  return key;
 }
 
-/** Writes the changes since the base; false when the base must be written instead. */
-async function saveChanges(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[]): Promise<boolean> {
-  const baseKey = await keyAtHead(cacheFile(dataDir, id, what));
-  if (baseKey === null) return false;
+/** Writes the changes since the base; null when the base must be written instead. */
+async function saveChanges(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[]): Promise<string | null> {
+  const baseKey = await keyAtHead(cacheFile(dataDir, id, what), SNAPSHOT_CACHE_VERSION);
+  if (baseKey === null) return null;
   const earlier = await readChangesFile(dataDir, id, what);
-  if (earlier === null) return false;
-  const ids = new Set(earlier !== 'none' && earlier.base === baseKey ? [...earlier.removed, ...earlier.users.map((u) => u.id)] : []);
-  for (const changed of changedIds) ids.add(changed);
-  if (ids.size > REWRITE_BASE_SHARE * snapshot.users.length) return false;
+  if (earlier === null) return null;
+  const before = earlier !== 'none' && earlier.base === baseKey ? earlier : null;
+  const ids = new Set<string>(changedIds);
+  for (const u of before?.users ?? []) ids.add(u.id);
+  for (const gone of before?.removed ?? []) ids.add(gone);
+  if (ids.size > REWRITE_BASE_SHARE * snapshot.users.length) return null;
   const users: Array<{ id: string }> = [];
   const present = new Set<string>();
   for (const u of snapshot.users) {
@@ -104,9 +119,11 @@ async function saveChanges(dataDir: string, id: string, what: SnapshotKind, snap
     users.push(u);
     present.add(u.id);
   }
-  const removed = [...ids].filter((x) => !present.has(x));
+  // Gone now, or gone once and back: either way the base's copy is not where they are.
+  const removed = new Set(before?.removed ?? []);
+  for (const x of ids) if (!present.has(x)) removed.add(x);
   const { users: _all, ...header } = snapshot;
-  const data: ChangesFile = { base: baseKey, header, removed, users };
+  const data: ChangesFile = { id: randomUUID(), base: baseKey, header, removed: [...removed], users };
   await writeFileAtomic(cacheFile(dataDir, id, changesFileOf(what)), jsonPieces({ version: SNAPSHOT_CACHE_VERSION, data }, 'users'), { durable: false });
-  return true;
+  return `${baseKey}+${data.id}`;
 }

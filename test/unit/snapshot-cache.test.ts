@@ -50,19 +50,19 @@ describe('snapshot cache files', () => {
     withTempDir(async (dir) => {
       const { t, p } = await saveSyntheticRun(dir, 300, 4);
       // The same objects: no second parse of what this process has just written.
-      expect(await loadCachedForRun(dir, 'int-1', 'source')).toBe(t.source);
-      expect(await loadCachedForRun(dir, 'int-1', 'target')).toBe(t.target);
+      expect((await loadCachedForRun(dir, 'int-1', 'source'))?.snapshot).toBe(t.source);
+      expect((await loadCachedForRun(dir, 'int-1', 'target'))?.snapshot).toBe(t.target);
       // Another process wrote the target since: both come from disk, and say what is there now.
       const elsewhere = { ...t.target, users: t.target.users.slice(1) };
       await saveCached(dir, 'int-1', 'target', elsewhere);
-      const target = await loadCachedForRun(dir, 'int-1', 'target');
+      const target = (await loadCachedForRun(dir, 'int-1', 'target'))?.snapshot;
       expect(target).not.toBe(t.target);
       expect(target).toEqual(elsewhere);
-      expect(await loadCachedForRun(dir, 'int-1', 'source')).toEqual(t.source);
+      expect((await loadCachedForRun(dir, 'int-1', 'source'))?.snapshot).toEqual(t.source);
       // Forgotten (a run is planning): read from disk.
       await saveAll(dir, 'int-1', { source: t.source, target: t.target, plan: p });
       forgetParsed(dir, 'int-1');
-      const source = await loadCachedForRun(dir, 'int-1', 'source');
+      const source = (await loadCachedForRun(dir, 'int-1', 'source'))?.snapshot;
       expect(source).not.toBe(t.source);
       expect(source).toEqual(t.source);
     }));

@@ -3,7 +3,7 @@
  * still seen and put right, an account removed by hand makes the run read in full (and say why),
  * and the admin's "full read" and a day-old full read both read every account.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { cacheFile } from '../../../src-main/sync/cache-files';
@@ -97,7 +97,22 @@ describe('reading the LMS by its changes', () => {
     expect(target?.users.find((u) => u.id === lmsUser.id)?.attributes.title).toBe('Edited in the LMS');
     const again = await dryRun(e);
     expect(again.run.readMode).toBe('delta');
+    expect(again.run.lmsRead).toEqual({ mode: 'changes', reason: null });
     expect(again.plan?.ops).toEqual(next.plan?.ops);
+    // The changes add up across runs: the second one, which saw nothing new, still carries both.
+    const held = async (what: 'source-changes' | 'target-changes') => (JSON.parse(await readFile(files(what), 'utf8')) as { data: { users: Array<{ id: string }> } }).data.users.map((u) => u.id);
+    expect(await held('source-changes')).toContain(link.sourceId);
+    expect(await held('target-changes')).toContain(lmsUser.id);
+
+    // Changes files lost (a power cut: caches are not flushed) or deleted by hand: the bases alone
+    // are older than the delta link, so the next run reads both sides in full.
+    await rm(files('source-changes'));
+    await rm(files('target-changes'));
+    forgetParsed(e.store.dataDir, e.integrationId);
+    const after = await dryRun(e);
+    expect(after.run.readMode).toBe('full');
+    expect(after.run.lmsRead).toEqual({ mode: 'full', reason: 'the kept LMS snapshot is not the one the last run saved' });
+    expect(after.plan?.ops).toEqual(next.plan?.ops);
   });
 
   it('reads in full when the LMS does not mark Rollcall’s own writes as modified, and does not repeat them', async () => {
