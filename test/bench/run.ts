@@ -308,7 +308,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   });
   notes.push(
     '1: the issue sets the 1.3 target against "a bare loop fetching the same pages", which can only stand for the reading: row 1 is the dry run\'s reading stage against bare loops reading both sides at once, as the dry run does; row 1d is the whole run, whose planning and saving rows 1c and 4 measure.',
-    '2: both sides are read by their changes (Entra by delta, the LMS by meta.lastModified and a count) and built on the snapshots the full run kept in memory, but the run still plans the whole tenant and writes the snapshots and the plan: on loopback, where reading costs almost nothing, those are what a run costs (rows 1c and 4, and the save). This tenant is a first sync (the LMS is not yet what Entra says), so each plan has ~178,000 ops to write; rows 1n/2n show the same runs when requests take network time.',
+    '2: both sides are read by their changes (Entra by delta, the LMS by meta.lastModified and a count), built on the snapshots the full run kept in memory, and saved as their changes (see "wrote"); but the run still plans the whole tenant and writes the whole plan: on loopback, where reading costs almost nothing, those are what a run costs (rows 1c and 4, and the save). This tenant is a first sync (the LMS is not yet what Entra says), so each plan has ~178,000 ops to write; rows 1n/2n show the same runs when requests take network time.',
   );
   facts.incremental = { totalMs: delta.total, phases: delta.phases, requests: delta.requests, changed };
   return id;
