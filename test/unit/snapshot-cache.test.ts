@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticTenant } from '../../src-main/core/testing/synthetic';
 import { plan } from '../../src-main/core/plan';
 import { forgetParsed, jsonPieces, loadCached, loadCachedForRun, readParsedCache, saveAll, saveCached } from '../../src-main/sync/snapshot-cache';
+import { ITEMS_PER_PIECE } from '../../src-main/sync/cache-files';
 import { withTempDir } from '../helpers/tmp';
 
 /** A synthetic tenant's snapshots and plan, saved as a run in this process saves them. */
@@ -18,11 +19,20 @@ async function saveSyntheticRun(dir: string, users: number, seed: number) {
 
 describe('snapshot cache files', () => {
   it('are written in pieces that make exactly the UTF-8 bytes of what JSON.stringify would', () => {
-    const item = fc.record({ id: fc.string(), name: fc.oneof(fc.string(), fc.constant('Sales\uFEFF ⟨ö⟩ "quoted" \\ \u0000')), n: fc.integer(), tags: fc.array(fc.string(), { maxLength: 3 }) });
+    // Any code points (names in every script, emoji, lone surrogates), not just ASCII.
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constant('Sales\uFEFF ⟨ö⟩ "quoted" \\ \u0000'));
+    const item = fc.record({ id: fc.string(), name: text, n: fc.integer(), tags: fc.array(text, { maxLength: 3 }) });
     fc.assert(
-      fc.property(fc.array(item, { maxLength: 4_500 }), fc.string(), (users, readAt) => {
+      fc.property(fc.array(item, { maxLength: 4_500 }), text, (users, readAt) => {
         const value = { version: 1, data: { readAt, users, complete: true } };
-        expect(Buffer.concat([...jsonPieces(value, 'users')]).toString('utf8')).toBe(JSON.stringify(value));
+        const ranges: Array<[number, number]> = [];
+        const bytes = Buffer.concat([...jsonPieces(value, 'users', (start, end) => ranges.push([start, end]))]);
+        expect(bytes.toString('utf8')).toBe(JSON.stringify(value));
+        // Each piece's byte range holds exactly its items: what the diff viewer reads by range.
+        expect(ranges).toHaveLength(Math.ceil(users.length / ITEMS_PER_PIECE));
+        expect(ranges.map(([start, end]) => JSON.parse(`[${bytes.subarray(start, end).toString('utf8')}]`) as unknown)).toEqual(
+          ranges.map((_, i) => JSON.parse(JSON.stringify(users.slice(i * ITEMS_PER_PIECE, (i + 1) * ITEMS_PER_PIECE))) as unknown),
+        );
       }),
       { numRuns: 40 },
     );
