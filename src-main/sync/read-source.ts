@@ -11,6 +11,7 @@ import type { ReadStatus, RunProgress } from '../core/reports';
 import { isDeltaLinkExpired } from '../entra';
 import type { StoredIntegration } from '../store/settings';
 import { loadCachedForRun, mergeDelta } from './snapshot-cache';
+import type { BuiltOn } from './snapshot-changes';
 
 export type SourceRead = {
   snapshot: SourceSnapshot;
@@ -18,8 +19,8 @@ export type SourceRead = {
   readMode: 'full' | 'delta';
   /** The groups' change link and the scope groups it covers, to store beside deltaLink. */
   groupsDelta: { link: string; groupIds: string[] } | null;
-  /** After a delta read: the people it found changed or gone (what the cache saves). */
-  changedIds: string[] | null;
+  /** After a delta read: the cached save it built on and the people it found changed or gone. */
+  builtOn: BuiltOn | null;
 };
 
 /** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
@@ -58,20 +59,20 @@ export async function readSource(r: {
     // A link issued for other scope groups does not cover today's: those are read in full.
     const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
     // Only the save the delta link goes with: an older copy would miss the changes since.
-    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source').then((c) => (c !== null && c.id === record.snapshotIds.source ? c.snapshot : null));
+    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source').then((c) => (c !== null && c.id === record.snapshotIds.source ? c : null));
     // Awaited below in every path; marked handled now so a refused file never goes unhandled meanwhile.
     cachedRead.catch(() => undefined);
     const groupsRead =
       groupIds.length > 0
-        ? cachedRead.then((c) => source.readGroupsDelta(groupIds, c?.groups ?? null, groupsLink, { signal: r.signal, onProgress: r.onProgress }))
+        ? cachedRead.then((c) => source.readGroupsDelta(groupIds, c?.snapshot.groups ?? null, groupsLink, { signal: r.signal, onProgress: r.onProgress }))
         : Promise.resolve(ok({ groups: [], groupsDeltaLink: null }));
     const [delta, groups] = await Promise.all([source.readDelta(record.deltaLink, readOptions), groupsRead]);
     const cached = await cachedRead;
     if (delta.ok && cached) {
       if (!groups.ok) return groups;
       const groupsDelta = groups.value.groupsDeltaLink !== null ? { link: groups.value.groupsDeltaLink, groupIds } : null;
-      const changedIds = [...delta.value.upserted.map((u) => u.id), ...delta.value.removedIds];
-      return ok({ snapshot: mergeDelta(cached, delta.value, groups.value.groups, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta', groupsDelta, changedIds });
+      const builtOn = { save: cached.id, changedIds: [...delta.value.upserted.map((u) => u.id), ...delta.value.removedIds] };
+      return ok({ snapshot: mergeDelta(cached.snapshot, delta.value, groups.value.groups, r.now().toISOString()), deltaLink: delta.value.deltaLink, readMode: 'delta', groupsDelta, builtOn });
     }
     // No cached snapshot to merge into (deleted, damaged): a full read, whatever the delta said.
     if (!delta.ok && cached && delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
@@ -79,15 +80,15 @@ export async function readSource(r: {
   const full = await source.readFull(readOptions);
   if (!full.ok) return full;
   const groupsLink = full.value.groupsDeltaLink ?? null;
-  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null, changedIds: null });
+  return ok({ snapshot: full.value.snapshot, deltaLink: full.value.deltaLink, readMode: 'full', groupsDelta: groupsLink !== null ? { link: groupsLink, groupIds: readOptions.groupIds } : null, builtOn: null });
 }
 
 export type TargetRead = {
   snapshot: TargetSnapshot;
   /** Why the LMS was read in full; null after a changes read. */
   fullReadBecause: string | null;
-  /** After a changes read: the accounts it found changed (what the cache saves). */
-  changedIds: string[] | null;
+  /** After a changes read: the cached save it built on and the accounts it found changed. */
+  builtOn: BuiltOn | null;
 };
 
 /** Why this run must read the LMS in full, or null when the changes since the last read will do. */
@@ -118,23 +119,24 @@ export async function readTarget(r: {
   let because = fullLmsReadReason(r.record, r.full, r.now());
   if (because === null) {
     const saved = await loadCachedForRun(r.dataDir, r.record.id, 'target');
+    if (saved === null) because = 'no earlier LMS read is kept';
     // Only the save the last run recorded: changes since then, applied to an older copy, would
     // miss what happened in between.
-    const cached = saved !== null && saved.id === r.record.snapshotIds.target ? saved.snapshot : null;
-    if (saved !== null && cached === null) because = 'the kept LMS snapshot is not the one the last run saved';
-    else if (cached) {
+    else if (saved.id !== r.record.snapshotIds.target) because = 'the kept LMS snapshot is not the one the last run saved';
+    else {
+      const cached = saved.snapshot;
       const changes = await r.target.readChanges(cached, r.onProgress, r.signal);
       if (!changes.ok) return changes;
       if ('snapshot' in changes.value) {
         // What Rollcall itself wrote since must be among the changes, or the LMS does not mark all.
         const unmarked = unmarkedWrites(changes.value.changedIds, await r.writtenAfter(cached.readAt));
-        if (unmarked === 0) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null, changedIds: changes.value.changedIds });
+        if (unmarked === 0) return ok({ snapshot: changes.value.snapshot, fullReadBecause: null, builtOn: { save: saved.id, changedIds: changes.value.changedIds } });
         because = `the LMS did not mark ${unmarked} account${unmarked === 1 ? '' : 's'} Rollcall changed as modified, so changes reads would miss edits`;
       } else because = changes.value.fullReadBecause;
-    } else because = 'no earlier LMS read is kept';
+    }
   }
   const all = await r.target.readAll(r.onProgress, r.signal);
-  return all.ok ? ok({ snapshot: all.value, fullReadBecause: because, changedIds: null }) : all;
+  return all.ok ? ok({ snapshot: all.value, fullReadBecause: because, builtOn: null }) : all;
 }
 
 /**

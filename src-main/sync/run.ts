@@ -279,7 +279,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await store.otherIntegrationsLinks(record.id));
     run.planned = thePlan.summary;
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
-    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, { source: sourceRead.changedIds, target: targetRead.changedIds });
+    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, { source: sourceRead.builtOn, target: targetRead.builtOn });
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.

@@ -8,7 +8,7 @@ import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import { readTextIfExists } from '../store/atomic-file';
 import { cacheFile, PLAN_CACHE_VERSION, SNAPSHOT_CACHE_VERSION } from './cache-files';
 import { writePlan } from './plan-file';
-import { saveSnapshot, withChanges, type SavedSnapshot, type SnapshotKind } from './snapshot-changes';
+import { saveSnapshot, withChanges, type BuiltOn, type SavedSnapshot, type SnapshotKind } from './snapshot-changes';
 
 export { cacheFile, jsonPieces } from './cache-files';
 
@@ -50,10 +50,10 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
   return file.data;
 }
 
-/** The people a run's changes read found changed or gone, per side (null: read in full). */
+/** Per side, the save a changes read built on and the people it found changed (null: read in full). */
 export interface ChangedPeople {
-  source: readonly string[] | null;
-  target: readonly string[] | null;
+  source: BuiltOn | null;
+  target: BuiltOn | null;
 }
 
 /** The ids of the snapshots a run saved; the run stores them beside its delta link. */
@@ -63,12 +63,12 @@ export interface SnapshotIds {
 }
 
 /** Saves a snapshot (returning the save's id: see snapshot-changes.ts) or a plan. */
-export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, changed?: readonly string[] | null): Promise<string>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, changed?: readonly string[] | null): Promise<string>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, builtOn?: BuiltOn | null): Promise<string>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, builtOn?: BuiltOn | null): Promise<string>;
 export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, changed: readonly string[] | null = null): Promise<string | void> {
+export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, builtOn: BuiltOn | null = null): Promise<string | void> {
   if (what === 'plan') return writePlan(dataDir, integrationId, data as Plan);
-  return saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, changed);
+  return saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, builtOn);
 }
 
 /** Applies a delta read to the cached full snapshot: upserts by id, removes the removed. */

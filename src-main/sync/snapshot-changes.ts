@@ -85,13 +85,21 @@ export async function withChanges<S extends Snapshot>(dataDir: string, id: strin
   return { snapshot: { ...base, ...changes.header, users: [...kept.values()] } as S, id: `${baseKey}+${changes.id}` };
 }
 
+/** What a changes read built on: the save it read (its id) and the people it found changed or gone. */
+export interface BuiltOn {
+  /** The id of the cached save the changes were merged into. */
+  save: string;
+  changedIds: readonly string[];
+}
+
 /**
- * Saves a snapshot and returns the save's id. `changedIds` are the people a changes read found
- * changed or gone since the snapshot it built on (which is what the files hold: runs hold the
- * integration's lock and check the id); null after a full read, which writes the base.
+ * Saves a snapshot and returns the save's id. After a changes read, only the changes are
+ * written, and only while the files still hold the save the run built on (a changes file
+ * deleted or put back meanwhile would otherwise get this run's changes on top of the wrong
+ * copy); otherwise, and after a full read (`builtOn` null), the base is written.
  */
-export async function saveSnapshot(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[] | null): Promise<string> {
-  const saved = changedIds === null ? null : await saveChanges(dataDir, id, what, snapshot, changedIds);
+export async function saveSnapshot(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, builtOn: BuiltOn | null): Promise<string> {
+  const saved = builtOn === null ? null : await saveChanges(dataDir, id, what, snapshot, builtOn);
   if (saved !== null) return saved;
   const key = randomUUID();
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
@@ -102,13 +110,15 @@ export async function saveSnapshot(dataDir: string, id: string, what: SnapshotKi
 }
 
 /** Writes the changes since the base; null when the base must be written instead. */
-async function saveChanges(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, changedIds: readonly string[]): Promise<string | null> {
+async function saveChanges(dataDir: string, id: string, what: SnapshotKind, snapshot: Snapshot, builtOn: BuiltOn): Promise<string | null> {
   const baseKey = await keyAtHead(cacheFile(dataDir, id, what), SNAPSHOT_CACHE_VERSION);
   if (baseKey === null) return null;
   const earlier = await readChangesFile(dataDir, id, what);
   if (earlier === null) return null;
   const before = earlier !== 'none' && earlier.base === baseKey ? earlier : null;
-  const ids = new Set<string>(changedIds);
+  // The files are no longer the save this run merged into: its changes alone would not add up.
+  if ((before ? `${baseKey}+${before.id}` : baseKey) !== builtOn.save) return null;
+  const ids = new Set<string>(builtOn.changedIds);
   for (const u of before?.users ?? []) ids.add(u.id);
   for (const gone of before?.removed ?? []) ids.add(gone);
   if (ids.size > REWRITE_BASE_SHARE * snapshot.users.length) return null;

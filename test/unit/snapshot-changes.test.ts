@@ -53,14 +53,14 @@ describe('a cached snapshot saved as its changes', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(round, { minLength: 1, maxLength: 8 }), async (rounds) => {
           const runDir = path.join(dir, `r${n++}`);
-          let { source: snapshot } = await baseOf(runDir, 120);
+          let { source: snapshot, sourceId: saved } = await baseOf(runDir, 120);
           const gone = new Map<string, SourceUser>();
           const baseFile = cacheFile(runDir, 'int-1', 'source');
           for (const [i, pick] of rounds.entries()) {
             const delta = deltaOf(snapshot, gone, pick, i);
             const before = await readFile(baseFile, 'utf8');
             snapshot = mergeDelta(snapshot, delta, snapshot.groups, `2026-12-0${(i % 9) + 1}T10:00:00.000Z`);
-            const id = await saveCached(runDir, 'int-1', 'source', snapshot, [...delta.upserted.map((u) => u.id), ...delta.removedIds]);
+            const id = await saveCached(runDir, 'int-1', 'source', snapshot, { save: saved, changedIds: [...delta.upserted.map((u) => u.id), ...delta.removedIds] });
             const changesFile = cacheFile(runDir, 'int-1', 'source-changes');
             if (await exists(changesFile)) {
               changesWritten++;
@@ -71,6 +71,7 @@ describe('a cached snapshot saved as its changes', () => {
             } else basesWritten++;
             // Exactly what the run holds, in its order: a restart plans what the app would have.
             expect(await loadSnapshot(runDir, 'int-1', 'source')).toEqual({ snapshot, id });
+            saved = id;
           }
         }),
         { numRuns: 30 },
@@ -82,11 +83,11 @@ describe('a cached snapshot saved as its changes', () => {
 
   it('keeps most people in the base: a run that changed a few writes only them', () =>
     withTempDir(async (dir) => {
-      const { source: base } = await baseOf(dir, 400);
+      const { source: base, sourceId } = await baseOf(dir, 400);
       const changed = { ...(base.users[7] as SourceUser), jobTitle: 'Chief Learning Officer' };
       const goneId = base.users[9]?.id ?? '';
       const next = mergeDelta(base, { upserted: [changed], removedIds: [goneId] }, base.groups, '2026-12-04T10:00:00.000Z');
-      await saveCached(dir, 'int-1', 'source', next, [changed.id, goneId]);
+      await saveCached(dir, 'int-1', 'source', next, { save: sourceId, changedIds: [changed.id, goneId] });
       const changes = JSON.parse(await readFile(cacheFile(dir, 'int-1', 'source-changes'), 'utf8')) as { data: { users: SourceUser[]; removed: string[] } };
       expect(changes.data.users).toEqual([changed]);
       expect(changes.data.removed).toEqual([goneId]);
@@ -95,13 +96,13 @@ describe('a cached snapshot saved as its changes', () => {
 
   it('does the same for the LMS side: accounts changed in place, new ones at the end, and the header moves on', () =>
     withTempDir(async (dir) => {
-      const { target } = await baseOf(dir, 300);
+      const { target, targetId } = await baseOf(dir, 300);
       const edited: TargetUser = { ...(target.users[4] as TargetUser), attributes: { ...(target.users[4] as TargetUser).attributes, title: 'Edited in the LMS' }, lastModified: '2026-12-04T09:30:00.000Z' };
       const added: TargetUser = { ...(target.users[0] as TargetUser), id: 'lms-new-1', userName: 'new.person@contoso.com', emails: ['new.person@contoso.com'], externalId: null, lastModified: '2026-12-04T09:40:00.000Z' };
       const cached = { ...target, changesFrom: '2026-12-04T09:00:00.000Z' };
       const merged = mergeTargetChanges(cached, { since: '2026-12-04T09:00:00.000Z', users: [edited, added], total: target.users.length + 1, readAt: '2026-12-04T10:00:00.000Z', changesFrom: '2026-12-04T10:00:00.000Z', departments: target.departments, jobProfiles: target.jobProfiles, permissionTypes: target.permissionTypes, capabilities: target.capabilities });
       if (!merged.ok) throw new Error(merged.fullReadBecause);
-      const id = await saveCached(dir, 'int-1', 'target', merged.snapshot, [edited.id, added.id]);
+      const id = await saveCached(dir, 'int-1', 'target', merged.snapshot, { save: targetId, changedIds: [edited.id, added.id] });
       expect(await exists(cacheFile(dir, 'int-1', 'target-changes'))).toBe(true);
       expect(await loadSnapshot(dir, 'int-1', 'target')).toEqual({ snapshot: merged.snapshot, id });
     }));
@@ -110,8 +111,8 @@ describe('a cached snapshot saved as its changes', () => {
     withTempDir(async (dir) => {
       const { source: base, sourceId } = await baseOf(dir, 100);
       const next = mergeDelta(base, { upserted: [{ ...(base.users[1] as SourceUser), jobTitle: 'X' }], removedIds: [] }, base.groups, '2026-12-04T10:00:00.000Z');
-      const first = await saveCached(dir, 'int-1', 'source', next, [base.users[1]?.id ?? '']);
-      const second = await saveCached(dir, 'int-1', 'source', next, []);
+      const first = await saveCached(dir, 'int-1', 'source', next, { save: sourceId, changedIds: [base.users[1]?.id ?? ''] });
+      const second = await saveCached(dir, 'int-1', 'source', next, { save: first, changedIds: [] });
       expect(new Set([sourceId, first, second]).size).toBe(3);
       expect((await loadSnapshot(dir, 'int-1', 'source'))?.id).toBe(second);
       // Lost in a power cut, or deleted by hand: what is left is the base, under the base's id,
@@ -120,11 +121,27 @@ describe('a cached snapshot saved as its changes', () => {
       expect(await loadSnapshot(dir, 'int-1', 'source')).toEqual({ snapshot: base, id: sourceId });
     }));
 
+  it('writes the base, not changes, when the files are no longer the save the run built on', () =>
+    withTempDir(async (dir) => {
+      const { source: base, sourceId } = await baseOf(dir, 200);
+      const [a, b] = base.users as [SourceUser, SourceUser];
+      // Run 1 removes a; its changes file is the save run 2 builds on.
+      const first = mergeDelta(base, { upserted: [], removedIds: [a.id] }, base.groups, '2026-12-04T10:00:00.000Z');
+      const firstId = await saveCached(dir, 'int-1', 'source', first, { save: sourceId, changedIds: [a.id] });
+      // The changes file is deleted while run 2 runs (by hand, or a restore of an old copy).
+      await rm(cacheFile(dir, 'int-1', 'source-changes'));
+      const second = mergeDelta(first, { upserted: [{ ...b, jobTitle: 'Y' }], removedIds: [] }, base.groups, '2026-12-04T11:00:00.000Z');
+      const secondId = await saveCached(dir, 'int-1', 'source', second, { save: firstId, changedIds: [b.id] });
+      // Run 2's changes alone on the base would bring a back: the whole snapshot is written instead.
+      expect(await exists(cacheFile(dir, 'int-1', 'source-changes'))).toBe(false);
+      expect(await loadSnapshot(dir, 'int-1', 'source')).toEqual({ snapshot: second, id: secondId });
+    }));
+
   it('a full read writes the base again and drops the changes', () =>
     withTempDir(async (dir) => {
-      const { source: base } = await baseOf(dir, 100);
+      const { source: base, sourceId } = await baseOf(dir, 100);
       const next = mergeDelta(base, { upserted: [{ ...(base.users[1] as SourceUser), jobTitle: 'X' }], removedIds: [] }, base.groups, '2026-12-04T10:00:00.000Z');
-      await saveCached(dir, 'int-1', 'source', next, [base.users[1]?.id ?? '']);
+      await saveCached(dir, 'int-1', 'source', next, { save: sourceId, changedIds: [base.users[1]?.id ?? ''] });
       expect(await exists(cacheFile(dir, 'int-1', 'source-changes'))).toBe(true);
       await saveCached(dir, 'int-1', 'source', next, null);
       expect(await exists(cacheFile(dir, 'int-1', 'source-changes'))).toBe(false);
@@ -136,17 +153,17 @@ describe('a cached snapshot saved as its changes', () => {
       const { source } = await baseOf(dir, 50);
       const [a, b] = source.users as [SourceUser, SourceUser];
       const repeated = { ...source, users: [a, b, ...source.users.slice(2), { ...a, jobTitle: 'Second copy' }] };
-      await saveCached(dir, 'int-1', 'source', repeated);
+      const repeatedId = await saveCached(dir, 'int-1', 'source', repeated);
       const next = mergeDelta(repeated, { upserted: [{ ...b, jobTitle: 'Changed' }], removedIds: [] }, source.groups, '2026-12-04T10:00:00.000Z');
-      await saveCached(dir, 'int-1', 'source', next, [b.id]);
+      await saveCached(dir, 'int-1', 'source', next, { save: repeatedId, changedIds: [b.id] });
       expect(await loadCached(dir, 'int-1', 'source')).toEqual(next);
     }));
 
   it('ignores changes left over from before the base was rewritten, and refuses damaged ones', () =>
     withTempDir(async (dir) => {
-      const { source: base } = await baseOf(dir, 100);
+      const { source: base, sourceId } = await baseOf(dir, 100);
       const next = mergeDelta(base, { upserted: [{ ...(base.users[1] as SourceUser), jobTitle: 'X' }], removedIds: [] }, base.groups, '2026-12-04T10:00:00.000Z');
-      await saveCached(dir, 'int-1', 'source', next, [base.users[1]?.id ?? '']);
+      await saveCached(dir, 'int-1', 'source', next, { save: sourceId, changedIds: [base.users[1]?.id ?? ''] });
       const changesFile = cacheFile(dir, 'int-1', 'source-changes');
       const leftOver = await readFile(changesFile, 'utf8');
       // The base is written again (a full read) and the process dies before removing the changes.
@@ -155,7 +172,7 @@ describe('a cached snapshot saved as its changes', () => {
       expect(await loadSnapshot(dir, 'int-1', 'source')).toEqual({ snapshot: base, id: rewritten });
       // Changes that cannot be read: the base alone would be older than the delta link, so the
       // cache is not used at all (the next run reads Entra in full).
-      await saveCached(dir, 'int-1', 'source', next, [base.users[1]?.id ?? '']);
+      await saveCached(dir, 'int-1', 'source', next, { save: rewritten, changedIds: [base.users[1]?.id ?? ''] });
       await writeFile(changesFile, (await readFile(changesFile, 'utf8')).slice(0, 50));
       expect(await loadCached(dir, 'int-1', 'source')).toBeNull();
     }));
