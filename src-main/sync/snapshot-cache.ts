@@ -34,6 +34,7 @@ async function readJson<T>(file: string, version: number): Promise<{ data: T; ke
 /** A cached snapshot with the id of the save it came from (snapshot-changes.ts). */
 export async function loadSnapshot(dataDir: string, integrationId: string, what: 'source'): Promise<SavedSnapshot<SourceSnapshot> | null>;
 export async function loadSnapshot(dataDir: string, integrationId: string, what: 'target'): Promise<SavedSnapshot<TargetSnapshot> | null>;
+export async function loadSnapshot(dataDir: string, integrationId: string, what: SnapshotKind): Promise<SavedSnapshot<SourceSnapshot | TargetSnapshot> | null>;
 export async function loadSnapshot(dataDir: string, integrationId: string, what: SnapshotKind): Promise<SavedSnapshot<SourceSnapshot | TargetSnapshot> | null> {
   const file = await readJson<SourceSnapshot | TargetSnapshot>(cacheFile(dataDir, integrationId, what), SNAPSHOT_CACHE_VERSION);
   return file === null ? null : withChanges(dataDir, integrationId, what, file.data, file.key);
@@ -43,7 +44,7 @@ export async function loadCached(dataDir: string, integrationId: string, what: '
 export async function loadCached(dataDir: string, integrationId: string, what: 'target'): Promise<TargetSnapshot | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'plan'): Promise<Plan | null>;
 export async function loadCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan'): Promise<unknown> {
-  if (what !== 'plan') return ((await loadSnapshot(dataDir, integrationId, what as 'source')) ?? null)?.snapshot ?? null;
+  if (what !== 'plan') return (await loadSnapshot(dataDir, integrationId, what))?.snapshot ?? null;
   const file = await readJson<Record<string, unknown>>(cacheFile(dataDir, integrationId, 'plan'), PLAN_CACHE_VERSION);
   if (file === null) return null;
   file.data.targetReadMode ??= 'full';
@@ -141,7 +142,7 @@ export async function loadCachedForRun(dataDir: string, id: string, what: 'targe
 export async function loadCachedForRun(dataDir: string, id: string, what: SnapshotKind): Promise<SavedSnapshot<SourceSnapshot | TargetSnapshot> | null> {
   const kept = parsed.get(keyOf(dataDir, id));
   if (kept && kept.stamp === (await cacheStamp(dataDir, id))) return { snapshot: kept.cache[what], id: kept.ids[what] };
-  return what === 'source' ? loadSnapshot(dataDir, id, 'source') : loadSnapshot(dataDir, id, 'target');
+  return loadSnapshot(dataDir, id, what);
 }
 
 /**
