@@ -15,7 +15,6 @@ import type { ConnectorFactory } from './connectors';
 import { runIntegration, type RunServices } from './run';
 import { readParsedCache } from './snapshot-cache';
 
-
 export { provisionOnDemand, type ProvisionOptions, type ProvisionStep, type ProvisionStepId, type ProvisionTrace } from './provision';
 
 export interface DiagnoseOptions {

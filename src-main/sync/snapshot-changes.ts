@@ -76,12 +76,11 @@ export async function withChanges<S extends Snapshot>(dataDir: string, id: strin
   if (changes === null) return null;
   // None, or left over from before the base was last written (a crash in between): in it already.
   if (changes === 'none' || changes.base !== baseKey) return { snapshot: base, id: baseKey };
-  const now = new Map<string, { id: string }>(changes.users.map((u) => [u.id, u]));
   const removed = new Set(changes.removed);
   // As a Map of the base would have it (the runs merged into one): first place, last value.
   const kept = new Map<string, { id: string }>();
   for (const u of base.users) if (!removed.has(u.id)) kept.set(u.id, u);
-  for (const [key, u] of now) kept.set(key, u);
+  for (const u of changes.users) kept.set(u.id, u);
   return { snapshot: { ...base, ...changes.header, users: [...kept.values()] } as S, id: `${baseKey}+${changes.id}` };
 }
 
