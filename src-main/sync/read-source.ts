@@ -50,7 +50,9 @@ export async function readSource(r: {
   const { source, record } = r;
   const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
   const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(r.extraAttributes);
-  const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
+  // No recorded cache save (an integration last run by an older Rollcall): nothing a delta could
+  // be merged into, so the delta and group reads are not made only to be thrown away.
+  const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.snapshotIds.source !== null && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
   if (deltaUsable && record.deltaLink) {
     // The cached snapshot is read and parsed while Graph answers the users' delta; the groups'
     // membership changes are applied to the cached groups as soon as those are parsed.
