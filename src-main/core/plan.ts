@@ -5,92 +5,18 @@
  */
 import type { IntegrationConfig } from './config';
 import { departmentsToCreate, existingDepartmentPaths } from './departments';
-import { sameValue } from './diff';
 import { buildGroupIndex } from './groups';
 import { evaluateGuards } from './guards';
-import { mappedEmail, mappedUserName, mapUser, mergePermissionTypes, toggledFields, vendorField, type MappedUser } from './mapping';
-import { mapBy, matchUsers, targetKeys, type MatchCandidate } from './matching';
-import {
-  ScimPath,
-  type AttrValue,
-  type FieldChange,
-  type Link,
-  type Plan,
-  type PlanOp,
-  type PlanSummary,
-  type SourceSnapshot,
-  type SourceUser,
-  type TargetSnapshot,
-  type TargetUser,
-} from './model';
-import { cleanText, normaliseEmail } from './normalise';
-import * as say from './ops';
-import { evaluateScope, prepareSkipList, scopeVerdict, type ScopeExplanation } from './scope';
+import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
+import { mapBy, matchUsers, targetKeys } from './matching';
+import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
+import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
+import { prepareSkipList, scopeVerdict } from './scope';
 
 /** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
 export type PlanConfig = Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'> & { id: string };
 
-/** The field apply() turns into setActive(); shown in changes so the diff says it. */
-export const ACTIVE_FIELD = 'active';
-export const EXTERNAL_ID_FIELD = 'externalId';
-export const USER_NAME_FIELD = 'userName';
-
-/** Whether "Last Day" has come: employeeLeaveDateTime is at or before now. */
-export function lastDayReached(user: SourceUser, now: Date): boolean {
-  if (!user.employeeLeaveDateTime) return false;
-  const at = Date.parse(user.employeeLeaveDateTime);
-  return !Number.isNaN(at) && at <= now.getTime();
-}
-
-/** What the LMS account holds for a field; the e-mail falls back to the primary address. */
-function currentValue(t: TargetUser, field: string): AttrValue | undefined {
-  if (field === USER_NAME_FIELD) return t.userName;
-  const value = t.attributes[field];
-  if (value === undefined && field === ScimPath.email) return t.emails[0] ?? null;
-  return value;
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-
-/**
- * The users-phase changes: what the mapping wants (userName, the mapped attributes, the merged
- * permission types, in that order) against what the LMS account has (nothing for a create).
- * Compared in place, without building the desired record first: this runs for every user.
- */
-function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
-  const changes: FieldChange[] = [];
-  const consider = (field: string, to: AttrValue): void => {
-    if (leaveAlone.has(field)) return;
-    const from = t ? (currentValue(t, field) ?? null) : null;
-    if (!sameValue(field, from, to)) changes.push({ field, from, to });
-  };
-  consider(USER_NAME_FIELD, m.userName);
-  for (const field in m.attributes) consider(field, m.attributes[field] ?? null);
-  if (m.permissions && permissionsField) consider(permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
-  return changes;
-}
-
-const NO_EXTRAS = {};
-
-/**
- * Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. The
- * mapped user is not kept: it is made when the person's op is, so its garbage dies young.
- */
-interface Candidate extends MatchCandidate {
-  userName: string;
-  displayName: string | null;
-  /** The LMS userName the person has once the plan is applied (null: no LMS account). */
-  userNameAfter: string | null;
-  /** The person's users-phase op, so relation warnings can be attached to it. */
-  op: PlanOp | null;
-  unchanged: boolean;
-}
-
-interface SourceEntry {
-  user: SourceUser;
-  /** Set when the user is in scope and enabled. */
-  c: Candidate | null;
-}
+export { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD, lastDayReached } from './plan-person';
 
 /** Plain string order (what `<` gives), for comparators. */
 function order(a: string, b: string): number {
@@ -118,12 +44,39 @@ function compareOps(a: PlanOp, b: PlanOp): number {
  * source id, target id and reason. One bucket per kind, each sorted field by field: cheaper at
  * 190k ops than one sort on joined string keys.
  */
-function sortOps(ops: readonly PlanOp[]): PlanOp[] {
+const rankOf = (op: PlanOp): number => KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK;
+
+export function sortOps(ops: readonly PlanOp[]): PlanOp[] {
   const buckets: PlanOp[][] = Array.from({ length: LAST_RANK + 1 }, () => []);
-  for (const op of ops) buckets[KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK]?.push(op);
+  for (const op of ops) buckets[rankOf(op)]?.push(op);
   const sorted: PlanOp[] = [];
   for (const bucket of buckets) for (const op of bucket.sort(compareOps)) sorted.push(op);
   return sorted;
+}
+
+/**
+ * Two lists in sortOps order as one, in that order: what sortOps would make of both together
+ * when no two ops compare equal (replan() only merges then).
+ */
+export function mergeSortedOps(a: readonly PlanOp[], b: readonly PlanOp[]): PlanOp[] {
+  const out: PlanOp[] = new Array<PlanOp>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as PlanOp;
+    const y = b[j] as PlanOp;
+    if ((rankOf(x) - rankOf(y) || compareOps(x, y)) <= 0) {
+      out[k++] = x;
+      i++;
+    } else {
+      out[k++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++] as PlanOp;
+  while (j < b.length) out[k++] = b[j++] as PlanOp;
+  return out;
 }
 
 export function plan(
@@ -134,6 +87,45 @@ export function plan(
   now: Date,
   otherIntegrationsLinks: readonly Link[] = [],
 ): Plan {
+  return planWithMemo(source, target, config, links, now, otherIntegrationsLinks).plan;
+}
+
+/**
+ * What a plan was made from and the working state behind it, for replan() (replan.ts) to plan
+ * the next run by the people who changed. Big (every person's state): kept only between runs.
+ */
+export interface PlanMemo {
+  plan: Plan;
+  configKey: string;
+  links: readonly Link[];
+  otherLinks: readonly Link[];
+  source: SourceSnapshot;
+  target: TargetSnapshot;
+  ctx: PersonContext;
+  /** This integration's links by LMS account. */
+  linkByTarget: ReadonlyMap<string, Link>;
+  /** LMS accounts in a conflict: never deactivated. */
+  inConflict: ReadonlySet<string>;
+  /** The op for each owned account that is no longer wanted, by LMS id. */
+  ownedOps: Map<string, PlanOp>;
+  counts: { inScope: number; owned: number; unchanged: number; uncovered: number };
+  /** Why replan() cannot build on this plan (a damaged input, a skip list), or null. */
+  notReusable: string | null;
+}
+
+/** The settings plan() reads, as one string to compare. */
+export function planConfigKey(config: PlanConfig): string {
+  return JSON.stringify([config.id, config.scope, config.deactivation, config.mapping]);
+}
+
+export function planWithMemo(
+  source: SourceSnapshot,
+  target: TargetSnapshot,
+  config: PlanConfig,
+  links: readonly Link[],
+  now: Date,
+  otherIntegrationsLinks: readonly Link[] = [],
+): { plan: Plan; memo: PlanMemo } {
   const { scope, deactivation, mapping } = config;
   const caps = target.capabilities;
   const groups = buildGroupIndex(source.groups);
@@ -143,16 +135,12 @@ export function plan(
   const linkBySource = mapBy(ours, (l) => l.sourceId);
   const others = sortLinks([...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id)).reverse();
   const ops: PlanOp[] = [];
-  const lastDayOn = deactivation.useLastDay;
 
   // --- Scope -------------------------------------------------------------------------------
   const sourceById = new Map<string, SourceEntry>();
   const skippedSources = new Set<string>();
   const candidates: Candidate[] = [];
   let inScope = 0;
-  // The full scope explanation is built only for the sentences that need it.
-  const explain = (user: SourceUser): ScopeExplanation => evaluateScope(user, scope, groups);
-  const mappingContext = { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles };
   for (const user of source.users) {
     const entry: SourceEntry = { user, c: null };
     sourceById.set(user.id, entry);
@@ -164,7 +152,7 @@ export function plan(
     if (verdict !== 'included') continue;
     inScope++;
     if (!user.accountEnabled) continue;
-    entry.c = { user, email: mappedEmail(user), userName: mappedUserName(user), displayName: null, userNameAfter: null, op: null, unchanged: false };
+    entry.c = newCandidate(user, mappedEmail(user), mappedUserName(user));
     candidates.push(entry.c);
   }
 
@@ -188,7 +176,7 @@ export function plan(
     skippedTargets.add(t.id);
     for (const k of keys) reservedKeys.add(k);
   }
-  const targets = target.users.filter((t) => !skippedTargets.has(t.id));
+  const targets = anySkipped ? target.users.filter((t) => !skippedTargets.has(t.id)) : target.users;
   const targetById = mapBy(targets, (t) => t.id);
 
   // --- Matching ------------------------------------------------------------------------------
@@ -203,195 +191,129 @@ export function plan(
     ...(anySkipped ? {} : { linkBySource, linkByTarget }),
   });
 
-  const permissionsField = vendorField(caps, 'permissionTypes');
-  const leaveAloneOnUpdate = toggledFields(mapping, caps);
+  const otherByTarget = mapBy(others, (l) => l.targetId);
+  const ctx: PersonContext = {
+    now,
+    lastDayOn: deactivation.useLastDay,
+    deactivateUsers: deactivation.deactivateUsers,
+    targetComplete: target.complete,
+    scope,
+    groups,
+    mappingContext: { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles },
+    permissionsField: vendorField(caps, 'permissionTypes'),
+    leaveAloneOnUpdate: toggledFields(mapping, caps),
+    managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
+    approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
+    sourceById,
+    skippedSources,
+    targetById,
+    linkBySource,
+    otherByTarget,
+  };
   const inConflict = new Set<string>();
   /** Users whose relations we write, with their LMS account (null while it is being created). */
   const relationsFor: { c: Candidate; t: TargetUser | null }[] = [];
   const deactivations: PlanOp[] = [];
-  /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
-  const uncoveredRelations: string[] = [];
-  const wantedDepartments: string[][] = [];
   let droppedCreates = 0;
-  const push = (op: PlanOp): PlanOp => {
-    ops.push(op);
-    return op;
-  };
-  const noteDepartment = (changes: FieldChange[]): void => {
-    for (const c of changes) if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) wantedDepartments.push(c.to);
-  };
 
   candidates.forEach((c, i) => {
-    const { user } = c;
-    const m = mapUser(user, mappingContext);
-    c.displayName = m.displayName;
     const result = results[i];
     if (!result) return;
-    const sourceId = user.id;
-    const { email, displayName } = m;
-    const extras = m.notices.length || m.warnings.length ? { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) } : NO_EXTRAS;
-    const leaving = lastDayOn && lastDayReached(user, now);
-
-    if (result.kind === 'conflict') {
-      for (const id of result.targetIds) inConflict.add(id);
-      const accounts = result.targetIds.flatMap((id) => {
-        const t = targetById.get(id);
-        return t ? [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId }] : [];
-      });
-      push({ sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } });
-      return;
-    }
-    if (result.kind === 'create') {
-      if (leaving) return; // nobody is created on or after their last day
-      if (!target.complete) {
-        droppedCreates++;
-        return;
-      }
-      const changes = userChanges(m, null, permissionsField, NOTHING);
-      changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
-      noteDepartment(changes);
-      const staleLink = linkBySource.get(user.id);
-      c.op = push({ sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, explain(user), result.reason, staleLink?.targetId ?? null), changes });
-      c.userNameAfter = m.userName;
-      relationsFor.push({ c, t: null });
-      return;
-    }
-
-    const t = result.target;
-    const newlyLinked = result.via !== 'link';
-    // A change on externalId is how an op says "link this account at apply": it is present for
-    // every newly matched account, even when the LMS already carries the id (from = to).
-    const idDiffers = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
-    // A linked account carrying ANOTHER current Entra user's id is a conflict for that user;
-    // rewriting the id here would settle it silently, so it is left for the admin.
-    const idOfOther = !newlyLinked && idDiffers && t.externalId !== null && sourceById.has(t.externalId) && !skippedSources.has(t.externalId);
-    const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
-    if (leaving) {
-      c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
-      if (t.active) deactivations.push({ sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] });
-      return;
-    }
-    const fieldChanges = userChanges(m, t, permissionsField, leaveAloneOnUpdate);
-    const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
-    noteDepartment(changes);
-    c.userNameAfter = m.userName;
-    relationsFor.push({ c, t });
-    if (!t.active) {
-      const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
-      c.op = push({ sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] });
-    } else if (changes.length > 0) {
-      const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
-      const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
-      // A plain literal when there is nothing extra (most people): V8 can then allocate the
-      // op straight into the old generation instead of copying it through every scavenge.
-      c.op = push(
-        extras === NO_EXTRAS
-          ? { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'update', reason, detail, changes }
-          : { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'update', reason, detail, changes },
-      );
-    } else {
-      c.unchanged = true;
-    }
+    if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
+    const next = usersPhase(c, result, ctx);
+    if (c.op) ops.push(c.op);
+    else if (c.otherOp?.kind === 'deactivate') deactivations.push(c.otherOp);
+    else if (c.otherOp) ops.push(c.otherOp);
+    if (next === DROPPED_CREATE) droppedCreates++;
+    else if (next.relations) relationsFor.push({ c, t: next.target });
   });
 
   // --- Relations: manager and approvers, once every user exists -----------------------------
-  const managerField = mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
-  const approversField = mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
-  if (managerField || approversField) {
+  /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
+  const uncoveredRelations: string[] = [];
+  if (ctx.managerField || ctx.approversField) {
     for (const { c, t } of relationsFor) {
-      const { user } = c;
-      const sourceId = user.id;
-      let managerName: string | null = null;
-      let known = true;
-      if (user.managerId !== null) {
-        const linked = linkBySource.get(user.managerId);
-        managerName = sourceById.get(user.managerId)?.c?.userNameAfter ?? (linked ? targetById.get(linked.targetId)?.userName ?? null : null);
-        known = managerName !== null;
-      }
-      if (!known) {
-        const op = c.op;
-        const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
-        if (op) op.warnings = [...(op.warnings ?? []), warning];
-        continue;
-      }
-      const changes: FieldChange[] = [];
-      if (managerField) {
-        const from = t?.attributes[managerField] ?? null;
-        if (!sameValue(managerField, from, managerName)) changes.push({ field: managerField, from, to: managerName });
-      }
-      if (approversField) {
-        const from = t?.attributes[approversField] ?? null;
-        const to = managerName === null ? [] : [managerName];
-        if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
-      }
-      if (changes.length === 0) continue;
-      c.unchanged = false; // a user whose only change is the manager is not "unchanged"
-      if (c.op === null) uncoveredRelations.push(sourceId);
-      ops.push({ kind: 'update', phase: 'relations', sourceId, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, managerName), changes });
+      relationsPhase(c, t, ctx);
+      if (!c.relationsOp) continue;
+      if (c.op === null) uncoveredRelations.push(c.user.id);
+      ops.push(c.relationsOp);
     }
   }
 
   // --- Owned accounts that are no longer wanted -----------------------------------------------
-  const otherByTarget = mapBy(others, (l) => l.targetId);
+  const ownedOps = new Map<string, PlanOp>();
   let owned = 0;
   for (const link of ours) {
     const t = targetById.get(link.targetId);
     if (!t || isSkippedSource(link.sourceId)) continue;
     owned++;
-    if (inConflict.has(t.id) || !t.active) continue;
-    const entry = sourceById.get(link.sourceId);
-    if (entry?.c) continue; // in scope and enabled: handled above (or in conflict)
-    const user = entry?.user;
-    const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
-    const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
-    const e = user ? explain(user) : undefined;
-    const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';
-    const active: FieldChange = { field: ACTIVE_FIELD, from: 'true', to: 'false' };
-    if (user && lastDayOn && lastDayReached(user, now)) {
-      deactivations.push({ ...base, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(name, user), changes: [active] });
-    } else if (!deactivation.deactivateUsers) {
-      ops.push({ ...base, kind: 'skip', reason: `${why === 'gone_from_entra' ? 'gone' : why === 'disabled_in_entra' ? 'disabled' : 'left_scope'}_deactivation_off`, detail: say.keptActive(name, why, e) });
-    } else if (otherByTarget.has(t.id)) {
-      ops.push({ ...base, kind: 'skip', reason: 'shared_with_other_integration', detail: say.shared(name, why, otherByTarget.get(t.id)?.integrationId ?? '') });
-    } else {
-      deactivations.push({ ...base, kind: 'deactivate', reason: why, detail: say.deactivated(name, why, e), changes: [active] });
-    }
+    const op = ownedAccountOp(link, t, ctx, inConflict);
+    if (!op) continue;
+    ownedOps.set(t.id, op);
+    if (op.kind === 'deactivate') deactivations.push(op);
+    else ops.push(op);
   }
   // Never deactivate from an incomplete read: the missing users may only be missing from the read.
   const droppedDeactivations = source.complete ? 0 : deactivations.length;
   if (source.complete) ops.push(...deactivations);
 
-  // --- Departments, order, summary, guards --------------------------------------------------
-  const toCreate =
-    caps.departments && target.departments !== null
-      ? departmentsToCreate(wantedDepartments, existingDepartmentPaths(target.departments))
-      : [];
-  const sorted = sortOps(ops);
+  // --- Order, summary, guards -------------------------------------------------------------------
   let unchanged = 0;
   for (const c of candidates) if (c.unchanged) unchanged++;
-  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged };
   // The summary counts people: a manager/approver write for someone created or updated in this
   // plan is part of that change, not one more update.
   // Relations ops are all updates. Someone with a users-phase op of their own is counted by it;
   // for the others, every users-phase op is looked at (a damaged snapshot may repeat an id).
-  for (const op of ops) if (op.phase !== 'relations') summary[op.kind]++;
+  let uncovered = 0;
   if (uncoveredRelations.length > 0) {
-    const usersPhase = new Set<string>();
-    for (const op of ops) if (op.phase === 'users' && op.sourceId !== null) usersPhase.add(op.sourceId);
-    for (const id of uncoveredRelations) if (!usersPhase.has(id)) summary.update++;
+    const usersPhaseIds = new Set<string>();
+    for (const op of ops) if (op.phase === 'users' && op.sourceId !== null) usersPhaseIds.add(op.sourceId);
+    for (const id of uncoveredRelations) if (!usersPhaseIds.has(id)) uncovered++;
   }
+  const counts = { inScope, owned, unchanged, uncovered };
+  const thePlan = finishPlan(source, target, config, now, sortOps(ops), counts, { droppedCreates, droppedDeactivations });
+  const notReusable = anySkipped
+    ? 'a skip list is in use'
+    : sourceById.size !== source.users.length
+      ? 'Entra listed someone twice'
+      : targetById.size !== target.users.length
+        ? 'the LMS listed an account twice'
+        : linkBySource.size !== ours.length || linkByTarget.size !== ours.length
+          ? 'the link table links someone twice'
+          : null;
+  return {
+    plan: thePlan,
+    memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, linkByTarget, inConflict, ownedOps, counts, notReusable },
+  };
+}
+
+/** The plan around its sorted ops: the summary, the departments to create and the guards. */
+export function finishPlan(
+  source: SourceSnapshot,
+  target: TargetSnapshot,
+  config: PlanConfig,
+  now: Date,
+  sorted: PlanOp[],
+  counts: PlanMemo['counts'],
+  dropped: { droppedCreates: number; droppedDeactivations: number },
+): Plan {
+  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: counts.unchanged };
+  for (const op of sorted) if (op.phase !== 'relations') summary[op.kind]++;
+  summary.update += counts.uncovered;
+  const caps = target.capabilities;
+  const toCreate = caps.departments && target.departments !== null ? departmentsToCreate(wantedDepartments(sorted), existingDepartmentPaths(target.departments)) : [];
   const guards = evaluateGuards({
     sourceComplete: source.complete,
     sourceIncompleteReason: source.incompleteReason,
     targetComplete: target.complete,
     targetIncompleteReason: target.incompleteReason,
-    droppedDeactivations,
-    droppedCreates,
-    inScope,
-    owned,
+    droppedDeactivations: dropped.droppedDeactivations,
+    droppedCreates: dropped.droppedCreates,
+    inScope: counts.inScope,
+    owned: counts.owned,
     deactivations: summary.deactivate,
-    thresholdCount: deactivation.thresholdCount,
-    thresholdPercent: deactivation.thresholdPercent,
+    thresholdCount: config.deactivation.thresholdCount,
+    thresholdPercent: config.deactivation.thresholdPercent,
   });
   return {
     integrationId: config.id,

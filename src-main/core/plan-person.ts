@@ -1,0 +1,253 @@
+/**
+ * The ops one person gets in a plan, once matching has said which LMS account is theirs. plan()
+ * runs these for everyone; replan() (replan.ts) runs them again for the people who changed.
+ * Everything they read about other people is in the PersonContext, so both give the same op.
+ */
+import { sameValue } from './diff';
+import type { GroupIndex } from './groups';
+import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
+import type { MatchCandidate, MatchResult } from './matching';
+import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
+import { cleanText, normaliseEmail } from './normalise';
+import * as say from './ops';
+import { evaluateScope, type ScopeExplanation } from './scope';
+import type { IntegrationConfig } from './config';
+
+/** The field apply() turns into setActive(); shown in changes so the diff says it. */
+export const ACTIVE_FIELD = 'active';
+export const EXTERNAL_ID_FIELD = 'externalId';
+export const USER_NAME_FIELD = 'userName';
+
+/** Whether "Last Day" has come: employeeLeaveDateTime is at or before now. */
+export function lastDayReached(user: SourceUser, now: Date): boolean {
+  if (!user.employeeLeaveDateTime) return false;
+  const at = Date.parse(user.employeeLeaveDateTime);
+  return !Number.isNaN(at) && at <= now.getTime();
+}
+
+/**
+ * Per-user working state, kept on one object: at 100k users, fewer Map lookups is faster. The
+ * mapped user is not kept: it is made when the person's op is, so its garbage dies young.
+ */
+export interface Candidate extends MatchCandidate {
+  userName: string;
+  displayName: string | null;
+  /** The LMS userName the person has once the plan is applied (null: no LMS account). */
+  userNameAfter: string | null;
+  /** The person's create, update or reactivate op, so relation warnings can be attached to it. */
+  op: PlanOp | null;
+  /** Their other users-phase op: a conflict, or the deactivation on their last day. */
+  otherOp: PlanOp | null;
+  /** Their manager/approvers op. */
+  relationsOp: PlanOp | null;
+  /** What matching said (kept for replan()). */
+  result: MatchResult | null;
+  unchanged: boolean;
+}
+
+export interface SourceEntry {
+  user: SourceUser;
+  /** Set when the user is in scope and enabled. */
+  c: Candidate | null;
+}
+
+export function newCandidate(user: SourceUser, email: string | null, userName: string): Candidate {
+  return { user, email, userName, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
+}
+
+/** What the person ops read about the settings, the LMS and everyone else. */
+export interface PersonContext {
+  now: Date;
+  lastDayOn: boolean;
+  deactivateUsers: boolean;
+  /** False when the LMS read was incomplete: then nobody is created. */
+  targetComplete: boolean;
+  scope: IntegrationConfig['scope'];
+  groups: GroupIndex;
+  mappingContext: MappingContext;
+  permissionsField: string | null;
+  leaveAloneOnUpdate: ReadonlySet<string>;
+  managerField: string | null;
+  approversField: string | null;
+  sourceById: Map<string, SourceEntry>;
+  skippedSources: ReadonlySet<string>;
+  targetById: Map<string, TargetUser>;
+  linkBySource: ReadonlyMap<string, Link>;
+  /** Other integrations' links by LMS account. */
+  otherByTarget: ReadonlyMap<string, Link>;
+}
+
+/** What the LMS account holds for a field; the e-mail falls back to the primary address. */
+function currentValue(t: TargetUser, field: string): AttrValue | undefined {
+  if (field === USER_NAME_FIELD) return t.userName;
+  const value = t.attributes[field];
+  if (value === undefined && field === ScimPath.email) return t.emails[0] ?? null;
+  return value;
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+/**
+ * The users-phase changes: what the mapping wants (userName, the mapped attributes, the merged
+ * permission types, in that order) against what the LMS account has (nothing for a create).
+ * Compared in place, without building the desired record first: this runs for every user.
+ */
+function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const consider = (field: string, to: AttrValue): void => {
+    if (leaveAlone.has(field)) return;
+    const from = t ? (currentValue(t, field) ?? null) : null;
+    if (!sameValue(field, from, to)) changes.push({ field, from, to });
+  };
+  consider(USER_NAME_FIELD, m.userName);
+  for (const field in m.attributes) consider(field, m.attributes[field] ?? null);
+  if (m.permissions && permissionsField) consider(permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
+  return changes;
+}
+
+const NO_EXTRAS = {};
+
+/** What a person's users phase gave: their LMS account for the relations step, if they get one. */
+export type UsersPhase = { relations: false } | { relations: true; target: TargetUser | null };
+
+const NO_RELATIONS: UsersPhase = { relations: false };
+/** A create left out because the LMS read was incomplete (the plan's guards count them). */
+export const DROPPED_CREATE: UsersPhase = { relations: false };
+
+/**
+ * The person's users-phase op (sets c.op or c.otherOp, c.userNameAfter, c.unchanged), from what
+ * matching said. A create dropped because the LMS read was incomplete sets none of them.
+ */
+export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext): UsersPhase {
+  const { user } = c;
+  const m = mapUser(user, ctx.mappingContext);
+  c.displayName = m.displayName;
+  c.result = result;
+  const sourceId = user.id;
+  const { email, displayName } = m;
+  const extras = m.notices.length || m.warnings.length ? { ...(m.notices.length ? { notices: m.notices } : {}), ...(m.warnings.length ? { warnings: m.warnings } : {}) } : NO_EXTRAS;
+  const leaving = ctx.lastDayOn && lastDayReached(user, ctx.now);
+
+  if (result.kind === 'conflict') {
+    const accounts = result.targetIds.flatMap((id) => {
+      const t = ctx.targetById.get(id);
+      return t ? [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId }] : [];
+    });
+    c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } };
+    return NO_RELATIONS;
+  }
+  if (result.kind === 'create') {
+    if (leaving) return NO_RELATIONS; // nobody is created on or after their last day
+    if (!ctx.targetComplete) return DROPPED_CREATE;
+    const changes = userChanges(m, null, ctx.permissionsField, NOTHING);
+    changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
+    const staleLink = ctx.linkBySource.get(user.id);
+    c.op = { sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, explain(user, ctx), result.reason, staleLink?.targetId ?? null), changes };
+    c.userNameAfter = m.userName;
+    return { relations: true, target: null };
+  }
+
+  const t = result.target;
+  const newlyLinked = result.via !== 'link';
+  // A change on externalId is how an op says "link this account at apply": it is present for
+  // every newly matched account, even when the LMS already carries the id (from = to).
+  const idDiffers = t.externalId === null || t.externalId.trim().toLowerCase() !== user.id.toLowerCase();
+  // A linked account carrying ANOTHER current Entra user's id is a conflict for that user;
+  // rewriting the id here would settle it silently, so it is left for the admin.
+  const idOfOther = !newlyLinked && idDiffers && t.externalId !== null && ctx.sourceById.has(t.externalId) && !ctx.skippedSources.has(t.externalId);
+  const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
+  if (leaving) {
+    c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
+    if (t.active) c.otherOp = { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] };
+    return NO_RELATIONS;
+  }
+  const fieldChanges = userChanges(m, t, ctx.permissionsField, ctx.leaveAloneOnUpdate);
+  const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
+  c.userNameAfter = m.userName;
+  if (!t.active) {
+    const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
+    c.op = { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user, ctx), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] };
+  } else if (changes.length > 0) {
+    const reason = newlyLinked ? 'link_existing' : 'attributes_changed';
+    const detail = newlyLinked ? say.linked(m, t, result.via) : say.updated(m, fieldChanges);
+    // A plain literal when there is nothing extra (most people): V8 can then allocate the
+    // op straight into the old generation instead of copying it through every scavenge.
+    c.op =
+      extras === NO_EXTRAS
+        ? { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'update', reason, detail, changes }
+        : { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'update', reason, detail, changes };
+  } else {
+    c.unchanged = true;
+  }
+  return { relations: true, target: t };
+}
+
+// The full scope explanation is built only for the sentences that need it.
+function explain(user: SourceUser, ctx: PersonContext): ScopeExplanation {
+  return evaluateScope(user, ctx.scope, ctx.groups);
+}
+
+/**
+ * The person's manager/approvers op (c.relationsOp), once everyone's LMS userName after the
+ * plan is known; or a warning on their op when the manager has no LMS account.
+ */
+export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonContext): void {
+  const { managerField, approversField } = ctx;
+  const { user } = c;
+  let managerName: string | null = null;
+  if (user.managerId !== null) {
+    const linked = ctx.linkBySource.get(user.managerId);
+    managerName = ctx.sourceById.get(user.managerId)?.c?.userNameAfter ?? (linked ? (ctx.targetById.get(linked.targetId)?.userName ?? null) : null);
+    if (managerName === null) {
+      const op = c.op;
+      const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
+      if (op) op.warnings = [...(op.warnings ?? []), warning];
+      return;
+    }
+  }
+  const changes: FieldChange[] = [];
+  if (managerField) {
+    const from = t?.attributes[managerField] ?? null;
+    if (!sameValue(managerField, from, managerName)) changes.push({ field: managerField, from, to: managerName });
+  }
+  if (approversField) {
+    const from = t?.attributes[approversField] ?? null;
+    const to = managerName === null ? [] : [managerName];
+    if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
+  }
+  if (changes.length === 0) return;
+  c.unchanged = false; // a user whose only change is the manager is not "unchanged"
+  c.relationsOp = { kind: 'update', phase: 'relations', sourceId: user.id, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, managerName), changes };
+}
+
+/**
+ * The op for an LMS account this integration linked whose person is no longer wanted (gone,
+ * disabled, out of scope, or past their last day): a deactivation, or a skip saying why not.
+ * Null when there is nothing to do (already inactive, in a conflict, or the person is wanted).
+ */
+export function ownedAccountOp(link: Link, t: TargetUser, ctx: PersonContext, inConflict: ReadonlySet<string>): PlanOp | null {
+  if (inConflict.has(t.id) || !t.active) return null;
+  const entry = ctx.sourceById.get(link.sourceId);
+  if (entry?.c) return null; // in scope and enabled: handled by the person's own ops (or a conflict)
+  const user = entry?.user;
+  const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
+  const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? (normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName)) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
+  const e = user ? explain(user, ctx) : undefined;
+  const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';
+  const active: FieldChange = { field: ACTIVE_FIELD, from: 'true', to: 'false' };
+  if (user && ctx.lastDayOn && lastDayReached(user, ctx.now)) return { ...base, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(name, user), changes: [active] };
+  if (!ctx.deactivateUsers) return { ...base, kind: 'skip', reason: `${why === 'gone_from_entra' ? 'gone' : why === 'disabled_in_entra' ? 'disabled' : 'left_scope'}_deactivation_off`, detail: say.keptActive(name, why, e) };
+  const other = ctx.otherByTarget.get(t.id);
+  if (other) return { ...base, kind: 'skip', reason: 'shared_with_other_integration', detail: say.shared(name, why, other.integrationId) };
+  return { ...base, kind: 'deactivate', reason: why, detail: say.deactivated(name, why, e), changes: [active] };
+}
+
+/** Department paths the plan writes (create, update and reactivate ops carry them). */
+export function wantedDepartments(ops: readonly PlanOp[]): string[][] {
+  const wanted: string[][] = [];
+  for (const op of ops) {
+    if (op.phase !== 'users') continue;
+    for (const c of op.changes) if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) wanted.push(c.to);
+  }
+  return wanted;
+}
