@@ -1,7 +1,7 @@
 /**
  * The ops one person gets in a plan, once matching has said which LMS account is theirs. plan()
- * runs these for everyone; replan() (replan.ts) runs them again for the people who changed.
- * Everything they read about other people is in the PersonContext, so both give the same op.
+ * runs these for everyone. Everything they read about other people is in the PersonContext, so
+ * running them again for one person who changed gives the op a whole new plan would.
  */
 import { sameValue } from './diff';
 import type { GroupIndex } from './groups';
@@ -40,7 +40,7 @@ export interface Candidate extends MatchCandidate {
   otherOp: PlanOp | null;
   /** Their manager/approvers op. */
   relationsOp: PlanOp | null;
-  /** What matching said (kept for replan()). */
+  /** What matching said (kept so the person's ops can be made again). */
   result: MatchResult | null;
   unchanged: boolean;
 }

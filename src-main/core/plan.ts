@@ -56,7 +56,7 @@ export function sortOps(ops: readonly PlanOp[]): PlanOp[] {
 
 /**
  * Two lists in sortOps order as one, in that order: what sortOps would make of both together
- * when no two ops compare equal (replan() only merges then).
+ * when no two ops compare equal (true when ids are unique: see notReusable).
  */
 export function mergeSortedOps(a: readonly PlanOp[], b: readonly PlanOp[]): PlanOp[] {
   const out: PlanOp[] = new Array<PlanOp>(a.length + b.length);
@@ -91,8 +91,8 @@ export function plan(
 }
 
 /**
- * What a plan was made from and the working state behind it, for replan() (replan.ts) to plan
- * the next run by the people who changed. Big (every person's state): kept only between runs.
+ * What a plan was made from and the working state behind it, so that a later run can plan only
+ * the people who changed (not written yet: issue #10's note). Big (every person's state).
  */
 export interface PlanMemo {
   plan: Plan;
@@ -109,7 +109,7 @@ export interface PlanMemo {
   /** The op for each owned account that is no longer wanted, by LMS id. */
   ownedOps: Map<string, PlanOp>;
   counts: { inScope: number; owned: number; unchanged: number; uncovered: number };
-  /** Why replan() cannot build on this plan (a damaged input, a skip list), or null. */
+  /** Why a later run cannot build on this plan (a damaged input, a skip list), or null. */
   notReusable: string | null;
 }
 
