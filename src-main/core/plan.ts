@@ -44,39 +44,12 @@ function compareOps(a: PlanOp, b: PlanOp): number {
  * source id, target id and reason. One bucket per kind, each sorted field by field: cheaper at
  * 190k ops than one sort on joined string keys.
  */
-const rankOf = (op: PlanOp): number => KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK;
-
-export function sortOps(ops: readonly PlanOp[]): PlanOp[] {
+function sortOps(ops: readonly PlanOp[]): PlanOp[] {
   const buckets: PlanOp[][] = Array.from({ length: LAST_RANK + 1 }, () => []);
-  for (const op of ops) buckets[rankOf(op)]?.push(op);
+  for (const op of ops) buckets[KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK]?.push(op);
   const sorted: PlanOp[] = [];
   for (const bucket of buckets) for (const op of bucket.sort(compareOps)) sorted.push(op);
   return sorted;
-}
-
-/**
- * Two lists in sortOps order as one, in that order: what sortOps would make of both together
- * when no two ops compare equal (true when ids are unique: see notReusable).
- */
-export function mergeSortedOps(a: readonly PlanOp[], b: readonly PlanOp[]): PlanOp[] {
-  const out: PlanOp[] = new Array<PlanOp>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as PlanOp;
-    const y = b[j] as PlanOp;
-    if ((rankOf(x) - rankOf(y) || compareOps(x, y)) <= 0) {
-      out[k++] = x;
-      i++;
-    } else {
-      out[k++] = y;
-      j++;
-    }
-  }
-  while (i < a.length) out[k++] = a[i++] as PlanOp;
-  while (j < b.length) out[k++] = b[j++] as PlanOp;
-  return out;
 }
 
 export function plan(
