@@ -35,7 +35,12 @@ function sortLinks(links: readonly Link[]): Link[] {
 const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
 const LAST_RANK = 9;
 
-function compareOps(a: PlanOp, b: PlanOp): number {
+/** An op's place among the kinds in apply order (sortOps' bucket). */
+export function opRank(op: PlanOp): number {
+  return KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK;
+}
+
+export function compareOps(a: PlanOp, b: PlanOp): number {
   return order(a.email ?? '', b.email ?? '') || order(a.sourceId ?? '', b.sourceId ?? '') || order(a.targetId ?? '', b.targetId ?? '') || order(a.reason, b.reason);
 }
 
@@ -44,9 +49,9 @@ function compareOps(a: PlanOp, b: PlanOp): number {
  * source id, target id and reason. One bucket per kind, each sorted field by field: cheaper at
  * 190k ops than one sort on joined string keys.
  */
-function sortOps(ops: readonly PlanOp[]): PlanOp[] {
+export function sortOps(ops: readonly PlanOp[]): PlanOp[] {
   const buckets: PlanOp[][] = Array.from({ length: LAST_RANK + 1 }, () => []);
-  for (const op of ops) buckets[KIND_ORDER[op.phase === 'relations' ? 'relations' : op.kind] ?? LAST_RANK]?.push(op);
+  for (const op of ops) buckets[opRank(op)]?.push(op);
   const sorted: PlanOp[] = [];
   for (const bucket of buckets) for (const op of bucket.sort(compareOps)) sorted.push(op);
   return sorted;
@@ -65,7 +70,8 @@ export function plan(
 
 /**
  * What a plan was made from and the working state behind it, so that a later run can plan only
- * the people who changed (not written yet: issue #10's note). Big (every person's state).
+ * the people who changed (replan.ts). Big (every person's state). Single use: replan() updates
+ * it in place into the memo of the plan it makes.
  */
 export interface PlanMemo {
   plan: Plan;
@@ -75,6 +81,8 @@ export interface PlanMemo {
   source: SourceSnapshot;
   target: TargetSnapshot;
   ctx: PersonContext;
+  /** In scope and enabled: the people plan() wants in the LMS. */
+  candidates: Candidate[];
   /** This integration's links by LMS account. */
   linkByTarget: ReadonlyMap<string, Link>;
   /** LMS accounts in a conflict: never deactivated. */
@@ -256,7 +264,7 @@ export function planWithMemo(
           : null;
   return {
     plan: thePlan,
-    memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, linkByTarget, inConflict, ownedOps, counts, notReusable },
+    memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, candidates, linkByTarget, inConflict, ownedOps, counts, notReusable },
   };
 }
 

@@ -50,6 +50,8 @@ export interface RunRecord {
   readMode: 'full' | 'delta' | null;
   /** How the LMS was read: only the accounts changed since the last read, or in full and why. */
   lmsRead: { mode: 'full' | 'changes'; reason: string | null } | null;
+  /** How the plan was made: only the people who changed planned again on the last plan, or everyone and why. */
+  planMode: { mode: 'full' | 'changes'; reason: string | null } | null;
   startedAt: string;
   finishedAt: string | null;
   outcome: RunOutcomeKind;

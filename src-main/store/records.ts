@@ -40,6 +40,7 @@ export const RunRecordSchema = z.object({
   trigger: z.enum(['manual', 'schedule', 'cli']),
   readMode: z.enum(['full', 'delta']).nullable(),
   lmsRead: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
+  planMode: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   outcome: z.enum(['running', 'succeeded', 'partial', 'failed', 'blocked', 'cancelled', 'interrupted']),

@@ -11,7 +11,7 @@ import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
 import { appError, isAppError, type AppError, type Result } from '../core/errors';
 import type { RunProgress } from '../core/reports';
 import type { Link, Plan, PlanSummary } from '../core/model';
-import { plan as makePlan } from '../core/plan';
+import { planFrom } from '../core/replan';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
@@ -26,7 +26,7 @@ import { closeConnectors, defaultConnectorFactory, openConnectors, type Connecto
 import { acquireRunLock } from '../store/run-lock';
 import { markInterruptedRuns } from './interrupted';
 import { readProgress, readSource, readTarget } from './read-source';
-import { forgetParsed, saveAll } from './snapshot-cache';
+import { saveAll, takePlanMemo } from './snapshot-cache';
 
 export type { RunProgress, RunStage } from '../core/reports';
 export { groupsNeeded } from './read-source';
@@ -91,6 +91,7 @@ export function newRunRecord(r: { id?: string; integrationId: string; kind: RunR
     trigger: r.trigger,
     readMode: null,
     lmsRead: null,
+    planMode: null,
     startedAt: r.startedAt.toISOString(),
     finishedAt: null,
     outcome: 'running',
@@ -274,12 +275,17 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     run.lmsRead = { mode: targetRead.snapshot.readMode, reason: targetRead.fullReadBecause };
 
     options.onProgress?.({ stage: 'planning', done: 0, total: null, detail: null });
-    forgetParsed(store.dataDir, record.id);
+    const changed = { source: sourceRead.builtOn, target: targetRead.builtOn };
     const links = (await store.links(record.id)).data.links;
-    const thePlan = makePlan(sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), await store.otherIntegrationsLinks(record.id));
+    const otherLinks = await store.otherIntegrationsLinks(record.id);
+    // The last plan's memo, when both sides were read by their changes on top of what it planned:
+    // then only the people who changed are planned again (replan.ts proves the rest still holds).
+    const made = planFrom(await takePlanMemo(store.dataDir, record.id, changed), sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), otherLinks);
+    const thePlan = made.plan;
     run.planned = thePlan.summary;
+    run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
-    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, { source: sourceRead.builtOn, target: targetRead.builtOn });
+    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, changed, made.memo);
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.

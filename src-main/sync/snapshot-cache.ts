@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
+import type { PlanMemo } from '../core/plan';
 import { readTextIfExists } from '../store/atomic-file';
 import { cacheFile, PLAN_CACHE_VERSION, SNAPSHOT_CACHE_VERSION } from './cache-files';
 import { writePlan } from './plan-file';
@@ -100,7 +101,8 @@ export interface ParsedCache {
 }
 
 const KEEP_PARSED_MS = 5 * 60_000;
-const parsed = new Map<string, { stamp: string; cache: ParsedCache; ids: SnapshotIds; timer: ReturnType<typeof setTimeout> }>();
+/** `memo`: the working state behind the plan, when a run in this process made it (replan.ts). */
+const parsed = new Map<string, { stamp: string; cache: ParsedCache; ids: SnapshotIds; memo: PlanMemo | null; timer: ReturnType<typeof setTimeout> }>();
 const keyOf = (dataDir: string, id: string): string => `${dataDir}\u0000${id}`;
 
 async function cacheStamp(dataDir: string, id: string): Promise<string> {
@@ -108,7 +110,7 @@ async function cacheStamp(dataDir: string, id: string): Promise<string> {
   return stats.join('|');
 }
 
-function keep(key: string, stamp: string, cache: ParsedCache, ids: SnapshotIds): void {
+function keep(key: string, stamp: string, cache: ParsedCache, ids: SnapshotIds, memo: PlanMemo | null = null): void {
   // One tenant in memory at a time.
   for (const [k, v] of parsed) {
     clearTimeout(v.timer);
@@ -116,7 +118,7 @@ function keep(key: string, stamp: string, cache: ParsedCache, ids: SnapshotIds):
   }
   const timer = setTimeout(() => parsed.delete(key), KEEP_PARSED_MS);
   timer.unref?.();
-  parsed.set(key, { stamp, cache, ids, timer });
+  parsed.set(key, { stamp, cache, ids, memo, timer });
 }
 
 /** The last snapshots and plan of an integration, parsed (kept in memory for a few minutes). */
@@ -160,12 +162,35 @@ export function forgetParsed(dataDir: string, id: string): void {
 }
 
 /**
- * Writes the snapshots (only their changes after a changes read) and the plan, and keeps the
- * parsed objects for the next diagnosis. Returns the snapshots' save ids for the run to store.
+ * The memo of the plan kept in memory, for a run that read both sides by their changes on top of
+ * exactly the kept snapshots (so its unchanged people are the very objects the memo planned), or
+ * why there is none. Lets go of the kept copy either way, as forgetParsed() does: the caller
+ * plans next.
  */
-export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }): Promise<SnapshotIds> {
+export async function takePlanMemo(dataDir: string, id: string, changed: ChangedPeople): Promise<{ memo: PlanMemo } | { memo: null; why: string }> {
+  const kept = parsed.get(keyOf(dataDir, id));
+  const why =
+    !kept?.memo
+      ? 'no earlier plan in memory'
+      : changed.source === null
+        ? 'Entra was read in full'
+        : changed.target === null
+          ? 'the LMS was read in full'
+          : changed.source.save !== kept.ids.source || changed.target.save !== kept.ids.target || kept.stamp !== (await cacheStamp(dataDir, id))
+            ? "the reads did not build on the last plan's snapshots"
+            : null;
+  forgetParsed(dataDir, id);
+  return why === null && kept?.memo ? { memo: kept.memo } : { memo: null, why: why ?? 'no earlier plan in memory' };
+}
+
+/**
+ * Writes the snapshots (only their changes after a changes read) and the plan, and keeps the
+ * parsed objects (and the plan's memo, for the next run's replan) for the next diagnosis.
+ * Returns the snapshots' save ids for the run to store.
+ */
+export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }, memo: PlanMemo | null = null): Promise<SnapshotIds> {
   const ids = { source: await saveCached(dataDir, id, 'source', cache.source, changed.source), target: await saveCached(dataDir, id, 'target', cache.target, changed.target) };
   await saveCached(dataDir, id, 'plan', cache.plan);
-  keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache, ids);
+  keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache, ids, memo);
   return ids;
 }

@@ -33,7 +33,7 @@ function aRun(integrationId: string, i: number): RunRecord {
     kind: 'apply',
     trigger: 'schedule',
     readMode: 'delta',
-    lmsRead: { mode: 'changes', reason: null },
+    lmsRead: { mode: 'changes', reason: null }, planMode: null,
     startedAt: NOW.toISOString(),
     finishedAt: NOW.toISOString(),
     outcome: 'succeeded',

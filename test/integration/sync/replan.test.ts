@@ -1,0 +1,92 @@
+/**
+ * A run after another in the same process plans only the people who changed (replan.ts), and its
+ * plan is the one a full plan of the same snapshots gives; when it cannot build on the last plan
+ * it plans everyone and the run record says why. Real Graph and SCIM simulators, real runs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { plan } from '../../../src-main/core/plan';
+import { runIntegration } from '../../../src-main/sync/run';
+import { forgetParsed, loadCached } from '../../../src-main/sync/snapshot-cache';
+import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+let env: SyncEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+const dryRun = (e: SyncEnv) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule' });
+
+/** Time passes in the LMS: the apply's writes are an hour old, so changes reads skip them. */
+function age(e: SyncEnv): void {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
+}
+
+/** The plan plan() makes, in full, of the snapshots the last run saved (read back as another process would). */
+async function fullPlanOfSaved(e: SyncEnv, at: string) {
+  forgetParsed(e.store.dataDir, e.integrationId);
+  const [source, target] = [await loadCached(e.store.dataDir, e.integrationId, 'source'), await loadCached(e.store.dataDir, e.integrationId, 'target')];
+  if (!source || !target) throw new Error('nothing saved');
+  const record = e.store.settings.data.integrations.find((i) => i.id === e.integrationId);
+  if (!record) throw new Error('no integration');
+  const links = (await e.store.links(e.integrationId)).data.links;
+  return plan(source, target, { ...record.config, id: record.id }, links, new Date(at), await e.store.otherIntegrationsLinks(e.integrationId));
+}
+
+describe('planning only the people who changed', () => {
+  it('plans a changed person again on the last plan, with the plan a full plan gives', async () => {
+    env = await startSyncEnv({ users: 150 });
+    const e = env;
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    expect(applied.run.planMode).toEqual({ mode: 'full', reason: 'no earlier plan in memory' });
+    // The LMS was read in full for the first sync; this run reads the accounts it created as changes.
+    const settled = await dryRun(e);
+    expect(settled.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+    // The apply linked everyone: the link table is not the one the last plan was made with.
+    expect(settled.run.planMode).toEqual({ mode: 'full', reason: 'the link table changed' });
+    expect(settled.plan?.summary).toMatchObject({ create: 0, update: 0, deactivate: 0, reactivate: 0 });
+    age(e);
+
+    const links = (await e.store.links(e.integrationId)).data.links;
+    const [anna, bob] = [links[3], links[7]];
+    if (!anna || !bob) throw new Error('nothing applied');
+    e.graph.mutateUser(anna.sourceId, { jobTitle: 'Head of Learning' });
+    const lmsBob = e.lms.users().find((u) => u.id === bob.targetId);
+    if (!lmsBob) throw new Error('no LMS account');
+    e.lms.store.replaceUser(String(lmsBob.id), { ...structuredClone(lmsBob), title: 'Edited in the LMS' });
+
+    const next = await dryRun(e);
+    expect(next.run.readMode).toBe('delta');
+    expect(next.run.lmsRead).toEqual({ mode: 'changes', reason: null });
+    expect(next.run.planMode).toEqual({ mode: 'changes', reason: null });
+    // Anna's new title goes to the LMS; Bob's hand edit is put back; nobody else changes.
+    expect(next.plan?.summary).toMatchObject({ create: 0, update: 2, deactivate: 0, reactivate: 0 });
+    // (The demo tenant's standing conflict, two Entra accounts with one address, is planned as before.)
+    expect(new Set(next.plan?.ops.filter((o) => o.kind !== 'conflict').map((o) => o.sourceId))).toEqual(new Set([anna.sourceId, bob.sourceId]));
+    expect(next.plan).toEqual(await fullPlanOfSaved(e, next.plan?.createdAt ?? ''));
+  });
+
+  it('plans everyone, and says why, when someone joins a scope group; an apply after a dry run builds on it', async () => {
+    env = await startSyncEnv({ users: 120 });
+    const e = env;
+    expect((await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' })).run.outcome).toBe('succeeded');
+    await dryRun(e);
+    age(e);
+
+    const hire = e.graph.addUser({ userPrincipalName: 'new.hire@contoso-demo.onmicrosoft.com', mail: 'new.hire@contoso.example', displayName: 'New Hire', department: 'Sales' });
+    e.graph.addGroupMember(e.tenant.groupIds.allStaff, hire.id);
+    const joined = await dryRun(e);
+    expect(joined.run.readMode).toBe('delta');
+    expect(joined.run.planMode).toEqual({ mode: 'full', reason: 'the groups changed' });
+    expect(joined.plan?.summary.create).toBe(1);
+
+    // The admin reviewed that dry run and applies: the same plan, built on it.
+    const apply = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', expectedSummary: joined.plan?.summary });
+    expect(apply.run.planMode).toEqual({ mode: 'changes', reason: null });
+    expect(apply.run.outcome).toBe('succeeded');
+    expect(apply.apply?.applied).toBe(1);
+    expect(e.lms.users().some((u) => u.userName === 'new.hire@contoso-demo.onmicrosoft.com')).toBe(true);
+  });
+});

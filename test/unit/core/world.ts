@@ -1,0 +1,128 @@
+/**
+ * Small random tenants that collide on purpose (shared e-mails, case and hidden-character
+ * variants, nested groups, stale links, foreign ids, another integration's claims), for the
+ * property tests of plan() and replan().
+ */
+import fc from 'fast-check';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type Link, type Plan, type SourceUser, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
+import { plan, type PlanConfig } from '../../../src-main/core/plan';
+import { group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
+import { NOW } from './helpers';
+
+export const PERMS = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
+export const OWNED = new Set(['admin', 'reporter']);
+export const SOURCE_IDS = ['s0', 's1', 's2', 's3', 's4', 's5'];
+export const TARGET_IDS = ['t0', 't1', 't2', 't3', 't4', 't5'];
+export const MAILS = ['anna@x.com', 'bob@x.com', 'cleo@x.com', 'dan@x.com'];
+
+export const mailVariant = fc.tuple(fc.constantFrom(...MAILS), fc.constantFrom('', 'upper', 'space', 'bom')).map(([m, v]) =>
+  v === 'upper' ? m.toUpperCase() : v === 'space' ? ` ${m} ` : v === 'bom' ? `${m}\uFEFF` : m,
+);
+export const when = (iso: string | null) => fc.constant(iso);
+
+export const sourceUserArb = (id: string) =>
+  fc.record({
+    accountEnabled: fc.boolean(),
+    displayName: fc.constantFrom(null, 'Anna', 'Bob  Berg', 'Cleo\u00A0K'),
+    mail: fc.option(mailVariant, { nil: null }),
+    upnMail: fc.boolean(),
+    department: fc.constantFrom(null, 'Sales', 'Sales\uFEFF', ' Support', 'Sales/EMEA'),
+    jobTitle: fc.constantFrom(null, 'Dev', 'Lead'),
+    otherMails: fc.subarray(MAILS, { maxLength: 2 }),
+    managerId: fc.option(fc.constantFrom(...SOURCE_IDS), { nil: null }),
+    employeeLeaveDateTime: fc.oneof(when(null), when('2026-01-01T00:00:00Z'), when('2027-01-01T00:00:00Z')),
+  }).map((r): SourceUser => {
+    const { upnMail, ...rest } = r;
+    // Sometimes the sign-in name is someone else's e-mail: a collision real tenants have.
+    const upn = upnMail && r.mail ? (r.department === 'Sales/EMEA' ? MAILS[0] ?? r.mail : r.mail) : `${id}@x.com`;
+    return sourceUser(id, { ...rest, userPrincipalName: upn });
+  });
+
+export const targetUserArb = (id: string) =>
+  fc.record({
+    externalId: fc.constantFrom(null, null, 's0', 's1', 's2', 's-gone', 'okta-1'),
+    userName: fc.oneof(mailVariant, fc.constant(`${id}@lms`)),
+    extraEmail: fc.option(mailVariant, { nil: null }),
+    active: fc.boolean(),
+    department: fc.constantFrom<string[] | undefined>(undefined, ['Sales'], ['Sales\uFEFF'], ['Old']),
+    permissions: fc.subarray(['Admin', 'Reporter', 'Course Creator']),
+  }).map((r): TargetUser =>
+    targetUser(id, {
+      externalId: r.externalId,
+      userName: r.userName,
+      emails: [r.userName, ...(r.extraEmail ? [r.extraEmail] : [])],
+      active: r.active,
+      attributes: { ...(r.department ? { [ScimPath.department]: r.department } : {}), [PERMS]: r.permissions },
+    }),
+  );
+
+export interface World {
+  users: SourceUser[];
+  targets: TargetUser[];
+  links: Link[];
+  others: Link[];
+  config: PlanConfig;
+  g1: string[];
+  g2: string[];
+  g3: string[];
+}
+
+export const worldArb: fc.Arbitrary<World> = fc
+  .record({
+    users: fc.subarray(SOURCE_IDS, { minLength: 1 }).chain((ids) => fc.tuple(...ids.map(sourceUserArb))),
+    targets: fc.subarray(TARGET_IDS).chain((ids): fc.Arbitrary<TargetUser[]> => (ids.length ? fc.tuple(...ids.map(targetUserArb)) : fc.constant([]))),
+    linkPairs: fc.array(fc.tuple(fc.constantFrom(...SOURCE_IDS, 's-gone'), fc.constantFrom(...TARGET_IDS, 't-deleted')), { maxLength: 5 }),
+    otherClaim: fc.option(fc.constantFrom(...TARGET_IDS), { nil: null }),
+    g1: fc.subarray(SOURCE_IDS),
+    g2: fc.subarray(SOURCE_IDS),
+    g3: fc.subarray(SOURCE_IDS),
+    include: fc.boolean(),
+    excludeSupport: fc.boolean(),
+    skipList: fc.subarray(['s1', 'bob@x.com', 'CLEO@x.com', 't2@lms', 's-gone']),
+    deactivateUsers: fc.boolean(),
+    useLastDay: fc.boolean(),
+    changeDepartments: fc.boolean(),
+    changePermissions: fc.boolean(),
+    delimiter: fc.constantFrom(null, '/'),
+    approvers: fc.boolean(),
+    defaultJobProfile: fc.constantFrom(null, 'Everyone'),
+  })
+  .map((r) => {
+    // Links as the store keeps them: one per Entra user and one per LMS account.
+    const links: Link[] = [];
+    for (const [s, t] of r.linkPairs) {
+      if (links.some((l) => l.sourceId === s || l.targetId === t)) continue;
+      links.push(link(s, t));
+    }
+    // A linked account carries its owner's id or none (the store and apply keep it so).
+    const targets = r.targets.map((t) => {
+      const owner = links.find((l) => l.targetId === t.id)?.sourceId;
+      return owner !== undefined && t.externalId !== owner ? { ...t, externalId: t.externalId === null ? null : owner } : t;
+    });
+    const config = planConfig({
+      scope: {
+        include: r.include ? [{ kind: 'group', groupId: 'g1' }] : [],
+        exclude: r.excludeSupport ? [{ kind: 'attribute', attribute: 'department', value: 'support' }] : [],
+        skipList: r.skipList,
+      },
+      deactivation: { deactivateUsers: r.deactivateUsers, useLastDay: r.useLastDay },
+      mapping: {
+        changeDepartments: r.changeDepartments,
+        changePermissions: r.changePermissions,
+        department: { pathDelimiter: r.delimiter },
+        approversFromManager: r.approvers,
+        jobProfile: { defaultJobProfile: r.defaultJobProfile },
+        permissions: { groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }] },
+      },
+    });
+    const others = r.otherClaim ? [link('s-elsewhere', r.otherClaim, 'int-2')] : [];
+    return { users: r.users as SourceUser[], targets, links, others, config, g1: r.g1, g2: r.g2, g3: r.g3 };
+  });
+
+export function groupsOf(w: World) {
+  return [group('g1', 'All Staff', w.g1, ['g2']), group('g2', 'Sales EMEA', w.g2), group('g3', 'LMS Admins', w.g3)];
+}
+
+export function planWorld(w: World, over: { target?: TargetSnapshot; links?: Link[] } = {}): Plan {
+  return plan(sourceSnapshot(w.users, groupsOf(w)), over.target ?? targetSnapshot(w.targets), w.config, over.links ?? w.links, NOW, w.others);
+}
