@@ -29,6 +29,7 @@ const MAX_CHANGED_SHARE = 0.2;
 const sameStrings = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function sameLinks(a: readonly Link[], b: readonly Link[]): boolean {
+  if (a === b) return true; // the store's kept table, not written since
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as Link;
