@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetChangesResult } from '../../../src-main/core/directories';
 import type { TargetSnapshot, TargetUser } from '../../../src-main/core/model';
+import { CHANGES_OVERLAP_MS } from '../../../src-main/core/target-changes';
 import { startLmsSimulator, type LmsSimulator } from '../../../src-main/demo/lms';
 import type { ScimTarget } from '../../../src-main/lms';
 import { client, ENT, TOKEN, unwrap } from './helpers';
@@ -76,6 +77,24 @@ describe('a changes read of the LMS', () => {
     expect(content(same)).toEqual(content(cached));
     const userPages = sim.requests().filter((r) => r.path.endsWith('/Users'));
     expect(userPages.every((r) => r.query.count === '1')).toBe(true);
+  });
+
+  it('leaves out what was written before the last read once its overlap has passed on the LMS clock', async () => {
+    await start();
+    const t = target();
+    // An apply writes accounts, and the next run reads the LMS within the overlap of those writes…
+    for (const name of ['user000001@example.com', 'user000002@example.com']) unwrap(await t.updateUser(String(rawUser(name).id), [{ field: 'title', from: null, to: 'Written' }]));
+    const soon = unwrap(await t.readAll());
+    sim.clearRequests();
+    expect(snapshotOf(unwrap(await t.readChanges(soon))).users).toHaveLength(250);
+    expect(sim.requests().filter((r) => String(r.query.filter ?? '').includes('meta.lastModified')).length).toBeGreaterThan(1);
+    // …so those accounts are read again; a run after the overlap (here: the LMS's clock moved on) is not.
+    sim.advanceClock(CHANGES_OVERLAP_MS + 5_000);
+    const later = unwrap(await t.readAll());
+    sim.clearRequests();
+    const quiet = snapshotOf(unwrap(await t.readChanges(later)));
+    expect(content(quiet)).toEqual(content(later));
+    expect(sim.requests().filter((r) => r.path.endsWith('/Users')).every((r) => r.query.count === '1')).toBe(true);
   });
 
   it('asks for a full read when accounts were removed inside the LMS', async () => {

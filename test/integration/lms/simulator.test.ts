@@ -60,6 +60,25 @@ describe('LMS simulator', () => {
     }
   });
 
+  it('has a clock that moves forward on request: its Date header and meta times follow it', async () => {
+    const sim = await startLmsSimulator({ token: TOKEN });
+    const t = client(sim.baseUrl);
+    const hour = 3_600_000;
+    const dateHeader = async () => Date.parse((await fetch(`${sim.baseUrl}/Users?count=1`, { headers: auth })).headers.get('date') ?? '');
+    expect(Math.abs((await dateHeader()) - Date.now())).toBeLessThan(2_000);
+    const moved = sim.advanceClock(hour);
+    expect(Math.abs(moved.getTime() - (Date.now() + hour))).toBeLessThan(1_000);
+    expect(Math.abs((await dateHeader()) - (Date.now() + hour))).toBeLessThan(2_000);
+    const u = unwrap(await t.createUser({ externalId: 'clock', userName: 'clock@contoso.com', active: true, attributes: {} }));
+    expect(Math.abs(Date.parse(u.lastModified ?? '') - (Date.now() + hour))).toBeLessThan(2_000);
+    sim.advanceClock(hour);
+    const updated = unwrap(await t.updateUser(u.id, [{ field: P.title, from: null, to: 'Later' }]));
+    expect(Math.abs(Date.parse(updated.lastModified ?? '') - (Date.now() + 2 * hour))).toBeLessThan(2_000);
+    expect(() => sim.advanceClock(-1)).toThrow();
+    t.close();
+    await sim.close();
+  });
+
   it('persists to a JSON file (owner-only) and comes back with the same users and outbox', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rollcall-lms-'));
     const file = path.join(dir, 'lms.json');
