@@ -12,21 +12,22 @@
  * are Rollcall's own.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { IntegrationConfigSchema, type IntegrationConfigInput } from '../../src-main/core/config';
-import type { Plan } from '../../src-main/core/model';
+import type { Plan, PlanSummary } from '../../src-main/core/model';
 import { plan as makePlan } from '../../src-main/core/plan';
+import { CHANGES_OVERLAP_MS } from '../../src-main/core/target-changes';
 import { steadyTenant, syntheticTenant, type SyntheticTenant } from '../../src-main/core/testing/synthetic';
 import { MemorySecretStore } from '../../src-main/secrets/memory-store';
-import { createIntegration, refreshSetupStatus } from '../../src-main/store/integrations';
+import { createIntegration, refreshSetupStatus, setEnabled } from '../../src-main/store/integrations';
 import { Store } from '../../src-main/store/store';
 import { applyPlan } from '../../src-main/sync/apply';
 import { AuditLog } from '../../src-main/sync/audit';
-import { attributesNeeded, groupsNeeded, linkRecorder, runIntegration, type RunStage } from '../../src-main/sync/run';
+import { attributesNeeded, groupsNeeded, linkRecorder, runIntegration, type RunOptions, type RunStage } from '../../src-main/sync/run';
 import { createEntraSource } from '../../src-main/entra';
 import { createScimTarget } from '../../src-main/lms';
 import { cacheFile, loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
@@ -95,26 +96,24 @@ interface PhaseTimes {
   phases: Partial<Record<RunStage, { ms: number; peakRssMb: number }>>;
 }
 
-/** A dry run through runIntegration, with the time and peak RSS of each stage. */
-async function dryRun(services: { store: Store; secrets: MemorySecretStore }, integrationId: string, full = false, keepPlan = false) {
+/** A run through runIntegration, timed, with the time and peak RSS of each stage and its connectors' request counts. */
+async function measuredRun(services: { store: Store; secrets: MemorySecretStore }, options: Omit<RunOptions, 'connectors' | 'onProgress' | 'trigger'>) {
   const connectors = recordingConnectors();
   const phases: PhaseTimes['phases'] = {};
   const sides: { entra?: number; lms?: number } = {};
   let stage: RunStage | null = null;
   let since = performance.now();
+  let lastLog = performance.now();
   const close = () => {
     if (stage) phases[stage] = { ms: (phases[stage]?.ms ?? 0) + performance.now() - since, peakRssMb: Math.max(phases[stage]?.peakRssMb ?? 0, rss.peak()) };
   };
   rss.reset();
   const t0 = performance.now();
-  const startedAt = Date.now();
   const outcome = await runIntegration(
     { ...services, now: () => new Date() },
     {
-      integrationId,
-      kind: 'dry-run',
+      ...options,
       trigger: 'cli',
-      full,
       connectors: connectors.factory,
       onProgress: (p) => {
         if (p.reads) {
@@ -122,30 +121,59 @@ async function dryRun(services: { store: Store; secrets: MemorySecretStore }, in
           if (p.reads.entra.finished) sides.entra ??= performance.now() - since;
           if (p.reads.lms.finished) sides.lms ??= performance.now() - since;
         }
+        // An apply takes a while: where it is, every 15 s.
+        if (p.stage === 'applying' && performance.now() - lastLog > 15_000) {
+          lastLog = performance.now();
+          log(`  applying: ${n(p.done)} of ${n(p.total ?? 0)} ops done after ${fmtMs(performance.now() - since)}`);
+        }
         if (p.stage === stage) return;
         close();
         stage = p.stage;
         since = performance.now();
+        if (options.kind === 'apply') log(`  ${stage}${p.stage === 'applying' && p.total !== null ? ` ${n(p.total)} ops` : ''}`);
         rss.reset();
       },
     },
   );
   close();
   const total = performance.now() - t0;
-  if (outcome.error || !outcome.plan) throw new Error(`dry run failed: ${outcome.error?.code} ${outcome.error?.message}`);
   const requests = { entra: connectors.made.source?.stats.requests ?? 0, lms: connectors.made.target?.stats().requests ?? 0 };
-  // Figures only: holding every run's plan (~1 GB of heap each at 100k people) would slow the
-  // runs after it by garbage collection; the app keeps the last plan only (RunManager, plan-holder).
-  const written = await cacheFilesWritten(services.store.dataDir, integrationId, startedAt);
-  return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0, written };
+  return { outcome, total, phases, requests, entraMs: sides.entra ?? 0, lmsMs: sides.lms ?? 0 };
 }
 
-/** The cache files a run wrote (modified since it started), with their sizes: "plan 130 MB, …". */
-async function cacheFilesWritten(dataDir: string, integrationId: string, since: number): Promise<string> {
-  const kinds = ['source', 'source-changes', 'target', 'target-changes', 'plan', 'plan-rows'] as const;
-  const found = await Promise.all(kinds.map(async (k) => ({ k, s: await stat(cacheFile(dataDir, integrationId, k)).catch(() => null) })));
+/** A dry run through runIntegration, with the time and peak RSS of each stage. */
+async function dryRun(services: { store: Store; secrets: MemorySecretStore }, integrationId: string, full = false, keepPlan = false) {
+  const before = await cacheFileStamps(services.store.dataDir, integrationId);
+  const { outcome, total, phases, requests, entraMs, lmsMs } = await measuredRun(services, { integrationId, kind: 'dry-run', full });
+  if (outcome.error || !outcome.plan) throw new Error(`dry run failed: ${outcome.error?.code} ${outcome.error?.message}`);
+  // Figures only: holding every run's plan (~1 GB of heap each at 100k people) would slow the
+  // runs after it by garbage collection; the app keeps the last plan only (RunManager, plan-holder).
+  const written = await cacheFilesWritten(services.store.dataDir, integrationId, before);
+  return { run: outcome.run, plan: keepPlan ? outcome.plan : null, ops: outcome.plan.ops.length, summary: outcome.plan.summary, total, phases, requests, entraMs, lmsMs, written };
+}
+
+const CACHE_KINDS = ['source', 'source-changes', 'target', 'target-changes', 'plan', 'plan-rows'] as const;
+type CacheStamps = Map<(typeof CACHE_KINDS)[number], { mtimeMs: number; ino: number; size: number } | null>;
+
+/** Each cache file's modification time, inode and size, to tell which files a run then wrote. */
+async function cacheFileStamps(dataDir: string, integrationId: string): Promise<CacheStamps> {
+  return new Map(await Promise.all(CACHE_KINDS.map(async (k) => [k, await stat(cacheFile(dataDir, integrationId, k)).then((s) => ({ mtimeMs: s.mtimeMs, ino: s.ino, size: s.size }), () => null)] as const)));
+}
+
+/**
+ * The cache files a run wrote (changed since `before`), with their sizes: "plan 130 MB, …". Compared
+ * with the files as they were, not with the run's start time: a run that starts just after another
+ * one wrote must not count that one's files.
+ */
+async function cacheFilesWritten(dataDir: string, integrationId: string, before: CacheStamps): Promise<string> {
+  const after = await cacheFileStamps(dataDir, integrationId);
   const mb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
-  return found.flatMap(({ k, s }) => (s && s.mtimeMs >= since - 1000 ? [`${k} ${mb(s.size)}`] : [])).join(', ');
+  return CACHE_KINDS.flatMap((k) => {
+    const now = after.get(k);
+    const was = before.get(k);
+    const changed = now && (!was || was.mtimeMs !== now.mtimeMs || was.ino !== now.ino || was.size !== now.size);
+    return changed ? [`${k} ${mb(now.size)}`] : [];
+  }).join(', ');
 }
 
 /** Rollcall's apply (applyPlan: SCIM client, audit log, link table) of a creates-only plan. */
@@ -291,27 +319,149 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   );
   facts.fullDryRun = { totalMs: [first.total, second.total], phases: full.phases, requests: full.requests, readsAlone: { rollcallEntraMs: rollcallEntra, bareGraphMs: bareGraphs, rollcallLmsMs: rollcallLms, bareScimMs: bareScims, bareBothMs: bareBoth, bareGraphRequests, bareScimRequests }, summary: full.summary };
 
-  log('incremental dry run after 1 % of users changed');
-  const changed = await host.mutate(graph.id, 0.01);
-  const delta = await dryRun({ store, secrets }, id);
-  if (delta.run.readMode !== 'delta') notes.push(`2: the second dry run read Entra in ${delta.run.readMode} mode, not delta.`);
-  if (delta.run.lmsRead?.mode !== 'changes') notes.push(`2: the second dry run read the LMS in full: ${delta.run.lmsRead?.reason ?? 'no reason recorded'}.`);
-  const dph = delta.phases;
+  // Row 2f: the tenant before Rollcall ever applied. The LMS holds the same people but not yet
+  // what Entra says, so every plan carries the whole pending first sync.
+  log('incremental dry run, first sync still pending, after 1 % of users changed');
+  const changedFirst = await host.mutate(graph.id, 0.01);
+  const pending = await dryRun({ store, secrets }, id);
+  readModeNotes('2f', pending);
   rows.push({
-    id: '2',
-    what: `incremental dry run, ${n(changed)} users (1 %) changed`,
-    ms: delta.total,
-    detail: `Entra read ${delta.run.readMode}, LMS read ${delta.run.lmsRead?.mode ?? '?'}; read ${fmtMs(dph.reading?.ms ?? 0)} (at once: Entra ${fmtMs(delta.entraMs)}, ${n(delta.requests.entra)} requests; LMS ${fmtMs(delta.lmsMs)}, ${n(delta.requests.lms)}) + plan ${fmtMs(dph.planning?.ms ?? 0)} + save ${fmtMs(dph.saving?.ms ?? 0)}; wrote ${delta.written} (the full run: ${full.written})`,
+    id: '2f',
+    what: `incremental dry run, first sync still pending, ${n(changedFirst)} users (1 %) changed`,
+    ms: pending.total,
+    detail: `${incrementalDetail(pending, full)}; ${n(pending.ops)} ops`,
     baselineWhat: 'the full dry run (row 1d)',
     baselineMs: full.total,
+    target: { kind: 'none' },
+  });
+  // The renderer shows this first-sync plan (the runs below overwrite the integration's last plan).
+  const firstSyncPlanOf = `${id}-first-sync`;
+  if (ONLY.has('renderer')) await copyFile(cacheFile(store.dataDir, id, 'plan'), cacheFile(store.dataDir, firstSyncPlanOf, 'plan'));
+  // --only renderer needs that plan only, not the apply and the steady state.
+  if (!ONLY.has('dry-run')) return firstSyncPlanOf;
+
+  // Row 2a: the admin reviewed that dry run, enables the integration and applies it, confirming
+  // its deactivations (over the threshold) as the UI's confirm or the CLI's --max-deactivations N
+  // does; expectedSummary stops the apply if the fresh plan is not the one reviewed.
+  const enabled = await setEnabled(store, secrets, id, true, new Date());
+  if (!enabled.ok) throw new Error(`could not enable the integration: ${enabled.error.message}`);
+  // At the integration's concurrency (configFor: CONCURRENCY, twice the default).
+  log(`Rollcall apply of the pending first sync (${n(pending.ops)} ops reviewed), concurrency ${CONCURRENCY}`);
+  const applied = await measuredRun({ store, secrets }, { integrationId: id, kind: 'apply', confirmedDeactivations: pending.summary.deactivate, expectedSummary: pending.summary });
+  const result = applied.outcome.apply;
+  if (applied.outcome.error || !result) throw new Error(`the first-sync apply ended ${applied.outcome.run.outcome}: ${applied.outcome.error?.code} ${applied.outcome.error?.message}`);
+  const appliedOps = applied.outcome.plan?.ops.length ?? 0;
+  const failedBy = new Map<string, number>();
+  for (const f of result.failures) failedBy.set(`${f.op.kind} ${f.error.code}`, (failedBy.get(`${f.op.kind} ${f.error.code}`) ?? 0) + 1);
+  if (result.failed > 0) {
+    const f = result.failures[0];
+    notes.push(`2a: ${n(result.failed)} of the first sync's ops failed (${[...failedBy].map(([k, c]) => `${k} × ${n(c)}`).join(', ')}); the first: ${f?.op.kind} ${f?.op.email ?? f?.op.targetId}: ${f?.error.message}${f?.error.lmsDetail ? ` (LMS: ${f.error.lmsDetail})` : ''}`);
+  }
+  const aph = applied.phases;
+  rows.push({
+    id: '2a',
+    what: `apply the first sync, ${n(appliedOps)} ops`,
+    ms: applied.total,
+    detail: `${n(result.applied)} ops applied, ${n(result.failed)} failed (outcome ${result.outcome}); ${n(applied.requests.lms)} SCIM requests, concurrency ${CONCURRENCY}; ${n(pending.summary.deactivate)} deactivations confirmed; read ${fmtMs(aph.reading?.ms ?? 0)} (Entra ${applied.outcome.run.readMode}, LMS ${applied.outcome.run.lmsRead?.mode ?? '?'}) + plan ${fmtMs(aph.planning?.ms ?? 0)} + save ${fmtMs(aph.saving?.ms ?? 0)} + apply ${fmtMs(aph.applying?.ms ?? 0)} (peak RSS ${aph.applying?.peakRssMb ?? 0} MB)`,
+    baselineWhat: '—',
+    baselineMs: null,
+    target: { kind: 'none' },
+  });
+
+  // A changes read asks for the accounts modified since its snapshot's read less an overlap (for
+  // the LMS's clock): a snapshot read within that overlap of the apply would have row 2 re-read
+  // what the apply wrote. A scheduled run comes later; here the LMS's clock (its Date header and
+  // meta.lastModified) is moved past the overlap instead of waiting it out. Rollcall compares the
+  // LMS's times only with each other (core/target-changes.ts), never with this machine's clock.
+  const lmsNow = await host.advanceClock(lms.id, CHANGES_OVERLAP_MS + 5_000);
+  log(`LMS clock moved ${fmtMs(CHANGES_OVERLAP_MS + 5_000)} forward (to ${lmsNow}), past the changes read's overlap since the apply's last write`);
+
+  // Row 2b: the steady state's full dry run, the baseline of row 2. After the apply its plan
+  // should be (nearly) empty: anything left is planned again at every run.
+  log('full dry run after the applied sync (1st)');
+  const steady1 = await dryRun({ store, secrets }, id, true);
+  log('full dry run after the applied sync (2nd)');
+  const steady2 = await dryRun({ store, secrets }, id, true);
+  const steady = steady2.total < steady1.total ? steady2 : steady1;
+  const leftovers = steady2.ops > 0 ? await describeOps(store.dataDir, id) : null;
+  if (leftovers) {
+    notes.push(`2b: after the applied first sync, a full dry run still plans ${n(steady2.ops)} ops (${summaryText(steady2.summary)}): ${leftovers.text}`);
+    log(`steady-state plan not empty: ${leftovers.text}`);
+  }
+  const sph = steady.phases;
+  rows.push({
+    id: '2b',
+    what: 'full dry run after an applied sync (read, plan, save; best of 2)',
+    ms: steady.total,
+    detail: `read ${fmtMs(sph.reading?.ms ?? 0)} + plan ${fmtMs(sph.planning?.ms ?? 0)} + save ${fmtMs(sph.saving?.ms ?? 0)} (the other run: ${fmtMs(steady === steady1 ? steady2.total : steady1.total)}); ${n(steady.ops)} ops (${summaryText(steady.summary)}); wrote ${steady.written}`,
+    baselineWhat: 'first-sync full dry run (row 1d)',
+    baselineMs: full.total,
+    target: { kind: 'none' },
+  });
+
+  // Row 2: the steady state the issue means: after an applied sync, 1 % of people change.
+  log('incremental dry run after the applied sync, after 1 % of users changed');
+  const changed = await host.mutate(graph.id, 0.01);
+  const delta = await dryRun({ store, secrets }, id);
+  readModeNotes('2', delta);
+  rows.push({
+    id: '2',
+    what: `incremental dry run after an applied sync, ${n(changed)} users (1 %) changed`,
+    ms: delta.total,
+    detail: `${incrementalDetail(delta, steady)}; ${n(delta.ops)} ops (${summaryText(delta.summary)})`,
+    baselineWhat: 'full dry run after an applied sync (row 2b)',
+    baselineMs: steady.total,
     target: { kind: 'ratio', max: 0.1 },
   });
   notes.push(
     '1: the issue sets the 1.3 target against "a bare loop fetching the same pages", which can only stand for the reading: row 1 is the dry run\'s reading stage against bare loops reading both sides at once, as the dry run does; row 1d is the whole run, whose planning and saving rows 1c and 4 measure.',
-    '2: both sides are read by their changes (Entra by delta, the LMS by meta.lastModified and a count), built on the snapshots the full run kept in memory, and saved as their changes (see "wrote"); but the run still plans the whole tenant and writes the whole plan: on loopback, where reading costs almost nothing, those are what a run costs (rows 1c and 4, and the save). This tenant is a first sync (the LMS is not yet what Entra says), so each plan has ~178,000 ops to write; rows 1n/2n show the same runs when requests take network time.',
+    `2: the steady state: Rollcall applied the first sync (row 2a: the reviewed plan of row 2f, its deactivations confirmed, through runIntegration against the LMS simulator), then the LMS's clock was moved past the changes read's ${CHANGES_OVERLAP_MS / 60_000}-minute overlap (as time passes before a scheduled run; the simulator's Date header and meta.lastModified follow it) and 1 % of people changed in Entra. Row 2's baseline is a forced full dry run of that tenant (row 2b). Both sides are read by their changes (Entra by delta, the LMS by meta.lastModified and a count), built on the snapshots the full run kept in memory, and saved as their changes (see "wrote"); the plan is made by planning again only the people whose Entra user or LMS account changed on the last plan's working state (core/replan.ts, which proves the rest still holds or plans everyone). Row 2f is the same incremental run before any apply: each plan then carries the whole pending first sync (${n(pending.ops)} ops here), whose planning and writing dominate; rows 1n/2n show those first-sync runs when requests take network time.`,
   );
-  facts.incremental = { totalMs: delta.total, phases: delta.phases, requests: delta.requests, changed };
-  return id;
+  const factsOf = (r: typeof delta) => ({ totalMs: r.total, phases: r.phases, requests: r.requests, ops: r.ops, summary: r.summary, readMode: r.run.readMode, lmsRead: r.run.lmsRead });
+  facts.incremental = { row: '2', ...factsOf(delta), changed };
+  facts.incrementalFirstSyncPending = { row: '2f', ...factsOf(pending), changed: changedFirst };
+  facts.firstSyncApply = { row: '2a', totalMs: applied.total, phases: applied.phases, requests: applied.requests, concurrency: CONCURRENCY, ops: appliedOps, applied: result.applied, failed: result.failed, failedBy: Object.fromEntries(failedBy), outcome: result.outcome, confirmedDeactivations: pending.summary.deactivate };
+  facts.steadyFullDryRun = { row: '2b', totalMs: [steady1.total, steady2.total], phases: steady.phases, requests: steady.requests, ops: [steady1.ops, steady2.ops], summary: steady.summary, leftovers: leftovers?.facts ?? null };
+  return firstSyncPlanOf;
+}
+
+type DryRunResult = Awaited<ReturnType<typeof dryRun>>;
+
+/** Notes when an incremental run did not read a side by its changes. */
+function readModeNotes(row: string, r: DryRunResult): void {
+  if (r.run.readMode !== 'delta') notes.push(`${row}: the incremental dry run read Entra in ${r.run.readMode} mode, not delta.`);
+  if (r.run.lmsRead?.mode !== 'changes') notes.push(`${row}: the incremental dry run read the LMS in full: ${r.run.lmsRead?.reason ?? 'no reason recorded'}.`);
+  if (r.run.planMode?.mode !== 'changes') notes.push(`${row}: the incremental dry run planned everyone: ${r.run.planMode?.reason ?? 'no reason recorded'}.`);
+}
+
+/** How an incremental run read, what each stage took and what it wrote, beside the full run it is compared with. */
+function incrementalDetail(r: DryRunResult, fullRun: DryRunResult): string {
+  const ph = r.phases;
+  const planned = r.run.planMode?.mode === 'changes' ? 'only the changed people planned' : `everyone planned (${r.run.planMode?.reason ?? '?'})`;
+  return `Entra read ${r.run.readMode}, LMS read ${r.run.lmsRead?.mode ?? '?'}, ${planned}; read ${fmtMs(ph.reading?.ms ?? 0)} (at once: Entra ${fmtMs(r.entraMs)}, ${n(r.requests.entra)} requests; LMS ${fmtMs(r.lmsMs)}, ${n(r.requests.lms)}) + plan ${fmtMs(ph.planning?.ms ?? 0)} + save ${fmtMs(ph.saving?.ms ?? 0)}; wrote ${r.written} (the full run: ${fullRun.written})`;
+}
+
+function summaryText(s: PlanSummary): string {
+  const parts = (['create', 'update', 'deactivate', 'reactivate', 'conflict', 'skip'] as const).filter((k) => s[k] > 0).map((k) => `${n(s[k])} ${k}`);
+  return parts.length ? parts.join(', ') : 'nothing to change';
+}
+
+/** What a plan that should be empty holds: its ops by kind and reason, the fields they change, a few samples. */
+async function describeOps(dataDir: string, integrationId: string): Promise<{ text: string; facts: unknown }> {
+  const p = await loadCached(dataDir, integrationId, 'plan');
+  if (!p) return { text: 'the plan could not be read back', facts: null };
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const byKind = new Map<string, number>();
+  const byField = new Map<string, number>();
+  for (const op of p.ops) {
+    count(byKind, `${op.kind}/${op.reason}`);
+    for (const c of op.changes) count(byField, c.field);
+  }
+  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  const value = (v: unknown) => JSON.stringify(v)?.slice(0, 80) ?? 'undefined';
+  const samples = p.ops.slice(0, 3).map((op) => `${op.kind}/${op.reason} ${op.email ?? op.targetId}: ${op.changes.map((c) => `${c.field} ${value(c.from)} → ${value(c.to)}`).join('; ') || op.detail}`);
+  const text = `by kind/reason ${top(byKind).map(([k, c]) => `${k} × ${n(c)}`).join(', ')}; fields ${top(byField).map(([k, c]) => `${k} × ${n(c)}`).join(', ') || 'none'}; e.g. ${samples.join(' | ')}`;
+  return { text, facts: { byKind: Object.fromEntries(byKind), byField: Object.fromEntries(byField), samples } };
 }
 
 /**

@@ -11,6 +11,8 @@ import type { HostReply, HostRequest } from './sims';
 
 const graphs = new Map<string, { sim: GraphSimulator; tenant: GeneratedTenant }>();
 const lmss = new Map<string, LmsSimulator>();
+/** How many times each graph was mutated. */
+const mutations = new Map<string, number>();
 let nextId = 1;
 
 /** The LMS already holds the same people (matched by externalId), as after an earlier sync. */
@@ -54,9 +56,13 @@ async function handle(req: HostRequest): Promise<HostReply> {
       const users = g.tenant.fixture.users;
       const count = Math.round(users.length * req.fraction);
       const step = Math.max(1, Math.floor(users.length / Math.max(1, count)));
+      // Each later call changes other people (the next ones along) to new values: a second call
+      // must not write the first one's values again, which would change nothing.
+      const round = (mutations.get(req.graph) ?? 0) + 1;
+      mutations.set(req.graph, round);
       let changed = 0;
-      for (let i = 0; i < users.length && changed < count; i += step) {
-        g.sim.mutateUser((users[i] as { id: string }).id, { jobTitle: `Changed ${i}` });
+      for (let i = (round - 1) % step; i < users.length && changed < count; i += step) {
+        g.sim.mutateUser((users[i] as { id: string }).id, { jobTitle: round === 1 ? `Changed ${i}` : `Changed ${i} (round ${round})` });
         changed++;
       }
       return { type: 'mutated', changed };
@@ -87,6 +93,11 @@ async function handle(req: HostRequest): Promise<HostReply> {
       lmss.get(req.lms)?.clearRequests();
       return { type: 'ok' };
     }
+    case 'advanceClock': {
+      const l = lmss.get(req.lms);
+      if (!l) throw new Error(`no lms ${req.lms}`);
+      return { type: 'clock', now: l.advanceClock(req.ms).toISOString() };
+    }
     case 'close': {
       for (const { sim } of graphs.values()) await sim.close();
       for (const l of lmss.values()) await l.close();
@@ -101,4 +112,6 @@ process.on('message', (msg: { seq: number; req: HostRequest }) => {
     (err: unknown) => process.send?.({ seq: msg.seq, reply: { type: 'error', message: err instanceof Error ? err.message : String(err) } }),
   );
 });
+// The bench closed the channel (after 'close', or because it ended): nothing is left to serve.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ seq: 0, reply: { type: 'ok' } });

@@ -11,6 +11,7 @@ export type HostRequest =
   | { type: 'lmsUsers'; lms: string }
   | { type: 'lmsLog'; lms: string }
   | { type: 'clearLog'; lms: string }
+  | { type: 'advanceClock'; lms: string; ms: number }
   | { type: 'close' };
 
 export type HostReply =
@@ -21,7 +22,8 @@ export type HostReply =
   | { type: 'mutated'; changed: number }
   | { type: 'stats'; graphRequests: number; tokenRequests: number; lmsRequests: number; lms429: number; lmsUsers: number }
   | { type: 'users'; users: Array<Record<string, unknown>> }
-  | { type: 'log'; entries: Array<{ method: string; url: string; status: number }> };
+  | { type: 'log'; entries: Array<{ method: string; url: string; status: number }> }
+  | { type: 'clock'; now: string };
 
 type ReplyOf<T extends HostReply['type']> = Extract<HostReply, { type: T }>;
 
@@ -34,12 +36,15 @@ export interface SimHost {
   lmsUsers(lms: string): Promise<Array<Record<string, unknown>>>;
   lmsLog(lms: string): Promise<ReplyOf<'log'>['entries']>;
   clearLog(lms: string): Promise<void>;
+  /** Moves that LMS's clock (its Date header and meta times) forward by `ms`; its new time. */
+  advanceClock(lms: string, ms: number): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startSimHost(): Promise<SimHost> {
   const child: ChildProcess = fork(path.join(import.meta.dirname, 'sim-host.ts'), [], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
+    // BENCH_SIM_CPU_PROF=DIR: a V8 CPU profile of the simulators, written to DIR when the host exits.
+    execArgv: ['--import', 'tsx', '--max-old-space-size=8192', ...(process.env.BENCH_SIM_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIM_CPU_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let seq = 0;
@@ -72,9 +77,16 @@ export async function startSimHost(): Promise<SimHost> {
     lmsUsers: async (lms) => (await ask({ type: 'lmsUsers', lms }, 'users')).users,
     lmsLog: async (lms) => (await ask({ type: 'lmsLog', lms }, 'log')).entries,
     clearLog: async (lms) => void (await ask({ type: 'clearLog', lms }, 'ok')),
+    advanceClock: async (lms, ms) => (await ask({ type: 'advanceClock', lms, ms }, 'clock')).now,
     close: async () => {
       await ask({ type: 'close' }, 'ok');
-      child.kill();
+      // The host exits by itself once the channel closes (so a --cpu-prof profile gets written);
+      // killed if it has not within a few seconds.
+      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      child.disconnect();
+      const timer = setTimeout(() => child.kill(), 10_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
