@@ -196,8 +196,12 @@ export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonCo
   const { user } = c;
   let managerName: string | null = null;
   if (user.managerId !== null) {
-    const linked = ctx.linkBySource.get(user.managerId);
-    managerName = ctx.sourceById.get(user.managerId)?.c?.userNameAfter ?? (linked ? (ctx.targetById.get(linked.targetId)?.userName ?? null) : null);
+    managerName = ctx.sourceById.get(user.managerId)?.c?.userNameAfter ?? null;
+    if (managerName === null) {
+      // Not someone this plan writes: the account their link names, if any.
+      const linked = ctx.linkBySource.get(user.managerId);
+      managerName = linked ? (ctx.targetById.get(linked.targetId)?.userName ?? null) : null;
+    }
     if (managerName === null) {
       const op = c.op;
       const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
@@ -226,9 +230,10 @@ export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonCo
  * Null when there is nothing to do (already inactive, in a conflict, or the person is wanted).
  */
 export function ownedAccountOp(link: Link, t: TargetUser, ctx: PersonContext, inConflict: ReadonlySet<string>): PlanOp | null {
-  if (inConflict.has(t.id) || !t.active) return null;
+  // The person first: for nearly every link they are wanted, and the account is not read at all.
   const entry = ctx.sourceById.get(link.sourceId);
   if (entry?.c) return null; // in scope and enabled: handled by the person's own ops (or a conflict)
+  if (inConflict.has(t.id) || !t.active) return null;
   const user = entry?.user;
   const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
   const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? (normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName)) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
