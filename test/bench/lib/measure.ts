@@ -40,7 +40,7 @@ export async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; 
 
 /** Runs `work` `times` times and keeps the fastest (less noise from GC and the other core). */
 /** global.gc when node runs with --expose-gc (npm run bench does). */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
+export const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 export async function bestOf<T>(times: number, work: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   let best: { value: T; ms: number } | null = null;
