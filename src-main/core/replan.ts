@@ -229,7 +229,7 @@ function mergeSorted(a: readonly PlanOp[], b: readonly PlanOp[]): PlanOp[] {
   while (i < a.length && j < b.length) {
     const x = a[i] as PlanOp;
     const y = b[j] as PlanOp;
-    // Ties keep the kept op first, as the full plan's sort (stable) keeps input order.
+    // No ties: within a kind no two ops share a source id (a damaged input makes the memo unusable).
     if ((opRank(x) - opRank(y) || compareOps(x, y)) <= 0) {
       out[k++] = x;
       i++;
