@@ -75,3 +75,9 @@ export async function startSyncEnv(options: SyncEnvOptions = {}): Promise<SyncEn
     },
   };
 }
+
+/** Time passes in the LMS: every account's last modification moves an hour back, so changes reads skip them. */
+export function ageLmsAccounts(e: SyncEnv): void {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
+}

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { cacheFile } from '../../../src-main/sync/cache-files';
 import { forgetParsed, loadCached } from '../../../src-main/sync/snapshot-cache';
-import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+import { ageLmsAccounts as age, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
 afterEach(async () => {
@@ -31,11 +31,6 @@ async function appliedEnv(): Promise<SyncEnv> {
 
 const dryRun = (e: SyncEnv, full = false, onProgress?: (p: RunProgress) => void) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule', full, onProgress });
 
-/** Time passes in the LMS: every account's last modification moves an hour back. */
-function age(e: SyncEnv): void {
-  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
-  for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
-}
 
 /** How many changed accounts the LMS side of a run read, from its progress. */
 function changedAccountsRead(seen: RunProgress[]): number | null {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../../src-main/core/plan';
 import { runIntegration } from '../../../src-main/sync/run';
 import { forgetParsed, loadCached } from '../../../src-main/sync/snapshot-cache';
-import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+import { ageLmsAccounts as age, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
 afterEach(async () => {
@@ -17,11 +17,6 @@ afterEach(async () => {
 
 const dryRun = (e: SyncEnv) => runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'schedule' });
 
-/** Time passes in the LMS: the apply's writes are an hour old, so changes reads skip them. */
-function age(e: SyncEnv): void {
-  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
-  for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
-}
 
 /** The plan plan() makes, in full, of the snapshots the last run saved (read back as another process would). */
 async function fullPlanOfSaved(e: SyncEnv, at: string) {

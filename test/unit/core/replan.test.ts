@@ -115,7 +115,8 @@ describe('replan()', () => {
             if (made.ok && full.summary.unchanged > 0) steady++;
             if (!made.ok) {
               refused++;
-              reasons.set(made.why.replace(/ of .*? changed/, ' of someone changed'), (reasons.get(made.why.replace(/ of .*? changed/, ' of someone changed')) ?? 0) + 1);
+              const reason = made.why.replace(/ of .*? changed/, ' of someone changed');
+              reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
               memo = planWithMemo(source, target, w.config, links, r.now, w.others).memo;
               continue;
             }
