@@ -31,6 +31,8 @@ export interface MatchCandidate {
   email: string | null;
   /** Normalised sign-in name (UPN) when the caller already has it; computed otherwise. */
   userName?: string | null;
+  /** The person's link in `links` when the caller has looked it up (null: none); else matching does. */
+  link?: Link | null;
 }
 
 export interface MatchInput {
@@ -49,7 +51,6 @@ export interface MatchInput {
    * building 100k-entry maps twice is a good part of a large plan's time.
    */
   targetById?: ReadonlyMap<string, TargetUser>;
-  linkBySource?: ReadonlyMap<string, Link>;
   linkByTarget?: ReadonlyMap<string, Link>;
 }
 
@@ -125,7 +126,8 @@ const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t
 export function matchUsers(input: MatchInput): MatchResult[] {
   /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
   const res: (MatchResult | undefined)[] = new Array<MatchResult | undefined>(input.candidates.length);
-  const linkBySource = input.linkBySource ?? mapBy(input.links, (l) => l.sourceId);
+  let linkBySource: Map<string, Link> | undefined;
+  const linkOf = (c: MatchCandidate): Link | undefined => (c.link !== undefined ? (c.link ?? undefined) : (linkBySource ??= mapBy(input.links, (l) => l.sourceId)).get(c.user.id));
   const linkByTarget = input.linkByTarget ?? mapBy(input.links, (l) => l.targetId);
   // Only a damaged link table links two people to one account; when every link has its own
   // account (one map entry per link) there is nothing to collect.
@@ -144,7 +146,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   const candidates = input.candidates;
 
   const claimedByOther = (t: TargetUser, sourceId: string): ConflictResult | null => {
-    const other = otherByTarget.get(t.id);
+    const other = otherByTarget.size > 0 ? otherByTarget.get(t.id) : undefined;
     if (!other) return null;
     return {
       kind: 'conflict',
@@ -157,8 +159,9 @@ export function matchUsers(input: MatchInput): MatchResult[] {
 
   // Pass 1: the link table.
   for (let i = 0; i < candidates.length; i++) {
-    const { user } = candidates[i] as MatchCandidate;
-    const link = linkBySource.get(user.id);
+    const c = candidates[i] as MatchCandidate;
+    const { user } = c;
+    const link = linkOf(c);
     if (!link) continue;
     const t = targetById.get(link.targetId);
     if (!t) {
@@ -166,7 +169,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       continue;
     }
     const conflict = claimedByOther(t, user.id);
-    const linkedTo = sourcesLinkedTo.get(t.id) ?? NONE;
+    const linkedTo = sourcesLinkedTo.size > 0 ? (sourcesLinkedTo.get(t.id) ?? NONE) : NONE;
     if (conflict) res[i] = conflict;
     else if (linkedTo.length > 1) {
       // Only a damaged link table links two people to one account; never pick one silently.

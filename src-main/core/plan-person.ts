@@ -10,7 +10,7 @@ import type { MatchCandidate, MatchResult } from './matching';
 import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { cleanText, normaliseEmail } from './normalise';
 import * as say from './ops';
-import { evaluateScope, type ScopeExplanation } from './scope';
+import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
 import type { IntegrationConfig } from './config';
 
 /** The field apply() turns into setActive(); shown in changes so the diff says it. */
@@ -31,6 +31,8 @@ export function lastDayReached(user: SourceUser, now: Date): boolean {
  */
 export interface Candidate extends MatchCandidate {
   userName: string;
+  /** The person's link, as on their SourceEntry. */
+  link: Link | null;
   displayName: string | null;
   /** The LMS userName the person has once the plan is applied (null: no LMS account). */
   userNameAfter: string | null;
@@ -49,10 +51,14 @@ export interface SourceEntry {
   user: SourceUser;
   /** Set when the user is in scope and enabled. */
   c: Candidate | null;
+  /** The scope's groups the user is in, as bits (PersonContext.ruleGroupBit). */
+  memberOf: number;
+  /** This integration's link for the user (the last one when the table links them twice). */
+  link: Link | null;
 }
 
 export function newCandidate(user: SourceUser, email: string | null, userName: string): Candidate {
-  return { user, email, userName, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
+  return { user, email, userName, link: null, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
 }
 
 /** What the person ops read about the settings, the LMS and everyone else. */
@@ -64,6 +70,8 @@ export interface PersonContext {
   targetComplete: boolean;
   scope: IntegrationConfig['scope'];
   groups: GroupIndex;
+  /** The bit of each group the scope's rules name, in SourceEntry.memberOf; null: ask `groups`. */
+  ruleGroupBit: ReadonlyMap<string, number> | null;
   mappingContext: MappingContext;
   permissionsField: string | null;
   leaveAloneOnUpdate: ReadonlySet<string>;
@@ -72,7 +80,8 @@ export interface PersonContext {
   sourceById: Map<string, SourceEntry>;
   skippedSources: ReadonlySet<string>;
   targetById: Map<string, TargetUser>;
-  linkBySource: ReadonlyMap<string, Link>;
+  /** This integration's links naming someone not in the Entra snapshot, by Entra id. */
+  goneLinks: ReadonlyMap<string, Link>;
   /** Other integrations' links by LMS account. */
   otherByTarget: ReadonlyMap<string, Link>;
 }
@@ -141,7 +150,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
     if (!ctx.targetComplete) return DROPPED_CREATE;
     const changes = userChanges(m, null, ctx.permissionsField, NOTHING);
     changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
-    const staleLink = ctx.linkBySource.get(user.id);
+    const staleLink = c.link;
     c.op = { sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, explain(user, ctx), result.reason, staleLink?.targetId ?? null), changes };
     c.userNameAfter = m.userName;
     return { relations: true, target: null };
@@ -182,6 +191,14 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   return { relations: true, target: t };
 }
 
+/** The person's scope verdict; group rules are answered from their entry's bits when plan() set them. */
+export function verdictOf(user: SourceUser, entry: SourceEntry, ctx: Pick<PersonContext, 'scope' | 'groups' | 'ruleGroupBit'>): ScopeVerdict {
+  const bitOf = ctx.ruleGroupBit;
+  if (!bitOf) return scopeVerdict(user, ctx.scope, ctx.groups);
+  const bits = entry.memberOf;
+  return scopeVerdictWith(user, ctx.scope, (groupId) => ((bitOf.get(groupId) ?? 0) & bits) !== 0);
+}
+
 // The full scope explanation is built only for the sentences that need it.
 function explain(user: SourceUser, ctx: PersonContext): ScopeExplanation {
   return evaluateScope(user, ctx.scope, ctx.groups);
@@ -196,10 +213,11 @@ export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonCo
   const { user } = c;
   let managerName: string | null = null;
   if (user.managerId !== null) {
-    managerName = ctx.sourceById.get(user.managerId)?.c?.userNameAfter ?? null;
+    const manager = ctx.sourceById.get(user.managerId);
+    managerName = manager?.c?.userNameAfter ?? null;
     if (managerName === null) {
       // Not someone this plan writes: the account their link names, if any.
-      const linked = ctx.linkBySource.get(user.managerId);
+      const linked = manager ? manager.link : ctx.goneLinks.get(user.managerId);
       managerName = linked ? (ctx.targetById.get(linked.targetId)?.userName ?? null) : null;
     }
     if (managerName === null) {

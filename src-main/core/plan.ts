@@ -5,13 +5,13 @@
  */
 import type { IntegrationConfig } from './config';
 import { departmentsToCreate, existingDepartmentPaths } from './departments';
-import { buildGroupIndex } from './groups';
+import { buildGroupIndex, markMembers } from './groups';
 import { evaluateGuards } from './guards';
 import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
 import { mapBy, matchUsers, targetKeys } from './matching';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
-import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
-import { prepareSkipList, scopeVerdict } from './scope';
+import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
+import { prepareSkipList } from './scope';
 
 /** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
 export type PlanConfig = Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'> & { id: string };
@@ -110,11 +110,12 @@ export function planWithMemo(
   const { scope, deactivation, mapping } = config;
   const caps = target.capabilities;
   const groups = buildGroupIndex(source.groups);
-  // Sorted so a (corrupt) duplicate link or two claiming integrations resolve the same way
-  // whatever order the store returned them in.
-  const ours = sortLinks(links.filter((l) => l.integrationId === config.id));
-  const linkBySource = mapBy(ours, (l) => l.sourceId);
-  const others = sortLinks([...otherIntegrationsLinks, ...links].filter((l) => l.integrationId !== config.id)).reverse();
+  // One pass over the (100k) links. The others are sorted so two claiming integrations resolve
+  // the same way whatever order the store returned them in; ours only when damaged (attachLinks).
+  const linksOfOurs: Link[] = [];
+  const linksOfOthers = otherIntegrationsLinks.filter((l) => l.integrationId !== config.id);
+  for (const l of links) (l.integrationId === config.id ? linksOfOurs : linksOfOthers).push(l);
+  const others = sortLinks(linksOfOthers).reverse();
   const ops: PlanOp[] = [];
 
   // --- Scope -------------------------------------------------------------------------------
@@ -122,10 +123,26 @@ export function planWithMemo(
   const skippedSources = new Set<string>();
   const candidates: Candidate[] = [];
   let inScope = 0;
-  for (const user of source.users) {
-    const entry: SourceEntry = { user, c: null };
+  const entries: SourceEntry[] = new Array<SourceEntry>(source.users.length);
+  source.users.forEach((user, i) => {
+    const entry: SourceEntry = { user, c: null, memberOf: 0, link: null };
+    entries[i] = entry;
     sourceById.set(user.id, entry);
-    const verdict = scopeVerdict(user, scope, groups);
+  });
+  // The scope's groups as bits on each person (see markMembers); a snapshot listing someone
+  // twice has two entries for one id, so then membership is asked of the group index.
+  const ruleGroups = [...new Set([...scope.include, ...scope.exclude].flatMap((r) => (r.kind === 'group' ? [r.groupId] : [])))];
+  const marked =
+    sourceById.size === entries.length &&
+    markMembers(groups, ruleGroups, (userId, bit) => {
+      const entry = sourceById.get(userId);
+      if (entry) entry.memberOf |= bit;
+    });
+  const ruleGroupBit = marked ? new Map(ruleGroups.map((id, i) => [id, 1 << i])) : null;
+  const verdictCtx = { scope, groups, ruleGroupBit };
+  for (const entry of entries) {
+    const { user } = entry;
+    const verdict = verdictOf(user, entry, verdictCtx);
     if (verdict === 'skip_listed') {
       skippedSources.add(user.id);
       continue;
@@ -137,9 +154,13 @@ export function planWithMemo(
     candidates.push(entry.c);
   }
 
+  // --- This integration's links, on the people they name --------------------------------------
+  const { ours, linkByTarget, goneLinks, linkEntries, damaged: linksDamaged } = attachLinks(linksOfOurs, sourceById);
+  // Entra listed someone twice: the link went on the entry the id finds; both candidates have it.
+  if (sourceById.size !== entries.length) for (const c of candidates) c.link = sourceById.get(c.user.id)?.link ?? null;
+
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
   const skipKeys = prepareSkipList(scope.skipList);
-  const linkByTarget = mapBy(ours, (l) => l.targetId);
   const skippedTargets = new Set<string>();
   const reservedKeys = new Set<string>();
   // An id on the skip list counts even when that Entra user is gone from the snapshot.
@@ -169,7 +190,7 @@ export function planWithMemo(
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
     targetById,
-    ...(anySkipped ? {} : { linkBySource, linkByTarget }),
+    ...(anySkipped ? {} : { linkByTarget }),
   });
 
   const otherByTarget = mapBy(others, (l) => l.targetId);
@@ -180,6 +201,7 @@ export function planWithMemo(
     targetComplete: target.complete,
     scope,
     groups,
+    ruleGroupBit,
     mappingContext: { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles },
     permissionsField: vendorField(caps, 'permissionTypes'),
     leaveAloneOnUpdate: toggledFields(mapping, caps),
@@ -188,7 +210,7 @@ export function planWithMemo(
     sourceById,
     skippedSources,
     targetById,
-    linkBySource,
+    goneLinks,
     otherByTarget,
   };
   const inConflict = new Set<string>();
@@ -224,16 +246,22 @@ export function planWithMemo(
   // --- Owned accounts that are no longer wanted -----------------------------------------------
   const ownedOps = new Map<string, PlanOp>();
   let owned = 0;
-  for (const link of ours) {
+  ours.forEach((link, i) => {
+    // Matched through this very link (nearly everyone): the account is there and wanted.
+    const result = linkEntries[i]?.c?.result;
+    if (result?.kind === 'matched' && result.via === 'link' && result.target.id === link.targetId) {
+      owned++;
+      return;
+    }
     const t = targetById.get(link.targetId);
-    if (!t || isSkippedSource(link.sourceId)) continue;
+    if (!t || isSkippedSource(link.sourceId)) return;
     owned++;
     const op = ownedAccountOp(link, t, ctx, inConflict);
-    if (!op) continue;
+    if (!op) return;
     ownedOps.set(t.id, op);
     if (op.kind === 'deactivate') deactivations.push(op);
     else ops.push(op);
-  }
+  });
   // Never deactivate from an incomplete read: the missing users may only be missing from the read.
   const droppedDeactivations = source.complete ? 0 : deactivations.length;
   if (source.complete) ops.push(...deactivations);
@@ -259,13 +287,58 @@ export function planWithMemo(
       ? 'Entra listed someone twice'
       : targetById.size !== target.users.length
         ? 'the LMS listed an account twice'
-        : linkBySource.size !== ours.length || linkByTarget.size !== ours.length
+        : linksDamaged
           ? 'the link table links someone twice'
           : null;
   return {
     plan: thePlan,
     memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, candidates, linkByTarget, inConflict, ownedOps, counts, notReusable },
   };
+}
+
+/**
+ * This integration's links, each put on the entry of the person it names (`link`, and their
+ * candidate's), with the look-ups the plan needs. One look-up per link into the people it has
+ * already indexed, instead of a 100k-entry Map by person and a look-up per person in matching.
+ * A damaged table (a person or an account linked twice) is sorted first, so which link wins
+ * (the last, as in a Map) does not depend on the order the store returned them in.
+ */
+function attachLinks(
+  links: Link[],
+  sourceById: ReadonlyMap<string, SourceEntry>,
+): { ours: Link[]; linkByTarget: Map<string, Link>; goneLinks: Map<string, Link>; linkEntries: (SourceEntry | undefined)[]; damaged: boolean } {
+  const attach = (ours: Link[]) => {
+    const goneLinks = new Map<string, Link>();
+    const linkEntries = new Array<SourceEntry | undefined>(ours.length);
+    let twice = false;
+    ours.forEach((link, i) => {
+      const entry = sourceById.get(link.sourceId);
+      linkEntries[i] = entry;
+      if (!entry) {
+        twice ||= goneLinks.has(link.sourceId);
+        goneLinks.set(link.sourceId, link);
+        return;
+      }
+      twice ||= entry.link !== null;
+      entry.link = link;
+      if (entry.c) entry.c.link = link;
+    });
+    return { goneLinks, linkEntries, twice };
+  };
+  let ours = links;
+  let linkByTarget = mapBy(ours, (l) => l.targetId);
+  let attached = attach(ours);
+  const damaged = attached.twice || linkByTarget.size !== ours.length;
+  if (damaged) {
+    for (const entry of sourceById.values()) {
+      entry.link = null;
+      if (entry.c) entry.c.link = null;
+    }
+    ours = sortLinks(ours);
+    linkByTarget = mapBy(ours, (l) => l.targetId);
+    attached = attach(ours);
+  }
+  return { ours, linkByTarget, goneLinks: attached.goneLinks, linkEntries: attached.linkEntries, damaged };
 }
 
 /** The plan around its sorted ops: the summary, the departments to create and the guards. */

@@ -18,8 +18,7 @@ import { aliasKeys, targetKeys, type MatchResult } from './matching';
 import { mappedEmail, mappedUserName } from './mapping';
 import type { Link, Plan, PlanOp, SourceGroup, SourceSnapshot, SourceUser, TargetSnapshot, TargetUser } from './model';
 import { compareOps, finishPlan, opRank, planConfigKey, planWithMemo, sortOps, type PlanConfig, type PlanMemo } from './plan';
-import { ownedAccountOp, relationsPhase, usersPhase, type Candidate, type UsersPhase } from './plan-person';
-import { scopeVerdict } from './scope';
+import { ownedAccountOp, relationsPhase, usersPhase, verdictOf, type Candidate, type UsersPhase } from './plan-person';
 
 export type Replan = { ok: true; plan: Plan; memo: PlanMemo; replanned: number } | { ok: false; why: string };
 
@@ -75,14 +74,16 @@ function changedAt<T extends { id: string }>(before: readonly T[], after: readon
 
 /** Whether matching reads the same of the person in both versions (it then matches them the same). */
 function matchesTheSame(was: SourceUser, now: SourceUser, memo: PlanMemo): boolean {
-  const { scope, groups } = memo.ctx;
+  const entry = memo.ctx.sourceById.get(now.id);
   return (
+    entry !== undefined &&
     was.accountEnabled === now.accountEnabled &&
     was.userPrincipalName === now.userPrincipalName &&
     mappedEmail(was) === mappedEmail(now) &&
     mappedUserName(was) === mappedUserName(now) &&
     sameStrings(aliasKeys(was), aliasKeys(now)) &&
-    scopeVerdict(was, scope, groups) === scopeVerdict(now, scope, groups)
+    // The groups are the same (notReusableFor checked), so the bits plan() kept still hold.
+    verdictOf(was, entry, memo.ctx) === verdictOf(now, entry, memo.ctx)
   );
 }
 
@@ -148,8 +149,7 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
       entry.c.user = user;
       redo.add(entry.c);
     } else {
-      const link = ctx.linkBySource.get(user.id);
-      if (link) ownedToRedo.add(link);
+      if (entry.link) ownedToRedo.add(entry.link);
     }
   }
   if (accounts.changed.length > 0) {

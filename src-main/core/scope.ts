@@ -147,11 +147,16 @@ function identifiers(user: SourceUser): string[] {
   );
 }
 
+/** Whether the user is in the group (directly or through nested groups). */
+export type InGroup = (groupId: string) => boolean;
+
+const inGroupOf = (user: SourceUser, groups: GroupIndex): InGroup => (groupId) => groups.members(groupId).has(user.id);
+
 /** Whether one rule matches, without building an explanation (the cheap path plan() takes). */
-function ruleMatches(user: SourceUser, rule: IncludeRule | ExcludeRule, groups: GroupIndex): boolean {
+function ruleMatches(user: SourceUser, rule: IncludeRule | ExcludeRule, inGroup: InGroup): boolean {
   switch (rule.kind) {
     case 'group':
-      return groups.members(rule.groupId).has(user.id);
+      return inGroup(rule.groupId);
     case 'attribute':
       return attributeMatches(sourceAttribute(user, rule.attribute), rule.operator, rule.value);
     case 'user': {
@@ -168,7 +173,7 @@ function matchRule(
   index: number,
   groups: GroupIndex,
 ): RuleMatch | null {
-  if (!ruleMatches(user, rule, groups)) return null;
+  if (!ruleMatches(user, rule, inGroupOf(user, groups))) return null;
   const description = describeRule(rule, groups);
   if (rule.kind !== 'group') return { list, index, rule, description };
   const path = groups.members(rule.groupId).get(user.id) ?? [];
@@ -181,9 +186,14 @@ function matchRule(
  * user and builds the full explanation only for users it writes a sentence about.
  */
 export function scopeVerdict(user: SourceUser, scope: Scope, groups: GroupIndex): ScopeVerdict {
+  return scopeVerdictWith(user, scope, inGroupOf(user, groups));
+}
+
+/** scopeVerdict() with group membership answered by the caller (plan() keeps it on each person). */
+export function scopeVerdictWith(user: SourceUser, scope: Scope, inGroup: InGroup): ScopeVerdict {
   if (scope.skipList.length > 0 && skipListEntryFor(user, scope.skipList) !== null) return 'skip_listed';
-  if (scope.exclude.some((rule) => ruleMatches(user, rule, groups))) return 'excluded';
-  if (scope.include.length === 0 || scope.include.some((rule) => ruleMatches(user, rule, groups))) return 'included';
+  if (scope.exclude.some((rule) => ruleMatches(user, rule, inGroup))) return 'excluded';
+  if (scope.include.length === 0 || scope.include.some((rule) => ruleMatches(user, rule, inGroup))) return 'included';
   return 'not_included';
 }
 

@@ -10,11 +10,11 @@ import { ScimPath } from '../../../src-main/core/model';
 import { normaliseEmail } from '../../../src-main/core/normalise';
 import { plan } from '../../../src-main/core/plan';
 import { evaluateScope } from '../../../src-main/core/scope';
-import { sourceSnapshot, targetSnapshot } from '../../../src-main/core/testing/builders';
+import { link, sourceSnapshot, targetSnapshot } from '../../../src-main/core/testing/builders';
 import { prng } from '../../../src-main/core/testing/synthetic';
 import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
-import { OWNED, PERMS, groupsOf, planWorld, worldArb } from './world';
+import { OWNED, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, planWorld, worldArb } from './world';
 
 const WRITES = new Set(['create', 'update', 'reactivate', 'deactivate']);
 
@@ -114,6 +114,29 @@ describe('plan() properties', () => {
         const shuffled = plan(sourceSnapshot(shuffle(w.users), groups), targetSnapshot(shuffle(w.targets)), w.config, shuffle(w.links), NOW, shuffle(w.others));
         expect(shuffled).toEqual(planWorld(w));
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  // plan() sorts this integration's links only when the table is damaged; then the order the
+  // store returned them in must not decide which of two links for one person or account wins.
+  it('gives the same plan whatever the order of a damaged link table (someone or an account linked twice)', () => {
+    fc.assert(
+      fc.property(
+        worldArb,
+        fc.array(fc.tuple(fc.constantFrom(...SOURCE_IDS, 's-gone'), fc.constantFrom(...TARGET_IDS, 't-deleted')), { minLength: 1, maxLength: 4 }),
+        fc.integer(),
+        (w, extra, seed) => {
+          const random = prng(seed);
+          const shuffle = <T,>(xs: readonly T[]): T[] =>
+            xs.map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+          // Extra links may repeat a person or an account (and differ in when they were made).
+          const damaged = [...w.links, ...extra.map(([s, t], i) => ({ ...link(s, t), linkedAt: `2026-0${1 + i}-01T00:00:00Z` }))];
+          const once = planWorld(w, { links: damaged });
+          expect(planWorld(w, { links: shuffle(damaged) })).toEqual(once);
+          expect(planWorld(w, { links: [...damaged].reverse() })).toEqual(once);
+        },
+      ),
       { numRuns: 300 },
     );
   });
