@@ -259,38 +259,44 @@ export function mappedUserName(user: SourceUser): string {
   return normaliseEmail(user.userPrincipalName) ?? user.id;
 }
 
-export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
+/** A text attribute as written; a repair is reported in `notices`. */
+function text(attribute: string, raw: string | string[] | null, notices: NormalisationNotice[]): string | null {
+  const value = textValue(raw);
+  if (value === null || isPlainText(value)) return value === '' ? null : value; // no repair, nothing to report
+  const n = normaliseText(value, attribute);
+  if (n.notice) notices.push(n.notice);
+  return n.value;
+}
+
+/**
+ * The user as the LMS should have them. `known`: their mappedEmail() and mappedUserName(), when
+ * the caller has worked them out already (plan() has, for everyone).
+ */
+export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: string | null; userName: string }): MappedUser {
   const { mapping, capabilities } = ctx;
   const p = prepare(ctx);
   const notices: NormalisationNotice[] = [];
   const warnings: PlanWarning[] = [];
-  const text = (attribute: string, raw: string | string[] | null): string | null => {
-    const value = textValue(raw);
-    if (value === null || isPlainText(value)) return value === '' ? null : value; // no repair, nothing to report
-    const n = normaliseText(value, attribute);
-    if (n.notice) notices.push(n.notice);
-    return n.value;
-  };
 
-  const email = mappedEmail(user);
-  const userName = mappedUserName(user);
-  const displayName = text('displayName', user.displayName);
+  const email = known ? known.email : mappedEmail(user);
+  const userName = known ? known.userName : mappedUserName(user);
+  const displayName = text('displayName', user.displayName, notices);
   const attributes: Record<string, AttrValue> = {};
   // Names empty in Entra are left alone rather than cleared: LMSs require them, and an admin
   // may have typed them in the LMS for an account Entra has no names for.
-  const givenName = text('givenName', user.givenName);
-  const familyName = text('surname', user.surname);
+  const givenName = text('givenName', user.givenName, notices);
+  const familyName = text('surname', user.surname, notices);
   if (givenName !== null) attributes[ScimPath.givenName] = givenName;
   if (familyName !== null) attributes[ScimPath.familyName] = familyName;
   if (displayName !== null) attributes[ScimPath.displayName] = displayName;
   attributes[ScimPath.email] = email;
-  attributes[ScimPath.title] = text('jobTitle', user.jobTitle);
-  const language = text(mapping.languageAttribute, sourceAttribute(user, mapping.languageAttribute));
+  attributes[ScimPath.title] = text('jobTitle', user.jobTitle, notices);
+  const language = text(mapping.languageAttribute, sourceAttribute(user, mapping.languageAttribute), notices);
   attributes[ScimPath.preferredLanguage] = language;
   attributes[ScimPath.locale] = language;
 
   if (capabilities.enterpriseExtension) {
-    attributes[ScimPath.employeeNumber] = text('employeeId', user.employeeId);
+    attributes[ScimPath.employeeNumber] = text('employeeId', user.employeeId, notices);
   }
   if (capabilities.enterpriseExtension || capabilities.departments) {
     const raw = textValue(sourceAttribute(user, mapping.department.attribute));
@@ -312,7 +318,7 @@ export function mapUser(user: SourceUser, ctx: MappingContext): MappedUser {
     attributes[p.regionField] = region;
   }
 
-  for (const { field, attribute } of p.customFields) attributes[field] = text(attribute, sourceAttribute(user, attribute));
+  for (const { field, attribute } of p.customFields) attributes[field] = text(attribute, sourceAttribute(user, attribute), notices);
 
   let permissions: PermissionMapping | null = null;
   if (p.ownedPermissions) {

@@ -103,15 +103,17 @@ const NOTHING: ReadonlySet<string> = new Set();
  */
 function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
   const changes: FieldChange[] = [];
-  const consider = (field: string, to: AttrValue): void => {
-    if (leaveAlone.has(field)) return;
-    const from = t ? (currentValue(t, field) ?? null) : null;
-    if (!sameValue(field, from, to)) changes.push({ field, from, to });
-  };
-  consider(USER_NAME_FIELD, m.userName);
-  for (const field in m.attributes) consider(field, m.attributes[field] ?? null);
-  if (m.permissions && permissionsField) consider(permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
+  consider(changes, t, leaveAlone, USER_NAME_FIELD, m.userName);
+  for (const field in m.attributes) consider(changes, t, leaveAlone, field, m.attributes[field] ?? null);
+  if (m.permissions && permissionsField) consider(changes, t, leaveAlone, permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
   return changes;
+}
+
+/** One field for userChanges(): a change when the account holds something else. */
+function consider(changes: FieldChange[], t: TargetUser | null, leaveAlone: ReadonlySet<string>, field: string, to: AttrValue): void {
+  if (leaveAlone.has(field)) return;
+  const from = t ? (currentValue(t, field) ?? null) : null;
+  if (!sameValue(field, from, to)) changes.push({ field, from, to });
 }
 
 const NO_EXTRAS = {};
@@ -129,7 +131,7 @@ export const DROPPED_CREATE: UsersPhase = { relations: false };
  */
 export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext): UsersPhase {
   const { user } = c;
-  const m = mapUser(user, ctx.mappingContext);
+  const m = mapUser(user, ctx.mappingContext, c);
   c.displayName = m.displayName;
   c.result = result;
   const sourceId = user.id;
