@@ -33,6 +33,8 @@ export interface MatchCandidate {
   userName?: string | null;
   /** The person's link in `links` when the caller has looked it up (null: none); else matching does. */
   link?: Link | null;
+  /** With `link`: the account in `targets` it names (null: not listed). */
+  linkedAccount?: TargetUser | null;
 }
 
 export interface MatchInput {
@@ -47,11 +49,16 @@ export interface MatchInput {
   links: readonly Link[];
   otherLinks: readonly Link[];
   /**
-   * Indexes over exactly `targets` and `links` when the caller has them already (plan() does):
-   * building 100k-entry maps twice is a good part of a large plan's time.
+   * `links` by account when the caller has that already (plan() does): building 100k-entry maps
+   * twice is a good part of a large plan's time.
    */
-  targetById?: ReadonlyMap<string, TargetUser>;
-  linkByTarget?: ReadonlyMap<string, Link>;
+  linkByTarget?: Pick<ReadonlyMap<string, Link>, 'get' | 'has' | 'size'>;
+  /**
+   * Called with each result the link pass settles (final: the later passes only look at the
+   * others), before the later passes run. plan() plans the person there, while their objects are
+   * still in the CPU caches; at 100k people a second sweep over them was much slower.
+   */
+  onLinkPassResult?: (index: number, result: MatchResult) => void;
 }
 
 /** Normalised e-mail / userName keys an LMS account answers to. */
@@ -137,7 +144,10 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
   }
-  const targetById = input.targetById ?? mapBy(input.targets, (t) => t.id);
+  let targetById: Map<string, TargetUser> | undefined;
+  /** The listed account the candidate's link names (which the caller may have looked up). */
+  const linkedAccount = (c: MatchCandidate, link: Link): TargetUser | undefined =>
+    c.linkedAccount !== undefined ? (c.linkedAccount ?? undefined) : (targetById ??= mapBy(input.targets, (t) => t.id)).get(link.targetId);
   /** Target id → source id it is given to in this plan (besides the link table's own). */
   const claimed = new Map<string, string>();
   const staleLink = new Set<string>();
@@ -163,7 +173,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     const { user } = c;
     const link = linkOf(c);
     if (!link) continue;
-    const t = targetById.get(link.targetId);
+    const t = linkedAccount(c, link);
     if (!t) {
       staleLink.add(user.id);
       continue;
@@ -185,6 +195,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       // person (the account has one link here), and 100k inserts were a tenth of matching's time.
       res[i] = { kind: 'matched', target: t, via: 'link' };
     }
+    input.onLinkPassResult?.(i, res[i] as MatchResult);
   }
 
   // The passes below look up only the people the link table did not settle (a few hundred in a

@@ -10,6 +10,7 @@ import type { MatchCandidate, MatchResult } from './matching';
 import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { cleanText, normaliseEmail } from './normalise';
 import * as say from './ops';
+import type { TargetEntry } from './plan-index';
 import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
 import type { IntegrationConfig } from './config';
 
@@ -31,8 +32,9 @@ export function lastDayReached(user: SourceUser, now: Date): boolean {
  */
 export interface Candidate extends MatchCandidate {
   userName: string;
-  /** The person's link, as on their SourceEntry. */
+  /** The person's link, as on their SourceEntry, and the listed LMS account it names (as matched). */
   link: Link | null;
+  linkedAccount: TargetUser | null;
   displayName: string | null;
   /** The LMS userName the person has once the plan is applied (null: no LMS account). */
   userNameAfter: string | null;
@@ -58,7 +60,7 @@ export interface SourceEntry {
 }
 
 export function newCandidate(user: SourceUser, email: string | null, userName: string): Candidate {
-  return { user, email, userName, link: null, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
+  return { user, email, userName, link: null, linkedAccount: null, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
 }
 
 /** What the person ops read about the settings, the LMS and everyone else. */
@@ -79,7 +81,8 @@ export interface PersonContext {
   approversField: string | null;
   sourceById: Map<string, SourceEntry>;
   skippedSources: ReadonlySet<string>;
-  targetById: Map<string, TargetUser>;
+  /** LMS accounts (without skip-listed ones) with this integration's link to each. */
+  accountById: Map<string, TargetEntry>;
   /** This integration's links naming someone not in the Entra snapshot, by Entra id. */
   goneLinks: ReadonlyMap<string, Link>;
   /** Other integrations' links by LMS account. */
@@ -141,7 +144,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
 
   if (result.kind === 'conflict') {
     const accounts = result.targetIds.flatMap((id) => {
-      const t = ctx.targetById.get(id);
+      const t = ctx.accountById.get(id)?.t;
       return t ? [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId }] : [];
     });
     c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } };
@@ -220,7 +223,7 @@ export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonCo
     if (managerName === null) {
       // Not someone this plan writes: the account their link names, if any.
       const linked = manager ? manager.link : ctx.goneLinks.get(user.managerId);
-      managerName = linked ? (ctx.targetById.get(linked.targetId)?.userName ?? null) : null;
+      managerName = linked ? (ctx.accountById.get(linked.targetId)?.t.userName ?? null) : null;
     }
     if (managerName === null) {
       const op = c.op;

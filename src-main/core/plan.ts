@@ -8,7 +8,8 @@ import { departmentsToCreate, existingDepartmentPaths } from './departments';
 import { buildGroupIndex, markMembers } from './groups';
 import { evaluateGuards } from './guards';
 import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
-import { mapBy, matchUsers, targetKeys } from './matching';
+import { mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
+import { attachLinks, indexAccounts, order, sortLinks } from './plan-index';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
 import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
 import { prepareSkipList } from './scope';
@@ -17,20 +18,6 @@ import { prepareSkipList } from './scope';
 export type PlanConfig = Pick<IntegrationConfig, 'scope' | 'deactivation' | 'mapping'> & { id: string };
 
 export { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD, lastDayReached } from './plan-person';
-
-/** Plain string order (what `<` gives), for comparators. */
-function order(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Links in a stable order: integration, source id, target id. Compared field by field: building
- * a joined key per link costs more at 100k than the comparisons (ids never contain U+0000, so
- * this is the order of the joined keys).
- */
-function sortLinks(links: readonly Link[]): Link[] {
-  return [...links].sort((a, b) => order(a.integrationId, b.integrationId) || order(a.sourceId, b.sourceId) || order(a.targetId, b.targetId));
-}
 
 const KIND_ORDER: Record<string, number> = { create: 0, reactivate: 1, update: 2, relations: 3, deactivate: 4, conflict: 5, skip: 6 };
 const LAST_RANK = 9;
@@ -83,8 +70,6 @@ export interface PlanMemo {
   ctx: PersonContext;
   /** In scope and enabled: the people plan() wants in the LMS. */
   candidates: Candidate[];
-  /** This integration's links by LMS account. */
-  linkByTarget: ReadonlyMap<string, Link>;
   /** LMS accounts in a conflict: never deactivated. */
   inConflict: ReadonlySet<string>;
   /** The op for each owned account that is no longer wanted, by LMS id. */
@@ -154,10 +139,16 @@ export function planWithMemo(
     candidates.push(entry.c);
   }
 
-  // --- This integration's links, on the people they name --------------------------------------
-  const { ours, linkByTarget, goneLinks, linkEntries, damaged: linksDamaged } = attachLinks(linksOfOurs, sourceById);
+  // --- LMS accounts, and this integration's links on the people and accounts they name ------
+  const accountById = indexAccounts(target.users);
+  const { ours, linkByTarget, goneLinks, linkEntries, damaged: linksDamaged } = attachLinks(linksOfOurs, sourceById, accountById);
   // Entra listed someone twice: the link went on the entry the id finds; both candidates have it.
-  if (sourceById.size !== entries.length) for (const c of candidates) c.link = sourceById.get(c.user.id)?.link ?? null;
+  if (sourceById.size !== entries.length) {
+    for (const c of candidates) {
+      c.link = sourceById.get(c.user.id)?.link ?? null;
+      c.linkedAccount = c.link ? (accountById.get(c.link.targetId)?.t ?? null) : null;
+    }
+  }
 
   // --- Skip list on the LMS side: those accounts are invisible, their addresses reserved ------
   const skipKeys = prepareSkipList(scope.skipList);
@@ -169,7 +160,7 @@ export function planWithMemo(
   for (const t of anySkipped ? target.users : []) {
     const keys = targetKeys(t);
     const ext = t.externalId?.trim().toLowerCase() ?? null;
-    const linkedTo = linkByTarget.get(t.id)?.sourceId;
+    const linkedTo = accountById.get(t.id)?.link?.sourceId;
     const skipped =
       keys.some((k) => skipKeys.has(k)) ||
       (ext !== null && (skipKeys.has(ext) || skippedSources.has(t.externalId ?? ''))) ||
@@ -178,20 +169,10 @@ export function planWithMemo(
     skippedTargets.add(t.id);
     for (const k of keys) reservedKeys.add(k);
   }
+  // Skipped accounts are not there for anything below: not even a link names them.
   const targets = anySkipped ? target.users.filter((t) => !skippedTargets.has(t.id)) : target.users;
-  const targetById = mapBy(targets, (t) => t.id);
-
-  // --- Matching ------------------------------------------------------------------------------
-  const results = matchUsers({
-    candidates,
-    sourceIds: sourceById,
-    targets,
-    reservedKeys,
-    links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
-    otherLinks: others,
-    targetById,
-    ...(anySkipped ? {} : { linkByTarget }),
-  });
+  for (const id of skippedTargets) accountById.delete(id);
+  if (skippedTargets.size > 0) for (const c of candidates) if (c.linkedAccount && skippedTargets.has(c.linkedAccount.id)) c.linkedAccount = null;
 
   const otherByTarget = mapBy(others, (l) => l.targetId);
   const ctx: PersonContext = {
@@ -209,39 +190,65 @@ export function planWithMemo(
     approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
     sourceById,
     skippedSources,
-    targetById,
+    accountById,
     goneLinks,
     otherByTarget,
   };
   const inConflict = new Set<string>();
-  /** Users whose relations we write, with their LMS account (null while it is being created). */
-  const relationsFor: { c: Candidate; t: TargetUser | null }[] = [];
+  /** Users whose relations wait for their manager's users phase (null account: being created). */
+  const relationsLater: { c: Candidate; t: TargetUser | null }[] = [];
   const deactivations: PlanOp[] = [];
   let droppedCreates = 0;
-
-  candidates.forEach((c, i) => {
-    const result = results[i];
-    if (!result) return;
+  let unchanged = 0;
+  /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
+  const uncoveredRelations: string[] = [];
+  const writesRelations = ctx.managerField !== null || ctx.approversField !== null;
+  const relations = (c: Candidate, t: TargetUser | null): void => {
+    relationsPhase(c, t, ctx);
+    if (c.unchanged) unchanged++;
+    if (!c.relationsOp) return;
+    if (c.op === null) uncoveredRelations.push(c.user.id);
+    ops.push(c.relationsOp);
+  };
+  /**
+   * The person's ops once matching has settled them. Their relations follow at once when their
+   * manager's users phase is done (their name in the LMS after the plan is then known), else
+   * after everyone's: while the person's objects are in the CPU caches, for most people.
+   */
+  const planPerson = (c: Candidate, result: MatchResult): void => {
     if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
     const next = usersPhase(c, result, ctx);
     if (c.op) ops.push(c.op);
     else if (c.otherOp?.kind === 'deactivate') deactivations.push(c.otherOp);
     else if (c.otherOp) ops.push(c.otherOp);
     if (next === DROPPED_CREATE) droppedCreates++;
-    else if (next.relations) relationsFor.push({ c, t: next.target });
-  });
-
-  // --- Relations: manager and approvers, once every user exists -----------------------------
-  /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
-  const uncoveredRelations: string[] = [];
-  if (ctx.managerField || ctx.approversField) {
-    for (const { c, t } of relationsFor) {
-      relationsPhase(c, t, ctx);
-      if (!c.relationsOp) continue;
-      if (c.op === null) uncoveredRelations.push(c.user.id);
-      ops.push(c.relationsOp);
+    else if (next.relations && writesRelations) {
+      const managerId = c.user.managerId;
+      const manager = managerId === null ? undefined : sourceById.get(managerId)?.c;
+      if (manager && manager.result === null) relationsLater.push({ c, t: next.target });
+      else relations(c, next.target);
+      return;
     }
-  }
+    if (c.unchanged) unchanged++;
+  };
+
+  // --- Matching, and each person's ops --------------------------------------------------------
+  const results = matchUsers({
+    candidates,
+    sourceIds: sourceById,
+    targets,
+    reservedKeys,
+    links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
+    otherLinks: others,
+    ...(anySkipped ? {} : { linkByTarget }),
+    onLinkPassResult: (i, result) => planPerson(candidates[i] as Candidate, result),
+  });
+  candidates.forEach((c, i) => {
+    const result = results[i];
+    if (result && c.result === null) planPerson(c, result);
+  });
+  // --- Relations whose manager came later ---------------------------------------------------
+  for (const { c, t } of relationsLater) relations(c, t);
 
   // --- Owned accounts that are no longer wanted -----------------------------------------------
   const ownedOps = new Map<string, PlanOp>();
@@ -253,7 +260,7 @@ export function planWithMemo(
       owned++;
       return;
     }
-    const t = targetById.get(link.targetId);
+    const t = accountById.get(link.targetId)?.t;
     if (!t || isSkippedSource(link.sourceId)) return;
     owned++;
     const op = ownedAccountOp(link, t, ctx, inConflict);
@@ -267,8 +274,6 @@ export function planWithMemo(
   if (source.complete) ops.push(...deactivations);
 
   // --- Order, summary, guards -------------------------------------------------------------------
-  let unchanged = 0;
-  for (const c of candidates) if (c.unchanged) unchanged++;
   // The summary counts people: a manager/approver write for someone created or updated in this
   // plan is part of that change, not one more update.
   // Relations ops are all updates. Someone with a users-phase op of their own is counted by it;
@@ -285,60 +290,15 @@ export function planWithMemo(
     ? 'a skip list is in use'
     : sourceById.size !== source.users.length
       ? 'Entra listed someone twice'
-      : targetById.size !== target.users.length
+      : accountById.size !== target.users.length
         ? 'the LMS listed an account twice'
         : linksDamaged
           ? 'the link table links someone twice'
           : null;
   return {
     plan: thePlan,
-    memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, candidates, linkByTarget, inConflict, ownedOps, counts, notReusable },
+    memo: { plan: thePlan, configKey: planConfigKey(config), links, otherLinks: otherIntegrationsLinks, source, target, ctx, candidates, inConflict, ownedOps, counts, notReusable },
   };
-}
-
-/**
- * This integration's links, each put on the entry of the person it names (`link`, and their
- * candidate's), with the look-ups the plan needs. One look-up per link into the people it has
- * already indexed, instead of a 100k-entry Map by person and a look-up per person in matching.
- * A damaged table (a person or an account linked twice) is sorted first, so which link wins
- * (the last, as in a Map) does not depend on the order the store returned them in.
- */
-function attachLinks(
-  links: Link[],
-  sourceById: ReadonlyMap<string, SourceEntry>,
-): { ours: Link[]; linkByTarget: Map<string, Link>; goneLinks: Map<string, Link>; linkEntries: (SourceEntry | undefined)[]; damaged: boolean } {
-  const attach = (ours: Link[]) => {
-    const goneLinks = new Map<string, Link>();
-    const linkEntries = new Array<SourceEntry | undefined>(ours.length);
-    let twice = false;
-    ours.forEach((link, i) => {
-      const entry = sourceById.get(link.sourceId);
-      linkEntries[i] = entry;
-      if (!entry) {
-        twice ||= goneLinks.has(link.sourceId);
-        goneLinks.set(link.sourceId, link);
-        return;
-      }
-      twice ||= entry.link !== null;
-      entry.link = link;
-      if (entry.c) entry.c.link = link;
-    });
-    return { goneLinks, linkEntries, twice };
-  };
-  let ours = links;
-  let linkByTarget = mapBy(ours, (l) => l.targetId);
-  let attached = attach(ours);
-  const damaged = attached.twice || linkByTarget.size !== ours.length;
-  if (damaged) {
-    for (const entry of sourceById.values()) {
-      entry.link = null;
-      if (entry.c) entry.c.link = null;
-    }
-    ours = sortLinks(ours);
-    linkByTarget = mapBy(ours, (l) => l.targetId);
-    attached = attach(ours);
-  }
-  return { ours, linkByTarget, goneLinks: attached.goneLinks, linkEntries: attached.linkEntries, damaged };
 }
 
 /** The plan around its sorted ops: the summary, the departments to create and the guards. */

@@ -155,10 +155,11 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
   if (accounts.changed.length > 0) {
     const changedIds = new Set<string>();
     for (const [, account] of accounts.changed) {
-      ctx.targetById.set(account.id, account);
+      const entry = ctx.accountById.get(account.id);
+      if (!entry) return no(`the LMS account ${account.userName} is not in the last plan`); // cannot happen: same ids
+      entry.t = account;
       changedIds.add(account.id);
-      const link = memo.linkByTarget.get(account.id);
-      if (link) ownedToRedo.add(link);
+      if (entry.link) ownedToRedo.add(entry.link);
     }
     // People whose match or conflict names a changed account: their ops show what it holds.
     for (const c of memo.candidates) {
@@ -181,7 +182,7 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     c.op = c.otherOp = c.relationsOp = null;
     c.unchanged = false;
     c.userNameAfter = null;
-    const now: MatchResult = result.kind === 'matched' ? { ...result, target: ctx.targetById.get(result.target.id) ?? result.target } : result;
+    const now: MatchResult = result.kind === 'matched' ? { ...result, target: ctx.accountById.get(result.target.id)?.t ?? result.target } : result;
     const next = usersPhase(c, now, ctx);
     // Their reports' manager fields name this; a new one would change other people's ops.
     if (c.userNameAfter !== nameBefore) return no(`${c.user.userPrincipalName}'s LMS userName after the plan changed`);
@@ -200,7 +201,7 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     if (c.relationsOp && !c.op) counts.uncovered++;
   }
   for (const link of ownedToRedo) {
-    const t = ctx.targetById.get(link.targetId);
+    const t = ctx.accountById.get(link.targetId)?.t;
     if (!t) continue;
     const before = memo.ownedOps.get(t.id);
     if (before) removed.add(before);
