@@ -38,8 +38,8 @@ export function indexAccounts(users: readonly TargetUser[]): Map<string, TargetE
 export interface AttachedLinks {
   /** This integration's links; sorted only when the table is damaged. */
   ours: Link[];
-  /** The person each of `ours` names (same positions), if in the Entra snapshot. */
-  linkEntries: (SourceEntry | undefined)[];
+  /** The other integrations' links among `links`, as listed. */
+  theirs: Link[];
   /** Links naming someone not in the Entra snapshot, by Entra id. */
   goneLinks: Map<string, Link>;
   /** This integration's links by LMS account, as a Map of them would answer. */
@@ -55,11 +55,15 @@ export interface AttachedLinks {
  * matching. A damaged table (someone or an account linked twice) is sorted first, so which link
  * wins (the last, as in a Map) does not depend on the order the store returned them in.
  */
-export function attachLinks(links: Link[], sourceById: ReadonlyMap<string, SourceEntry>, accountById: ReadonlyMap<string, TargetEntry>): AttachedLinks {
+export function attachLinks(
+  links: readonly Link[],
+  integrationId: string,
+  sourceById: ReadonlyMap<string, SourceEntry>,
+  accountById: ReadonlyMap<string, TargetEntry>,
+): AttachedLinks {
   const attach = (ours: Link[]) => {
     const goneLinks = new Map<string, Link>();
     const unlisted = new Map<string, Link>();
-    const linkEntries = new Array<SourceEntry | undefined>(ours.length);
     let accounts = 0;
     let twice = false;
     ours.forEach((link, i) => {
@@ -73,7 +77,6 @@ export function attachLinks(links: Link[], sourceById: ReadonlyMap<string, Sourc
         unlisted.set(link.targetId, link);
       }
       const entry = sourceById.get(link.sourceId);
-      linkEntries[i] = entry;
       if (!entry) {
         twice ||= goneLinks.has(link.sourceId);
         goneLinks.set(link.sourceId, link);
@@ -84,13 +87,17 @@ export function attachLinks(links: Link[], sourceById: ReadonlyMap<string, Sourc
       if (entry.c) {
         entry.c.link = link;
         entry.c.linkedAccount = account?.t ?? null;
+        entry.c.linkAt = i;
       }
     });
     const get = (id: string): Link | undefined => accountById.get(id)?.link ?? unlisted.get(id);
     const linkByTarget = { get, has: (id: string) => get(id) !== undefined, size: accounts + unlisted.size };
-    return { goneLinks, linkEntries, linkByTarget, twice };
+    return { goneLinks, linkByTarget, twice };
   };
-  let ours = links;
+  // One pass over the (100k) links to split them; the other integrations' are few.
+  let ours: Link[] = [];
+  const theirs: Link[] = [];
+  for (const l of links) (l.integrationId === integrationId ? ours : theirs).push(l);
   let attached = attach(ours);
   if (attached.twice) {
     for (const entry of sourceById.values()) {
@@ -98,11 +105,12 @@ export function attachLinks(links: Link[], sourceById: ReadonlyMap<string, Sourc
       if (entry.c) {
         entry.c.link = null;
         entry.c.linkedAccount = null;
+        entry.c.linkAt = -1;
       }
     }
     for (const account of accountById.values()) account.link = null;
     ours = sortLinks(ours);
     attached = attach(ours);
   }
-  return { ours, linkEntries: attached.linkEntries, goneLinks: attached.goneLinks, linkByTarget: attached.linkByTarget, damaged: attached.twice };
+  return { ours, theirs, goneLinks: attached.goneLinks, linkByTarget: attached.linkByTarget, damaged: attached.twice };
 }

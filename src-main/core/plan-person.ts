@@ -35,6 +35,8 @@ export interface Candidate extends MatchCandidate {
   /** The person's link, as on their SourceEntry, and the listed LMS account it names (as matched). */
   link: Link | null;
   linkedAccount: TargetUser | null;
+  /** Where `link` is in the plan's list of this integration's links (-1: none). */
+  linkAt: number;
   displayName: string | null;
   /** The LMS userName the person has once the plan is applied (null: no LMS account). */
   userNameAfter: string | null;
@@ -60,7 +62,7 @@ export interface SourceEntry {
 }
 
 export function newCandidate(user: SourceUser, email: string | null, userName: string): Candidate {
-  return { user, email, userName, link: null, linkedAccount: null, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
+  return { user, email, userName, link: null, linkedAccount: null, linkAt: -1, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
 }
 
 /** What the person ops read about the settings, the LMS and everyone else. */

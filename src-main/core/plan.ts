@@ -95,12 +95,6 @@ export function planWithMemo(
   const { scope, deactivation, mapping } = config;
   const caps = target.capabilities;
   const groups = buildGroupIndex(source.groups);
-  // One pass over the (100k) links. The others are sorted so two claiming integrations resolve
-  // the same way whatever order the store returned them in; ours only when damaged (attachLinks).
-  const linksOfOurs: Link[] = [];
-  const linksOfOthers = otherIntegrationsLinks.filter((l) => l.integrationId !== config.id);
-  for (const l of links) (l.integrationId === config.id ? linksOfOurs : linksOfOthers).push(l);
-  const others = sortLinks(linksOfOthers).reverse();
   const ops: PlanOp[] = [];
 
   // --- Scope -------------------------------------------------------------------------------
@@ -141,7 +135,10 @@ export function planWithMemo(
 
   // --- LMS accounts, and this integration's links on the people and accounts they name ------
   const accountById = indexAccounts(target.users);
-  const { ours, linkByTarget, goneLinks, linkEntries, damaged: linksDamaged } = attachLinks(linksOfOurs, sourceById, accountById);
+  const { ours, theirs, linkByTarget, goneLinks, damaged: linksDamaged } = attachLinks(links, config.id, sourceById, accountById);
+  // Sorted so two claiming integrations resolve the same way whatever order the store returned
+  // them in (ours are sorted only when damaged: attachLinks).
+  const others = sortLinks([...otherIntegrationsLinks.filter((l) => l.integrationId !== config.id), ...theirs]).reverse();
   // Entra listed someone twice: the link went on the entry the id finds; both candidates have it.
   if (sourceById.size !== entries.length) {
     for (const c of candidates) {
@@ -215,8 +212,11 @@ export function planWithMemo(
    * manager's users phase is done (their name in the LMS after the plan is then known), else
    * after everyone's: while the person's objects are in the CPU caches, for most people.
    */
+  /** Links whose person was matched through them: their account is there and wanted. */
+  const matchedByLink = new Uint8Array(ours.length);
   const planPerson = (c: Candidate, result: MatchResult): void => {
     if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
+    else if (result.kind === 'matched' && result.via === 'link' && c.linkAt >= 0) matchedByLink[c.linkAt] = 1;
     const next = usersPhase(c, result, ctx);
     if (c.op) ops.push(c.op);
     else if (c.otherOp?.kind === 'deactivate') deactivations.push(c.otherOp);
@@ -254,9 +254,8 @@ export function planWithMemo(
   const ownedOps = new Map<string, PlanOp>();
   let owned = 0;
   ours.forEach((link, i) => {
-    // Matched through this very link (nearly everyone): the account is there and wanted.
-    const result = linkEntries[i]?.c?.result;
-    if (result?.kind === 'matched' && result.via === 'link' && result.target.id === link.targetId) {
+    // Nearly everyone: nothing to read, their person has their ops.
+    if (matchedByLink[i] === 1) {
       owned++;
       return;
     }
