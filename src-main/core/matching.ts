@@ -31,7 +31,7 @@ export interface MatchCandidate {
   email: string | null;
   /** Normalised sign-in name (UPN) when the caller already has it; computed otherwise. */
   userName?: string | null;
-  /** The person's link in `links` when the caller has looked it up (null: none); else matching does. */
+  /** The person's link (null: none), read only with MatchInput.candidatesCarryLinks. */
   link?: Link | null;
   /** With `link`: the account in `targets` it names (null: not listed). */
   linkedAccount?: TargetUser | null;
@@ -53,6 +53,12 @@ export interface MatchInput {
    * twice is a good part of a large plan's time.
    */
   linkByTarget?: Pick<ReadonlyMap<string, Link>, 'get' | 'has' | 'size'>;
+  /**
+   * Each candidate's `link` and `linkedAccount` are their link in `links` and the account in
+   * `targets` it names, so the link pass looks nothing up (plan() has put them there when no
+   * skip list filters either list). Otherwise matching looks them up in `links` and `targets`.
+   */
+  candidatesCarryLinks?: boolean;
   /**
    * Called with each result the link pass settles (final: the later passes only look at the
    * others), before the later passes run. plan() plans the person there, while their objects are
@@ -134,7 +140,8 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
   const res: (MatchResult | undefined)[] = new Array<MatchResult | undefined>(input.candidates.length);
   let linkBySource: Map<string, Link> | undefined;
-  const linkOf = (c: MatchCandidate): Link | undefined => (c.link !== undefined ? (c.link ?? undefined) : (linkBySource ??= mapBy(input.links, (l) => l.sourceId)).get(c.user.id));
+  const given = input.candidatesCarryLinks === true;
+  const linkOf = (c: MatchCandidate): Link | undefined => (given ? (c.link ?? undefined) : (linkBySource ??= mapBy(input.links, (l) => l.sourceId)).get(c.user.id));
   const linkByTarget = input.linkByTarget ?? mapBy(input.links, (l) => l.targetId);
   // Only a damaged link table links two people to one account; when every link has its own
   // account (one map entry per link) there is nothing to collect.
@@ -147,7 +154,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   let targetById: Map<string, TargetUser> | undefined;
   /** The listed account the candidate's link names (which the caller may have looked up). */
   const linkedAccount = (c: MatchCandidate, link: Link): TargetUser | undefined =>
-    c.linkedAccount !== undefined ? (c.linkedAccount ?? undefined) : (targetById ??= mapBy(input.targets, (t) => t.id)).get(link.targetId);
+    given ? (c.linkedAccount ?? undefined) : (targetById ??= mapBy(input.targets, (t) => t.id)).get(link.targetId);
   /** Target id → source id it is given to in this plan (besides the link table's own). */
   const claimed = new Map<string, string>();
   const staleLink = new Set<string>();

@@ -168,10 +168,10 @@ export function planWithMemo(
     skippedTargets.add(t.id);
     for (const k of keys) reservedKeys.add(k);
   }
-  // Skipped accounts are not there for anything below: not even a link names them.
+  // Skipped accounts are not there for the plan's ops (the people's and accounts' `link` fields
+  // still name them; matching is given the filtered lists instead).
   const targets = anySkipped ? target.users.filter((t) => !skippedTargets.has(t.id)) : target.users;
   for (const id of skippedTargets) accountById.delete(id);
-  if (skippedTargets.size > 0) for (const c of candidates) if (c.linkedAccount && skippedTargets.has(c.linkedAccount.id)) c.linkedAccount = null;
 
   const otherByTarget = mapBy(others, (l) => l.targetId);
   const ctx: PersonContext = {
@@ -209,13 +209,16 @@ export function planWithMemo(
     if (c.op === null) uncoveredRelations.push(c.user.id);
     ops.push(c.relationsOp);
   };
+  // Someone listed twice has two candidates with one id, whose ops tie in the sort: then everyone
+  // is planned in list order after matching, relations after every users phase, as always was.
+  const planEarly = sourceById.size === entries.length;
+  /** Links whose person was matched through them: their account is there and wanted. */
+  const matchedByLink = new Uint8Array(ours.length);
   /**
    * The person's ops once matching has settled them. Their relations follow at once when their
    * manager's users phase is done (their name in the LMS after the plan is then known), else
    * after everyone's: while the person's objects are in the CPU caches, for most people.
    */
-  /** Links whose person was matched through them: their account is there and wanted. */
-  const matchedByLink = new Uint8Array(ours.length);
   const planPerson = (c: Candidate, result: MatchResult): void => {
     if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
     else if (result.kind === 'matched' && result.via === 'link' && c.linkAt >= 0) matchedByLink[c.linkAt] = 1;
@@ -227,7 +230,7 @@ export function planWithMemo(
     else if (next.relations && writesRelations) {
       const managerId = c.user.managerId;
       const manager = managerId === null ? undefined : sourceById.get(managerId)?.c;
-      if (manager && manager.result === null) relationsLater.push({ c, t: next.target });
+      if (!planEarly || (manager && manager.result === null)) relationsLater.push({ c, t: next.target });
       else relations(c, next.target);
       return;
     }
@@ -242,8 +245,8 @@ export function planWithMemo(
     reservedKeys,
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
-    ...(anySkipped ? {} : { linkByTarget }),
-    onLinkPassResult: (i, result) => planPerson(candidates[i] as Candidate, result),
+    ...(anySkipped ? {} : { linkByTarget, candidatesCarryLinks: true }),
+    ...(planEarly ? { onLinkPassResult: (i: number, result: MatchResult) => planPerson(candidates[i] as Candidate, result) } : {}),
   });
   candidates.forEach((c, i) => {
     const result = results[i];

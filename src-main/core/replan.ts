@@ -157,6 +157,8 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     for (const [, account] of accounts.changed) {
       const entry = ctx.accountById.get(account.id);
       if (!entry) return no(`the LMS account ${account.userName} is not in the last plan`); // cannot happen: same ids
+      // Candidates' `linkedAccount` keeps the old object: it is matching's input, and replan never
+      // matches again (it refuses anything matching would read differently).
       entry.t = account;
       changedIds.add(account.id);
       if (entry.link) ownedToRedo.add(entry.link);
