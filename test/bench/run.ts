@@ -860,7 +860,10 @@ async function main(): Promise<void> {
       await section3(host, store, secrets);
     }
     await host.close();
-    if (ONLY.has('plan')) await section4();
+    if (ONLY.has('plan')) {
+      betweenSections(store);
+      await section4();
+    }
     // Read back from the cache (as the app does), so the big plan is not held through sections 3–4.
     const bigPlan = bigPlanOf && ONLY.has('renderer') ? await loadCached(store.dataDir, bigPlanOf, 'plan') : null;
     if (bigPlan) await section5(bigPlan);
