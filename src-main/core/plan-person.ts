@@ -32,7 +32,7 @@ export function lastDayReached(user: SourceUser, now: Date): boolean {
  */
 export interface Candidate extends MatchCandidate {
   userName: string;
-  /** The person's link, as on their SourceEntry, and the listed LMS account it names (as matched). */
+  /** The person's link, as on their SourceEntry, and the LMS account it names if listed (both read by matching when no skip list filters its lists). */
   link: Link | null;
   linkedAccount: TargetUser | null;
   /** Where `link` is in the plan's list of this integration's links (-1: none). */

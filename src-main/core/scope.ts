@@ -182,8 +182,8 @@ function matchRule(
 }
 
 /**
- * The verdict alone, allocation-free for group and attribute rules: plan() asks this for every
- * user and builds the full explanation only for users it writes a sentence about.
+ * The verdict alone, without the explanation: plan() asks this (through scopeVerdictWith) for
+ * every user and builds the full explanation only for users it writes a sentence about.
  */
 export function scopeVerdict(user: SourceUser, scope: Scope, groups: GroupIndex): ScopeVerdict {
   return scopeVerdictWith(user, scope, inGroupOf(user, groups));
