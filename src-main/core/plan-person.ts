@@ -215,12 +215,18 @@ function explain(user: SourceUser, ctx: PersonContext): ScopeExplanation {
  * The person's manager/approvers op (c.relationsOp), once everyone's LMS userName after the
  * plan is known; or a warning on their op when the manager has no LMS account.
  */
-export function relationsPhase(c: Candidate, t: TargetUser | null, ctx: PersonContext): void {
+export function relationsPhase(
+  c: Candidate,
+  t: TargetUser | null,
+  ctx: PersonContext,
+  // The manager's entry, when the caller has looked it up already (plan() has, to see whether
+  // the manager is planned yet).
+  manager: SourceEntry | undefined = c.user.managerId === null ? undefined : ctx.sourceById.get(c.user.managerId),
+): void {
   const { managerField, approversField } = ctx;
   const { user } = c;
   let managerName: string | null = null;
   if (user.managerId !== null) {
-    const manager = ctx.sourceById.get(user.managerId);
     managerName = manager?.c?.userNameAfter ?? null;
     if (managerName === null) {
       // Not someone this plan writes: the account their link names, if any.

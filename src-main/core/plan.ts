@@ -108,11 +108,13 @@ export function planWithMemo(
     entries[i] = entry;
     sourceById.set(user.id, entry);
   });
+  /** A damaged read: Entra listed someone twice (two entries, one id in sourceById). */
+  const listedTwice = sourceById.size !== entries.length;
   // The scope's groups as bits on each person (see markMembers); a snapshot listing someone
   // twice has two entries for one id, so then membership is asked of the group index.
   const ruleGroups = [...new Set([...scope.include, ...scope.exclude].flatMap((r) => (r.kind === 'group' ? [r.groupId] : [])))];
   const marked =
-    sourceById.size === entries.length &&
+    !listedTwice &&
     markMembers(groups, ruleGroups, (userId, bit) => {
       const entry = sourceById.get(userId);
       if (entry) entry.memberOf |= bit;
@@ -142,7 +144,7 @@ export function planWithMemo(
   // them in (ours are sorted only when damaged: attachLinks).
   const others = sortLinks([...otherIntegrationsLinks.filter((l) => l.integrationId !== config.id), ...theirs]).reverse();
   // Entra listed someone twice: the link went on the entry the id finds; both candidates have it.
-  if (sourceById.size !== entries.length) {
+  if (listedTwice) {
     for (const c of candidates) {
       c.link = sourceById.get(c.user.id)?.link ?? null;
       c.linkedAccount = c.link ? (accountById.get(c.link.targetId)?.t ?? null) : null;
@@ -202,8 +204,8 @@ export function planWithMemo(
   /** Source ids of relations ops for people without a users-phase op of their own (see summary). */
   const uncoveredRelations: string[] = [];
   const writesRelations = ctx.managerField !== null || ctx.approversField !== null;
-  const relations = (c: Candidate, t: TargetUser | null): void => {
-    relationsPhase(c, t, ctx);
+  const relations = (c: Candidate, t: TargetUser | null, manager?: SourceEntry): void => {
+    relationsPhase(c, t, ctx, manager);
     if (c.unchanged) unchanged++;
     if (!c.relationsOp) return;
     if (c.op === null) uncoveredRelations.push(c.user.id);
@@ -211,7 +213,7 @@ export function planWithMemo(
   };
   // Someone listed twice has two candidates with one id, whose ops tie in the sort: then everyone
   // is planned in list order after matching, relations after every users phase, as always was.
-  const planEarly = sourceById.size === entries.length;
+  const planEarly = !listedTwice;
   /** Links whose person was matched through them: their account is there and wanted. */
   const matchedByLink = new Uint8Array(ours.length);
   /**
@@ -229,9 +231,9 @@ export function planWithMemo(
     if (next === DROPPED_CREATE) droppedCreates++;
     else if (next.relations && writesRelations) {
       const managerId = c.user.managerId;
-      const manager = managerId === null ? undefined : sourceById.get(managerId)?.c;
-      if (!planEarly || (manager && manager.result === null)) relationsLater.push({ c, t: next.target });
-      else relations(c, next.target);
+      const manager = !planEarly || managerId === null ? undefined : sourceById.get(managerId);
+      if (!planEarly || (manager?.c && manager.c.result === null)) relationsLater.push({ c, t: next.target });
+      else relations(c, next.target, manager);
       return;
     }
     if (c.unchanged) unchanged++;
@@ -292,7 +294,7 @@ export function planWithMemo(
   const thePlan = finishPlan(source, target, config, now, sortOps(ops), counts, { droppedCreates, droppedDeactivations });
   const notReusable = anySkipped
     ? 'a skip list is in use'
-    : sourceById.size !== source.users.length
+    : listedTwice
       ? 'Entra listed someone twice'
       : accountById.size !== target.users.length
         ? 'the LMS listed an account twice'
