@@ -266,8 +266,11 @@ export function planWithMemo(
       owned++;
       return;
     }
-    const t = accountById.get(link.targetId)?.t;
-    if (!t || isSkippedSource(link.sourceId)) return;
+    // A damaged table can link one account to two people: it gets one op, from the link that
+    // names it everywhere else in the plan (the last), not a deactivation per link.
+    const account = accountById.get(link.targetId);
+    if (!account || account.link !== link || isSkippedSource(link.sourceId)) return;
+    const { t } = account;
     owned++;
     const op = ownedAccountOp(link, t, ctx, inConflict);
     if (!op) return;

@@ -26,6 +26,12 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(opFor(p, 'a')?.reason).toBe('gone_from_entra');
   });
 
+  it('deactivates an account that a damaged link table links to two gone people once, counting it once', () => {
+    const p = run({ users: [], targets: [owned('a')], links: [link('gone-1', 't-a'), link('gone-2', 't-a')], config: inGroup });
+    expect(p.ops.map((op) => [op.kind, op.targetId])).toEqual([['deactivate', 't-a']]);
+    expect(p.summary.deactivate).toBe(1);
+  });
+
   it('never deactivates an LMS user this integration does not own', () => {
     const p = run({ users: [sourceUser('a')], groups: members(), targets: [owned('a'), targetUser('manual')], config: inGroup });
     expect(p.ops).toEqual([]);

@@ -141,6 +141,28 @@ describe('plan() properties', () => {
     );
   });
 
+  // Two people (gone, left the scope, or in it) linked to one account: the account gets one
+  // write or deactivation, never one per link (that would also count twice against the threshold).
+  it('plans at most one write or deactivation per LMS account, even from a damaged link table', () => {
+    fc.assert(
+      fc.property(
+        worldArb,
+        fc.array(fc.tuple(fc.constantFrom(...SOURCE_IDS, 's-gone', 's-gone-2'), fc.constantFrom(...TARGET_IDS)), { minLength: 1, maxLength: 4 }),
+        (w, extra) => {
+          const p = planWorld(w, { links: [...w.links, ...extra.map(([s, t]) => link(s, t))] });
+          const written = new Map<string, number>();
+          for (const op of p.ops) {
+            if (op.phase !== 'users' || op.targetId === null || !['update', 'reactivate', 'deactivate'].includes(op.kind)) continue;
+            written.set(op.targetId, (written.get(op.targetId) ?? 0) + 1);
+          }
+          for (const [, times] of written) expect(times).toBe(1);
+          expect(p.summary.deactivate).toBe(p.ops.filter((op) => op.kind === 'deactivate').length);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   // A damaged read: Entra lists one id twice (say, before and after a rename, one copy on the
   // skip list by its old address) and the link table may name people and accounts twice.
   it('never writes two Entra people into one LMS account, even when Entra lists someone twice', () => {
