@@ -16,12 +16,13 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Write a file so that a reader (or a crash) sees either the old content or the new, never half:
  * write a temporary file beside it, flush it to disk, then rename over the target.
  */
-export async function writeFileAtomic(file: string, content: string | Iterable<string | Uint8Array>, options: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: { durable?: boolean } = {}): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', OWNER_ONLY_FILE);
   try {
     if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+    else if (content instanceof Uint8Array) await handle.writeFile(content);
     // Pieces are written as they are made: a 100 MB file never exists as one string in memory.
     else for (const piece of content) await (typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.write(piece));
     // Settings, links and history are flushed to disk before the rename; a cache that can be

@@ -34,6 +34,38 @@ describe('store', () => {
     });
   });
 
+  // An update parses the file again only when someone else wrote it since (an apply records
+  // links many times); another writer's change of the same size must still be seen.
+  it("keeps another writer's change made since this store last wrote, even one of the same size", async () => {
+    await withTempDir(async (dir) => {
+      const link = (targetId: string) => ({ integrationId: 'int-1', sourceId: `entra-${targetId}`, targetId, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
+      const app = await (await Store.open(dir)).links('int-1');
+      await app.update((f) => void f.links.push(link('lms-1')));
+      // The CLI (another process: its own store) rewrites the one link to one of the same length.
+      const cli = await (await Store.open(dir)).links('int-1');
+      await cli.update((f) => void (f.links = [link('lms-2')]));
+      await app.update((f) => void f.links.push(link('lms-3')));
+      const reopened = await (await Store.open(dir)).links('int-1');
+      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-2', 'lms-3']);
+    });
+  });
+
+  it('forgets a change that failed halfway: the next update starts from the file', async () => {
+    await withTempDir(async (dir) => {
+      const links = await (await Store.open(dir)).links('int-1');
+      const anna = { integrationId: 'int-1', sourceId: 'entra-1', targetId: 'lms-1', origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null };
+      await expect(
+        links.update((f) => {
+          f.links.push(anna);
+          throw new Error('disk full');
+        }),
+      ).rejects.toThrow('disk full');
+      await links.update((f) => void f.links.push({ ...anna, sourceId: 'entra-2', targetId: 'lms-2' }));
+      const reopened = await (await Store.open(dir)).links('int-1');
+      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-2']);
+    });
+  });
+
   it('writes owner-only files and keeps a last-good copy', async () => {
     await withTempDir(async (dir) => {
       const store = await Store.open(dir);
