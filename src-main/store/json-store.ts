@@ -36,7 +36,20 @@ function stamp(): string {
  * moved aside and the last good copy restored, with a notice.
  */
 class SafeJsonAdapter<T> implements Adapter<T> {
+  /** The valid text last read from or written to the file (null: none, or since recovered). */
+  private lastText: string | null = null;
+
   constructor(private readonly options: JsonStoreOptions<T>) {}
+
+  /**
+   * The data as a read of the file would give it, while nobody else has written the file since
+   * this adapter last read or wrote it; null when it has no such text. Parsed again so every
+   * update works on fresh objects, as after a read, but not read from disk nor validated again.
+   */
+  reparseLast(): T | null {
+    // Our own text, validated when it was read or written from validated data.
+    return this.lastText === null ? null : (JSON.parse(this.lastText) as T);
+  }
 
   get backupFile(): string {
     return `${this.options.file}.last-good`;
@@ -45,9 +58,11 @@ class SafeJsonAdapter<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     const { file, label } = this.options;
     const text = await readTextIfExists(file);
+    this.lastText = null;
     if (text === null) return null;
     const parsed = this.parseText(text);
     if (parsed.ok) {
+      this.lastText = text;
       if (parsed.migratedFrom !== null) {
         await fs.copyFile(file, `${file}.v${parsed.migratedFrom}-before-upgrade`);
         await this.write(parsed.data);
@@ -66,9 +81,12 @@ class SafeJsonAdapter<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    const text = `${JSON.stringify(data, null, 1)}\n`;
     // Encoded once for both copies: a link table is rewritten many times during a large apply.
-    const bytes = Buffer.from(`${JSON.stringify(data, null, 1)}\n`, 'utf8');
+    const bytes = Buffer.from(text, 'utf8');
+    this.lastText = null;
     await writeFileAtomic(this.options.file, bytes);
+    this.lastText = text;
     await writeFileAtomic(this.backupFile, bytes);
   }
 
@@ -121,12 +139,14 @@ class SafeJsonAdapter<T> implements Adapter<T> {
  */
 export class JsonStore<T> {
   private readonly low: Low<T>;
+  private readonly adapter: SafeJsonAdapter<T>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Size and time of the file as last read or written here, to notice another process's writes. */
   private seen = '';
 
   constructor(private readonly options: JsonStoreOptions<T>) {
-    this.low = new Low<T>(new SafeJsonAdapter(options), options.empty());
+    this.adapter = new SafeJsonAdapter(options);
+    this.low = new Low<T>(this.adapter, options.empty());
   }
 
   get file(): string {
@@ -168,23 +188,19 @@ export class JsonStore<T> {
     return this.serialised(() =>
       this.withFileLock(async () => {
         // Under the lock, a file nobody has written since this process last read or wrote it
-        // holds what is in memory: not parsed again (an apply records links many times).
+        // holds the text last seen here: not read from disk and validated again (an apply
+        // records links many times). Either way the change gets fresh objects, so data read
+        // before it (a run's integration record) is not changed under its reader.
         const stamp = await this.stamp();
-        if (this.seen === '' || stamp !== this.seen) {
-          // Not there (never written, or removed by another process): it holds nothing.
-          if (stamp === '-') this.low.data = this.options.empty();
-          else await this.low.read();
-        }
-        try {
-          const result = change(this.low.data);
-          await this.low.write();
-          this.seen = await this.stamp();
-          return result;
-        } catch (err) {
-          // The change may be half made in memory: the next update reads the file again.
-          this.seen = '';
-          throw err;
-        }
+        const last = stamp !== '-' && stamp === this.seen ? this.adapter.reparseLast() : null;
+        // Not there (never written, or removed by another process): it holds nothing.
+        if (stamp === '-') this.low.data = this.options.empty();
+        else if (last !== null) this.low.data = last;
+        else await this.low.read();
+        const result = change(this.low.data);
+        await this.low.write();
+        this.seen = await this.stamp();
+        return result;
       }),
     );
   }

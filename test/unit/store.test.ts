@@ -50,19 +50,40 @@ describe('store', () => {
     });
   });
 
-  it('forgets a change that failed halfway: the next update starts from the file', async () => {
+  for (const written of [false, true]) {
+    it(`forgets a change that failed halfway: the next update starts from the file (${written ? 'written before' : 'not yet written'})`, async () => {
+      await withTempDir(async (dir) => {
+        const links = await (await Store.open(dir)).links('int-1');
+        const link = (n: number) => ({ integrationId: 'int-1', sourceId: `entra-${n}`, targetId: `lms-${n}`, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
+        if (written) await links.update((f) => void f.links.push(link(0)));
+        await expect(
+          links.update((f) => {
+            f.links.push(link(1));
+            throw new Error('disk full');
+          }),
+        ).rejects.toThrow('disk full');
+        await links.update((f) => void f.links.push(link(2)));
+        const reopened = await (await Store.open(dir)).links('int-1');
+        expect(reopened.data.links.map((l) => l.targetId)).toEqual(written ? ['lms-0', 'lms-2'] : ['lms-2']);
+      });
+    });
+  }
+
+  // A run holds its integration record from its start and compares it with the stored one
+  // before saving what it learnt: an update must not change objects read before it.
+  it('gives each update fresh objects: what was read before it is not changed under its reader', async () => {
     await withTempDir(async (dir) => {
-      const links = await (await Store.open(dir)).links('int-1');
-      const anna = { integrationId: 'int-1', sourceId: 'entra-1', targetId: 'lms-1', origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null };
-      await expect(
-        links.update((f) => {
-          f.links.push(anna);
-          throw new Error('disk full');
-        }),
-      ).rejects.toThrow('disk full');
-      await links.update((f) => void f.links.push({ ...anna, sourceId: 'entra-2', targetId: 'lms-2' }));
-      const reopened = await (await Store.open(dir)).links('int-1');
-      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-2']);
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      const before = store.settings.data.integrations.find((i) => i.id === created.id);
+      const readAt = before?.updatedAt;
+      await store.settings.update((s) => {
+        const r = s.integrations.find((i) => i.id === created.id);
+        if (r) r.updatedAt = '2030-01-01T00:00:00.000Z';
+      });
+      expect(readAt).toBeDefined();
+      expect(before?.updatedAt).toBe(readAt);
+      expect(store.settings.data.integrations.find((i) => i.id === created.id)?.updatedAt).toBe('2030-01-01T00:00:00.000Z');
     });
   });
 
