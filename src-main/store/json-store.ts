@@ -141,7 +141,7 @@ export class JsonStore<T> {
   private readonly low: Low<T>;
   private readonly adapter: SafeJsonAdapter<T>;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Size and time of the file as last read or written here, to notice another process's writes. */
+  /** Inode, size and times of the file as last read or written here, to notice another process's writes. */
   private seen = '';
 
   constructor(private readonly options: JsonStoreOptions<T>) {
@@ -192,10 +192,10 @@ export class JsonStore<T> {
         // records links many times). Either way the change gets fresh objects, so data read
         // before it (a run's integration record) is not changed under its reader.
         const stamp = await this.stamp();
+        // A file that is not there is read as before: nothing replaces what is in memory, so a
+        // settings file deleted by hand while the app runs is written back, not emptied.
         const last = stamp !== '-' && stamp === this.seen ? this.adapter.reparseLast() : null;
-        // Not there (never written, or removed by another process): it holds nothing.
-        if (stamp === '-') this.low.data = this.options.empty();
-        else if (last !== null) this.low.data = last;
+        if (last !== null) this.low.data = last;
         else await this.low.read();
         const result = change(this.low.data);
         await this.low.write();

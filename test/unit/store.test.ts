@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, stat, writeFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
@@ -50,24 +50,33 @@ describe('store', () => {
     });
   });
 
-  for (const written of [false, true]) {
-    it(`forgets a change that failed halfway: the next update starts from the file (${written ? 'written before' : 'not yet written'})`, async () => {
-      await withTempDir(async (dir) => {
-        const links = await (await Store.open(dir)).links('int-1');
-        const link = (n: number) => ({ integrationId: 'int-1', sourceId: `entra-${n}`, targetId: `lms-${n}`, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
-        if (written) await links.update((f) => void f.links.push(link(0)));
-        await expect(
-          links.update((f) => {
-            f.links.push(link(1));
-            throw new Error('disk full');
-          }),
-        ).rejects.toThrow('disk full');
-        await links.update((f) => void f.links.push(link(2)));
-        const reopened = await (await Store.open(dir)).links('int-1');
-        expect(reopened.data.links.map((l) => l.targetId)).toEqual(written ? ['lms-0', 'lms-2'] : ['lms-2']);
-      });
+  it('forgets a change that failed halfway: the next update starts from the file', async () => {
+    await withTempDir(async (dir) => {
+      const links = await (await Store.open(dir)).links('int-1');
+      const link = (n: number) => ({ integrationId: 'int-1', sourceId: `entra-${n}`, targetId: `lms-${n}`, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
+      await links.update((f) => void f.links.push(link(0)));
+      await expect(
+        links.update((f) => {
+          f.links.push(link(1));
+          throw new Error('disk full');
+        }),
+      ).rejects.toThrow('disk full');
+      await links.update((f) => void f.links.push(link(2)));
+      const reopened = await (await Store.open(dir)).links('int-1');
+      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
     });
-  }
+  });
+
+  it('writes a settings file deleted while the app runs back from memory, losing nothing', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      await rm(path.join(dir, 'settings.json'));
+      await store.settings.update((s) => void (s.preferences.minimiseToTray = !s.preferences.minimiseToTray));
+      const reopened = await Store.open(dir);
+      expect(reopened.settings.data.integrations.map((i) => i.id)).toEqual([created.id]);
+    });
+  });
 
   // A run holds its integration record from its start and compares it with the stored one
   // before saving what it learnt: an update must not change objects read before it.
