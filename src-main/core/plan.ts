@@ -260,18 +260,24 @@ export function planWithMemo(
   // --- Owned accounts that are no longer wanted -----------------------------------------------
   const ownedOps = new Map<string, PlanOp>();
   let owned = 0;
+  // A damaged table can link one account to two people: it is counted once and gets at most one
+  // op (the first its links give, in the sorted order of a damaged table), not one per link.
+  const counted = linksDamaged ? new Set<string>() : null;
   ours.forEach((link, i) => {
-    // Nearly everyone: nothing to read, their person has their ops.
+    // Nearly everyone: nothing to read, their person has their ops (an account matched through
+    // its link is named by no other link: matching calls that a conflict).
     if (matchedByLink[i] === 1) {
       owned++;
       return;
     }
-    // A damaged table can link one account to two people: it gets one op, from the link that
-    // names it everywhere else in the plan (the last), not a deactivation per link.
-    const account = accountById.get(link.targetId);
-    if (!account || account.link !== link || isSkippedSource(link.sourceId)) return;
-    const { t } = account;
-    owned++;
+    const t = accountById.get(link.targetId)?.t;
+    if (!t || isSkippedSource(link.sourceId)) return;
+    if (!counted) owned++;
+    else if (!counted.has(t.id)) {
+      counted.add(t.id);
+      owned++;
+    }
+    if (ownedOps.has(t.id)) return;
     const op = ownedAccountOp(link, t, ctx, inConflict);
     if (!op) return;
     ownedOps.set(t.id, op);

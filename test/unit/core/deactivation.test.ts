@@ -32,6 +32,13 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(p.summary.deactivate).toBe(1);
   });
 
+  it("deactivates an account linked to a gone person and, stale, to someone matched to another account", () => {
+    // Sorted, the in-scope person's stale link to t-a comes after the gone person's: it must not hide it.
+    const p = run({ users: [sourceUser('z')], groups: members('z'), targets: [owned('a'), owned('z')], links: [link('a-gone', 't-a'), link('z', 't-a'), link('z', 't-z')], config: inGroup });
+    expect(p.ops.filter((op) => op.targetId === 't-a').map((op) => [op.kind, op.reason])).toEqual([['deactivate', 'gone_from_entra']]);
+    expect(p.summary.deactivate).toBe(1);
+  });
+
   it('never deactivates an LMS user this integration does not own', () => {
     const p = run({ users: [sourceUser('a')], groups: members(), targets: [owned('a'), targetUser('manual')], config: inGroup });
     expect(p.ops).toEqual([]);
