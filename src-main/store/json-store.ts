@@ -36,20 +36,7 @@ function stamp(): string {
  * moved aside and the last good copy restored, with a notice.
  */
 class SafeJsonAdapter<T> implements Adapter<T> {
-  /** The valid text last read from or written to the file (null: none, or since recovered). */
-  private lastText: string | null = null;
-
   constructor(private readonly options: JsonStoreOptions<T>) {}
-
-  /**
-   * The data as a read of the file would give it, while nobody else has written the file since
-   * this adapter last read or wrote it; null when it has no such text. Parsed again so every
-   * update works on fresh objects, as after a read, but not read from disk nor validated again.
-   */
-  reparseLast(): T | null {
-    // Our own text, validated when it was read or written from validated data.
-    return this.lastText === null ? null : (JSON.parse(this.lastText) as T);
-  }
 
   get backupFile(): string {
     return `${this.options.file}.last-good`;
@@ -58,11 +45,9 @@ class SafeJsonAdapter<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     const { file, label } = this.options;
     const text = await readTextIfExists(file);
-    this.lastText = null;
     if (text === null) return null;
     const parsed = this.parseText(text);
     if (parsed.ok) {
-      this.lastText = text;
       if (parsed.migratedFrom !== null) {
         await fs.copyFile(file, `${file}.v${parsed.migratedFrom}-before-upgrade`);
         await this.write(parsed.data);
@@ -84,9 +69,7 @@ class SafeJsonAdapter<T> implements Adapter<T> {
     const text = `${JSON.stringify(data, null, 1)}\n`;
     // Encoded once for both copies: a link table is rewritten many times during a large apply.
     const bytes = Buffer.from(text, 'utf8');
-    this.lastText = null;
     await writeFileAtomic(this.options.file, bytes);
-    this.lastText = text;
     await writeFileAtomic(this.backupFile, bytes);
   }
 
@@ -139,14 +122,12 @@ class SafeJsonAdapter<T> implements Adapter<T> {
  */
 export class JsonStore<T> {
   private readonly low: Low<T>;
-  private readonly adapter: SafeJsonAdapter<T>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Inode, size and times of the file as last read or written here, to notice another process's writes. */
   private seen = '';
 
   constructor(private readonly options: JsonStoreOptions<T>) {
-    this.adapter = new SafeJsonAdapter(options);
-    this.low = new Low<T>(this.adapter, options.empty());
+    this.low = new Low<T>(new SafeJsonAdapter(options), options.empty());
   }
 
   get file(): string {
@@ -177,7 +158,8 @@ export class JsonStore<T> {
   private async stamp(): Promise<string> {
     try {
       const s = await fs.stat(this.options.file);
-      // Every write renames a new file in: its inode tells writes apart within one mtime tick.
+      // Inode and ctime too: a write renames a new file in, which size and mtime alone can miss
+      // within one mtime tick (inode numbers are reused, so this narrows, not closes, that gap).
       return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
     } catch {
       return '-';
@@ -187,16 +169,7 @@ export class JsonStore<T> {
   async update<R>(change: (draft: T) => R): Promise<R> {
     return this.serialised(() =>
       this.withFileLock(async () => {
-        // Under the lock, a file nobody has written since this process last read or wrote it
-        // holds the text last seen here: not read from disk and validated again (an apply
-        // records links many times). Either way the change gets fresh objects, so data read
-        // before it (a run's integration record) is not changed under its reader.
-        const stamp = await this.stamp();
-        // A file that is not there is read as before: nothing replaces what is in memory, so a
-        // settings file deleted by hand while the app runs is written back, not emptied.
-        const last = stamp !== '-' && stamp === this.seen ? this.adapter.reparseLast() : null;
-        if (last !== null) this.low.data = last;
-        else await this.low.read();
+        await this.low.read();
         const result = change(this.low.data);
         await this.low.write();
         this.seen = await this.stamp();
