@@ -34,8 +34,8 @@ describe('store', () => {
     });
   });
 
-  // An update parses the file again only when someone else wrote it since (an apply records
-  // links many times); another writer's change of the same size must still be seen.
+  // Every update reads the file under the lock: another writer's change, even one of the same
+  // size, is never written over.
   it("keeps another writer's change made since this store last wrote, even one of the same size", async () => {
     await withTempDir(async (dir) => {
       const link = (targetId: string) => ({ integrationId: 'int-1', sourceId: `entra-${targetId}`, targetId, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
