@@ -16,6 +16,8 @@ const CONFIG = IntegrationConfigSchema.parse({
   target: { kind: 'scim', baseUrl: 'https://lms.example.com/scim/v2' },
 });
 const NOW = new Date('2026-11-23T10:00:00Z');
+/** A link of integration int-1 to the LMS account `targetId`. */
+const linkTo = (targetId: string) => ({ integrationId: 'int-1', sourceId: `entra-${targetId}`, targetId, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
 
 describe('store', () => {
   it('round-trips integrations, links and runs through the files', async () => {
@@ -38,13 +40,12 @@ describe('store', () => {
   // size, is never written over.
   it("keeps another writer's change made since this store last wrote, even one of the same size", async () => {
     await withTempDir(async (dir) => {
-      const link = (targetId: string) => ({ integrationId: 'int-1', sourceId: `entra-${targetId}`, targetId, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
       const app = await (await Store.open(dir)).links('int-1');
-      await app.update((f) => void f.links.push(link('lms-1')));
+      await app.update((f) => void f.links.push(linkTo('lms-1')));
       // The CLI (another process: its own store) rewrites the one link to one of the same length.
       const cli = await (await Store.open(dir)).links('int-1');
-      await cli.update((f) => void (f.links = [link('lms-2')]));
-      await app.update((f) => void f.links.push(link('lms-3')));
+      await cli.update((f) => void (f.links = [linkTo('lms-2')]));
+      await app.update((f) => void f.links.push(linkTo('lms-3')));
       const reopened = await (await Store.open(dir)).links('int-1');
       expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-2', 'lms-3']);
     });
@@ -53,15 +54,14 @@ describe('store', () => {
   it('forgets a change that failed halfway: the next update starts from the file', async () => {
     await withTempDir(async (dir) => {
       const links = await (await Store.open(dir)).links('int-1');
-      const link = (n: number) => ({ integrationId: 'int-1', sourceId: `entra-${n}`, targetId: `lms-${n}`, origin: 'created' as const, linkedAt: NOW.toISOString(), emailAtLink: null });
-      await links.update((f) => void f.links.push(link(0)));
+      await links.update((f) => void f.links.push(linkTo('lms-0')));
       await expect(
         links.update((f) => {
-          f.links.push(link(1));
+          f.links.push(linkTo('lms-1'));
           throw new Error('disk full');
         }),
       ).rejects.toThrow('disk full');
-      await links.update((f) => void f.links.push(link(2)));
+      await links.update((f) => void f.links.push(linkTo('lms-2')));
       const reopened = await (await Store.open(dir)).links('int-1');
       expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
     });
