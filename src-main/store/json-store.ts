@@ -122,12 +122,14 @@ class SafeJsonAdapter<T> implements Adapter<T> {
  */
 export class JsonStore<T> {
   private readonly low: Low<T>;
+  private readonly adapter: SafeJsonAdapter<T>;
   private queue: Promise<unknown> = Promise.resolve();
   /** Inode, size and times of the file as last read or written here, to notice another process's writes. */
   private seen = '';
 
   constructor(private readonly options: JsonStoreOptions<T>) {
-    this.low = new Low<T>(new SafeJsonAdapter(options), options.empty());
+    this.adapter = new SafeJsonAdapter(options);
+    this.low = new Low<T>(this.adapter, options.empty());
   }
 
   get file(): string {
@@ -169,9 +171,13 @@ export class JsonStore<T> {
   async update<R>(change: (draft: T) => R): Promise<R> {
     return this.serialised(() =>
       this.withFileLock(async () => {
-        await this.low.read();
-        const result = change(this.low.data);
-        await this.low.write();
+        // The change works on a draft that becomes `data` only once written: a change that throws
+        // halfway (or a write that fails) leaves no half of itself in memory for the next update
+        // to write. A file deleted meanwhile has nothing to re-read: a copy of memory then.
+        const draft = (await this.adapter.read()) ?? structuredClone(this.low.data);
+        const result = change(draft);
+        await this.adapter.write(draft);
+        this.low.data = draft;
         this.seen = await this.stamp();
         return result;
       }),

@@ -78,6 +78,42 @@ describe('store', () => {
     });
   });
 
+  // With the file gone there is nothing to re-read: the change starts from what is in memory,
+  // and must not leave half of itself there for the next update to write.
+  it('forgets a change that failed halfway on a deleted file, and keeps what was read before it unchanged', async () => {
+    await withTempDir(async (dir) => {
+      const links = await (await Store.open(dir)).links('int-1');
+      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      const readBefore = links.data;
+      await rm(links.file);
+      await expect(
+        links.update((f) => {
+          f.links.push(linkTo('lms-1'));
+          throw new Error('disk full');
+        }),
+      ).rejects.toThrow('disk full');
+      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
+      await links.update((f) => void f.links.push(linkTo('lms-2')));
+      expect(readBefore.links.map((l) => l.targetId)).toEqual(['lms-0']);
+      const reopened = await (await Store.open(dir)).links('int-1');
+      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
+    });
+  });
+
+  it('shows what is on disk after a change that failed halfway: data is never a half-made change', async () => {
+    await withTempDir(async (dir) => {
+      const links = await (await Store.open(dir)).links('int-1');
+      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      await expect(
+        links.update((f) => {
+          f.links.push(linkTo('lms-1'));
+          throw new Error('disk full');
+        }),
+      ).rejects.toThrow('disk full');
+      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
+    });
+  });
+
   // A run holds its integration record from its start and compares it with the stored one
   // before saving what it learnt: an update must not change objects read before it.
   it('gives each update fresh objects: what was read before it is not changed under its reader', async () => {
