@@ -24,6 +24,11 @@ export interface JsonStoreOptions<T> {
   /** Validate (and migrate) parsed JSON into the current schema. */
   parse: (raw: unknown) => ParseResult<T>;
   onNotice: (notice: StoreNotice) => void;
+  /**
+   * Written on one line rather than indented. For the link table: an apply rewrites it after
+   * every batch of links, and at 100k links the indented text took half as long again to write and read.
+   */
+  compact?: boolean;
 }
 
 function stamp(): string {
@@ -66,9 +71,9 @@ class SafeJsonAdapter<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = `${JSON.stringify(data, null, 1)}\n`;
     // Encoded once for both copies: a link table is rewritten many times during a large apply.
-    const bytes = Buffer.from(text, 'utf8');
+    const text = this.options.compact === true ? JSON.stringify(data) : JSON.stringify(data, null, 1);
+    const bytes = Buffer.from(`${text}\n`, 'utf8');
     await writeFileAtomic(this.options.file, bytes);
     await writeFileAtomic(this.backupFile, bytes);
   }

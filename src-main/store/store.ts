@@ -74,7 +74,7 @@ export class Store {
   }
 
   async links(integrationId: string): Promise<JsonStore<LinksFile>> {
-    return this.perIntegration(this.linkStores, integrationId, 'links', 'link table', emptyLinks, parseLinks);
+    return this.perIntegration(this.linkStores, integrationId, 'links', 'link table', emptyLinks, parseLinks, true);
   }
 
   /** Every other integration's links: two integrations may claim one LMS account. */
@@ -129,6 +129,7 @@ export class Store {
     label: string,
     empty: () => T,
     parse: (raw: unknown) => ParseResult<T>,
+    compact = false,
   ): Promise<JsonStore<T>> {
     // Ids become file names: refuse anything that could walk out of the data directory.
     if (!SAFE_ID.test(integrationId)) throw new Error(`Not an integration id: ${JSON.stringify(integrationId)}`);
@@ -143,6 +144,7 @@ export class Store {
       empty,
       parse,
       onNotice: (n) => this.noticeList.push(n),
+      compact,
     });
     await store.load();
     cache.set(integrationId, store);
