@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { promises as fsPromises } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
 import { Store } from '../../src-main/store/store';
 import { createIntegration } from '../../src-main/store/integrations';
@@ -100,7 +101,7 @@ describe('store', () => {
     });
   });
 
-  it('shows what is on disk after a change that failed halfway: data is never a half-made change', async () => {
+  it('keeps data as it was before a change that failed halfway, never a half-made change', async () => {
     await withTempDir(async (dir) => {
       const links = await (await Store.open(dir)).links('int-1');
       await links.update((f) => void f.links.push(linkTo('lms-0')));
@@ -111,6 +112,24 @@ describe('store', () => {
         }),
       ).rejects.toThrow('disk full');
       expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
+    });
+  });
+
+  it('forgets a change whose write failed: data stays as it was and the next update starts from the file', async () => {
+    await withTempDir(async (dir) => {
+      const links = await (await Store.open(dir)).links('int-1');
+      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      // The disk fills up as the new file is moved into place.
+      const rename = vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      try {
+        await expect(links.update((f) => void f.links.push(linkTo('lms-1')))).rejects.toThrow('no space left');
+      } finally {
+        rename.mockRestore();
+      }
+      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
+      await links.update((f) => void f.links.push(linkTo('lms-2')));
+      const reopened = await (await Store.open(dir)).links('int-1');
+      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
     });
   });
 
