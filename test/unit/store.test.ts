@@ -29,6 +29,21 @@ const failHalfway = (links: Awaited<ReturnType<Store['links']>>) =>
     }),
   ).rejects.toThrow('disk full');
 
+/** The link table of integration int-1 in `dir`, holding one link (to lms-0). */
+async function oneLinkTable(dir: string) {
+  const links = await (await Store.open(dir)).links('int-1');
+  await links.update((f) => void f.links.push(linkTo('lms-0')));
+  return links;
+}
+
+/** After an update that failed: data still holds the one link, and the next update starts from the file. */
+async function expectFailedUpdateForgotten(dir: string, links: Awaited<ReturnType<Store['links']>>) {
+  expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
+  await links.update((f) => void f.links.push(linkTo('lms-2')));
+  const reopened = await (await Store.open(dir)).links('int-1');
+  expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
+}
+
 describe('store', () => {
   it('round-trips integrations, links and runs through the files', async () => {
     await withTempDir(async (dir) => {
@@ -63,13 +78,9 @@ describe('store', () => {
 
   it('forgets a change that failed halfway: data stays as it was and the next update starts from the file', async () => {
     await withTempDir(async (dir) => {
-      const links = await (await Store.open(dir)).links('int-1');
-      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      const links = await oneLinkTable(dir);
       await failHalfway(links);
-      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
-      await links.update((f) => void f.links.push(linkTo('lms-2')));
-      const reopened = await (await Store.open(dir)).links('int-1');
-      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
+      await expectFailedUpdateForgotten(dir, links);
     });
   });
 
@@ -88,23 +99,18 @@ describe('store', () => {
   // and must not leave half of itself there for the next update to write.
   it('forgets a change that failed halfway on a deleted file, and keeps what was read before it unchanged', async () => {
     await withTempDir(async (dir) => {
-      const links = await (await Store.open(dir)).links('int-1');
-      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      const links = await oneLinkTable(dir);
       const readBefore = links.data;
       await rm(links.file);
       await failHalfway(links);
-      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
-      await links.update((f) => void f.links.push(linkTo('lms-2')));
+      await expectFailedUpdateForgotten(dir, links);
       expect(readBefore.links.map((l) => l.targetId)).toEqual(['lms-0']);
-      const reopened = await (await Store.open(dir)).links('int-1');
-      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
     });
   });
 
   it('forgets a change whose write failed: data stays as it was and the next update starts from the file', async () => {
     await withTempDir(async (dir) => {
-      const links = await (await Store.open(dir)).links('int-1');
-      await links.update((f) => void f.links.push(linkTo('lms-0')));
+      const links = await oneLinkTable(dir);
       // The disk fills up as the new file is moved into place.
       const rename = vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
       try {
@@ -112,10 +118,7 @@ describe('store', () => {
       } finally {
         rename.mockRestore();
       }
-      expect(links.data.links.map((l) => l.targetId)).toEqual(['lms-0']);
-      await links.update((f) => void f.links.push(linkTo('lms-2')));
-      const reopened = await (await Store.open(dir)).links('int-1');
-      expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-2']);
+      await expectFailedUpdateForgotten(dir, links);
     });
   });
 
