@@ -217,13 +217,21 @@ export function planWithMemo(
   /** Links whose person was matched through them: their account is there and wanted. */
   const matchedByLink = new Uint8Array(ours.length);
   /**
+   * Accounts matched to someone, when the table is damaged: there another person's link may also
+   * name one (matching asks the account's last link only), and it must not be deactivated then.
+   */
+  const matchedAccounts = linksDamaged ? new Set<string>() : null;
+  /**
    * The person's ops once matching has settled them. Their relations follow at once when their
    * manager's users phase is done (their name in the LMS after the plan is then known), else
    * after everyone's: while the person's objects are in the CPU caches, for most people.
    */
   const planPerson = (c: Candidate, result: MatchResult): void => {
     if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
-    else if (result.kind === 'matched' && result.via === 'link' && c.linkAt >= 0) matchedByLink[c.linkAt] = 1;
+    else if (result.kind === 'matched') {
+      if (result.via === 'link' && c.linkAt >= 0) matchedByLink[c.linkAt] = 1;
+      matchedAccounts?.add(result.target.id);
+    }
     const next = usersPhase(c, result, ctx);
     if (c.op) ops.push(c.op);
     else if (c.otherOp?.kind === 'deactivate') deactivations.push(c.otherOp);
@@ -277,7 +285,7 @@ export function planWithMemo(
       counted.add(t.id);
       owned++;
     }
-    if (ownedOps.has(t.id)) return;
+    if (ownedOps.has(t.id) || matchedAccounts?.has(t.id)) return;
     const op = ownedAccountOp(link, t, ctx, inConflict);
     if (!op) return;
     ownedOps.set(t.id, op);

@@ -39,6 +39,20 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(p.summary.deactivate).toBe(1);
   });
 
+  it('leaves alone an account a damaged link table gives to a disabled person while another, in scope, is matched to it', () => {
+    // Sorted, z's links end with one to an unlisted account (t-zz), so z is matched to t-z by its
+    // externalId; a's link to t-z must not deactivate the account z keeps.
+    const p = run({
+      users: [sourceUser('a', { accountEnabled: false }), sourceUser('z')],
+      groups: members('a', 'z'),
+      targets: [owned('z')],
+      links: [link('a', 't-z'), link('z', 't-z'), link('z', 't-zz')],
+      config: inGroup,
+    });
+    expect(p.ops.filter((op) => op.targetId === 't-z').map((op) => [op.kind, op.sourceId])).toEqual([['update', 'z']]);
+    expect(p.summary.deactivate).toBe(0);
+  });
+
   it('never deactivates an LMS user this integration does not own', () => {
     const p = run({ users: [sourceUser('a')], groups: members(), targets: [owned('a'), targetUser('manual')], config: inGroup });
     expect(p.ops).toEqual([]);
