@@ -18,8 +18,8 @@ import { describeCapabilities } from '../lms';
 import { credentialEnteredFor, findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
-import type { Store } from '../store/store';
-import { applyPlan, type ApplyResult, type LinkRecorder } from './apply';
+import { applyPlan, type ApplyResult } from './apply';
+import { linkRecorder } from './link-recorder';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
@@ -50,22 +50,6 @@ function step(id: ProvisionStepId, status: ProvisionStep['status'], detail: stri
 
 function failedStep(id: ProvisionStepId, error: AppError): ProvisionStep {
   return step(id, 'fail', `${error.message} [${error.code}]`, [], error.fix);
-}
-
-function linkRecorder(store: Store, integrationId: string): LinkRecorder {
-  const pending: Parameters<LinkRecorder['record']>[0][] = [];
-  return {
-    record: (l) => void pending.push(l),
-    async flush() {
-      const batch = pending.splice(0);
-      if (batch.length === 0) return;
-      await (await store.links(integrationId)).update((file) => {
-        const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
-        for (const l of batch) bySource.set(l.sourceId, l);
-        file.links = [...bySource.values()];
-      });
-    },
-  };
 }
 
 /** The one-user plan: this user's ops, the departments they need, and only the guards that concern them. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
 import { appError, isAppError, type AppError, type Result } from '../core/errors';
 import type { RunProgress } from '../core/reports';
-import type { Link, Plan, PlanSummary } from '../core/model';
+import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
@@ -20,11 +20,12 @@ import type { RunRecord } from '../core/reports';
 import { MAX_RUNS_KEPT } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
-import { applyPlan, type ApplyProgress, type ApplyResult, type LinkRecorder } from './apply';
+import { applyPlan, type ApplyProgress, type ApplyResult } from './apply';
 import { accountsWrittenAfter, AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
 import { markInterruptedRuns } from './interrupted';
+import { linkRecorder } from './link-recorder';
 import { readProgress, readSource, readTarget } from './read-source';
 import { saveAll, takePlanMemo } from './snapshot-cache';
 
@@ -105,56 +106,6 @@ export function newRunRecord(r: { id?: string; integrationId: string; kind: RunR
 
 export function runId(now: Date): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
-}
-
-/**
- * How many new links wait before the link file is rewritten: a tenth of the file, between 500
- * and 5,000. Each write reads and rewrites the whole file, so a fixed batch made a 100k-user first
- * apply quadratic (200 rewrites of a file growing to 20 MB); links not yet written when a run dies
- * are found again by externalId at the next run.
- */
-export function linkBatchSize(linksInFile: number): number {
-  return Math.min(5_000, Math.max(500, Math.floor(linksInFile / 10)));
-}
-
-/** Records links in the store in batches: 100k creates must not rewrite the link file 100k times. */
-export function linkRecorder(store: Store, integrationId: string): LinkRecorder {
-  let pending: Link[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
-  let inFile = 0;
-  /** A flush is waiting to start: records meanwhile join its batch instead of queueing more. */
-  let queued = false;
-  const flush = async () => {
-    queued = false;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    const links = await store.links(integrationId);
-    await links.update((file) => {
-      const bySource = new Map(file.links.map((l) => [l.sourceId, l]));
-      for (const l of batch) {
-        // The same link again (an id rewritten on an account already linked) keeps its origin and date.
-        if (bySource.get(l.sourceId)?.targetId !== l.targetId) bySource.set(l.sourceId, l);
-      }
-      file.links = [...bySource.values()];
-      inFile = file.links.length;
-    });
-  };
-  return {
-    record(link) {
-      pending.push(link);
-      // A failed batch is kept and reported by the next flush(), never left unhandled.
-      if (queued || pending.length < linkBatchSize(inFile)) return;
-      queued = true;
-      flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
-    },
-    async flush() {
-      flushing = flushing.then(flush).catch((err: unknown) => void (failure = err));
-      await flushing;
-      if (failure !== null) throw failure;
-    },
-  };
 }
 
 async function updateRecord(store: Store, id: string, change: (r: StoredIntegration) => void): Promise<void> {

@@ -27,7 +27,8 @@ import { createIntegration, refreshSetupStatus, setEnabled } from '../../src-mai
 import { Store } from '../../src-main/store/store';
 import { applyPlan } from '../../src-main/sync/apply';
 import { AuditLog } from '../../src-main/sync/audit';
-import { attributesNeeded, groupsNeeded, linkRecorder, runIntegration, type RunOptions, type RunStage } from '../../src-main/sync/run';
+import { attributesNeeded, groupsNeeded, runIntegration, type RunOptions, type RunStage } from '../../src-main/sync/run';
+import { linkRecorder } from '../../src-main/sync/link-recorder';
 import { createEntraSource } from '../../src-main/entra';
 import { createScimTarget } from '../../src-main/lms';
 import { cacheFile, forgetParsed, loadCached, saveCached } from '../../src-main/sync/snapshot-cache';

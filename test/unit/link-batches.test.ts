@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Link } from '../../src-main/core/model';
-import type { Store } from '../../src-main/store/store';
-import { linkBatchSize, linkRecorder } from '../../src-main/sync/run';
+import { Store } from '../../src-main/store/store';
+import { linkBatchSize, linkRecorder, mergeLinks } from '../../src-main/sync/link-recorder';
 
 /** The rewrites of the link file during a first apply of `creates` people, and the links they write in all. */
 function firstApply(creates: number): { rewrites: number; linksWritten: number } {
@@ -64,5 +67,46 @@ describe('the link recorder', () => {
     // Every batch but the last is a full one: no rewrite of the whole file for a handful of links.
     expect(batches.slice(0, -1).every((n) => n >= 500)).toBe(true);
     expect(batches.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('merging a batch of new links into the link table', () => {
+  const link = (sourceId: string, targetId: string, origin: Link['origin'] = 'created', linkedAt = '2026-12-04T00:00:00Z'): Link => ({ integrationId: 'int-1', sourceId, targetId, origin, linkedAt, emailAtLink: null });
+  // A damaged table: s1 is linked to two accounts (a restored backup, a hand edit).
+  const damaged = [link('s1', 'a', 'matched', '2026-01-01T00:00:00Z'), link('s2', 'c'), link('s1', 'b', 'matched', '2026-02-01T00:00:00Z')];
+
+  it("leaves everyone else's links as they were, a damaged table's second link included", () => {
+    expect(mergeLinks(damaged, [link('s3', 'd')])).toEqual([...damaged, link('s3', 'd')]);
+  });
+
+  it("gives someone in the batch one link, the one made, in the place of their first", () => {
+    expect(mergeLinks(damaged, [link('s1', 'e', 'relinked')])).toEqual([link('s1', 'e', 'relinked'), link('s2', 'c')]);
+  });
+
+  it('keeps the origin and date of a link the table already had for that account', () => {
+    expect(mergeLinks(damaged, [link('s1', 'b', 'created', '2026-12-04T10:00:00Z')])).toEqual([damaged[2], link('s2', 'c')]);
+    expect(mergeLinks(damaged, [link('s2', 'c', 'relinked', '2026-12-04T10:00:00Z'), link('s2', 'c', 'created')])).toEqual(damaged);
+  });
+});
+
+describe('the link recorder on a real link table', () => {
+  it('writes the links made and leaves a damaged entry it did not touch for the next plan to report', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-links-'));
+    try {
+      const store = await Store.open(dir);
+      const table = await store.links('int-1');
+      const before = [
+        { integrationId: 'int-1', sourceId: 's1', targetId: 'a', origin: 'matched' as const, linkedAt: '2026-01-01T00:00:00Z', emailAtLink: null },
+        { integrationId: 'int-1', sourceId: 's1', targetId: 'b', origin: 'matched' as const, linkedAt: '2026-02-01T00:00:00Z', emailAtLink: null },
+      ];
+      await table.update((file) => void (file.links = before));
+      const recorder = linkRecorder(store, 'int-1');
+      recorder.record({ integrationId: 'int-1', sourceId: 's2', targetId: 'c', origin: 'created', linkedAt: '2026-12-04T00:00:00Z', emailAtLink: null });
+      await recorder.flush();
+      const onDisk = JSON.parse(await readFile(table.file, 'utf8')) as { links: Link[] };
+      expect(onDisk.links.map((l) => `${l.sourceId}→${l.targetId}`)).toEqual(['s1→a', 's1→b', 's2→c']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
