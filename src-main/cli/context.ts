@@ -74,8 +74,19 @@ export async function requireIntegration(ctx: CliContext, id: string): Promise<S
   return record;
 }
 
-/** Store notices (a restored settings file, an upgrade) are worth a line on stderr. */
-export async function reportNotices(ctx: CliContext): Promise<void> {
+/**
+ * Store notices (a restored settings file, an upgrade, a backup copy that could not be written)
+ * are worth a line on stderr: those found on opening before the command, those raised by it after.
+ * Returns what has been reported, to pass back in after the command.
+ */
+export async function reportNotices(ctx: CliContext, reported: ReadonlySet<string> = new Set()): Promise<Set<string>> {
   const store = await ctx.openStore();
-  for (const n of store.notices) ctx.out.err(`Notice: ${n.message} ${n.fix}`);
+  const now = new Set(reported);
+  for (const n of store.notices) {
+    const key = `${n.id}@${n.at}@${n.file}`;
+    if (now.has(key)) continue;
+    now.add(key);
+    ctx.out.err(`Notice: ${n.message} ${n.fix}`);
+  }
+  return now;
 }

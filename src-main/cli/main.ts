@@ -65,8 +65,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return ExitCode.ok;
     }
     const ctx = createCliContext(createOutput(json), global.dataDir ?? defaultDataDir(env), env);
-    if (name !== 'demo' && name !== 'sim') await reportNotices(ctx);
-    return await command.run(ctx, values as Record<string, string | boolean | undefined>, positionals);
+    if (name === 'demo' || name === 'sim') return await command.run(ctx, values as Record<string, string | boolean | undefined>, positionals);
+    const reported = await reportNotices(ctx);
+    try {
+      return await command.run(ctx, values as Record<string, string | boolean | undefined>, positionals);
+    } finally {
+      await reportNotices(ctx, reported);
+    }
   } catch (err) {
     const o = createOutput(json);
     if (err instanceof UsageError) return o.error(err.toAppError()), ExitCode.usage;

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { readTextIfExists, writeFileAtomic } from './atomic-file';
 import { acquireLock } from './file-lock';
@@ -75,7 +76,22 @@ class SafeJsonAdapter<T> implements Adapter<T> {
     const text = this.options.compact === true ? JSON.stringify(data) : JSON.stringify(data, null, 1);
     const bytes = Buffer.from(`${text}\n`, 'utf8');
     await writeFileAtomic(this.options.file, bytes);
-    await writeFileAtomic(this.backupFile, bytes);
+    // The file is saved from here: a backup that cannot be refreshed must not report the save as
+    // failed (the caller would redo or abandon a change that is on disk). The older copy stays.
+    try {
+      await writeFileAtomic(this.backupFile, bytes);
+    } catch (err) {
+      const { file, label } = this.options;
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      this.options.onNotice({
+        id: `${label}-backup-stale`,
+        level: 'warning',
+        message: `Rollcall saved the ${label} but could not refresh its last good copy (${reason}).`,
+        fix: `Free some disk space and check that Rollcall can write to ${path.dirname(file)}. Until the next save, a damaged ${label} file would be restored from an older copy.`,
+        file,
+        at: new Date().toISOString(),
+      });
+    }
   }
 
   private parseText(text: string): ParseResult<T> {

@@ -23,7 +23,7 @@ export class Store {
       label: 'settings',
       empty: emptySettings,
       parse: parseSettings,
-      onNotice: (n) => this.noticeList.push(n),
+      onNotice: (n) => this.notice(n),
     });
   }
 
@@ -67,6 +67,13 @@ export class Store {
   /** Recoveries and upgrades that happened while reading, for the UI's banner and the CLI. */
   get notices(): readonly StoreNotice[] {
     return this.noticeList;
+  }
+
+  /** The same notice about the same file again (a backup failing at every batch) replaces the older one. */
+  private notice(n: StoreNotice): void {
+    const i = this.noticeList.findIndex((o) => o.id === n.id && o.file === n.file);
+    if (i >= 0) this.noticeList.splice(i, 1);
+    this.noticeList.push(n);
   }
 
   get auditDir(): string {
@@ -143,7 +150,7 @@ export class Store {
       label,
       empty,
       parse,
-      onNotice: (n) => this.noticeList.push(n),
+      onNotice: (n) => this.notice(n),
       compact,
     });
     await store.load();

@@ -34,6 +34,8 @@ export function RunProgress({ runId, onFinished, cancellable = true }: { runId: 
     void client.invalidateQueries({ queryKey: queryKeys.integrations });
     void client.invalidateQueries({ queryKey: queryKeys.integration(data.integrationId) });
     void client.invalidateQueries({ queryKey: queryKeys.activeRun(data.integrationId) });
+    // A run can raise a store notice (a backup copy it could not write): the banner asks again.
+    void client.invalidateQueries({ queryKey: queryKeys.appInfo });
     onFinished?.(data);
   }, [data, client, onFinished]);
 

@@ -2,7 +2,7 @@
  * The automation contract (DESIGN.md §8), end to end: the real CLI as a child process, the
  * real keychain, the Graph and LMS simulators on loopback.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,21 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(plan.summary.create).toBeGreaterThan(100);
     expect(plan.ops.filter((o) => o.kind === 'create')).toHaveLength(plan.summary.create);
     expect(demo.lms.outbox().count).toBe(0);
+  });
+
+  it('a settings change whose last-good copy cannot be written is saved, and the CLI says so on stderr', async () => {
+    // Something in the way of the backup (here a folder where the copy goes): the save itself stands.
+    const backup = path.join(dataDir, 'settings.json.last-good');
+    await rm(backup, { force: true });
+    await mkdir(backup);
+    try {
+      const r = await cli(['integration', 'disable', '--integration', id]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('Notice: Rollcall saved the settings but could not refresh its last good copy');
+      expect((JSON.parse(await readFile(path.join(dataDir, 'settings.json'), 'utf8')) as { integrations: { id: string; enabled: boolean }[] }).integrations.find((i) => i.id === id)?.enabled).toBe(false);
+    } finally {
+      await rm(backup, { recursive: true, force: true });
+    }
   });
 
   it('apply refuses while disabled (exit 2), then applies once enabled', async () => {

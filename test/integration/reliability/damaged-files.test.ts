@@ -4,7 +4,7 @@
  * good copy with nothing lost, and every recovery reaches the admin through the typed API
  * (getAppInfo().notices), for the settings file too, until dismissed.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../../src-preload/api-types';
@@ -117,6 +117,27 @@ describe('damaged data files are restored and the admin is told', () => {
       expect((await ctx.store.links(env.integrationId)).data.links).toEqual(links);
       const ids = (await appInfo(ctx)).notices.map((n) => n.id.split('@')[0]);
       expect(ids).toEqual(['link table-restored']);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a last-good copy that cannot be written: the apply succeeds with every link saved, and one notice says so', async () => {
+    const env = await startSyncEnv({ users: 1_200, seed: 4 });
+    try {
+      // Something in the way of the link table's backup (here a folder where the copy goes).
+      const file = path.join(env.dataDir, 'integrations', `${env.integrationId}.links.json`);
+      await mkdir(`${file}.last-good`);
+      const run = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+      expect(run.run.outcome).toBe('succeeded');
+      // Every account made is linked on disk: the next run re-creates nobody and needs no externalId match.
+      const onDisk = JSON.parse(await readFile(file, 'utf8')) as { links: { targetId: string }[] };
+      expect(onDisk.links.map((l) => l.targetId).sort()).toEqual(env.lms.users().map((u) => u.id).sort());
+      // The link table was written in several batches, each failing its backup: one notice, the latest.
+      const ctx = { ...(await testContext(env.dataDir)), store: env.store };
+      const notices = (await appInfo(ctx)).notices;
+      expect(notices.map((n) => n.id.split('@')[0])).toEqual(['link table-backup-stale']);
+      expect(notices[0]?.message).toMatch(/saved the link table but could not refresh its last good copy \(EISDIR\)/);
     } finally {
       await env.close();
     }
