@@ -38,10 +38,10 @@ export async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; 
   return { value, ms: performance.now() - t0 };
 }
 
-/** Runs `work` `times` times and keeps the fastest (less noise from GC and the other core). */
 /** global.gc when node runs with --expose-gc (npm run bench does). */
 export const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
+/** Runs `work` `times` times and keeps the fastest (less noise from GC and the other core). */
 export async function bestOf<T>(times: number, work: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   let best: { value: T; ms: number } | null = null;
   for (let i = 0; i < Math.max(1, times); i++) {
