@@ -36,11 +36,17 @@ export function appError(
 /** Thrown only where a Result cannot flow (deep inside a callback); caught and unwrapped at the edge. */
 export class AppErrorException extends Error {
   readonly error: AppError;
-  constructor(error: AppError) {
-    super(`${error.code}: ${error.message}`);
+  constructor(error: AppError, options?: { cause?: unknown }) {
+    super(`${error.code}: ${error.message}`, options);
     this.name = 'AppErrorException';
     this.error = error;
   }
+}
+
+/** The AppError a caught value is or carries (an AppErrorException), else null. */
+export function appErrorOf(value: unknown): AppError | null {
+  if (value instanceof AppErrorException) return value.error;
+  return isAppError(value) ? value : null;
 }
 
 export function isAppError(value: unknown): value is AppError {

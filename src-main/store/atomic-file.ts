@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { AppErrorException } from '../core/errors';
+import { diskWriteError } from './disk-errors';
 
 /** Owner-only: settings, links and history say who works where; other local users need not read them. */
 export const OWNER_ONLY_FILE = 0o600;
@@ -14,9 +16,19 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 /**
  * Write a file so that a reader (or a crash) sees either the old content or the new, never half:
- * write a temporary file beside it, flush it to disk, then rename over the target.
+ * write a temporary file beside it, flush it to disk, then rename over the target. A write the OS
+ * refuses (a full disk, no permission) throws a DISK_WRITE_FAILED AppErrorException (cause: the OS error).
  */
 export async function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: { durable?: boolean } = {}): Promise<void> {
+  try {
+    await writeThenRename(file, content, options.durable !== false);
+  } catch (err) {
+    const fromTheOs = typeof (err as NodeJS.ErrnoException | null)?.code === 'string';
+    throw fromTheOs ? new AppErrorException(diskWriteError(err, file), { cause: err }) : err;
+  }
+}
+
+async function writeThenRename(file: string, content: string | Uint8Array | Iterable<string | Uint8Array>, durable: boolean): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', OWNER_ONLY_FILE);
@@ -27,7 +39,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     else for (const piece of content) await (typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.write(piece));
     // Settings, links and history are flushed to disk before the rename; a cache that can be
     // rebuilt from the next read (durable: false) skips the flush, which costs seconds at 100 MB.
-    if (options.durable !== false) await handle.sync();
+    if (durable) await handle.sync();
   } catch (err) {
     // A full disk must not also keep a half-written 100 MB temporary file.
     await handle.close().catch(() => undefined);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { readTextIfExists, writeFileAtomic } from './atomic-file';
+import { diskProblem } from './disk-errors';
 import { acquireLock } from './file-lock';
 import { AppErrorException, appError } from '../core/errors';
 
@@ -82,11 +83,11 @@ class SafeJsonAdapter<T> implements Adapter<T> {
       await writeFileAtomic(this.backupFile, bytes);
     } catch (err) {
       const { file, label } = this.options;
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      const reason = diskProblem(err instanceof AppErrorException ? err.cause : err);
       this.options.onNotice({
         id: `${label}-backup-stale`,
         level: 'warning',
-        message: `Rollcall saved the ${label} but could not refresh its last good copy (${reason}).`,
+        message: `Rollcall saved the ${label} but could not refresh its last good copy: ${reason}.`,
         fix: `Free some disk space and check that Rollcall can write to ${path.dirname(file)}. Until the next save, a damaged ${label} file would be restored from an older copy.`,
         file,
         at: new Date().toISOString(),

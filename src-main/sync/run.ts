@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SOURCE_ATTRIBUTES, type IntegrationConfig } from '../core/config';
-import { appError, isAppError, type AppError, type Result } from '../core/errors';
+import { appError, appErrorOf, type AppError, type Result } from '../core/errors';
 import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
@@ -193,7 +193,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       } catch (err) {
         // A side that throws (a cache file the OS refuses, say) is a failed side like any other:
         // the other one is stopped before the run ends and its lock is released.
-        r = { ok: false, error: isAppError(err) ? err : appError('RUN_FAILED', `Reading ${which === 'entra' ? 'Entra ID' : 'the LMS'} stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; if it keeps failing, report it with the run id.', { runId: run.id }) };
+        r = { ok: false, error: appErrorOf(err) ?? appError('RUN_FAILED', `Reading ${which === 'entra' ? 'Entra ID' : 'the LMS'} stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; if it keeps failing, report it with the run id.', { runId: run.id }) };
       }
       if (r.ok) progress.finished(which);
       else if (firstError === null) {
@@ -299,7 +299,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     }
     return await finish(result.outcome, null, thePlan, result);
   } catch (err) {
-    const error = isAppError(err) ? err : appError('RUN_FAILED', `The run stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; nothing is lost (apply resumes safely). If it keeps failing, report it with the run id.', { runId: run.id });
+    const error = appErrorOf(err) ?? appError('RUN_FAILED', `The run stopped unexpectedly: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again; nothing is lost (apply resumes safely). If it keeps failing, report it with the run id.', { runId: run.id });
     return await finish('failed', error, null, null);
   } finally {
     if (connectors?.ok) closeConnectors(connectors.value);

@@ -114,7 +114,7 @@ describe('store', () => {
       // The disk fills up as the new file is moved into place.
       const rename = vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
       try {
-        await expect(links.update((f) => void f.links.push(linkTo('lms-1')))).rejects.toThrow('no space left');
+        await expect(links.update((f) => void f.links.push(linkTo('lms-1')))).rejects.toMatchObject({ error: { code: 'DISK_WRITE_FAILED', message: expect.stringContaining('the disk is full') as unknown } });
       } finally {
         rename.mockRestore();
       }

@@ -1,6 +1,7 @@
+import { promises as fsPromises } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -88,6 +89,24 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect(apply.error?.code).toBe('INTEGRATION_DISABLED');
     expect(env.lms.users()).toHaveLength(0);
     expect(env.store.settings.data.integrations[0]?.status).toBe('disabled');
+  });
+
+  it('a full disk while saving a dry run fails it with what to do, and the history says the same', async () => {
+    env = await startSyncEnv({ users: 150 });
+    const { cacheFile } = await import('../../../src-main/sync/snapshot-cache');
+    const planFile = cacheFile(env.dataDir, env.integrationId, 'plan');
+    const full = Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
+    const real = fsPromises.rename.bind(fsPromises);
+    const rename = vi.spyOn(fsPromises, 'rename').mockImplementation((from, to) => (to === planFile ? Promise.reject(full) : real(from, to)));
+    try {
+      const dry = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+      expect(dry.run.outcome).toBe('failed');
+      expect(dry.error).toMatchObject({ code: 'DISK_WRITE_FAILED', message: expect.stringContaining('the disk is full') as unknown, fix: expect.stringContaining('Free some space on the disk that holds') as unknown });
+      const [saved] = (await env.store.runs(env.integrationId)).data.runs;
+      expect(saved?.error?.code).toBe('DISK_WRITE_FAILED');
+    } finally {
+      rename.mockRestore();
+    }
   });
 
   it('a rejected client secret turns the integration invalid with the fix, and writes nothing', async () => {
