@@ -2,6 +2,7 @@
  * Runs started from the UI (and by the scheduler) go on in the background; the window follows
  * them by polling their status, which works the same over Electron IPC and the preview bridge.
  */
+import { appError, appErrorOf } from '../core/errors';
 import type { RunStatus } from '../core/reports';
 import { runId as newRunId, runIntegration, type RunOptions, type RunOutcome, type RunServices } from './run';
 
@@ -58,7 +59,7 @@ export class RunManager {
         return outcome;
       },
       (err: unknown) => {
-        Object.assign(status, { finished: true, outcome: 'failed', error: { code: 'RUN_FAILED', message: `The run stopped: ${err instanceof Error ? err.message : 'unknown error'}.`, fix: 'Run it again.' } });
+        Object.assign(status, { finished: true, outcome: 'failed', error: appErrorOf(err) ?? appError('RUN_FAILED', `The run stopped: ${err instanceof Error ? err.message : 'unknown error'}.`, 'Run it again.') });
         this.emit(status, null);
         return null;
       },
