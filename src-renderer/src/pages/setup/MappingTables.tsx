@@ -1,8 +1,8 @@
 import { Button, Caption1, Dropdown, Field, Input, Option } from '@fluentui/react-components';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
-import { SOURCE_ATTRIBUTES, type Mapping } from '../../../../src-main/core/config';
+import type { Mapping } from '../../../../src-main/core/config';
 import { GroupSelect } from './GroupSelect';
-import { Box } from './RuleEditors';
+import { Box, sourceAttributeOptions } from './RuleEditors';
 
 interface Props {
   mapping: Mapping;
@@ -27,11 +27,7 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
           style={{ maxWidth: 320 }}
         >
           <Option value="">(none — groups and default only)</Option>
-          {SOURCE_ATTRIBUTES.map((a) => (
-            <Option key={a} value={a}>
-              {a}
-            </Option>
-          ))}
+          {sourceAttributeOptions()}
         </Dropdown>
       </Field>
       {jp.attribute ? (

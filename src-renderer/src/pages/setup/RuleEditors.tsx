@@ -2,6 +2,15 @@ import { Button, Caption1, Dropdown, Field, Input, Option, Tag, TagGroup, tokens
 import { useState } from 'react';
 import { SOURCE_ATTRIBUTES, type ExcludeRule } from '../../../../src-main/core/config';
 
+/** One option per Entra attribute a rule or a mapping can read. */
+export function sourceAttributeOptions() {
+  return SOURCE_ATTRIBUTES.map((a) => (
+    <Option key={a} value={a}>
+      {a}
+    </Option>
+  ));
+}
+
 export const OPERATORS = [
   { value: 'equals', label: 'equals' },
   { value: 'notEquals', label: 'does not equal' },
@@ -51,11 +60,7 @@ export function AttributeRuleAdder({ onAdd }: { onAdd: (rule: { kind: 'attribute
     <div style={{ display: 'grid', gridTemplateColumns: '200px 170px minmax(0, 1fr) auto auto', gap: 8, alignItems: 'end' }}>
       <Field label="Attribute">
         <Dropdown value={attribute} selectedOptions={[attribute]} onOptionSelect={(_e, d) => setAttribute(d.optionValue ?? 'department')} aria-label="Attribute" style={{ minWidth: 0 }}>
-          {SOURCE_ATTRIBUTES.map((a) => (
-            <Option key={a} value={a}>
-              {a}
-            </Option>
-          ))}
+          {sourceAttributeOptions()}
         </Dropdown>
       </Field>
       <Field label="Operator">

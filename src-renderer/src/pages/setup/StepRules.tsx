@@ -1,8 +1,8 @@
 import { Caption1, Dropdown, Field, Input, Option, Switch } from '@fluentui/react-components';
-import { SOURCE_ATTRIBUTES, type Mapping } from '../../../../src-main/core/config';
+import type { Mapping } from '../../../../src-main/core/config';
 import type { Errors } from './draft';
 import { JobProfileMapping, PermissionMapping } from './MappingTables';
-import { Box } from './RuleEditors';
+import { Box, sourceAttributeOptions } from './RuleEditors';
 import type { StepProps } from './wizard-types';
 
 function AttributeDropdown({ label, value, onChange, allowNone }: { label: string; value: string | null; onChange: (v: string | null) => void; allowNone?: boolean }) {
@@ -10,11 +10,7 @@ function AttributeDropdown({ label, value, onChange, allowNone }: { label: strin
     <Field label={label}>
       <Dropdown value={value ?? '(not written)'} selectedOptions={[value ?? '']} onOptionSelect={(_e, d) => onChange(d.optionValue ? d.optionValue : null)} style={{ minWidth: 0 }}>
         {allowNone ? <Option value="">(not written)</Option> : null}
-        {SOURCE_ATTRIBUTES.map((a) => (
-          <Option key={a} value={a}>
-            {a}
-          </Option>
-        ))}
+        {sourceAttributeOptions()}
       </Dropdown>
     </Field>
   );
