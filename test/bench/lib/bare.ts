@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { deltaSelect } from '../../../src-main/entra/delta';
+import { GROUP_IDS_PER_DELTA } from '../../../src-main/entra/groups-delta';
 import { usersListPath } from '../../../src-main/entra/users';
 import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, type GraphEndpoint } from './connectors';
 
@@ -45,8 +46,10 @@ export interface BareStats {
 
 /**
  * What the Entra reader fetches for a full read, done bare: one token, the latest delta link,
- * every /users page (same $select/$expand/$top, following @odata.nextLink), then the scope group
- * tree (each group and its members, breadth first, `groupConcurrency` at a time).
+ * then every /users page (same $select/$expand/$top, following @odata.nextLink) while, as the
+ * reader does, the scope group tree is read beside it the way the reader reads it: level by level,
+ * /groups/delta first rounds filtered by id (50 ids a request, the same $select), `groupConcurrency`
+ * at a time, following each round's pages to its deltaLink.
  */
 export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly string[], groupConcurrency = 4): Promise<BareStats> {
   // Trusts the simulator's CA the way Rollcall does (one secure context), so the loop pays no cost Rollcall does not.
@@ -70,25 +73,30 @@ export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly strin
         next = page['@odata.nextLink'] ?? null;
       }
     };
-    await follow(`${base}/users/delta?$select=${encodeURIComponent(deltaSelect([], true))}&$deltatoken=latest`, () => undefined);
-    await follow(`${base}${usersListPath([], true)}`, () => void stats.items++);
-    const seen = new Set(rootGroups);
-    let level = [...rootGroups];
-    while (level.length > 0) {
-      const nextLevel: string[] = [];
-      await pool(level, groupConcurrency, async (id) => {
-        const head = await send(https, agent, new URL(`${base}/groups/${id}?$select=id,displayName`), 'GET', headers);
-        stats.requests++;
-        JSON.parse(head.body);
-        await follow(`${base}/groups/${id}/members?$select=id&$top=999`, (m) => {
-          if (m['@odata.type'] === '#microsoft.graph.group' && typeof m.id === 'string' && !seen.has(m.id)) {
-            seen.add(m.id);
-            nextLevel.push(m.id);
-          }
+    const groupTree = async () => {
+      const seen = new Set(rootGroups);
+      let level = [...rootGroups];
+      while (level.length > 0) {
+        const nextLevel: string[] = [];
+        const batches: string[][] = [];
+        for (let i = 0; i < level.length; i += GROUP_IDS_PER_DELTA) batches.push(level.slice(i, i + GROUP_IDS_PER_DELTA));
+        await pool(batches, groupConcurrency, async (ids) => {
+          const filter = ids.map((id) => `id eq '${id}'`).join(' or ');
+          await follow(`${base}/groups/delta?$filter=${encodeURIComponent(filter)}&$select=displayName,members`, (group) => {
+            const members = group['members@delta'];
+            for (const m of Array.isArray(members) ? (members as Array<Record<string, unknown>>) : []) {
+              if (m['@odata.type'] === '#microsoft.graph.group' && typeof m.id === 'string' && !seen.has(m.id)) {
+                seen.add(m.id);
+                nextLevel.push(m.id);
+              }
+            }
+          });
         });
-      });
-      level = nextLevel;
-    }
+        level = nextLevel;
+      }
+    };
+    await follow(`${base}/users/delta?$select=${encodeURIComponent(deltaSelect([], true))}&$deltatoken=latest`, () => undefined);
+    await Promise.all([follow(`${base}${usersListPath([], true)}`, () => void stats.items++), groupTree()]);
     return stats;
   } finally {
     agent.destroy();
