@@ -26,6 +26,8 @@ export interface JsonStoreOptions<T> {
   /** Validate (and migrate) parsed JSON into the current schema. */
   parse: (raw: unknown) => ParseResult<T>;
   onNotice: (notice: StoreNotice) => void;
+  /** A notice this file raised no longer holds (its backup copy was written again). */
+  onNoticeResolved?: (id: string, file: string) => void;
   /**
    * Written on one line rather than indented. For the link table: an apply rewrites it after
    * every batch of links, and at 100k links the indented text took half as long again to write and read.
@@ -43,6 +45,9 @@ function stamp(): string {
  * moved aside and the last good copy restored, with a notice.
  */
 class SafeJsonAdapter<T> implements Adapter<T> {
+  /** The last-good copy could not be written since the notice saying so was raised. */
+  private backupStale = false;
+
   constructor(private readonly options: JsonStoreOptions<T>) {}
 
   get backupFile(): string {
@@ -79,19 +84,28 @@ class SafeJsonAdapter<T> implements Adapter<T> {
     await writeFileAtomic(this.options.file, bytes);
     // The file is saved from here: a backup that cannot be refreshed must not report the save as
     // failed (the caller would redo or abandon a change that is on disk). The older copy stays.
+    const { file, label } = this.options;
+    const id = `${label}-backup-stale`;
     try {
       await writeFileAtomic(this.backupFile, bytes);
     } catch (err) {
-      const { file, label } = this.options;
-      const reason = diskProblem(err instanceof AppErrorException ? err.cause : err);
+      // One notice while the problem lasts (an apply saves the link table many times), with the
+      // time it began: dismissing it holds, even though the dismissal is itself a failing save.
+      if (this.backupStale) return;
+      this.backupStale = true;
       this.options.onNotice({
-        id: `${label}-backup-stale`,
+        id,
         level: 'warning',
-        message: `Rollcall saved the ${label} but could not refresh its last good copy: ${reason}.`,
+        message: `Rollcall saved the ${label} but could not refresh its last good copy: ${diskProblem(err instanceof AppErrorException ? err.cause : err)}.`,
         fix: `Free some disk space and check that Rollcall can write to ${path.dirname(file)}. Until the next save, a damaged ${label} file would be restored from an older copy.`,
         file,
         at: new Date().toISOString(),
       });
+      return;
+    }
+    if (this.backupStale) {
+      this.backupStale = false;
+      this.options.onNoticeResolved?.(id, file);
     }
   }
 

@@ -23,7 +23,8 @@ export class Store {
       label: 'settings',
       empty: emptySettings,
       parse: parseSettings,
-      onNotice: (n) => this.notice(n),
+      onNotice: (n) => this.noticeList.push(n),
+      onNoticeResolved: (id, file) => this.resolveNotice(id, file),
     });
   }
 
@@ -69,11 +70,10 @@ export class Store {
     return this.noticeList;
   }
 
-  /** The same notice about the same file again (a backup failing at every batch) replaces the older one. */
-  private notice(n: StoreNotice): void {
-    const i = this.noticeList.findIndex((o) => o.id === n.id && o.file === n.file);
+  /** A problem that has gone (a backup copy written again) takes its notice with it. */
+  private resolveNotice(id: string, file: string): void {
+    const i = this.noticeList.findIndex((n) => n.id === id && n.file === file);
     if (i >= 0) this.noticeList.splice(i, 1);
-    this.noticeList.push(n);
   }
 
   get auditDir(): string {
@@ -150,7 +150,8 @@ export class Store {
       label,
       empty,
       parse,
-      onNotice: (n) => this.notice(n),
+      onNotice: (n) => this.noticeList.push(n),
+      onNoticeResolved: (id, file) => this.resolveNotice(id, file),
       compact,
     });
     await store.load();

@@ -20,7 +20,9 @@ export function linkBatchSize(linksInFile: number): number {
  * The link table with a batch of links just made. Each person in the batch ends up with one link,
  * the one made, in the place of their first link in the table; a link the table already had for
  * that account is kept as it was (its origin and date). Everyone else's links stay exactly as they
- * were, even a damaged table's second link for someone: the next plan must still see that damage.
+ * were, even a damaged table's second link for someone: dropping one would leave that account
+ * unowned, so it would stay active when the person leaves; with both kept, the plan deactivates
+ * both, and relinking in the conflict view repairs the table.
  */
 export function mergeLinks(table: readonly Link[], batch: readonly Link[]): Link[] {
   const made = new Map<string, Link>();
@@ -28,7 +30,13 @@ export function mergeLinks(table: readonly Link[], batch: readonly Link[]): Link
     // The same link again (an id rewritten on an account already linked) keeps its first date.
     if (made.get(l.sourceId)?.targetId !== l.targetId) made.set(l.sourceId, l);
   }
-  for (const l of table) if (made.get(l.sourceId)?.targetId === l.targetId) made.set(l.sourceId, l);
+  // The table's first link to the account made is the one kept (a damaged table may repeat it).
+  const kept = new Set<string>();
+  for (const l of table) {
+    if (kept.has(l.sourceId) || made.get(l.sourceId)?.targetId !== l.targetId) continue;
+    made.set(l.sourceId, l);
+    kept.add(l.sourceId);
+  }
   const placed = new Set<string>();
   const merged: Link[] = [];
   for (const l of table) {

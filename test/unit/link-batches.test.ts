@@ -86,11 +86,14 @@ describe('merging a batch of new links into the link table', () => {
   it('keeps the origin and date of a link the table already had for that account', () => {
     expect(mergeLinks(damaged, [link('s1', 'b', 'created', '2026-12-04T10:00:00Z')])).toEqual([damaged[2], link('s2', 'c')]);
     expect(mergeLinks(damaged, [link('s2', 'c', 'relinked', '2026-12-04T10:00:00Z'), link('s2', 'c', 'created')])).toEqual(damaged);
+    // A table that repeats the same link keeps the first (the older date).
+    const repeated = [link('s1', 'a', 'matched', '2026-01-01T00:00:00Z'), link('s1', 'a', 'relinked', '2026-03-01T00:00:00Z')];
+    expect(mergeLinks(repeated, [link('s1', 'a')])).toEqual([repeated[0]]);
   });
 });
 
 describe('the link recorder on a real link table', () => {
-  it('writes the links made and leaves a damaged entry it did not touch for the next plan to report', async () => {
+  it('writes the links made and leaves a damaged entry it did not touch as it was', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-links-'));
     try {
       const store = await Store.open(dir);

@@ -4,7 +4,7 @@
  * good copy with nothing lost, and every recovery reaches the admin through the typed API
  * (getAppInfo().notices), for the settings file too, until dismissed.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../../src-preload/api-types';
@@ -137,10 +137,35 @@ describe('damaged data files are restored and the admin is told', () => {
       const ctx = { ...(await testContext(env.dataDir)), store: env.store };
       const notices = (await appInfo(ctx)).notices;
       expect(notices.map((n) => n.id.split('@')[0])).toEqual(['link table-backup-stale']);
-      expect(notices[0]?.message).toMatch(/saved the link table but could not refresh its last good copy: a folder or file is in the way/);
+      // The reason in words (on Linux a rename onto a folder is EISDIR; Windows says EPERM).
+      expect(notices[0]?.message).toMatch(/^Rollcall saved the link table but could not refresh its last good copy: [a-z]/);
     } finally {
       await env.close();
     }
+  });
+
+  it('a settings backup that cannot be written: one notice, which stays dismissed, and goes once a backup is written again', async () => {
+    await withTempDir(async (dir) => {
+      await seed(dir);
+      const backup = path.join(dir, 'settings.json.last-good');
+      await rm(backup);
+      await mkdir(backup);
+      const ctx = await testContext(dir);
+      const save = () => ctx.store.settings.update((st) => void (st.preferences.minimiseToTray = !st.preferences.minimiseToTray));
+      await save();
+      await save();
+      const notices = (await appInfo(ctx)).notices;
+      expect(notices.map((n) => n.id.split('@')[0])).toEqual(['settings-backup-stale']);
+      // Dismissing is itself a settings save whose backup fails: the notice must not come back.
+      expect(await dispatch('dismissNotice', { id: notices[0]?.id ?? '' }, ctx)).toEqual({ ok: true, value: { dismissed: true } });
+      expect((await appInfo(ctx)).notices).toEqual([]);
+      expect(ctx.store.settings.data.preferences.dismissedNotices).toHaveLength(1);
+      // The folder in the way is moved: the next save writes the backup, and the notice is gone.
+      await rm(backup, { recursive: true });
+      await save();
+      expect(ctx.store.notices).toEqual([]);
+      expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')));
+    });
   });
 
   it('a damaged settings file: the integration comes back and the notice reaches getAppInfo until dismissed', async () => {
