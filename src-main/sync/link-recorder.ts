@@ -21,8 +21,8 @@ export function linkBatchSize(linksInFile: number): number {
  * the one made, in the place of their first link in the table; a link the table already had for
  * that account is kept as it was (its origin and date). Everyone else's links stay exactly as they
  * were, even a damaged table's second link for someone: dropping one would leave that account
- * unowned, so it would stay active when the person leaves; with both kept, the plan deactivates
- * both, and relinking in the conflict view repairs the table.
+ * unowned, so it would stay active when the person leaves; kept, both are deactivated then. The
+ * plan reads such a table conservatively (plan.ts); nothing repairs it behind the admin's back.
  */
 export function mergeLinks(table: readonly Link[], batch: readonly Link[]): Link[] {
   const made = new Map<string, Link>();
