@@ -70,6 +70,22 @@ describe('the link recorder', () => {
   });
 });
 
+describe('the link recorder on a large table', () => {
+  it('sizes its first batch by the table it adds to: 600 links into 20,000 wait for the end of the apply', async () => {
+    let rewrites = 0;
+    const existing = Array.from({ length: 20_000 }, (_, i) => ({ integrationId: 'int-1', sourceId: `old${i}`, targetId: `lms${i}`, origin: 'created' as const, linkedAt: '2026-12-01T00:00:00Z', emailAtLink: null }));
+    const table = { data: { links: existing }, update: async (change: (file: { links: Link[] }) => void) => void (rewrites++, change({ links: [...existing] })) };
+    const store = { links: async () => table } as unknown as Store;
+    const recorder = linkRecorder(store, 'int-1');
+    await new Promise((r) => setTimeout(r, 0));
+    for (let i = 0; i < 600; i++) recorder.record({ integrationId: 'int-1', sourceId: `s${i}`, targetId: `t${i}`, origin: 'created', linkedAt: '2026-12-04T00:00:00Z', emailAtLink: null });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(rewrites).toBe(0);
+    await recorder.flush();
+    expect(rewrites).toBe(1);
+  });
+});
+
 describe('merging a batch of new links into the link table', () => {
   const link = (sourceId: string, targetId: string, origin: Link['origin'] = 'created', linkedAt = '2026-12-04T00:00:00Z'): Link => ({ integrationId: 'int-1', sourceId, targetId, origin, linkedAt, emailAtLink: null });
   // A damaged table: s1 is linked to two accounts (a restored backup, a hand edit).
