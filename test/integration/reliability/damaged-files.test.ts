@@ -133,7 +133,7 @@ describe('damaged data files are restored and the admin is told', () => {
       // Every account made is linked on disk: the next run re-creates nobody and needs no externalId match.
       const onDisk = JSON.parse(await readFile(file, 'utf8')) as { links: { targetId: string }[] };
       expect(onDisk.links.map((l) => l.targetId).sort()).toEqual(env.lms.users().map((u) => u.id).sort());
-      // The link table was written in several batches, each failing its backup: one notice, the latest.
+      // The link table was written in several batches, each failing its backup: one notice for them all.
       const ctx = { ...(await testContext(env.dataDir)), store: env.store };
       const notices = (await appInfo(ctx)).notices;
       expect(notices.map((n) => n.id.split('@')[0])).toEqual(['link table-backup-stale']);
