@@ -58,11 +58,12 @@ export function linkRecorder(store: Store, integrationId: string): LinkRecorder 
   let failure: unknown = null;
   let inFile = 0;
   // The batch size follows the table's size from the first batch on: an incremental apply on a
-  // 100k table must not rewrite it after 500 links when 5,000 are the rule.
-  void store.links(integrationId).then(
-    (l) => void (inFile ||= l.data.links.length),
-    () => undefined,
-  );
+  // 100k table must not rewrite it after 500 links when 5,000 are the rule. Best effort: a table
+  // that cannot be read here only means smaller first batches (the flush reports the failure).
+  void store
+    .links(integrationId)
+    .then((l) => void (inFile ||= l.data.links.length))
+    .catch(() => undefined);
   /** A flush is waiting to start: records meanwhile join its batch instead of queueing more. */
   let queued = false;
   const flush = async () => {

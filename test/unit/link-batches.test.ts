@@ -46,6 +46,9 @@ describe('the link recorder', () => {
     // A link file that takes a while to rewrite, as a 20 MB one does.
     const store = {
       links: async () => ({
+        get data() {
+          return { links };
+        },
         update: async (change: (file: { links: Link[] }) => void) => {
           await new Promise((r) => setTimeout(r, 15));
           const before = links.length;
