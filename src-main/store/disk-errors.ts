@@ -6,52 +6,56 @@
 import path from 'node:path';
 import { appError, type AppError } from '../core/errors';
 
-/** What the OS said, in a few plain words (for a message or a notice). */
-export function diskProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'the disk is full';
-    case 'EACCES':
-    case 'EPERM':
-      return 'Rollcall is not allowed to write there';
-    case 'EROFS':
-      return 'the disk is read-only';
-    case 'EISDIR':
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a folder or file is in the way';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many files are open';
-    case 'EIO':
-      return 'the disk reported a read/write error';
-    default:
-      return code ? `the system refused the write (${code})` : `the write failed (${err instanceof Error ? err.message : 'unknown error'})`;
-  }
+interface Refusal {
+  problem: string;
+  fix: (file: string) => string;
 }
 
-function fixFor(code: string | undefined, file: string): string {
-  const dir = path.dirname(file);
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return `Free some space on the disk that holds ${dir}, then try again. Nothing was lost: the previous copy of the file is unchanged.`;
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-      return `Check that the account running Rollcall (a scheduled run may use another one) can write to ${dir}, then try again.`;
-    case 'EISDIR':
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return `Move aside whatever is at ${file} (Rollcall keeps its own files there), then try again.`;
-    default:
-      return `Check the disk that holds ${dir}, then try again. If it keeps failing, report it with this message.`;
-  }
+const FULL: Refusal = {
+  problem: 'the disk is full',
+  fix: (file) => `Free some space on the disk that holds ${path.dirname(file)}, then try again. Nothing was lost: the previous copy of the file is unchanged.`,
+};
+const NOT_ALLOWED = (problem: string): Refusal => ({
+  problem,
+  fix: (file) => `Check that the account running Rollcall (a scheduled run may use another one) can write to ${path.dirname(file)}, then try again.`,
+});
+const IN_THE_WAY: Refusal = {
+  problem: 'a folder or file is in the way',
+  fix: (file) => `Move aside whatever is at ${file} (Rollcall keeps its own files there), then try again.`,
+};
+const checkTheDisk = (problem: string): Refusal => ({
+  problem,
+  fix: (file) => `Check the disk that holds ${path.dirname(file)}, then try again. If it keeps failing, report it with this message.`,
+});
+
+const BY_CODE: Record<string, Refusal> = {
+  ENOSPC: FULL,
+  EDQUOT: FULL,
+  EACCES: NOT_ALLOWED('Rollcall is not allowed to write there'),
+  EPERM: NOT_ALLOWED('Rollcall is not allowed to write there'),
+  EROFS: NOT_ALLOWED('the disk is read-only'),
+  EISDIR: IN_THE_WAY,
+  ENOTDIR: IN_THE_WAY,
+  EEXIST: IN_THE_WAY,
+  EMFILE: checkTheDisk('too many files are open'),
+  ENFILE: checkTheDisk('too many files are open'),
+  EIO: checkTheDisk('the disk reported a read/write error'),
+};
+
+function refusalOf(err: unknown): Refusal {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const known = code === undefined ? undefined : BY_CODE[code];
+  if (known) return known;
+  return checkTheDisk(code ? `the system refused the write (${code})` : `the write failed (${err instanceof Error ? err.message : 'unknown error'})`);
+}
+
+/** What the OS said, in a few plain words (for a message or a notice). */
+export function diskProblem(err: unknown): string {
+  return refusalOf(err).problem;
 }
 
 export function diskWriteError(err: unknown, file: string): AppError {
+  const refusal = refusalOf(err);
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  return appError('DISK_WRITE_FAILED', `Rollcall could not save ${path.basename(file)}: ${diskProblem(err)}.`, fixFor(code, file), { file, cause: code ?? null });
+  return appError('DISK_WRITE_FAILED', `Rollcall could not save ${path.basename(file)}: ${refusal.problem}.`, refusal.fix(file), { file, cause: code ?? null });
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir } from './atomic-file';
-import { JsonStore, type ParseResult, type StoreNotice } from './json-store';
+import { JsonStore, type JsonStoreOptions, type ParseResult, type StoreNotice } from './json-store';
 import { emptyLinks, emptyRuns, parseLinks, parseRuns, type LinksFile, type RunsFile } from './records';
 import { emptySettings, parseSettings, type Settings } from './settings';
 
@@ -16,6 +16,14 @@ export class Store {
   private readonly linkStores = new Map<string, JsonStore<LinksFile>>();
   private readonly runStores = new Map<string, JsonStore<RunsFile>>();
   private readonly noticeList: StoreNotice[] = [];
+  /** Where every file's notices go; a problem that has gone (a backup copy written again) takes its notice with it. */
+  private readonly noticeSink: Pick<JsonStoreOptions<unknown>, 'onNotice' | 'onNoticeResolved'> = {
+    onNotice: (n) => this.noticeList.push(n),
+    onNoticeResolved: (id, file) => {
+      const i = this.noticeList.findIndex((n) => n.id === id && n.file === file);
+      if (i >= 0) this.noticeList.splice(i, 1);
+    },
+  };
 
   private constructor(readonly dataDir: string) {
     this.settings = new JsonStore<Settings>({
@@ -23,8 +31,7 @@ export class Store {
       label: 'settings',
       empty: emptySettings,
       parse: parseSettings,
-      onNotice: (n) => this.noticeList.push(n),
-      onNoticeResolved: (id, file) => this.resolveNotice(id, file),
+      ...this.noticeSink,
     });
   }
 
@@ -70,11 +77,6 @@ export class Store {
     return this.noticeList;
   }
 
-  /** A problem that has gone (a backup copy written again) takes its notice with it. */
-  private resolveNotice(id: string, file: string): void {
-    const i = this.noticeList.findIndex((n) => n.id === id && n.file === file);
-    if (i >= 0) this.noticeList.splice(i, 1);
-  }
 
   get auditDir(): string {
     return path.join(this.dataDir, 'audit');
@@ -150,8 +152,7 @@ export class Store {
       label,
       empty,
       parse,
-      onNotice: (n) => this.noticeList.push(n),
-      onNoticeResolved: (id, file) => this.resolveNotice(id, file),
+      ...this.noticeSink,
       compact,
     });
     await store.load();
