@@ -34,7 +34,7 @@ import { createScimTarget } from '../../src-main/lms';
 import { cacheFile, forgetParsed, loadCached, saveCached } from '../../src-main/sync/snapshot-cache';
 import { barePosts, bareGraphRead, bareScimGets } from './lib/bare';
 import { benchScimTarget, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, entraSettingsFor, recordingConnectors, type GraphEndpoint } from './lib/connectors';
-import { bestOf, collectGarbage, fmtMs, lifetimeMaxRssMb, renderTable, RssSampler, timed, verdict, ratioOf, type Row } from './lib/measure';
+import { bestOf, collectGarbage, fmtMs, timedAfterCollecting, lifetimeMaxRssMb, renderTable, RssSampler, timed, verdict, ratioOf, type Row } from './lib/measure';
 import { startSimHost, type SimHost } from './lib/sims';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -229,24 +229,20 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   const bareBoth: number[] = [];
   let bareGraphRequests = 0;
   let bareScimRequests = 0;
-  // Every timed read starts from a collected heap, as bestOf's tries do: the garbage a 100k dry
-  // run leaves must not land on whichever read comes after it.
-  const afterCollecting = <T>(work: () => Promise<T>) => {
-    collectGarbage?.();
-    return timed(work);
-  };
+  // Every timed read starts from a collected heap (timedAfterCollecting, as bestOf's tries do):
+  // the garbage a 100k dry run leaves must not land on whichever read comes after it.
   for (let i = 0; i < READ_ROUNDS; i++) {
     log(`full dry run and both bare loops at once, then each read alone, Rollcall and bare: round ${i + 1} of ${READ_ROUNDS}`);
     // The dry run reads both sides at once; so does this baseline.
-    bareBoth.push((await afterCollecting(() => Promise.all([bareGraphRead(graph.endpoint, [graph.allStaff]), bareScimGets(lms.baseUrl, gets, CONCURRENCY)]))).ms);
+    bareBoth.push((await timedAfterCollecting(() => Promise.all([bareGraphRead(graph.endpoint, [graph.allStaff]), bareScimGets(lms.baseUrl, gets, CONCURRENCY)]))).ms);
     collectGarbage?.();
     dryRuns.push(await dryRun({ store, secrets }, id, true));
-    const bg = await afterCollecting(() => bareGraphRead(graph.endpoint, [graph.allStaff]));
+    const bg = await timedAfterCollecting(() => bareGraphRead(graph.endpoint, [graph.allStaff]));
     bareGraphs.push(bg.ms);
     bareGraphRequests = bg.value.requests;
     rollcallEntra.push(
       (
-        await afterCollecting(async () => {
+        await timedAfterCollecting(async () => {
           const source = createEntraSource(settings.source, BENCH_CLIENT_SECRET);
           try {
             const r = await source.readFull(readOptions);
@@ -257,12 +253,12 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
         })
       ).ms,
     );
-    const bs = await afterCollecting(() => bareScimGets(lms.baseUrl, gets, CONCURRENCY));
+    const bs = await timedAfterCollecting(() => bareScimGets(lms.baseUrl, gets, CONCURRENCY));
     bareScims.push(bs.ms);
     bareScimRequests = bs.value.requests;
     rollcallLms.push(
       (
-        await afterCollecting(async () => {
+        await timedAfterCollecting(async () => {
           const target = createScimTarget(settings.target, BENCH_LMS_TOKEN);
           try {
             const r = await target.readAll();
