@@ -32,6 +32,14 @@ export function groupsNeeded(config: IntegrationConfig): string[] {
   return [...ids].sort();
 }
 
+/** Whether this run may read Entra by delta (else it reads in full, building on nothing kept). */
+export function entraDeltaUsable(record: StoredIntegration, full: boolean, extraAttributes: string[], now: Date): boolean {
+  const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(extraAttributes);
+  // No recorded cache save (an integration last run by an older Rollcall): nothing a delta could
+  // be merged into, so the delta and group reads are not made only to be thrown away.
+  return !full && !record.needsFullSync && sameAttributes && record.snapshotIds.source !== null && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, now);
+}
+
 /**
  * Entra: a delta when a fresh delta link, the same extra attributes and a cached snapshot exist
  * (the delta only adds to the cache, which must have been read with today's attributes), else
@@ -49,11 +57,7 @@ export async function readSource(r: {
 }): Promise<Result<SourceRead>> {
   const { source, record } = r;
   const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
-  const sameAttributes = JSON.stringify(record.deltaAttributes) === JSON.stringify(r.extraAttributes);
-  // No recorded cache save (an integration last run by an older Rollcall): nothing a delta could
-  // be merged into, so the delta and group reads are not made only to be thrown away.
-  const deltaUsable = !r.full && !record.needsFullSync && sameAttributes && record.snapshotIds.source !== null && record.deltaLink !== null && record.deltaLinkIssuedAt !== null && !isDeltaLinkExpired(record.deltaLinkIssuedAt, r.now());
-  if (deltaUsable && record.deltaLink) {
+  if (entraDeltaUsable(record, r.full, r.extraAttributes, r.now()) && record.deltaLink) {
     // The cached snapshot is read and parsed while Graph answers the users' delta; the groups'
     // membership changes are applied to the cached groups as soon as those are parsed.
     const groupIds = readOptions.groupIds;

@@ -148,10 +148,10 @@ export async function loadCachedForRun(dataDir: string, id: string, what: Snapsh
 }
 
 /**
- * Lets go of the kept copy of an integration's last run: a run that has read both sides holds
- * their new snapshots and is about to make a new plan, and at 100k people the old plan beside
- * the new one is the difference between a quick plan and one slowed by the garbage collector.
- * A diagnosis meanwhile parses the files, which are still the last run's.
+ * Lets go of the kept copy of an integration's last run: a run that reads both sides in full
+ * builds on nothing in it, and at 100k people holding it beside the new snapshots and plan costs
+ * hundreds of MB and slows the reads and the plan by garbage collection. A diagnosis meanwhile
+ * parses the files, which are still the last run's.
  */
 export function forgetParsed(dataDir: string, id: string): void {
   const key = keyOf(dataDir, id);
@@ -170,12 +170,12 @@ export function forgetParsed(dataDir: string, id: string): void {
 export async function takePlanMemo(dataDir: string, id: string, changed: ChangedPeople): Promise<{ memo: PlanMemo } | { memo: null; why: string }> {
   const kept = parsed.get(keyOf(dataDir, id));
   const why =
-    !kept?.memo
-      ? 'no earlier plan in memory'
-      : changed.source === null
-        ? 'Entra was read in full'
-        : changed.target === null
-          ? 'the LMS was read in full'
+    changed.source === null
+      ? 'Entra was read in full'
+      : changed.target === null
+        ? 'the LMS was read in full'
+        : !kept?.memo
+          ? 'no earlier plan in memory'
           : changed.source.save !== kept.ids.source || changed.target.save !== kept.ids.target || kept.stamp !== (await cacheStamp(dataDir, id))
             ? "the reads did not build on the last plan's snapshots"
             : null;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../../src-main/core/plan';
 import { runIntegration } from '../../../src-main/sync/run';
-import { forgetParsed, loadCached } from '../../../src-main/sync/snapshot-cache';
+import { forgetParsed, loadCached, readParsedCache, type ParsedCache } from '../../../src-main/sync/snapshot-cache';
 import { ageLmsAccounts as age, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
@@ -29,13 +29,55 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
   return plan(source, target, { ...record.config, id: record.id }, links, new Date(at), await e.store.otherIntegrationsLinks(e.integrationId));
 }
 
+/**
+ * A dry run that, as soon as it reports reading, asks for the parsed cache as a diagnosis would:
+ * the copy the last run kept in memory when the run still holds it, else a fresh parse of the files.
+ */
+async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean) {
+  let duringRead: Promise<ParsedCache | null> | null = null;
+  const outcome = await runIntegration(e, {
+    integrationId: e.integrationId,
+    kind: 'dry-run',
+    trigger: 'manual',
+    full,
+    onProgress: (p) => {
+      if (p.stage === 'reading') duringRead ??= readParsedCache(e.store.dataDir, e.integrationId);
+    },
+  });
+  if (!duringRead) throw new Error('the run never reported reading');
+  return { outcome, duringRead: await (duringRead as Promise<ParsedCache | null>) };
+}
+
 describe('planning only the people who changed', () => {
+  it("a run that reads both sides in full lets go of the last run's kept copy before reading; a changes run reads on it", async () => {
+    env = await startSyncEnv({ users: 80 });
+    const e = env;
+    const first = await dryRun(e);
+    expect((await readParsedCache(e.store.dataDir, e.integrationId))?.plan).toBe(first.plan);
+
+    // Read by their changes, both sides build on the kept snapshots: the copy is still held.
+    const changes = await dryRunLookingAtTheKeptCopy(e, false);
+    expect(changes.outcome.run.readMode).toBe('delta');
+    expect(changes.outcome.run.lmsRead?.mode).toBe('changes');
+    expect(changes.duringRead?.plan).toBe(first.plan);
+
+    // Read in full, nothing builds on it: a diagnosis meanwhile parses the files (the last run's).
+    const full = await dryRunLookingAtTheKeptCopy(e, true);
+    expect(full.outcome.run.readMode).toBe('full');
+    expect(full.outcome.run.planMode).toEqual({ mode: 'full', reason: 'Entra was read in full' });
+    expect(full.duringRead?.plan).not.toBe(changes.outcome.plan);
+    expect(full.duringRead?.plan).toEqual(changes.outcome.plan);
+    // And the full run's own copy is kept for the next diagnosis.
+    expect((await readParsedCache(e.store.dataDir, e.integrationId))?.plan).toBe(full.outcome.plan);
+  });
+
+
   it('plans a changed person again on the last plan, with the plan a full plan gives', async () => {
     env = await startSyncEnv({ users: 150 });
     const e = env;
     const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
     expect(applied.run.outcome).toBe('succeeded');
-    expect(applied.run.planMode).toEqual({ mode: 'full', reason: 'no earlier plan in memory' });
+    expect(applied.run.planMode).toEqual({ mode: 'full', reason: 'Entra was read in full' });
     // The LMS was read in full for the first sync; this run reads the accounts it created as changes.
     const settled = await dryRun(e);
     expect(settled.run.lmsRead).toEqual({ mode: 'changes', reason: null });
