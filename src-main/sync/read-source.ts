@@ -54,6 +54,8 @@ export async function readSource(r: {
   dataDir: string;
   signal: AbortSignal;
   onProgress: (p: ReadProgress) => void;
+  /** Called once a delta read has taken the cached snapshot it builds on. */
+  onCacheTaken?: () => void;
 }): Promise<Result<SourceRead>> {
   const { source, record } = r;
   const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
@@ -65,7 +67,10 @@ export async function readSource(r: {
     // A link issued for other scope groups does not cover today's: those are read in full.
     const groupsLink = stored && JSON.stringify(stored.groupIds) === JSON.stringify(groupIds) && !isDeltaLinkExpired(stored.issuedAt, r.now()) ? stored.link : null;
     // Only the save the delta link goes with: an older copy would miss the changes since.
-    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source').then((c) => (c !== null && c.id === record.snapshotIds.source ? c : null));
+    const cachedRead = loadCachedForRun(r.dataDir, record.id, 'source').then((c) => {
+      r.onCacheTaken?.();
+      return c !== null && c.id === record.snapshotIds.source ? c : null;
+    });
     // Awaited below in every path; marked handled now so a refused file never goes unhandled meanwhile.
     cachedRead.catch(() => undefined);
     const groupsRead =
@@ -121,10 +126,13 @@ export async function readTarget(r: {
   onProgress: (p: ReadProgress) => void;
   /** The LMS accounts Rollcall's applies wrote after a time (from their audit logs). */
   writtenAfter: (at: string) => Promise<string[]>;
+  /** Called once a changes read has taken the cached snapshot it builds on. */
+  onCacheTaken?: () => void;
 }): Promise<Result<TargetRead>> {
   let because = fullLmsReadReason(r.record, r.full, r.now());
   if (because === null) {
     const saved = await loadCachedForRun(r.dataDir, r.record.id, 'target');
+    r.onCacheTaken?.();
     if (saved === null) because = 'no earlier LMS read is kept';
     // Only the save the last run recorded: changes since then, applied to an older copy, would
     // miss what happened in between.

@@ -185,12 +185,17 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const reading = new AbortController();
     const readSignal = options.signal ? AbortSignal.any([options.signal, reading.signal]) : reading.signal;
     const progress = readProgress(options.onProgress);
-    // A run that reads both sides in full builds on nothing the last run kept in memory. At 100k
-    // people that is ~340 MB of snapshots, plan and plan memo: let go of it now rather than after
-    // the reads, so it is not held beside the new snapshots (peak memory) and the collector does
-    // not mark it again while the pages arrive.
+    // What the last run kept in memory (at 100k people ~340 MB of snapshots, plan and plan memo)
+    // is planned on only when both sides are read by their changes. A side read by its changes
+    // takes its snapshot from it as it starts. Otherwise it is let go of as soon as nothing needs
+    // it, rather than after the reads: then it is not held beside the new snapshots (peak memory),
+    // and the collector does not mark it again while the pages arrive.
     const full = options.full === true;
-    if (!entraDeltaUsable(record, full, extraAttributes, now()) && fullLmsReadReason(record, full, now()) !== null) forgetParsed(store.dataDir, record.id);
+    const entraByDelta = entraDeltaUsable(record, full, extraAttributes, now());
+    const lmsByChanges = fullLmsReadReason(record, full, now()) === null;
+    const letGoOfKeptCopy = () => forgetParsed(store.dataDir, record.id);
+    if (!entraByDelta && !lmsByChanges) letGoOfKeptCopy();
+    const onCacheTaken = entraByDelta !== lmsByChanges ? letGoOfKeptCopy : undefined;
     let firstError: AppError | null = null;
     const side = async <T>(which: 'entra' | 'lms', read: () => Promise<Result<T>>): Promise<Result<T>> => {
       let r: Result<T>;
@@ -210,7 +215,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       return r;
     };
     const [sourceSide, targetSide] = await Promise.all([
-      side('entra', () => readSource({ source, record, extraAttributes, full, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra })),
+      side('entra', () => readSource({ source, record, extraAttributes, full, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra, onCacheTaken })),
       side('lms', () =>
         readTarget({
           target,
@@ -221,6 +226,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
           signal: readSignal,
           onProgress: progress.lms,
           writtenAfter: async (at) => accountsWrittenAfter(store.auditDir, (await store.runs(record.id)).data.runs, at),
+          onCacheTaken,
         }),
       ),
     ]);

@@ -30,47 +30,59 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
 }
 
 /**
- * A dry run that, as soon as it reports reading, asks for the parsed cache as a diagnosis would:
+ * A dry run that, as soon as it reports a stage, asks for the parsed cache as a diagnosis would:
  * the copy the last run kept in memory when the run still holds it, else a fresh parse of the files.
  */
-async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean) {
-  let duringRead: Promise<ParsedCache | null> | null = null;
+async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean, stage: 'reading' | 'planning') {
+  let seen: Promise<ParsedCache | null> | null = null;
   const outcome = await runIntegration(e, {
     integrationId: e.integrationId,
     kind: 'dry-run',
     trigger: 'manual',
     full,
     onProgress: (p) => {
-      if (p.stage === 'reading') duringRead ??= readParsedCache(e.store.dataDir, e.integrationId);
+      if (p.stage === stage) seen ??= readParsedCache(e.store.dataDir, e.integrationId);
     },
   });
-  if (!duringRead) throw new Error('the run never reported reading');
-  return { outcome, duringRead: await (duringRead as Promise<ParsedCache | null>) };
+  if (!seen) throw new Error(`the run never reported ${stage}`);
+  return { outcome, seen: await (seen as Promise<ParsedCache | null>) };
 }
 
 describe('planning only the people who changed', () => {
-  it("a run that reads both sides in full lets go of the last run's kept copy before reading; a changes run reads on it", async () => {
+  it("the last run's kept copy is held while a run plans on it, and let go of as soon as nothing needs it", async () => {
     env = await startSyncEnv({ users: 80 });
     const e = env;
     const first = await dryRun(e);
     expect((await readParsedCache(e.store.dataDir, e.integrationId))?.plan).toBe(first.plan);
 
-    // Read by their changes, both sides build on the kept snapshots: the copy is still held.
-    const changes = await dryRunLookingAtTheKeptCopy(e, false);
+    // Both sides read by their changes: the run plans on the kept copy, held until it plans.
+    const changes = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
     expect(changes.outcome.run.readMode).toBe('delta');
     expect(changes.outcome.run.lmsRead?.mode).toBe('changes');
-    expect(changes.duringRead?.plan).toBe(first.plan);
+    expect(changes.seen?.plan).toBe(first.plan);
 
-    // Read in full, nothing builds on it: a diagnosis meanwhile parses the files (the last run's).
-    const full = await dryRunLookingAtTheKeptCopy(e, true);
+    // Both read in full, nothing builds on it: let go of before reading, so a diagnosis meanwhile
+    // parses the files (still the last run's).
+    const full = await dryRunLookingAtTheKeptCopy(e, true, 'reading');
     expect(full.outcome.run.readMode).toBe('full');
     expect(full.outcome.run.planMode).toEqual({ mode: 'full', reason: 'Entra was read in full' });
-    expect(full.duringRead?.plan).not.toBe(changes.outcome.plan);
-    expect(full.duringRead?.plan).toEqual(changes.outcome.plan);
-    // And the full run's own copy is kept for the next diagnosis.
+    expect(full.seen?.plan).not.toBe(changes.outcome.plan);
+    expect(full.seen?.plan).toEqual(changes.outcome.plan);
     expect((await readParsedCache(e.store.dataDir, e.integrationId))?.plan).toBe(full.outcome.plan);
-  });
 
+    // The daily full LMS read beside an Entra delta: the delta takes its snapshot from the kept
+    // copy, and the rest (the old LMS snapshot, plan and memo) is not carried through the reads.
+    await e.store.settings.update((s) => {
+      const r = s.integrations.find((i) => i.id === e.integrationId);
+      if (r) r.lmsFullReadAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    });
+    const daily = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
+    expect(daily.outcome.run.readMode).toBe('delta');
+    expect(daily.outcome.run.lmsRead).toEqual({ mode: 'full', reason: 'the last full read of the LMS is a day old' });
+    expect(daily.outcome.run.planMode).toEqual({ mode: 'full', reason: 'the LMS was read in full' });
+    expect(daily.seen?.plan).not.toBe(full.outcome.plan);
+    expect(daily.seen?.plan).toEqual(full.outcome.plan);
+  });
 
   it('plans a changed person again on the last plan, with the plan a full plan gives', async () => {
     env = await startSyncEnv({ users: 150 });
