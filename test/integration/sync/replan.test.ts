@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../../src-main/core/plan';
+import { DELTA_LINK_MAX_AGE_MS } from '../../../src-main/entra';
 import { runIntegration } from '../../../src-main/sync/run';
 import { forgetParsed, loadCached, readParsedCache, type ParsedCache } from '../../../src-main/sync/snapshot-cache';
 import { ageLmsAccounts as age, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
@@ -82,6 +83,17 @@ describe('planning only the people who changed', () => {
     expect(daily.outcome.run.planMode).toEqual({ mode: 'full', reason: 'the LMS was read in full' });
     expect(daily.seen?.plan).not.toBe(full.outcome.plan);
     expect(daily.seen?.plan).toEqual(full.outcome.plan);
+
+    // And the other way round: Entra in full (its delta link too old) beside an LMS changes read.
+    await e.store.settings.update((s) => {
+      const r = s.integrations.find((i) => i.id === e.integrationId);
+      if (r) r.deltaLinkIssuedAt = new Date(Date.now() - DELTA_LINK_MAX_AGE_MS - 60_000).toISOString();
+    });
+    const expired = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
+    expect(expired.outcome.run.readMode).toBe('full');
+    expect(expired.outcome.run.lmsRead?.mode).toBe('changes');
+    expect(expired.seen?.plan).not.toBe(daily.outcome.plan);
+    expect(expired.seen?.plan).toEqual(daily.outcome.plan);
   });
 
   it('plans a changed person again on the last plan, with the plan a full plan gives', async () => {
