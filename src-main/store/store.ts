@@ -77,7 +77,6 @@ export class Store {
     return this.noticeList;
   }
 
-
   get auditDir(): string {
     return path.join(this.dataDir, 'audit');
   }

@@ -49,7 +49,8 @@ export async function readSource(r: {
   source: SourceDirectory;
   record: StoredIntegration;
   extraAttributes: string[];
-  full: boolean;
+  /** The run's decision (entraDeltaUsable), made before reading. */
+  byDelta: boolean;
   now: () => Date;
   dataDir: string;
   signal: AbortSignal;
@@ -59,7 +60,7 @@ export async function readSource(r: {
 }): Promise<Result<SourceRead>> {
   const { source, record } = r;
   const readOptions = { groupIds: groupsNeeded(record.config), extraAttributes: r.extraAttributes, onProgress: r.onProgress, signal: r.signal };
-  if (entraDeltaUsable(record, r.full, r.extraAttributes, r.now()) && record.deltaLink) {
+  if (r.byDelta && record.deltaLink) {
     // The cached snapshot is read and parsed while Graph answers the users' delta; the groups'
     // membership changes are applied to the cached groups as soon as those are parsed.
     const groupIds = readOptions.groupIds;
@@ -119,7 +120,8 @@ export function fullLmsReadReason(record: StoredIntegration, full: boolean, now:
 export async function readTarget(r: {
   target: TargetDirectory;
   record: StoredIntegration;
-  full: boolean;
+  /** The run's decision (fullLmsReadReason), made before reading: null to read by the changes. */
+  fullReadBecause: string | null;
   now: () => Date;
   dataDir: string;
   signal: AbortSignal;
@@ -129,7 +131,7 @@ export async function readTarget(r: {
   /** Called once a changes read has taken the cached snapshot it builds on. */
   onCacheTaken?: () => void;
 }): Promise<Result<TargetRead>> {
-  let because = fullLmsReadReason(r.record, r.full, r.now());
+  let because = r.fullReadBecause;
   if (because === null) {
     const saved = await loadCachedForRun(r.dataDir, r.record.id, 'target');
     r.onCacheTaken?.();

@@ -184,18 +184,20 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // Cancelled while the connectors opened (a keychain prompt, say): any() is aborted already.
     const reading = new AbortController();
     const readSignal = options.signal ? AbortSignal.any([options.signal, reading.signal]) : reading.signal;
-    const progress = readProgress(options.onProgress);
-    // What the last run kept in memory (at 100k people ~340 MB of snapshots, plan and plan memo)
-    // is planned on only when both sides are read by their changes. A side read by its changes
-    // takes its snapshot from it as it starts. Otherwise it is let go of as soon as nothing needs
-    // it, rather than after the reads: then it is not held beside the new snapshots (peak memory),
-    // and the collector does not mark it again while the pages arrive.
+    // Each side's read mode is decided once, here. What the last run kept in memory (at 100k
+    // people ~340 MB of snapshots, plan and plan memo) is planned on only when both sides are
+    // read by their changes. A side read by its changes takes its snapshot from it as it starts.
+    // Otherwise it is let go of as soon as nothing needs it, rather than after the reads: then it
+    // is not held beside the new snapshots (peak memory), and the collector does not mark it
+    // again while the pages arrive.
     const full = options.full === true;
     const entraByDelta = entraDeltaUsable(record, full, extraAttributes, now());
-    const lmsByChanges = fullLmsReadReason(record, full, now()) === null;
+    const lmsFullBecause = fullLmsReadReason(record, full, now());
+    const lmsByChanges = lmsFullBecause === null;
     const letGoOfKeptCopy = () => forgetParsed(store.dataDir, record.id);
     if (!entraByDelta && !lmsByChanges) letGoOfKeptCopy();
     const onCacheTaken = entraByDelta !== lmsByChanges ? letGoOfKeptCopy : undefined;
+    const progress = readProgress(options.onProgress);
     let firstError: AppError | null = null;
     const side = async <T>(which: 'entra' | 'lms', read: () => Promise<Result<T>>): Promise<Result<T>> => {
       let r: Result<T>;
@@ -215,12 +217,12 @@ export async function runIntegration(services: RunServices, options: RunOptions)
       return r;
     };
     const [sourceSide, targetSide] = await Promise.all([
-      side('entra', () => readSource({ source, record, extraAttributes, full, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra, onCacheTaken })),
+      side('entra', () => readSource({ source, record, extraAttributes, byDelta: entraByDelta, now, dataDir: store.dataDir, signal: readSignal, onProgress: progress.entra, onCacheTaken })),
       side('lms', () =>
         readTarget({
           target,
           record,
-          full,
+          fullReadBecause: lmsFullBecause,
           now,
           dataDir: store.dataDir,
           signal: readSignal,

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../../src-main/core/plan';
 import { DELTA_LINK_MAX_AGE_MS } from '../../../src-main/entra';
-import { runIntegration } from '../../../src-main/sync/run';
+import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { forgetParsed, loadCached, readParsedCache, type ParsedCache } from '../../../src-main/sync/snapshot-cache';
 import { ageLmsAccounts as age, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -30,11 +30,20 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
   return plan(source, target, { ...record.config, id: record.id }, links, new Date(at), await e.store.otherIntegrationsLinks(e.integrationId));
 }
 
+/** When to look: as reading starts, once one side has finished reading, or as planning starts. */
+type Moment = 'reading' | 'entra read' | 'lms read' | 'planning';
+
+function isAt(p: RunProgress, moment: Moment): boolean {
+  if (moment === 'entra read') return p.reads?.entra.finished === true;
+  if (moment === 'lms read') return p.reads?.lms.finished === true;
+  return p.stage === moment;
+}
+
 /**
- * A dry run that, as soon as it reports a stage, asks for the parsed cache as a diagnosis would:
- * the copy the last run kept in memory when the run still holds it, else a fresh parse of the files.
+ * A dry run that, at a moment of it, asks for the parsed cache as a diagnosis would: the copy the
+ * last run kept in memory when the run still holds it, else a fresh parse of the files.
  */
-async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean, stage: 'reading' | 'planning') {
+async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean, moment: Moment) {
   let seen: Promise<ParsedCache | null> | null = null;
   const outcome = await runIntegration(e, {
     integrationId: e.integrationId,
@@ -42,10 +51,10 @@ async function dryRunLookingAtTheKeptCopy(e: SyncEnv, full: boolean, stage: 'rea
     trigger: 'manual',
     full,
     onProgress: (p) => {
-      if (p.stage === stage) seen ??= readParsedCache(e.store.dataDir, e.integrationId);
+      if (isAt(p, moment)) seen ??= readParsedCache(e.store.dataDir, e.integrationId);
     },
   });
-  if (!seen) throw new Error(`the run never reported ${stage}`);
+  if (!seen) throw new Error(`the run never got to "${moment}"`);
   return { outcome, seen: await (seen as Promise<ParsedCache | null>) };
 }
 
@@ -60,6 +69,7 @@ describe('planning only the people who changed', () => {
     const changes = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
     expect(changes.outcome.run.readMode).toBe('delta');
     expect(changes.outcome.run.lmsRead?.mode).toBe('changes');
+    expect(changes.outcome.run.planMode).toEqual({ mode: 'changes', reason: null });
     expect(changes.seen?.plan).toBe(first.plan);
 
     // Both read in full, nothing builds on it: let go of before reading, so a diagnosis meanwhile
@@ -73,11 +83,12 @@ describe('planning only the people who changed', () => {
 
     // The daily full LMS read beside an Entra delta: the delta takes its snapshot from the kept
     // copy, and the rest (the old LMS snapshot, plan and memo) is not carried through the reads.
+    // Looked at once the delta has been read, before the run would plan.
     await e.store.settings.update((s) => {
       const r = s.integrations.find((i) => i.id === e.integrationId);
       if (r) r.lmsFullReadAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
     });
-    const daily = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
+    const daily = await dryRunLookingAtTheKeptCopy(e, false, 'entra read');
     expect(daily.outcome.run.readMode).toBe('delta');
     expect(daily.outcome.run.lmsRead).toEqual({ mode: 'full', reason: 'the last full read of the LMS is a day old' });
     expect(daily.outcome.run.planMode).toEqual({ mode: 'full', reason: 'the LMS was read in full' });
@@ -89,7 +100,7 @@ describe('planning only the people who changed', () => {
       const r = s.integrations.find((i) => i.id === e.integrationId);
       if (r) r.deltaLinkIssuedAt = new Date(Date.now() - DELTA_LINK_MAX_AGE_MS - 60_000).toISOString();
     });
-    const expired = await dryRunLookingAtTheKeptCopy(e, false, 'planning');
+    const expired = await dryRunLookingAtTheKeptCopy(e, false, 'lms read');
     expect(expired.outcome.run.readMode).toBe('full');
     expect(expired.outcome.run.lmsRead?.mode).toBe('changes');
     expect(expired.seen?.plan).not.toBe(daily.outcome.plan);
