@@ -65,6 +65,11 @@ export interface MatchInput {
    * still in the CPU caches; at 100k people a second sweep over them was much slower.
    */
   onLinkPassResult?: (index: number, result: MatchResult) => void;
+  /**
+   * False when the caller knows no one has two links in `links` (plan() does): then matching
+   * does not look for it, which costs a 100k-entry Map.
+   */
+  linksMayRepeat?: boolean;
 }
 
 /** Normalised e-mail / userName keys an LMS account answers to. */
@@ -135,6 +140,23 @@ export function mapBy<T>(list: readonly T[], key: (item: T) => string): Map<stri
 
 const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t) => t.id))].sort();
 
+/** The links of each person `links` links to more than one account (only a damaged table does). */
+function repeatedPeople(links: readonly Link[]): Map<string, Link[]> {
+  const bySource = new Map<string, Link | Link[]>();
+  const repeated = new Map<string, Link[]>();
+  for (const l of links) {
+    const had = bySource.get(l.sourceId);
+    if (had === undefined) bySource.set(l.sourceId, l);
+    else if (Array.isArray(had)) had.push(l);
+    else {
+      const both = [had, l];
+      bySource.set(l.sourceId, both);
+      repeated.set(l.sourceId, both);
+    }
+  }
+  return repeated;
+}
+
 /** One result per candidate, in the order of input.candidates. */
 export function matchUsers(input: MatchInput): MatchResult[] {
   /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
@@ -152,9 +174,10 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
   }
   let targetById: Map<string, TargetUser> | undefined;
+  const listed = (id: string): TargetUser | undefined => (targetById ??= mapBy(input.targets, (t) => t.id)).get(id);
   /** The listed account the candidate's link names (which the caller may have looked up). */
-  const linkedAccount = (c: MatchCandidate, link: Link): TargetUser | undefined =>
-    given ? (c.linkedAccount ?? undefined) : (targetById ??= mapBy(input.targets, (t) => t.id)).get(link.targetId);
+  const linkedAccount = (c: MatchCandidate, link: Link): TargetUser | undefined => (given ? (c.linkedAccount ?? undefined) : listed(link.targetId));
+  const linksOfPerson = input.linksMayRepeat === false ? null : repeatedPeople(input.links);
   /** Target id → source id it is given to in this plan (besides the link table's own). */
   const claimed = new Map<string, string>();
   const staleLink = new Set<string>();
@@ -180,7 +203,29 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     const { user } = c;
     const link = linkOf(c);
     if (!link) continue;
-    const t = linkedAccount(c, link);
+    let t = linkedAccount(c, link);
+    const several = linksOfPerson?.get(user.id);
+    if (several) {
+      // A damaged table links this person to several accounts: the ones still in the LMS decide.
+      const byId = new Map<string, TargetUser>();
+      for (const l of several) {
+        const account = listed(l.targetId);
+        if (account) byId.set(account.id, account);
+      }
+      const accounts = [...byId.values()];
+      if (accounts.length > 1) {
+        res[i] = {
+          kind: 'conflict',
+          reason: 'duplicate_lms_accounts',
+          detail: `The link table links this person to ${accounts.length} LMS accounts (${accounts.map((a) => a.userName).sort().join(', ')}); Rollcall never guesses which one is the person.`,
+          sourceIds: [user.id],
+          targetIds: sortedIds(accounts),
+        };
+        input.onLinkPassResult?.(i, res[i] as MatchResult);
+        continue;
+      }
+      t = accounts[0];
+    }
     if (!t) {
       staleLink.add(user.id);
       continue;

@@ -229,7 +229,8 @@ export function planWithMemo(
   const planPerson = (c: Candidate, result: MatchResult): void => {
     if (result.kind === 'conflict') for (const id of result.targetIds) inConflict.add(id);
     else if (result.kind === 'matched') {
-      if (result.via === 'link' && c.linkAt >= 0) matchedByLink[c.linkAt] = 1;
+      // A person a damaged table links twice may be matched through another link than theirs.
+      if (result.via === 'link' && c.linkAt >= 0 && result.target === c.linkedAccount) matchedByLink[c.linkAt] = 1;
       matchedAccounts?.add(result.target.id);
     }
     const next = usersPhase(c, result, ctx);
@@ -255,6 +256,7 @@ export function planWithMemo(
     reservedKeys,
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
+    linksMayRepeat: linksDamaged,
     ...(anySkipped ? {} : { linkByTarget, candidatesCarryLinks: true }),
     ...(planEarly ? { onLinkPassResult: (i: number, result: MatchResult) => planPerson(candidates[i] as Candidate, result) } : {}),
   });

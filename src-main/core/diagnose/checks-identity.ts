@@ -58,7 +58,7 @@ export function lmsAccountCheck(ctx: DiagnoseContext): Check {
   const title = 'Linked LMS account';
   const { link, linkedTarget, usersOp: op, subject } = ctx;
   const evidence: Evidence[] = [];
-  if (link) evidence.push(ev('Link', `Entra ${link.sourceId} → LMS ${link.targetId} (${link.origin} ${when(link.linkedAt)}, e-mail then: ${link.emailAtLink ?? '(not recorded)'})`));
+  for (const l of ctx.links) evidence.push(ev('Link', `Entra ${l.sourceId} → LMS ${l.targetId} (${l.origin} ${when(l.linkedAt)}, e-mail then: ${l.emailAtLink ?? '(not recorded)'})`));
   evidence.push(...ctx.person.targets.map(candidateLine));
   if (op?.kind === 'conflict') {
     return { id: 'lms-account', status: 'fail', title, detail: `Not settled: ${op.detail}`, fix: conflictFix(ctx, op), evidence };
@@ -107,11 +107,12 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
   const op = conflictOf(ctx, 'duplicate_lms_accounts');
   if (op) {
     const ids = op.candidates?.targetIds ?? [];
+    const linkedTwice = ids.filter((id) => ctx.links.some((l) => l.targetId === id)).length > 1;
     return {
       id: 'lms-duplicates',
       status: 'fail',
       title,
-      detail: `${ids.length} LMS accounts answer to this person: ${ids.map((id) => lmsAccount(ctx, id)).join(' and ')}. Rollcall never guesses which one is the person.`,
+      detail: `${ids.length} LMS accounts ${linkedTwice ? 'are linked to this person in the link table (a damaged table: a restored backup or a hand edit)' : 'answer to this person'}: ${ids.map((id) => lmsAccount(ctx, id)).join(' and ')}. Rollcall never guesses which one is the person.`,
       fix: conflictFix(ctx, op),
       evidence: ids.map((id) => ev('LMS account', lmsAccount(ctx, id))),
     };

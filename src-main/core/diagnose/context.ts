@@ -43,6 +43,8 @@ export interface DiagnoseContext {
   relationsOp: PlanOp | null;
   /** Our link for the subject, and the LMS account it points at (null when gone from the LMS). */
   link: Link | null;
+  /** All our links for the subject: more than one only in a damaged link table. */
+  links: Link[];
   linkedTarget: TargetUser | null;
   sourceById: Lookup<SourceUser>;
   targetById: Lookup<TargetUser>;
@@ -73,7 +75,9 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
     .filter((op) => (subject ? op.sourceId === subject.id : op.targetId !== null && targetIds.has(op.targetId)))
     .sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
   const targetById = lookup(target.users);
-  const link = subject ? (inputs.links.find((l) => l.integrationId === integration.id && l.sourceId === subject.id) ?? null) : null;
+  const links = subject ? inputs.links.filter((l) => l.integrationId === integration.id && l.sourceId === subject.id) : [];
+  // The plan follows the link whose account the LMS still lists when a damaged table has two.
+  const link = links.find((l) => targetById.has(l.targetId)) ?? links[0] ?? null;
   return {
     inputs,
     query,
@@ -88,6 +92,7 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
     usersOp: ops.find((op) => op.phase === 'users') ?? null,
     relationsOp: ops.find((op) => op.phase === 'relations') ?? null,
     link,
+    links,
     linkedTarget: link ? (targetById.get(link.targetId) ?? null) : null,
     sourceById: lookup(source.users),
     targetById,

@@ -32,16 +32,22 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(p.summary.deactivate).toBe(1);
   });
 
-  it("deactivates an account linked to a gone person and, stale, to someone matched to another account", () => {
-    // Sorted, the in-scope person's stale link to t-a comes after the gone person's: it must not hide it.
-    const p = run({ users: [sourceUser('z')], groups: members('z'), targets: [owned('a'), owned('z')], links: [link('a-gone', 't-a'), link('z', 't-a'), link('z', 't-z')], config: inGroup });
-    expect(p.ops.filter((op) => op.targetId === 't-a').map((op) => [op.kind, op.reason])).toEqual([['deactivate', 'gone_from_entra']]);
-    expect(p.summary.deactivate).toBe(1);
+  it('leaves an account linked to a gone person and to someone in scope (linked twice) to the admin, then deactivates it after the relink', () => {
+    // z is linked to t-a and t-z: which is z's is the admin's call (a conflict naming both), and
+    // t-a, which the table also gives to a gone person, is not deactivated meanwhile.
+    const world = { users: [sourceUser('z')], groups: members('z'), targets: [owned('a'), owned('z')], config: inGroup };
+    const p = run({ ...world, links: [link('a-gone', 't-a'), link('z', 't-a'), link('z', 't-z')] });
+    expect(p.ops.map((op) => [op.kind, op.reason, op.candidates?.targetIds])).toEqual([['conflict', 'duplicate_lms_accounts', ['t-a', 't-z']]]);
+    expect(p.summary.deactivate).toBe(0);
+    // Relink z to t-z: the relink drops z's other links (run-handlers resolveConflict).
+    const relinked = run({ ...world, links: [link('a-gone', 't-a'), link('z', 't-z')] });
+    expect(relinked.ops.filter((op) => op.targetId === 't-a').map((op) => [op.kind, op.reason])).toEqual([['deactivate', 'gone_from_entra']]);
+    expect(relinked.summary.deactivate).toBe(1);
   });
 
-  it('leaves alone an account a damaged link table gives to a disabled person while another, in scope, is matched to it', () => {
-    // Sorted, z's links end with one to an unlisted account (t-zz), so z is matched to t-z by its
-    // externalId; a's link to t-z must not deactivate the account z keeps.
+  it('leaves alone an account a damaged link table gives to a disabled person and to someone in scope', () => {
+    // z's other link names an account gone from the LMS, so t-z is the one z's links lead to; but
+    // the table also gives t-z to a, so z's is a conflict, and a's link must not deactivate it.
     const p = run({
       users: [sourceUser('a', { accountEnabled: false }), sourceUser('z')],
       groups: members('a', 'z'),
@@ -49,7 +55,7 @@ describe('deactivation with "Deactivate users" on', () => {
       links: [link('a', 't-z'), link('z', 't-z'), link('z', 't-zz')],
       config: inGroup,
     });
-    expect(p.ops.filter((op) => op.targetId === 't-z').map((op) => [op.kind, op.sourceId])).toEqual([['update', 'z']]);
+    expect(p.ops.filter((op) => op.targetId === 't-z' || op.candidates?.targetIds.includes('t-z')).map((op) => [op.kind, op.reason, op.sourceId])).toEqual([['conflict', 'duplicate_entra_accounts', 'z']]);
     expect(p.summary.deactivate).toBe(0);
   });
 

@@ -48,6 +48,20 @@ describe('finding the person', () => {
     expect(check(c, 'in-entra').evidence[0]?.value).toBe('LMS account t9 (gone@contoso.com, externalId gone-id, active)');
   });
 
+  it('a person the link table links to two LMS accounts: both links, both accounts, and the relink', () => {
+    const t1 = targetUser('t1', { userName: 'anna@contoso.com', externalId: anna.id });
+    const t2 = targetUser('t2', { userName: 'anna.l@contoso.com', emails: ['anna.l@contoso.com'] });
+    const c = diag('anna@contoso.com', { users: [anna], targets: [t1, t2], links: [link(anna.id, 't2'), link(anna.id, 't1')] });
+    expect(c.verdictKind).toBe('duplicate_lms_accounts');
+    const account = check(c, 'lms-account');
+    expect(account.status).toBe('fail');
+    expect(account.evidence.filter((e) => e.label === 'Link').map((e) => e.value.split(' (')[0])).toEqual([`Entra ${anna.id} → LMS t2`, `Entra ${anna.id} → LMS t1`]);
+    expect(account.fix).toContain('relink LMS account t1 to this Entra user, then deactivate the other one (t2)');
+    const duplicates = check(c, 'lms-duplicates');
+    expect(duplicates.status).toBe('fail');
+    expect(duplicates.detail).toContain('2 LMS accounts are linked to this person in the link table');
+  });
+
   it('an LMS-only address leads to the Entra person who has it', () => {
     const c = diag('robert@contoso.com', { users: [anna], targets: [targetUser('t-r', { userName: 'robert@contoso.com', emails: ['robert@contoso.com', 'anna@contoso.com'] })] });
     expect(c.user.sourceId).toBe(anna.id);

@@ -162,6 +162,35 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     }
   });
 
+  // A skip list makes matching look the links up itself instead of reading them off the people.
+  const withSkipList = planConfig({ scope: { skipList: ['nobody@contoso.com'] } });
+
+  it('reports a person linked to two LMS accounts (a damaged link table) as a conflict naming both, whatever the order', () => {
+    const t1 = targetUser('t1', { externalId: 's-anna', userName: 'anna@contoso.com' });
+    const t2 = targetUser('t2', { externalId: 's-anna', userName: 'anna.berg@contoso.com', emails: ['anna.berg@contoso.com'] });
+    for (const links of [[link('s-anna', 't1'), link('s-anna', 't2')], [link('s-anna', 't2'), link('s-anna', 't1')]]) {
+      for (const config of [undefined, withSkipList]) {
+        const p = run({ users: [anna], targets: [t1, t2], links, ...(config ? { config } : {}) });
+        const op = opFor(p, 's-anna');
+        expect(op).toMatchObject({ kind: 'conflict', reason: 'duplicate_lms_accounts', candidates: { sourceIds: ['s-anna'], targetIds: ['t1', 't2'] } });
+        expect(op?.detail).toContain('links this person to 2 LMS accounts (anna.berg@contoso.com, anna@contoso.com)');
+        expect(p.ops).toHaveLength(1);
+      }
+    }
+  });
+
+  it('follows the link whose account is still in the LMS when a person is linked twice (not calling that account taken)', () => {
+    // No externalId on it (linked by a relink): only the link leads to it.
+    const t1 = targetUser('t1', { externalId: null, userName: 'anna@contoso.com', emails: ['anna@contoso.com'] });
+    for (const links of [[link('s-anna', 't1'), link('s-anna', 't2-deleted')], [link('s-anna', 't2-deleted'), link('s-anna', 't1')]]) {
+      for (const config of [undefined, withSkipList]) {
+        const p = run({ users: [{ ...anna, jobTitle: 'Nurse' }], targets: [t1], links, ...(config ? { config } : {}) });
+        expect(p.summary).toMatchObject({ create: 0, conflict: 0, update: 1 });
+        expect(opFor(p, 's-anna')).toMatchObject({ kind: 'update', targetId: 't1' });
+      }
+    }
+  });
+
   it('does not let an e-mail match steal an account linked by id to someone else', () => {
     // t1 is Bob's by link; Anna's e-mail is also on t1 (left over). Whatever the order, t1 stays Bob's.
     const bob = sourceUser('s-bob', { displayName: null, mail: 'bob@contoso.com', userPrincipalName: 'bob@contoso.com' });
