@@ -160,4 +160,22 @@ describe('resolving a conflict', () => {
       expect((await dispatch('resolveConflict', { id: idB, action: 'relink', sourceId: 'entra-anna-2', targetId: 'lms-8' }, ctx)).ok).toBe(true);
     });
   });
+
+  it("settles a person a damaged link table links to two accounts: one link left, everyone else's kept", async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const created = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      if (!created.ok) throw new Error('not created');
+      const id = (created.value as IntegrationSummary).id;
+      const linkTo = (sourceId: string, targetId: string) => ({ integrationId: id, sourceId, targetId, origin: 'matched' as const, linkedAt: '2026-01-01T00:00:00.000Z', emailAtLink: null });
+      await (await ctx.store.links(id)).update((file) => {
+        file.links = [linkTo('entra-anna', 'lms-1'), linkTo('entra-bob', 'lms-3'), linkTo('entra-anna', 'lms-2')];
+      });
+      expect((await dispatch('resolveConflict', { id, action: 'relink', sourceId: 'entra-anna', targetId: 'lms-2' }, ctx)).ok).toBe(true);
+      expect((await ctx.store.links(id)).data.links.map((l) => [l.sourceId, l.targetId, l.origin])).toEqual([
+        ['entra-bob', 'lms-3', 'matched'],
+        ['entra-anna', 'lms-2', 'relinked'],
+      ]);
+    });
+  });
 });
