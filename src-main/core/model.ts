@@ -272,6 +272,11 @@ export interface CandidateAccount {
   email: string | null;
   active: boolean;
   externalId: string | null;
+  /**
+   * The Entra user this integration links the account to now (name null: no longer in Entra), or
+   * null: a Relink to someone else moves it away from them. Absent in plans saved before.
+   */
+  linkedTo?: { sourceId: string; name: string | null } | null;
 }
 
 /** A non-blocking remark on one op, e.g. "job_profile_not_in_lms", "manager_not_in_lms". */

@@ -7,7 +7,7 @@ import { sameValue } from './diff';
 import type { GroupIndex } from './groups';
 import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
 import type { MatchCandidate, MatchResult } from './matching';
-import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
+import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { cleanText, normaliseEmail } from './normalise';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
@@ -145,9 +145,13 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   const leaving = ctx.lastDayOn && lastDayReached(user, ctx.now);
 
   if (result.kind === 'conflict') {
-    const accounts = result.targetIds.flatMap((id) => {
-      const t = ctx.accountById.get(id)?.t;
-      return t ? [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId }] : [];
+    const accounts = result.targetIds.flatMap((id): CandidateAccount[] => {
+      const account = ctx.accountById.get(id);
+      if (!account) return [];
+      const { t, link } = account;
+      const owner = link ? ctx.sourceById.get(link.sourceId)?.user : undefined;
+      const linkedTo = link ? { sourceId: link.sourceId, name: owner ? (cleanText(owner.displayName) ?? owner.userPrincipalName) : null } : null;
+      return [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId, linkedTo }];
     });
     c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } };
     return NO_RELATIONS;

@@ -62,6 +62,8 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   // Each candidate account shows as the admin knows it (user name, id), not as a bare id.
   await expect(detail.getByTestId('candidate-account').first()).toContainText('@');
   await expect(detail.getByTestId('candidate-account').first()).toContainText('LMS id');
+  // And whose it is now, so a Relink that takes it from someone says so first.
+  await expect(detail.getByTestId('candidate-owner').first()).toHaveText(/^(Not linked by this integration|Linked to this person|Linked to .+: Relink moves it to this person)\.$/);
   await snap(page, 'demo-diff-conflict');
 
   await detail.getByTestId('conflict-ignore').click();

@@ -55,9 +55,9 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(op?.candidates?.sourceIds).toEqual(['s-anna']);
     expect(op?.candidates?.targetIds).toEqual(['t1', 't2']);
     // The admin picks between them by who they are, not by id.
-    expect(op?.candidates?.accounts?.map((a) => [a.id, a.userName, a.email])).toEqual([
-      ['t1', 'anna@contoso.com', expect.anything()],
-      ['t2', 'a.berg', 'anna@contoso.com'],
+    expect(op?.candidates?.accounts?.map((a) => [a.id, a.userName, a.email, a.linkedTo])).toEqual([
+      ['t1', 'anna@contoso.com', expect.anything(), null],
+      ['t2', 'a.berg', 'anna@contoso.com', null],
     ]);
   });
 
@@ -90,6 +90,7 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     const op = opFor(p, 's-anna-new');
     expect(op?.reason).toBe('recreated_in_entra');
     expect(op?.candidates).toMatchObject({ sourceIds: ['s-anna', 's-anna-new'], targetIds: ['t1'] });
+    expect(op?.candidates?.accounts?.[0]?.linkedTo).toEqual({ sourceId: 's-anna', name: null }); // no longer in Entra
     expect(p.ops.filter((o) => o.kind === 'deactivate')).toEqual([]);
   });
 
@@ -174,6 +175,7 @@ describe('matching order: link → externalId → e-mail/userName → create', (
         const op = opFor(p, 's-anna');
         expect(op).toMatchObject({ kind: 'conflict', reason: 'duplicate_lms_accounts', candidates: { sourceIds: ['s-anna'], targetIds: ['t1', 't2'] } });
         expect(op?.detail).toContain('links this person to 2 LMS accounts (anna.berg@contoso.com, anna@contoso.com)');
+        expect(op?.candidates?.accounts?.map((a) => a.linkedTo?.sourceId)).toEqual(['s-anna', 's-anna']);
         expect(p.ops).toHaveLength(1);
       }
     }
@@ -197,6 +199,8 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     const t = targetUser('t1', { externalId: 's-bob', userName: 'bob@contoso.com', emails: ['bob@contoso.com', 'anna@contoso.com'] });
     const p = run({ users: [anna, bob], targets: [t], links: [link('s-bob', 't1')] });
     expect(opFor(p, 's-anna')?.reason).toBe('email_taken');
+    // Before a Relink takes it, the admin sees whose the account is now (no display name: the UPN).
+    expect(opFor(p, 's-anna')?.candidates?.accounts?.map((a) => a.linkedTo)).toEqual([{ sourceId: 's-bob', name: 'bob@contoso.com' }]);
     expect(opFor(p, 's-bob')).toBeUndefined();
     expect(p.summary.unchanged).toBe(1);
   });

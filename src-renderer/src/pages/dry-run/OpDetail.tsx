@@ -58,7 +58,7 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
       <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
       {targets.map((t) => (
         <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <AccountLine id={t} account={accountOf.get(t)} />
+          <AccountLine id={t} account={accountOf.get(t)} personId={sourceId} />
           <Button size="small" onClick={() => resolve.mutate({ action: 'relink', targetId: t })} disabled={resolve.isPending} aria-label={`Relink to LMS account ${t}`}>
             Relink
           </Button>
@@ -74,10 +74,20 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   );
 }
 
-/** An LMS account as the admin knows it: its user name and e-mail, whether it is active, its id. */
-function AccountLine({ id, account }: { id: string; account: CandidateAccount | undefined }) {
+/** Whom the integration links the account to now, so a Relink that takes it from someone says so. */
+function linkedToText(linkedTo: CandidateAccount['linkedTo'], personId: string): string | null {
+  if (linkedTo === undefined) return null; // a plan saved before this was recorded
+  if (linkedTo === null) return 'Not linked by this integration.';
+  if (linkedTo.sourceId === personId) return 'Linked to this person.';
+  const who = linkedTo.name === null ? `an Entra user no longer in Entra (${linkedTo.sourceId})` : `${linkedTo.name} (${linkedTo.sourceId})`;
+  return `Linked to ${who}: Relink moves it to this person.`;
+}
+
+/** An LMS account as the admin knows it: its user name and e-mail, whether it is active, its id, whose it is. */
+function AccountLine({ id, account, personId }: { id: string; account: CandidateAccount | undefined; personId: string }) {
   if (!account) return <Body1 style={mono}>LMS account {id}</Body1>;
   const email = account.email && account.email.toLowerCase() !== account.userName.toLowerCase() ? ` · ${account.email}` : '';
+  const owner = linkedToText(account.linkedTo, personId);
   return (
     <div data-testid="candidate-account" style={{ display: 'grid' }}>
       <Body1>
@@ -89,6 +99,7 @@ function AccountLine({ id, account }: { id: string; account: CandidateAccount | 
         LMS id {id}
         {account.externalId ? ` · externalId ${account.externalId}` : ' · no externalId'}
       </Caption1>
+      {owner ? <Caption1 data-testid="candidate-owner">{owner}</Caption1> : null}
     </div>
   );
 }
