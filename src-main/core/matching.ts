@@ -110,9 +110,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * key → one value, or several. Almost every key has one, and at 100k users a one-element array
  * per key was most of matching's garbage.
  */
-type Index<V extends string | TargetUser> = Map<string, V | V[]>;
+type Index<V extends string | TargetUser | Link> = Map<string, V | V[]>;
 
-function add<V extends string | TargetUser>(index: Index<V>, key: string, value: V): void {
+function add<V extends string | TargetUser | Link>(index: Index<V>, key: string, value: V): void {
   const had = index.get(key);
   if (had === undefined) index.set(key, value);
   else if (Array.isArray(had)) had.push(value);
@@ -121,12 +121,12 @@ function add<V extends string | TargetUser>(index: Index<V>, key: string, value:
 
 const NONE: readonly never[] = [];
 
-function all<V extends string | TargetUser>(index: Index<V>, key: string): readonly V[] {
+function all<V extends string | TargetUser | Link>(index: Index<V>, key: string): readonly V[] {
   const had = index.get(key);
   return had === undefined ? NONE : Array.isArray(had) ? had : [had];
 }
 
-function count<V extends string | TargetUser>(index: Index<V>, key: string): number {
+function count<V extends string | TargetUser | Link>(index: Index<V>, key: string): number {
   const had = index.get(key);
   return had === undefined ? 0 : Array.isArray(had) ? had.length : 1;
 }
@@ -140,20 +140,12 @@ export function mapBy<T>(list: readonly T[], key: (item: T) => string): Map<stri
 
 const sortedIds = (ts: readonly TargetUser[]): string[] => [...new Set(ts.map((t) => t.id))].sort();
 
-/** The links of each person `links` links to more than one account (only a damaged table does). */
+/** The links of each person with more than one link in `links` (only a damaged table has them). */
 function repeatedPeople(links: readonly Link[]): Map<string, Link[]> {
-  const bySource = new Map<string, Link | Link[]>();
+  const bySource: Index<Link> = new Map();
+  for (const l of links) add(bySource, l.sourceId, l);
   const repeated = new Map<string, Link[]>();
-  for (const l of links) {
-    const had = bySource.get(l.sourceId);
-    if (had === undefined) bySource.set(l.sourceId, l);
-    else if (Array.isArray(had)) had.push(l);
-    else {
-      const both = [had, l];
-      bySource.set(l.sourceId, both);
-      repeated.set(l.sourceId, both);
-    }
-  }
+  for (const [id, had] of bySource) if (Array.isArray(had)) repeated.set(id, had);
   return repeated;
 }
 

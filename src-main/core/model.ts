@@ -273,8 +273,9 @@ export interface CandidateAccount {
   active: boolean;
   externalId: string | null;
   /**
-   * The Entra user this integration links the account to now (name null: no longer in Entra), or
-   * null: a Relink to someone else moves it away from them. Absent in plans saved before.
+   * The Entra user this integration links the account to now (name null: no longer in Entra); a
+   * Relink to someone else moves it away from them. Null: not linked by this integration. Absent
+   * in plans saved before this was recorded.
    */
   linkedTo?: { sourceId: string; name: string | null } | null;
 }

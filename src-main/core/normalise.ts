@@ -2,7 +2,7 @@
  * Normalisation of source values, with a report of what was repaired: the admin must be able to
  * see why "Sales\uFEFF" was not the department "Sales" (reference article 000, wrong department).
  */
-import type { NormalisationNotice } from './model';
+import type { NormalisationNotice, SourceUser } from './model';
 
 /** Characters that render as nothing: removed. */
 const INVISIBLE: ReadonlyMap<number, string> = new Map([
@@ -134,6 +134,11 @@ export function cleanText(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   if (PLAIN.test(raw)) return raw === '' ? null : raw;
   return normaliseText(raw, '').value;
+}
+
+/** A person as the admin knows them: their display name, else their sign-in name. */
+export function personName(u: Pick<SourceUser, 'displayName' | 'userPrincipalName'>): string {
+  return cleanText(u.displayName) ?? u.userPrincipalName;
 }
 
 /** E-mail addresses and userNames compare case-insensitively, without hidden characters. */

@@ -8,7 +8,7 @@ import type { GroupIndex } from './groups';
 import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
 import type { MatchCandidate, MatchResult } from './matching';
 import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
-import { cleanText, normaliseEmail } from './normalise';
+import { normaliseEmail, personName } from './normalise';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
 import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
@@ -150,7 +150,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
       if (!account) return [];
       const { t, link } = account;
       const owner = link ? ctx.sourceById.get(link.sourceId)?.user : undefined;
-      const linkedTo = link ? { sourceId: link.sourceId, name: owner ? (cleanText(owner.displayName) ?? owner.userPrincipalName) : null } : null;
+      const linkedTo = link ? { sourceId: link.sourceId, name: owner ? personName(owner) : null } : null;
       return [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId, linkedTo }];
     });
     c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } };
@@ -270,7 +270,7 @@ export function ownedAccountOp(link: Link, t: TargetUser, ctx: PersonContext, in
   if (entry?.c) return null; // in scope and enabled: handled by the person's own ops (or a conflict)
   if (inConflict.has(t.id) || !t.active) return null;
   const user = entry?.user;
-  const name = user ? (cleanText(user.displayName) ?? user.userPrincipalName) : t.userName;
+  const name = user ? personName(user) : t.userName;
   const base = { phase: 'users' as const, sourceId: link.sourceId, targetId: t.id, email: (user ? (normaliseEmail(user.mail) ?? normaliseEmail(user.userPrincipalName)) : null) ?? normaliseEmail(t.emails[0]) ?? t.userName, displayName: name, changes: [] as FieldChange[] };
   const e = user ? explain(user, ctx) : undefined;
   const why = !user ? 'gone_from_entra' : !user.accountEnabled ? 'disabled_in_entra' : 'left_scope';

@@ -5,7 +5,7 @@
 import type { ExcludeRule, IncludeRule, Scope } from './config';
 import { groupNames, type GroupIndex } from './groups';
 import type { SourceUser } from './model';
-import { cleanText, normaliseEmail } from './normalise';
+import { cleanText, normaliseEmail, personName } from './normalise';
 
 /** A source attribute by its Graph name: standard attributes first, then `extra`. */
 export function sourceAttribute(user: SourceUser, name: string): string | string[] | null {
@@ -177,7 +177,7 @@ function matchRule(
   const description = describeRule(rule, groups);
   if (rule.kind !== 'group') return { list, index, rule, description };
   const path = groups.members(rule.groupId).get(user.id) ?? [];
-  const who = cleanText(user.displayName) ?? user.userPrincipalName;
+  const who = personName(user);
   return { list, index, rule, description, groupPath: [who, ...groupNames(groups, path)] };
 }
 

@@ -1,6 +1,6 @@
 /** How values read in the checklist: hidden characters visible, durations in words. */
-import type { AttrValue, SourceUser, TargetUser } from '../model';
-import { cleanText, showHidden } from '../normalise';
+import type { AttrValue, TargetUser } from '../model';
+import { showHidden } from '../normalise';
 import type { Evidence } from './types';
 
 /** A raw value as the admin should see it: "Sales⟨U+FEFF⟩", a path "Contoso / Sales", "(empty)". */
@@ -15,9 +15,7 @@ export function listed(values: readonly string[]): string {
   return values.length === 0 ? '(none)' : values.map(showHidden).join(', ');
 }
 
-export function personName(u: SourceUser): string {
-  return cleanText(u.displayName) ?? u.userPrincipalName;
-}
+export { personName } from '../normalise';
 
 /** "2 h 10 min", "45 min", "3 days 2 h". */
 export function duration(ms: number): string {
