@@ -160,7 +160,10 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   // Only a damaged link table links two people to one account; when every link has its own
   // account (one map entry per link) there is nothing to collect.
   const sourcesLinkedTo = new Map<string, string[]>();
-  if (linkByTarget.size !== input.links.length) for (const l of input.links) push(sourcesLinkedTo, l.targetId, l.sourceId);
+  // A row repeated word for word (a hand edit) names one person twice, not two people.
+  if (linkByTarget.size !== input.links.length) {
+    for (const l of input.links) if (!sourcesLinkedTo.get(l.targetId)?.includes(l.sourceId)) push(sourcesLinkedTo, l.targetId, l.sourceId);
+  }
   const otherByTarget = new Map<string, Link>();
   for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);

@@ -56,8 +56,8 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(op?.candidates?.targetIds).toEqual(['t1', 't2']);
     // The admin picks between them by who they are, not by id.
     expect(op?.candidates?.accounts?.map((a) => [a.id, a.userName, a.email, a.linkedTo])).toEqual([
-      ['t1', 'anna@contoso.com', expect.anything(), null],
-      ['t2', 'a.berg', 'anna@contoso.com', null],
+      ['t1', 'anna@contoso.com', expect.anything(), []],
+      ['t2', 'a.berg', 'anna@contoso.com', []],
     ]);
   });
 
@@ -90,7 +90,7 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     const op = opFor(p, 's-anna-new');
     expect(op?.reason).toBe('recreated_in_entra');
     expect(op?.candidates).toMatchObject({ sourceIds: ['s-anna', 's-anna-new'], targetIds: ['t1'] });
-    expect(op?.candidates?.accounts?.[0]?.linkedTo).toEqual({ sourceId: 's-anna', name: null }); // no longer in Entra
+    expect(op?.candidates?.accounts?.[0]?.linkedTo).toEqual([{ sourceId: 's-anna', name: null }]); // no longer in Entra
     expect(p.ops.filter((o) => o.kind === 'deactivate')).toEqual([]);
   });
 
@@ -160,6 +160,8 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     for (const id of ['s-anna', 's-bob']) {
       expect(opFor(p, id)?.kind).toBe('conflict');
       expect(opFor(p, id)?.candidates).toMatchObject({ sourceIds: ['s-anna', 's-bob'], targetIds: ['t1'] });
+      // Both links are shown, not whichever the table listed last.
+      expect(opFor(p, id)?.candidates?.accounts?.[0]?.linkedTo?.map((o) => o.sourceId)).toEqual(['s-anna', 's-bob']);
     }
   });
 
@@ -175,7 +177,7 @@ describe('matching order: link → externalId → e-mail/userName → create', (
         const op = opFor(p, 's-anna');
         expect(op).toMatchObject({ kind: 'conflict', reason: 'duplicate_lms_accounts', candidates: { sourceIds: ['s-anna'], targetIds: ['t1', 't2'] } });
         expect(op?.detail).toContain('links this person to 2 LMS accounts (anna.berg@contoso.com, anna@contoso.com)');
-        expect(op?.candidates?.accounts?.map((a) => a.linkedTo?.sourceId)).toEqual(['s-anna', 's-anna']);
+        expect(op?.candidates?.accounts?.map((a) => a.linkedTo)).toEqual([[{ sourceId: 's-anna', name: 'Anna Berg' }], [{ sourceId: 's-anna', name: 'Anna Berg' }]]);
         expect(p.ops).toHaveLength(1);
       }
     }
@@ -193,6 +195,15 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     }
   });
 
+  it('reads a link row repeated word for word (a hand edit) as one link, not two people on one account', () => {
+    const t1 = targetUser('t1', { externalId: 's-anna', userName: 'anna@contoso.com', emails: ['anna@contoso.com'] });
+    for (const config of [undefined, withSkipList]) {
+      const p = run({ users: [{ ...anna, jobTitle: 'Nurse' }], targets: [t1], links: [link('s-anna', 't1'), link('s-anna', 't1')], ...(config ? { config } : {}) });
+      expect(p.summary).toMatchObject({ create: 0, conflict: 0, update: 1 });
+      expect(opFor(p, 's-anna')).toMatchObject({ kind: 'update', targetId: 't1' });
+    }
+  });
+
   it('does not let an e-mail match steal an account linked by id to someone else', () => {
     // t1 is Bob's by link; Anna's e-mail is also on t1 (left over). Whatever the order, t1 stays Bob's.
     const bob = sourceUser('s-bob', { displayName: null, mail: 'bob@contoso.com', userPrincipalName: 'bob@contoso.com' });
@@ -200,7 +211,7 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     const p = run({ users: [anna, bob], targets: [t], links: [link('s-bob', 't1')] });
     expect(opFor(p, 's-anna')?.reason).toBe('email_taken');
     // Before a Relink takes it, the admin sees whose the account is now (no display name: the UPN).
-    expect(opFor(p, 's-anna')?.candidates?.accounts?.map((a) => a.linkedTo)).toEqual([{ sourceId: 's-bob', name: 'bob@contoso.com' }]);
+    expect(opFor(p, 's-anna')?.candidates?.accounts?.map((a) => a.linkedTo)).toEqual([[{ sourceId: 's-bob', name: 'bob@contoso.com' }]]);
     expect(opFor(p, 's-bob')).toBeUndefined();
     expect(p.summary.unchanged).toBe(1);
   });
