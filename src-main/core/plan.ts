@@ -176,6 +176,16 @@ export function planWithMemo(
   for (const id of skippedTargets) accountById.delete(id);
 
   const otherByTarget = mapBy(others, (l) => l.targetId);
+  const sharedAccounts = new Map<string, string[]>();
+  if (linksDamaged) {
+    const owners = new Map<string, string[]>();
+    for (const l of ours) {
+      const list = owners.get(l.targetId);
+      if (!list) owners.set(l.targetId, [l.sourceId]);
+      else if (!list.includes(l.sourceId)) list.push(l.sourceId);
+    }
+    for (const [id, list] of owners) if (list.length > 1) sharedAccounts.set(id, list.sort());
+  }
   const ctx: PersonContext = {
     now,
     lastDayOn: deactivation.useLastDay,
@@ -192,6 +202,7 @@ export function planWithMemo(
     sourceById,
     skippedSources,
     accountById,
+    sharedAccounts,
     goneLinks,
     otherByTarget,
   };
@@ -273,20 +284,24 @@ export function planWithMemo(
   // A damaged table can link one account to two people: it is counted once and gets at most one
   // op (the first its links give, in the sorted order of a damaged table), not one per link.
   const counted = linksDamaged ? new Set<string>() : null;
+  const countOnce = (id: string): void => {
+    if (!counted) owned++;
+    else if (!counted.has(id)) {
+      counted.add(id);
+      owned++;
+    }
+  };
   ours.forEach((link, i) => {
     // Nearly everyone: nothing to read, their person has their ops (an account matched through
-    // its link is named by no other link: matching calls that a conflict).
+    // its link is named by no other person's link: matching calls that a conflict; the same row
+    // twice is only in a damaged table, counted once).
     if (matchedByLink[i] === 1) {
-      owned++;
+      countOnce(link.targetId);
       return;
     }
     const t = accountById.get(link.targetId)?.t;
     if (!t || isSkippedSource(link.sourceId)) return;
-    if (!counted) owned++;
-    else if (!counted.has(t.id)) {
-      counted.add(t.id);
-      owned++;
-    }
+    countOnce(t.id);
     if (ownedOps.has(t.id) || matchedAccounts?.has(t.id)) return;
     const op = ownedAccountOp(link, t, ctx, inConflict);
     if (!op) return;
