@@ -8,7 +8,7 @@ import type { OpKind, Plan, PlanOp } from '../src-main/core/model';
 import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/reports';
 
 export type { GroupSummary } from '../src-main/core/directories';
-export type { CandidateAccount, Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
+export type { CandidateAccount, LinkOwner, Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
 export type { Checklist, DiagnosedUser, Evidence, VerdictKind } from '../src-main/core/diagnose/types';
 export type { ProvisionStep, ProvisionTrace } from '../src-main/core/diagnose/provision-types';
 export type { AuditEntry, Check, CheckStatus, ReadStatus, RunProgress, RunRecord, RunStage, RunStatus } from '../src-main/core/reports';

@@ -273,11 +273,17 @@ export interface CandidateAccount {
   active: boolean;
   externalId: string | null;
   /**
-   * The Entra user this integration links the account to now (name null: no longer in Entra); a
-   * Relink to someone else moves it away from them. Null: not linked by this integration. Absent
-   * in plans saved before this was recorded.
+   * The Entra users this integration links the account to now (one, unless the link table is
+   * damaged); a Relink to someone else moves it away from them. Empty: not linked by this
+   * integration.
    */
-  linkedTo?: { sourceId: string; name: string | null } | null;
+  linkedTo: LinkOwner[];
+}
+
+/** An Entra user a link names, by name (null: no longer in Entra) and id. */
+export interface LinkOwner {
+  sourceId: string;
+  name: string | null;
 }
 
 /** A non-blocking remark on one op, e.g. "job_profile_not_in_lms", "manager_not_in_lms". */

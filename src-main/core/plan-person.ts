@@ -7,7 +7,7 @@ import { sameValue } from './diff';
 import type { GroupIndex } from './groups';
 import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
 import type { MatchCandidate, MatchResult } from './matching';
-import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from './model';
+import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { normaliseEmail, personName } from './normalise';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
@@ -85,6 +85,8 @@ export interface PersonContext {
   skippedSources: ReadonlySet<string>;
   /** LMS accounts (without skip-listed ones) with this integration's link to each. */
   accountById: Map<string, TargetEntry>;
+  /** Accounts a damaged link table links to several people: all of them (entry.link is one). */
+  sharedAccounts: ReadonlyMap<string, readonly string[]>;
   /** This integration's links naming someone not in the Entra snapshot, by Entra id. */
   goneLinks: ReadonlyMap<string, Link>;
   /** Other integrations' links by LMS account. */
@@ -149,8 +151,11 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
       const account = ctx.accountById.get(id);
       if (!account) return [];
       const { t, link } = account;
-      const owner = link ? ctx.sourceById.get(link.sourceId)?.user : undefined;
-      const linkedTo = link ? { sourceId: link.sourceId, name: owner ? personName(owner) : null } : null;
+      const owners = ctx.sharedAccounts.get(id) ?? (link ? [link.sourceId] : []);
+      const linkedTo = owners.map((ownerId): LinkOwner => {
+        const owner = ctx.sourceById.get(ownerId)?.user;
+        return { sourceId: ownerId, name: owner ? personName(owner) : null };
+      });
       return [{ id, userName: t.userName, email: t.emails[0] ?? null, active: t.active, externalId: t.externalId, linkedTo }];
     });
     c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'conflict', targetId: result.targetIds[0] ?? null, reason: result.reason, detail: result.detail, changes: [], candidates: { sourceIds: result.sourceIds, targetIds: result.targetIds, accounts } };

@@ -170,6 +170,14 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     }
   }
 
+  if (people.changed.length > 0) {
+    // A conflict says whom its accounts are linked to, by name: a renamed owner changes it too.
+    const changedIds = new Set(people.changed.map(([, now]) => now.id));
+    for (const c of memo.candidates) {
+      if (c.result?.kind === 'conflict' && c.otherOp?.candidates?.accounts?.some((a) => a.linkedTo.some((o) => changedIds.has(o.sourceId)))) redo.add(c);
+    }
+  }
+
   const counts = { ...memo.counts };
   const removed = new Set<PlanOp>();
   const added: PlanOp[] = [];

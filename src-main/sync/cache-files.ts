@@ -12,7 +12,7 @@ import path from 'node:path';
  */
 export const SNAPSHOT_CACHE_VERSION = 2;
 /** The format of the plan and plan-rows files. */
-export const PLAN_CACHE_VERSION = 1;
+export const PLAN_CACHE_VERSION = 2; // 2: a conflict's candidate accounts list every link to them
 
 export type CacheFileKind = 'source' | 'target' | 'source-changes' | 'target-changes' | 'plan' | 'plan-rows';
 

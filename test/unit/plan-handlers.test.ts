@@ -11,6 +11,7 @@ import type { Plan } from '../../src-main/core/model';
 import type { HandlerContext } from '../../src-main/ipc/context';
 import { dispatch } from '../../src-main/ipc/dispatch';
 import { forgetPlans, handOver } from '../../src-main/ipc/plan-holder';
+import { PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { saveCached } from '../../src-main/sync/snapshot-cache';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { samplePlan } from '../helpers/plans';
@@ -147,18 +148,27 @@ describe('the diff viewer API', () => {
     });
   });
 
-  it('still serves a plan cached before rows files existed (no key, no rows), parsed whole', async () => {
+  it('serves a plan whose rows file is missing (no key: a crash between the two writes), parsed whole', async () => {
     await withTempDir(async (dir) => {
       const ctx = await testContext(dir);
       const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
       const plan = samplePlan(id, 2_500);
-      await writeFile(path.join(dir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: 1, data: plan }));
+      await writeFile(path.join(dir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: PLAN_CACHE_VERSION, data: plan }));
       const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
       const version = header?.version ?? '';
       expect(header?.opCount).toBe(2_500);
       const rows = await value<PlanRows>('getPlanRows', { id, version, filter: { kinds: [], reason: null, text: 'person.2400@' }, offset: 0, limit: 10 }, ctx);
       expect(rows.rows.map((r) => r.index)).toEqual([2400]);
       expect((await value<PlanOpDetail>('getPlanOp', { id, version, index: 2400 }, ctx)).op).toEqual(plan.ops[2400]);
+    });
+  });
+
+  it('does not serve a plan an older version saved (its ops lack what the viewer now shows): a new dry run is asked for', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      await writeFile(path.join(dir, 'integrations', `${id}.plan.json`), JSON.stringify({ version: PLAN_CACHE_VERSION - 1, data: samplePlan(id, 10) }));
+      expect((await value<PlanHeaderResult>('getPlanHeader', { id }, ctx)).plan).toBeNull();
     });
   });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticTenant } from '../../src-main/core/testing/synthetic';
 import { plan } from '../../src-main/core/plan';
 import { forgetParsed, jsonPieces, loadCached, loadCachedForRun, readParsedCache, saveAll, saveCached } from '../../src-main/sync/snapshot-cache';
-import { ITEMS_PER_PIECE } from '../../src-main/sync/cache-files';
+import { ITEMS_PER_PIECE, PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { withTempDir } from '../helpers/tmp';
 
 /** A synthetic tenant's snapshots and plan, saved as a run in this process saves them. */
@@ -51,8 +51,9 @@ describe('snapshot cache files', () => {
       expect(await loadCached(dir, 'int-1', 'target')).toEqual(t.target);
       const text = await readFile(path.join(dir, 'integrations', 'int-1.plan.json'), 'utf8');
       // The plan file carries a key at its head, which its rows file names (plan-file.ts).
-      const key = /^\{"version":1,"key":"([0-9a-f-]{36})"/.exec(text)?.[1];
-      expect(text).toBe(JSON.stringify({ version: 1, key, data: p }));
+      const key = new RegExp(`^\\{"version":${PLAN_CACHE_VERSION},"key":"([0-9a-f-]{36})"`).exec(text)?.[1];
+      expect(key).toBeDefined();
+      expect(text).toBe(JSON.stringify({ version: PLAN_CACHE_VERSION, key, data: p }));
       expect((await readParsedCache(dir, 'int-1'))?.plan).toBe(p);
     }));
 

@@ -29,7 +29,8 @@ export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
   const others = (op.candidates?.sourceIds ?? []).filter((id) => id !== op.sourceId).map((id) => ctx.sourceById.get(id)?.userPrincipalName ?? id);
   switch (op.reason) {
     case 'duplicate_lms_accounts':
-      return `Keep the account with the learning history: relink LMS account ${first} to this Entra user, then deactivate the other one (${targets.slice(1).join(', ')}) in the LMS (delete it only if it has no learning data).`;
+      // Which one holds the learning history only the LMS can say: name them all, pick none.
+      return `Check ${targets.length === 2 ? 'both' : `all ${targets.length}`} in the LMS (LMS accounts ${targets.join(' and ')}) and keep the one with the learning history: relink it to this Entra user, then deactivate the other${targets.length === 2 ? '' : 's'} in the LMS (delete only an account with no learning data).`;
     case 'duplicate_entra_accounts':
       return `Decide which Entra account is ${name}'s learner account: give the other one (${others.join(', ') || 'the duplicate'}) its own e-mail in Entra, or add it to the skip list or an exclude rule. Then relink LMS account ${first} to the right Entra user if needed.`;
     case 'recreated_in_entra':
@@ -107,7 +108,7 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
   const op = conflictOf(ctx, 'duplicate_lms_accounts');
   if (op) {
     const ids = op.candidates?.targetIds ?? [];
-    const linkedTwice = ids.filter((id) => ctx.links.some((l) => l.targetId === id)).length > 1;
+    const linkedTwice = ids.filter((id) => ctx.links.some((l) => l.targetId === id && l.sourceId === op.sourceId)).length > 1;
     return {
       id: 'lms-duplicates',
       status: 'fail',

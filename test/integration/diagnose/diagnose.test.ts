@@ -75,7 +75,7 @@ describe('diagnose the demo tenant', () => {
     expect(c.verdict).toMatch(/^Two LMS accounts for this person: /);
     expect(c.verdict).toContain(email);
     expect(c.verdict).toContain(email.replace(/^max\./, 'maximilian.'));
-    expect(checkOf(c, 'lms-duplicates')?.fix).toMatch(/relink LMS account \S+ to this Entra user/);
+    expect(checkOf(c, 'lms-duplicates')?.fix).toMatch(/^Check both in the LMS \(LMS accounts \S+ and \S+\) and keep the one with the learning history: relink it to this Entra user/);
   });
 
   it('two Entra accounts with one e-mail: both are named', async () => {

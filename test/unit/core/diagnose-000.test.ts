@@ -140,7 +140,7 @@ describe('000: why do I see duplicate users or an old account?', () => {
   it('two LMS accounts for one person: the verdict names both', () => {
     const c = diag('anna@contoso.com', { users: [anna], groups, targets: [targetUser('t1', { userName: 'anna@contoso.com' }), targetUser('t2', { userName: 'a.berg@contoso.com', emails: ['a.berg@contoso.com', 'anna@contoso.com'] })], config: cfg() });
     expect(c.verdict).toBe('Two LMS accounts for this person: t1 (anna@contoso.com, active) and t2 (a.berg@contoso.com, active)');
-    expect(check(c, 'lms-duplicates').fix).toContain('relink LMS account t1 to this Entra user');
+    expect(check(c, 'lms-duplicates').fix).toContain('Check both in the LMS (LMS accounts t1 and t2) and keep the one with the learning history: relink it to this Entra user');
   });
 
   it("the e-mail changed while the old identifier is still used: the link by id follows it", () => {

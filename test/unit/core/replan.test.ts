@@ -171,6 +171,21 @@ describe('planFrom()', () => {
     expect(made.plan.createdAt).toBe(later.toISOString());
   });
 
+  it("builds on the last plan with the new name of whom a conflict's account is linked to", () => {
+    // Cleo's e-mail is on Bob's linked account: her conflict says the account is Bob's, by name.
+    const people = [...users, sourceUser('cleo', { mail: 'cleo@x.com' })];
+    const accounts = [...targets, targetUser('t-bob', { userName: 'bob@x.com', externalId: 'bob', emails: ['bob@x.com', 'cleo@x.com'] })];
+    const linked = [...links, link('bob', 't-bob')];
+    const owner = (p: ReturnType<typeof planFrom>) => p.plan.ops.find((op) => op.sourceId === 'cleo')?.candidates?.accounts?.[0]?.linkedTo;
+    const before = planFrom(NO_MEMO, withUsers(people), targetSnapshot(accounts), config, linked, NOW);
+    expect(owner(before)).toEqual([{ sourceId: 'bob', name: 'bob' }]);
+    const renamed = people.map((u) => (u.id === 'bob' ? { ...u, displayName: 'Robert Berg' } : u));
+    const made = planFrom({ memo: before.memo }, withUsers(renamed), targetSnapshot(accounts), config, linked, later);
+    expect(made.fullBecause).toBeNull();
+    expect(owner(made)).toEqual([{ sourceId: 'bob', name: 'Robert Berg' }]);
+    expect(JSON.stringify(made.plan)).toBe(JSON.stringify(plan(withUsers(renamed), targetSnapshot(accounts), config, linked, later)));
+  });
+
   it('plans in full, saying why, when what matching reads changed', () => {
     const cases: [string, () => ReturnType<typeof planFrom>][] = [
       ['Entra users came or went', () => planFrom({ memo: first().memo }, withUsers([...users, sourceUser('cleo', { mail: 'cleo@x.com' })]), targetSnapshot(targets), config, links, later)],

@@ -1,7 +1,7 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { CandidateAccount, PlanOp, PlanRow } from '../../../../src-preload/api-types';
+import type { CandidateAccount, LinkOwner, PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatValue, showHidden } from '../../lib/format';
@@ -53,9 +53,18 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   const targets = op.candidates?.targetIds ?? [];
   // Plans saved before accounts were carried show the id only.
   const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
+  const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
       <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
+      {linkedHere > 1 ? (
+        <Caption1 data-testid="relink-unlinks">
+          This person is linked to {linkedHere} of these accounts. Relink keeps the one you pick;{' '}
+          {linkedHere === 2
+            ? 'the other is then no longer managed by Rollcall (not updated, not deactivated) and stays in the LMS as it is: deactivate it there once its learning history is no longer needed.'
+            : 'the others are then no longer managed by Rollcall (not updated, not deactivated) and stay in the LMS as they are: deactivate them there once their learning history is no longer needed.'}
+        </Caption1>
+      ) : null}
       {targets.map((t) => (
         <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <AccountLine id={t} account={accountOf.get(t)} personId={sourceId} />
@@ -74,13 +83,16 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   );
 }
 
+const ownerName = (o: LinkOwner): string => (o.name === null ? `an Entra user no longer in Entra (${o.sourceId})` : `${o.name} (${o.sourceId})`);
+
 /** Whom the integration links the account to now, so a Relink that takes it from someone says so. */
-function linkedToText(linkedTo: CandidateAccount['linkedTo'], personId: string): string | null {
-  if (linkedTo === undefined) return null; // a plan saved before this was recorded
-  if (linkedTo === null) return 'Not linked by this integration.';
-  if (linkedTo.sourceId === personId) return 'Linked to this person.';
-  const who = linkedTo.name === null ? `an Entra user no longer in Entra (${linkedTo.sourceId})` : `${linkedTo.name} (${linkedTo.sourceId})`;
-  return `Linked to ${who}: Relink moves it to this person.`;
+function linkedToText(linkedTo: readonly LinkOwner[], personId: string): string {
+  if (linkedTo.length === 0) return 'Not linked by this integration.';
+  const others = linkedTo.filter((o) => o.sourceId !== personId).map(ownerName);
+  const list = others.length > 1 ? `${others.slice(0, -1).join(', ')} and ${others.at(-1) ?? ''}` : (others[0] ?? '');
+  if (others.length === linkedTo.length) return `Linked to ${list}: Relink moves it to this person.`;
+  if (others.length === 0) return 'Linked to this person.';
+  return `Linked to this person and to ${list}: Relink leaves it linked to this person only.`;
 }
 
 /** An LMS account as the admin knows it: its user name and e-mail, whether it is active, its id, whose it is. */
@@ -99,7 +111,7 @@ function AccountLine({ id, account, personId }: { id: string; account: Candidate
         LMS id {id}
         {account.externalId ? ` · externalId ${account.externalId}` : ' · no externalId'}
       </Caption1>
-      {owner ? <Caption1 data-testid="candidate-owner">{owner}</Caption1> : null}
+      <Caption1 data-testid="candidate-owner">{owner}</Caption1>
     </div>
   );
 }
