@@ -12,6 +12,7 @@ import {
   type NormalisationNotice,
   type PlanWarning,
   type SourceUser,
+  type TargetDepartment,
   type TargetJobProfile,
   type VendorAttribute,
 } from './model';
@@ -94,6 +95,8 @@ export interface MappingContext {
   groups: GroupIndex;
   /** Null when the LMS does not list job profiles (then names are written unchecked). */
   jobProfiles: readonly TargetJobProfile[] | null;
+  /** Null when the LMS does not list departments (then paths are written as mapped). */
+  departments: readonly TargetDepartment[] | null;
 }
 
 export interface PermissionMapping {
@@ -165,6 +168,8 @@ interface Prepared {
   lmsProfiles: Map<string, string> | null;
   /** Raw department value → its path and notices (copied per user: op data is not shared). */
   departments: Map<string, { path: string[] | null; notices: NormalisationNotice[] }>;
+  /** LMS departments by parent id and lower-cased name; null when the LMS lists none. */
+  lmsDepartments: Map<string, TargetDepartment[]> | null;
   /** Raw country value → content region. */
   regions: Map<string | null, string>;
 }
@@ -185,6 +190,16 @@ function prepare(ctx: MappingContext): Prepared {
     lmsProfiles = new Map();
     for (const profile of ctx.jobProfiles) if (!lmsProfiles.has(profile.name.toLowerCase())) lmsProfiles.set(profile.name.toLowerCase(), profile.name);
   }
+  let lmsDepartments: Map<string, TargetDepartment[]> | null = null;
+  if (ctx.departments) {
+    lmsDepartments = new Map();
+    for (const d of ctx.departments) {
+      const key = siblingKey(d.parentId, d.name);
+      const list = lmsDepartments.get(key);
+      if (list) list.push(d);
+      else lmsDepartments.set(key, [d]);
+    }
+  }
   const customFields: Prepared['customFields'] = [];
   for (const name of ['customField1', 'customField2', 'customField3'] as const) {
     const attribute = mapping.customFields[name];
@@ -200,6 +215,7 @@ function prepare(ctx: MappingContext): Prepared {
     valueMap,
     lmsProfiles,
     departments: new Map(),
+    lmsDepartments,
     regions: new Map(),
   };
   preparedContexts.set(ctx, p);
@@ -239,11 +255,34 @@ function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: Plan
   return null;
 }
 
+const siblingKey = (parentId: string | null, name: string): string => `${parentId ?? ''}\u0000${name.toLowerCase()}`;
+
+/**
+ * The path spelled as the LMS spells the departments it has: a level matches its exact name, else
+ * the one sibling with that name in another case (as the LMS client finds it when writing). Kept
+ * as mapped from the first level the LMS lacks. Without this, "Sales" against the LMS's "SALES"
+ * was a change on every run that wrote the same department back, and a department "to create".
+ */
+function spelledAsInLms(path: string[], lms: ReadonlyMap<string, readonly TargetDepartment[]>): string[] {
+  let parentId: string | null = null;
+  const out = [...path];
+  for (let i = 0; i < out.length; i++) {
+    const name = out[i] as string;
+    const siblings = lms.get(siblingKey(parentId, name));
+    const hit = siblings?.find((d) => d.name === name) ?? (siblings?.length === 1 ? siblings[0] : undefined);
+    if (!hit) break;
+    out[i] = hit.name;
+    parentId = hit.id;
+  }
+  return out;
+}
+
 /** departmentPath() once per distinct raw value; each user gets its own copies. */
 function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: string[] | null; notices: NormalisationNotice[] } {
   let dep = p.departments.get(raw);
   if (!dep) {
     dep = departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
+    if (dep.path && p.lmsDepartments) dep = { ...dep, path: spelledAsInLms(dep.path, p.lmsDepartments) };
     p.departments.set(raw, dep);
   }
   return { path: dep.path && [...dep.path], notices: dep.notices.map((n) => ({ ...n, found: [...n.found] })) };

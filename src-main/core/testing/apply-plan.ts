@@ -12,9 +12,13 @@ export interface Applied {
   links: Link[];
 }
 
-function applyChanges(user: TargetUser, op: PlanOp): TargetUser {
+function applyChanges(user: TargetUser, op: PlanOp, writeDepartment: (path: readonly string[]) => string[]): TargetUser {
   const next: TargetUser = { ...user, attributes: { ...user.attributes }, emails: [...user.emails] };
   for (const c of op.changes) {
+    if (c.field === ScimPath.department && Array.isArray(c.to) && c.to.length > 0) {
+      next.attributes[c.field] = writeDepartment(c.to);
+      continue;
+    }
     if (c.field === ACTIVE_FIELD) next.active = c.to === 'true';
     else if (c.field === EXTERNAL_ID_FIELD) next.externalId = typeof c.to === 'string' ? c.to : null;
     else if (c.field === USER_NAME_FIELD) next.userName = typeof c.to === 'string' ? c.to : next.userName;
@@ -33,29 +37,42 @@ export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: r
     ours.set(sourceId, { integrationId: plan.integrationId, sourceId, targetId, origin, linkedAt: plan.createdAt, emailAtLink: null });
   };
   const departments = [...(target.departments ?? [])];
-  const pathOf = (id: string | null): string[] => {
-    const d = departments.find((x) => x.id === id);
-    return d ? [...pathOf(d.parentId), d.name] : [];
+  /**
+   * The path as the LMS client writes it (lms/org.ts): each level is the sibling with that exact
+   * name, else the one sibling with it in another case, else a new department. Returns the path
+   * of names the LMS then reads back.
+   */
+  const writeDepartment = (path: readonly string[]): string[] => {
+    let parentId: string | null = null;
+    const names: string[] = [];
+    for (const name of path) {
+      const siblings = departments.filter((d) => d.parentId === parentId);
+      const caseless = siblings.filter((d) => d.name.toLowerCase() === name.toLowerCase());
+      let hit = siblings.find((d) => d.name === name) ?? (caseless.length === 1 ? caseless[0] : undefined);
+      if (!hit) {
+        hit = { id: `dep-${departments.length}`, name, parentId };
+        departments.push(hit);
+      }
+      names.push(hit.name);
+      parentId = hit.id;
+    }
+    return names;
   };
-  for (const path of plan.departmentsToCreate) {
-    const parentKey = JSON.stringify(path.slice(0, -1));
-    const parent = path.length > 1 ? departments.find((d) => JSON.stringify(pathOf(d.id)) === parentKey) : undefined;
-    departments.push({ id: `dep-${departments.length}`, name: path[path.length - 1] ?? '', parentId: parent?.id ?? null });
-  }
+  for (const path of plan.departmentsToCreate) writeDepartment(path);
   const ordered = [...plan.ops.filter((o) => o.phase === 'users'), ...plan.ops.filter((o) => o.phase === 'relations')];
   for (const op of ordered) {
     if (op.kind === 'conflict' || op.kind === 'skip') continue;
     if (op.kind === 'create') {
       const id = `new-${op.sourceId ?? ''}`;
       const blank: TargetUser = { id, externalId: null, userName: '', active: true, emails: [], attributes: {}, created: null, lastModified: null };
-      users.set(id, applyChanges(blank, op));
+      users.set(id, applyChanges(blank, op, writeDepartment));
       if (op.sourceId) setLink(op.sourceId, id, 'created');
       continue;
     }
     const targetId = op.targetId ?? ours.get(op.sourceId ?? '')?.targetId ?? null;
     const user = targetId ? users.get(targetId) : undefined;
     if (!user) throw new Error(`plan op for unknown LMS account: ${JSON.stringify(op)}`);
-    users.set(user.id, applyChanges(user, op));
+    users.set(user.id, applyChanges(user, op, writeDepartment));
     if (op.sourceId && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD)) setLink(op.sourceId, user.id, 'matched');
   }
   const others = links.filter((l) => l.integrationId !== plan.integrationId);

@@ -228,6 +228,28 @@ describe('linking while deactivating', () => {
   });
 });
 
+describe('departments the LMS spells in another case', () => {
+  it('are used as they are: none created twice, and a second plan after apply writes nothing', async () => {
+    env = await startSyncEnv({ users: 80, lmsSeed: { departments: [['SALES'], ['engineering']], jobProfiles: [], permissionTypes: [], users: [] } });
+    const dry = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(dry.error).toBeNull();
+    const toCreate = (dry.plan?.departmentsToCreate ?? []).map((p) => p.join('/').toLowerCase());
+    expect(toCreate).not.toContain('sales');
+    expect(toCreate).not.toContain('engineering');
+    const sales = dry.plan?.ops.find((o) => o.kind === 'create' && o.changes.some((c) => c.field.endsWith(':department') && JSON.stringify(c.to) === '["SALES"]'));
+    expect(sales).toBeDefined();
+
+    const applied = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    const names = env.lms.departments().map((d) => d.displayName.toLowerCase());
+    expect(names.filter((n) => n === 'sales')).toHaveLength(1);
+    expect(names.filter((n) => n === 'engineering')).toHaveLength(1);
+    const again = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(again.plan?.summary).toMatchObject(PLAN_EMPTY);
+    expect(again.plan?.departmentsToCreate).toEqual([]);
+  });
+});
+
 describe('delta reads and mapping changes', () => {
   it('a mapping that names a new Entra attribute makes the next run a full read, not a delta into a snapshot without it', async () => {
     env = await startSyncEnv({ users: 80 });

@@ -10,7 +10,7 @@ const ns = DEFAULT_VENDOR_NAMESPACE;
 const groups = buildGroupIndex([group('g-admins', 'LMS Admins', [], ['g-leads']), group('g-leads', 'Team Leads', ['u1']), group('g-sellers', 'Sellers', ['u1'])]);
 
 function ctx(mapping: z.input<typeof MappingSchema> = {}, over: Partial<MappingContext> = {}): MappingContext {
-  return { mapping: MappingSchema.parse(mapping), capabilities: capabilities(), groups, jobProfiles: null, ...over };
+  return { mapping: MappingSchema.parse(mapping), capabilities: capabilities(), groups, jobProfiles: null, departments: null, ...over };
 }
 
 const anna = sourceUser('u1', {

@@ -55,6 +55,29 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([['Support'], ['Sales', 'EMEA'], ['Sales', 'EMEA', 'Nordics']]);
   });
 
+  it("uses the LMS's spelling of a department it has in another case: no change, nothing to create", () => {
+    const departments = [
+      { id: 'd1', name: 'SALES', parentId: null },
+      { id: 'd2', name: 'emea', parentId: 'd1' },
+    ];
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['SALES', 'emea'] } });
+    const p = run({ users: [sourceUser('a', { displayName: null, department: 'Sales/EMEA' }), sourceUser('b', { department: 'sales/Emea/Nordics' })], targets: [t], links: [link('a', 't-a')], config: cfg, target: { departments } });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(change(opFor(p, 'b'), dept)?.to).toEqual(['SALES', 'emea', 'Nordics']);
+    expect(p.departmentsToCreate).toEqual([['SALES', 'emea', 'Nordics']]);
+  });
+
+  it('keeps the mapped name where the LMS has two departments differing only in case (the LMS cannot tell either)', () => {
+    const departments = [
+      { id: 'd1', name: 'SALES', parentId: null },
+      { id: 'd2', name: 'sales', parentId: null },
+    ];
+    const p = run({ users: [sourceUser('a', { department: 'Sales' }), sourceUser('b', { department: 'sales' })], config: cfg, target: { departments } });
+    expect(change(opFor(p, 'a'), dept)?.to).toEqual(['Sales']);
+    expect(change(opFor(p, 'b'), dept)?.to).toEqual(['sales']);
+    expect(p.departmentsToCreate).toEqual([['Sales']]);
+  });
+
   it('creates none when the LMS has no department resource', () => {
     const p = run({ users: [sourceUser('a', { department: 'Sales' })], config: cfg, target: { departments: null, capabilities: capabilities({ departments: false }) } });
     expect(p.departmentsToCreate).toEqual([]);

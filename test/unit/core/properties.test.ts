@@ -32,6 +32,29 @@ describe('plan() properties', () => {
     );
   });
 
+  // The LMS finds a department by its exact name, else the one sibling with it in another case;
+  // a plan that compared names exactly wrote "Sales" over "SALES" on every run.
+  it('planning again after applying finds nothing more to write, whatever case the LMS spells its departments in', () => {
+    const lmsDepartments = fc.subarray([
+      { id: 'd-sales', name: 'SALES', parentId: null },
+      { id: 'd-sales-2', name: 'sales', parentId: null },
+      { id: 'd-emea', name: 'emea', parentId: 'd-sales' },
+      { id: 'd-support', name: 'Support', parentId: null },
+      { id: 'd-old', name: 'Old', parentId: null },
+    ]).map((ds) => ds.filter((d) => d.parentId === null || ds.some((p) => p.id === d.parentId)));
+    fc.assert(
+      fc.property(worldArb, lmsDepartments, (w, departments) => {
+        const before = targetSnapshot(w.targets, { departments });
+        const first = planWorld(w, { target: before });
+        const applied = applyPlanToSnapshot(first, before, w.links);
+        const second = planWorld(w, applied);
+        expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
+        expect(second.departmentsToCreate).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('never puts a skip-listed user or account in a plan, in any direction', () => {
     fc.assert(
       fc.property(worldArb, (w) => {
