@@ -14,6 +14,7 @@ import {
   type SourceUser,
   type TargetDepartment,
   type TargetJobProfile,
+  type TargetPermissionType,
   type VendorAttribute,
 } from './model';
 import { cleanText, isPlainText, normaliseEmail, normaliseText } from './normalise';
@@ -97,6 +98,8 @@ export interface MappingContext {
   jobProfiles: readonly TargetJobProfile[] | null;
   /** Null when the LMS does not list departments (then paths are written as mapped). */
   departments: readonly TargetDepartment[] | null;
+  /** Null when the LMS does not list permission types (then names are written as mapped). */
+  permissionTypes: readonly TargetPermissionType[] | null;
 }
 
 export interface PermissionMapping {
@@ -162,6 +165,8 @@ interface Prepared {
   customFields: { field: string; attribute: string }[];
   /** Sorted owned permission types; null when permission types are not written. */
   ownedPermissions: string[] | null;
+  /** The permission group map with each type as the LMS spells it (null: the LMS has no such type). */
+  permissionGroups: { groupId: string; permissionType: string; inLms: string | null }[];
   /** Cleaned, lower-cased valueMap value → job profile; the first entry wins (as a find() would). */
   valueMap: Map<string, string>;
   /** LMS job profile names by lower-cased name, the first winning; null when the LMS lists none. */
@@ -207,11 +212,14 @@ function prepare(ctx: MappingContext): Prepared {
     if (attribute !== null && field) customFields.push({ field, attribute });
   }
   const writesPermissions = vendorField(capabilities, 'permissionTypes') !== null && mapping.permissions.groupMap.length > 0;
+  const permissionGroups = mapping.permissions.groupMap.map((m) => ({ ...m, inLms: ctx.permissionTypes ? lmsName(ctx.permissionTypes, m.permissionType) : m.permissionType }));
+  const ownedInLms = permissionGroups.flatMap((m) => (m.inLms === null ? [] : [m.inLms]));
   p = {
     jobProfileField: vendorField(capabilities, 'jobProfile'),
     regionField: mapping.contentRegion.enabled ? vendorField(capabilities, 'contentRegion') : null,
     customFields,
-    ownedPermissions: writesPermissions ? [...new Set(mapping.permissions.groupMap.map((m) => m.permissionType))].sort() : null,
+    ownedPermissions: writesPermissions ? [...new Set(ownedInLms)].sort() : null,
+    permissionGroups,
     valueMap,
     lmsProfiles,
     departments: new Map(),
@@ -253,6 +261,17 @@ function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: Plan
     message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,
   });
   return null;
+}
+
+/** The LMS's name for a job profile or permission type: the exact name, else the first in another case (as lms/org.ts finds it). */
+function lmsName(list: readonly { name: string }[], name: string): string | null {
+  const lower = name.trim().toLowerCase();
+  let caseless: string | null = null;
+  for (const item of list) {
+    if (item.name === name) return item.name;
+    if (caseless === null && item.name.trim().toLowerCase() === lower) caseless = item.name;
+  }
+  return caseless;
 }
 
 const siblingKey = (parentId: string | null, name: string): string => `${parentId ?? ''}\u0000${name.toLowerCase()}`;
@@ -362,8 +381,12 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
   let permissions: PermissionMapping | null = null;
   if (p.ownedPermissions) {
     const granted = new Set<string>();
-    for (const m of mapping.permissions.groupMap) {
-      if (ctx.groups.members(m.groupId).has(user.id)) granted.add(m.permissionType);
+    const missing = new Set<string>();
+    for (const m of p.permissionGroups) {
+      if (ctx.groups.members(m.groupId).has(user.id)) (m.inLms !== null ? granted : missing).add(m.inLms ?? m.permissionType);
+    }
+    for (const name of missing) {
+      warnings.push({ code: 'permission_type_not_in_lms', message: `The permission type "${name}" does not exist in the LMS, so it is not given; create it in the LMS or correct the permission mapping.` });
     }
     permissions = { owned: p.ownedPermissions, granted: [...granted].sort() };
   }

@@ -194,7 +194,7 @@ export function planWithMemo(
     scope,
     groups,
     ruleGroupBit,
-    mappingContext: { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles, departments: target.departments },
+    mappingContext: { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles, departments: target.departments, permissionTypes: target.permissionTypes },
     permissionsField: vendorField(caps, 'permissionTypes'),
     leaveAloneOnUpdate: toggledFields(mapping, caps),
     managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,

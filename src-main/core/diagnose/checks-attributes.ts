@@ -173,13 +173,18 @@ export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Che
   const desired = mergePermissionTypes(lmsNow, perms);
   const owned = new Set(perms.owned.map((p) => p.toLowerCase()));
   const evidence: Evidence[] = perms.owned.map((p) => {
-    const through = permissions.groupMap.filter((g) => g.permissionType === p).map((g) => pathThrough(ctx, subject, g.groupId)).find((x) => x !== null);
+    // The mapping may spell the type in another case than the LMS (perms.owned has the LMS's).
+    const through = permissions.groupMap.filter((g) => g.permissionType.trim().toLowerCase() === p.trim().toLowerCase()).map((g) => pathThrough(ctx, subject, g.groupId)).find((x) => x !== null);
     return ev(`${p} (owned)`, through ? `granted through ${through}` : 'not granted: not in any group mapped to it');
   });
   for (const p of current.filter((c) => !owned.has(c.toLowerCase()))) evidence.push(ev(`${p} (not owned)`, 'set in the LMS by someone else: left alone'));
   evidence.push(ev('Wanted in the LMS', listed(desired)));
   if (t) evidence.push(ev('LMS now', listed(current)));
   evidence.push(ev('Change permissions', changePermissions ? 'on' : 'off'));
+  const missing = ctx.mapped?.warnings.filter((w) => w.code === 'permission_type_not_in_lms') ?? [];
+  if (missing.length > 0) {
+    return { id: 'permissions', status: 'fail', title, detail: missing.map((w) => w.message).join(' '), fix: 'Create the permission type in the LMS with the name the permission mapping uses, or correct the mapping to a type the LMS has.', evidence };
+  }
   if (t && !changePermissions && !sameValue(field, lmsNow, desired)) {
     return { id: 'permissions', status: 'fail', title, detail: `"Change permissions" is off, so the LMS keeps ${listed(current)} instead of ${listed(desired)}.`, fix: 'Turn on "Change permissions" in the integration\'s mapping settings.', evidence };
   }

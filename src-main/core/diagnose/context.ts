@@ -69,7 +69,7 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
   const groups = buildGroupIndex(source.groups);
   const person = findPerson(query, source, target, integration.id, inputs.links, inputs.otherLinks);
   const subject = person.subject;
-  const mappingContext: MappingContext = { mapping: config.mapping, capabilities: target.capabilities, groups, jobProfiles: target.jobProfiles, departments: target.departments };
+  const mappingContext: MappingContext = { mapping: config.mapping, capabilities: target.capabilities, groups, jobProfiles: target.jobProfiles, departments: target.departments, permissionTypes: target.permissionTypes };
   const targetIds = new Set(person.targets.map((t) => t.id));
   const ops = plan.ops
     .filter((op) => (subject ? op.sourceId === subject.id : op.targetId !== null && targetIds.has(op.targetId)))

@@ -263,6 +263,14 @@ describe("000: why is my user's permission or job profile not syncing as expecte
     expect(e).toContain('LMS Administrator (not owned): set in the LMS by someone else: left alone');
     expect(e).toContain('Wanted in the LMS: LMS Administrator, Learner');
   });
+
+  it('permission types: a mapped type the LMS lacks is named, with the fix; one spelled in another case is found', () => {
+    const permissionTypes = [{ id: 'p1', name: 'Learner' }, { id: 'p2', name: 'LMS Administrator' }];
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'], [pt]: ['Learner'] } })], links: linked, target: { permissionTypes }, config: cfg({ mapping: { permissions: { groupMap: [{ groupId: 'g-sales', permissionType: 'learner' }, { groupId: 'g-sales', permissionType: 'Sales Lead' }] } } }) });
+    expect(check(c, 'permissions')).toMatchObject({ status: 'fail', detail: 'The permission type "Sales Lead" does not exist in the LMS, so it is not given; create it in the LMS or correct the permission mapping.' });
+    expect(check(c, 'permissions').fix).toContain('Create the permission type in the LMS');
+    expect(evidence(c, 'permissions')).toContain('Learner (owned): granted through Anna Berg → Sales EMEA → All Sales');
+  });
 });
 
 describe('000: integration status', () => {

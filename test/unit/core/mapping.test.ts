@@ -10,7 +10,7 @@ const ns = DEFAULT_VENDOR_NAMESPACE;
 const groups = buildGroupIndex([group('g-admins', 'LMS Admins', [], ['g-leads']), group('g-leads', 'Team Leads', ['u1']), group('g-sellers', 'Sellers', ['u1'])]);
 
 function ctx(mapping: z.input<typeof MappingSchema> = {}, over: Partial<MappingContext> = {}): MappingContext {
-  return { mapping: MappingSchema.parse(mapping), capabilities: capabilities(), groups, jobProfiles: null, departments: null, ...over };
+  return { mapping: MappingSchema.parse(mapping), capabilities: capabilities(), groups, jobProfiles: null, departments: null, permissionTypes: null, ...over };
 }
 
 const anna = sourceUser('u1', {
@@ -147,6 +147,18 @@ describe('permission types', () => {
 
   it('keeps permission types the integration does not own and removes owned ones no longer granted', () => {
     expect(mergePermissionTypes(['Reporter', 'Course Creator'], { owned: ['Admin', 'Reporter'], granted: ['Admin'] })).toEqual(['Admin', 'Course Creator']);
+  });
+
+  it("uses the LMS's spelling of a type, and warns about (without granting) a type the LMS lacks", () => {
+    const lms = [
+      { id: 'p1', name: 'ADMIN' },
+      { id: 'p2', name: 'Reporter' },
+    ];
+    const typo = { permissions: { groupMap: [{ groupId: 'g-admins', permissionType: 'admin' }, { groupId: 'g-sellers', permissionType: 'Sales Lead' }, { groupId: 'g-leads', permissionType: 'Sales Lead' }] } };
+    const m = mapUser(anna, ctx(typo, { permissionTypes: lms }));
+    expect(m.permissions).toEqual({ owned: ['ADMIN'], granted: ['ADMIN'] });
+    // One warning per type, however many of the person's groups map to it.
+    expect(m.warnings).toEqual([{ code: 'permission_type_not_in_lms', message: 'The permission type "Sales Lead" does not exist in the LMS, so it is not given; create it in the LMS or correct the permission mapping.' }]);
   });
 
   it('writes nothing when the mapping has no permission groups', () => {

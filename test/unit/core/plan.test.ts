@@ -41,6 +41,15 @@ describe('permission types (owned only)', () => {
     const p = run({ users: [sourceUser('a', { displayName: null })], groups: [group('g-admin', 'Admins', ['a']), group('g-rep', 'Reporters', [])], targets: [t], links: [link('a', 't-a')], config: cfg });
     expect(change(opFor(p, 'a'), perms)).toEqual({ from: ['Reporter', 'Course Creator'], to: ['Admin', 'Course Creator'] });
   });
+
+  it("is no change when the mapping spells a type in another case than the LMS (the LMS writes its own)", () => {
+    const cfg = planConfig({ mapping: { permissions: { groupMap: [{ groupId: 'g-admin', permissionType: 'admin' }] } } });
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [perms]: ['Admin'] } });
+    const permissionTypes = [{ id: 'p1', name: 'Admin' }];
+    const p = run({ users: [sourceUser('a', { displayName: null })], groups: [group('g-admin', 'Admins', ['a'])], targets: [t], links: [link('a', 't-a')], config: cfg, target: { permissionTypes } });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(p.summary.unchanged).toBe(1);
+  });
 });
 
 describe('departments to create', () => {
