@@ -71,6 +71,8 @@ export interface SourceDeltaResult {
   /** Users removed (deleted or, for scoped deltas, gone). */
   removedIds: string[];
   deltaLink: string;
+  /** As SourceSnapshot.lastDayUnread, for the users re-read here. */
+  lastDayUnread: boolean;
 }
 
 export interface SourceFullResult {

@@ -21,6 +21,8 @@ export interface GuardInput {
   deactivations: number;
   thresholdCount: number;
   thresholdPercent: number;
+  /** The integration deactivates on Last Day, but the read could not ask Entra for it. */
+  lastDayUnread: boolean;
 }
 
 /** "More than N users or P % of owned users, whichever is smaller." */
@@ -56,6 +58,18 @@ export function evaluateGuards(g: GuardInput): SafetyGuard[] {
         (g.droppedCreates > 0 ? `; ${g.droppedCreates} new user(s) wait for a complete read to avoid duplicates.` : '.'),
       fix: 'Run the sync again; if the LMS read keeps failing, test the LMS connection.',
       count: g.droppedCreates,
+      limit: 0,
+    });
+  }
+  if (g.lastDayUnread) {
+    // Not blocking: everything else in the plan is right; only the leave dates are unknown.
+    guards.push({
+      code: 'last_day_unread',
+      blocking: false,
+      confirmable: false,
+      message: 'Last Day could not be read from Entra: the app is not granted User-LifecycleInfo.Read.All, so nobody is deactivated on their Last Day in this run (people who leave the scope or are disabled in Entra still are).',
+      fix: 'In Entra: App registrations → your app → API permissions → Add a permission → Microsoft Graph → Application permissions → User-LifecycleInfo.Read.All, then "Grant admin consent". The next run reads Entra in full to pick up every Last Day.',
+      count: 0,
       limit: 0,
     });
   }

@@ -75,6 +75,11 @@ export interface SourceSnapshot {
   users: SourceUser[];
   /** Groups named by rules and mappings, and every group nested under them. */
   groups: SourceGroup[];
+  /**
+   * True when Last Day (employeeLeaveDateTime) could not be asked for: the app lacks
+   * User-LifecycleInfo.Read.All, so every leave date is unknown. Absent: read with it.
+   */
+  lastDayUnread?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -368,6 +368,7 @@ export function finishPlan(
     deactivations: summary.deactivate,
     thresholdCount: config.deactivation.thresholdCount,
     thresholdPercent: config.deactivation.thresholdPercent,
+    lastDayUnread: config.deactivation.useLastDay && source.lastDayUnread === true,
   });
   return {
     integrationId: config.id,

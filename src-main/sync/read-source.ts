@@ -80,7 +80,10 @@ export async function readSource(r: {
         : Promise.resolve(ok({ groups: [], groupsDeltaLink: null }));
     const [delta, groups] = await Promise.all([source.readDelta(record.deltaLink, readOptions), groupsRead]);
     const cached = await cachedRead;
-    if (delta.ok && cached) {
+    // Consent for Last Day given or taken away since the cached read: the cache's leave dates and
+    // the delta link (issued asking for them or not) no longer fit, so Entra is read in full.
+    const lastDayConsentChanged = delta.ok && cached !== null && (cached.snapshot.lastDayUnread ?? false) !== delta.value.lastDayUnread;
+    if (delta.ok && cached && !lastDayConsentChanged) {
       if (!groups.ok) return groups;
       const groupsDelta = groups.value.groupsDeltaLink !== null ? { link: groups.value.groupsDeltaLink, groupIds } : null;
       const builtOn = { save: cached.id, changedIds: [...delta.value.upserted.map((u) => u.id), ...delta.value.removedIds] };
@@ -88,6 +91,7 @@ export async function readSource(r: {
     }
     // No cached snapshot to merge into (deleted, damaged): a full read, whatever the delta said.
     if (!delta.ok && cached && delta.error.code !== 'ENTRA_DELTA_EXPIRED') return delta;
+    // Otherwise (no cache, an expired link, Last Day consent changed): a full read.
   }
   const full = await source.readFull(readOptions);
   if (!full.ok) return full;

@@ -83,7 +83,7 @@ export function mergeDelta(
   const byId = new Map(cached.users.map((u) => [u.id, u]));
   for (const id of delta.removedIds) byId.delete(id);
   for (const u of delta.upserted) byId.set(u.id, u);
-  return { readAt, complete: cached.complete, incompleteReason: cached.incompleteReason, readMode: 'delta', users: [...byId.values()], groups };
+  return { readAt, complete: cached.complete, incompleteReason: cached.incompleteReason, readMode: 'delta', users: [...byId.values()], groups, ...(cached.lastDayUnread ? { lastDayUnread: true } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,6 +76,16 @@ export function lastDayCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
   const on = ctx.config.deactivation.useLastDay;
   const leave = subject.employeeLeaveDateTime;
   const setting = ev('Use Last Day', on ? 'on' : 'off');
+  if (!leave && on && ctx.inputs.source.lastDayUnread) {
+    return {
+      id: 'last-day',
+      status: 'warn',
+      title,
+      detail: 'Last Day could not be read: the app is not granted User-LifecycleInfo.Read.All, so Rollcall cannot tell whether this person has one, and nobody is deactivated on their Last Day.',
+      fix: 'In Entra: App registrations → your app → API permissions → Add a permission → Microsoft Graph → Application permissions → User-LifecycleInfo.Read.All, then "Grant admin consent".',
+      evidence: [ev('employeeLeaveDateTime', '(not readable without User-LifecycleInfo.Read.All)'), setting],
+    };
+  }
   if (!leave) {
     return { id: 'last-day', status: 'info', title, detail: `No Last Day is set in Entra${on ? '' : ' (and this integration does not use Last Day)'}.`, fix: null, evidence: [ev('employeeLeaveDateTime', '(not set, or not readable without User-LifecycleInfo.Read.All)'), setting] };
   }

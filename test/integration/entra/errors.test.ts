@@ -105,6 +105,8 @@ describe('errors in the admin language', () => {
     const r = await rig.source({ clientId: DEMO_APPS.noLifecycle.clientId, secret: DEMO_APPS.noLifecycle.secret }).readFull({ groupIds: [], extraAttributes: [] });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.snapshot.users.every((u) => u.employeeLeaveDateTime === null)).toBe(true);
+    // And the snapshot says so: a plan that deactivates on Last Day warns instead of staying silent.
+    expect(r.value.snapshot.lastDayUnread).toBe(true);
   });
 
   it('no admin consent → ENTRA_CONSENT_MISSING naming the permission (from the roles and from a Graph 403)', async () => {

@@ -2,6 +2,7 @@ import { promises as fsPromises } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEMO_APPS } from '../../../src-main/demo/graph';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -225,6 +226,32 @@ describe('linking while deactivating', () => {
     expect(account?.externalId).toBe(leaver.userIds[0]);
     const links = (await env.store.links(env.integrationId)).data.links;
     expect(links.find((l) => l.sourceId === leaver.userIds[0])).toMatchObject({ targetId: account?.id, origin: 'matched' });
+  });
+});
+
+describe('Last Day without its Graph permission', () => {
+  it('the plan says leave dates are unknown; once consent is given the next run reads Entra in full and deactivates the leaver', async () => {
+    env = await startSyncEnv({ users: 60 });
+    const leaver = env.tenant.cases.find((c) => c.key === 'leave-date-past');
+    if (!leaver) throw new Error('fixture has no leaver');
+    env.graph.setAppRoles(DEMO_APPS.main.clientId, ['User.Read.All', 'Group.Read.All']);
+    // Everyone in scope is created first (the leaver is not: nobody is created on their last day,
+    // and without the date that is not known), so the leaver has an account to deactivate later.
+    const first = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(first.run.outcome).toBe('succeeded');
+    expect(first.plan?.guards).toContainEqual(expect.objectContaining({ code: 'last_day_unread', blocking: false }));
+    expect(first.plan?.ops.find((o) => o.email === leaver.email)).toMatchObject({ kind: 'create' });
+
+    const stillUnread = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(stillUnread.run.readMode).toBe('delta');
+    expect(stillUnread.plan?.guards.map((g) => g.code)).toContain('last_day_unread');
+
+    env.graph.setAppRoles(DEMO_APPS.main.clientId, ['User.Read.All', 'Group.Read.All', 'User-LifecycleInfo.Read.All']);
+    const granted = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(granted.error).toBeNull();
+    expect(granted.run.readMode).toBe('full');
+    expect(granted.plan?.guards.map((g) => g.code)).not.toContain('last_day_unread');
+    expect(granted.plan?.ops.find((o) => o.email === leaver.email)).toMatchObject({ kind: 'deactivate', reason: 'last_day_reached' });
   });
 });
 

@@ -114,6 +114,14 @@ describe('Last Day', () => {
     expect(p.summary.unchanged).toBe(1);
   });
 
+  it('says so in the plan when Entra could not be asked for Last Day (no User-LifecycleInfo.Read.All), and only then', () => {
+    const unread = { lastDayUnread: true };
+    const guard = (p: ReturnType<typeof run>) => p.guards.find((g) => g.code === 'last_day_unread');
+    expect(guard(run({ users: [sourceUser('a')], source: unread, config: lastDay }))).toMatchObject({ blocking: false });
+    expect(guard(run({ users: [sourceUser('a')], source: unread }))).toBeUndefined(); // Last Day not used: nothing missed
+    expect(guard(run({ users: [sourceUser('a')], config: lastDay }))).toBeUndefined();
+  });
+
   it('is ignored when the Last Day setting is off', () => {
     const p = run({ users: [leaving('a', '2020-01-01T00:00:00Z')], targets: [owned('a')], links: [link('a', 't-a')] });
     expect(opFor(p, 'a')).toBeUndefined();

@@ -193,6 +193,11 @@ describe('000: why is my user inactive or deactivated?', () => {
     expect(check(c, 'last-day').status).toBe('fail');
     expect(evidence(c, 'last-day')).toContain('employeeLeaveDateTime: 2026-02-20 00:00 UTC (9 days 12 h ago)');
   });
+
+  it('Last Day is used but could not be read (no User-LifecycleInfo.Read.All): a warning with the consent to give, not "no Last Day"', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, source: { lastDayUnread: true }, targets: [annaLms()], links: linked, config: cfg({ deactivation: { useLastDay: true } }) });
+    expect(check(c, 'last-day')).toMatchObject({ status: 'warn', detail: expect.stringContaining('Last Day could not be read'), fix: expect.stringContaining('User-LifecycleInfo.Read.All') });
+  });
 });
 
 describe('000: why is my user in the wrong department?', () => {

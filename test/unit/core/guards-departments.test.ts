@@ -14,11 +14,16 @@ const calm: GuardInput = {
   deactivations: 0,
   thresholdCount: 500,
   thresholdPercent: 10,
+  lastDayUnread: false,
 };
 
 describe('guards', () => {
   it('raises nothing for a complete, ordinary run', () => {
     expect(evaluateGuards(calm)).toEqual([]);
+  });
+
+  it('says, without blocking, that nobody is deactivated on their Last Day when it could not be read', () => {
+    expect(evaluateGuards({ ...calm, lastDayUnread: true })).toEqual([expect.objectContaining({ code: 'last_day_unread', blocking: false, fix: expect.stringContaining('User-LifecycleInfo.Read.All') })]);
   });
 
   it('uses the smaller of the count and the percentage of owned users', () => {
