@@ -2,7 +2,10 @@
  * "Why can't Anna see her courses?" in the window: the demo tenant's stories diagnosed with a
  * verdict, the failing check's evidence and the fix, and one person provisioned on demand.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
+import { DEMO_APPS } from '../../src-main/demo/graph';
+import { DEMO_LMS_TOKEN } from '../../src-main/demo/tenant';
 import { snap } from './helpers';
 import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
 
@@ -62,5 +65,17 @@ test('diagnose an excluded and a duplicated person, then provision one person on
   await expect(trace).toHaveAttribute('data-outcome', 'would-change', { timeout: 30_000 });
   await expect(trace.getByTestId('diagnosis-check')).toHaveCount(5);
   await snap(page, 'troubleshoot-provision');
+
+  // The report for support: what the page shows, as text, with the provision steps just run.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('support-report').click()]);
+  expect(download.suggestedFilename()).toMatch(/^rollcall-support-bo\.mark@contoso\.example-\d{4}-\d{2}-\d{2}\.txt$/);
+  const report = await readFile((await download.path()) ?? '', 'utf8');
+  expect(report).toContain('Rollcall support report');
+  expect(report).toContain(`Verdict: ${(await verdict.getByRole('heading').or(verdict.locator('.fui-MessageBarTitle')).first().innerText()).trim()}`);
+  expect(report).toContain('Integration: Demo tenant (Contoso)');
+  expect(report).toContain('⟨U+FEFF⟩');
+  expect(report).toContain('Provision on demand (dry run):');
+  // The demo's client secret and LMS token are nowhere in it.
+  for (const secret of [DEMO_APPS.main.secret, DEMO_LMS_TOKEN]) expect(report.includes(secret)).toBe(false);
   expect(errors).toEqual([]);
 });

@@ -16,6 +16,7 @@ import { verdictFor } from './verdict';
 
 export type * from './types';
 export { findPerson, type PersonMatch } from './find';
+export { supportReport, type SupportReportInput } from './report';
 export type { Verdict } from './verdict';
 
 export function diagnose(query: string, inputs: DiagnoseInputs): Checklist {

@@ -3,7 +3,7 @@
  * checklist, and provision that one person on demand (dry run or for real) step by step.
  */
 import { Button, Caption1, Checkbox, Field, Input, Skeleton, SkeletonItem, Subtitle2, Title3 } from '@fluentui/react-components';
-import { Search20Regular } from '@fluentui/react-icons';
+import { ArrowDownload20Regular, Search20Regular } from '@fluentui/react-icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
@@ -12,7 +12,9 @@ import { call, toAppError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { IntegrationPicker } from '../../components/IntegrationPicker';
-import { queryKeys } from '../../queries';
+import { supportReport } from '../../../../src-main/core/diagnose/report';
+import { downloadText } from '../../lib/download';
+import { queryKeys, useAppInfo, useIntegration } from '../../queries';
 import { DiagnosisView, ProvisionSteps } from './Diagnosis';
 
 export function TroubleshootPage() {
@@ -22,6 +24,8 @@ export function TroubleshootPage() {
   const [refresh, setRefresh] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const client = useQueryClient();
+  const integration = useIntegration(id);
+  const appInfo = useAppInfo();
 
   const diagnosis = useMutation<Checklist, Error, { q: string }>({
     mutationFn: ({ q }) => call('diagnoseUser', { id: id ?? '', query: q, refresh }),
@@ -82,6 +86,24 @@ export function TroubleshootPage() {
         </Caption1>
       ) : null}
       {diagnosis.data ? <DiagnosisView checklist={diagnosis.data} /> : null}
+      {diagnosis.data ? (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+          <Button
+            icon={<ArrowDownload20Regular />}
+            data-testid="support-report"
+            onClick={() => {
+              const checklist = diagnosis.data;
+              const now = new Date();
+              const text = supportReport({ checklist, trace: provision.data ?? null, integrationName: integration.data?.name ?? null, appVersion: appInfo.data?.version ?? null, now });
+              const who = (checklist.user.email ?? checklist.user.query).replace(/[^A-Za-z0-9.@_-]+/g, '_');
+              downloadText(`rollcall-support-${who}-${now.toISOString().slice(0, 10)}.txt`, text, 'text/plain;charset=utf-8');
+            }}
+          >
+            Save report for support
+          </Button>
+          <Caption1>The verdict, every check with its evidence, what the next sync does{provision.data ? ' and the provision on demand steps' : ''}, as text to attach to a support ticket. No secrets are in it.</Caption1>
+        </div>
+      ) : null}
 
       {diagnosis.data?.user.sourceId ? (
         <section style={{ display: 'grid', gap: 8 }} aria-label="Provision on demand">
