@@ -142,6 +142,11 @@ export const MappingSchema = z.object({
       pathDelimiter: z.string().min(1).max(3).nullable().default(null),
       /** Append the source id to department names ("Sales (1234)") so equal names stay apart. */
       uniqueUnits: z.boolean().default(false),
+      /**
+       * The LMS department (a path of names from the top) that Entra's departments go below, as
+       * HR integrations connect their top unit to the LMS's top department. Empty: at the top.
+       */
+      under: z.array(z.string().trim().min(1).max(256)).max(20).default([]),
     })
     .prefault({}),
   jobProfile: z

@@ -301,6 +301,8 @@ function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: strin
   let dep = p.departments.get(raw);
   if (!dep) {
     dep = departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
+    const under = mapping.department.under;
+    if (dep.path && under.length > 0) dep = { ...dep, path: [...under, ...dep.path] };
     if (dep.path && p.lmsDepartments) dep = { ...dep, path: spelledAsInLms(dep.path, p.lmsDepartments) };
     p.departments.set(raw, dep);
   }

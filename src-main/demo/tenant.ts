@@ -99,6 +99,8 @@ export async function startDemoTenant(options: DemoOptions = {}): Promise<DemoTe
     },
     deactivation: { deactivateUsers: true, useLastDay: true },
     mapping: {
+      // The demo LMS's departments sit below its top department, Contoso (as most LMSs have one).
+      department: { under: ['Contoso'] },
       jobProfile: { attribute: 'jobTitle', valueMap: [{ value: 'Sales Representative', jobProfile: 'Sales Representative' }, { value: 'Software Engineer', jobProfile: 'Engineer' }], groupMap: [{ groupId: tenant.groupIds.managers, jobProfile: 'People Manager' }] },
       permissions: { groupMap: [{ groupId: tenant.groupIds.managers, permissionType: 'Manager' }, { groupId: tenant.groupIds.allStaff, permissionType: 'Learner' }] },
       contentRegion: { enabled: true, attribute: 'usageLocation' },

@@ -64,6 +64,19 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([['Support'], ['Sales', 'EMEA'], ['Sales', 'EMEA', 'Nordics']]);
   });
 
+  it('puts the departments below the LMS department the setting names (the top unit), creating only what is missing below it', () => {
+    const departments = [
+      { id: 'd0', name: 'Contoso', parentId: null },
+      { id: 'd1', name: 'Sales', parentId: 'd0' },
+    ];
+    const under = planConfig({ mapping: { department: { pathDelimiter: '/', under: ['contoso'] } } });
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['Contoso', 'Sales'] } });
+    const p = run({ users: [sourceUser('a', { displayName: null, department: 'Sales' }), sourceUser('b', { department: 'Sales/EMEA' })], targets: [t], links: [link('a', 't-a')], config: under, target: { departments } });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(change(opFor(p, 'b'), dept)?.to).toEqual(['Contoso', 'Sales', 'EMEA']);
+    expect(p.departmentsToCreate).toEqual([['Contoso', 'Sales', 'EMEA']]);
+  });
+
   it("uses the LMS's spelling of a department it has in another case: no change, nothing to create", () => {
     const departments = [
       { id: 'd1', name: 'SALES', parentId: null },

@@ -1,4 +1,5 @@
 import { Caption1, Dropdown, Field, Input, Option, Switch } from '@fluentui/react-components';
+import { useState } from 'react';
 import type { Mapping } from '../../../../src-main/core/config';
 import type { Errors } from './draft';
 import { JobProfileMapping, PermissionMapping } from './MappingTables';
@@ -12,6 +13,24 @@ function AttributeDropdown({ label, value, onChange, allowNone }: { label: strin
         {allowNone ? <Option value="">(not written)</Option> : null}
         {sourceAttributeOptions()}
       </Dropdown>
+    </Field>
+  );
+}
+
+/** "Contoso / Nordics" ⇄ ['Contoso', 'Nordics']; the text is kept as typed so a "/" can be typed. */
+function UnderField({ value, onChange }: { value: readonly string[]; onChange: (v: string[]) => void }) {
+  const [text, setText] = useState(value.join(' / '));
+  return (
+    <Field label="Below the LMS department (optional)" hint="e.g. Contoso: Entra's departments are found and created below it, as an HR integration's top unit. Levels with /.">
+      <Input
+        value={text}
+        placeholder="(at the top)"
+        data-testid="department-under"
+        onChange={(_e, d) => {
+          setText(d.value);
+          onChange(d.value.split('/').map((s) => s.trim()).filter((s) => s !== ''));
+        }}
+      />
     </Field>
   );
 }
@@ -55,6 +74,9 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
           <Field label="Unique units" hint="Append the source id so equal names stay apart.">
             <Switch checked={m.department.uniqueUnits} onChange={(_e, d) => setMapping({ ...m, department: { ...m.department, uniqueUnits: d.checked } })} label={m.department.uniqueUnits ? 'On' : 'Off'} />
           </Field>
+        </div>
+        <div style={row}>
+          <UnderField value={m.department.under} onChange={(under) => setMapping({ ...m, department: { ...m.department, under } })} />
         </div>
       </Box>
       <JobProfileMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
