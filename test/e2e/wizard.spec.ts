@@ -126,6 +126,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   // (e) Rules.
   await next(page, 'rules');
   await page.getByTestId('deactivate-users').check();
+  // The demo LMS keeps its departments below its top department (typed in another case: found anyway).
+  await page.getByTestId('department-under').fill('contoso');
   await snap(page, 'wizard-5-rules', secrets);
 
   // (f) The welcome e-mail warning needs an explicit acknowledgement.
@@ -167,6 +169,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   const detail = page.getByTestId('op-detail');
   await expect(detail).toContainText('⟨U+FEFF⟩Sales');
   await expect(detail.getByTestId('op-notice')).toContainText('BYTE ORDER MARK');
+  // Below the LMS's top department, spelled as the LMS spells it.
+  await expect(detail.getByTestId('field-change').filter({ hasText: 'department' })).toContainText('Contoso › Sales');
   // A taller window for the picture, so the whole expanded row is in view.
   await page.setViewportSize({ width: 1280, height: 1160 });
   await snap(page, 'diff-expanded-row', secrets);
