@@ -178,6 +178,11 @@ export interface LmsCapabilities {
   vendorNamespace: string | null;
   /** Attribute names of the vendor extension, e.g. ["contentRegion", "approvers", …]. */
   vendorAttributes: string[];
+  /**
+   * The vendor's approvers are e-mail addresses (plain strings, as Learnerbly documents them),
+   * not references to LMS users. Absent: references (an LMS read before this was recorded).
+   */
+  approversByEmail?: boolean;
   departments: boolean;
   jobProfiles: boolean;
   permissionTypes: boolean;

@@ -81,6 +81,8 @@ export interface PersonContext {
   leaveAloneOnUpdate: ReadonlySet<string>;
   managerField: string | null;
   approversField: string | null;
+  /** Approvers are the manager's e-mail (LmsCapabilities.approversByEmail), not their userName. */
+  approversByEmail: boolean;
   sourceById: Map<string, SourceEntry>;
   skippedSources: ReadonlySet<string>;
   /** LMS accounts (without skip-listed ones) with this integration's link to each. */
@@ -235,12 +237,17 @@ export function relationsPhase(
   const { managerField, approversField } = ctx;
   const { user } = c;
   let managerName: string | null = null;
+  /** The manager's e-mail in the LMS after the plan (approvers by e-mail name them so). */
+  let managerEmail: string | null = null;
   if (user.managerId !== null) {
     managerName = manager?.c?.userNameAfter ?? null;
-    if (managerName === null) {
+    if (managerName !== null) managerEmail = manager?.c?.email ?? managerName;
+    else {
       // Not someone this plan writes: the account their link names, if any.
       const linked = manager ? manager.link : ctx.goneLinks.get(user.managerId);
-      managerName = linked ? (ctx.accountById.get(linked.targetId)?.t.userName ?? null) : null;
+      const account = linked ? ctx.accountById.get(linked.targetId)?.t : undefined;
+      managerName = account?.userName ?? null;
+      managerEmail = account ? (account.emails[0] ?? account.userName) : null;
     }
     if (managerName === null) {
       const op = c.op;
@@ -256,7 +263,8 @@ export function relationsPhase(
   }
   if (approversField) {
     const from = t?.attributes[approversField] ?? null;
-    const to = managerName === null ? [] : [managerName];
+    const approver = ctx.approversByEmail ? managerEmail : managerName;
+    const to = approver === null ? [] : [approver];
     if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
   }
   if (changes.length === 0) return;

@@ -199,6 +199,7 @@ export function planWithMemo(
     leaveAloneOnUpdate: toggledFields(mapping, caps),
     managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
     approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
+    approversByEmail: caps.approversByEmail === true,
     sourceById,
     skippedSources,
     accountById,

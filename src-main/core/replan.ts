@@ -88,7 +88,8 @@ function matchesTheSame(was: SourceUser, now: SourceUser, memo: PlanMemo): boole
 }
 
 /** Whether matching (and the conflict texts) read the same of the account in both versions. */
-const accountMatchesTheSame = (was: TargetUser, now: TargetUser): boolean => was.userName === now.userName && was.externalId === now.externalId && sameStrings(targetKeys(was), targetKeys(now));
+// The primary e-mail too: approvers by e-mail name a manager's account by it.
+const accountMatchesTheSame = (was: TargetUser, now: TargetUser): boolean => was.userName === now.userName && was.externalId === now.externalId && was.emails[0] === now.emails[0] && sameStrings(targetKeys(was), targetKeys(now));
 
 /** Whether someone's last day falls between the two plans' times (their ops would flip). */
 function lastDayBetween(users: readonly SourceUser[], a: Date, b: Date): SourceUser | null {

@@ -148,6 +148,7 @@ export function buildLayout(
       enterpriseExtension: userExtensions.includes(ENTERPRISE_USER) || schemaIds.includes(ENTERPRISE_USER),
       vendorNamespace,
       vendorAttributes: Object.keys(vendorShapes),
+      approversByEmail: vendorShapes.approvers !== undefined && !vendorShapes.approvers.complex,
       departments: departments !== null,
       jobProfiles: jobProfiles !== null,
       permissionTypes: permissionTypes !== null,
@@ -183,6 +184,7 @@ export function describeCapabilities(c: LmsCapabilities, layout?: Pick<LmsLayout
     c.vendorNamespace
       ? `Vendor attributes: yes (${c.vendorNamespace}${c.vendorAttributes.length ? `: ${c.vendorAttributes.join(', ')}` : ''})`
       : 'Vendor attributes: none found — content region, approvers and custom fields are not written',
+    ...(c.vendorAttributes.includes('approvers') ? [c.approversByEmail ? "Approvers: written as the manager's e-mail address" : "Approvers: written as a reference to the manager's LMS account"] : []),
     c.departments
       ? `Departments: yes, ${hierarchical ? 'hierarchical' : 'flat (one level)'}; missing ones will be created`
       : 'Departments: no department list in the LMS — the department name is written as text',

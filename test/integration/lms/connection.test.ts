@@ -33,6 +33,8 @@ describe('capability discovery', () => {
       enterpriseExtension: true,
       vendorNamespace: NS,
       vendorAttributes: expect.arrayContaining(['contentRegion', 'approvers', 'customField1', 'customField2', 'customField3', 'jobProfile', 'permissionTypes', 'department']) as unknown as string[],
+      // The simulator's approvers reference LMS users (complex), so they are written by account.
+      approversByEmail: false,
       departments: true,
       jobProfiles: true,
       permissionTypes: true,
@@ -41,6 +43,7 @@ describe('capability discovery', () => {
     const words = unwrap(await t.describe());
     expect(words).toContain('Filtering: yes — lookups by e-mail are fast');
     expect(words).toContain('Departments: yes, hierarchical; missing ones will be created');
+    expect(words).toContain("Approvers: written as a reference to the manager's LMS account");
     t.close();
   });
 

@@ -126,6 +126,24 @@ describe('manager and approvers (second pass)', () => {
     expect(change(opFor(p, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['boss@contoso.com']);
   });
 
+  it("writes approvers as the manager's e-mail where the LMS takes e-mail addresses, however the sign-in name differs", () => {
+    // Learnerbly documents approvers as "an array of the user's approvers emails".
+    const byEmail = { capabilities: capabilities({ approversByEmail: true }) };
+    const bossWithMail = { ...boss, mail: 'Boss.Person@contoso.com', userPrincipalName: 'boss@contoso.onmicrosoft.com' };
+    const cfg = planConfig({ mapping: { approversFromManager: true } });
+    const p = run({ users: [anna, bossWithMail], config: cfg, target: byEmail });
+    expect(change(opFor(p, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['boss.person@contoso.com']);
+    expect(change(opFor(p, 'anna', 'relations'), ScimPath.manager)?.to).toBe('boss@contoso.onmicrosoft.com');
+    // A manager out of scope but owned: their account's e-mail.
+    const out = planConfig({ scope: { exclude: [{ kind: 'user', value: 'boss' }] }, mapping: { approversFromManager: true } });
+    const t = targetUser('t-boss', { externalId: 'boss', userName: 'b.oss', emails: ['b.oss@contoso.com'] });
+    const owned = run({ users: [anna, bossWithMail], targets: [t], links: [link('boss', 't-boss')], config: out, target: byEmail });
+    expect(change(opFor(owned, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['b.oss@contoso.com']);
+    // Where approvers reference LMS users, the userName, as before.
+    const byRef = run({ users: [anna, bossWithMail], config: cfg });
+    expect(change(opFor(byRef, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['boss@contoso.onmicrosoft.com']);
+  });
+
   it('leaves the manager alone, with a warning, when the manager has no LMS account', () => {
     const p = run({ users: [anna], config: planConfig() });
     expect(opFor(p, 'anna', 'relations')).toBeUndefined();

@@ -39,6 +39,18 @@ const ids: IdLookups = {
   userId: (u) => ({ 'boss@contoso.com': 'u1' })[u],
 };
 
+describe('discovery of the approvers format', () => {
+  it('sees approvers as e-mail addresses when the schema has them as strings, as references when complex', () => {
+    expect(layout.capabilities.approversByEmail).toBe(false);
+    const plain = { Resources: [{ id: NS, attributes: [{ name: 'approvers', type: 'string', multiValued: true }] }] };
+    const byEmail = buildLayout(spc, types, plain, undefined);
+    expect(byEmail.capabilities.approversByEmail).toBe(true);
+    // A plain approver goes out as written and reads back the same.
+    const wire = toWire(vendorPath(NS, 'approvers'), ['boss.person@contoso.com'], byEmail, ids);
+    expect(wire).toEqual({ ok: true, value: [{ schema: NS, path: ['approvers'], value: ['boss.person@contoso.com'] }] });
+  });
+});
+
 describe('fromScimUser', () => {
   it('resolves ids to names and flattens to SCIM paths', () => {
     const u = fromScimUser(
