@@ -132,6 +132,10 @@ export const DeactivationSchema = z.object({
 });
 
 export const MappingSchema = z.object({
+  /** "Create users": people in scope without an LMS account get one. Off: they are listed, not created. */
+  createUsers: z.boolean().default(true),
+  /** "Update user attributes": existing accounts get the mapped values. Off: only created accounts do. */
+  updateUsers: z.boolean().default(true),
   changeDepartments: z.boolean().default(true),
   changeJobProfiles: z.boolean().default(true),
   changePermissions: z.boolean().default(true),

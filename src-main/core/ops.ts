@@ -30,6 +30,10 @@ export function created(m: MappedUser, e: ScopeExplanation, reason: 'new_in_scop
   return `${who(m)} is ${scopePhrase(e)} and has no LMS account yet.`;
 }
 
+export function notCreated(m: MappedUser, e: ScopeExplanation): string {
+  return `${who(m)} is ${scopePhrase(e)} and has no LMS account, but "Create users" is off, so none is created.`;
+}
+
 export function linked(m: MappedUser, t: TargetUser, via: 'link' | 'externalId' | 'email'): string {
   const by = via === 'externalId' ? 'its externalId (the Entra object id)' : 'e-mail/userName (the only unlinked account that matches)';
   return `The existing LMS account ${t.userName} matches ${who(m)} by ${by} and is linked to this integration.`;

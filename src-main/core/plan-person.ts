@@ -165,6 +165,11 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   }
   if (result.kind === 'create') {
     if (leaving) return NO_RELATIONS; // nobody is created on or after their last day
+    if (!ctx.mappingContext.mapping.createUsers) {
+      // Listed, so the dry run and Diagnose show who is left without an account and why.
+      c.otherOp = { sourceId, email, displayName, phase: 'users', kind: 'skip', targetId: null, reason: 'create_users_off', detail: say.notCreated(m, explain(user, ctx)), changes: [] };
+      return NO_RELATIONS;
+    }
     if (!ctx.targetComplete) return DROPPED_CREATE;
     const changes = userChanges(m, null, ctx.permissionsField, NOTHING);
     changes.unshift({ field: EXTERNAL_ID_FIELD, from: null, to: user.id });
@@ -188,9 +193,11 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
     if (t.active) c.otherOp = { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] };
     return NO_RELATIONS;
   }
-  const fieldChanges = userChanges(m, t, ctx.permissionsField, ctx.leaveAloneOnUpdate);
+  // "Update user attributes" off: an existing account is linked and (re)activated, never changed.
+  const updates = ctx.mappingContext.mapping.updateUsers;
+  const fieldChanges = updates ? userChanges(m, t, ctx.permissionsField, ctx.leaveAloneOnUpdate) : [];
   const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
-  c.userNameAfter = m.userName;
+  c.userNameAfter = updates ? m.userName : t.userName;
   if (!t.active) {
     const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
     c.op = { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user, ctx), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] };
@@ -206,7 +213,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   } else {
     c.unchanged = true;
   }
-  return { relations: true, target: t };
+  return updates ? { relations: true, target: t } : NO_RELATIONS;
 }
 
 /** The person's scope verdict; group rules are answered from their entry's bits when plan() set them. */

@@ -43,6 +43,12 @@ export function attributesCheck(ctx: DiagnoseContext): Check {
   const evidence: Evidence[] = fields.map(([f, v]) => ev(fieldLabel(f), `Entra → ${shown(v)}${t ? `; LMS now ${shown(current(f))}` : ''}`));
   const changes = ctx.ops.flatMap((op) => (op.kind === 'update' || op.kind === 'reactivate' ? op.changes : [])).filter((c) => fields.some(([f]) => f === c.field) || c.field === 'userName');
   if (!t) return { id: 'attributes', status: 'info', title, detail: ctx.usersOp?.kind === 'create' ? `These values are written when the account is created ${ctx.nextSync}.` : 'There is no LMS account to compare with.', fix: null, evidence };
+  if (!ctx.config.mapping.updateUsers) {
+    const differing = fields.filter(([f, v]) => !sameValue(f, current(f), v)).map(([f]) => fieldLabel(f));
+    if (differing.length > 0) {
+      return { id: 'attributes', status: 'fail', title, detail: `"Update user attributes" is off, so the existing LMS account keeps its own values; it differs from the mapping in ${differing.join(', ')}.`, fix: 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change).', evidence };
+    }
+  }
   if (changes.length > 0) {
     return {
       id: 'attributes',

@@ -79,9 +79,11 @@ export function nextActionCheck(ctx: DiagnoseContext): Check {
     return { id: 'next-action', status: 'fail', title, detail: `Nothing is written for this user until the conflict is settled: ${op.detail}`, fix: conflictFix(ctx, op), evidence };
   }
   if (op?.kind === 'skip') {
-    const fix = op.reason.endsWith('_deactivation_off')
-      ? 'Turn on "Deactivate users" so accounts of people who leave the scope or are disabled in Entra are deactivated (a disabled account alone does not deprovision), or deactivate this account by hand in the LMS.'
-      : 'Shared accounts are deactivated by Last Day only: set employeeLeaveDateTime and turn on "Use Last Day".';
+    const fix = op.reason === 'create_users_off'
+      ? 'Turn on "Create users" in the integration\'s settings (What the integration may change), or create the account in the LMS by hand: the next sync links it by e-mail.'
+      : op.reason.endsWith('_deactivation_off')
+        ? 'Turn on "Deactivate users" so accounts of people who leave the scope or are disabled in Entra are deactivated (a disabled account alone does not deprovision), or deactivate this account by hand in the LMS.'
+        : 'Shared accounts are deactivated by Last Day only: set employeeLeaveDateTime and turn on "Use Last Day".';
     return { id: 'next-action', status: 'warn', title, detail: op.detail, fix, evidence };
   }
   if (ctx.ops.length > 0) {

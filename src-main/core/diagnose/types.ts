@@ -74,6 +74,7 @@ export type VerdictKind =
   | 'will_reactivate'
   | 'will_deactivate'
   | 'kept_active'
+  | 'not_created'
   | 'create_held'
   | 'last_write_failed'
   | 'up_to_date';

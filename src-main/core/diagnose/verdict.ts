@@ -114,7 +114,7 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
     case 'deactivate':
       return { kind: 'will_deactivate', text: `Will be deactivated ${ctx.nextSync}: ${op.detail}${blocked}` };
     case 'skip':
-      return { kind: 'kept_active', text: op.detail };
+      return op.reason === 'create_users_off' ? { kind: 'not_created', text: 'Not created: "Create users" is off' } : { kind: 'kept_active', text: op.detail };
     default: {
       if (op.reason === 'link_existing') return { kind: 'will_link', text: `Will be linked to the existing LMS account ${accountShort(ctx, op.targetId ?? '')} ${ctx.nextSync}${blocked}` };
       const fields = [...new Set(op.changes.map((c) => fieldLabel(c.field)))].join(', ');

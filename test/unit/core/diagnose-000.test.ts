@@ -200,6 +200,21 @@ describe('000: why is my user inactive or deactivated?', () => {
   });
 });
 
+describe('000: the Create users and Update user attributes switches', () => {
+  it('"Create users" off: not created, says so, and how to get the account', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups, config: cfg({ mapping: { createUsers: false } }) });
+    expect(c.verdictKind).toBe('not_created');
+    expect(c.verdict).toBe('Not created: "Create users" is off');
+    expect(check(c, 'next-action')).toMatchObject({ status: 'warn', fix: expect.stringContaining('Turn on "Create users"') });
+  });
+
+  it('"Update user attributes" off: the account keeps its values, and the check names the fields', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Lead' }], groups, targets: [annaLms()], links: linked, config: cfg({ mapping: { updateUsers: false } }) });
+    expect(check(c, 'attributes')).toMatchObject({ status: 'fail', fix: 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change).' });
+    expect(check(c, 'attributes').detail).toContain('title');
+  });
+});
+
 describe('000: why is my user in the wrong department?', () => {
   it('"Change departments" is off', () => {
     const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Marketing'] } })], links: linked, config: cfg({ mapping: { changeDepartments: false } }) });

@@ -107,6 +107,39 @@ describe('departments to create', () => {
   });
 });
 
+describe('"Create users" and "Update user attributes" switches (Okta\'s three functions)', () => {
+  const anna = sourceUser('anna', { displayName: 'Anna', jobTitle: 'Lead', managerId: 'boss' });
+  const boss = sourceUser('boss', { displayName: null, userPrincipalName: 'boss@contoso.com' });
+  const tAnna = targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com', emails: ['anna@contoso.com'] });
+
+  it('with Create users off, lists each person who would be created as a skip saying why, and creates nobody', () => {
+    const p = run({ users: [anna, boss], config: planConfig({ mapping: { createUsers: false } }) });
+    expect(p.summary).toMatchObject({ create: 0, skip: 2 });
+    expect(opFor(p, 'anna')).toMatchObject({ kind: 'skip', reason: 'create_users_off', targetId: null });
+    expect(opFor(p, 'anna')?.detail).toContain('"Create users" is off');
+    // Nobody is created, so nobody's manager is written either.
+    expect(p.ops.filter((o) => o.phase === 'relations')).toEqual([]);
+  });
+
+  it('with Create users off, still links and updates an existing account that matches by e-mail', () => {
+    const unlinked = targetUser('t-anna', { externalId: null, userName: 'anna@contoso.com', emails: ['anna@contoso.com'] });
+    const p = run({ users: [anna], targets: [unlinked], config: planConfig({ mapping: { createUsers: false } }) });
+    expect(opFor(p, 'anna')).toMatchObject({ kind: 'update', reason: 'link_existing' });
+  });
+
+  it('with Update user attributes off, leaves existing accounts as they are but links, reactivates and creates', () => {
+    const cfg = planConfig({ mapping: { updateUsers: false } });
+    const linked = run({ users: [anna, boss], targets: [tAnna], links: [link('anna', 't-anna')], config: cfg });
+    expect(opFor(linked, 'anna')).toBeUndefined(); // the title and the manager differ, and are left alone
+    expect(linked.ops.filter((o) => o.sourceId === 'anna')).toEqual([]);
+    expect(opFor(linked, 'boss')).toMatchObject({ kind: 'create' });
+    const inactive = run({ users: [anna], targets: [{ ...tAnna, active: false }], links: [link('anna', 't-anna')], config: cfg });
+    expect(opFor(inactive, 'anna')).toMatchObject({ kind: 'reactivate', changes: [{ field: 'active', from: 'false', to: 'true' }] });
+    const unlinked = run({ users: [anna], targets: [{ ...tAnna, externalId: null }], config: cfg });
+    expect(opFor(unlinked, 'anna')).toMatchObject({ kind: 'update', reason: 'link_existing', changes: [{ field: 'externalId', from: null, to: 'anna' }] });
+  });
+});
+
 describe('manager and approvers (second pass)', () => {
   const boss = sourceUser('boss', { displayName: null, userPrincipalName: 'boss@contoso.com' });
   const anna = sourceUser('anna', { displayName: null, managerId: 'boss' });

@@ -60,7 +60,9 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
           </Field>
         </div>
       </Box>
-      <Box title="What the integration may change">
+      <Box title="What the integration may change" hint="Create users and Update user attributes are on in nearly every setup; turning one off leaves the dry run listing who is not created, and Diagnose saying why.">
+        <Switch checked={m.createUsers} onChange={(_e, d) => setMapping({ ...m, createUsers: d.checked })} label="Create users (people in scope without an LMS account get one)" data-testid="create-users" />
+        <Switch checked={m.updateUsers} onChange={(_e, d) => setMapping({ ...m, updateUsers: d.checked })} label="Update user attributes (existing accounts get the mapped values)" data-testid="update-users" />
         <Switch checked={m.changeDepartments} onChange={(_e, d) => setMapping({ ...m, changeDepartments: d.checked })} label="Change departments" />
         <Switch checked={m.changeJobProfiles} onChange={(_e, d) => setMapping({ ...m, changeJobProfiles: d.checked })} label="Change job profiles" />
         <Switch checked={m.changePermissions} onChange={(_e, d) => setMapping({ ...m, changePermissions: d.checked })} label="Change permissions" />
