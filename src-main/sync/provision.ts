@@ -189,7 +189,8 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
 
     // 5. The action: exactly what plan() yields for this user.
     // A full sync creates everyone before the manager pass; alone, this user's manager must already be in the LMS.
-    const inLms = new Set(mergedTarget.users.map((t) => t.userName.toLowerCase()));
+    // By userName, and by e-mail for approvers the LMS takes as e-mail addresses.
+    const inLms = new Set(mergedTarget.users.flatMap((t) => [t.userName, ...t.emails].map((n) => n.toLowerCase())));
     const namesKnown = (op: PlanOp): boolean => op.changes.every((c) => (c.to === null ? [] : Array.isArray(c.to) ? c.to : [c.to]).every((n) => inLms.has(n.toLowerCase())));
     const mine = full.ops.filter((op) => op.sourceId === user.id).sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
     const ops = mine.filter((op) => op.phase === 'users' || namesKnown(op));
@@ -198,7 +199,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const action = checklist.checks.find((c) => c.id === 'next-action');
     const executable = ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
     const actionStep = fromCheck('action', action, 'Nothing to do.');
-    steps.push({ ...actionStep, evidence: [...actionStep.evidence, ...heldBack], detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : 'pass' });
+    steps.push({ ...actionStep, evidence: [...actionStep.evidence, ...heldBack], detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : ops.some((o) => o.kind === 'skip') ? 'warn' : 'pass' });
     if (!options.apply) return finish(executable.length > 0 ? 'would-change' : 'nothing-to-do', checklist.verdict);
 
     // 6. Apply: same code as a sync, same rules.

@@ -64,6 +64,15 @@ describe('provision on demand', () => {
     expect((await env.store.runs(env.integrationId)).data.runs[0]).toMatchObject({ kind: 'on-demand', outcome: 'blocked' });
   });
 
+  it('with "Create users" off, creates nothing and says why in the action step', async () => {
+    env = await startSyncEnv({ users: 40, config: (base) => ({ ...base, mapping: { ...base.mapping, createUsers: false } }) });
+    const u = plainUser(env);
+    const r = ok(await provisionOnDemand(env, env.integrationId, u.id, { apply: true }));
+    expect(r.outcome).toBe('nothing-to-do');
+    expect(r.steps.find((s) => s.id === 'action')).toMatchObject({ status: 'warn', detail: 'Not created: "Create users" is off' });
+    expect(env.lms.users()).toHaveLength(0);
+  });
+
   it('says so when Entra has nobody by that name', async () => {
     env = await startSyncEnv({ users: 20 });
     const r = ok(await provisionOnDemand(env, env.integrationId, 'nobody@contoso.example', { apply: false }));
