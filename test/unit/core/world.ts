@@ -86,6 +86,10 @@ export const worldArb: fc.Arbitrary<World> = fc
     delimiter: fc.constantFrom(null, '/'),
     approvers: fc.boolean(),
     defaultJobProfile: fc.constantFrom(null, 'Everyone'),
+    // Mostly on, as nearly every setup has them.
+    createUsers: fc.constantFrom(true, true, true, false),
+    updateUsers: fc.constantFrom(true, true, true, false),
+    under: fc.constantFrom<string[]>([], [], ['Sales']),
   })
   .map((r) => {
     // Links as the store keeps them: one per Entra user and one per LMS account.
@@ -107,9 +111,11 @@ export const worldArb: fc.Arbitrary<World> = fc
       },
       deactivation: { deactivateUsers: r.deactivateUsers, useLastDay: r.useLastDay },
       mapping: {
+        createUsers: r.createUsers,
+        updateUsers: r.updateUsers,
         changeDepartments: r.changeDepartments,
         changePermissions: r.changePermissions,
-        department: { pathDelimiter: r.delimiter },
+        department: { pathDelimiter: r.delimiter, under: r.under },
         approversFromManager: r.approvers,
         jobProfile: { defaultJobProfile: r.defaultJobProfile },
         permissions: { groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }] },
