@@ -1,10 +1,12 @@
 /** rollcall diagnose: the "Troubleshoot user" checklist on the command line. */
-import type { Checklist } from '../../core/diagnose';
+import { appVersion } from '../../app-context';
+import { supportReport, type Checklist } from '../../core/diagnose';
+import { writeFileAtomic } from '../../store/atomic-file';
 import { diagnoseUser } from '../../sync/diagnose-service';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { requireIntegration, requireString, type CliContext, type Command } from '../context';
 
-const USAGE = 'rollcall diagnose --integration ID --user EMAIL|UPN|OBJECT_ID [--refresh] [--json]';
+const USAGE = 'rollcall diagnose --integration ID --user EMAIL|UPN|OBJECT_ID [--refresh] [--report FILE] [--json]';
 const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: 'INFO' } as const;
 /** Evidence lines shown per check in the terminal; --json has them all. */
 const EVIDENCE_SHOWN = 8;
@@ -44,8 +46,16 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
   const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
   const result = await diagnoseUser(services, id, query, { freshness: values.refresh === true ? 'refresh' : 'auto', trigger: 'cli' });
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
+  if (typeof values.report === 'string') {
+    // The Troubleshoot page's "Save report for support", for a ticket from a server.
+    const name = services.store.settings.data.integrations.find((i) => i.id === id)?.config.name ?? null;
+    await writeFileAtomic(values.report, supportReport({ checklist: result.value, trace: null, integrationName: name, appVersion: appVersion(), now: ctx.now() }));
+  }
   if (ctx.out.json) ctx.out.result(checklistJson(result.value));
-  else print(ctx, result.value);
+  else {
+    print(ctx, result.value);
+    if (typeof values.report === 'string') ctx.out.out(`\nThe report for support was written to ${values.report}.`);
+  }
   // The diagnosis ran: whatever it found, that is success for scripts.
   return ExitCode.ok;
 }
@@ -53,6 +63,6 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
 export const diagnoseCommand: Command = {
   summary: 'explain why a person is missing, duplicated, not updated, inactive or in the wrong department',
   usage: USAGE,
-  options: { integration: { type: 'string' }, user: { type: 'string' }, refresh: { type: 'boolean' } },
+  options: { integration: { type: 'string' }, user: { type: 'string' }, refresh: { type: 'boolean' }, report: { type: 'string' } },
   run: (ctx, values) => run(ctx, values),
 };

@@ -2,7 +2,7 @@
  * `rollcall diagnose` end to end: the real CLI as a child process, the real keychain (skipped
  * with a reason where there is none, required in CI), the demo simulators on loopback.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,22 @@ describe.skipIf(skipReason !== null)(`rollcall diagnose${skipReason ? ` — skip
     expect(r.stdout).toMatch(/^FAIL {2}Not excluded by a rule: /m);
     expect(r.stdout).toMatch(/^PASS {2}User exists in Entra: /m);
     expect(r.stdout).toContain('What to do: If Connor Contract should be in the LMS');
+  });
+
+  it('--report writes the report for support, without secrets, and an unwritable path exits with the fix', async () => {
+    const file = path.join(dataDir, 'support.txt');
+    const r = await cli(['diagnose', '--integration', id, '--user', 'bo.mark@contoso.example', '--report', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`The report for support was written to ${file}.`);
+    const report = await readFile(file, 'utf8');
+    expect(report).toContain('Rollcall support report');
+    expect(report).toContain(`Integration: ${demo.config.name} (${id})`);
+    expect(report).toMatch(/^\[WARN\] Department$/m);
+    expect(report).toContain('⟨U+FEFF⟩Sales');
+    for (const secret of [demo.clientSecret, demo.lmsToken]) expect(report.includes(secret)).toBe(false);
+    const bad = await cli(['diagnose', '--integration', id, '--user', 'bo.mark@contoso.example', '--report', path.join(dataDir, 'no-such-dir', 'r.txt')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('What to do:');
   });
 
   it('a person nobody has still exits with 0: the diagnosis ran', async () => {
