@@ -1,7 +1,7 @@
 /** rollcall check | plan | apply | history */
-import { writeFile } from 'node:fs/promises';
 import type { Plan, PlanOp } from '../../core/model';
 import { describeReads } from '../../core/reports';
+import { writeFileAtomic } from '../../store/atomic-file';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
@@ -83,7 +83,8 @@ async function plan(ctx: CliContext, id: string, values: Record<string, string |
   const outcome = await runIntegration({ store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now }, { integrationId: id, kind: 'dry-run', trigger: 'cli', full: values.full === true, onProgress: progressHandler(ctx) });
   const code = finishRun(ctx, outcome);
   if (!outcome.plan) return code;
-  if (typeof values.out === 'string') await writeFile(values.out, JSON.stringify(outcome.plan, null, 1), { mode: 0o600 });
+  // Atomic, owner-only (the plan names everyone), and a path that cannot be written says what to do.
+  if (typeof values.out === 'string') await writeFileAtomic(values.out, JSON.stringify(outcome.plan, null, 1));
   if (ctx.out.json) ctx.out.result(planJson(outcome.plan));
   else {
     ctx.out.out(`Dry run of ${id} (${describeReads(outcome.run)}). Nothing was written.\n`);

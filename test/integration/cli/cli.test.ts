@@ -2,7 +2,7 @@
  * The automation contract (DESIGN.md §8), end to end: the real CLI as a child process, the
  * real keychain, the Graph and LMS simulators on loopback.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,19 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(demo.lms.outbox().count).toBe(0);
   });
 
+  it('plan --out writes the whole plan owner-only; a path that cannot be written exits 1 with the fix', async () => {
+    const file = path.join(dataDir, 'plan-out.json');
+    const r = await cli(['plan', '--integration', id, '--out', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`The whole plan was written to ${file}.`);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { summary: { create: number }; ops: unknown[] };
+    expect(saved.ops.length).toBeGreaterThan(100);
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const bad = await cli(['plan', '--integration', id, '--out', path.join(dataDir, 'no-such-dir', 'plan.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('What to do:');
+  });
+
   it('a settings change whose last-good copy cannot be written is saved, and the CLI says so on stderr', async () => {
     // Something in the way of the backup (here a folder where the copy goes): the save itself stands.
     const backup = path.join(dataDir, 'settings.json.last-good');
@@ -132,7 +145,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const r = await cli(['history', '--integration', id, '--json']);
     expect(r.code).toBe(0);
     const runs = JSON.parse(r.stdout) as { kind: string; outcome: string }[];
-    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded']);
+    // Newest first: the apply, the refused apply, and the three dry runs (--json, --out, the --out that could not write its file).
+    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
   });
 
   it('a mass deactivation is blocked with exit code 4 until confirmed with --max-deactivations', async () => {
