@@ -17,6 +17,7 @@ import {
   type TargetPermissionType,
   type VendorAttribute,
 } from './model';
+import { lmsName, siblingKey, spelledAsInLms } from './lms-names';
 import { cleanText, isPlainText, normaliseEmail, normaliseText } from './normalise';
 import { sourceAttribute } from './scope';
 
@@ -261,39 +262,6 @@ function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: Plan
     message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,
   });
   return null;
-}
-
-/** The LMS's name for a job profile or permission type: the exact name, else the first in another case (as lms/org.ts finds it). */
-function lmsName(list: readonly { name: string }[], name: string): string | null {
-  const lower = name.trim().toLowerCase();
-  let caseless: string | null = null;
-  for (const item of list) {
-    if (item.name === name) return item.name;
-    if (caseless === null && item.name.trim().toLowerCase() === lower) caseless = item.name;
-  }
-  return caseless;
-}
-
-const siblingKey = (parentId: string | null, name: string): string => `${parentId ?? ''}\u0000${name.toLowerCase()}`;
-
-/**
- * The path spelled as the LMS spells the departments it has: a level matches its exact name, else
- * the one sibling with that name in another case (as the LMS client finds it when writing). Kept
- * as mapped from the first level the LMS lacks. Without this, "Sales" against the LMS's "SALES"
- * was a change on every run that wrote the same department back, and a department "to create".
- */
-function spelledAsInLms(path: string[], lms: ReadonlyMap<string, readonly TargetDepartment[]>): string[] {
-  let parentId: string | null = null;
-  const out = [...path];
-  for (let i = 0; i < out.length; i++) {
-    const name = out[i] as string;
-    const siblings = lms.get(siblingKey(parentId, name));
-    const hit = siblings?.find((d) => d.name === name) ?? (siblings?.length === 1 ? siblings[0] : undefined);
-    if (!hit) break;
-    out[i] = hit.name;
-    parentId = hit.id;
-  }
-  return out;
 }
 
 /** departmentPath() once per distinct raw value; each user gets its own copies. */
