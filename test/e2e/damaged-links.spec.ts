@@ -8,19 +8,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Store } from '../../src-main/store/store';
 import { snap } from './helpers';
-import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+import { previewForThisFile } from './preview';
 
-const skip = chromiumSkipReason();
-test.skip(skip !== null, skip ?? '');
-test.describe.configure({ timeout: 120_000 });
+const preview = previewForThisFile(120_000);
 
-let preview: RunningPreview;
-test.beforeAll(async () => {
-  preview = await startPreview();
-});
-test.afterAll(async () => {
-  await preview?.stop();
-});
 
 async function dryRun(page: Page): Promise<void> {
   await page.getByTestId('run-dry-run').click();
@@ -42,7 +33,7 @@ async function openMax(page: Page) {
 test('a person linked to two LMS accounts: both shown as theirs, Relink keeps one and says what becomes of the other', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(preview.url);
+  await page.goto(preview().url);
   await page.getByTestId('try-demo').click();
   await expect(page).toHaveURL(/#\/dry-run\/int-/);
   await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
@@ -59,7 +50,7 @@ test('a person linked to two LMS accounts: both shown as theirs, Relink keeps on
   expect(accounts.every((id) => id !== '')).toBe(true);
 
   // The damage: Max linked to both.
-  const store = await Store.open(preview.dataDir);
+  const store = await Store.open(preview().dataDir);
   await (await store.links(integrationId)).update((f) => {
     for (const targetId of accounts) f.links.push({ integrationId, sourceId, targetId, origin: 'matched', linkedAt: new Date().toISOString(), emailAtLink: null });
   });

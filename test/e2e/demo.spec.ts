@@ -7,25 +7,16 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_APPS } from '../../src-main/demo/graph';
 import { snap } from './helpers';
-import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+import { previewForThisFile } from './preview';
 
-const skip = chromiumSkipReason();
-test.skip(skip !== null, skip ?? '');
-test.describe.configure({ timeout: 120_000 });
+const preview = previewForThisFile(120_000);
 
 const WRONG = 'Wr0ng~demo.secret-Value-typed-by-mistake';
-let preview: RunningPreview;
-test.beforeAll(async () => {
-  preview = await startPreview();
-});
-test.afterAll(async () => {
-  await preview?.stop();
-});
 
 test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the person on the skip list', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(preview.url);
+  await page.goto(preview().url);
   await expect(page.getByTestId('integrations-empty')).toBeVisible();
   await snap(page, 'dashboard-empty');
 

@@ -8,21 +8,12 @@ import { IntegrationConfigSchema } from '../../src-main/core/config';
 import { DEMO_APPS } from '../../src-main/demo/graph';
 import { DEMO_LMS_TOKEN } from '../../src-main/demo/tenant';
 import './helpers';
-import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+import { previewForThisFile } from './preview';
 
-const skip = chromiumSkipReason();
-test.skip(skip !== null, skip ?? '');
-
-let preview: RunningPreview;
-test.beforeAll(async () => {
-  preview = await startPreview();
-});
-test.afterAll(async () => {
-  await preview?.stop();
-});
+const preview = previewForThisFile();
 
 test('export settings gives the versioned config file of the CLI, without secrets', async ({ page }) => {
-  await page.goto(preview.url);
+  await page.goto(preview().url);
   const demo = await page.evaluate(() => window.rollcall?.startDemo());
   if (!demo?.ok) throw new Error('startDemo failed');
   await page.reload();

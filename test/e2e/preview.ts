@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { test } from '@playwright/test';
 import { CHROMIUM_PATH } from '../../playwright.config';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,3 +57,26 @@ export async function startPreview(): Promise<RunningPreview> {
 
 /** Screenshots land here, one per page/state, for humans and the README. */
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
+
+/**
+ * The usual set-up of a spec file: skip it without Chromium (never in CI), give its tests
+ * `timeoutMs` each, and start one preview for them all. Call at the top of the file; the returned
+ * function gives the running preview inside a test.
+ */
+export function previewForThisFile(timeoutMs?: number): () => RunningPreview {
+  const skip = chromiumSkipReason();
+  test.skip(skip !== null, skip ?? '');
+  if (timeoutMs !== undefined) test.describe.configure({ timeout: timeoutMs });
+  let running: RunningPreview | undefined;
+  test.beforeAll(async () => {
+    running = await startPreview();
+  });
+  test.afterAll(async () => {
+    await running?.stop();
+  });
+  return () => {
+    if (!running) throw new Error('The preview did not start (see beforeAll).');
+    return running;
+  };
+}
+

@@ -7,29 +7,20 @@ import { expect, test } from '@playwright/test';
 import { DEMO_APPS } from '../../src-main/demo/graph';
 import { DEMO_LMS_TOKEN } from '../../src-main/demo/tenant';
 import { snap } from './helpers';
-import { chromiumSkipReason, startPreview, type RunningPreview } from './preview';
+import { previewForThisFile } from './preview';
 
-const skip = chromiumSkipReason();
-test.skip(skip !== null, skip ?? '');
-test.describe.configure({ timeout: 120_000 });
+const preview = previewForThisFile(120_000);
 
-let preview: RunningPreview;
-test.beforeAll(async () => {
-  preview = await startPreview();
-});
-test.afterAll(async () => {
-  await preview?.stop();
-});
 
 test('diagnose an excluded and a duplicated person, then provision one person on demand', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(preview.url);
+  await page.goto(preview().url);
   // The demo tenant, as "Try with a demo tenant" makes it, with one dry run behind it.
   const demo = await page.evaluate(() => window.rollcall?.startDemo());
   if (!demo?.ok) throw new Error(`startDemo failed: ${JSON.stringify(demo)}`);
   const id = demo.value.id;
-  await page.goto(`${preview.url}#/troubleshoot/${id}`);
+  await page.goto(`${preview().url}#/troubleshoot/${id}`);
   await page.reload(); // the integration list was loaded before the demo existed
   await expect(page.getByTestId('troubleshoot-empty')).toBeVisible();
 
