@@ -109,8 +109,9 @@ const NOTHING: ReadonlySet<string> = new Set();
  * The users-phase changes: what the mapping wants (userName, the mapped attributes, the merged
  * permission types, in that order) against what the LMS account has (nothing for a create).
  * Compared in place, without building the desired record first: this runs for every user.
+ * diagnose() asks it too, for what "Update user attributes" being off keeps out of the LMS.
  */
-function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
+export function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
   const changes: FieldChange[] = [];
   consider(changes, t, leaveAlone, USER_NAME_FIELD, m.userName);
   for (const field in m.attributes) consider(changes, t, leaveAlone, field, m.attributes[field] ?? null);

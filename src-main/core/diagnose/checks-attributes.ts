@@ -30,6 +30,20 @@ function textOf(value: string | string[] | null): string | null {
   return Array.isArray(value) ? (value.length === 0 ? null : value.join(', ')) : value;
 }
 
+const UPDATE_OFF = '"Update user attributes" is off';
+export const UPDATE_OFF_FIX = 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change); the next sync writes the mapped values.';
+
+function keptEvidence(c: FieldChange): Evidence {
+  return ev(`Not written: ${fieldLabel(c.field)}`, `LMS keeps ${shown(c.from)}; the mapping says ${shown(c.to)}`);
+}
+
+/** The check's failure when "Update user attributes" being off keeps this field out of the LMS. */
+function keptByUpdateOff(ctx: DiagnoseContext, field: string, check: Pick<Check, 'id' | 'title' | 'evidence'>, what: (value: AttrValue) => string): Check | null {
+  const kept = ctx.keptByUpdateOff.find((c) => c.field === field);
+  if (!kept) return null;
+  return { ...check, status: 'fail', detail: `${UPDATE_OFF}, so the LMS keeps ${what(kept.from)} instead of ${what(kept.to)}.`, fix: UPDATE_OFF_FIX, evidence: [...check.evidence, ev('Update user attributes', 'off')] };
+}
+
 const OWN_CHECK_FIELDS = new Set<string>([ScimPath.department, ScimPath.manager]);
 
 export function attributesCheck(ctx: DiagnoseContext): Check {
@@ -43,11 +57,9 @@ export function attributesCheck(ctx: DiagnoseContext): Check {
   const evidence: Evidence[] = fields.map(([f, v]) => ev(fieldLabel(f), `Entra → ${shown(v)}${t ? `; LMS now ${shown(current(f))}` : ''}`));
   const changes = ctx.ops.flatMap((op) => (op.kind === 'update' || op.kind === 'reactivate' ? op.changes : [])).filter((c) => fields.some(([f]) => f === c.field) || c.field === 'userName');
   if (!t) return { id: 'attributes', status: 'info', title, detail: ctx.usersOp?.kind === 'create' ? `These values are written when the account is created ${ctx.nextSync}.` : 'There is no LMS account to compare with.', fix: null, evidence };
-  if (!ctx.config.mapping.updateUsers) {
-    const differing = fields.filter(([f, v]) => !sameValue(f, current(f), v)).map(([f]) => fieldLabel(f));
-    if (differing.length > 0) {
-      return { id: 'attributes', status: 'fail', title, detail: `"Update user attributes" is off, so the existing LMS account keeps its own values; it differs from the mapping in ${differing.join(', ')}.`, fix: 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change).', evidence };
-    }
+  const kept = ctx.keptByUpdateOff.filter((c) => c.field === 'userName' || fields.some(([f]) => f === c.field));
+  if (kept.length > 0) {
+    return { id: 'attributes', status: 'fail', title, detail: `${UPDATE_OFF}, so the existing LMS account keeps its own values; it differs from the mapping in ${kept.map((c) => fieldLabel(c.field)).join(', ')}.`, fix: UPDATE_OFF_FIX, evidence: [...evidence, ...kept.map(keptEvidence)] };
   }
   if (changes.length > 0) {
     return {
@@ -111,6 +123,8 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   if (!mapping.changeDepartments && differs) {
     return { id: 'department', status: 'fail', title, detail: `"Change departments" is off, so the LMS keeps ${shown(lmsNow)} while Entra says ${shown(path)}.`, fix: 'Turn on "Change departments" in the integration\'s mapping settings; the next sync moves the user.', evidence };
   }
+  const notWritten = keptByUpdateOff(ctx, ScimPath.department, { id: 'department', title, evidence }, shown);
+  if (notWritten) return notWritten;
   if (notices.length > 0) {
     const n = notices[0];
     return {
@@ -157,6 +171,8 @@ export function jobProfileCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   if (written !== undefined && t && !changeJobProfiles && !sameValue(field, lmsNow, written)) {
     return { id: 'job-profile', status: 'fail', title, detail: `"Change job profiles" is off, so the LMS keeps ${shown(lmsNow)} instead of ${shown(written)}.`, fix: 'Turn on "Change job profiles" in the integration\'s mapping settings.', evidence };
   }
+  const notWritten = keptByUpdateOff(ctx, field, { id: 'job-profile', title, evidence }, shown);
+  if (notWritten) return notWritten;
   if (choice.via === 'none') {
     return { id: 'job-profile', status: 'warn', title, detail: 'No mapping gives this user a job profile and there is no default, so the LMS\'s own default applies.', fix: choice.attributeValue ? `Add "${choice.attributeValue}" to the job profile value map, or set a default job profile.` : `Set ${jobProfile.attribute ?? 'a job profile attribute'} in Entra, or set a default job profile.`, evidence };
   }
@@ -194,6 +210,8 @@ export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Che
   if (t && !changePermissions && !sameValue(field, lmsNow, desired)) {
     return { id: 'permissions', status: 'fail', title, detail: `"Change permissions" is off, so the LMS keeps ${listed(current)} instead of ${listed(desired)}.`, fix: 'Turn on "Change permissions" in the integration\'s mapping settings.', evidence };
   }
+  const notWritten = keptByUpdateOff(ctx, field, { id: 'permissions', title, evidence }, (v) => listed(v === null ? [] : Array.isArray(v) ? v : [v]));
+  if (notWritten) return notWritten;
   const change = pending(ctx, field);
   if (change) return { id: 'permissions', status: 'info', title, detail: `The permission types change from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
   return { id: 'permissions', status: 'pass', title, detail: `Owned permission types granted: ${listed(perms.granted)}; others on the account are left alone.`, fix: null, evidence };
@@ -211,9 +229,20 @@ export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
   const evidence: Evidence[] = [ev('Manager in Entra', manager ? `${managerName} (${manager.id})` : `${subject.managerId} (not in the Entra read)`)];
   evidence.push(ev('Manager in the LMS', managerAccount ? account(managerAccount) : 'no linked account'));
   evidence.push(ev('Approvers from manager', mapping.approversFromManager ? 'on' : 'off'));
+  // In scope, but not created because "Create users" is off: bringing them into scope is no fix.
+  const notCreated = ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'skip' && op.reason === 'create_users_off');
+  const giveAccount = notCreated
+    ? `Create an LMS account for ${managerName} by hand ("Create users" is off; the next sync links it by e-mail), or turn on "Create users"`
+    : `Bring ${managerName} into scope so they get an LMS account`;
   const warning = ctx.usersOp?.warnings?.find((w) => w.code === 'manager_not_in_lms');
   if (warning) {
-    return { id: 'manager', status: 'warn', title, detail: `${warning.message} (manager: ${managerName}).`, fix: `Bring ${managerName} into scope so they get an LMS account (or correct the manager in Entra); the manager and approvers are written at the sync after.`, evidence };
+    return { id: 'manager', status: 'warn', title, detail: `${warning.message} (manager: ${managerName}).`, fix: `${giveAccount} (or correct the manager in Entra); the manager and approvers are written at the sync after.`, evidence };
+  }
+  const approvers = vendorField(ctx.inputs.target.capabilities, 'approvers');
+  const kept = ctx.keptByUpdateOff.filter((c) => c.field === ScimPath.manager || c.field === approvers);
+  if (kept.length > 0) {
+    const what = kept.map((c) => `${fieldLabel(c.field)} ${shown(c.from)} instead of ${shown(c.to)}`).join('; ');
+    return { id: 'manager', status: 'fail', title, detail: `${UPDATE_OFF}, so the LMS keeps ${what}.`, fix: UPDATE_OFF_FIX, evidence: [...evidence, ev('Update user attributes', 'off')] };
   }
   if (ctx.relationsOp) {
     const c = ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ');
@@ -223,7 +252,7 @@ export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
     if (ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'create')) {
       return { id: 'manager', status: 'info', title, detail: `${managerName} gets an LMS account ${ctx.nextSync}; the manager is set once both accounts exist.`, fix: null, evidence };
     }
-    return { id: 'manager', status: 'warn', title, detail: `${managerName} has no LMS account from this integration, so the manager is left as it is.`, fix: `Bring ${managerName} into scope so they get an LMS account.`, evidence };
+    return { id: 'manager', status: 'warn', title, detail: `${managerName} has no LMS account from this integration, so the manager is left as it is.`, fix: `${giveAccount}.`, evidence };
   }
   return { id: 'manager', status: 'pass', title, detail: `The manager ${managerName} is in the LMS.`, fix: null, evidence };
 }

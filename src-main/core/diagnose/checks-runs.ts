@@ -2,6 +2,7 @@
 import { fieldLabel } from '../diff';
 import type { PlanOp } from '../model';
 import { conflictFix } from './checks-identity';
+import { UPDATE_OFF_FIX } from './checks-attributes';
 import type { DiagnoseContext } from './context';
 import { ev, relative, shown, when } from './format';
 import type { Check, DiagnoseAuditEntry, Evidence } from './types';
@@ -91,6 +92,10 @@ export function nextActionCheck(ctx: DiagnoseContext): Check {
     return { id: 'next-action', status: blockNote ? 'warn' : 'info', title, detail: `The next sync will ${words} (${ctx.nextSync}).${blockNote}`, fix: blockNote ? blockFix : null, evidence };
   }
   const inScope = ctx.scope?.inScope === true && ctx.subject?.accountEnabled === true;
+  if (inScope && ctx.linkedTarget?.active && ctx.keptByUpdateOff.length > 0) {
+    const fields = [...new Set(ctx.keptByUpdateOff.map((c) => fieldLabel(c.field)))].join(', ');
+    return { id: 'next-action', status: 'warn', title, detail: `Nothing: "Update user attributes" is off, so ${fields} stay as the LMS has them.`, fix: UPDATE_OFF_FIX, evidence };
+  }
   if (inScope && ctx.linkedTarget?.active) return { id: 'next-action', status: 'pass', title, detail: 'Nothing: the LMS account is up to date.', fix: null, evidence };
   return { id: 'next-action', status: 'info', title, detail: 'The next sync does nothing for this user.', fix: null, evidence };
 }

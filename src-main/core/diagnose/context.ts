@@ -4,9 +4,11 @@
  * for them.
  */
 import { buildGroupIndex, type GroupIndex } from '../groups';
-import { mapUser, type MappedUser, type MappingContext } from '../mapping';
-import type { Link, PlanOp, SourceUser, TargetUser } from '../model';
+import { mapUser, toggledFields, vendorField, type MappedUser, type MappingContext } from '../mapping';
+import { sameValue } from '../diff';
+import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
+import { userChanges } from '../plan-person';
 import { evaluateScope, type ScopeExplanation } from '../scope';
 import { findPerson, type PersonMatch } from './find';
 import { relative } from './format';
@@ -46,6 +48,11 @@ export interface DiagnoseContext {
   /** All our links for the subject: more than one only in a damaged link table. */
   links: Link[];
   linkedTarget: TargetUser | null;
+  /**
+   * With "Update user attributes" off: what the next sync would write to the person's existing
+   * LMS account if it were on (plan()'s own comparison). Empty when it is on, or there is no account.
+   */
+  keptByUpdateOff: FieldChange[];
   sourceById: Lookup<SourceUser>;
   targetById: Lookup<TargetUser>;
   /** "at the next sync (in 2 h 10 min)", or why there is none. */
@@ -63,6 +70,27 @@ function nextSyncPhrase(inputs: DiagnoseInputs): string {
   return rel === 'now' || rel.endsWith('ago') ? 'at the next sync (due now)' : `at the next sync (${rel})`;
 }
 
+/** What plan() would write to the account if "Update user attributes" were on: its fields, then manager and approvers. */
+function notUpdated(subject: SourceUser, mapped: MappedUser, account: TargetUser, config: PlanConfig, inputs: DiagnoseInputs, targetById: Lookup<TargetUser>): FieldChange[] {
+  const caps = inputs.target.capabilities;
+  const changes = userChanges(mapped, account, vendorField(caps, 'permissionTypes'), toggledFields(config.mapping, caps));
+  if (subject.managerId === null) return changes;
+  const link = inputs.links.find((l) => l.integrationId === inputs.integration.id && l.sourceId === subject.managerId);
+  const manager = link ? targetById.get(link.targetId) : undefined;
+  if (!manager) return changes; // the manager check says why nothing can be written
+  const managerField = config.mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
+  const approversField = config.mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
+  const wanted: [string | null, AttrValue][] = [
+    [managerField, manager.userName],
+    [approversField, [caps.approversByEmail === true ? (manager.emails[0] ?? manager.userName) : manager.userName]],
+  ];
+  for (const [field, to] of wanted) {
+    const from = field ? (account.attributes[field] ?? null) : null;
+    if (field && !sameValue(field, from, to)) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
 export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseContext {
   const { source, target, integration, plan } = inputs;
   const config: PlanConfig = { ...integration.config, id: integration.id };
@@ -78,6 +106,13 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
   const links = subject ? inputs.links.filter((l) => l.integrationId === integration.id && l.sourceId === subject.id) : [];
   // The plan follows the link whose account the LMS still lists when a damaged table has two.
   const link = links.find((l) => targetById.has(l.targetId)) ?? links[0] ?? null;
+  const linkedTarget = link ? (targetById.get(link.targetId) ?? null) : null;
+  const mapped = subject ? mapUser(subject, mappingContext) : null;
+  const usersOp = ops.find((op) => op.phase === 'users') ?? null;
+  // Only for a person the integration keeps: a leaver's account is not updated either way.
+  const kept = usersOp === null || usersOp.kind === 'update' || usersOp.kind === 'reactivate';
+  const account = !kept ? null : (linkedTarget ?? (usersOp?.targetId ? (targetById.get(usersOp.targetId) ?? null) : null));
+  const keptByUpdateOff = config.mapping.updateUsers || !subject || !mapped || !account ? [] : notUpdated(subject, mapped, account, config, inputs, targetById);
   return {
     inputs,
     query,
@@ -87,13 +122,14 @@ export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseCon
     person,
     subject,
     scope: subject ? evaluateScope(subject, config.scope, groups) : null,
-    mapped: subject ? mapUser(subject, mappingContext) : null,
+    mapped,
     ops,
-    usersOp: ops.find((op) => op.phase === 'users') ?? null,
+    usersOp,
     relationsOp: ops.find((op) => op.phase === 'relations') ?? null,
     link,
     links,
-    linkedTarget: link ? (targetById.get(link.targetId) ?? null) : null,
+    linkedTarget,
+    keptByUpdateOff,
     sourceById: lookup(source.users),
     targetById,
     nextSync: nextSyncPhrase(inputs),

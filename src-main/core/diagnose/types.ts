@@ -75,6 +75,7 @@ export type VerdictKind =
   | 'will_deactivate'
   | 'kept_active'
   | 'not_created'
+  | 'not_updated'
   | 'create_held'
   | 'last_write_failed'
   | 'up_to_date';

@@ -102,6 +102,10 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
   if (retry) return { kind: 'last_write_failed', text: `The last sync could not ${op.kind} this user (${failed.error?.message ?? 'error'}); it is tried again ${ctx.nextSync}${blocked}` };
   if (!op) {
     if (ctx.relationsOp) return { kind: 'will_update', text: `Will be updated ${ctx.nextSync}: manager${blocked}` };
+    if (ctx.linkedTarget?.active && ctx.keptByUpdateOff.length > 0) {
+      const fields = [...new Set(ctx.keptByUpdateOff.map((c) => fieldLabel(c.field)))].join(', ');
+      return { kind: 'not_updated', text: `Not updated: "Update user attributes" is off, and the LMS account differs from the mapping in ${fields}` };
+    }
     if (ctx.linkedTarget?.active) return { kind: 'up_to_date', text: 'Up to date' };
     if (!ctx.inputs.target.complete) return { kind: 'create_held', text: 'Will be created after a complete LMS read (the last LMS read was incomplete)' };
     return { kind: 'up_to_date', text: 'No change planned' };

@@ -210,8 +210,59 @@ describe('000: the Create users and Update user attributes switches', () => {
 
   it('"Update user attributes" off: the account keeps its values, and the check names the fields', () => {
     const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Lead' }], groups, targets: [annaLms()], links: linked, config: cfg({ mapping: { updateUsers: false } }) });
-    expect(check(c, 'attributes')).toMatchObject({ status: 'fail', fix: 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change).' });
+    expect(check(c, 'attributes')).toMatchObject({ status: 'fail', fix: expect.stringContaining('Turn on "Update user attributes"') });
     expect(check(c, 'attributes').detail).toContain('title');
+  });
+
+  describe('"Update user attributes" off: no check claims the LMS has what Entra says', () => {
+    const jp = vendorPath(ns, 'jobProfile');
+    const jobProfiles = [{ id: 'j1', name: 'Employee', isDefault: true }, { id: 'j2', name: 'Sales Representative', isDefault: false }];
+    const boss = sourceUser('boss', { displayName: 'Boss', mail: 'boss@contoso.com', userPrincipalName: 'boss@contoso.com' });
+    const bossLms = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com' });
+    const world = (updateUsers: boolean) =>
+      diag('anna@contoso.com', {
+        users: [{ ...anna, department: 'Marketing', jobTitle: 'Sales Rep', managerId: 'boss' }, boss],
+        groups: [group('g-sales', 'All Sales', ['anna', 'boss'])],
+        targets: [annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['Sales'], [jp]: 'Employee' } }), bossLms],
+        links: [...linked, link('boss', 't-boss')],
+        target: { jobProfiles },
+        config: cfg({ mapping: { updateUsers, jobProfile: { attribute: 'jobTitle', valueMap: [{ value: 'Sales Rep', jobProfile: 'Sales Representative' }] } } }),
+      });
+
+    it('off: department, job profile and manager fail with the switch as the fix; the verdict and next action say nothing is written', () => {
+      const c = world(false);
+      expect(c.verdictKind).toBe('not_updated');
+      expect(c.verdict).toBe('Not updated: "Update user attributes" is off, and the LMS account differs from the mapping in title, department, jobProfile, manager');
+      for (const id of ['department', 'job-profile', 'manager'] as const) {
+        expect(check(c, id)).toMatchObject({ status: 'fail', fix: expect.stringContaining('Turn on "Update user attributes"') });
+      }
+      expect(check(c, 'department').detail).toBe('"Update user attributes" is off, so the LMS keeps Sales instead of Marketing.');
+      expect(check(c, 'job-profile').detail).toContain('keeps "Employee" instead of "Sales Representative"');
+      expect(check(c, 'manager').detail).toContain('keeps manager (empty) instead of "boss@contoso.com"');
+      expect(check(c, 'next-action')).toMatchObject({ status: 'warn', detail: expect.stringContaining('"Update user attributes" is off') });
+      expect(c.ops).toEqual([]);
+    });
+
+    it('on: the same differences are pending changes, not failures', () => {
+      const c = world(true);
+      expect(c.verdictKind).toBe('will_update');
+      for (const id of ['department', 'job-profile', 'manager'] as const) expect(check(c, id).status).toBe('info');
+    });
+
+    it('off, and the account already has the mapped values: up to date', () => {
+      const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms()], links: linked, config: cfg({ mapping: { updateUsers: false } }) });
+      expect(c.verdictKind).toBe('up_to_date');
+      expect(check(c, 'department').status).toBe('pass');
+      expect(check(c, 'next-action').status).toBe('pass');
+    });
+  });
+
+  it('"Create users" off and the manager not created: the fix is an account for the manager, not the scope', () => {
+    const boss = sourceUser('boss', { displayName: 'Boss', mail: 'boss@contoso.com', userPrincipalName: 'boss@contoso.com' });
+    const c = diag('anna@contoso.com', { users: [{ ...anna, managerId: 'boss' }, boss], groups: [group('g-sales', 'All Sales', ['anna', 'boss'])], targets: [annaLms()], links: linked, config: cfg({ mapping: { createUsers: false } }) });
+    expect(check(c, 'manager').status).toBe('warn');
+    expect(check(c, 'manager').fix).toContain('Create an LMS account for Boss by hand');
+    expect(check(c, 'manager').fix).not.toContain('into scope');
   });
 });
 
