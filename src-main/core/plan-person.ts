@@ -40,6 +40,11 @@ export interface Candidate extends MatchCandidate {
   displayName: string | null;
   /** The LMS userName the person has once the plan is applied (null: no LMS account). */
   userNameAfter: string | null;
+  /**
+   * The account's primary e-mail then (its userName when it has none): approvers by e-mail name
+   * the manager by it. The account's own when the plan does not update it.
+   */
+  emailAfter: string | null;
   /** The person's create, update or reactivate op, so relation warnings can be attached to it. */
   op: PlanOp | null;
   /** Their other users-phase op: a conflict, or the deactivation on their last day. */
@@ -62,7 +67,7 @@ export interface SourceEntry {
 }
 
 export function newCandidate(user: SourceUser, email: string | null, userName: string): Candidate {
-  return { user, email, userName, link: null, linkedAccount: null, linkAt: -1, displayName: null, userNameAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
+  return { user, email, userName, link: null, linkedAccount: null, linkAt: -1, displayName: null, userNameAfter: null, emailAfter: null, op: null, otherOp: null, relationsOp: null, result: null, unchanged: false };
 }
 
 /** What the person ops read about the settings, the LMS and everyone else. */
@@ -177,6 +182,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
     const staleLink = c.link;
     c.op = { sourceId, email, displayName, phase: 'users', ...extras, kind: 'create', targetId: null, reason: result.reason, detail: say.created(m, explain(user, ctx), result.reason, staleLink?.targetId ?? null), changes };
     c.userNameAfter = m.userName;
+    c.emailAfter = m.email ?? m.userName;
     return { relations: true, target: null };
   }
 
@@ -191,6 +197,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
   if (leaving) {
     c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
+    c.emailAfter = t.emails[0] ?? t.userName;
     if (t.active) c.otherOp = { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] };
     return NO_RELATIONS;
   }
@@ -199,6 +206,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   const fieldChanges = updates ? userChanges(m, t, ctx.permissionsField, ctx.leaveAloneOnUpdate) : [];
   const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
   c.userNameAfter = updates ? m.userName : t.userName;
+  c.emailAfter = updates ? (m.email ?? m.userName) : (t.emails[0] ?? t.userName);
   if (!t.active) {
     const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
     c.op = { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user, ctx), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] };
@@ -249,7 +257,7 @@ export function relationsPhase(
   let managerEmail: string | null = null;
   if (user.managerId !== null) {
     managerName = manager?.c?.userNameAfter ?? null;
-    if (managerName !== null) managerEmail = manager?.c?.email ?? managerName;
+    if (managerName !== null) managerEmail = manager?.c?.emailAfter ?? managerName;
     else {
       // Not someone this plan writes: the account their link names, if any.
       const linked = manager ? manager.link : ctx.goneLinks.get(user.managerId);

@@ -187,16 +187,18 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     const result = c.result;
     if (!result) return no(`${c.user.userPrincipalName} had no match in the last plan`);
     const nameBefore = c.userNameAfter;
+    const emailBefore = c.emailAfter;
     for (const op of [c.op, c.otherOp, c.relationsOp]) if (op) removed.add(op);
     if (c.unchanged) counts.unchanged--;
     if (c.relationsOp && !c.op) counts.uncovered--;
     c.op = c.otherOp = c.relationsOp = null;
     c.unchanged = false;
-    c.userNameAfter = null;
+    c.userNameAfter = c.emailAfter = null;
     const now: MatchResult = result.kind === 'matched' ? { ...result, target: ctx.accountById.get(result.target.id)?.t ?? result.target } : result;
     const next = usersPhase(c, now, ctx);
     // Their reports' manager fields name this; a new one would change other people's ops.
     if (c.userNameAfter !== nameBefore) return no(`${c.user.userPrincipalName}'s LMS userName after the plan changed`);
+    if (c.emailAfter !== emailBefore && ctx.approversByEmail) return no(`${c.user.userPrincipalName}'s LMS e-mail after the plan changed`);
     if (c.op) added.push(c.op);
     else if (c.otherOp) added.push(c.otherOp);
     if (next.relations) relationsFor.push({ c, next });

@@ -177,6 +177,23 @@ describe('manager and approvers (second pass)', () => {
     expect(change(opFor(byRef, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to).toEqual(['boss@contoso.onmicrosoft.com']);
   });
 
+  it("names a manager whose account the plan does not update by the account's own e-mail, not Entra's", () => {
+    const byEmail = { capabilities: capabilities({ approversByEmail: true }) };
+    const bossWithMail = { ...boss, mail: 'boss.person@contoso.com' };
+    const t = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com', emails: ['b.oss@contoso.com'] });
+    const approvers = (p: ReturnType<typeof run>) => change(opFor(p, 'anna', 'relations'), vendorPath(ns, 'approvers'))?.to;
+    // "Update user attributes" off: the LMS keeps b.oss@ (anna is new, so her approvers are written).
+    const off = run({ users: [anna, bossWithMail], targets: [t], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true, updateUsers: false } }), target: byEmail });
+    expect(approvers(off)).toEqual(['b.oss@contoso.com']);
+    // The boss's last day has passed: their account is deactivated, not updated.
+    const leaving = { ...bossWithMail, employeeLeaveDateTime: '2026-01-01T00:00:00Z' };
+    const gone = run({ users: [anna, leaving], targets: [t], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true }, deactivation: { useLastDay: true } }), target: byEmail });
+    expect(approvers(gone)).toEqual(['b.oss@contoso.com']);
+    // Updated: the e-mail the plan writes.
+    const on = run({ users: [anna, bossWithMail], targets: [t], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true } }), target: byEmail });
+    expect(approvers(on)).toEqual(['boss.person@contoso.com']);
+  });
+
   it('leaves the manager alone, with a warning, when the manager has no LMS account', () => {
     const p = run({ users: [anna], config: planConfig() });
     expect(opFor(p, 'anna', 'relations')).toBeUndefined();

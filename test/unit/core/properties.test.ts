@@ -6,15 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildGroupIndex } from '../../../src-main/core/groups';
-import { ScimPath, type SourceUser } from '../../../src-main/core/model';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type SourceUser } from '../../../src-main/core/model';
 import { normaliseEmail } from '../../../src-main/core/normalise';
 import { plan, planWithMemo } from '../../../src-main/core/plan';
 import { evaluateScope } from '../../../src-main/core/scope';
-import { link, sourceSnapshot, targetSnapshot } from '../../../src-main/core/testing/builders';
+import { link, sourceSnapshot } from '../../../src-main/core/testing/builders';
 import { prng } from '../../../src-main/core/testing/synthetic';
 import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
-import { MAILS, OWNED, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, planWorld, worldArb } from './world';
+import { MAILS, OWNED, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, lmsOf, planWorld, worldArb } from './world';
 
 const WRITES = new Set(['create', 'update', 'reactivate', 'deactivate']);
 
@@ -23,7 +23,7 @@ describe('plan() properties', () => {
     fc.assert(
       fc.property(worldArb, (w) => {
         const first = planWorld(w);
-        const applied = applyPlanToSnapshot(first, targetSnapshot(w.targets), w.links);
+        const applied = applyPlanToSnapshot(first, lmsOf(w), w.links);
         const second = planWorld(w, applied);
         expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
         expect(second.departmentsToCreate).toEqual([]);
@@ -44,7 +44,7 @@ describe('plan() properties', () => {
     ]).map((ds) => ds.filter((d) => d.parentId === null || ds.some((p) => p.id === d.parentId)));
     fc.assert(
       fc.property(worldArb, lmsDepartments, (w, departments) => {
-        const before = targetSnapshot(w.targets, { departments });
+        const before = lmsOf(w, { departments });
         const first = planWorld(w, { target: before });
         const applied = applyPlanToSnapshot(first, before, w.links);
         const second = planWorld(w, applied);
@@ -99,6 +99,36 @@ describe('plan() properties', () => {
     );
   });
 
+  // Approvers by e-mail name the manager's account by its primary e-mail: the one it has after
+  // the apply, which is its own where the plan does not update it ("Update user attributes" off, Last Day).
+  it('after the apply, every manager and approver written names an account the LMS has, the way the LMS takes it', () => {
+    const APPROVERS = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'approvers');
+    let approvers = 0;
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const w = { ...world, config: { ...world.config, mapping: { ...world.config.mapping, approversFromManager: true } } };
+        const first = planWorld(w);
+        const after = applyPlanToSnapshot(first, lmsOf(w), w.links).target.users;
+        // SCIM compares userName and e-mail addresses without case.
+        const userNames = new Set(after.map((t) => t.userName.toLowerCase()));
+        const byEmail = w.lms.capabilities.approversByEmail === true;
+        const approverKeys = new Set(after.map((t) => (byEmail ? (t.emails[0] ?? t.userName) : t.userName).toLowerCase()));
+        for (const op of first.ops.filter((o) => o.phase === 'relations')) {
+          for (const c of op.changes) {
+            if (c.field === ScimPath.manager && typeof c.to === 'string') expect(userNames).toContain(c.to.toLowerCase());
+            if (c.field !== APPROVERS) continue;
+            for (const a of Array.isArray(c.to) ? c.to : []) {
+              approvers++;
+              expect(approverKeys).toContain(a.toLowerCase());
+            }
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(approvers).toBeGreaterThan(30);
+  });
+
   it('never deactivates an LMS account this integration does not own', () => {
     fc.assert(
       fc.property(worldArb, (w) => {
@@ -134,7 +164,7 @@ describe('plan() properties', () => {
         const shuffle = <T,>(xs: readonly T[]): T[] =>
           xs.map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
         const groups = shuffle(groupsOf(w)).map((g) => ({ ...g, memberUserIds: shuffle(g.memberUserIds), memberGroupIds: shuffle(g.memberGroupIds) }));
-        const shuffled = plan(sourceSnapshot(shuffle(w.users), groups), targetSnapshot(shuffle(w.targets)), w.config, shuffle(w.links), NOW, shuffle(w.others));
+        const shuffled = plan(sourceSnapshot(shuffle(w.users), groups), lmsOf(w, { users: shuffle(w.targets) }), w.config, shuffle(w.links), NOW, shuffle(w.others));
         expect(shuffled).toEqual(planWorld(w));
       }),
       { numRuns: 300 },
@@ -176,7 +206,7 @@ describe('plan() properties', () => {
           const added = extra.map(([s, t]) => link(s, t));
           // A store may also hand back one link object twice.
           const links = [...w.links, ...added, ...(repeat ? added.slice(0, 1) : [])];
-          const { plan: p, memo } = planWithMemo(sourceSnapshot(w.users, groupsOf(w)), targetSnapshot(w.targets), w.config, links, NOW, w.others);
+          const { plan: p, memo } = planWithMemo(sourceSnapshot(w.users, groupsOf(w)), lmsOf(w), w.config, links, NOW, w.others);
           const written = new Map<string, number>();
           for (const op of p.ops) {
             // Creates name no account yet.
@@ -210,7 +240,7 @@ describe('plan() properties', () => {
           const links = [...w.links, link(first.id, shared), link(other, shared)];
           // The copy under the other address is on the skip list (as an admin would put an old UPN).
           const config = { ...w.config, scope: { ...w.config.scope, skipList: [...w.config.scope.skipList, twinMail] } };
-          const { plan: p, memo } = planWithMemo(sourceSnapshot(users, groupsOf(w)), targetSnapshot(w.targets), config, links, NOW, w.others);
+          const { plan: p, memo } = planWithMemo(sourceSnapshot(users, groupsOf(w)), lmsOf(w), config, links, NOW, w.others);
           // Matched (whether or not anything needs writing), and written to.
           const writers = new Map<string, Set<string>>();
           const add = (targetId: string, sourceId: string) => writers.set(targetId, (writers.get(targetId) ?? new Set<string>()).add(sourceId));

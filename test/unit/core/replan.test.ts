@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { ScimPath, type Link, type SourceUser, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
 import { plan, planWithMemo, type PlanMemo } from '../../../src-main/core/plan';
 import { planFrom, replan } from '../../../src-main/core/replan';
-import { link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
+import { capabilities, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
-import { PERMS, SOURCE_IDS, groupsOf, planWorld, sourceUserArb, targetUserArb, worldArb, type World } from './world';
+import { PERMS, SOURCE_IDS, groupsOf, lmsOf, planWorld, sourceUserArb, targetUserArb, worldArb, type World } from './world';
 
 /** A change to one person or account; `wild` also allows ones that change what matching reads. */
 type Change<T> = (x: T, wild: boolean) => fc.Arbitrary<T>;
@@ -88,8 +88,8 @@ interface Start {
 }
 
 const startArb: fc.Arbitrary<Start> = fc.tuple(reusableWorldArb, fc.boolean()).map(([w, synced]) => {
-  if (!synced) return { w, base: targetSnapshot(w.targets), links: w.links };
-  const applied = applyPlanToSnapshot(planWorld(w), targetSnapshot(w.targets), w.links);
+  if (!synced) return { w, base: lmsOf(w), links: w.links };
+  const applied = applyPlanToSnapshot(planWorld(w), lmsOf(w), w.links);
   return { w, base: applied.target, links: applied.links };
 });
 
@@ -207,5 +207,18 @@ describe('planFrom()', () => {
     const memo = planFrom(NO_MEMO, sourceSnapshot(users), targetSnapshot(renamed.map((t) => (t.id === 't-boss' ? { ...t, userName: 'head@x.com', emails: ['boss@x.com'] } : t))), lastDay, links, NOW).memo;
     const made = planFrom({ memo }, withUsers(gone), targetSnapshot(renamed.map((t) => (t.id === 't-boss' ? { ...t, userName: 'head@x.com', emails: ['boss@x.com'] } : t))), lastDay, links, later);
     expect(made.fullBecause).toBe("boss@contoso.com's LMS userName after the plan changed");
+  });
+
+  it("plans in full when a manager's LMS e-mail after the plan changes where approvers are e-mails", () => {
+    // The plan would write boss@x.com over the account's old.boss@x.com; past their last day it is not updated.
+    const byEmail = { capabilities: capabilities({ approversByEmail: true }) };
+    const accounts = targets.map((t) => (t.id === 't-boss' ? { ...t, userName: 'boss@contoso.com', emails: ['old.boss@x.com'] } : t));
+    const lastDay = { ...config, deactivation: { ...config.deactivation, useLastDay: true } };
+    const gone = users.map((u) => (u.id === 'boss' ? { ...u, employeeLeaveDateTime: '2026-01-01T00:00:00Z' } : u));
+    const memo = planFrom(NO_MEMO, sourceSnapshot(users), targetSnapshot(accounts, byEmail), lastDay, links, NOW).memo;
+    const made = planFrom({ memo }, withUsers(gone), targetSnapshot(accounts, byEmail), lastDay, links, later);
+    expect(made.fullBecause).toBe("boss@contoso.com's LMS e-mail after the plan changed");
+    const approvers = made.plan.ops.find((op) => op.sourceId === 'bob' && op.phase === 'relations')?.changes.find((c) => c.field.endsWith(':approvers'))?.to;
+    expect(approvers).toEqual(['old.boss@x.com']);
   });
 });

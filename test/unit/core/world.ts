@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type Link, type Plan, type SourceUser, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
 import { plan, type PlanConfig } from '../../../src-main/core/plan';
-import { group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
+import { capabilities, group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { NOW } from './helpers';
 
 export const PERMS = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
@@ -62,6 +62,8 @@ export interface World {
   links: Link[];
   others: Link[];
   config: PlanConfig;
+  /** What the LMS says of itself: its permission types (spelled its way), whether approvers are e-mails. */
+  lms: Pick<TargetSnapshot, 'permissionTypes' | 'capabilities'>;
   g1: string[];
   g2: string[];
   g3: string[];
@@ -90,6 +92,9 @@ export const worldArb: fc.Arbitrary<World> = fc
     createUsers: fc.constantFrom(true, true, true, false),
     updateUsers: fc.constantFrom(true, true, true, false),
     under: fc.constantFrom<string[]>([], [], ['Sales']),
+    approversByEmail: fc.boolean(),
+    // None listed (types are not checked), spelled as the mapping does, in another case, or one missing.
+    permissionTypes: fc.constantFrom<string[] | null>(null, ['Admin', 'Reporter', 'Course Creator'], ['ADMIN', 'reporter', 'Course Creator'], ['Reporter']),
   })
   .map((r) => {
     // Links as the store keeps them: one per Entra user and one per LMS account.
@@ -122,13 +127,22 @@ export const worldArb: fc.Arbitrary<World> = fc
       },
     });
     const others = r.otherClaim ? [link('s-elsewhere', r.otherClaim, 'int-2')] : [];
-    return { users: r.users as SourceUser[], targets, links, others, config, g1: r.g1, g2: r.g2, g3: r.g3 };
+    const lms = {
+      permissionTypes: r.permissionTypes === null ? null : r.permissionTypes.map((name, i) => ({ id: `p${i}`, name })),
+      capabilities: capabilities({ approversByEmail: r.approversByEmail }),
+    };
+    return { users: r.users as SourceUser[], targets, links, others, config, lms, g1: r.g1, g2: r.g2, g3: r.g3 };
   });
 
 export function groupsOf(w: World) {
   return [group('g1', 'All Staff', w.g1, ['g2']), group('g2', 'Sales EMEA', w.g2), group('g3', 'LMS Admins', w.g3)];
 }
 
+/** The world's LMS as read: its accounts, and what it says of itself. */
+export function lmsOf(w: World, over: Partial<TargetSnapshot> = {}): TargetSnapshot {
+  return targetSnapshot(w.targets, { ...w.lms, ...over });
+}
+
 export function planWorld(w: World, over: { target?: TargetSnapshot; links?: Link[] } = {}): Plan {
-  return plan(sourceSnapshot(w.users, groupsOf(w)), over.target ?? targetSnapshot(w.targets), w.config, over.links ?? w.links, NOW, w.others);
+  return plan(sourceSnapshot(w.users, groupsOf(w)), over.target ?? lmsOf(w), w.config, over.links ?? w.links, NOW, w.others);
 }
