@@ -13,6 +13,8 @@ export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export interface AttrShape {
   complex: boolean;
   multiValued: boolean;
+  /** The schema's type ("string", "reference", "complex", …); null when it states none. */
+  type: string | null;
 }
 
 export interface OrgResourceLayout {
@@ -87,7 +89,7 @@ function attrShapes(attrs: JsonObject[]): Record<string, AttrShape> {
   const out: Record<string, AttrShape> = {};
   for (const a of attrs) {
     const name = str(a.name);
-    if (name) out[name] = { complex: str(a.type) === 'complex', multiValued: bool(a.multiValued) ?? false };
+    if (name) out[name] = { complex: str(a.type) === 'complex', multiValued: bool(a.multiValued) ?? false, type: str(a.type) ?? null };
   }
   return out;
 }
@@ -148,7 +150,9 @@ export function buildLayout(
       enterpriseExtension: userExtensions.includes(ENTERPRISE_USER) || schemaIds.includes(ENTERPRISE_USER),
       vendorNamespace,
       vendorAttributes: Object.keys(vendorShapes),
-      approversByEmail: vendorShapes.approvers !== undefined && !vendorShapes.approvers.complex,
+      // Plain strings are addresses (Learnerbly's "array of the user's approvers emails"); a
+      // reference, plain or complex, names LMS user ids.
+      approversByEmail: vendorShapes.approvers?.type === 'string',
       departments: departments !== null,
       jobProfiles: jobProfiles !== null,
       permissionTypes: permissionTypes !== null,

@@ -3,8 +3,8 @@
  * resources on the wire (references by LMS id). The async client resolves names to ids first
  * and hands them in as lookups; nothing here does I/O.
  */
-import { ENTERPRISE_USER, ScimPath, type AttrValue, type TargetUser } from '../core/model';
-import type { LmsLayout } from './discovery';
+import { ENTERPRISE_USER, ScimPath, type AttrValue, type LmsCapabilities, type TargetUser } from '../core/model';
+import type { AttrShape, LmsLayout } from './discovery';
 import { CORE_USER } from './discovery';
 import { arr, bool, FieldReader, obj, prop, str, type JsonObject } from './json';
 
@@ -216,7 +216,7 @@ function toList(v: AttrValue): string[] {
 export function toWire(field: string, value: AttrValue, layout: LmsLayout, ids: IdLookups): MappingResult<WireWrite[]> {
   const caps = layout.capabilities;
   const ns = caps.vendorNamespace;
-  const shape = (name: string): { complex: boolean; multiValued: boolean } | undefined => layout.vendorShapes[name];
+  const shape = (name: string): AttrShape | undefined => layout.vendorShapes[name];
   const none: MappingResult<WireWrite[]> = { ok: true, value: [] };
 
   if (field === ScimPath.department) {
@@ -270,16 +270,16 @@ export function toWire(field: string, value: AttrValue, layout: LmsLayout, ids: 
       }
       return { ok: true, value: [{ schema, path, value: refs }] };
     }
-    if (attr === 'approvers' && sh?.complex) {
+    if (attr === 'approvers' && !caps.approversByEmail) {
       const refs: unknown[] = [];
       for (const userName of toList(value)) {
         const id = ids.userId(userName);
         if (!id) return { ok: false, field, missing: userName, kind: 'user' };
-        refs.push({ value: id, display: userName });
+        refs.push(sh?.complex ? { value: id, display: userName } : id);
       }
-      return { ok: true, value: [{ schema, path, value: refs }] };
+      return { ok: true, value: [{ schema, path, value: sh?.multiValued === false ? (refs[0] ?? null) : refs }] };
     }
-    // Plain vendor values; string approvers stay userNames/e-mails (Learnerbly's own format).
+    // Plain vendor values; approvers by e-mail go out as written (Learnerbly's own format).
     const plain = sh?.multiValued ? toList(value) : Array.isArray(value) ? (value[0] ?? null) : value;
     return { ok: true, value: [{ schema, path, value: plain }] };
   }
@@ -369,14 +369,16 @@ export function patchOps(field: string, writes: WireWrite[], fromWasSet: boolean
 }
 
 /** The reference names a change needs resolved before toWire can run. */
-export function referencedNames(field: string, value: AttrValue, vendorNs: string | null): { departments: string[][]; jobProfiles: string[]; permissionTypes: string[]; users: string[] } {
+export function referencedNames(field: string, value: AttrValue, caps: Pick<LmsCapabilities, 'vendorNamespace' | 'approversByEmail'>): { departments: string[][]; jobProfiles: string[]; permissionTypes: string[]; users: string[] } {
   const out = { departments: [] as string[][], jobProfiles: [] as string[], permissionTypes: [] as string[], users: [] as string[] };
   if (value === null) return out;
+  const vendorNs = caps.vendorNamespace;
   if (field === ScimPath.department) out.departments.push(toList(value));
   else if (field === ScimPath.manager) out.users.push(...toList(value));
   else if (vendorNs && field === `${vendorNs}:jobProfile`) out.jobProfiles.push(...toList(value));
   else if (vendorNs && field === `${vendorNs}:permissionTypes`) out.permissionTypes.push(...toList(value));
-  else if (vendorNs && field === `${vendorNs}:approvers`) out.users.push(...toList(value));
+  // Approvers by e-mail are written as they are: nothing to look up.
+  else if (vendorNs && field === `${vendorNs}:approvers` && !caps.approversByEmail) out.users.push(...toList(value));
   return out;
 }
 

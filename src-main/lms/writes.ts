@@ -33,7 +33,7 @@ async function resolveNames(s: Session, fields: Field[], who: string, signal?: A
   if (!layout || !org) return fail(appError(LmsErrorCode.badResponse, 'The LMS connection was not set up.', 'Test the LMS connection again.'));
   const need = { departments: [] as string[][], jobProfiles: [] as string[], permissionTypes: [] as string[], users: [] as string[] };
   for (const f of fields) {
-    const n = referencedNames(f.field, f.value, layout.capabilities.vendorNamespace);
+    const n = referencedNames(f.field, f.value, layout.capabilities);
     need.departments.push(...n.departments);
     need.jobProfiles.push(...n.jobProfiles);
     need.permissionTypes.push(...n.permissionTypes);

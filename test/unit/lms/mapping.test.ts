@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VENDOR_NAMESPACE as NS, ENTERPRISE_USER as ENT, ScimPath, vendorPath } from '../../../src-main/core/model';
 import { buildLayout, type LmsLayout } from '../../../src-main/lms/discovery';
-import { applyWrites, filterLiteral, fromScimUser, newUserBody, patchOps, splitPath, toWire, withWorkEmail, type IdLookups, type NameLookups } from '../../../src-main/lms/mapping';
+import { applyWrites, filterLiteral, fromScimUser, newUserBody, patchOps, referencedNames, splitPath, toWire, withWorkEmail, type IdLookups, type NameLookups } from '../../../src-main/lms/mapping';
 
 const spc = { filter: true, patch: true, bulk: false, sort: false, etag: false, maxResults: 100 };
 const ref = (name: string, multiValued = false): Record<string, unknown> => ({ name, type: 'complex', multiValued, subAttributes: [{ name: 'value' }, { name: 'display' }] });
@@ -48,6 +48,19 @@ describe('discovery of the approvers format', () => {
     // A plain approver goes out as written and reads back the same.
     const wire = toWire(vendorPath(NS, 'approvers'), ['boss.person@contoso.com'], byEmail, ids);
     expect(wire).toEqual({ ok: true, value: [{ schema: NS, path: ['approvers'], value: ['boss.person@contoso.com'] }] });
+    // Nothing to look up before writing them.
+    expect(referencedNames(vendorPath(NS, 'approvers'), ['boss.person@contoso.com'], byEmail.capabilities).users).toEqual([]);
+    expect(referencedNames(vendorPath(NS, 'approvers'), ['boss@contoso.com'], layout.capabilities).users).toEqual(['boss@contoso.com']);
+  });
+
+  it('sees plain references (and untyped approvers) as LMS user ids, not addresses, and writes the ids', () => {
+    for (const type of ['reference', undefined]) {
+      const plainRef = { Resources: [{ id: NS, attributes: [{ name: 'approvers', type, multiValued: true }] }] };
+      const byRef = buildLayout(spc, types, plainRef, undefined);
+      expect(byRef.capabilities.approversByEmail).toBe(false);
+      expect(toWire(vendorPath(NS, 'approvers'), ['boss@contoso.com'], byRef, ids)).toEqual({ ok: true, value: [{ schema: NS, path: ['approvers'], value: ['u1'] }] });
+      expect(toWire(vendorPath(NS, 'approvers'), ['nobody@contoso.com'], byRef, ids)).toMatchObject({ ok: false, missing: 'nobody@contoso.com', kind: 'user' });
+    }
   });
 });
 
