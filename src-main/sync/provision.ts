@@ -11,9 +11,10 @@ import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/dia
 import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { buildGroupIndex } from '../core/groups';
-import type { Plan, PlanOp, PlanSummary, SourceGroup, SourceUser } from '../core/model';
+import type { Plan, PlanOp, PlanSummary, SourceGroup, SourceUser, TargetSnapshot } from '../core/model';
 import { plan as makePlan } from '../core/plan';
 import { evaluateScope } from '../core/scope';
+import { vendorField } from '../core/mapping';
 import { describeCapabilities } from '../lms';
 import { credentialEnteredFor, findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
@@ -79,6 +80,19 @@ function userEvidence(user: SourceUser, before: SourceUser | null): Evidence[] {
 
 function fromCheck(id: ProvisionStepId, c: Check | undefined, fallback: string): ProvisionStep {
   return c ? step(id, c.status, c.detail, c.evidence, c.fix) : step(id, 'info', fallback);
+}
+
+/**
+ * Whether every account an op's manager and approvers name is in the LMS now: managers by
+ * userName, approvers by e-mail where the LMS takes addresses (as plan() names them). Alone,
+ * provision on demand cannot create the manager first, as a full sync does.
+ */
+export function namesInLms(target: Pick<TargetSnapshot, 'users' | 'capabilities'>): (op: PlanOp) => boolean {
+  const userNames = new Set(target.users.map((t) => t.userName.toLowerCase()));
+  const emails = new Set(target.users.flatMap((t) => (t.emails.length > 0 ? t.emails : [t.userName]).map((n) => n.toLowerCase())));
+  const approvers = vendorField(target.capabilities, 'approvers');
+  const keys = (field: string): ReadonlySet<string> => (field === approvers && target.capabilities.approversByEmail === true ? emails : userNames);
+  return (op) => op.changes.every((c) => (c.to === null ? [] : Array.isArray(c.to) ? c.to : [c.to]).every((n) => keys(c.field).has(n.toLowerCase())));
 }
 
 export async function provisionOnDemand(services: RunServices, integrationId: string, query: string, options: ProvisionOptions): Promise<Result<ProvisionTrace>> {
@@ -190,8 +204,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     // 5. The action: exactly what plan() yields for this user.
     // A full sync creates everyone before the manager pass; alone, this user's manager must already be in the LMS.
     // By userName, and by e-mail for approvers the LMS takes as e-mail addresses.
-    const inLms = new Set(mergedTarget.users.flatMap((t) => [t.userName, ...t.emails].map((n) => n.toLowerCase())));
-    const namesKnown = (op: PlanOp): boolean => op.changes.every((c) => (c.to === null ? [] : Array.isArray(c.to) ? c.to : [c.to]).every((n) => inLms.has(n.toLowerCase())));
+    const namesKnown = namesInLms(mergedTarget);
     const mine = full.ops.filter((op) => op.sourceId === user.id).sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'users' ? -1 : 1));
     const ops = mine.filter((op) => op.phase === 'users' || namesKnown(op));
     const heldBack = mine.filter((op) => !ops.includes(op)).map((op) => ev('Held back', `${op.changes.map((c) => `${c.field.split(':').pop() ?? c.field} → ${shown(c.to)}`).join('; ')}: not in the LMS yet, so it is set by the sync after that person is created`));
