@@ -170,8 +170,8 @@ interface Prepared {
   permissionGroups: { groupId: string; permissionType: string; inLms: string | null }[];
   /** Cleaned, lower-cased valueMap value → job profile; the first entry wins (as a find() would). */
   valueMap: Map<string, string>;
-  /** LMS job profile names by lower-cased name, the first winning; null when the LMS lists none. */
-  lmsProfiles: Map<string, string> | null;
+  /** A job profile name → the LMS's spelling of it (lmsName(), memoised: there are few names and many users); null when the LMS lists none. */
+  lmsProfiles: ((name: string) => string | null) | null;
   /** Raw department value → its path and notices (copied per user: op data is not shared). */
   departments: Map<string, { path: string[] | null; notices: NormalisationNotice[] }>;
   /** LMS departments by parent id and lower-cased name; null when the LMS lists none. */
@@ -191,10 +191,15 @@ function prepare(ctx: MappingContext): Prepared {
     const key = cleanText(m.value)?.toLowerCase();
     if (key !== undefined && !valueMap.has(key)) valueMap.set(key, m.jobProfile);
   }
-  let lmsProfiles: Map<string, string> | null = null;
-  if (ctx.jobProfiles) {
-    lmsProfiles = new Map();
-    for (const profile of ctx.jobProfiles) if (!lmsProfiles.has(profile.name.toLowerCase())) lmsProfiles.set(profile.name.toLowerCase(), profile.name);
+  let lmsProfiles: Prepared['lmsProfiles'] = null;
+  const profiles = ctx.jobProfiles;
+  if (profiles) {
+    const spelled = new Map<string, string | null>();
+    lmsProfiles = (name) => {
+      let hit = spelled.get(name);
+      if (hit === undefined) spelled.set(name, (hit = lmsName(profiles, name)));
+      return hit;
+    };
   }
   let lmsDepartments: Map<string, TargetDepartment[]> | null = null;
   if (ctx.departments) {
@@ -242,10 +247,10 @@ export function chooseJobProfile(user: SourceUser, ctx: MappingContext): JobProf
   }
   const byGroup = jobProfile.groupMap.find((m) => ctx.groups.members(m.groupId).has(user.id));
   if (byGroup) return { chosen: byGroup.jobProfile, via: 'groupMap', attributeValue, groupId: byGroup.groupId };
-  if (wanted !== null && p.lmsProfiles) {
+  if (attributeValue && p.lmsProfiles) {
     // Reference article 004: an LMS job profile with exactly the role's name is applied.
-    const same = p.lmsProfiles.get(wanted);
-    if (same !== undefined) return { chosen: same, via: 'lmsName', attributeValue, groupId: null };
+    const same = p.lmsProfiles(attributeValue);
+    if (same !== null) return { chosen: same, via: 'lmsName', attributeValue, groupId: null };
   }
   if (jobProfile.defaultJobProfile !== null) return { chosen: jobProfile.defaultJobProfile, via: 'default', attributeValue, groupId: null };
   return { chosen: null, via: 'none', attributeValue, groupId: null };
@@ -255,8 +260,8 @@ function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: Plan
   const { chosen } = chooseJobProfile(user, ctx);
   const known = prepare(ctx).lmsProfiles;
   if (chosen === null || known === null) return chosen;
-  const name = known.get(chosen.toLowerCase());
-  if (name !== undefined) return name;
+  const name = known(chosen);
+  if (name !== null) return name;
   warnings.push({
     code: 'job_profile_not_in_lms',
     message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,

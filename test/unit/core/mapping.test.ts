@@ -132,6 +132,19 @@ describe('job profile', () => {
     expect(m.warnings[0]?.code).toBe('job_profile_not_in_lms');
   });
 
+  // The LMS client finds a profile by its exact name, else the first with it in another case or
+  // with spaces around (lms/org.ts): the plan writes that one, or it churns or warns wrongly.
+  it('is spelled as the LMS client finds it: the exact name first, then another case or spaces around', () => {
+    const twins: TargetJobProfile[] = [{ id: 'a', name: 'sales rep', isDefault: false }, { id: 'b', name: 'Sales Rep', isDefault: false }, { id: 'c', name: 'Engineer ', isDefault: false }];
+    const named = (defaultJobProfile: string) => mapUser(anna, ctx({ jobProfile: { defaultJobProfile } }, { jobProfiles: twins }));
+    expect(named('Sales Rep').attributes[field]).toBe('Sales Rep');
+    expect(named('SALES REP').attributes[field]).toBe('sales rep');
+    const engineer = named('Engineer');
+    expect(engineer.attributes[field]).toBe('Engineer ');
+    expect(engineer.warnings).toEqual([]);
+    expect(mapUser({ ...anna, jobTitle: 'Sales Rep' }, ctx({ jobProfile: { attribute: 'jobTitle' } }, { jobProfiles: twins })).attributes[field]).toBe('Sales Rep');
+  });
+
   it('is not written when the LMS does not advertise the jobProfile attribute', () => {
     const caps = capabilities({ vendorAttributes: ['contentRegion'] });
     expect(mapUser(anna, ctx({ jobProfile: { defaultJobProfile: 'Everyone' } }, { capabilities: caps })).attributes).not.toHaveProperty(field);
