@@ -178,6 +178,8 @@ interface Prepared {
   lmsDepartments: Map<string, TargetDepartment[]> | null;
   /** Raw country value → content region. */
   regions: Map<string | null, string>;
+  /** The LMS's departments have one level: only the last is written. */
+  flatDepartments: boolean;
 }
 
 const preparedContexts = new WeakMap<MappingContext, Prepared>();
@@ -231,6 +233,7 @@ function prepare(ctx: MappingContext): Prepared {
     departments: new Map(),
     lmsDepartments,
     regions: new Map(),
+    flatDepartments: capabilities.flatDepartments === true,
   };
   preparedContexts.set(ctx, p);
   return p;
@@ -275,7 +278,9 @@ function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: strin
   if (!dep) {
     dep = departmentPath(raw, mapping.department.pathDelimiter, mapping.department.uniqueUnits);
     const under = mapping.department.under;
-    if (dep.path && under.length > 0) dep = { ...dep, path: [...under, ...dep.path] };
+    // One level in the LMS: the client writes only the last, so the plan must too ("Below" has no place).
+    if (dep.path && p.flatDepartments) dep = { ...dep, path: dep.path.slice(-1) };
+    else if (dep.path && under.length > 0) dep = { ...dep, path: [...under, ...dep.path] };
     if (dep.path && p.lmsDepartments) dep = { ...dep, path: spelledAsInLms(dep.path, p.lmsDepartments) };
     p.departments.set(raw, dep);
   }

@@ -184,6 +184,11 @@ export interface LmsCapabilities {
    */
   approversByEmail?: boolean;
   departments: boolean;
+  /**
+   * The LMS's departments have one level (its department resource has no parent): only a path's
+   * last level is written, and read back. Absent: levels (an LMS read before this was recorded).
+   */
+  flatDepartments?: boolean;
   jobProfiles: boolean;
   permissionTypes: boolean;
   groups: boolean;

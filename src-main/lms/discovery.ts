@@ -154,6 +154,7 @@ export function buildLayout(
       // reference, plain or complex, names LMS user ids.
       approversByEmail: vendorShapes.approvers?.type === 'string',
       departments: departments !== null,
+      flatDepartments: departments !== null && departments.parentAttr === null,
       jobProfiles: jobProfiles !== null,
       permissionTypes: permissionTypes !== null,
       groups: group !== undefined,
@@ -169,7 +170,7 @@ export function buildLayout(
 
 /** What the wizard's "Test LMS connection" shows, one plain sentence per capability. */
 export function describeCapabilities(c: LmsCapabilities, layout?: Pick<LmsLayout, 'departments'>): string[] {
-  const hierarchical = layout ? layout.departments?.parentAttr != null : true;
+  const hierarchical = layout ? layout.departments?.parentAttr != null : c.flatDepartments !== true;
   const yes = (b: boolean): string => (b ? 'yes' : 'no');
   const lines = [
     c.filter
@@ -190,7 +191,7 @@ export function describeCapabilities(c: LmsCapabilities, layout?: Pick<LmsLayout
       : 'Vendor attributes: none found — content region, approvers and custom fields are not written',
     ...(c.vendorAttributes.includes('approvers') ? [c.approversByEmail ? "Approvers: written as the manager's e-mail address" : "Approvers: written as a reference to the manager's LMS account"] : []),
     c.departments
-      ? `Departments: yes, ${hierarchical ? 'hierarchical' : 'flat (one level)'}; missing ones will be created`
+      ? `Departments: yes, ${hierarchical ? 'hierarchical' : 'one level (only the last level of a path is written; "Below the LMS department" is not used)'}; missing ones will be created`
       : 'Departments: no department list in the LMS — the department name is written as text',
     c.jobProfiles ? 'Job profiles: yes — mapped by name; the LMS default applies when none maps' : 'Job profiles: no',
     c.permissionTypes ? 'Permission types: yes — Rollcall only adds or removes the ones it owns' : 'Permission types: no',

@@ -103,6 +103,7 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   const evidence: Evidence[] = [ev(`Entra ${attribute}`, shown(raw)), ev('Written to the LMS', shown(path))];
   if (t) evidence.push(ev('LMS now', shown(lmsNow)));
   evidence.push(ev('Change departments', mapping.changeDepartments ? 'on' : 'off'));
+  if (caps.flatDepartments) evidence.push(ev('LMS departments', 'one level: only the last level of a department path is written'));
   for (const n of notices) evidence.push(ev('Hidden characters', `${shown(n.raw)} → "${n.normalised}": ${n.found.join(', ')}`));
   const name = personName(subject);
 
@@ -125,6 +126,10 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   }
   const notWritten = keptByUpdateOff(ctx, ScimPath.department, { id: 'department', title, evidence }, shown);
   if (notWritten) return notWritten;
+  if (caps.flatDepartments && mapping.department.under.length > 0) {
+    const under = mapping.department.under.join(' / ');
+    return { id: 'department', status: 'warn', title, detail: `"Below the LMS department" (${under}) is not used: this LMS's departments have one level, so ${shown(path)} is written at the top.`, fix: 'Clear "Below the LMS department" in the integration\'s mapping settings, or ask the LMS vendor for department levels.', evidence };
+  }
   if (notices.length > 0) {
     const n = notices[0];
     return {

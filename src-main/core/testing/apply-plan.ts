@@ -45,7 +45,8 @@ export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: r
   const writeDepartment = (path: readonly string[]): string[] => {
     let parentId: string | null = null;
     const names: string[] = [];
-    for (const name of path) {
+    // A one-level LMS: the client finds or creates the last level at the top.
+    for (const name of target.capabilities.flatDepartments === true ? path.slice(-1) : path) {
       const siblings = departments.filter((d) => d.parentId === parentId);
       const caseless = siblings.filter((d) => d.name.toLowerCase() === name.toLowerCase());
       let hit = siblings.find((d) => d.name === name) ?? (caseless.length === 1 ? caseless[0] : undefined);

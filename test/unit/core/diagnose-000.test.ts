@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath } from '../../../src-main/core/model';
-import { group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
+import { capabilities, group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
 import { check, diag, evidence } from './diagnose-helpers';
 
 const ns = DEFAULT_VENDOR_NAMESPACE;
@@ -282,6 +282,14 @@ describe('000: why is my user in the wrong department?', () => {
     expect(dep.detail).toContain('U+FEFF BYTE ORDER MARK');
     expect(dep.fix).toBe('Retype the department of Bo Mark in Entra as "Sales" (remove the hidden characters), so rules and other systems that compare it exactly see the same value.');
     expect(evidence(c, 'department')).toContain('Spellings in Entra: "Sales" (1 user), "Sales⟨U+FEFF⟩" (1 user)');
+  });
+
+  it('"Below the LMS department" on an LMS with one level of departments: a warning that it is not used, and the last level as written', () => {
+    const flat = { capabilities: capabilities({ flatDepartments: true }), departments: [{ id: 'd1', name: 'EMEA', parentId: null }] };
+    const c = diag('anna@contoso.com', { users: [{ ...anna, department: 'Sales/EMEA' }], groups, targets: [annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['EMEA'] } })], links: linked, target: flat, config: cfg({ mapping: { department: { pathDelimiter: '/', under: ['Contoso'] } } }) });
+    expect(check(c, 'department')).toMatchObject({ status: 'warn', detail: '"Below the LMS department" (Contoso) is not used: this LMS\'s departments have one level, so EMEA is written at the top.', fix: expect.stringContaining('Clear "Below the LMS department"') });
+    expect(evidence(c, 'department')).toContain('LMS departments: one level');
+    expect(c.verdictKind).toBe('up_to_date');
   });
 
   it('the department does not exist in the LMS yet: it is created first', () => {

@@ -77,6 +77,17 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([['Contoso', 'Sales', 'EMEA']]);
   });
 
+  it('writes only the last level where the LMS has one level of departments, and no department above it', () => {
+    // The LMS client writes the last level at the top and reads back just that; a longer path churned on every run.
+    const flat = { departments: [{ id: 'd1', name: 'EMEA', parentId: null }], capabilities: capabilities({ flatDepartments: true }) };
+    const under = planConfig({ mapping: { department: { pathDelimiter: '/', under: ['Contoso'] } } });
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['EMEA'] } });
+    const p = run({ users: [sourceUser('a', { displayName: null, department: 'Sales/EMEA' }), sourceUser('b', { department: 'Support/Nordics' })], targets: [t], links: [link('a', 't-a')], config: under, target: flat });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(change(opFor(p, 'b'), dept)?.to).toEqual(['Nordics']);
+    expect(p.departmentsToCreate).toEqual([['Nordics']]);
+  });
+
   it("uses the LMS's spelling of a department it has in another case: no change, nothing to create", () => {
     const departments = [
       { id: 'd1', name: 'SALES', parentId: null },

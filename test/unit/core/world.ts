@@ -93,6 +93,7 @@ export const worldArb: fc.Arbitrary<World> = fc
     updateUsers: fc.constantFrom(true, true, true, false),
     under: fc.constantFrom<string[]>([], [], ['Sales']),
     approversByEmail: fc.boolean(),
+    flatDepartments: fc.constantFrom(false, false, false, true),
     // None listed (types are not checked), spelled as the mapping does, in another case, or one missing.
     permissionTypes: fc.constantFrom<string[] | null>(null, ['Admin', 'Reporter', 'Course Creator'], ['ADMIN', 'reporter', 'Course Creator'], ['Reporter']),
   })
@@ -129,7 +130,7 @@ export const worldArb: fc.Arbitrary<World> = fc
     const others = r.otherClaim ? [link('s-elsewhere', r.otherClaim, 'int-2')] : [];
     const lms = {
       permissionTypes: r.permissionTypes === null ? null : r.permissionTypes.map((name, i) => ({ id: `p${i}`, name })),
-      capabilities: capabilities({ approversByEmail: r.approversByEmail }),
+      capabilities: capabilities({ approversByEmail: r.approversByEmail, flatDepartments: r.flatDepartments }),
     };
     return { users: r.users as SourceUser[], targets, links, others, config, lms, g1: r.g1, g2: r.g2, g3: r.g3 };
   });

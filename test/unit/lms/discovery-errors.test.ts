@@ -34,6 +34,20 @@ describe('discovery parsing', () => {
     expect(l.usersEndpoint).toBe('/Users');
     expect(l.departments).toMatchObject({ endpoint: '/Units', nameAttr: 'name', parentAttr: 'parentId', parentComplex: false });
     expect(describeCapabilities(l.capabilities, l)).toContain('Departments: yes, hierarchical; missing ones will be created');
+    expect(l.capabilities.flatDepartments).toBe(false);
+  });
+
+  it('sees a department resource without a parent attribute as one level, and says what that means', () => {
+    const l = buildLayout(
+      parseServiceProviderConfig({}),
+      [{ name: 'User', endpoint: 'Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' }, { name: 'Departments', endpoint: '/Departments', schema: 'urn:acme:Department' }],
+      [{ id: 'urn:acme:Department', attributes: [{ name: 'displayName', type: 'string' }] }],
+      undefined,
+    );
+    expect(l.capabilities).toMatchObject({ departments: true, flatDepartments: true });
+    const words = describeCapabilities(l.capabilities, l).join('\n');
+    expect(words).toContain('Departments: yes, one level (only the last level of a path is written; "Below the LMS department" is not used)');
+    expect(describeCapabilities(l.capabilities).join('\n')).toBe(words);
   });
 });
 
