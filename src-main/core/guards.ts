@@ -23,6 +23,8 @@ export interface GuardInput {
   thresholdPercent: number;
   /** The integration deactivates on Last Day, but the read could not ask Entra for it. */
   lastDayUnread: boolean;
+  /** "Deactivate users" (leavers of the scope, people disabled in Entra) is on. */
+  deactivateUsers: boolean;
 }
 
 /** "More than N users or P % of owned users, whichever is smaller." */
@@ -67,7 +69,7 @@ export function evaluateGuards(g: GuardInput): SafetyGuard[] {
       code: 'last_day_unread',
       blocking: false,
       confirmable: false,
-      message: 'Last Day could not be read from Entra: the app is not granted User-LifecycleInfo.Read.All, so nobody is deactivated on their Last Day in this run (people who leave the scope or are disabled in Entra still are).',
+      message: `Last Day could not be read from Entra: the app is not granted User-LifecycleInfo.Read.All, so nobody is deactivated on their Last Day in this run${g.deactivateUsers ? ' (people who leave the scope or are disabled in Entra still are)' : ''}.`,
       fix: 'In Entra: App registrations → your app → API permissions → Add a permission → Microsoft Graph → Application permissions → User-LifecycleInfo.Read.All, then "Grant admin consent". The next run reads Entra in full to pick up every Last Day.',
       count: 0,
       limit: 0,

@@ -370,6 +370,7 @@ export function finishPlan(
     thresholdCount: config.deactivation.thresholdCount,
     thresholdPercent: config.deactivation.thresholdPercent,
     lastDayUnread: config.deactivation.useLastDay && source.lastDayUnread === true,
+    deactivateUsers: config.deactivation.deactivateUsers,
   });
   return {
     integrationId: config.id,

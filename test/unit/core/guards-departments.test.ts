@@ -15,6 +15,7 @@ const calm: GuardInput = {
   thresholdCount: 500,
   thresholdPercent: 10,
   lastDayUnread: false,
+  deactivateUsers: true,
 };
 
 describe('guards', () => {
@@ -24,6 +25,9 @@ describe('guards', () => {
 
   it('says, without blocking, that nobody is deactivated on their Last Day when it could not be read', () => {
     expect(evaluateGuards({ ...calm, lastDayUnread: true })).toEqual([expect.objectContaining({ code: 'last_day_unread', blocking: false, fix: expect.stringContaining('User-LifecycleInfo.Read.All') })]);
+    // What still deactivates people is named only when it is on.
+    expect(evaluateGuards({ ...calm, lastDayUnread: true })[0]?.message).toContain('people who leave the scope or are disabled in Entra still are');
+    expect(evaluateGuards({ ...calm, lastDayUnread: true, deactivateUsers: false })[0]?.message).not.toContain('still are');
   });
 
   it('uses the smaller of the count and the percentage of owned users', () => {
