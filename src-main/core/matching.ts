@@ -53,6 +53,8 @@ export interface MatchInput {
    * twice is a good part of a large plan's time.
    */
   linkByTarget?: Pick<ReadonlyMap<string, Link>, 'get' | 'has' | 'size'>;
+  /** accountsLinkedToMany(links), when the caller has it already (plan() has, for the conflicts' texts). */
+  sharedAccounts?: ReadonlyMap<string, readonly string[]>;
   /**
    * Each candidate's `link` and `linkedAccount` are their link in `links` and the account in
    * `targets` it names, so the link pass looks nothing up (plan() has put them there when no
@@ -100,12 +102,6 @@ export function aliasKeys(user: SourceUser): string[] {
   return [...keys];
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /**
  * key → one value, or several. Almost every key has one, and at 100k users a one-element array
  * per key was most of matching's garbage.
@@ -150,6 +146,24 @@ function repeatedPeople(links: readonly Link[]): Map<string, Link[]> {
 }
 
 /** One result per candidate, in the order of input.candidates. */
+const NO_SHARED: ReadonlyMap<string, readonly string[]> = new Map();
+
+/**
+ * Accounts a damaged link table links to more than one person, with those people's ids sorted.
+ * A row repeated word for word (a hand edit) names one person twice, not two people.
+ */
+export function accountsLinkedToMany(links: readonly Link[]): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  for (const l of links) {
+    const list = owners.get(l.targetId);
+    if (!list) owners.set(l.targetId, [l.sourceId]);
+    else if (!list.includes(l.sourceId)) list.push(l.sourceId);
+  }
+  const shared = new Map<string, string[]>();
+  for (const [id, list] of owners) if (list.length > 1) shared.set(id, list.sort());
+  return shared;
+}
+
 export function matchUsers(input: MatchInput): MatchResult[] {
   /** Result per candidate, by position in input.candidates (arrays beat 100k-entry Maps). */
   const res: (MatchResult | undefined)[] = new Array<MatchResult | undefined>(input.candidates.length);
@@ -159,11 +173,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   const linkByTarget = input.linkByTarget ?? mapBy(input.links, (l) => l.targetId);
   // Only a damaged link table links two people to one account; when every link has its own
   // account (one map entry per link) there is nothing to collect.
-  const sourcesLinkedTo = new Map<string, string[]>();
-  // A row repeated word for word (a hand edit) names one person twice, not two people.
-  if (linkByTarget.size !== input.links.length) {
-    for (const l of input.links) if (!sourcesLinkedTo.get(l.targetId)?.includes(l.sourceId)) push(sourcesLinkedTo, l.targetId, l.sourceId);
-  }
+  const shared = input.sharedAccounts ?? (linkByTarget.size !== input.links.length ? accountsLinkedToMany(input.links) : NO_SHARED);
   const otherByTarget = new Map<string, Link>();
   for (const l of [...input.otherLinks].sort((a, b) => (a.integrationId < b.integrationId ? -1 : 1))) {
     if (!otherByTarget.has(l.targetId)) otherByTarget.set(l.targetId, l);
@@ -226,15 +236,15 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       continue;
     }
     const conflict = claimedByOther(t, user.id);
-    const linkedTo = sourcesLinkedTo.size > 0 ? (sourcesLinkedTo.get(t.id) ?? NONE) : NONE;
+    const linkedTo = shared.size > 0 ? shared.get(t.id) : undefined;
     if (conflict) res[i] = conflict;
-    else if (linkedTo.length > 1) {
+    else if (linkedTo) {
       // Only a damaged link table links two people to one account; never pick one silently.
       res[i] = {
         kind: 'conflict',
         reason: 'duplicate_entra_accounts',
         detail: `The LMS account ${t.userName} is linked to two Entra users; relink one of them.`,
-        sourceIds: [...linkedTo].sort(),
+        sourceIds: [...linkedTo],
         targetIds: [t.id],
       };
     } else {

@@ -8,7 +8,7 @@ import { departmentsToCreate, existingDepartmentPaths } from './departments';
 import { buildGroupIndex, markMembers } from './groups';
 import { evaluateGuards } from './guards';
 import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
-import { mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
+import { accountsLinkedToMany, mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
 import { attachLinks, indexAccounts, order, sortLinks } from './plan-index';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
 import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
@@ -176,16 +176,7 @@ export function planWithMemo(
   for (const id of skippedTargets) accountById.delete(id);
 
   const otherByTarget = mapBy(others, (l) => l.targetId);
-  const sharedAccounts = new Map<string, string[]>();
-  if (linksDamaged) {
-    const owners = new Map<string, string[]>();
-    for (const l of ours) {
-      const list = owners.get(l.targetId);
-      if (!list) owners.set(l.targetId, [l.sourceId]);
-      else if (!list.includes(l.sourceId)) list.push(l.sourceId);
-    }
-    for (const [id, list] of owners) if (list.length > 1) sharedAccounts.set(id, list.sort());
-  }
+  const sharedAccounts = linksDamaged ? accountsLinkedToMany(ours) : new Map<string, string[]>();
   const ctx: PersonContext = {
     now,
     lastDayOn: deactivation.useLastDay,
@@ -269,7 +260,7 @@ export function planWithMemo(
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
     linksMayRepeat: linksDamaged,
-    ...(anySkipped ? {} : { linkByTarget, candidatesCarryLinks: true }),
+    ...(anySkipped ? {} : { linkByTarget, sharedAccounts, candidatesCarryLinks: true }),
     ...(planEarly ? { onLinkPassResult: (i: number, result: MatchResult) => planPerson(candidates[i] as Candidate, result) } : {}),
   });
   candidates.forEach((c, i) => {
