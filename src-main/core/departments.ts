@@ -6,6 +6,17 @@ import type { TargetDepartment } from './model';
 
 const SEP = '\u0000';
 
+/** One department's path of names from the top (a parent cycle in a broken tree ends it). */
+export function departmentPathOf(d: TargetDepartment, byId: ReadonlyMap<string, TargetDepartment>): string[] {
+  const path = [d.name];
+  const seen = new Set([d.id]);
+  for (let p = d.parentId !== null ? byId.get(d.parentId) : undefined; p && !seen.has(p.id); p = p.parentId !== null ? byId.get(p.parentId) : undefined) {
+    seen.add(p.id);
+    path.unshift(p.name);
+  }
+  return path;
+}
+
 /** Every existing department as its path of names from the top, keyed by the joined path. */
 export function existingDepartmentPaths(departments: readonly TargetDepartment[]): Set<string> {
   const byId = new Map(departments.map((d) => [d.id, d]));

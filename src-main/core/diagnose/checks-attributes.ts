@@ -4,7 +4,7 @@
  * attributes. Values come from core's mapUser()/chooseJobProfile(); pending changes from the
  * plan's op, so nothing here re-derives what the next run writes.
  */
-import { existingDepartmentPaths } from '../departments';
+import { departmentPathOf, existingDepartmentPaths } from '../departments';
 import { fieldLabel, sameValue } from '../diff';
 import { chooseJobProfile, mergePermissionTypes, vendorField } from '../mapping';
 import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
@@ -86,6 +86,17 @@ function spellings(ctx: DiagnoseContext, attribute: string, normalised: string):
   return counts;
 }
 
+const SEP = '\u0000';
+
+function both(items: string[]): string {
+  return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+function creating(ctx: DiagnoseContext, path: string[] | null): string {
+  const key = (path ?? []).join(SEP);
+  return ctx.inputs.plan.departmentsToCreate.some((p) => p.join(SEP) === key) ? ` and creates ${shown(path)} ${ctx.nextSync}` : '';
+}
+
 export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
   const title = 'Department';
   const { mapping } = ctx.config;
@@ -106,6 +117,7 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   if (caps.flatDepartments) evidence.push(ev('LMS departments', 'one level: only the last level of a department path is written'));
   for (const n of notices) evidence.push(ev('Hidden characters', `${shown(n.raw)} → "${n.normalised}": ${n.found.join(', ')}`));
   const name = personName(subject);
+  let caseTwins: string[] = [];
 
   if (path !== null) {
     const departments = ctx.inputs.target.departments;
@@ -116,6 +128,11 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
     const leaf = path[path.length - 1] ?? '';
     const twins = (departments ?? []).filter((d) => d.name.toLowerCase() === leaf.toLowerCase());
     if (twins.length > 1) evidence.push(ev('Same name in the LMS', `${twins.length} departments are called "${leaf}" (ids ${twins.map((d) => d.id).join(', ')})`));
+    // Siblings that differ only in case, none spelled as mapped: the LMS client picks neither and creates the mapped name.
+    const byId = new Map((departments ?? []).map((d) => [d.id, d]));
+    const wantedKey = path.join(SEP).toLowerCase();
+    const sameLevel = twins.length > 1 && !exists ? twins.filter((d) => departmentPathOf(d, byId).join(SEP).toLowerCase() === wantedKey) : [];
+    if (sameLevel.length > 1) caseTwins = sameLevel.map((d) => `"${d.name}" (${d.id})`);
     const variants = spellings(ctx, attribute, cleanText(raw) ?? '');
     if (variants.size > 1) evidence.push(ev('Spellings in Entra', [...variants.entries()].map(([v, n]) => `${shown(v)} (${n} user${n > 1 ? 's' : ''})`).join(', ')));
   }
@@ -129,6 +146,9 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   if (caps.flatDepartments && mapping.department.under.length > 0) {
     const under = mapping.department.under.join(' / ');
     return { id: 'department', status: 'warn', title, detail: `"Below the LMS department" (${under}) is not used: this LMS's departments have one level, so ${shown(path)} is written at the top.`, fix: 'Clear "Below the LMS department" in the integration\'s mapping settings, or ask the LMS vendor for department levels.', evidence };
+  }
+  if (caseTwins.length > 0) {
+    return { id: 'department', status: 'warn', title, detail: `The LMS has ${both(caseTwins)} at the same level, differing only in case, and none is spelled ${shown(path)}: Rollcall cannot tell which is meant, so it uses neither${creating(ctx, path)}.`, fix: `Merge these LMS departments into one, or rename one to exactly "${path?.[path.length - 1] ?? ''}"; the next sync then uses it.`, evidence };
   }
   if (notices.length > 0) {
     const n = notices[0];

@@ -307,6 +307,16 @@ describe('000: why is my user in the wrong department?', () => {
     const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms()], links: linked, target: { departments }, config: cfg() });
     expect(evidence(c, 'department')).toContain('Same name in the LMS: 2 departments are called "Sales" (ids d1, d2)');
   });
+
+  it('two LMS departments at one level differing only in case, neither spelled as mapped: a warning naming both, not a pass', () => {
+    const departments = [{ id: 'd1', name: 'SALES', parentId: null }, { id: 'd2', name: 'sales', parentId: null }, { id: 'd3', name: 'Sales', parentId: 'd9' }, { id: 'd9', name: 'Old', parentId: null }];
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['SALES'] } })], links: linked, target: { departments }, config: cfg() });
+    expect(check(c, 'department')).toMatchObject({ status: 'warn', fix: 'Merge these LMS departments into one, or rename one to exactly "Sales"; the next sync then uses it.' });
+    expect(check(c, 'department').detail).toBe('The LMS has "SALES" (d1) and "sales" (d2) at the same level, differing only in case, and none is spelled Sales: Rollcall cannot tell which is meant, so it uses neither and creates Sales at the next sync (in 2 h 10 min).');
+    // One of them spelled as mapped: that one is used, nothing to warn about.
+    const exact = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms()], links: linked, target: { departments: [...departments, { id: 'd4', name: 'Sales', parentId: null }] }, config: cfg() });
+    expect(check(exact, 'department').status).toBe('pass');
+  });
 });
 
 describe("000: why is my user's permission or job profile not syncing as expected?", () => {
