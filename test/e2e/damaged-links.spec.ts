@@ -65,6 +65,11 @@ test('a person linked to two LMS accounts: both shown as theirs, Relink keeps on
 
   // Relink keeps one link; the next dry run settles Max on that account.
   await detail.getByRole('button', { name: `Relink to LMS account ${accounts[0] ?? ''}` }).click();
+  // It leaves the other account unmanaged: asked first, and nothing changes until confirmed.
+  await expect(detail.getByTestId('relink-confirm')).toContainText(`(${accounts[1] ?? ''}) is no longer managed by Rollcall`);
+  expect((await (await store.links(integrationId)).refreshIfChanged()).links.filter((l) => l.sourceId === sourceId)).toHaveLength(2);
+  await snap(page, 'diff-relink-confirm');
+  await detail.getByTestId('relink-confirm-yes').click();
   await expect(detail.getByTestId('conflict-resolved')).toContainText(`Linked to the LMS account ${accounts[0] ?? ''}`);
   const links = (await (await store.links(integrationId)).refreshIfChanged()).links.filter((l) => l.sourceId === sourceId);
   expect(links.map((l) => l.targetId)).toEqual([accounts[0]]);

@@ -1,6 +1,6 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { CandidateAccount, LinkOwner, PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -33,6 +33,8 @@ export type Resolution = { action: 'relink'; targetId: string } | { action: 'ign
 function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const invalidate = useInvalidateIntegration();
   const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
+  // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first.
+  const [confirming, setConfirming] = useState<string | null>(null);
   const resolve = useMutation({
     mutationFn: (r: Resolution) =>
       r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: 'ignore', sourceId: sourceId ?? '' }),
@@ -54,6 +56,10 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   // Plans saved before accounts were carried show the id only.
   const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
   const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
+  const relink = (t: string) => {
+    if (relinkLosses(t, [...accountOf.values()], sourceId).length > 0) setConfirming(t);
+    else resolve.mutate({ action: 'relink', targetId: t });
+  };
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
       <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
@@ -68,11 +74,33 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
       {targets.map((t) => (
         <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <AccountLine id={t} account={accountOf.get(t)} personId={sourceId} />
-          <Button size="small" onClick={() => resolve.mutate({ action: 'relink', targetId: t })} disabled={resolve.isPending} aria-label={`Relink to LMS account ${t}`}>
+          <Button size="small" onClick={() => relink(t)} disabled={resolve.isPending || confirming !== null} aria-label={`Relink to LMS account ${t}`}>
             Relink
           </Button>
         </div>
       ))}
+      {confirming !== null ? (
+        <MessageBar intent="warning" layout="multiline" data-testid="relink-confirm">
+          <MessageBarBody>
+            <div style={{ display: 'grid', gap: 6 }}>
+              <span>Relink this person to the LMS account {confirming}?</span>
+              <ul style={{ margin: 0, paddingLeft: 18 }}>
+                {relinkLosses(confirming, [...accountOf.values()], sourceId).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+              <div style={{ display: 'flex', gap: 8 }}>
+                <Button size="small" appearance="primary" disabled={resolve.isPending} onClick={() => resolve.mutate({ action: 'relink', targetId: confirming })} data-testid="relink-confirm-yes">
+                  Relink
+                </Button>
+                <Button size="small" disabled={resolve.isPending} onClick={() => setConfirming(null)}>
+                  Cancel
+                </Button>
+              </div>
+            </div>
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       <div>
         <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} disabled={resolve.isPending} data-testid="conflict-ignore">
           Ignore (skip list)
@@ -81,6 +109,22 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
       {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
     </div>
   );
+}
+
+/**
+ * What a Relink of the person to `targetId` takes away, in the admin's words: the link of someone
+ * else to that account, and this person's links to the other accounts (then no longer managed).
+ */
+export function relinkLosses(targetId: string, accounts: readonly CandidateAccount[], personId: string): string[] {
+  const lines: string[] = [];
+  const picked = accounts.find((a) => a.id === targetId);
+  for (const o of picked?.linkedTo ?? []) {
+    if (o.sourceId !== personId) lines.push(`${ownerName(o)} loses the link to this account: Rollcall no longer updates or deactivates it for them.`);
+  }
+  for (const a of accounts) {
+    if (a.id !== targetId && a.linkedTo.some((o) => o.sourceId === personId)) lines.push(`The account ${a.userName} (${a.id}) is no longer managed by Rollcall and stays in the LMS as it is.`);
+  }
+  return lines;
 }
 
 const ownerName = (o: LinkOwner): string => (o.name === null ? `an Entra user no longer in Entra (${o.sourceId})` : `${o.name} (${o.sourceId})`);
