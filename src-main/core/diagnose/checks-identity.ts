@@ -50,8 +50,12 @@ export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
   }
 }
 
-function candidateLine(c: TargetCandidate): Evidence {
-  const link = c.linkedBy ? `, linked to ${c.linkedBy.sourceId} by ${c.linkedBy.integrationId}` : ', not linked';
+/** An account the query finds, and whom it is linked to, by name as the admin knows them. */
+function candidateLine(ctx: DiagnoseContext, c: TargetCandidate): Evidence {
+  const by = c.linkedBy;
+  const owner = !by ? '' : by.sourceId === ctx.subject?.id ? 'this person' : ((u) => (u ? `${personName(u)} (${by.sourceId})` : `${by.sourceId} (no longer in Entra)`))(ctx.sourceById.get(by.sourceId));
+  const integration = by?.integrationId === ctx.inputs.integration.id ? 'this integration' : `another integration (${by?.integrationId ?? ''})`;
+  const link = by ? `, linked to ${owner} by ${integration}` : ', not linked';
   return ev('LMS account', `${account(c)}${link}; found by ${c.matchedBy.join(', ')}`);
 }
 
@@ -60,7 +64,7 @@ export function lmsAccountCheck(ctx: DiagnoseContext): Check {
   const { link, linkedTarget, usersOp: op, subject } = ctx;
   const evidence: Evidence[] = [];
   for (const l of ctx.links) evidence.push(ev('Link', `Entra ${l.sourceId} → LMS ${l.targetId} (${l.origin} ${when(l.linkedAt)}, e-mail then: ${l.emailAtLink ?? '(not recorded)'})`));
-  evidence.push(...ctx.person.targets.map(candidateLine));
+  evidence.push(...ctx.person.targets.map((c) => candidateLine(ctx, c)));
   if (op?.kind === 'conflict') {
     return { id: 'lms-account', status: 'fail', title, detail: `Not settled: ${op.detail}`, fix: conflictFix(ctx, op), evidence };
   }
@@ -129,7 +133,7 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
       title,
       detail: `${extra.length} LMS accounts may belong to this person (an old account under another address, or one created by hand); the integration uses ${keep}.`,
       fix: `Check the others for learning data; deactivate (or delete, if empty) the ones that are not LMS account ${keep}.`,
-      evidence: extra.map(candidateLine),
+      evidence: extra.map((c) => candidateLine(ctx, c)),
     };
   }
   return { id: 'lms-duplicates', status: 'pass', title, detail: extra.length === 1 ? 'One LMS account answers to this person.' : 'No LMS account answers to this person yet.', fix: null, evidence: [] };
@@ -180,7 +184,7 @@ export function recreatedCheck(ctx: DiagnoseContext, subject: SourceUser): Check
       title,
       detail: 'An LMS account with this e-mail belongs to an Entra object id that no longer exists: probably an earlier account of this person, deleted and recreated in Entra.',
       fix: `If it is, relink LMS account ${ghosts[0]?.id ?? ''} to this Entra user to keep the learning history.`,
-      evidence: [created, ...ghosts.map(candidateLine)],
+      evidence: [created, ...ghosts.map((c) => candidateLine(ctx, c))],
     };
   }
   return { id: 'recreated', status: 'pass', title, detail: 'No sign of a deleted-and-recreated account.', fix: null, evidence: [created] };
@@ -216,7 +220,7 @@ export function otherIntegrationCheck(ctx: DiagnoseContext): Check {
   const title = 'Claimed by another integration';
   const op = conflictOf(ctx, 'claimed_by_other_integration');
   const claimed = ctx.person.targets.filter((t) => t.linkedBy !== null && t.linkedBy.integrationId !== ctx.inputs.integration.id);
-  const evidence = claimed.map(candidateLine);
+  const evidence = claimed.map((c) => candidateLine(ctx, c));
   if (op) return { id: 'other-integration', status: 'fail', title, detail: op.detail, fix: conflictFix(ctx, op), evidence };
   if (claimed.length > 0) {
     return { id: 'other-integration', status: 'warn', title, detail: `Another integration also manages ${claimed.length === 1 ? 'an LMS account' : 'LMS accounts'} of this person: only Last Day deactivates shared accounts.`, fix: null, evidence };

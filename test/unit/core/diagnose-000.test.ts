@@ -308,6 +308,16 @@ describe('000: why is my user in the wrong department?', () => {
     expect(evidence(c, 'department')).toContain('Same name in the LMS: 2 departments are called "Sales" (ids d1, d2)');
   });
 
+  it("names whom a found account is linked to, not only their id", () => {
+    const bo = sourceUser('bo', { displayName: 'Bo Berg', mail: 'bo@contoso.com' });
+    // Anna's address is on Bo's linked account as a second e-mail.
+    const boLms = targetUser('t-bo', { externalId: 'bo', userName: 'bo@contoso.com', emails: ['bo@contoso.com', 'anna@contoso.com'] });
+    const c = diag('anna@contoso.com', { users: [anna, bo], groups, targets: [annaLms(), boLms], links: [...linked, link('bo', 't-bo')], config: cfg() });
+    const lines = evidence(c, 'lms-account');
+    expect(lines).toContain('linked to this person by this integration');
+    expect(lines).toContain('linked to Bo Berg (bo) by this integration');
+  });
+
   it('two LMS departments at one level differing only in case, neither spelled as mapped: a warning naming both, not a pass', () => {
     const departments = [{ id: 'd1', name: 'SALES', parentId: null }, { id: 'd2', name: 'sales', parentId: null }, { id: 'd3', name: 'Sales', parentId: 'd9' }, { id: 'd9', name: 'Old', parentId: null }];
     const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['SALES'] } })], links: linked, target: { departments }, config: cfg() });

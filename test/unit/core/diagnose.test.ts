@@ -92,7 +92,7 @@ describe('identity stories the plan reports as a plain conflict', () => {
     const c = diag('rita@contoso.com', { users: [rita], targets: [targetUser('t-rita', { userName: 'rita@contoso.com', externalId: rita.id })], others: [link(rita.id, 't-rita', 'int-other')] });
     expect(c.verdictKind).toBe('claimed_by_other_integration');
     expect(check(c, 'other-integration').status).toBe('fail');
-    expect(check(c, 'other-integration').evidence[0]?.value).toContain('linked to b1b2c3d4-0000-4000-8000-000000000002 by int-other');
+    expect(check(c, 'other-integration').evidence[0]?.value).toContain('linked to this person by another integration (int-other)');
   });
 });
 
