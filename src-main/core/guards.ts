@@ -25,6 +25,10 @@ export interface GuardInput {
   lastDayUnread: boolean;
   /** "Deactivate users" (leavers of the scope, people disabled in Entra) is on. */
   deactivateUsers: boolean;
+  /** "Below the LMS department" when the LMS lacks it (this run creates it), as the admin typed it; else null. */
+  underMissing: string | null;
+  /** People whose department this run writes below it. */
+  underPeople: number;
 }
 
 /** "More than N users or P % of owned users, whichever is smaller." */
@@ -72,6 +76,18 @@ export function evaluateGuards(g: GuardInput): SafetyGuard[] {
       message: `Last Day could not be read from Entra: the app is not granted User-LifecycleInfo.Read.All, so nobody is deactivated on their Last Day in this run${g.deactivateUsers ? ' (people who leave the scope or are disabled in Entra still are)' : ''}.`,
       fix: 'In Entra: App registrations → your app → API permissions → Add a permission → Microsoft Graph → Application permissions → User-LifecycleInfo.Read.All, then "Grant admin consent". The next run reads Entra in full to pick up every Last Day.',
       count: 0,
+      limit: 0,
+    });
+  }
+  if (g.underMissing !== null) {
+    // Not blocking: a first setup creates the top department on purpose; a typo must be seen before it moves everyone.
+    guards.push({
+      code: 'under_department_missing',
+      blocking: false,
+      confirmable: false,
+      message: `"Below the LMS department" names ${g.underMissing}, which the LMS does not have: this run creates it and writes ${g.underPeople} ${g.underPeople === 1 ? "person's department" : "people's departments"} below it.`,
+      fix: 'If the LMS has that department under another name, correct "Below the LMS department" in the integration\'s mapping settings to match it (case does not matter), then plan again; if it is new, nothing to do.',
+      count: g.underPeople,
       limit: 0,
     });
   }

@@ -333,6 +333,18 @@ export function planWithMemo(
   };
 }
 
+/** "Below the LMS department" when this plan creates it, and how many people's departments it writes below it. */
+function underMissing(under: readonly string[], toCreate: readonly string[][], ops: readonly PlanOp[]): { underMissing: string | null; underPeople: number } {
+  const isUnder = (path: readonly string[], depth: number): boolean => path.length >= depth && under.slice(0, depth).every((n, i) => n.toLowerCase() === path[i]?.toLowerCase());
+  if (under.length === 0 || !toCreate.some((p) => p.length <= under.length && isUnder(p, p.length))) return { underMissing: null, underPeople: 0 };
+  let people = 0;
+  for (const op of ops) {
+    const to = op.changes.find((c) => c.field === ScimPath.department)?.to;
+    if (Array.isArray(to) && to.length > under.length && isUnder(to, under.length)) people++;
+  }
+  return { underMissing: under.join(' / '), underPeople: people };
+}
+
 /** The plan around its sorted ops: the summary, the departments to create and the guards. */
 export function finishPlan(
   source: SourceSnapshot,
@@ -362,6 +374,7 @@ export function finishPlan(
     thresholdPercent: config.deactivation.thresholdPercent,
     lastDayUnread: config.deactivation.useLastDay && source.lastDayUnread === true,
     deactivateUsers: config.deactivation.deactivateUsers,
+    ...underMissing(config.mapping.department.under, toCreate, sorted),
   });
   return {
     integrationId: config.id,

@@ -16,6 +16,8 @@ const calm: GuardInput = {
   thresholdPercent: 10,
   lastDayUnread: false,
   deactivateUsers: true,
+  underMissing: null,
+  underPeople: 0,
 };
 
 describe('guards', () => {

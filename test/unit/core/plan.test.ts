@@ -75,6 +75,16 @@ describe('departments to create', () => {
     expect(opFor(p, 'a')).toBeUndefined();
     expect(change(opFor(p, 'b'), dept)?.to).toEqual(['Contoso', 'Sales', 'EMEA']);
     expect(p.departmentsToCreate).toEqual([['Contoso', 'Sales', 'EMEA']]);
+    expect(p.guards).toEqual([]);
+  });
+
+  it('says, without blocking, when "Below the LMS department" names one the LMS lacks (a typo would move everyone below a new one)', () => {
+    const departments = [{ id: 'd0', name: 'Contoso', parentId: null }];
+    const typo = planConfig({ mapping: { department: { under: ['Contosso'] } } });
+    const p = run({ users: [sourceUser('a', { department: 'Sales' }), sourceUser('b', { department: 'Support' }), sourceUser('c', { department: null })], config: typo, target: { departments } });
+    expect(p.departmentsToCreate).toEqual([['Contosso'], ['Contosso', 'Sales'], ['Contosso', 'Support']]);
+    expect(p.guards).toEqual([expect.objectContaining({ code: 'under_department_missing', blocking: false, count: 2 })]);
+    expect(p.guards[0]?.message).toBe('"Below the LMS department" names Contosso, which the LMS does not have: this run creates it and writes 2 people\'s departments below it.');
   });
 
   it('writes only the last level where the LMS has one level of departments, and no department above it', () => {
