@@ -36,6 +36,8 @@ describe('capability discovery', () => {
       // The simulator's approvers reference LMS users (complex), so they are written by account.
       approversByEmail: false,
       departments: true,
+      // Its departments have a parent: levels.
+      flatDepartments: false,
       jobProfiles: true,
       permissionTypes: true,
       groups: true,
