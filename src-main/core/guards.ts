@@ -86,7 +86,7 @@ export function evaluateGuards(g: GuardInput): SafetyGuard[] {
       blocking: false,
       confirmable: false,
       message: `"Below the LMS department" names ${g.underMissing}, which the LMS does not have: this run creates it and writes ${g.underPeople} ${g.underPeople === 1 ? "person's department" : "people's departments"} below it.`,
-      fix: 'If the LMS has that department under another name, correct "Below the LMS department" in the integration\'s mapping settings to match it (case does not matter), then plan again; if it is new, nothing to do.',
+      fix: 'If the LMS has that department under another name, correct "Below the LMS department" in the integration\'s mapping settings to match it, then plan again; if it is new, nothing to do.',
       count: g.underPeople,
       limit: 0,
     });

@@ -342,7 +342,7 @@ function underMissing(under: readonly string[], toCreate: readonly string[][], o
     const to = op.changes.find((c) => c.field === ScimPath.department)?.to;
     if (Array.isArray(to) && to.length > under.length && isUnder(to, under.length)) people++;
   }
-  return { underMissing: under.join(' / '), underPeople: people };
+  return people === 0 ? { underMissing: null, underPeople: 0 } : { underMissing: under.join(' / '), underPeople: people };
 }
 
 /** The plan around its sorted ops: the summary, the departments to create and the guards. */
@@ -374,7 +374,8 @@ export function finishPlan(
     thresholdPercent: config.deactivation.thresholdPercent,
     lastDayUnread: config.deactivation.useLastDay && source.lastDayUnread === true,
     deactivateUsers: config.deactivation.deactivateUsers,
-    ...underMissing(config.mapping.department.under, toCreate, sorted),
+    // A one-level LMS gets only the last level, so "Below the LMS department" is never written there.
+    ...underMissing(caps.flatDepartments === true ? [] : config.mapping.department.under, toCreate, sorted),
   });
   return {
     integrationId: config.id,

@@ -96,6 +96,16 @@ describe('departments to create', () => {
     expect(opFor(p, 'a')).toBeUndefined();
     expect(change(opFor(p, 'b'), dept)?.to).toEqual(['Nordics']);
     expect(p.departmentsToCreate).toEqual([['Nordics']]);
+    expect(p.guards).toEqual([]);
+  });
+
+  it('does not say "Below the LMS department" is missing where the LMS has one level, even when a department has its name', () => {
+    // There the setting is not written, so a department that happens to be called the same is just a department.
+    const flat = { departments: [], capabilities: capabilities({ flatDepartments: true }) };
+    const under = planConfig({ mapping: { department: { pathDelimiter: '/', under: ['Contoso'] } } });
+    const p = run({ users: [sourceUser('a', { department: 'Contoso' }), sourceUser('b', { department: 'Sales' })], config: under, target: flat });
+    expect(p.departmentsToCreate).toEqual([['Contoso'], ['Sales']]);
+    expect(p.guards).toEqual([]);
   });
 
   it("uses the LMS's spelling of a department it has in another case: no change, nothing to create", () => {
