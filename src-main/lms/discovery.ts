@@ -13,8 +13,8 @@ export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export interface AttrShape {
   complex: boolean;
   multiValued: boolean;
-  /** The schema's type ("string", "reference", "complex", …); null when it states none. */
-  type: string | null;
+  /** The schema's type in lower case ("string", "reference", "complex", …); "string" when it states none. */
+  type: string;
 }
 
 export interface OrgResourceLayout {
@@ -89,7 +89,9 @@ function attrShapes(attrs: JsonObject[]): Record<string, AttrShape> {
   const out: Record<string, AttrShape> = {};
   for (const a of attrs) {
     const name = str(a.name);
-    if (name) out[name] = { complex: str(a.type) === 'complex', multiValued: bool(a.multiValued) ?? false, type: str(a.type) ?? null };
+    // Attribute types are compared in any case; RFC 7643 §2.2 makes an untyped attribute a string.
+    const type = str(a.type)?.toLowerCase() ?? 'string';
+    if (name) out[name] = { complex: type === 'complex', multiValued: bool(a.multiValued) ?? false, type };
   }
   return out;
 }
@@ -110,7 +112,7 @@ function orgLayout(rt: ResourceTypeInfo | undefined, schemas: JsonObject[]): Org
     endpoint: rt.endpoint,
     nameAttr: pick(['name', 'displayName']) ?? 'displayName',
     parentAttr,
-    parentComplex: str(attrs.find((a) => str(a.name) === parentAttr)?.type) === 'complex',
+    parentComplex: str(attrs.find((a) => str(a.name) === parentAttr)?.type)?.toLowerCase() === 'complex',
     defaultAttr: pick(['isDefault', 'default']),
     schema: rt.schema,
   };
@@ -150,8 +152,8 @@ export function buildLayout(
       enterpriseExtension: userExtensions.includes(ENTERPRISE_USER) || schemaIds.includes(ENTERPRISE_USER),
       vendorNamespace,
       vendorAttributes: Object.keys(vendorShapes),
-      // Plain strings are addresses (Learnerbly's "array of the user's approvers emails"); a
-      // reference, plain or complex, names LMS user ids.
+      // Plain strings, typed or not, are addresses (Learnerbly's "array of the user's approvers
+      // emails"); a reference, plain or complex, names LMS user ids.
       approversByEmail: vendorShapes.approvers?.type === 'string',
       departments: departments !== null,
       flatDepartments: departments !== null && departments.parentAttr === null,

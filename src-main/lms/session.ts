@@ -183,9 +183,10 @@ export function referencedUserIds(raw: JsonObject, layout: LmsLayout): string[] 
   if (mid) ids.push(mid);
   const ns = layout.capabilities.vendorNamespace;
   const ven = ns ? obj(raw[ns]) : null;
-  if (layout.vendorShapes.approvers?.complex) {
+  // Approvers name accounts unless the LMS takes addresses: {value} when complex, the id itself when a plain reference.
+  if (layout.vendorShapes.approvers && !layout.capabilities.approversByEmail) {
     for (const a of arr(ven?.approvers) ?? []) {
-      const id = str(obj(a)?.value);
+      const id = str(a) ?? str(obj(a)?.value);
       if (id) ids.push(id);
     }
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VENDOR_NAMESPACE as NS, ENTERPRISE_USER as ENT, ScimPath, vendorPath } from '../../../src-main/core/model';
 import { buildLayout, type LmsLayout } from '../../../src-main/lms/discovery';
+import { referencedUserIds } from '../../../src-main/lms/session';
 import { applyWrites, filterLiteral, fromScimUser, newUserBody, patchOps, referencedNames, splitPath, toWire, withWorkEmail, type IdLookups, type NameLookups } from '../../../src-main/lms/mapping';
 
 const spc = { filter: true, patch: true, bulk: false, sort: false, etag: false, maxResults: 100 };
@@ -42,6 +43,11 @@ const ids: IdLookups = {
 describe('discovery of the approvers format', () => {
   it('sees approvers as e-mail addresses when the schema has them as strings, as references when complex', () => {
     expect(layout.capabilities.approversByEmail).toBe(false);
+    // RFC 7643 §2.2: an attribute with no type is a string; types are compared in any case.
+    for (const type of ['String', undefined]) {
+      const schema = { Resources: [{ id: NS, attributes: [{ name: 'approvers', type, multiValued: true }] }] };
+      expect(buildLayout(spc, types, schema, undefined).capabilities.approversByEmail).toBe(true);
+    }
     const plain = { Resources: [{ id: NS, attributes: [{ name: 'approvers', type: 'string', multiValued: true }] }] };
     const byEmail = buildLayout(spc, types, plain, undefined);
     expect(byEmail.capabilities.approversByEmail).toBe(true);
@@ -53,14 +59,23 @@ describe('discovery of the approvers format', () => {
     expect(referencedNames(vendorPath(NS, 'approvers'), ['boss@contoso.com'], layout.capabilities).users).toEqual(['boss@contoso.com']);
   });
 
-  it('sees plain references (and untyped approvers) as LMS user ids, not addresses, and writes the ids', () => {
-    for (const type of ['reference', undefined]) {
+  it('sees plain references as LMS user ids, not addresses, and writes the ids', () => {
+    for (const type of ['reference', 'Reference']) {
       const plainRef = { Resources: [{ id: NS, attributes: [{ name: 'approvers', type, multiValued: true }] }] };
       const byRef = buildLayout(spc, types, plainRef, undefined);
       expect(byRef.capabilities.approversByEmail).toBe(false);
       expect(toWire(vendorPath(NS, 'approvers'), ['boss@contoso.com'], byRef, ids)).toEqual({ ok: true, value: [{ schema: NS, path: ['approvers'], value: ['u1'] }] });
       expect(toWire(vendorPath(NS, 'approvers'), ['nobody@contoso.com'], byRef, ids)).toMatchObject({ ok: false, missing: 'nobody@contoso.com', kind: 'user' });
     }
+  });
+
+  it('looks up the accounts approvers point at, complex or plain, but not addresses', () => {
+    // An approver id not yet seen is fetched so the account reads back with the approver's userName.
+    const raw = (approvers: unknown[]): Record<string, unknown> => ({ id: 'u9', userName: 'anna@contoso.com', [NS]: { approvers } });
+    const schemaWith = (type: string): LmsLayout => buildLayout(spc, types, { Resources: [{ id: NS, attributes: [{ name: 'approvers', type, multiValued: true }] }] }, undefined);
+    expect(referencedUserIds(raw([{ value: 'u1', display: 'Boss' }]), layout)).toEqual(['u1']);
+    expect(referencedUserIds(raw(['u1']), schemaWith('reference'))).toEqual(['u1']);
+    expect(referencedUserIds(raw(['boss@contoso.com']), schemaWith('string'))).toEqual([]);
   });
 });
 
