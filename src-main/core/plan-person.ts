@@ -71,7 +71,7 @@ export function newCandidate(user: SourceUser, email: string | null, userName: s
 }
 
 /** What the person ops read about the settings, the LMS and everyone else. */
-export interface PersonContext {
+export interface PersonContext extends RelationFields {
   now: Date;
   lastDayOn: boolean;
   deactivateUsers: boolean;
@@ -84,10 +84,6 @@ export interface PersonContext {
   mappingContext: MappingContext;
   permissionsField: string | null;
   leaveAloneOnUpdate: ReadonlySet<string>;
-  managerField: string | null;
-  approversField: string | null;
-  /** Approvers are the manager's e-mail (LmsCapabilities.approversByEmail), not their userName. */
-  approversByEmail: boolean;
   sourceById: Map<string, SourceEntry>;
   skippedSources: ReadonlySet<string>;
   /** LMS accounts (without skip-listed ones) with this integration's link to each. */
@@ -106,6 +102,40 @@ function currentValue(t: TargetUser, field: string): AttrValue | undefined {
   const value = t.attributes[field];
   if (value === undefined && field === ScimPath.email) return t.emails[0] ?? null;
   return value;
+}
+
+/** The account's work e-mail as plan() compares it, or its userName when it has none (approvers by e-mail name it so). */
+export function lmsEmail(t: TargetUser): string {
+  const value = currentValue(t, ScimPath.email);
+  return typeof value === 'string' && value !== '' ? value : t.userName;
+}
+
+/** Where relations go and in which form. */
+export interface RelationFields {
+  managerField: string | null;
+  approversField: string | null;
+  /** Approvers are the manager's e-mail (LmsCapabilities.approversByEmail), not their userName. */
+  approversByEmail: boolean;
+}
+
+/**
+ * The manager and approvers changes for an account: the manager's LMS userName and e-mail after
+ * the plan, or none when Entra names no manager (both are then cleared).
+ */
+export function relationChanges(t: TargetUser | null, manager: { userName: string; email: string } | null, fields: RelationFields): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const { managerField, approversField } = fields;
+  if (managerField) {
+    const from = t?.attributes[managerField] ?? null;
+    const to = manager?.userName ?? null;
+    if (!sameValue(managerField, from, to)) changes.push({ field: managerField, from, to });
+  }
+  if (approversField) {
+    const from = t?.attributes[approversField] ?? null;
+    const to = manager === null ? [] : [fields.approversByEmail ? manager.email : manager.userName];
+    if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
+  }
+  return changes;
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
@@ -197,7 +227,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   const linkChange: FieldChange[] = (newlyLinked || idDiffers) && !idOfOther ? [{ field: EXTERNAL_ID_FIELD, from: t.externalId, to: user.id }] : [];
   if (leaving) {
     c.userNameAfter = t.userName; // still in the LMS (inactive): can be someone's manager
-    c.emailAfter = t.emails[0] ?? t.userName;
+    c.emailAfter = lmsEmail(t);
     if (t.active) c.otherOp = { sourceId, email, displayName, phase: 'users', targetId: t.id, kind: 'deactivate', reason: 'last_day_reached', detail: say.lastDay(m.displayName ?? m.email, user), changes: [...linkChange, { field: ACTIVE_FIELD, from: 'true', to: 'false' }] };
     return NO_RELATIONS;
   }
@@ -206,7 +236,7 @@ export function usersPhase(c: Candidate, result: MatchResult, ctx: PersonContext
   const fieldChanges = updates ? userChanges(m, t, ctx.permissionsField, ctx.leaveAloneOnUpdate) : [];
   const changes = linkChange.length > 0 ? [...linkChange, ...fieldChanges] : fieldChanges;
   c.userNameAfter = updates ? m.userName : t.userName;
-  c.emailAfter = updates ? (m.email ?? m.userName) : (t.emails[0] ?? t.userName);
+  c.emailAfter = updates ? (m.email ?? m.userName) : lmsEmail(t);
   if (!t.active) {
     const reason = newlyLinked ? 'link_existing' : 'back_in_scope';
     c.op = { sourceId, email, displayName, phase: 'users', targetId: t.id, ...extras, kind: 'reactivate', reason, detail: say.reactivated(m, explain(user, ctx), t, result.via), changes: [{ field: ACTIVE_FIELD, from: 'false', to: 'true' }, ...changes] };
@@ -248,44 +278,30 @@ export function relationsPhase(
   ctx: PersonContext,
   // The manager's entry, when the caller has looked it up already (plan() has, to see whether
   // the manager is planned yet).
-  manager: SourceEntry | undefined = c.user.managerId === null ? undefined : ctx.sourceById.get(c.user.managerId),
+  entry: SourceEntry | undefined = c.user.managerId === null ? undefined : ctx.sourceById.get(c.user.managerId),
 ): void {
-  const { managerField, approversField } = ctx;
   const { user } = c;
-  let managerName: string | null = null;
-  /** The manager's e-mail in the LMS after the plan (approvers by e-mail name them so). */
-  let managerEmail: string | null = null;
+  let manager: { userName: string; email: string } | null = null;
   if (user.managerId !== null) {
-    managerName = manager?.c?.userNameAfter ?? null;
-    if (managerName !== null) managerEmail = manager?.c?.emailAfter ?? managerName;
+    const planned = entry?.c?.userNameAfter ?? null;
+    if (planned !== null) manager = { userName: planned, email: entry?.c?.emailAfter ?? planned };
     else {
       // Not someone this plan writes: the account their link names, if any.
-      const linked = manager ? manager.link : ctx.goneLinks.get(user.managerId);
+      const linked = entry ? entry.link : ctx.goneLinks.get(user.managerId);
       const account = linked ? ctx.accountById.get(linked.targetId)?.t : undefined;
-      managerName = account?.userName ?? null;
-      managerEmail = account ? (account.emails[0] ?? account.userName) : null;
+      if (account) manager = { userName: account.userName, email: lmsEmail(account) };
     }
-    if (managerName === null) {
+    if (manager === null) {
       const op = c.op;
       const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
       if (op) op.warnings = [...(op.warnings ?? []), warning];
       return;
     }
   }
-  const changes: FieldChange[] = [];
-  if (managerField) {
-    const from = t?.attributes[managerField] ?? null;
-    if (!sameValue(managerField, from, managerName)) changes.push({ field: managerField, from, to: managerName });
-  }
-  if (approversField) {
-    const from = t?.attributes[approversField] ?? null;
-    const approver = ctx.approversByEmail ? managerEmail : managerName;
-    const to = approver === null ? [] : [approver];
-    if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
-  }
+  const changes = relationChanges(t, manager, ctx);
   if (changes.length === 0) return;
   c.unchanged = false; // a user whose only change is the manager is not "unchanged"
-  c.relationsOp = { kind: 'update', phase: 'relations', sourceId: user.id, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, managerName), changes };
+  c.relationsOp = { kind: 'update', phase: 'relations', sourceId: user.id, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, manager?.userName ?? null), changes };
 }
 
 /**

@@ -5,10 +5,9 @@
  */
 import { buildGroupIndex, type GroupIndex } from '../groups';
 import { mapUser, toggledFields, vendorField, type MappedUser, type MappingContext } from '../mapping';
-import { sameValue } from '../diff';
-import { ScimPath, type AttrValue, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
+import { ScimPath, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
-import { userChanges } from '../plan-person';
+import { lmsEmail, relationChanges, userChanges } from '../plan-person';
 import { evaluateScope, type ScopeExplanation } from '../scope';
 import { findPerson, type PersonMatch } from './find';
 import { relative } from './format';
@@ -74,21 +73,19 @@ function nextSyncPhrase(inputs: DiagnoseInputs): string {
 function notUpdated(subject: SourceUser, mapped: MappedUser, account: TargetUser, config: PlanConfig, inputs: DiagnoseInputs, targetById: Lookup<TargetUser>): FieldChange[] {
   const caps = inputs.target.capabilities;
   const changes = userChanges(mapped, account, vendorField(caps, 'permissionTypes'), toggledFields(config.mapping, caps));
-  if (subject.managerId === null) return changes;
-  const link = inputs.links.find((l) => l.integrationId === inputs.integration.id && l.sourceId === subject.managerId);
-  const manager = link ? targetById.get(link.targetId) : undefined;
-  if (!manager) return changes; // the manager check says why nothing can be written
-  const managerField = config.mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null;
-  const approversField = config.mapping.approversFromManager ? vendorField(caps, 'approvers') : null;
-  const wanted: [string | null, AttrValue][] = [
-    [managerField, manager.userName],
-    [approversField, [caps.approversByEmail === true ? (manager.emails[0] ?? manager.userName) : manager.userName]],
-  ];
-  for (const [field, to] of wanted) {
-    const from = field ? (account.attributes[field] ?? null) : null;
-    if (field && !sameValue(field, from, to)) changes.push({ field, from, to });
+  let manager: TargetUser | null = null;
+  if (subject.managerId !== null) {
+    const link = inputs.links.find((l) => l.integrationId === inputs.integration.id && l.sourceId === subject.managerId);
+    manager = link ? (targetById.get(link.targetId) ?? null) : null;
+    if (!manager) return changes; // the manager check says why nothing can be written
   }
-  return changes;
+  const fields = {
+    managerField: config.mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
+    approversField: config.mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
+    approversByEmail: caps.approversByEmail === true,
+  };
+  // Nobody's account is updated with the switch off, so the manager's e-mail is the LMS's own.
+  return [...changes, ...relationChanges(account, manager && { userName: manager.userName, email: lmsEmail(manager) }, fields)];
 }
 
 export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseContext {

@@ -249,6 +249,20 @@ describe('000: the Create users and Update user attributes switches', () => {
       for (const id of ['department', 'job-profile', 'manager'] as const) expect(check(c, id).status).toBe('info');
     });
 
+    it('off, and Entra no longer names a manager: the manager the account keeps is a difference', () => {
+      // With the switch on, the plan would clear the manager; off, the LMS keeps Boss.
+      const c = diag('anna@contoso.com', {
+        users: [anna],
+        groups,
+        targets: [annaLms({ attributes: { [ScimPath.manager]: 'boss@contoso.com' } })],
+        links: linked,
+        config: cfg({ mapping: { updateUsers: false } }),
+      });
+      expect(c.verdictKind).toBe('not_updated');
+      expect(c.verdict).toContain('manager');
+      expect(check(c, 'next-action').status).toBe('warn');
+    });
+
     it('off, and the account already has the mapped values: up to date', () => {
       const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms()], links: linked, config: cfg({ mapping: { updateUsers: false } }) });
       expect(c.verdictKind).toBe('up_to_date');

@@ -216,6 +216,10 @@ describe('manager and approvers (second pass)', () => {
     // "Update user attributes" off: the LMS keeps b.oss@ (anna is new, so her approvers are written).
     const off = run({ users: [anna, bossWithMail], targets: [t], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true, updateUsers: false } }), target: byEmail });
     expect(approvers(off)).toEqual(['b.oss@contoso.com']);
+    // The account's work address, which the plan compares, not whichever address the LMS lists first.
+    const twoAddresses = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com', emails: ['home@example.com'], attributes: { [ScimPath.email]: 'b.oss@contoso.com' } });
+    const work = run({ users: [anna, bossWithMail], targets: [twoAddresses], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true, updateUsers: false } }), target: byEmail });
+    expect(approvers(work)).toEqual(['b.oss@contoso.com']);
     // The boss's last day has passed: their account is deactivated, not updated.
     const leaving = { ...bossWithMail, employeeLeaveDateTime: '2026-01-01T00:00:00Z' };
     const gone = run({ users: [anna, leaving], targets: [t], links: [link('boss', 't-boss')], config: planConfig({ mapping: { approversFromManager: true }, deactivation: { useLastDay: true } }), target: byEmail });
