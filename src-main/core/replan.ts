@@ -198,7 +198,7 @@ export function replan(memo: PlanMemo, source: SourceSnapshot, target: TargetSna
     const next = usersPhase(c, now, ctx);
     // Their reports' manager fields name this; a new one would change other people's ops.
     if (c.userNameAfter !== nameBefore) return no(`${c.user.userPrincipalName}'s LMS userName after the plan changed`);
-    if (c.emailAfter !== emailBefore && ctx.approversByEmail) return no(`${c.user.userPrincipalName}'s LMS e-mail after the plan changed`);
+    if (c.emailAfter !== emailBefore && ctx.approversField && ctx.approversByEmail) return no(`${c.user.userPrincipalName}'s LMS e-mail after the plan changed`);
     if (c.op) added.push(c.op);
     else if (c.otherOp) added.push(c.otherOp);
     if (next.relations) relationsFor.push({ c, next });

@@ -143,7 +143,7 @@ export function departmentCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   }
   const notWritten = keptByUpdateOff(ctx, ScimPath.department, { id: 'department', title, evidence }, shown);
   if (notWritten) return notWritten;
-  if (caps.flatDepartments && mapping.department.under.length > 0) {
+  if (caps.flatDepartments && mapping.department.under.length > 0 && path !== null) {
     const under = mapping.department.under.join(' / ');
     return { id: 'department', status: 'warn', title, detail: `"Below the LMS department" (${under}) is not used: this LMS's departments have one level, so ${shown(path)} is written at the top.`, fix: 'Clear "Below the LMS department" in the integration\'s mapping settings, or ask the LMS vendor for department levels.', evidence };
   }

@@ -53,7 +53,7 @@ export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
 /** An account the query finds, and whom it is linked to, by name as the admin knows them. */
 function candidateLine(ctx: DiagnoseContext, c: TargetCandidate): Evidence {
   const by = c.linkedBy;
-  const owner = !by ? '' : by.sourceId === ctx.subject?.id ? 'this person' : ((u) => (u ? `${personName(u)} (${by.sourceId})` : `${by.sourceId} (no longer in Entra)`))(ctx.sourceById.get(by.sourceId));
+  const owner = !by ? '' : by.sourceId === ctx.subject?.id ? 'this person' : ((u) => (u ? `${personName(u)} (${by.sourceId})` : by.integrationId === ctx.inputs.integration.id ? `${by.sourceId} (no longer in Entra)` : `Entra user ${by.sourceId}`))(ctx.sourceById.get(by.sourceId));
   const integration = by?.integrationId === ctx.inputs.integration.id ? 'this integration' : `another integration (${by?.integrationId ?? ''})`;
   const link = by ? `, linked to ${owner} by ${integration}` : ', not linked';
   return ev('LMS account', `${account(c)}${link}; found by ${c.matchedBy.join(', ')}`);

@@ -304,6 +304,9 @@ describe('000: why is my user in the wrong department?', () => {
     expect(check(c, 'department')).toMatchObject({ status: 'warn', detail: '"Below the LMS department" (Contoso) is not used: this LMS\'s departments have one level, so EMEA is written at the top.', fix: expect.stringContaining('Clear "Below the LMS department"') });
     expect(evidence(c, 'department')).toContain('LMS departments: one level');
     expect(c.verdictKind).toBe('up_to_date');
+    // Nobody's department in Entra: that is what to fix first, not the unused setting.
+    const none = diag('anna@contoso.com', { users: [{ ...anna, department: null }], groups, target: flat, config: cfg({ mapping: { department: { pathDelimiter: '/', under: ['Contoso'] } } }) });
+    expect(check(none, 'department').detail).toContain('has no department in Entra');
   });
 
   it('the department does not exist in the LMS yet: it is created first', () => {

@@ -94,6 +94,14 @@ describe('identity stories the plan reports as a plain conflict', () => {
     expect(check(c, 'other-integration').status).toBe('fail');
     expect(check(c, 'other-integration').evidence[0]?.value).toContain('linked to this person by another integration (int-other)');
   });
+
+  it("names another integration's link to someone this read has not seen without calling them gone from Entra", () => {
+    // The other integration may read another tenant or scope: its person is unknown here, not deleted.
+    const c = diag('rita@contoso.com', { users: [rita], targets: [targetUser('t-rita', { userName: 'rita@contoso.com', externalId: 'x-9' })], others: [link('x-9', 't-rita', 'int-other')] });
+    const line = c.checks.flatMap((k) => k.evidence).find((e) => e.label === 'LMS account')?.value ?? '';
+    expect(line).toContain('linked to Entra user x-9 by another integration (int-other)');
+    expect(line).not.toContain('no longer in Entra');
+  });
 });
 
 describe('timing and data', () => {

@@ -220,5 +220,9 @@ describe('planFrom()', () => {
     expect(made.fullBecause).toBe("boss@contoso.com's LMS e-mail after the plan changed");
     const approvers = made.plan.ops.find((op) => op.sourceId === 'bob' && op.phase === 'relations')?.changes.find((c) => c.field.endsWith(':approvers'))?.to;
     expect(approvers).toEqual(['old.boss@x.com']);
+    // Approvers not written: the e-mail names nobody's approver, so the plan is redone in part.
+    const noApprovers = { ...lastDay, mapping: { ...lastDay.mapping, approversFromManager: false } };
+    const memo2 = planFrom(NO_MEMO, sourceSnapshot(users), targetSnapshot(accounts, byEmail), noApprovers, links, NOW).memo;
+    expect(planFrom({ memo: memo2 }, withUsers(gone), targetSnapshot(accounts, byEmail), noApprovers, links, later).fullBecause).toBeNull();
   });
 });

@@ -21,7 +21,7 @@ function AttributeDropdown({ label, value, onChange, allowNone }: { label: strin
 function UnderField({ value, onChange }: { value: readonly string[]; onChange: (v: string[]) => void }) {
   const [text, setText] = useState(value.join(' / '));
   return (
-    <Field label="Below the LMS department (optional)" hint="e.g. Contoso: Entra's departments are found and created below it, as an HR integration's top unit. Levels with /.">
+    <Field label="Below the LMS department (optional)" hint="e.g. Contoso: Entra's departments are found and created below it, as an HR integration's top unit. Levels with /. Not used where the LMS's departments have one level (the LMS test says so).">
       <Input
         value={text}
         placeholder="(at the top)"
