@@ -161,6 +161,11 @@ export const MappingSchema = z.object({
       groupMap: z.array(z.object({ groupId: z.string().min(1), jobProfile: z.string().min(1) })).default([]),
       /** Used when nothing maps; null = the LMS's own default job profile. */
       defaultJobProfile: z.string().min(1).nullable().default(null),
+      /**
+       * The default job profile goes to new accounts only (reference article 004: it "can be
+       * changed manually … after creation"); off, every sync writes it back over a hand change.
+       */
+      defaultForNewOnly: z.boolean().default(true),
     })
     .prefault({}),
   permissions: z

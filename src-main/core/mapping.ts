@@ -119,6 +119,8 @@ export interface MappedUser {
   attributes: Record<string, AttrValue>;
   /** Null when permission types are not written (no group map, or the LMS lacks the attribute). */
   permissions: PermissionMapping | null;
+  /** Fields in `attributes` written when the account is created, never to an existing one (the default job profile). */
+  createOnly: readonly string[];
   notices: NormalisationNotice[];
   warnings: PlanWarning[];
 }
@@ -160,8 +162,12 @@ export interface JobProfileChoice {
  * What mapUser() works out once per mapping context rather than once per user: plan() maps
  * every user of the tenant with one context, and departments, job titles and countries repeat.
  */
+const NONE: readonly string[] = [];
+
 interface Prepared {
   jobProfileField: string | null;
+  /** [jobProfileField], shared by everyone given the default job profile. */
+  jobProfileOnly: readonly string[];
   regionField: string | null;
   customFields: { field: string; attribute: string }[];
   /** Sorted owned permission types; null when permission types are not written. */
@@ -224,6 +230,7 @@ function prepare(ctx: MappingContext): Prepared {
   const ownedInLms = permissionGroups.flatMap((m) => (m.inLms === null ? [] : [m.inLms]));
   p = {
     jobProfileField: vendorField(capabilities, 'jobProfile'),
+    jobProfileOnly: ((f) => (f ? [f] : NONE))(vendorField(capabilities, 'jobProfile')),
     regionField: mapping.contentRegion.enabled ? vendorField(capabilities, 'contentRegion') : null,
     customFields,
     ownedPermissions: writesPermissions ? [...new Set(ownedInLms)].sort() : null,
@@ -259,17 +266,18 @@ export function chooseJobProfile(user: SourceUser, ctx: MappingContext): JobProf
   return { chosen: null, via: 'none', attributeValue, groupId: null };
 }
 
-function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): string | null {
-  const { chosen } = chooseJobProfile(user, ctx);
+function resolveJobProfile(user: SourceUser, ctx: MappingContext, warnings: PlanWarning[]): { name: string | null; isDefault: boolean } {
+  const { chosen, via } = chooseJobProfile(user, ctx);
+  const isDefault = via === 'default';
   const known = prepare(ctx).lmsProfiles;
-  if (chosen === null || known === null) return chosen;
+  if (chosen === null || known === null) return { name: chosen, isDefault };
   const name = known(chosen);
-  if (name !== null) return name;
+  if (name !== null) return { name, isDefault };
   warnings.push({
     code: 'job_profile_not_in_lms',
     message: `The job profile "${chosen}" does not exist in the LMS, so the job profile is left as it is.`,
   });
-  return null;
+  return { name: null, isDefault };
 }
 
 /** departmentPath() once per distinct raw value; each user gets its own copies. */
@@ -343,10 +351,12 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
     attributes[ScimPath.department] = dep.path;
   }
 
+  let createOnly: readonly string[] = NONE;
   if (p.jobProfileField) {
     const profile = resolveJobProfile(user, ctx, warnings);
     // Null means "leave the LMS's own default": the attribute is not written at all.
-    if (profile !== null) attributes[p.jobProfileField] = profile;
+    if (profile.name !== null) attributes[p.jobProfileField] = profile.name;
+    if (profile.name !== null && profile.isDefault && mapping.jobProfile.defaultForNewOnly) createOnly = p.jobProfileOnly;
   }
 
   if (p.regionField) {
@@ -371,7 +381,7 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
     permissions = { owned: p.ownedPermissions, granted: [...granted].sort() };
   }
 
-  return { sourceId: user.id, email, userName, displayName, attributes, permissions, notices, warnings };
+  return { sourceId: user.id, email, userName, displayName, attributes, permissions, createOnly, notices, warnings };
 }
 
 /**

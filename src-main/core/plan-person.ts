@@ -149,7 +149,10 @@ const NOTHING: ReadonlySet<string> = new Set();
 export function userChanges(m: MappedUser, t: TargetUser | null, permissionsField: string | null, leaveAlone: ReadonlySet<string>): FieldChange[] {
   const changes: FieldChange[] = [];
   consider(changes, t, leaveAlone, USER_NAME_FIELD, m.userName);
-  for (const field in m.attributes) consider(changes, t, leaveAlone, field, m.attributes[field] ?? null);
+  for (const field in m.attributes) {
+    if (t !== null && m.createOnly.length > 0 && m.createOnly.includes(field)) continue;
+    consider(changes, t, leaveAlone, field, m.attributes[field] ?? null);
+  }
   if (m.permissions && permissionsField) consider(changes, t, leaveAlone, permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));
   return changes;
 }

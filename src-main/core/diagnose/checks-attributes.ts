@@ -190,6 +190,20 @@ export function jobProfileCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   if (t) evidence.push(ev('LMS now', shown(lmsNow)));
   evidence.push(ev('Change job profiles', changeJobProfiles ? 'on' : 'off'));
   const missing = ctx.mapped?.warnings.find((w) => w.code === 'job_profile_not_in_lms');
+  // The default job profile is for new accounts (article 004): an existing account keeps its own.
+  if (!missing && t && written !== undefined && ctx.mapped?.createOnly.includes(field)) {
+    evidence.push(ev('Default job profile', 'given to new accounts only'));
+    const same = sameValue(field, lmsNow, written);
+    const kept = same ? `has ${shown(written)}` : `keeps ${shown(lmsNow)}: it may have been set by hand there`;
+    return {
+      id: 'job-profile',
+      status: same ? 'pass' : 'info',
+      title,
+      detail: `No mapping gives ${personName(subject)} a job profile, and the default ${shown(written)} goes to new accounts only, so the LMS ${kept}.`,
+      fix: same ? null : `To give them another job profile, map ${choice.attributeValue ? `"${choice.attributeValue}"` : 'them'} to it, or turn off "Default job profile for new accounts only" to put the default back on every account nothing maps.`,
+      evidence,
+    };
+  }
   if (missing) {
     return { id: 'job-profile', status: 'fail', title, detail: missing.message, fix: `Create the job profile "${choice.chosen ?? ''}" in the LMS, or map ${choice.attributeValue ? `"${choice.attributeValue}"` : 'this user'} to a job profile that exists.`, evidence };
   }

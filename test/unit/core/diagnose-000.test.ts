@@ -357,6 +357,14 @@ describe("000: why is my user's permission or job profile not syncing as expecte
     expect(evidence(c, 'job-profile')).toContain('Chosen by: the value map: jobTitle "Sales Rep" → "Sales Representative"');
   });
 
+  it('nothing maps and the default is for new accounts only: the job profile set in the LMS is kept, and said so', () => {
+    const byHand = annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.title]: 'Astronaut', [ScimPath.department]: ['Sales'], [jp]: 'Sales Representative' } });
+    const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Astronaut' }], groups, targets: [byHand], links: linked, target: { jobProfiles }, config: cfg({ mapping: { jobProfile: { attribute: 'jobTitle', defaultJobProfile: 'Employee' } } }) });
+    expect(check(c, 'job-profile')).toMatchObject({ status: 'info', fix: expect.stringContaining('"Default job profile for new accounts only"') });
+    expect(check(c, 'job-profile').detail).toBe('No mapping gives Anna Berg a job profile, and the default "Employee" goes to new accounts only, so the LMS keeps "Sales Representative": it may have been set by hand there.');
+    expect(c.verdictKind).toBe('up_to_date');
+  });
+
   it('the value in the source system maps to a job profile the LMS does not have', () => {
     const c = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Sales Rep' }], groups, target: { jobProfiles }, config: cfg({ mapping: { jobProfile: { attribute: 'jobTitle', valueMap: [{ value: 'Sales Rep', jobProfile: 'Account Executive' }] } } }) });
     expect(check(c, 'job-profile').status).toBe('fail');

@@ -141,6 +141,21 @@ describe('000 / 004: job profile and permissions', () => {
     expect(change(opFor(p, 'anna'), jp)?.to).toBe('Newcomer');
   });
 
+  it('gives the default job profile to new accounts only: one changed by hand in the LMS stays', () => {
+    // "the default job profile will be assigned … on user creation, but can be changed manually … after creation"
+    const byHand = annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['Sales'], [jp]: 'Sales Rep' } });
+    const mapping = (defaultForNewOnly: boolean) => planConfig({ mapping: { jobProfile: { attribute: 'jobTitle', defaultJobProfile: 'Newcomer', defaultForNewOnly } } });
+    const world = { users: [{ ...anna, jobTitle: 'Astronaut' }], targets: [byHand], links: [link('anna', 't-anna')], target: { jobProfiles: profiles } };
+    expect(change(opFor(run({ ...world, config: mapping(true) }), 'anna'), jp)).toBeUndefined();
+    // Off: every sync puts the default back.
+    expect(change(opFor(run({ ...world, config: mapping(false) }), 'anna'), jp)).toEqual({ from: 'Sales Rep', to: 'Newcomer' });
+    // A job profile that maps is still written to the existing account.
+    const mapped = run({ ...world, users: [{ ...anna, jobTitle: 'Sales Rep' }], targets: [{ ...byHand, attributes: { ...byHand.attributes, [jp]: 'Newcomer' } }], config: mapping(true) });
+    expect(change(opFor(mapped, 'anna'), jp)).toEqual({ from: 'Newcomer', to: 'Sales Rep' });
+    // And a new account gets the default.
+    expect(change(opFor(run({ users: [{ ...anna, jobTitle: 'Astronaut' }], config: mapping(true), target: { jobProfiles: profiles } }), 'anna'), jp)?.to).toBe('Newcomer');
+  });
+
   it('leaves the LMS default job profile when nothing matches and no default is configured', () => {
     const p = run({ users: [{ ...anna, jobTitle: 'Astronaut' }], config: planConfig({ mapping: { jobProfile: { attribute: 'jobTitle' } } }), target: { jobProfiles: profiles } });
     expect(change(opFor(p, 'anna'), jp)).toBeUndefined();

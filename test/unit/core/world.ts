@@ -88,6 +88,7 @@ export const worldArb: fc.Arbitrary<World> = fc
     delimiter: fc.constantFrom(null, '/'),
     approvers: fc.boolean(),
     defaultJobProfile: fc.constantFrom(null, 'Everyone'),
+    defaultForNewOnly: fc.boolean(),
     // Mostly on, as nearly every setup has them.
     createUsers: fc.constantFrom(true, true, true, false),
     updateUsers: fc.constantFrom(true, true, true, false),
@@ -123,7 +124,7 @@ export const worldArb: fc.Arbitrary<World> = fc
         changePermissions: r.changePermissions,
         department: { pathDelimiter: r.delimiter, under: r.under },
         approversFromManager: r.approvers,
-        jobProfile: { defaultJobProfile: r.defaultJobProfile },
+        jobProfile: { defaultJobProfile: r.defaultJobProfile, defaultForNewOnly: r.defaultForNewOnly },
         permissions: { groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }] },
       },
     });

@@ -1,4 +1,4 @@
-import { Button, Caption1, Dropdown, Field, Input, Option } from '@fluentui/react-components';
+import { Button, Caption1, Dropdown, Field, Input, Option, Switch } from '@fluentui/react-components';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import type { Mapping } from '../../../../src-main/core/config';
 import { GroupSelect } from './GroupSelect';
@@ -77,6 +77,14 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
       <Field label="Default job profile" hint="When nothing maps. Leave empty to use the LMS’s own default.">
         <Input value={jp.defaultJobProfile ?? ''} onChange={(_e, d) => set({ defaultJobProfile: d.value.trim() ? d.value : null })} style={{ maxWidth: 320 }} />
       </Field>
+      {jp.defaultJobProfile !== null ? (
+        <Switch
+          label="Default job profile for new accounts only (an existing account nothing maps keeps the job profile set in the LMS)"
+          checked={jp.defaultForNewOnly}
+          onChange={(_e, d) => set({ defaultForNewOnly: d.checked })}
+          data-testid="default-job-profile-new-only"
+        />
+      ) : null}
     </Box>
   );
 }
