@@ -115,10 +115,12 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     if (!Number.isInteger(confirmedDeactivations) || confirmedDeactivations < 0) throw new UsageError('--max-deactivations takes a whole number.', 'For example: --max-deactivations 120');
   }
   const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
+  // A "force sync": both sides read in full, for when something seems missed by reading changes.
+  const full = values.full === true;
   let reviewed: Plan | null = null;
   if (values.yes !== true) {
     if (!process.stdin.isTTY || ctx.out.json) throw new UsageError('apply changes the LMS and needs --yes when not run in a terminal.', 'Review `rollcall plan` first, then add --yes (and --max-deactivations N to confirm a large deactivation).');
-    const dry = await runIntegration(services, { integrationId: id, kind: 'dry-run', trigger: 'cli', onProgress: progressHandler(ctx) });
+    const dry = await runIntegration(services, { integrationId: id, kind: 'dry-run', trigger: 'cli', full, onProgress: progressHandler(ctx) });
     const code = finishRun(ctx, dry);
     if (!dry.plan) return code;
     printPlan(ctx, dry.plan, 10);
@@ -126,7 +128,7 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     reviewed = dry.plan;
   }
   // Interactively, apply exactly what was shown: a plan that changed meanwhile stops (exit 4).
-  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
+  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', full, confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
   ctx.out.endProgress();
   const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
   if (ctx.out.json) {
@@ -177,9 +179,9 @@ export const planCommand: Command = {
 };
 
 export const applyCommand: Command = {
-  summary: 'sync now: plan and apply the changes to the LMS',
-  usage: 'rollcall apply --integration ID [--yes] [--max-deactivations N]',
-  options: { ...withIntegration, yes: { type: 'boolean', short: 'y' }, 'max-deactivations': { type: 'string' } },
+  summary: 'sync now: plan and apply the changes to the LMS (--full: read both sides in full, not by their changes)',
+  usage: 'rollcall apply --integration ID [--yes] [--max-deactivations N] [--full]',
+  options: { ...withIntegration, yes: { type: 'boolean', short: 'y' }, 'max-deactivations': { type: 'string' }, full: { type: 'boolean' } },
   run: (ctx, values) => apply(ctx, requireString(values, 'integration', 'rollcall apply --integration ID --yes'), values),
 };
 

@@ -149,6 +149,17 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
   });
 
+  it('apply --full reads both sides in full (a force sync); without it a sync reads the changes', async () => {
+    const history = async () => JSON.parse((await cli(['history', '--integration', id, '--json'])).stdout) as { kind: string; readMode: string | null; lmsRead?: { mode: string } | null }[];
+    expect((await cli(['apply', '--integration', id, '--yes', '--json'])).code).toBe(0);
+    const byChanges = (await history())[0];
+    expect(byChanges?.readMode).toBe('delta');
+    expect((await cli(['apply', '--integration', id, '--yes', '--full', '--json'])).code).toBe(0);
+    const forced = (await history())[0];
+    expect(forced).toMatchObject({ kind: 'apply', readMode: 'full' });
+    expect(forced?.lmsRead?.mode).toBe('full');
+  });
+
   it('a mass deactivation is blocked with exit code 4 until confirmed with --max-deactivations', async () => {
     const linked = demo.lms.users().filter((u) => typeof u.externalId === 'string' && u.active !== false && demo.graph.getUser(String(u.externalId)) !== undefined);
     for (const u of linked.slice(0, 40)) demo.graph.mutateUser(String(u.externalId), { accountEnabled: false });
