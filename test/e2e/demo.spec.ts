@@ -89,6 +89,19 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await card.getByTestId('card-dry-run').click();
   await expect(card.getByTestId('run-finished')).toContainText('Dry run finished', { timeout: 60_000 });
 
+  // "Read everything again" (a force sync) reads both sides in full, and the history says it was asked for.
+  await card.getByRole('button', { name: 'Changes', exact: true }).click();
+  await page.getByTestId('dry-run-full').check();
+  await page.getByTestId('run-dry-run').click();
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await card.getByRole('button', { name: 'History' }).click();
+  const newest = page.getByTestId('run-row').first();
+  await expect(newest.getByTestId('run-reads')).toHaveText('Entra full · LMS full');
+  await expect(newest.getByTestId('run-reads-why')).toHaveText('LMS read in full: a full read was asked for.');
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+
   // Edit opens the wizard where the integration stands: everything done but enabling.
   await card.getByTestId('edit').click();
   await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-step', 'enable');

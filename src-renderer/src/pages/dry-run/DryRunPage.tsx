@@ -1,4 +1,4 @@
-import { Body1, Button, Card, Skeleton, SkeletonItem, Spinner, Subtitle2, Title3, tokens } from '@fluentui/react-components';
+import { Body1, Button, Card, Checkbox, Skeleton, SkeletonItem, Spinner, Subtitle2, Title3, Tooltip, tokens } from '@fluentui/react-components';
 import { Play20Regular } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -43,18 +43,25 @@ function DryRunFor({ id }: { id: string }) {
     // Apply exactly what is on screen: if Entra or the LMS changed since this dry run, main stops.
     start.mutate({ id, kind: 'apply', confirmedDeactivations, expectedSummary: last.data?.plan?.summary }, { onSuccess: (s) => setApplyRun(s.runId) });
   };
+  // A full read on request (Okta's "Force sync", Entra's "Restart provisioning").
+  const [readAll, setReadAll] = useState(false);
   const onFinished = useCallback((s: RunStatus) => {
     setRunId(null);
     setFailed(s.outcome === 'failed' || s.outcome === 'blocked' ? s : null);
   }, []);
   const dryRun = () => {
     setFailed(null);
-    start.mutate({ id, kind: 'dry-run' }, { onSuccess: (s) => setRunId(s.runId) });
+    start.mutate({ id, kind: 'dry-run', full: readAll }, { onSuccess: (s) => setRunId(s.runId) });
   };
   const runButton = (
-    <Button icon={<Play20Regular />} onClick={dryRun} disabled={following !== null || applying !== null || start.isPending} data-testid="run-dry-run">
-      {last.data?.plan ? 'Run a new dry run' : 'Start a dry run'}
-    </Button>
+    <span style={{ display: 'inline-flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+      <Button icon={<Play20Regular />} onClick={dryRun} disabled={following !== null || applying !== null || start.isPending} data-testid="run-dry-run">
+        {last.data?.plan ? 'Run a new dry run' : 'Start a dry run'}
+      </Button>
+      <Tooltip content="Reads every user in Entra ID and the LMS instead of only what changed since the last run. Use it when something seems missed; it takes longer." relationship="description">
+        <Checkbox label="Read everything again" checked={readAll} onChange={(_e, d) => setReadAll(d.checked === true)} data-testid="dry-run-full" />
+      </Tooltip>
+    </span>
   );
   return (
     <div style={{ display: 'grid', gap: 16 }}>

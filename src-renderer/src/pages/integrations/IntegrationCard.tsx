@@ -1,4 +1,4 @@
-import { Badge, Body1, Button, Caption1, Card, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Tooltip, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Button, Caption1, Card, Checkbox, Menu, MenuItem, MenuList, MenuPopover, MenuTrigger, Switch, Tooltip, tokens } from '@fluentui/react-components';
 import { ArrowDownload20Regular, ArrowSync20Regular, Delete20Regular, Edit20Regular, History20Regular, Key20Regular, MoreHorizontal20Regular, Play20Regular, TextBulletListSquare20Regular } from '@fluentui/react-icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
@@ -36,6 +36,8 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const active = useActiveRun(i.id);
   const start = useStartRun();
   const [confirmRun, setConfirmRun] = useState(false);
+  // "Run now" can read everything again (a force sync) instead of only the changes.
+  const [readAll, setReadAll] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [runId, setRunId] = useState<string | null>(null);
   const [finished, setFinished] = useState<RunStatus | null>(null);
@@ -57,10 +59,11 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
     setRunId(null);
     setFinished(s);
   }, []);
-  const run = (kind: 'apply' | 'dry-run') => {
+  const run = (kind: 'apply' | 'dry-run', full = false) => {
     setConfirmRun(false);
+    setReadAll(false);
     setFinished(null);
-    start.mutate({ id: i.id, kind }, { onSuccess: (s) => setRunId(s.runId) });
+    start.mutate({ id: i.id, kind, full }, { onSuccess: (s) => setRunId(s.runId) });
   };
   const complete = i.setupMissing.length === 0;
   const error = enable.error ?? remove.error ?? start.error;
@@ -175,9 +178,15 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           </MenuPopover>
         </Menu>
       </div>
-      <ConfirmDialog open={confirmRun} title={`Sync ${i.name} now?`} confirmLabel="Run now" onCancel={() => setConfirmRun(false)} onConfirm={() => run('apply')}>
+      <ConfirmDialog open={confirmRun} title={`Sync ${i.name} now?`} confirmLabel="Run now" onCancel={() => (setConfirmRun(false), setReadAll(false))} onConfirm={() => run('apply', readAll)}>
         <Body1>Rollcall reads Entra ID and the LMS and writes the changes right away: creates, updates, reactivations and deactivations. Users are never deleted.</Body1>
         <Body1>Safety checks still apply: a run that would deactivate more users than your threshold stops and waits for you in the diff viewer. To look first, use Dry run.</Body1>
+        <Checkbox
+          checked={readAll}
+          onChange={(_e, d) => setReadAll(d.checked === true)}
+          label="Read everything again (full sync): every user in Entra ID and the LMS, not only what changed since the last run. Use it when something seems missed; it takes longer."
+          data-testid="run-now-full"
+        />
       </ConfirmDialog>
       <ConfirmDialog open={confirmRemove} title={`Remove ${i.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmRemove(false)} onConfirm={() => (setConfirmRemove(false), remove.mutate())}>
         <Body1>The integration’s settings, its secrets in the keychain, its run history and audit logs, its link table and the copies of Entra and LMS users it kept are removed. Nothing changes in the LMS: users it created stay as they are.</Body1>
