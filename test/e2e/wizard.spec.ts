@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_APPS } from '../../src-main/demo/graph';
+import { COST_CENTER_ATTRIBUTE, DEMO_APPS } from '../../src-main/demo/graph';
 import { startDemoTenant, type DemoTenant } from '../../src-main/demo/tenant';
 import { Store } from '../../src-main/store/store';
 import { newRunRecord } from '../../src-main/sync/run';
@@ -128,6 +128,14 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('deactivate-users').check();
   // The demo LMS keeps its departments below its top department (typed in another case: found anyway).
   await page.getByTestId('department-under').fill('contoso');
+  // Any Entra attribute can be typed, such as a directory extension; a name that is none is refused, with how to write one.
+  const customField = page.getByTestId('custom-field-1');
+  await customField.fill('cost centre');
+  await customField.press('Tab');
+  await expect(page.getByText('"cost centre" is not an Entra attribute name')).toBeVisible();
+  await customField.fill(COST_CENTER_ATTRIBUTE);
+  await customField.press('Tab');
+  await expect(page.getByText('is not an Entra attribute name')).toHaveCount(0);
   await snap(page, 'wizard-5-rules', secrets);
 
   // (f) The welcome e-mail warning needs an explicit acknowledgement.
@@ -171,6 +179,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(detail.getByTestId('op-notice')).toContainText('BYTE ORDER MARK');
   // Below the LMS's top department, spelled as the LMS spells it.
   await expect(detail.getByTestId('field-change').filter({ hasText: 'department' })).toContainText('Contoso › Sales');
+  // The directory extension typed in the rules step, read from Entra and written to custom field 1.
+  await expect(detail.getByTestId('field-change').filter({ hasText: 'customField1' })).toContainText(/CC-\d{4}/);
   // A taller window for the picture, so the whole expanded row is in view.
   await page.setViewportSize({ width: 1280, height: 1160 });
   await snap(page, 'diff-expanded-row', secrets);

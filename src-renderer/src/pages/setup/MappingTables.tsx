@@ -1,8 +1,9 @@
-import { Button, Caption1, Dropdown, Field, Input, Option, Switch } from '@fluentui/react-components';
+import { Button, Caption1, Field, Input, Switch } from '@fluentui/react-components';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import type { Mapping } from '../../../../src-main/core/config';
 import { GroupSelect } from './GroupSelect';
-import { Box, sourceAttributeOptions } from './RuleEditors';
+import { AttributePicker } from './AttributePicker';
+import { Box } from './RuleEditors';
 
 interface Props {
   mapping: Mapping;
@@ -19,17 +20,7 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
   const set = (patch: Partial<Mapping['jobProfile']>) => setMapping({ ...mapping, jobProfile: { ...jp, ...patch } });
   return (
     <Box title="Job profiles" hint="The first match wins: a group mapping, then the attribute value, then the default job profile.">
-      <Field label="Entra attribute that names the job profile">
-        <Dropdown
-          value={jp.attribute ?? '(none — groups and default only)'}
-          selectedOptions={[jp.attribute ?? '']}
-          onOptionSelect={(_e, d) => set({ attribute: d.optionValue ? d.optionValue : null })}
-          style={{ maxWidth: 320 }}
-        >
-          <Option value="">(none — groups and default only)</Option>
-          {sourceAttributeOptions()}
-        </Dropdown>
-      </Field>
+      <AttributePicker label="Entra attribute that names the job profile" none="(none — groups and default only)" value={jp.attribute} onChange={(v) => set({ attribute: v })} width={320} testId="job-profile-attribute" />
       {jp.attribute ? (
         <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Attribute value to job profile">
           <div style={grid}>

@@ -1,15 +1,7 @@
 import { Button, Caption1, Dropdown, Field, Input, Option, Tag, TagGroup, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import { SOURCE_ATTRIBUTES, type ExcludeRule } from '../../../../src-main/core/config';
-
-/** One option per Entra attribute a rule or a mapping can read. */
-export function sourceAttributeOptions() {
-  return SOURCE_ATTRIBUTES.map((a) => (
-    <Option key={a} value={a}>
-      {a}
-    </Option>
-  ));
-}
+import type { ExcludeRule } from '../../../../src-main/core/config';
+import { AttributePicker } from './AttributePicker';
 
 export const OPERATORS = [
   { value: 'equals', label: 'equals' },
@@ -58,11 +50,7 @@ export function AttributeRuleAdder({ onAdd }: { onAdd: (rule: { kind: 'attribute
   };
   return (
     <div style={{ display: 'grid', gridTemplateColumns: '200px 170px minmax(0, 1fr) auto auto', gap: 8, alignItems: 'end' }}>
-      <Field label="Attribute">
-        <Dropdown value={attribute} selectedOptions={[attribute]} onOptionSelect={(_e, d) => setAttribute(d.optionValue ?? 'department')} aria-label="Attribute" style={{ minWidth: 0 }}>
-          {sourceAttributeOptions()}
-        </Dropdown>
-      </Field>
+      <AttributePicker label="Attribute" value={attribute} onChange={(v) => setAttribute(v ?? 'department')} testId="rule-attribute" />
       <Field label="Operator">
         <Dropdown
           value={OPERATORS.find((o) => o.value === operator)?.label}

@@ -3,19 +3,9 @@ import { useState } from 'react';
 import type { Mapping } from '../../../../src-main/core/config';
 import type { Errors } from './draft';
 import { JobProfileMapping, PermissionMapping } from './MappingTables';
-import { Box, sourceAttributeOptions } from './RuleEditors';
+import { AttributePicker } from './AttributePicker';
+import { Box } from './RuleEditors';
 import type { StepProps } from './wizard-types';
-
-function AttributeDropdown({ label, value, onChange, allowNone }: { label: string; value: string | null; onChange: (v: string | null) => void; allowNone?: boolean }) {
-  return (
-    <Field label={label}>
-      <Dropdown value={value ?? '(not written)'} selectedOptions={[value ?? '']} onOptionSelect={(_e, d) => onChange(d.optionValue ? d.optionValue : null)} style={{ minWidth: 0 }}>
-        {allowNone ? <Option value="">(not written)</Option> : null}
-        {sourceAttributeOptions()}
-      </Dropdown>
-    </Field>
-  );
-}
 
 /** "Contoso / Nordics" ⇄ ['Contoso', 'Nordics']; the text is kept as typed so a "/" can be typed. */
 function UnderField({ value, onChange }: { value: readonly string[]; onChange: (v: string[]) => void }) {
@@ -69,7 +59,7 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
       </Box>
       <Box title="Departments" hint="Hidden characters (byte-order marks, zero-width and no-break spaces) are removed and reported in the dry run.">
         <div style={row}>
-          <AttributeDropdown label="Entra attribute" value={m.department.attribute} onChange={(v) => setMapping({ ...m, department: { ...m.department, attribute: v ?? 'department' } })} />
+          <AttributePicker label="Entra attribute" value={m.department.attribute} onChange={(v) => setMapping({ ...m, department: { ...m.department, attribute: v ?? 'department' } })} testId="department-attribute" />
           <Field label="Path delimiter (optional)" hint="e.g. / for “Sales/EMEA/Nordics”." validationMessage={errors.pathDelimiter} validationState={errors.pathDelimiter ? 'error' : 'none'}>
             <Input value={m.department.pathDelimiter ?? ''} onChange={(_e, d) => setMapping({ ...m, department: { ...m.department, pathDelimiter: d.value === '' ? null : d.value } })} maxLength={3} />
           </Field>
@@ -100,10 +90,10 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
           </Field>
         </div>
       </Box>
-      <Box title="Custom fields" hint="Written to the LMS’s custom fields 1–3 from any Entra attribute.">
+      <Box title="Custom fields" hint="Written to the LMS’s custom fields 1–3 from any Entra attribute: pick one, or type its name (a directory extension such as extension_<appId>_costCenter, or onPremisesExtensionAttributes.extensionAttribute1–15).">
         <div style={row}>
           {(['customField1', 'customField2', 'customField3'] as const).map((k, i) => (
-            <AttributeDropdown key={k} label={`Custom field ${i + 1}`} allowNone value={m.customFields[k]} onChange={(v) => setMapping({ ...m, customFields: { ...m.customFields, [k]: v } })} />
+            <AttributePicker key={k} label={`Custom field ${i + 1}`} none="(not written)" value={m.customFields[k]} onChange={(v) => setMapping({ ...m, customFields: { ...m.customFields, [k]: v } })} testId={`custom-field-${i + 1}`} />
           ))}
         </div>
       </Box>
