@@ -172,6 +172,10 @@ export const MappingSchema = z.object({
     .object({
       /** Group membership grants permission types; only these types are owned by the integration. */
       groupMap: z.array(z.object({ groupId: z.string().min(1), permissionType: z.string().min(1) })).default([]),
+      /** Source attribute whose values grant permission types through valueMap (reference 004: roles → permission types). */
+      attribute: SourceAttributeSchema.nullable().default(null),
+      /** An attribute value (case and hidden characters ignored) → the permission type it grants; these types are owned too. */
+      valueMap: z.array(z.object({ value: z.string(), permissionType: z.string().min(1) })).default([]),
     })
     .prefault({}),
   contentRegion: z

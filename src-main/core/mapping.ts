@@ -174,6 +174,8 @@ interface Prepared {
   ownedPermissions: string[] | null;
   /** The permission group map with each type as the LMS spells it (null: the LMS has no such type). */
   permissionGroups: { groupId: string; permissionType: string; inLms: string | null }[];
+  /** Cleaned, lower-cased permission valueMap value → the types it grants, spelled as in permissionGroups; empty without an attribute. */
+  permissionValues: Map<string, { permissionType: string; inLms: string | null }[]>;
   /** Cleaned, lower-cased valueMap value → job profile; the first entry wins (as a find() would). */
   valueMap: Map<string, string>;
   /** A job profile name → the LMS's spelling of it (lmsName(), memoised: there are few names and many users); null when the LMS lists none. */
@@ -225,9 +227,20 @@ function prepare(ctx: MappingContext): Prepared {
     const field = vendorField(capabilities, name);
     if (attribute !== null && field) customFields.push({ field, attribute });
   }
-  const writesPermissions = vendorField(capabilities, 'permissionTypes') !== null && mapping.permissions.groupMap.length > 0;
-  const permissionGroups = mapping.permissions.groupMap.map((m) => ({ ...m, inLms: ctx.permissionTypes ? lmsName(ctx.permissionTypes, m.permissionType) : m.permissionType }));
-  const ownedInLms = permissionGroups.flatMap((m) => (m.inLms === null ? [] : [m.inLms]));
+  const { permissions } = mapping;
+  const byValue = permissions.attribute === null ? [] : permissions.valueMap;
+  const writesPermissions = vendorField(capabilities, 'permissionTypes') !== null && (permissions.groupMap.length > 0 || byValue.length > 0);
+  const inLms = (permissionType: string) => (ctx.permissionTypes ? lmsName(ctx.permissionTypes, permissionType) : permissionType);
+  const permissionGroups = permissions.groupMap.map((m) => ({ ...m, inLms: inLms(m.permissionType) }));
+  const permissionValues: Prepared['permissionValues'] = new Map();
+  for (const m of byValue) {
+    const key = cleanText(m.value)?.toLowerCase();
+    if (key === undefined) continue;
+    const list = permissionValues.get(key) ?? [];
+    list.push({ permissionType: m.permissionType, inLms: inLms(m.permissionType) });
+    permissionValues.set(key, list);
+  }
+  const ownedInLms = [...permissionGroups, ...[...permissionValues.values()].flat()].flatMap((m) => (m.inLms === null ? [] : [m.inLms]));
   p = {
     jobProfileField: vendorField(capabilities, 'jobProfile'),
     jobProfileOnly: ((f) => (f ? [f] : NONE))(vendorField(capabilities, 'jobProfile')),
@@ -235,6 +248,7 @@ function prepare(ctx: MappingContext): Prepared {
     customFields,
     ownedPermissions: writesPermissions ? [...new Set(ownedInLms)].sort() : null,
     permissionGroups,
+    permissionValues,
     valueMap,
     lmsProfiles,
     departments: new Map(),
@@ -375,6 +389,7 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
     for (const m of p.permissionGroups) {
       if (ctx.groups.members(m.groupId).has(user.id)) (m.inLms !== null ? granted : missing).add(m.inLms ?? m.permissionType);
     }
+    for (const m of permissionsByValue(user, p, mapping)) (m.inLms !== null ? granted : missing).add(m.inLms ?? m.permissionType);
     for (const name of missing) {
       warnings.push({ code: 'permission_type_not_in_lms', message: `The permission type "${name}" does not exist in the LMS, so it is not given; create it in the LMS or correct the permission mapping.` });
     }
@@ -382,6 +397,32 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
   }
 
   return { sourceId: user.id, email, userName, displayName, attributes, permissions, createOnly, notices, warnings };
+}
+
+/** The user's values of the permission attribute, cleaned, each with the value map's entries it names (a multi-valued attribute: each value). */
+function permissionHits(user: SourceUser, p: Prepared, attribute: string | null): { value: string; types: { permissionType: string; inLms: string | null }[] }[] {
+  if (attribute === null || p.permissionValues.size === 0) return [];
+  const raw = sourceAttribute(user, attribute);
+  const out: { value: string; types: { permissionType: string; inLms: string | null }[] }[] = [];
+  for (const v of raw === null ? [] : Array.isArray(raw) ? raw : [raw]) {
+    const value = cleanText(v);
+    const types = value === null ? undefined : p.permissionValues.get(value.toLowerCase());
+    if (value !== null && types) out.push({ value, types });
+  }
+  return out;
+}
+
+function permissionsByValue(user: SourceUser, p: Prepared, mapping: Mapping): { permissionType: string; inLms: string | null }[] {
+  return permissionHits(user, p, mapping.permissions.attribute).flatMap((h) => h.types);
+}
+
+/** For Diagnose: the attribute value that grants each type, by the type as mapped (lower case). */
+export function permissionValuesOf(user: SourceUser, ctx: MappingContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { value, types } of permissionHits(user, prepare(ctx), ctx.mapping.permissions.attribute)) {
+    for (const t of types) if (!out.has(t.permissionType.trim().toLowerCase())) out.set(t.permissionType.trim().toLowerCase(), value);
+  }
+  return out;
 }
 
 /**

@@ -75,6 +75,7 @@ export function attributesNeeded(config: IntegrationConfig): string[] {
     ...[...config.scope.include, ...config.scope.exclude].flatMap((r) => (r.kind === 'attribute' ? [r.attribute] : [])),
     config.mapping.department.attribute,
     config.mapping.jobProfile.attribute,
+    config.mapping.permissions.attribute,
     config.mapping.customFields.customField1,
     config.mapping.customFields.customField2,
     config.mapping.customFields.customField3,

@@ -6,7 +6,7 @@
  */
 import { departmentPathOf, existingDepartmentPaths } from '../departments';
 import { fieldLabel, sameValue } from '../diff';
-import { chooseJobProfile, mergePermissionTypes, vendorField } from '../mapping';
+import { chooseJobProfile, mergePermissionTypes, permissionValuesOf, vendorField } from '../mapping';
 import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
 import { cleanText } from '../normalise';
 import { sourceAttribute } from '../scope';
@@ -233,10 +233,14 @@ export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Che
   const current = lmsNow === null ? [] : Array.isArray(lmsNow) ? lmsNow : [lmsNow];
   const desired = mergePermissionTypes(lmsNow, perms);
   const owned = new Set(perms.owned.map((p) => p.toLowerCase()));
+  const byValue = permissionValuesOf(subject, ctx.mappingContext);
   const evidence: Evidence[] = perms.owned.map((p) => {
     // The mapping may spell the type in another case than the LMS (perms.owned has the LMS's).
     const through = permissions.groupMap.filter((g) => g.permissionType.trim().toLowerCase() === p.trim().toLowerCase()).map((g) => pathThrough(ctx, subject, g.groupId)).find((x) => x !== null);
-    return ev(`${p} (owned)`, through ? `granted through ${through}` : 'not granted: not in any group mapped to it');
+    const value = byValue.get(p.trim().toLowerCase());
+    const how = [through ? `through ${through}` : null, value !== undefined ? `through ${permissions.attribute ?? ''} "${value}"` : null].filter((x) => x !== null);
+    const none = permissions.attribute !== null && permissions.valueMap.length > 0 ? `not in any group mapped to it, and ${permissions.attribute} does not map to it` : 'not in any group mapped to it';
+    return ev(`${p} (owned)`, how.length > 0 ? `granted ${how.join(' and ')}` : `not granted: ${none}`);
   });
   for (const p of current.filter((c) => !owned.has(c.toLowerCase()))) evidence.push(ev(`${p} (not owned)`, 'set in the LMS by someone else: left alone'));
   evidence.push(ev('Wanted in the LMS', listed(desired)));

@@ -297,6 +297,52 @@ describe('delta reads and mapping changes', () => {
   });
 });
 
+describe('permission types from an Entra attribute', () => {
+  it("a directory extension's value grants a permission type: read from Graph, written to the LMS as it spells it, and stable after", async () => {
+    env = await startSyncEnv({ users: 60, lmsSeed: { departments: [], jobProfiles: [], permissionTypes: ['Learner', 'Manager'], users: [] } });
+    const { COST_CENTER_ATTRIBUTE } = await import('../../../src-main/demo/graph');
+    const update = (f: (m: NonNullable<SyncEnv>['store']['settings']['data']['integrations'][number]['config']['mapping']) => void) =>
+      env?.store.settings.update((s) => {
+        const r = s.integrations[0];
+        if (r) f(r.config.mapping);
+      });
+    // Learn the tenant's cost centres from a dry run that writes them to custom field 1.
+    await update((m) => (m.customFields.customField1 = COST_CENTER_ATTRIBUTE));
+    const look = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    // By the LMS userName each create writes (the sign-in name, not always the e-mail).
+    const centreOf = new Map(
+      (look.plan?.ops ?? []).flatMap((o) => {
+        const userName = o.changes.find((c) => c.field === 'userName')?.to;
+        const cc = o.changes.find((c) => c.field.endsWith(':customField1'))?.to;
+        return o.kind === 'create' && typeof userName === 'string' && typeof cc === 'string' ? [[userName, cc] as const] : [];
+      }),
+    );
+    const counts = new Map<string, number>();
+    for (const cc of centreOf.values()) counts.set(cc, (counts.get(cc) ?? 0) + 1);
+    const [centre] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [''];
+    expect(centre).toMatch(/^CC-/);
+    // That centre's people manage; typed in another case than Entra and the LMS spell it. Only the
+    // permission mapping names the extension now, so that alone must have it read.
+    await update((m) => {
+      m.customFields.customField1 = null;
+      m.permissions.attribute = COST_CENTER_ATTRIBUTE;
+      m.permissions.valueMap = [{ value: centre.toLowerCase(), permissionType: 'manager' }];
+    });
+    const applied = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    const managerId = env.lms.permissionTypes().find((p) => p.displayName === 'Manager')?.id;
+    const granted = (userName: string) => JSON.stringify(env?.lms.userByUserName(userName) ?? {}).includes(`"${managerId ?? '-'}"`);
+    const members = [...centreOf].filter(([, cc]) => cc === centre).map(([userName]) => userName);
+    const others = [...centreOf].filter(([, cc]) => cc !== centre).map(([userName]) => userName);
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.filter((e) => !granted(e))).toEqual([]);
+    expect(others.filter((e) => granted(e))).toEqual([]);
+    // Read back as written: the next plan has no permission change.
+    const again = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual', full: true });
+    expect(again.plan?.ops.filter((o) => o.changes.some((c) => c.field.endsWith(':permissionTypes')))).toEqual([]);
+  });
+});
+
 describe('group membership by delta', () => {
   it('a delta run sees a newly nested group and its member, keeps the groups link beside the users link, and reads groups in full when the scope groups change', async () => {
     env = await startSyncEnv({ users: 90 });

@@ -377,6 +377,13 @@ describe("000: why is my user's permission or job profile not syncing as expecte
     expect(evidence(c, 'job-profile')).toContain('an LMS job profile with the same name as jobTitle "Sales Representative"');
   });
 
+  it('permission types from a role attribute: the evidence names the value that grants each', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, employeeType: 'Team Lead' }], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'] } })], links: linked, config: cfg({ mapping: { permissions: { attribute: 'employeeType', valueMap: [{ value: 'team lead', permissionType: 'Manager' }, { value: 'Trainer', permissionType: 'Course Creator' }] } } }) });
+    expect(evidence(c, 'permissions')).toContain('Manager (owned): granted through employeeType "Team Lead"');
+    expect(evidence(c, 'permissions')).toContain('Course Creator (owned): not granted: not in any group mapped to it, and employeeType does not map to it');
+    expect(check(c, 'permissions')).toMatchObject({ status: 'info', detail: expect.stringContaining('Manager') });
+  });
+
   it('permission types: owned ones come from groups, others are left alone; "Change permissions" off', () => {
     const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms({ attributes: { [ScimPath.department]: ['Sales'], [pt]: ['LMS Administrator'] } })], links: linked, config: cfg({ mapping: { changePermissions: false, permissions: { groupMap: [{ groupId: 'g-sales', permissionType: 'Learner' }, { groupId: 'g-mgr', permissionType: 'Manager' }] } } }) });
     expect(check(c, 'permissions').status).toBe('fail');

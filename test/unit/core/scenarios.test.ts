@@ -167,6 +167,19 @@ describe('000 / 004: job profile and permissions', () => {
     expect(op?.warnings).toEqual([expect.objectContaining({ code: 'job_profile_not_in_lms' })]);
   });
 
+  it('matches roles to permission types: an attribute value grants the type, and those types are owned too', () => {
+    // "Roles … will be matched with permission types … Ziik will only add/remove permission types that come from Ziik."
+    const cfg = planConfig({ mapping: { permissions: { attribute: 'employeeType', valueMap: [{ value: 'Team Lead', permissionType: 'Manager' }, { value: 'Trainer', permissionType: 'Course Creator' }] } } });
+    const lead = { ...anna, employeeType: 'team lead\u00a0' };
+    const t = annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['Sales'], [pt]: ['Course Creator', 'Reporting'] } });
+    const p = run({ users: [lead], targets: [t], links: [link('anna', 't-anna')], config: cfg });
+    // Manager granted by her role; Course Creator is owned and not hers, so removed; Reporting is not owned, so it stays.
+    expect(change(opFor(p, 'anna'), pt)).toEqual({ from: ['Course Creator', 'Reporting'], to: ['Manager', 'Reporting'] });
+    // Without the attribute the value map is not used (and owns nothing).
+    const off = planConfig({ mapping: { permissions: { attribute: null, valueMap: [{ value: 'Team Lead', permissionType: 'Manager' }] } } });
+    expect(change(opFor(run({ users: [lead], targets: [t], links: [link('anna', 't-anna')], config: off }), 'anna'), pt)).toBeUndefined();
+  });
+
   it('only adds/removes the permission types it owns; ones given in the LMS stay', () => {
     const cfg = planConfig({ mapping: { permissions: { groupMap: [{ groupId: 'g-sales', permissionType: 'Sales Reporting' }, { groupId: 'g-mgr', permissionType: 'Manager' }] } } });
     const t = annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.department]: ['Sales'], [pt]: ['Manager', 'Course Creator'] } });

@@ -82,10 +82,35 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
 
 /** Permission types granted by group membership; the integration owns only these types. */
 export function PermissionMapping({ mapping, setMapping, integrationId, groupName }: Props) {
-  const rows = mapping.permissions.groupMap;
-  const set = (groupMap: Mapping['permissions']['groupMap']) => setMapping({ ...mapping, permissions: { groupMap } });
+  const perms = mapping.permissions;
+  const rows = perms.groupMap;
+  const set = (groupMap: Mapping['permissions']['groupMap']) => setMapping({ ...mapping, permissions: { ...perms, groupMap } });
+  const setValues = (patch: Partial<Mapping['permissions']>) => setMapping({ ...mapping, permissions: { ...perms, ...patch } });
+  const values = perms.valueMap;
   return (
-    <Box title="Permissions" hint="Members of a group get the permission type. Rollcall only adds or removes the types listed here; others on the user stay.">
+    <Box title="Permissions" hint="Members of a group, or people whose Entra attribute has a mapped value (a role), get the permission type. Rollcall only adds or removes the types listed here; others on the user stay.">
+      <AttributePicker label="Entra attribute that names permission types (optional)" none="(none — groups only)" value={perms.attribute} onChange={(v) => setValues({ attribute: v })} width={320} testId="permission-attribute" />
+      {perms.attribute ? (
+        <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Attribute value to permission type">
+          <div style={grid}>
+            <Caption1>When {perms.attribute} is</Caption1>
+            <Caption1>Permission type in the LMS</Caption1>
+            <span />
+          </div>
+          {values.map((row, i) => (
+            <div key={i} style={grid}>
+              <Input aria-label={`Permission value ${i + 1}`} value={row.value} onChange={(_e, d) => setValues({ valueMap: values.map((r, j) => (j === i ? { ...r, value: d.value } : r)) })} />
+              <Input aria-label={`Permission type for value ${i + 1}`} value={row.permissionType} onChange={(_e, d) => setValues({ valueMap: values.map((r, j) => (j === i ? { ...r, permissionType: d.value } : r)) })} />
+              <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove permission value mapping ${i + 1}`} onClick={() => setValues({ valueMap: values.filter((_r, j) => j !== i) })} />
+            </div>
+          ))}
+          <div>
+            <Button size="small" icon={<Add16Regular />} onClick={() => setValues({ valueMap: [...values, { value: '', permissionType: '' }] })}>
+              Add value mapping
+            </Button>
+          </div>
+        </div>
+      ) : null}
       <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to permission type">
         {rows.length > 0 ? (
           <div style={grid}>
@@ -94,7 +119,7 @@ export function PermissionMapping({ mapping, setMapping, integrationId, groupNam
             <span />
           </div>
         ) : (
-          <Caption1>No permission mapping: permissions are left as they are.</Caption1>
+          <Caption1>{perms.attribute && values.length > 0 ? 'No group mapping.' : 'No permission mapping: permissions are left as they are.'}</Caption1>
         )}
         {rows.map((row, i) => (
           <div key={i} style={grid}>
@@ -119,5 +144,6 @@ export function mappingProblems(m: Mapping): string[] {
   if (m.jobProfile.valueMap.some((r) => !r.jobProfile.trim())) out.push('A job profile value mapping has no job profile.');
   if (m.jobProfile.groupMap.some((r) => !r.groupId || !r.jobProfile.trim())) out.push('A job profile group mapping needs both a group and a job profile.');
   if (m.permissions.groupMap.some((r) => !r.groupId || !r.permissionType.trim())) out.push('A permission mapping needs both a group and a permission type.');
+  if (m.permissions.attribute && m.permissions.valueMap.some((r) => !r.permissionType.trim())) out.push('A permission value mapping has no permission type.');
   return out;
 }
