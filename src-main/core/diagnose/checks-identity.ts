@@ -7,7 +7,7 @@ import { GUID_PATTERN } from '../config';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
-import { sameAddress } from './find';
+import { SAME_NAME, sameAddress } from './find';
 import { account, ev, personName, when } from './format';
 import type { Check, Evidence, TargetCandidate } from './types';
 
@@ -134,6 +134,25 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
       detail: `${extra.length} LMS accounts may belong to this person (an old account under another address, or one created by hand); the integration uses ${keep}.`,
       fix: `Check the others for learning data; deactivate (or delete, if empty) the ones that are not LMS account ${keep}.`,
       evidence: extra.map((c) => candidateLine(ctx, c)),
+    };
+  }
+  // Article 000: "Check whether the person already exists … under another email address, username".
+  const sameName = ctx.person.targets.filter((t) => t.matchedBy.length === 1 && t.matchedBy[0] === SAME_NAME);
+  if (sameName.length > 0 && ctx.subject) {
+    const who = personName(ctx.subject);
+    const address = normaliseEmail(ctx.subject.mail) ?? normaliseEmail(ctx.subject.userPrincipalName) ?? ctx.subject.userPrincipalName;
+    const these = sameName.length === 1 ? 'an account' : `${sameName.length} accounts`;
+    const creating = ctx.usersOp?.kind === 'create';
+    return {
+      id: 'lms-duplicates',
+      status: 'warn',
+      title,
+      detail: `The LMS has ${these} named ${who} under another address that no integration links: ${sameName.map((c) => lmsAccount(ctx, c.id)).join(' and ')}. It may be ${who}'s, made by hand or under an old address${creating ? `; Rollcall matches by id and e-mail, not by name, so ${ctx.nextSync} it creates a second account` : ''}.`,
+      fix:
+        extra.length > 0
+          ? `If it is an old account of ${who}'s, check it for learning history, then deactivate it in the LMS (or delete it, if empty); Rollcall keeps using LMS account ${ctx.linkedTarget?.id ?? extra[0]?.id ?? '?'}. If it is someone else with the same name, nothing to do.`
+          : `If it is ${who}'s and has learning history, set its e-mail in the LMS to ${address}${creating ? ' before the next sync' : ''}: Rollcall then links it${creating ? ' instead of creating one' : ''}. If it is someone else with the same name, nothing to do.`,
+      evidence: sameName.map((c) => candidateLine(ctx, c)),
     };
   }
   return { id: 'lms-duplicates', status: 'pass', title, detail: extra.length === 1 ? 'One LMS account answers to this person.' : 'No LMS account answers to this person yet.', fix: null, evidence: [] };

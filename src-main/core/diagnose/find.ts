@@ -23,6 +23,9 @@ export interface PersonMatch {
   targets: TargetCandidate[];
 }
 
+/** How an LMS account nobody links, found by the person's name alone, is marked (TargetCandidate.matchedBy). */
+export const SAME_NAME = 'same name';
+
 /** At most this many people found by part of a name are listed. */
 const NAME_PART_LIMIT = 20;
 
@@ -114,9 +117,14 @@ export function findPerson(
     else targetsFound.set(t.id, { t, by: new Set([by]) });
   };
   /** One pass over the LMS accounts for the wanted keys (no full index: 100k accounts, a handful of keys). */
-  const scanTargets = (want: ReadonlyMap<string, string>, wantExternal: ReadonlyMap<string, string>, wantIds: ReadonlyMap<string, string>): void => {
-    if (want.size === 0 && wantExternal.size === 0 && wantIds.size === 0) return;
+  const scanTargets = (want: ReadonlyMap<string, string>, wantExternal: ReadonlyMap<string, string>, wantIds: ReadonlyMap<string, string>, names: readonly string[] = []): void => {
+    if (want.size === 0 && wantExternal.size === 0 && wantIds.size === 0 && names.length === 0) return;
     for (const t of target.users) {
+      // The same name on an account nobody links: one made by hand, or under an old address (article 000).
+      if (names.length > 0 && !linkByTarget.has(t.id) && !targetsFound.has(t.id)) {
+        const name = targetDisplayName(t);
+        if (name !== null && names.includes(name)) noteTarget(t, SAME_NAME);
+      }
       const byId = wantIds.get(t.id);
       if (byId) noteTarget(t, byId);
       if (t.externalId) {
@@ -179,7 +187,10 @@ export function findPerson(
       const direct = queryIds.keys().next().value ?? '';
       if (!linkedIds.has(direct)) linkedIds.set(direct, 'query');
     }
-    scanTargets(want, external, linkedIds);
+    const names = [cleanText(subject.displayName)?.toLowerCase() ?? null, fullName(subject)].filter((n): n is string => n !== null && n.length > 0);
+    scanTargets(want, external, linkedIds, names);
+    // An account found by its address as well is not "only the same name".
+    for (const found of targetsFound.values()) if (found.by.size > 1) found.by.delete(SAME_NAME);
   }
 
   const targets: TargetCandidate[] = [...targetsFound.values()]

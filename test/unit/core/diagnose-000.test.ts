@@ -118,6 +118,32 @@ describe('000: why do I see duplicate users or an old account?', () => {
     expect(check(c, 'email-changed').fix).toContain('relink LMS account t-old to this Entra user');
   });
 
+  it('the person exists in the LMS under another address and username, made by hand: a warning before a second is created', () => {
+    // "Check whether the person already exists in Learningbank under another email address, username".
+    const byHand = targetUser('t-hand', { userName: 'anna.b', emails: ['anna.private@example.org'], attributes: { [ScimPath.displayName]: 'Anna  Berg' } });
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [byHand], config: cfg() });
+    expect(c.verdictKind).toBe('will_create');
+    const dup = check(c, 'lms-duplicates');
+    expect(dup.status).toBe('warn');
+    expect(dup.detail).toBe("The LMS has an account named Anna Berg under another address that no integration links: LMS account t-hand (anna.b, externalId (none), active). It may be Anna Berg's, made by hand or under an old address; Rollcall matches by id and e-mail, not by name, so at the next sync (in 2 h 10 min) it creates a second account.");
+    expect(dup.fix).toBe("If it is Anna Berg's and has learning history, set its e-mail in the LMS to anna@contoso.com before the next sync: Rollcall then links it instead of creating one. If it is someone else with the same name, nothing to do.");
+    expect(dup.evidence[0]?.value).toContain('found by same name');
+  });
+
+  it('the same name on an account linked to someone else, or also found by address, is not "another account of hers"', () => {
+    const otherAnna = sourceUser('anna-2', { displayName: 'Anna Berg', mail: 'anna.berg2@contoso.com', userPrincipalName: 'anna.berg2@contoso.com' });
+    const theirs = targetUser('t-2', { externalId: 'anna-2', userName: 'anna.berg2@contoso.com', attributes: { [ScimPath.displayName]: 'Anna Berg' } });
+    const c = diag('anna@contoso.com', { users: [anna, otherAnna], groups, targets: [annaLms(), theirs], links: [...linked, link('anna-2', 't-2')], config: cfg() });
+    expect(check(c, 'lms-duplicates')).toMatchObject({ status: 'pass', detail: 'One LMS account answers to this person.' });
+  });
+
+  it('an old account with her name beside the linked one: check it, then deactivate it', () => {
+    const old = targetUser('t-old', { userName: 'aberg', emails: ['aberg@old-domain.example'], attributes: { [ScimPath.displayName]: 'anna berg' } });
+    const c = diag('anna@contoso.com', { users: [anna], groups, targets: [annaLms(), old], links: linked, config: cfg() });
+    expect(check(c, 'lms-duplicates')).toMatchObject({ status: 'warn', fix: "If it is an old account of Anna Berg's, check it for learning history, then deactivate it in the LMS (or delete it, if empty); Rollcall keeps using LMS account t-anna. If it is someone else with the same name, nothing to do." });
+    expect(check(c, 'lms-duplicates').detail).not.toContain('creates a second');
+  });
+
   it('the user was recreated in the source system instead of updated', () => {
     const c = diag('anna@contoso.com', { users: [{ ...anna, id: 'anna-2', createdDateTime: '2026-02-20T00:00:00Z' }], groups: [group('g-sales', 'All Sales', ['anna-2'])], targets: [annaLms()], links: linked, config: cfg() });
     expect(c.verdict).toBe('Recreated in Entra: LMS account t-anna (anna@contoso.com, active) still belongs to the deleted object id anna');
