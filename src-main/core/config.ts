@@ -101,14 +101,13 @@ export const IncludeRuleSchema = z.discriminatedUnion('kind', [
     /** Compared case-insensitively after normalisation. */
     value: z.string().default(''),
   }),
+  /** A single person by Entra object id, UPN or e-mail (article 000: "included by email"). */
+  z.object({ kind: z.literal('user'), value: z.string().trim().min(1) }),
 ]);
 export type IncludeRule = z.infer<typeof IncludeRuleSchema>;
 
-export const ExcludeRuleSchema = z.discriminatedUnion('kind', [
-  ...IncludeRuleSchema.options,
-  /** A single person by Entra object id, UPN or e-mail. */
-  z.object({ kind: z.literal('user'), value: z.string().trim().min(1) }),
-]);
+/** The same kinds as include rules: a group, an attribute, one person. */
+export const ExcludeRuleSchema = IncludeRuleSchema;
 export type ExcludeRule = z.infer<typeof ExcludeRuleSchema>;
 
 export const ScopeSchema = z.object({

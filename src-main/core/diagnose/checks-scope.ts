@@ -159,6 +159,7 @@ export function includedCheck(ctx: DiagnoseContext, subject: SourceUser): Check 
       const known = ctx.groups.byId.has(rule.groupId);
       return ev(label, `member of group "${groupName(ctx, rule)}" — ${known ? 'not a member, directly or through nested groups' : 'the group was not found in the last Entra read (deleted, or not a security group?)'}`);
     }
+    if (rule.kind === 'user') return ev(label, `the person "${rule.value}" — not ${name}'s object id, sign-in name or e-mail`);
     return ev(label, `${rule.attribute} ${rule.operator} "${rule.value}" — ${rule.attribute} is ${shown(sourceAttribute(subject, rule.attribute))}`);
   });
   const first = ctx.config.scope.include[0];
@@ -167,7 +168,7 @@ export function includedCheck(ctx: DiagnoseContext, subject: SourceUser): Check 
       ? `Add ${name} to the group "${groupName(ctx, first)}" (or a group nested in it) in Entra, then wait for the next sync or provision on demand.`
       : first?.kind === 'attribute'
         ? `Set ${first.attribute} to "${first.value}" for ${name} in Entra, or add an include rule that matches ${name}.`
-        : `Add an include rule that matches ${name}.`;
+        : `Add an include rule that matches ${name} (or include ${name} by e-mail: "Include one person" in the scope settings).`;
   return { id: 'included', status: 'fail', title, detail: `${name} matches none of the include rules, so the integration does not pick them up.`, fix: fix + keepAlone(ctx, subject), evidence };
 }
 

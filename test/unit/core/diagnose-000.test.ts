@@ -80,6 +80,14 @@ describe('000: why is my user not showing up?', () => {
 });
 
 describe('000: why is my user being excluded?', () => {
+  it('a person included by e-mail: not in the include list yet says which rule would name them', () => {
+    const c = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales', [])], config: cfg({ scope: { include: [{ kind: 'user', value: 'bo@contoso.com' }] } }) });
+    expect(check(c, 'included')).toMatchObject({ status: 'fail', fix: expect.stringContaining('"Include one person"') });
+    expect(evidence(c, 'included')).toContain('the person "bo@contoso.com" — not Anna Berg\'s object id, sign-in name or e-mail');
+    const included = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales', [])], config: cfg({ scope: { include: [{ kind: 'user', value: 'ANNA@contoso.com' }] } }) });
+    expect(check(included, 'included')).toMatchObject({ status: 'pass', detail: 'Included by the rule user "ANNA@contoso.com".' });
+  });
+
   const connor = sourceUser('connor', { displayName: 'Connor Contract', mail: 'connor@contoso.com', userPrincipalName: 'connor@contoso.com', department: 'Contractors' });
   const contractors = { exclude: [{ kind: 'attribute' as const, attribute: 'department', value: 'Contractors' }] };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ScopeSchema, type Scope } from '../../../src-main/core/config';
 import { buildGroupIndex } from '../../../src-main/core/groups';
-import { evaluateScope } from '../../../src-main/core/scope';
+import { evaluateScope, scopeVerdict } from '../../../src-main/core/scope';
 import { group, sourceUser } from '../../../src-main/core/testing/builders';
 
 const anna = sourceUser('u-anna', { displayName: 'Anna', userPrincipalName: 'anna@contoso.com', mail: 'Anna.Berg@contoso.com', department: 'Sales\uFEFF', jobTitle: 'Consultant' });
@@ -89,6 +89,17 @@ describe('evaluateScope', () => {
 
   it.each(['u-anna', 'ANNA@contoso.com', 'anna.berg@contoso.com '])('excludes one person by id, UPN or e-mail (%s)', (value) => {
     expect(evaluateScope(anna, scope({ exclude: [{ kind: 'user', value }] }), groups).verdict).toBe('excluded');
+  });
+
+  it('includes one person by e-mail beside a group they are not in, and exclude still wins (article 000)', () => {
+    // "included by email but excluded by department"
+    const byMail = scope({ include: [{ kind: 'group', groupId: 'g-nobody' }, { kind: 'user', value: 'Anna.Berg@contoso.com' }] });
+    const e = evaluateScope(anna, byMail, groups);
+    expect(e.verdict).toBe('included');
+    expect(e.includedBy[0]?.description).toBe('user "Anna.Berg@contoso.com"');
+    expect(scopeVerdict(anna, byMail, groups)).toBe('included');
+    const alsoExcluded = evaluateScope(anna, { ...byMail, exclude: [{ kind: 'attribute', attribute: 'department', operator: 'equals', value: 'sales' }] }, groups);
+    expect(alsoExcluded).toMatchObject({ verdict: 'excluded', matchesBoth: true });
   });
 
   it('puts the skip list above everything, naming the entry that matched', () => {

@@ -26,6 +26,7 @@ export function StepScope({ draft, update, integration }: StepProps) {
         <div data-testid="include-rules">
           <RuleTags rules={draft.include} onRemove={(i) => update({ include: draft.include.filter((_r, j) => j !== i) })} label="Include rules" empty="No include rule: every user in the tenant is in scope." />
         </div>
+        <AddLine label="Include one person" hint="Their e-mail, UPN or Entra object id: in scope without being in an included group." placeholder="anna@contoso.com" testId="include-user" onAdd={(v) => addInclude({ kind: 'user', value: v })} />
       </Box>
       <Box title="Excluded" hint="Exclude beats include: a user matching both is left out (and the dry run says so).">
         <div data-testid="exclude-rules">
