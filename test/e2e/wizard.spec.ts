@@ -105,6 +105,11 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(allStaff).toContainText(/[\d,]+ people · [\d,]+ direct members · \d+ nested groups? \(their members count too\)/);
   await allStaff.getByRole('button', { name: 'Include All Staff' }).click();
   await expect(page.getByTestId('include-rules')).toContainText('Group: All Staff');
+  // One person can be included by address too (she is in All Staff already, so the scope stays the same).
+  const nested = demo.tenant.cases.find((c) => c.key === 'nested-group')?.email ?? '';
+  await page.getByTestId('include-user').fill(nested);
+  await page.getByTestId('include-user').press('Enter');
+  await expect(page.getByTestId('include-rules')).toContainText(`User: ${nested}`);
   await snap(page, 'wizard-3-scope', secrets);
 
   // Back keeps what was typed.
