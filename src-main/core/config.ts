@@ -84,10 +84,35 @@ export const SOURCE_ATTRIBUTES = [
 ] as const;
 /** An Entra user attribute a rule or mapping may name: a plain property, a directory extension, an on-premises extension attribute. */
 export const SOURCE_ATTRIBUTE_PATTERN = /^(?:[A-Za-z][A-Za-z0-9]*|extension_[0-9a-f]{32}_[A-Za-z0-9_]+|onPremisesExtensionAttributes\.extensionAttribute(?:[1-9]|1[0-5]))$/;
+
+/** Properties Rollcall reads itself, by lower case: "Department" must mean department, not an unknown extra that reads empty. */
+const KNOWN_ATTRIBUTES = new Map([...SOURCE_ATTRIBUTES, 'id', 'otherMails', 'employeeLeaveDateTime'].map((a) => [a.toLowerCase(), a]));
+
+/**
+ * An attribute name as typed → as Graph spells it (Graph's names are case-insensitive, but its
+ * answers and Rollcall's own fields are not): known properties and the on-premises extension
+ * attributes in their casing, a directory extension's app id in lower case.
+ */
+export function canonicalAttribute(name: string): string {
+  const t = name.trim();
+  const known = KNOWN_ATTRIBUTES.get(t.toLowerCase());
+  if (known) return known;
+  const onPremises = /^onpremisesextensionattributes\.extensionattribute(\d+)$/i.exec(t);
+  if (onPremises) return `onPremisesExtensionAttributes.extensionAttribute${onPremises[1] ?? ''}`;
+  const extension = /^extension_([0-9a-f]{32})_(.+)$/i.exec(t);
+  if (extension) return `extension_${(extension[1] ?? '').toLowerCase()}_${extension[2] ?? ''}`;
+  return t;
+}
+
+/** Whether a typed attribute name is one Rollcall can read (after canonicalAttribute). */
+export function isSourceAttribute(name: string): boolean {
+  return SOURCE_ATTRIBUTE_PATTERN.test(canonicalAttribute(name));
+}
+
 export const SourceAttributeSchema = z
   .string()
-  .trim()
-  .regex(SOURCE_ATTRIBUTE_PATTERN, 'must be an Entra user attribute name such as department, jobTitle or extension_<appId>_costCenter');
+  .transform(canonicalAttribute)
+  .pipe(z.string().regex(SOURCE_ATTRIBUTE_PATTERN, 'must be an Entra user attribute name such as department, jobTitle or extension_<appId>_costCenter'));
 
 export const AttributeOperatorSchema = z.enum(['equals', 'notEquals', 'startsWith', 'contains', 'isEmpty']);
 
@@ -174,7 +199,7 @@ export const MappingSchema = z.object({
       /** Source attribute whose values grant permission types through valueMap (reference 004: roles → permission types). */
       attribute: SourceAttributeSchema.nullable().default(null),
       /** An attribute value (case and hidden characters ignored) → the permission type it grants; these types are owned too. */
-      valueMap: z.array(z.object({ value: z.string(), permissionType: z.string().min(1) })).default([]),
+      valueMap: z.array(z.object({ value: z.string().trim().min(1), permissionType: z.string().trim().min(1) })).default([]),
     })
     .prefault({}),
   contentRegion: z

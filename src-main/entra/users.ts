@@ -40,11 +40,19 @@ function strList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** A property of a Graph object by name in any case (Graph matches $select names so; a config may spell one otherwise). */
+function property(o: unknown, name: string): unknown {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const record = o as Record<string, unknown>;
+  if (name in record) return record[name];
+  const lower = name.toLowerCase();
+  for (const key in record) if (key.toLowerCase() === lower) return record[key];
+  return undefined;
+}
+
 function extraValue(raw: Record<string, unknown>, attribute: string): string | string[] | null {
   let v: unknown = raw;
-  for (const part of attribute.split('.')) {
-    v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[part] : undefined;
-  }
+  for (const part of attribute.split('.')) v = property(v, part);
   if (Array.isArray(v)) return strList(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

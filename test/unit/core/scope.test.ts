@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ScopeSchema, type Scope } from '../../../src-main/core/config';
+import { canonicalAttribute, isSourceAttribute, ScopeSchema, type Scope } from '../../../src-main/core/config';
 import { buildGroupIndex } from '../../../src-main/core/groups';
 import { evaluateScope, scopeVerdict } from '../../../src-main/core/scope';
 import { group, sourceUser } from '../../../src-main/core/testing/builders';
@@ -57,6 +57,18 @@ describe('evaluateScope', () => {
   ] as const)('attribute operator %s "%s" → %s', (operator, value, expected) => {
     const e = evaluateScope(anna, scope({ include: [{ kind: 'attribute', attribute: 'jobTitle', operator, value }] }), groups);
     expect(e.inScope).toBe(expected);
+  });
+
+  it('takes attribute names in any case, as Graph does, and spells them as Rollcall reads them', () => {
+    // "Department" once read as an unknown extra, empty for everyone: every rule on it matched nobody.
+    const parsed = ScopeSchema.parse({ include: [{ kind: 'attribute', attribute: ' Department ', value: 'sales' }] });
+    expect(parsed.include[0]).toMatchObject({ attribute: 'department' });
+    expect(evaluateScope(anna, parsed, groups).inScope).toBe(true);
+    expect(canonicalAttribute('EXTENSION_0123456789ABCDEF0123456789ABCDEF_costCenter')).toBe('extension_0123456789abcdef0123456789abcdef_costCenter');
+    expect(canonicalAttribute('onpremisesextensionattributes.extensionattribute7')).toBe('onPremisesExtensionAttributes.extensionAttribute7');
+    expect(isSourceAttribute('jobtitle')).toBe(true);
+    expect(isSourceAttribute('cost centre')).toBe(false);
+    expect(isSourceAttribute('onPremisesExtensionAttributes.extensionAttribute16')).toBe(false);
   });
 
   it('reads extension attributes from extra', () => {

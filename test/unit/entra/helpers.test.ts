@@ -108,6 +108,8 @@ describe('user attributes', () => {
     expect(u?.extra).toEqual({ 'onPremisesExtensionAttributes.extensionAttribute3': 'E3', missing: null });
     expect(u?.mail).toBeNull();
     expect(toSourceUser({ displayName: 'no id' }, [])).toBeNull();
+    // A name typed in another case than Graph answers with still finds the value.
+    expect(toSourceUser({ id: 'u2', city: 'Malmö', onPremisesExtensionAttributes: { extensionAttribute3: 'E3' } }, ['City', 'onpremisesextensionattributes.ExtensionAttribute3'])?.extra).toEqual({ City: 'Malmö', 'onpremisesextensionattributes.ExtensionAttribute3': 'E3' });
     expect(toSourceUser({ id: 'x' }, [])?.accountEnabled).toBe(false);
   });
 });

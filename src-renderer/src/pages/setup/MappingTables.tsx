@@ -2,7 +2,7 @@ import { Button, Caption1, Field, Input, Switch } from '@fluentui/react-componen
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import type { Mapping } from '../../../../src-main/core/config';
 import { GroupSelect } from './GroupSelect';
-import { AttributePicker } from './AttributePicker';
+import { AttributePicker, attributeProblem } from './AttributePicker';
 import { Box } from './RuleEditors';
 
 interface Props {
@@ -141,9 +141,23 @@ export function PermissionMapping({ mapping, setMapping, integrationId, groupNam
 /** Rows left half-filled would fail main's validation: say which. */
 export function mappingProblems(m: Mapping): string[] {
   const out: string[] = [];
+  // A name that is not one is kept as typed in the draft, so it is caught here rather than saved over.
+  const named: [string, string | null, boolean][] = [
+    ['Departments', m.department.attribute, false],
+    ['Job profiles', m.jobProfile.attribute, true],
+    ['Permissions', m.permissions.attribute, true],
+    ['Custom field 1', m.customFields.customField1, true],
+    ['Custom field 2', m.customFields.customField2, true],
+    ['Custom field 3', m.customFields.customField3, true],
+  ];
+  for (const [where, name, noneAllowed] of named) {
+    const problem = attributeProblem(name, noneAllowed);
+    if (problem) out.push(`${where}: ${problem}`);
+  }
   if (m.jobProfile.valueMap.some((r) => !r.jobProfile.trim())) out.push('A job profile value mapping has no job profile.');
   if (m.jobProfile.groupMap.some((r) => !r.groupId || !r.jobProfile.trim())) out.push('A job profile group mapping needs both a group and a job profile.');
   if (m.permissions.groupMap.some((r) => !r.groupId || !r.permissionType.trim())) out.push('A permission mapping needs both a group and a permission type.');
-  if (m.permissions.attribute && m.permissions.valueMap.some((r) => !r.permissionType.trim())) out.push('A permission value mapping has no permission type.');
+  // Checked with the attribute cleared too: the rows stay in the settings, and main refuses an empty one.
+  if (m.permissions.valueMap.some((r) => !r.value.trim() || !r.permissionType.trim())) out.push('A permission value mapping needs both a value and a permission type.');
   return out;
 }

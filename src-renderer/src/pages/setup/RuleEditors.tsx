@@ -1,7 +1,7 @@
 import { Button, Caption1, Dropdown, Field, Input, Option, Tag, TagGroup, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ExcludeRule } from '../../../../src-main/core/config';
-import { AttributePicker } from './AttributePicker';
+import { AttributePicker, attributeProblem } from './AttributePicker';
 
 export const OPERATORS = [
   { value: 'equals', label: 'equals' },
@@ -40,6 +40,11 @@ export function AttributeRuleAdder({ onAdd }: { onAdd: (rule: { kind: 'attribute
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | undefined>();
   const add = (how: 'include' | 'exclude') => {
+    const badName = attributeProblem(attribute, false);
+    if (badName) {
+      setError(badName);
+      return;
+    }
     if (operator !== 'isEmpty' && !value.trim()) {
       setError('Type the value to compare with (compared case-insensitively, hidden characters removed).');
       return;
@@ -50,7 +55,7 @@ export function AttributeRuleAdder({ onAdd }: { onAdd: (rule: { kind: 'attribute
   };
   return (
     <div style={{ display: 'grid', gridTemplateColumns: '200px 170px minmax(0, 1fr) auto auto', gap: 8, alignItems: 'end' }}>
-      <AttributePicker label="Attribute" value={attribute} onChange={(v) => setAttribute(v ?? 'department')} testId="rule-attribute" />
+      <AttributePicker label="Attribute" value={attribute} onChange={(v) => setAttribute(v ?? '')} testId="rule-attribute" />
       <Field label="Operator">
         <Dropdown
           value={OPERATORS.find((o) => o.value === operator)?.label}
