@@ -7,7 +7,7 @@ import { GUID_PATTERN } from '../config';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
-import { SAME_NAME, sameAddress } from './find';
+import { sameAddress } from './find';
 import { account, ev, personName, when } from './format';
 import type { Check, Evidence, TargetCandidate } from './types';
 
@@ -137,7 +137,7 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
     };
   }
   // Article 000: "Check whether the person already exists … under another email address, username".
-  const sameName = ctx.person.targets.filter((t) => t.matchedBy.length === 1 && t.matchedBy[0] === SAME_NAME);
+  const sameName = ctx.person.sameName;
   if (sameName.length > 0 && ctx.subject) {
     const who = personName(ctx.subject);
     const address = normaliseEmail(ctx.subject.mail) ?? normaliseEmail(ctx.subject.userPrincipalName) ?? ctx.subject.userPrincipalName;

@@ -21,6 +21,12 @@ export interface PersonMatch {
   ambiguous: boolean;
   /** LMS accounts that may belong to the person (or that the query names directly). */
   targets: TargetCandidate[];
+  /**
+   * LMS accounts with the person's name and nothing else of theirs, that no integration links
+   * and no other Entra user's id or address names: maybe theirs, made by hand or under an old
+   * address (article 000). Kept apart: they are evidence, never the person's account.
+   */
+  sameName: TargetCandidate[];
 }
 
 /** How an LMS account nobody links, found by the person's name alone, is marked (TargetCandidate.matchedBy). */
@@ -190,23 +196,17 @@ export function findPerson(
     const names = [cleanText(subject.displayName)?.toLowerCase() ?? null, fullName(subject)].filter((n): n is string => n !== null && n.length > 0);
     scanTargets(want, external, linkedIds, names);
     // An account found by its address as well is not "only the same name".
-    for (const found of targetsFound.values()) if (found.by.size > 1) found.by.delete(SAME_NAME);
+    for (const hit of targetsFound.values()) if (hit.by.size > 1) hit.by.delete(SAME_NAME);
   }
 
-  const targets: TargetCandidate[] = [...targetsFound.values()]
-    .sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0))
-    .map(({ t, by }) => {
-      const l = linkByTarget.get(t.id);
-      return {
-        id: t.id,
-        userName: t.userName,
-        externalId: t.externalId,
-        active: t.active,
-        emails: t.emails,
-        matchedBy: [...by],
-        linkedBy: l ? { integrationId: l.integrationId, sourceId: l.sourceId } : null,
-      };
-    });
+  const byName = [...targetsFound.values()].filter(({ by }) => by.size === 1 && by.has(SAME_NAME));
+  for (const { t } of byName) targetsFound.delete(t.id);
+  const candidate = ({ t, by }: { t: TargetUser; by: Set<string> }): TargetCandidate => {
+    const l = linkByTarget.get(t.id);
+    return { id: t.id, userName: t.userName, externalId: t.externalId, active: t.active, emails: t.emails, matchedBy: [...by], linkedBy: l ? { integrationId: l.integrationId, sourceId: l.sourceId } : null };
+  };
+  const sameName = othersLeftOut(byName, source.users, subject).map(candidate);
+  const targets: TargetCandidate[] = [...targetsFound.values()].sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0)).map(candidate);
   const sources: SourceCandidate[] = ranked.map(({ user, by }) => ({
     id: user.id,
     displayName: user.displayName,
@@ -215,5 +215,26 @@ export function findPerson(
     accountEnabled: user.accountEnabled,
     matchedBy: by,
   }));
-  return { subject, sources, ambiguous: best.length > 1, targets };
+  return { subject, sources, ambiguous: best.length > 1, targets, sameName };
+}
+
+/**
+ * Accounts found by name alone, without those another Entra user's id, sign-in name or e-mail
+ * names (matching gives such an account to them: a namesake's, not this person's).
+ */
+function othersLeftOut(found: { t: TargetUser; by: Set<string> }[], users: readonly SourceUser[], subject: SourceUser | null): { t: TargetUser; by: Set<string> }[] {
+  if (found.length === 0) return [];
+  const keys = new Set<string>();
+  for (const { t } of found) {
+    if (t.externalId) keys.add(t.externalId.trim().toLowerCase());
+    for (const k of targetKeys(t)) keys.add(k);
+  }
+  const taken = new Set<string>();
+  for (const u of users) {
+    if (u.id === subject?.id) continue;
+    for (const k of [u.id.toLowerCase(), normaliseEmail(u.mail), normaliseEmail(u.userPrincipalName)]) if (k !== null && keys.has(k)) taken.add(k);
+  }
+  return found
+    .filter(({ t }) => !(t.externalId && taken.has(t.externalId.trim().toLowerCase())) && !targetKeys(t).some((k) => taken.has(k)))
+    .sort((a, b) => (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
 }

@@ -143,6 +143,14 @@ describe('000: why do I see duplicate users or an old account?', () => {
     const theirs = targetUser('t-2', { externalId: 'anna-2', userName: 'anna.berg2@contoso.com', attributes: { [ScimPath.displayName]: 'Anna Berg' } });
     const c = diag('anna@contoso.com', { users: [anna, otherAnna], groups, targets: [annaLms(), theirs], links: [...linked, link('anna-2', 't-2')], config: cfg() });
     expect(check(c, 'lms-duplicates')).toMatchObject({ status: 'pass', detail: 'One LMS account answers to this person.' });
+    // Before the first sync nothing is linked: the other Anna's address on it still makes it hers.
+    const namesake = targetUser('t-3', { userName: 'anna.berg2@contoso.com', attributes: { [ScimPath.displayName]: 'Anna Berg' } });
+    const first = diag('anna@contoso.com', { users: [anna, otherAnna], groups, targets: [namesake], config: cfg() });
+    expect(check(first, 'lms-duplicates').status).toBe('pass');
+    // Nor does a name alone make an account "the person's" anywhere else in the answer.
+    const out = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales', [])], targets: [targetUser('t-4', { userName: 'a.b', attributes: { [ScimPath.displayName]: 'Anna Berg' } })], config: cfg() });
+    expect(out.verdict).not.toContain('not managed by this integration');
+    expect(out.candidates.target).toEqual([]);
   });
 
   it('an old account with her name beside the linked one: check it, then deactivate it', () => {
