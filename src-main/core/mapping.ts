@@ -56,7 +56,7 @@ export interface MappedUser {
   attributes: Record<string, AttrValue>;
   /** Null when permission types are not written (no group map, or the LMS lacks the attribute). */
   permissions: PermissionMapping | null;
-  /** Fields in `attributes` written when the account is created, never to an existing one (the default job profile). */
+  /** Fields in `attributes` written when the account is created, or to an account that has none; never over a value (the default job profile). */
   createOnly: readonly string[];
   notices: NormalisationNotice[];
   warnings: PlanWarning[];

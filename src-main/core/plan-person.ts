@@ -138,6 +138,8 @@ export function relationChanges(t: TargetUser | null, manager: { userName: strin
   return changes;
 }
 
+const isEmptyValue = (v: AttrValue | undefined): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
 const NOTHING: ReadonlySet<string> = new Set();
 
 /**
@@ -150,7 +152,8 @@ export function userChanges(m: MappedUser, t: TargetUser | null, permissionsFiel
   const changes: FieldChange[] = [];
   consider(changes, t, leaveAlone, USER_NAME_FIELD, m.userName);
   for (const field in m.attributes) {
-    if (t !== null && m.createOnly.length > 0 && m.createOnly.includes(field)) continue;
+    // A create-only field (the default job profile) is still given to an account that has none.
+    if (t !== null && m.createOnly.length > 0 && m.createOnly.includes(field) && !isEmptyValue(currentValue(t, field))) continue;
     consider(changes, t, leaveAlone, field, m.attributes[field] ?? null);
   }
   if (m.permissions && permissionsField) consider(changes, t, leaveAlone, permissionsField, mergePermissionTypes(t?.attributes[permissionsField], m.permissions));

@@ -191,7 +191,8 @@ export function jobProfileCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   evidence.push(ev('Change job profiles', changeJobProfiles ? 'on' : 'off'));
   const missing = ctx.mapped?.warnings.find((w) => w.code === 'job_profile_not_in_lms');
   // The default job profile is for new accounts (article 004): an existing account keeps its own.
-  if (!missing && t && written !== undefined && ctx.mapped?.createOnly.includes(field)) {
+  const lmsHasOne = lmsNow !== null && lmsNow !== '' && !(Array.isArray(lmsNow) && lmsNow.length === 0);
+  if (!missing && t && lmsHasOne && written !== undefined && ctx.mapped?.createOnly.includes(field)) {
     evidence.push(ev('Default job profile', 'given to new accounts only'));
     const same = sameValue(field, lmsNow, written);
     const kept = same ? `has ${shown(written)}` : `keeps ${shown(lmsNow)}: it may have been set by hand there`;

@@ -405,6 +405,9 @@ describe("000: why is my user's permission or job profile not syncing as expecte
     expect(check(c, 'job-profile')).toMatchObject({ status: 'info', fix: expect.stringContaining('"Default job profile for new accounts only"') });
     expect(check(c, 'job-profile').detail).toBe('No mapping gives Anna Berg a job profile, and the default "Employee" goes to new accounts only, so the LMS keeps "Sales Representative": it may have been set by hand there.');
     expect(c.verdictKind).toBe('up_to_date');
+    // An account with no job profile gets the default: a pending change, not "keeps (empty)".
+    const empty = diag('anna@contoso.com', { users: [{ ...anna, jobTitle: 'Astronaut' }], groups, targets: [annaLms({ attributes: { [ScimPath.displayName]: 'Anna Berg', [ScimPath.title]: 'Astronaut', [ScimPath.department]: ['Sales'] } })], links: linked, target: { jobProfiles }, config: cfg({ mapping: { jobProfile: { attribute: 'jobTitle', defaultJobProfile: 'Employee' } } }) });
+    expect(check(empty, 'job-profile')).toMatchObject({ status: 'info', detail: expect.stringContaining('to "Employee"') });
   });
 
   it('the value in the source system maps to a job profile the LMS does not have', () => {

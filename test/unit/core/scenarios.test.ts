@@ -152,6 +152,9 @@ describe('000 / 004: job profile and permissions', () => {
     // A job profile that maps is still written to the existing account.
     const mapped = run({ ...world, users: [{ ...anna, jobTitle: 'Sales Rep' }], targets: [{ ...byHand, attributes: { ...byHand.attributes, [jp]: 'Newcomer' } }], config: mapping(true) });
     expect(change(opFor(mapped, 'anna'), jp)).toEqual({ from: 'Newcomer', to: 'Sales Rep' });
+    // An existing account with no job profile (matched on the first sync, say) gets the default.
+    const none = run({ ...world, targets: [{ ...byHand, attributes: { ...byHand.attributes, [jp]: null } }], config: mapping(true) });
+    expect(change(opFor(none, 'anna'), jp)).toEqual({ from: null, to: 'Newcomer' });
     // And a new account gets the default.
     expect(change(opFor(run({ users: [{ ...anna, jobTitle: 'Astronaut' }], config: mapping(true), target: { jobProfiles: profiles } }), 'anna'), jp)?.to).toBe('Newcomer');
   });
