@@ -18,7 +18,7 @@ import { aliasKeys, targetKeys, type MatchResult } from './matching';
 import { mappedEmail, mappedUserName } from './mapping';
 import type { Link, Plan, PlanOp, SourceGroup, SourceSnapshot, SourceUser, TargetSnapshot, TargetUser } from './model';
 import { compareOps, finishPlan, opRank, planConfigKey, planWithMemo, sortOps, type PlanConfig, type PlanMemo } from './plan';
-import { ownedAccountOp, relationsPhase, usersPhase, verdictOf, type Candidate, type UsersPhase } from './plan-person';
+import { lmsEmail, ownedAccountOp, relationsPhase, usersPhase, verdictOf, type Candidate, type UsersPhase } from './plan-person';
 
 export type Replan = { ok: true; plan: Plan; memo: PlanMemo; replanned: number } | { ok: false; why: string };
 
@@ -88,8 +88,9 @@ function matchesTheSame(was: SourceUser, now: SourceUser, memo: PlanMemo): boole
 }
 
 /** Whether matching (and the conflict texts) read the same of the account in both versions. */
-// The primary e-mail too: approvers by e-mail name a manager's account by it.
-const accountMatchesTheSame = (was: TargetUser, now: TargetUser): boolean => was.userName === now.userName && was.externalId === now.externalId && was.emails[0] === now.emails[0] && sameStrings(targetKeys(was), targetKeys(now));
+// The first e-mail (conflict texts show it) and the work e-mail (approvers by e-mail name a manager's account by it, lmsEmail).
+const accountMatchesTheSame = (was: TargetUser, now: TargetUser): boolean =>
+  was.userName === now.userName && was.externalId === now.externalId && was.emails[0] === now.emails[0] && lmsEmail(was) === lmsEmail(now) && sameStrings(targetKeys(was), targetKeys(now));
 
 /** Whether someone's last day falls between the two plans' times (their ops would flip). */
 function lastDayBetween(users: readonly SourceUser[], a: Date, b: Date): SourceUser | null {

@@ -50,6 +50,8 @@ const accountChange: Change<TargetUser> = (t, wild) =>
         .record({ department: fc.constantFrom<string[] | null>(null, ['Sales'], ['Ops']), permissions: fc.subarray(['Admin', 'Reporter', 'Course Creator']), manager: fc.constantFrom(null, 'anna@x.com', 's2@x.com') })
         .map((r) => ({ ...t, attributes: { ...t.attributes, [ScimPath.department]: r.department, [PERMS]: r.permissions, [ScimPath.manager]: r.manager } })),
     },
+    // The work address moves to another of the account's addresses (approvers by e-mail name it).
+    { weight: 1, arbitrary: fc.constantFrom(...t.emails, 'home@x.com').map((email) => ({ ...t, attributes: { ...t.attributes, [ScimPath.email]: email } })) },
     { weight: wild ? 1 : 0, arbitrary: targetUserArb(t.id) },
   );
 
@@ -207,6 +209,17 @@ describe('planFrom()', () => {
     const memo = planFrom(NO_MEMO, sourceSnapshot(users), targetSnapshot(renamed.map((t) => (t.id === 't-boss' ? { ...t, userName: 'head@x.com', emails: ['boss@x.com'] } : t))), lastDay, links, NOW).memo;
     const made = planFrom({ memo }, withUsers(gone), targetSnapshot(renamed.map((t) => (t.id === 't-boss' ? { ...t, userName: 'head@x.com', emails: ['boss@x.com'] } : t))), lastDay, links, later);
     expect(made.fullBecause).toBe("boss@contoso.com's LMS userName after the plan changed");
+  });
+
+  it("gives plan()'s approvers when a kept manager's work address moves to another of the account's addresses", () => {
+    // The manager is out of scope but linked, so the plan names them by their account's own work e-mail.
+    const byEmail = { capabilities: capabilities({ approversByEmail: true }) };
+    const out = planConfig({ scope: { exclude: [{ kind: 'user', value: 'boss' }] }, mapping: { approversFromManager: true } });
+    const account = (work: string) => targets.map((t) => (t.id === 't-boss' ? { ...t, emails: ['work@x.com', 'home@x.com'], attributes: { ...t.attributes, [ScimPath.email]: work } } : t));
+    const memo = planFrom(NO_MEMO, sourceSnapshot(users), targetSnapshot(account('work@x.com'), byEmail), out, links, NOW).memo;
+    const made = planFrom({ memo }, sourceSnapshot(users), targetSnapshot(account('home@x.com'), byEmail), out, links, later);
+    const full = plan(sourceSnapshot(users), targetSnapshot(account('home@x.com'), byEmail), out, links, later);
+    expect(JSON.stringify(made.plan)).toBe(JSON.stringify(full));
   });
 
   it("plans in full when a manager's LMS e-mail after the plan changes where approvers are e-mails", () => {
