@@ -128,7 +128,8 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     reviewed = dry.plan;
   }
   // Interactively, apply exactly what was shown: a plan that changed meanwhile stops (exit 4).
-  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', full, confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
+  // After a full preview, the apply reads the changes since it (its snapshots are fresh).
+  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', full: full && reviewed === null, confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
   ctx.out.endProgress();
   const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
   if (ctx.out.json) {
