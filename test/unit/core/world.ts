@@ -10,7 +10,12 @@ import { capabilities, group, link, planConfig, sourceSnapshot, sourceUser, targ
 import { NOW } from './helpers';
 
 export const PERMS = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
-export const OWNED = new Set(['admin', 'reporter']);
+export const JOB_PROFILE = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'jobProfile');
+/** The permission types the world's mapping owns: its group map's, and its value map's when an attribute is set. */
+export const ownedIn = (w: Pick<World, 'config'>): ReadonlySet<string> => {
+  const p = w.config.mapping.permissions;
+  return new Set([...p.groupMap, ...(p.attribute === null ? [] : p.valueMap)].map((m) => m.permissionType.toLowerCase()));
+};
 export const SOURCE_IDS = ['s0', 's1', 's2', 's3', 's4', 's5'];
 export const TARGET_IDS = ['t0', 't1', 't2', 't3', 't4', 't5'];
 export const MAILS = ['anna@x.com', 'bob@x.com', 'cleo@x.com', 'dan@x.com'];
@@ -46,15 +51,26 @@ export const targetUserArb = (id: string) =>
     active: fc.boolean(),
     department: fc.constantFrom<string[] | undefined>(undefined, ['Sales'], ['Sales\uFEFF'], ['Old']),
     permissions: fc.subarray(['Admin', 'Reporter', 'Course Creator']),
-  }).map((r): TargetUser =>
-    targetUser(id, {
+    // None, the default, one set by hand, or what a title maps to.
+    jobProfile: fc.constantFrom<string | null | undefined>(undefined, null, 'Everyone', 'Hand-picked', 'Developer'),
+    // The work address: the first, or the other one the account has.
+    workIsExtra: fc.boolean(),
+  }).map((r): TargetUser => {
+    const emails = [r.userName, ...(r.extraEmail ? [r.extraEmail] : [])];
+    const work = r.workIsExtra && r.extraEmail ? r.extraEmail : undefined;
+    return targetUser(id, {
       externalId: r.externalId,
       userName: r.userName,
-      emails: [r.userName, ...(r.extraEmail ? [r.extraEmail] : [])],
+      emails,
       active: r.active,
-      attributes: { ...(r.department ? { [ScimPath.department]: r.department } : {}), [PERMS]: r.permissions },
-    }),
-  );
+      attributes: {
+        ...(r.department ? { [ScimPath.department]: r.department } : {}),
+        [PERMS]: r.permissions,
+        ...(r.jobProfile !== undefined ? { [JOB_PROFILE]: r.jobProfile } : {}),
+        ...(work ? { [ScimPath.email]: work } : {}),
+      },
+    });
+  });
 
 export interface World {
   users: SourceUser[];
@@ -89,6 +105,9 @@ export const worldArb: fc.Arbitrary<World> = fc
     approvers: fc.boolean(),
     defaultJobProfile: fc.constantFrom(null, 'Everyone'),
     defaultForNewOnly: fc.boolean(),
+    // Job profiles and permission types by title as well as by group; one person included by address.
+    byTitle: fc.boolean(),
+    includeOne: fc.option(fc.constantFrom('s3', 'CLEO@x.com'), { nil: null }),
     // Mostly on, as nearly every setup has them.
     createUsers: fc.constantFrom(true, true, true, false),
     updateUsers: fc.constantFrom(true, true, true, false),
@@ -112,7 +131,7 @@ export const worldArb: fc.Arbitrary<World> = fc
     });
     const config = planConfig({
       scope: {
-        include: r.include ? [{ kind: 'group', groupId: 'g1' }] : [],
+        include: [...(r.include ? [{ kind: 'group' as const, groupId: 'g1' }] : []), ...(r.includeOne ? [{ kind: 'user' as const, value: r.includeOne }] : [])],
         exclude: r.excludeSupport ? [{ kind: 'attribute', attribute: 'department', value: 'support' }] : [],
         skipList: r.skipList,
       },
@@ -124,8 +143,11 @@ export const worldArb: fc.Arbitrary<World> = fc
         changePermissions: r.changePermissions,
         department: { pathDelimiter: r.delimiter, under: r.under },
         approversFromManager: r.approvers,
-        jobProfile: { defaultJobProfile: r.defaultJobProfile, defaultForNewOnly: r.defaultForNewOnly },
-        permissions: { groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }] },
+        jobProfile: { defaultJobProfile: r.defaultJobProfile, defaultForNewOnly: r.defaultForNewOnly, ...(r.byTitle ? { attribute: 'jobTitle', valueMap: [{ value: 'dev', jobProfile: 'Developer' }] } : {}) },
+        permissions: {
+          groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }],
+          ...(r.byTitle ? { attribute: 'jobTitle', valueMap: [{ value: 'Lead', permissionType: 'Course Creator' }, { value: 'lead', permissionType: 'Reporter' }] } : {}),
+        },
       },
     });
     const others = r.otherClaim ? [link('s-elsewhere', r.otherClaim, 'int-2')] : [];
