@@ -14,6 +14,38 @@ interface Props {
 
 const grid = { display: 'grid', gridTemplateColumns: '1fr 1fr 32px', gap: 8, alignItems: 'center' } as const;
 
+interface ValueRow {
+  value: string;
+  to: string;
+}
+
+/** "When <attribute> is <value>" → a job profile or permission type in the LMS, one row each. */
+function ValueMapTable({ attribute, name, rows, onChange }: { attribute: string; name: 'Job profile' | 'Permission type'; rows: ValueRow[]; onChange: (rows: ValueRow[]) => void }) {
+  const what = name.toLowerCase();
+  const edit = (i: number, patch: Partial<ValueRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <div style={{ display: 'grid', gap: 6 }} role="group" aria-label={`Attribute value to ${what}`}>
+      <div style={grid}>
+        <Caption1>When {attribute} is</Caption1>
+        <Caption1>{name} in the LMS</Caption1>
+        <span />
+      </div>
+      {rows.map((row, i) => (
+        <div key={i} style={grid}>
+          <Input aria-label={`Value ${i + 1} for the ${what}`} value={row.value} onChange={(_e, d) => edit(i, { value: d.value })} />
+          <Input aria-label={`${name} for value ${i + 1}`} value={row.to} onChange={(_e, d) => edit(i, { to: d.value })} />
+          <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove ${what} value mapping ${i + 1}`} onClick={() => onChange(rows.filter((_r, j) => j !== i))} />
+        </div>
+      ))}
+      <div>
+        <Button size="small" icon={<Add16Regular />} onClick={() => onChange([...rows, { value: '', to: '' }])}>
+          Add value mapping
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 /** Job profiles: attribute value → profile, group → profile, and the default. */
 export function JobProfileMapping({ mapping, setMapping, integrationId, groupName }: Props) {
   const jp = mapping.jobProfile;
@@ -22,25 +54,12 @@ export function JobProfileMapping({ mapping, setMapping, integrationId, groupNam
     <Box title="Job profiles" hint="The first match wins: a group mapping, then the attribute value, then the default job profile.">
       <AttributePicker label="Entra attribute that names the job profile" none="(none — groups and default only)" value={jp.attribute} onChange={(v) => set({ attribute: v })} width={320} testId="job-profile-attribute" />
       {jp.attribute ? (
-        <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Attribute value to job profile">
-          <div style={grid}>
-            <Caption1>When {jp.attribute} is</Caption1>
-            <Caption1>Job profile in the LMS</Caption1>
-            <span />
-          </div>
-          {jp.valueMap.map((row, i) => (
-            <div key={i} style={grid}>
-              <Input aria-label={`Value ${i + 1}`} value={row.value} onChange={(_e, d) => set({ valueMap: jp.valueMap.map((r, j) => (j === i ? { ...r, value: d.value } : r)) })} />
-              <Input aria-label={`Job profile for value ${i + 1}`} value={row.jobProfile} onChange={(_e, d) => set({ valueMap: jp.valueMap.map((r, j) => (j === i ? { ...r, jobProfile: d.value } : r)) })} />
-              <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove value mapping ${i + 1}`} onClick={() => set({ valueMap: jp.valueMap.filter((_r, j) => j !== i) })} />
-            </div>
-          ))}
-          <div>
-            <Button size="small" icon={<Add16Regular />} onClick={() => set({ valueMap: [...jp.valueMap, { value: '', jobProfile: '' }] })}>
-              Add value mapping
-            </Button>
-          </div>
-        </div>
+        <ValueMapTable
+          attribute={jp.attribute}
+          name="Job profile"
+          rows={jp.valueMap.map((r) => ({ value: r.value, to: r.jobProfile }))}
+          onChange={(rows) => set({ valueMap: rows.map((r) => ({ value: r.value, jobProfile: r.to })) })}
+        />
       ) : null}
       <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to job profile">
         {jp.groupMap.length > 0 ? (
@@ -91,25 +110,12 @@ export function PermissionMapping({ mapping, setMapping, integrationId, groupNam
     <Box title="Permissions" hint="Members of a group, or people whose Entra attribute has a mapped value (a role), get the permission type. Rollcall only adds or removes the types listed here; others on the user stay.">
       <AttributePicker label="Entra attribute that names permission types (optional)" none="(none — groups only)" value={perms.attribute} onChange={(v) => setValues({ attribute: v })} width={320} testId="permission-attribute" />
       {perms.attribute ? (
-        <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Attribute value to permission type">
-          <div style={grid}>
-            <Caption1>When {perms.attribute} is</Caption1>
-            <Caption1>Permission type in the LMS</Caption1>
-            <span />
-          </div>
-          {values.map((row, i) => (
-            <div key={i} style={grid}>
-              <Input aria-label={`Permission value ${i + 1}`} value={row.value} onChange={(_e, d) => setValues({ valueMap: values.map((r, j) => (j === i ? { ...r, value: d.value } : r)) })} />
-              <Input aria-label={`Permission type for value ${i + 1}`} value={row.permissionType} onChange={(_e, d) => setValues({ valueMap: values.map((r, j) => (j === i ? { ...r, permissionType: d.value } : r)) })} />
-              <Button appearance="subtle" icon={<Delete16Regular />} aria-label={`Remove permission value mapping ${i + 1}`} onClick={() => setValues({ valueMap: values.filter((_r, j) => j !== i) })} />
-            </div>
-          ))}
-          <div>
-            <Button size="small" icon={<Add16Regular />} onClick={() => setValues({ valueMap: [...values, { value: '', permissionType: '' }] })}>
-              Add value mapping
-            </Button>
-          </div>
-        </div>
+        <ValueMapTable
+          attribute={perms.attribute}
+          name="Permission type"
+          rows={values.map((r) => ({ value: r.value, to: r.permissionType }))}
+          onChange={(rows) => setValues({ valueMap: rows.map((r) => ({ value: r.value, permissionType: r.to })) })}
+        />
       ) : null}
       <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Group to permission type">
         {rows.length > 0 ? (
