@@ -95,12 +95,12 @@ export interface JobProfileChoice {
   groupId: string | null;
 }
 
+const NONE: readonly string[] = [];
+
 /**
  * What mapUser() works out once per mapping context rather than once per user: plan() maps
  * every user of the tenant with one context, and departments, job titles and countries repeat.
  */
-const NONE: readonly string[] = [];
-
 interface Prepared {
   jobProfileField: string | null;
   /** [jobProfileField], shared by everyone given the default job profile. */
