@@ -52,6 +52,7 @@ function DryRunFor({ id }: { id: string }) {
   const dryRun = () => {
     setFailed(null);
     start.mutate({ id, kind: 'dry-run', full: readAll }, { onSuccess: (s) => setRunId(s.runId) });
+    setReadAll(false); // once: the next dry run reads the changes again
   };
   const runButton = (
     <span style={{ display: 'inline-flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
