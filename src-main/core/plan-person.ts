@@ -5,14 +5,14 @@
  */
 import { sameValue } from './diff';
 import type { GroupIndex } from './groups';
-import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
+import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext, vendorField } from './mapping';
 import type { MatchCandidate, MatchResult } from './matching';
-import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type PlanOp, type SourceUser, type TargetUser } from './model';
+import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type LmsCapabilities, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { normaliseEmail, personName } from './normalise';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
 import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
-import type { IntegrationConfig } from './config';
+import type { IntegrationConfig, Mapping } from './config';
 
 /** The field apply() turns into setActive(); shown in changes so the diff says it. */
 export const ACTIVE_FIELD = 'active';
@@ -118,6 +118,15 @@ export interface RelationFields {
   approversByEmail: boolean;
 }
 
+/** Where this mapping writes relations on this LMS (plan() and Diagnose ask the same). */
+export function relationFields(mapping: Mapping, caps: LmsCapabilities): RelationFields {
+  return {
+    managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
+    approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
+    approversByEmail: caps.approversByEmail === true,
+  };
+}
+
 /**
  * The manager and approvers changes for an account: the manager's LMS userName and e-mail after
  * the plan, or none when Entra names no manager (both are then cleared).
@@ -138,7 +147,8 @@ export function relationChanges(t: TargetUser | null, manager: { userName: strin
   return changes;
 }
 
-const isEmptyValue = (v: AttrValue | undefined): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+/** No value: absent, null, empty text or an empty list. */
+export const isEmptyValue = (v: AttrValue | undefined): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 const NOTHING: ReadonlySet<string> = new Set();
 

@@ -11,7 +11,7 @@ import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mappi
 import { accountsLinkedToMany, mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
 import { attachLinks, indexAccounts, order, sortLinks } from './plan-index';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
-import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
+import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationFields, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
 import { prepareSkipList } from './scope';
 
 /** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
@@ -188,9 +188,7 @@ export function planWithMemo(
     mappingContext: { mapping, capabilities: caps, groups, jobProfiles: target.jobProfiles, departments: target.departments, permissionTypes: target.permissionTypes },
     permissionsField: vendorField(caps, 'permissionTypes'),
     leaveAloneOnUpdate: toggledFields(mapping, caps),
-    managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
-    approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
-    approversByEmail: caps.approversByEmail === true,
+    ...relationFields(mapping, caps),
     sourceById,
     skippedSources,
     accountById,

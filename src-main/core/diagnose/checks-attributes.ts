@@ -10,6 +10,7 @@ import { chooseJobProfile, mergePermissionTypes, permissionValuesOf, vendorField
 import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
 import { cleanText } from '../normalise';
 import { sourceAttribute } from '../scope';
+import { isEmptyValue } from '../plan-person';
 import { pathThrough } from './checks-scope';
 import type { DiagnoseContext } from './context';
 import { account, ev, listed, personName, shown } from './format';
@@ -191,8 +192,7 @@ export function jobProfileCheck(ctx: DiagnoseContext, subject: SourceUser): Chec
   evidence.push(ev('Change job profiles', changeJobProfiles ? 'on' : 'off'));
   const missing = ctx.mapped?.warnings.find((w) => w.code === 'job_profile_not_in_lms');
   // The default job profile is for new accounts (article 004): an existing account keeps its own.
-  const lmsHasOne = lmsNow !== null && lmsNow !== '' && !(Array.isArray(lmsNow) && lmsNow.length === 0);
-  if (!missing && t && lmsHasOne && written !== undefined && ctx.mapped?.createOnly.includes(field)) {
+  if (!missing && t && !isEmptyValue(lmsNow) && written !== undefined && ctx.mapped?.createOnly.includes(field)) {
     evidence.push(ev('Default job profile', 'given to new accounts only'));
     const same = sameValue(field, lmsNow, written);
     const kept = same ? `has ${shown(written)}` : `keeps ${shown(lmsNow)}: it may have been set by hand there`;

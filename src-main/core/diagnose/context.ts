@@ -5,9 +5,9 @@
  */
 import { buildGroupIndex, type GroupIndex } from '../groups';
 import { mapUser, toggledFields, vendorField, type MappedUser, type MappingContext } from '../mapping';
-import { ScimPath, type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
+import { type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
-import { lmsEmail, relationChanges, userChanges } from '../plan-person';
+import { lmsEmail, relationChanges, relationFields, userChanges } from '../plan-person';
 import { evaluateScope, type ScopeExplanation } from '../scope';
 import { findPerson, type PersonMatch } from './find';
 import { relative } from './format';
@@ -79,13 +79,8 @@ function notUpdated(subject: SourceUser, mapped: MappedUser, account: TargetUser
     manager = link ? (targetById.get(link.targetId) ?? null) : null;
     if (!manager) return changes; // the manager check says why nothing can be written
   }
-  const fields = {
-    managerField: config.mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
-    approversField: config.mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
-    approversByEmail: caps.approversByEmail === true,
-  };
   // Nobody's account is updated with the switch off, so the manager's e-mail is the LMS's own.
-  return [...changes, ...relationChanges(account, manager && { userName: manager.userName, email: lmsEmail(manager) }, fields)];
+  return [...changes, ...relationChanges(account, manager && { userName: manager.userName, email: lmsEmail(manager) }, relationFields(config.mapping, caps))];
 }
 
 export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseContext {

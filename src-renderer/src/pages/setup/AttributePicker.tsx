@@ -42,30 +42,30 @@ export function AttributePicker(props: {
   const problem = left ? attributeProblem(text, none !== undefined) : null;
   return (
     <>
-    <Field label={props.label} hint={problem ? undefined : props.hint} validationMessage={problem ?? undefined} validationState={problem ? 'error' : 'none'}>
-      <Input
-        value={text}
-        placeholder={none}
-        list={listId}
-        autoComplete="off"
-        spellCheck={false}
-        onChange={(_e, d) => {
-          setText(d.value);
-          const v = d.value.trim();
-          onChange(v === '' && none !== undefined ? null : v);
-        }}
-        onBlur={() => setLeft(true)}
-        aria-label={props.label}
-        data-testid={props.testId}
-        style={{ minWidth: 0, maxWidth: props.width }}
-      />
-    </Field>
-    {/* Outside the Field, which takes one control. */}
-    <datalist id={listId}>
-      {SOURCE_ATTRIBUTES.map((a) => (
-        <option key={a} value={a} />
-      ))}
-    </datalist>
+      <Field label={props.label} hint={problem ? undefined : props.hint} validationMessage={problem ?? undefined} validationState={problem ? 'error' : 'none'}>
+        <Input
+          value={text}
+          placeholder={none}
+          list={listId}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(_e, d) => {
+            setText(d.value);
+            const v = d.value.trim();
+            onChange(v === '' && none !== undefined ? null : v);
+          }}
+          onBlur={() => setLeft(true)}
+          aria-label={props.label}
+          data-testid={props.testId}
+          style={{ minWidth: 0, maxWidth: props.width }}
+        />
+      </Field>
+      {/* Outside the Field, which takes one control. */}
+      <datalist id={listId}>
+        {SOURCE_ATTRIBUTES.map((a) => (
+          <option key={a} value={a} />
+        ))}
+      </datalist>
     </>
   );
 }
