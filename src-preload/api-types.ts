@@ -5,9 +5,11 @@
 import type { AppError } from '../src-main/core/errors';
 import type { GroupSummary } from '../src-main/core/directories';
 import type { OpKind, Plan, PlanOp } from '../src-main/core/model';
+import type { UnmanagedAccount } from '../src-main/core/unmanaged';
 import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/reports';
 
 export type { GroupSummary } from '../src-main/core/directories';
+export type { UnmanagedAccount } from '../src-main/core/unmanaged';
 export type { CandidateAccount, LinkOwner, Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
 export type { Checklist, DiagnosedUser, Evidence, VerdictKind } from '../src-main/core/diagnose/types';
 export type { ProvisionStep, ProvisionTrace } from '../src-main/core/diagnose/provision-types';
@@ -124,6 +126,13 @@ export interface PlanOpsChunk {
   total: number;
   offset: number;
   ops: PlanOp[];
+}
+
+export interface UnmanagedChunk {
+  version: string;
+  total: number;
+  offset: number;
+  accounts: UnmanagedAccount[];
 }
 
 export interface AuditPage {

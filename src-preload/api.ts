@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult } from './api-types';
+import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -92,6 +92,8 @@ export const api = {
   getPlanRows: method<PlanRows>()(z.object({ id: IntegrationId, version: PlanVersion.optional(), filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(1_000) })),
   getPlanOp: method<PlanOpDetail>()(z.object({ id: IntegrationId, version: PlanVersion, index: OpIndex })),
   getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
+  /** The dry run's list of LMS accounts no integration manages, in chunks (for its export). */
+  getUnmanagedAccounts: method<UnmanagedChunk>()(z.object({ id: IntegrationId, version: PlanVersion, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** A conflict's actions: link an LMS account to the Entra user, or leave the person alone (skip list). */
   resolveConflict: method<IntegrationSummary>()(
     z.discriminatedUnion('action', [

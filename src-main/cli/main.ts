@@ -7,6 +7,7 @@ import { isAppError } from '../core/errors';
 import { defaultDataDir } from '../store/data-dir';
 import { applyCommand, checkCommand, historyCommand, planCommand } from './commands/runs';
 import { diagnoseCommand } from './commands/diagnose';
+import { unmanagedCommand } from './commands/unmanaged';
 import { demoCommand, simCommand } from './commands/demo';
 import { integrationCommand } from './commands/integration';
 import { createCliContext, parseCommandArgs, reportNotices, UsageError, type Command } from './context';
@@ -48,6 +49,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       apply: applyCommand,
       history: historyCommand,
       diagnose: diagnoseCommand,
+      unmanaged: unmanagedCommand,
     };
     const [name, ...rest] = global.rest;
     if (!name || name === '--help' || name === '-h' || name === 'help') {

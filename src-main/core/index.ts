@@ -24,6 +24,7 @@ export {
   type PermissionMapping,
 } from './mapping';
 export { matchUsers, aliasKeys, targetKeys, type MatchResult, type ConflictReason, type MatchCandidate, type MatchInput } from './matching';
+export { unmanagedAccounts, type UnmanagedAccount, type UnmanagedAccounts } from './unmanaged';
 export { evaluateGuards, deactivationLimit, type GuardInput } from './guards';
 export { departmentsToCreate, existingDepartmentPaths } from './departments';
 export { diffAttributes, sameValue, fieldLabel } from './diff';

@@ -345,4 +345,18 @@ export interface Plan {
   /** Department paths that do not exist in the LMS yet and will be created first. */
   departmentsToCreate: string[][];
   guards: SafetyGuard[];
+  /**
+   * LMS accounts no integration manages (core/unmanaged.ts), counted by the run after planning;
+   * null when the LMS read was incomplete, absent in plans made before it was counted.
+   */
+  unmanaged?: UnmanagedSummary | null;
+}
+
+/** LMS accounts that no integration links and no op of the plan names. */
+export interface UnmanagedSummary {
+  count: number;
+  /** Of `count`: active accounts. */
+  active: number;
+  /** Of `count`: accounts whose userName or an e-mail is an address of someone in Entra. */
+  inEntra: number;
 }

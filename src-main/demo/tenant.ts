@@ -65,6 +65,10 @@ export function demoLmsSeed(tenant: GeneratedTenant): LmsSeed {
   }
   // Two Entra accounts share this e-mail; the LMS already has one account for it.
   add('two-accounts-one-email', (email) => [{ userName: email, givenName: 'Sam', familyName: 'Twin', email }]);
+  // Made by hand for a contractor whom an exclude rule keeps out: not managed, counted as such.
+  add('contractor', (email) => [{ userName: email, givenName: 'Connor', familyName: 'Contract', email, department: ['Contoso', 'Contractors'] }]);
+  // A leaver from before Rollcall, deleted from Entra long ago: nobody in Entra has the address.
+  users.push({ userName: 'olaf.former@contoso.example', givenName: 'Olaf', familyName: 'Former', email: 'olaf.former@contoso.example', department: ['Contoso', 'Sales'] });
   return { ...DEFAULT_SEED, users };
 }
 

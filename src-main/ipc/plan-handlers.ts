@@ -10,8 +10,9 @@ import type { Handlers } from './handlers';
 import { heldPlan, type HeldPlan } from './plan-holder';
 import { windowOf } from './plan-query';
 import { planReplaced } from './plan-table';
+import { readUnmanaged, type UnmanagedList } from '../sync/unmanaged-file';
 
-type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps';
+type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts';
 
 const noPlan = () => appError('PLAN_NOT_FOUND', 'There is no dry run for this integration yet.', 'Start a dry run: it lists every change a sync would make, without writing anything.');
 
@@ -27,6 +28,22 @@ async function planAt(ctx: HandlerContext, id: string, version: string | undefin
     return fail({ ...planReplaced(), details: { current: held.table.header.createdAt } });
   }
   return ok(held);
+}
+
+/** The last list read, while an export asks for it chunk after chunk (dropped after a minute). */
+let lastList: { key: string; list: UnmanagedList; timer: ReturnType<typeof setTimeout> } | null = null;
+
+async function unmanagedListOf(dataDir: string, id: string, planCreatedAt: string): Promise<UnmanagedList | null> {
+  const key = `${dataDir}\u0000${id}\u0000${planCreatedAt}`;
+  if (lastList?.key === key) return lastList.list;
+  const list = await readUnmanaged(dataDir, id, planCreatedAt);
+  if (lastList) clearTimeout(lastList.timer);
+  lastList = null;
+  if (!list) return null;
+  const timer = setTimeout(() => (lastList = null), 60_000);
+  timer.unref?.();
+  lastList = { key, list, timer };
+  return list;
 }
 
 export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
@@ -59,5 +76,15 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     const { table, index } = at.value;
     const { total, indices } = windowOf(table, index, filter, offset, limit);
     return ok({ version, total, offset, ops: await table.ops(indices) });
+  },
+
+  async getUnmanagedAccounts({ id, version, offset, limit }, ctx) {
+    const at = await planAt(ctx, id, version);
+    if (!at.ok) return at;
+    const list = await unmanagedListOf(ctx.store.dataDir, id, at.value.table.header.createdAt);
+    if (!list) {
+      return fail(appError('UNMANAGED_NOT_FOUND', 'This dry run has no list of the LMS accounts no integration manages (its LMS read was incomplete, or the list was removed).', 'Start a dry run again, then export the list.'));
+    }
+    return ok({ version, total: list.accounts.length, offset, accounts: list.accounts.slice(offset, offset + limit) });
   },
 };

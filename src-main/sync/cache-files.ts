@@ -14,7 +14,7 @@ export const SNAPSHOT_CACHE_VERSION = 2;
 /** The format of the plan and plan-rows files. */
 export const PLAN_CACHE_VERSION = 2; // 2: a conflict's candidate accounts list every link to them
 
-export type CacheFileKind = 'source' | 'target' | 'source-changes' | 'target-changes' | 'plan' | 'plan-rows';
+export type CacheFileKind = 'source' | 'target' | 'source-changes' | 'target-changes' | 'plan' | 'plan-rows' | 'unmanaged';
 
 /** Where an integration's cached snapshot or plan lives. */
 export function cacheFile(dataDir: string, integrationId: string, what: CacheFileKind): string {

@@ -12,6 +12,7 @@ import { appError, appErrorOf, type AppError, type Result } from '../core/errors
 import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
+import { unmanagedAccounts } from '../core/unmanaged';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
@@ -28,6 +29,7 @@ import { markInterruptedRuns } from './interrupted';
 import { linkRecorder } from './link-recorder';
 import { entraDeltaUsable, fullLmsReadReason, readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll, takePlanMemo } from './snapshot-cache';
+import { writeUnmanaged } from './unmanaged-file';
 
 export type { RunProgress, RunStage } from '../core/reports';
 export { groupsNeeded } from './read-source';
@@ -247,11 +249,14 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // The last plan's memo, when both sides were read by their changes on top of what it planned:
     // then only the people who changed are planned again (replan.ts proves the rest still holds).
     const made = planFrom(await takePlanMemo(store.dataDir, record.id, changed), sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), otherLinks);
-    const thePlan = made.plan;
+    // The accounts nothing manages, counted on the plan and listed beside it ("too many users").
+    const unmanaged = unmanagedAccounts(sourceRead.snapshot, targetRead.snapshot, made.plan.ops, links, otherLinks);
+    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
     const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, changed, made.memo);
+    await writeUnmanaged(store.dataDir, record.id, thePlan.createdAt, unmanaged?.accounts ?? null);
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.

@@ -4,6 +4,7 @@
  * Relink / Ignore. Ignoring a person puts them on the skip list: the next dry run leaves them out.
  * Needs no keychain (the demo's made-up credentials are served from memory).
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { DEMO_APPS } from '../../src-main/demo/graph';
 import { snap } from './helpers';
@@ -27,6 +28,17 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await expect(rows.first()).toBeVisible({ timeout: 60_000 });
   const conflicts = Number(await page.getByTestId('count-conflict').innerText());
   expect(conflicts).toBeGreaterThan(0);
+
+  // "Too many users?": the LMS accounts no integration manages are counted, and their list exports.
+  const unmanaged = page.getByTestId('unmanaged-note');
+  await expect(unmanaged).toContainText('3 LMS accounts not managed by any integration (3 active)');
+  await expect(unmanaged).toContainText('2 belong to nobody in Entra');
+  const [download] = await Promise.all([page.waitForEvent('download'), unmanaged.getByTestId('export-unmanaged').click()]);
+  expect(download.suggestedFilename()).toMatch(/^rollcall-unmanaged-int-[\w-]+\.csv$/);
+  const csv = await readFile((await download.path()) ?? '', 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('lmsId,userName,email,displayName,active,department,created,lastModified,entraUser');
+  expect(csv).toContain('olaf.former@contoso.example');
+  expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@/);
 
   // Only conflicts.
   await page.getByTestId('filter-conflict').click();

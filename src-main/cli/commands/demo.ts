@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IntegrationConfigSchema } from '../../core/config';
 import { showHidden } from '../../core/normalise';
+import { describeUnmanaged } from '../../core/unmanaged';
 import type { Fixture } from '../../demo/graph';
 import { startGraphSimulator } from '../../demo/graph';
 import { DEMO_DEFAULT_USERS, startDemoTenant } from '../../demo/tenant';
@@ -58,6 +59,10 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
     const s = plan.summary;
     ctx.out.out(`\nDry run of the demo tenant (${users} Entra users, ${tenant.lms.users().length} accounts already in the LMS), in ${((Date.now() - started) / 1000).toFixed(1)} s. Nothing was written.\n`);
     ctx.out.out(table(['CREATE', 'UPDATE', 'DEACTIVATE', 'REACTIVATE', 'CONFLICT', 'SKIP', 'UNCHANGED'], [[s.create, s.update, s.deactivate, s.reactivate, s.conflict, s.skip, s.unchanged]]));
+    if (plan.unmanaged && plan.unmanaged.count > 0) {
+      const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');
+      ctx.out.out(`\n${title}. ${detail} (rollcall unmanaged lists them)`);
+    }
     const sample = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.reason === 'link_existing'), ...plan.ops.filter((o) => o.kind === 'create').slice(0, 3)];
     ctx.out.out('\nA sample of what it would do:');
     ctx.out.out(table(['KIND', 'USER', 'WHY'], sample.map((o) => [o.kind, o.email, o.detail]), 110));

@@ -1,6 +1,7 @@
 /** rollcall check | plan | apply | history */
 import type { Plan, PlanOp } from '../../core/model';
 import { describeReads } from '../../core/reports';
+import { describeUnmanaged } from '../../core/unmanaged';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
@@ -42,6 +43,10 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
     if (interesting.length > sample) ctx.out.out(`… and ${interesting.length - sample} more (use --json or --out FILE for all of them)`);
   }
   for (const g of plan.guards) ctx.out.out(`\n${g.blocking ? 'BLOCKED' : 'Note'}: ${g.message}\n  What to do: ${g.fix}`);
+  if (plan.unmanaged && plan.unmanaged.count > 0) {
+    const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');
+    ctx.out.out(`\n${title}. ${detail}\n  List them: rollcall unmanaged --integration ${plan.integrationId} --out unmanaged.csv`);
+  }
 }
 
 function progressHandler(ctx: CliContext) {

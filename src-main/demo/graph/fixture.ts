@@ -317,7 +317,7 @@ export function generateTenant(options: GenerateOptions): GeneratedTenant {
   contractor.companyName = 'Temp Staffing Ltd';
   contractor.managerId = anna.id;
   place(contractor);
-  named('contractor', 'Department "Contractors" and in the Contractors group: the usual exclude rule keeps him out.', contractor);
+  named('contractor', 'Department "Contractors" and in the Contractors group: the usual exclude rule keeps him out. The LMS has an account made for him by hand, which no integration manages.', contractor);
 
   // Everyone else: plain, with a sprinkle of the same problems at scale.
   const managers: string[] = [ceo.id, anna.id, multi.id];

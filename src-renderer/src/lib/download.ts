@@ -1,3 +1,5 @@
+import { toCsv } from '../../../src-main/core/csv';
+
 /** Saves text as a file through a Blob link (no main-process call, nothing leaves the machine). */
 export function downloadText(fileName: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -11,20 +13,7 @@ export function downloadText(fileName: string, text: string, type: string): void
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Quote everything that needs it; neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function toCsv(header: string[], rows: Iterable<unknown[]>): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) lines.push(row.map(csvCell).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-export function downloadCsv(fileName: string, header: string[], rows: Iterable<unknown[]>): void {
+export function downloadCsv(fileName: string, header: readonly string[], rows: Iterable<readonly unknown[]>): void {
   downloadText(fileName, toCsv(header, rows), 'text/csv;charset=utf-8');
 }
 

@@ -113,6 +113,36 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(bad.stderr).toContain('What to do:');
   });
 
+  it('plan counts the LMS accounts no integration manages; `unmanaged` lists them (terminal, --out CSV, --json)', async () => {
+    // The demo LMS has three: its administrator and a leaver nobody in Entra has, and an account made by hand for the excluded contractor.
+    const r = await cli(['plan', '--integration', id]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('3 LMS accounts not managed by any integration (3 active). Nobody in scope matches them');
+    expect(r.stdout).toContain('1 has the address of someone in Entra');
+    expect(r.stdout).toContain(`List them: rollcall unmanaged --integration ${id} --out unmanaged.csv`);
+
+    const file = path.join(dataDir, 'unmanaged.csv');
+    const listed = await cli(['unmanaged', '--integration', id, '--out', file]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/3 LMS account\(s\) no integration manages \(3 active\), from the dry run of 20\d\d-/);
+    expect(listed.stdout).toContain('olaf.former@contoso.example');
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('lmsId,userName,email,displayName,active,department,created,lastModified,entraUser');
+    expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['connor.contract@contoso.example', 'lms.admin@contoso.example', 'olaf.former@contoso.example']);
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const json = await cli(['unmanaged', '--integration', id, '--json']);
+    const out = JSON.parse(json.stdout) as { accounts: Array<{ userName: string; entraUser: string | null; department: string | null }> };
+    expect(out.accounts.find((a) => a.userName === 'connor.contract@contoso.example')?.entraUser).toMatch(/^connor\.contract@/);
+    expect(out.accounts.find((a) => a.userName === 'olaf.former@contoso.example')).toMatchObject({ entraUser: null, department: 'Contoso / Sales' });
+
+    // No list (removed, or the LMS read was incomplete): say which command makes one.
+    await rm(path.join(dataDir, 'integrations', `${id}.unmanaged.json`));
+    const none = await cli(['unmanaged', '--integration', id]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`rollcall plan --integration ${id}`);
+  });
+
   it('a settings change whose last-good copy cannot be written is saved, and the CLI says so on stderr', async () => {
     // Something in the way of the backup (here a folder where the copy goes): the save itself stands.
     const backup = path.join(dataDir, 'settings.json.last-good');
@@ -145,8 +175,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const r = await cli(['history', '--integration', id, '--json']);
     expect(r.code).toBe(0);
     const runs = JSON.parse(r.stdout) as { kind: string; outcome: string }[];
-    // Newest first: the apply, the refused apply, and the three dry runs (--json, --out, the --out that could not write its file).
-    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
+    // Newest first: the apply, the refused apply, and the four dry runs (--json, --out, the --out that could not write its file, the unmanaged count's).
+    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
   });
 
   it('apply --full reads both sides in full (a force sync); without it a sync reads the changes', async () => {

@@ -65,6 +65,7 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     getPlanRows: { id, version: planVersion, filter: { kinds: ['update', 'conflict'], reason: 'attributes_changed', text: 'person' }, offset: 0, limit: 50 },
     getPlanOp: { id, version: planVersion, index: 2 },
     getPlanOps: { id, version: planVersion, filter: { kinds: [], reason: null, text: '' }, offset: 10, limit: 20 },
+    getUnmanagedAccounts: { id, version: planVersion, offset: 0, limit: 20 },
     resolveConflict: { id, action: 'relink', sourceId: 'entra-1', targetId: 'lms-1' },
     listRuns: { id },
     getAuditLog: { id, runId: 'run-1', limit: 10 },

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan } from '../../../src-main/core/plan';
+import { unmanagedAccounts } from '../../../src-main/core/unmanaged';
 import { DELTA_LINK_MAX_AGE_MS } from '../../../src-main/entra';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { forgetParsed, loadCached, readParsedCache, type ParsedCache } from '../../../src-main/sync/snapshot-cache';
@@ -27,7 +28,10 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
   const record = e.store.settings.data.integrations.find((i) => i.id === e.integrationId);
   if (!record) throw new Error('no integration');
   const links = (await e.store.links(e.integrationId)).data.links;
-  return plan(source, target, { ...record.config, id: record.id }, links, new Date(at), await e.store.otherIntegrationsLinks(e.integrationId));
+  const others = await e.store.otherIntegrationsLinks(e.integrationId);
+  const full = plan(source, target, { ...record.config, id: record.id }, links, new Date(at), others);
+  // A run counts the LMS accounts nothing manages on the plan it made, replanned or not.
+  return { ...full, unmanaged: unmanagedAccounts(source, target, full.ops, links, others)?.summary ?? null };
 }
 
 /** When to look: as reading starts, once one side has finished reading, or as planning starts. */

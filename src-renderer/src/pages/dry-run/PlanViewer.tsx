@@ -11,6 +11,7 @@ import { exportPlan } from './exportPlan';
 import type { Resolution } from './OpDetail';
 import { reasonLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
+import { UnmanagedNote } from './UnmanagedNote';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
 /** The diff viewer for one plan: counts as filters, reason and text filters, the table, export and apply. */
@@ -112,6 +113,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
         </MessageBar>
       ))}
       <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged />
+      <UnmanagedNote plan={plan} />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         <Input
           contentBefore={<Search20Regular />}

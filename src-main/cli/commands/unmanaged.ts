@@ -1,0 +1,47 @@
+/** rollcall unmanaged: the LMS accounts no integration manages, as the last dry run found them. */
+import { toCsv } from '../../core/csv';
+import { UNMANAGED_CSV_HEADER, unmanagedCsvRow } from '../../core/unmanaged';
+import { appError } from '../../core/errors';
+import { writeFileAtomic } from '../../store/atomic-file';
+import { readUnmanaged } from '../../sync/unmanaged-file';
+import { exitCodeFor, ExitCode } from '../exit-codes';
+import { table } from '../output';
+import { requireIntegration, requireString, type CliContext, type Command } from '../context';
+
+const USAGE = 'rollcall unmanaged --integration ID [--out FILE.csv] [--json]';
+/** Rows shown in the terminal; --out and --json have them all. */
+const SHOWN = 20;
+
+async function run(ctx: CliContext, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const id = requireString(values, 'integration', USAGE);
+  await requireIntegration(ctx, id);
+  const store = await ctx.openStore();
+  const list = await readUnmanaged(store.dataDir, id, null);
+  if (!list) {
+    const error = appError('UNMANAGED_NOT_FOUND', 'There is no list of the LMS accounts no integration manages: no dry run has made one yet, or the last one read the LMS only in part.', `Run \`rollcall plan --integration ${id}\`, then this command again.`);
+    return ctx.out.error(error), exitCodeFor(error);
+  }
+  const { accounts, planCreatedAt } = list;
+  // Owner-only and atomic, like the plan: the list names people.
+  if (typeof values.out === 'string') await writeFileAtomic(values.out, toCsv(UNMANAGED_CSV_HEADER, accounts.map(unmanagedCsvRow)));
+  if (ctx.out.json) ctx.out.result({ dryRunAt: planCreatedAt, accounts });
+  else {
+    const active = accounts.filter((a) => a.active).length;
+    ctx.out.out(`${accounts.length} LMS account(s) no integration manages (${active} active), from the dry run of ${planCreatedAt}.`);
+    if (accounts.length > 0) {
+      ctx.out.out('');
+      ctx.out.out(table(['USERNAME', 'E-MAIL', 'NAME', 'ACTIVE', 'IN ENTRA AS'], accounts.slice(0, SHOWN).map((a) => [a.userName, a.email, a.displayName, a.active ? 'yes' : 'no', a.entraUser ?? '—'])));
+      if (accounts.length > SHOWN) ctx.out.out(`… and ${accounts.length - SHOWN} more (use --out FILE.csv or --json for all of them)`);
+      ctx.out.out('\nRollcall never changes these accounts. For one that is "in Entra", `rollcall diagnose --user ADDRESS` tells why that person is not synced; remove the others in the LMS if they should not be there.');
+    }
+    if (typeof values.out === 'string') ctx.out.out(`\nThe list was written to ${values.out}.`);
+  }
+  return ExitCode.ok;
+}
+
+export const unmanagedCommand: Command = {
+  summary: 'LMS accounts no integration manages, from the last dry run (--out FILE.csv for all of them)',
+  usage: USAGE,
+  options: { integration: { type: 'string' }, out: { type: 'string' } },
+  run: (ctx, values) => run(ctx, values),
+};

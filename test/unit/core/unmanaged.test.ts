@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ScimPath } from '../../../src-main/core/model';
+import { describeUnmanaged, UNMANAGED_CSV_HEADER, unmanagedAccounts, unmanagedCsvRow } from '../../../src-main/core/unmanaged';
+import { toCsv } from '../../../src-main/core/csv';
+import { link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
+import { run, type World } from './helpers';
+
+/** The plan of a world, then what it leaves unmanaged: as a run does it. */
+function unmanagedOf(w: World) {
+  const p = run(w);
+  return unmanagedAccounts(sourceSnapshot(w.users ?? []), targetSnapshot(w.targets ?? [], w.target), p.ops, w.links ?? [], w.others ?? []);
+}
+
+const ids = (r: ReturnType<typeof unmanagedOf>) => (r?.accounts ?? []).map((a) => a.id).sort();
+
+describe('LMS accounts no integration manages ("too many users", reference 000)', () => {
+  it('leaves out what this plan links, what a link names (ours or another integration’s) and what a conflict holds', () => {
+    const w: World = {
+      users: [
+        sourceUser('matched'), // first sync: matched by e-mail, the plan links it
+        sourceUser('linked'),
+        sourceUser('twice'), // two LMS accounts answer to one person: a conflict
+        sourceUser('contractor', { department: 'Contractors' }),
+      ],
+      targets: [
+        targetUser('t-matched', { userName: 'matched@contoso.com' }),
+        targetUser('t-linked', { userName: 'old-name@contoso.com' }),
+        targetUser('t-twice-1', { userName: 'twice@contoso.com' }),
+        targetUser('t-twice-2', { userName: 'TWICE@contoso.com ' }),
+        targetUser('t-theirs', { userName: 'elsewhere@contoso.com' }),
+        targetUser('t-contractor', { userName: 'contractor@contoso.com' }),
+        targetUser('t-hand', { userName: 'hand.made@contoso.com', active: false, attributes: { [ScimPath.displayName]: 'Hand Made', [ScimPath.department]: ['Contoso', 'Sales'] } }),
+      ],
+      links: [link('linked', 't-linked')],
+      others: [link('someone', 't-theirs', 'int-2')],
+      config: planConfig({ scope: { exclude: [{ kind: 'attribute', attribute: 'department', value: 'Contractors' }] } }),
+    };
+    const r = unmanagedOf(w);
+    expect(ids(r)).toEqual(['t-contractor', 't-hand']);
+    expect(r?.summary).toEqual({ count: 2, active: 1, inEntra: 1 });
+    const hand = r?.accounts.find((a) => a.id === 't-hand');
+    expect(hand).toEqual({ id: 't-hand', userName: 'hand.made@contoso.com', email: 'hand.made@contoso.com', displayName: 'Hand Made', active: false, department: 'Contoso / Sales', created: null, lastModified: null, entraUser: null });
+    // The excluded contractor's account names him: Diagnose is where the admin asks why.
+    expect(r?.accounts.find((a) => a.id === 't-contractor')?.entraUser).toBe('contractor@contoso.com');
+  });
+
+  it('finds the Entra person of an account by e-mail, sign-in name or alias, whatever the case or hidden characters', () => {
+    const w: World = {
+      users: [
+        sourceUser('disabled', { accountEnabled: false, userPrincipalName: 'dis@contoso.onmicrosoft.com', mail: 'Dis.Abled@contoso.com' }),
+        sourceUser('alias', { userPrincipalName: 'alias@contoso.onmicrosoft.com', mail: 'new@contoso.com', proxyAddresses: ['SMTP:new@contoso.com', 'smtp:old@contoso.com'], department: 'Contractors' }),
+        sourceUser('upn', { userPrincipalName: 'upn.only@contoso.com', mail: null, department: 'Contractors' }),
+      ],
+      targets: [
+        targetUser('t-dis', { userName: 'x1', emails: ['dis.abled@contoso.com\u200b'] }),
+        targetUser('t-alias', { userName: 'OLD@contoso.com' }),
+        targetUser('t-upn', { userName: 'upn.only@contoso.com' }),
+        targetUser('t-none', { userName: 'nobody@contoso.com' }),
+      ],
+      config: planConfig({ scope: { exclude: [{ kind: 'attribute', attribute: 'department', value: 'Contractors' }] } }),
+    };
+    const r = unmanagedOf(w);
+    const byId = new Map(r?.accounts.map((a) => [a.id, a.entraUser]));
+    expect(Object.fromEntries(byId)).toEqual({ 't-dis': 'dis@contoso.onmicrosoft.com', 't-alias': 'alias@contoso.onmicrosoft.com', 't-upn': 'upn.only@contoso.com', 't-none': null });
+    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 3 });
+    // The work address is the one shown, else the first.
+    expect(r?.accounts.find((a) => a.id === 't-dis')?.email).toBe('dis.abled@contoso.com\u200b');
+  });
+
+  it('says nothing from an incomplete LMS read, and nothing is unmanaged in an LMS the plan covers', () => {
+    expect(unmanagedOf({ users: [sourceUser('a')], targets: [targetUser('t-x')], target: { complete: false, incompleteReason: 'page 3 failed' } })).toBeNull();
+    const covered = unmanagedOf({ users: [sourceUser('a'), sourceUser('b')], targets: [targetUser('t-a', { userName: 'a@contoso.com' })] });
+    expect(covered).toEqual({ summary: { count: 0, active: 0, inEntra: 0 }, accounts: [] });
+  });
+
+  it('exports as CSV with formulas neutralised, and describes the count in the admin’s words', () => {
+    const r = unmanagedOf({ targets: [targetUser('t-1', { userName: '=HYPERLINK("x")', attributes: { [ScimPath.displayName]: 'Smith, Jo' } })] });
+    const csv = toCsv(UNMANAGED_CSV_HEADER, (r?.accounts ?? []).map(unmanagedCsvRow));
+    expect(csv).toBe(`lmsId,userName,email,displayName,active,department,created,lastModified,entraUser\r\nt-1,"'=HYPERLINK(""x"")","'=HYPERLINK(""x"")","Smith, Jo",true,,,,\r\n`);
+
+    expect(describeUnmanaged({ count: 1, active: 1, inEntra: 0 }, 'app')).toEqual({
+      title: '1 LMS account not managed by any integration (1 active)',
+      detail: 'Nobody in scope matches it, so Rollcall never changes or deactivates it. 1 belongs to nobody in Entra: remove it in the LMS if it should not be there.',
+    });
+    expect(describeUnmanaged({ count: 1200, active: 1100, inEntra: 1199 }, 'cli').detail).toBe(
+      'Nobody in scope matches them, so Rollcall never changes or deactivates them. 1,199 have the address of someone in Entra: `rollcall diagnose --user ADDRESS` tells why that person is not synced. 1 belongs to nobody in Entra: remove it in the LMS if it should not be there.',
+    );
+  });
+});
