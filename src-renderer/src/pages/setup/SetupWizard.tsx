@@ -82,19 +82,25 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
   const [id, setId] = useState<string | null>(existingId);
   const [index, setIndex] = useState(mode === 'edit' ? (firstOpen === -1 ? 1 : firstOpen) : 0);
   const [done, setDoneMap] = useState<Partial<Record<StepKey, boolean>>>(initialDone);
-  const [blocked, setBlocked] = useState<string | null>(null);
+  // Why Next did not move on; with `recheck`, a check of the typed values, run again on each edit.
+  const [blocked, setBlockedState] = useState<{ message: string; recheck: ((d: Draft) => string | null) | null } | null>(null);
+  const setBlocked = useCallback((message: string | null, recheck: ((d: Draft) => string | null) | null = null) => setBlockedState(message === null ? null : { message, recheck }), []);
   const [saveError, setSaveError] = useState<AppError | null>(null);
-  const [ruleErrors, setRuleErrors] = useState<Errors>({});
+  // The rules step's messages under the fields appear once Next was pressed there, then follow each edit.
+  const [rulesChecked, setRulesChecked] = useState(false);
+  const ruleErrors: Errors = useMemo(() => (rulesChecked ? validateRules(draft) : {}), [rulesChecked, draft]);
   const integration = useIntegration(id ?? undefined).data;
   const key = steps[index] ?? 'prerequisites';
 
+  // Shown live: once fixed, the message goes (or says what is left) without another press of Next.
+  const blockedMessage = blocked === null ? null : blocked.recheck ? blocked.recheck(draft) : blocked.message;
   const update = useCallback((patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch })), []);
   const setDone = useCallback(
     (v: boolean) => {
       setDoneMap((m) => ({ ...m, [key]: v }));
       if (v) setBlocked(null);
     },
-    [key],
+    [key, setBlocked],
   );
 
   const save = useCallback(async (): Promise<IntegrationSummary> => {
@@ -116,19 +122,19 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
       return;
     }
     if (key === 'rules') {
-      const errs = validateRules(draft);
-      setRuleErrors(errs);
-      const problems = mappingProblems(draft.mapping);
-      if (Object.keys(errs).length > 0 || problems.length > 0) {
-        setBlocked(problems[0] ?? 'Some values need fixing: see the messages under the fields.');
+      setRulesChecked(true);
+      const problem = rulesProblem(draft);
+      if (problem !== null) {
+        setBlocked(problem, rulesProblem);
         return;
       }
     }
     // Moving on saves what was typed (an existing integration's name, tenant, URL… included).
     if (key === 'entra' || key === 'lms') {
-      const errs = key === 'entra' ? validateEntra(draft) : validateLms(draft);
-      if (Object.keys(errs).length > 0) {
-        setBlocked(`${Object.values(errs)[0] ?? 'Some values need fixing.'} Press Save & Test to see every message.`);
+      const check = key === 'entra' ? entraProblem : lmsProblem;
+      const problem = check(draft);
+      if (problem !== null) {
+        setBlocked(problem, check);
         return;
       }
     }
@@ -190,9 +196,9 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
           {key === 'communication' ? <StepCommunication {...stepProps} /> : null}
           {key === 'dry-run' ? <StepDryRun {...stepProps} /> : null}
           {key === 'enable' ? <StepEnable {...stepProps} /> : null}
-          {blocked ? (
+          {blockedMessage ? (
             <MessageBar intent="warning" layout="multiline" data-testid="wizard-blocked" style={{ maxWidth: 860, boxSizing: 'border-box' }}>
-              <MessageBarBody>{blocked}</MessageBarBody>
+              <MessageBarBody>{blockedMessage}</MessageBarBody>
             </MessageBar>
           ) : null}
           {saveError ? <ErrorMessage error={saveError} title="Could not save the settings" /> : null}
@@ -211,6 +217,17 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
 }
 
 /** /setup (new), /setup/:id (edit) and /setup/:id/credentials (update credentials). */
+/** What stops Next on the rules step (the first problem), or null. */
+function rulesProblem(d: Draft): string | null {
+  const problems = mappingProblems(d.mapping);
+  if (problems.length > 0) return problems[0] ?? null;
+  return Object.keys(validateRules(d)).length > 0 ? 'Some values need fixing: see the messages under the fields.' : null;
+}
+
+const typedProblem = (errs: Errors): string | null => (Object.keys(errs).length > 0 ? `${Object.values(errs)[0] ?? 'Some values need fixing.'} Press Save & Test to see every message.` : null);
+const entraProblem = (d: Draft) => typedProblem(validateEntra(d));
+const lmsProblem = (d: Draft) => typedProblem(validateLms(d));
+
 export function SetupWizardPage({ credentials = false }: { credentials?: boolean }) {
   const { id } = useParams();
   const integration = useIntegration(id);
