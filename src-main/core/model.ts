@@ -357,6 +357,8 @@ export interface UnmanagedSummary {
   count: number;
   /** Of `count`: active accounts. */
   active: number;
-  /** Of `count`: accounts whose userName or an e-mail is an address of someone in Entra. */
+  /** Of `count`: accounts of someone in Entra (by externalId or an address) whom this integration does not sync. */
   inEntra: number;
+  /** Of `count`: second accounts of people this integration syncs through another account. */
+  secondAccounts: number;
 }

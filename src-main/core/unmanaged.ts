@@ -5,14 +5,16 @@
  * changes such an account, whatever the "Deactivate users" switch says: the admin removes it by
  * hand in the LMS, or brings its person into scope so the next sync matches it.
  *
- * Each account also says whether someone in Entra has its address (then Diagnose tells why that
- * person is not synced: outside the scope, disabled, on the skip list), or nobody does (an account
- * made by hand, or for someone deleted from Entra before any integration linked them).
- * Pure and linear: one pass over links, ops and accounts, one over the Entra users.
+ * Each account also says whom in Entra it belongs to (by externalId, e-mail, sign-in name or
+ * alias): someone synced through another account (a second account, to merge or remove), someone
+ * not synced (Diagnose tells why: outside the scope, disabled, on the skip list), or nobody (made
+ * in the LMS, or left by a leaver). Pure and linear: one pass over links, ops and accounts, one
+ * over the Entra users.
  */
-import type { Link, PlanOp, SourceSnapshot, TargetSnapshot, TargetUser, UnmanagedSummary } from './model';
+import type { AttrValue, Link, PlanOp, SourceSnapshot, SourceUser, TargetSnapshot, TargetUser, UnmanagedSummary } from './model';
 import { ScimPath } from './model';
-import { targetKeys, aliasKeys } from './matching';
+import { vendorField } from './mapping';
+import { targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
 
 /** One unmanaged account, as the export lists it. */
@@ -24,10 +26,14 @@ export interface UnmanagedAccount {
   active: boolean;
   /** Department path, top first, joined with " / "; null when unset. */
   department: string | null;
+  /** Its permission types, joined with ", " (an administrator stands out); null when none. */
+  permissionTypes: string | null;
   created: string | null;
   lastModified: string | null;
-  /** The userPrincipalName of the Entra user who has one of its addresses, or null. */
+  /** The userPrincipalName of the Entra user it belongs to (by externalId, e-mail, UPN or alias), or null. */
   entraUser: string | null;
+  /** True when that Entra user is synced through another account: this one is a second account. */
+  secondAccount: boolean;
 }
 
 export interface UnmanagedAccounts {
@@ -35,53 +41,74 @@ export interface UnmanagedAccounts {
   accounts: UnmanagedAccount[];
 }
 
+const SMTP = /^smtp:/i;
+
 /** The LMS accounts that nothing links or plans to link; null when the LMS read was incomplete (an account missing from it proves nothing). */
 export function unmanagedAccounts(
   source: Pick<SourceSnapshot, 'users'>,
-  target: Pick<TargetSnapshot, 'users' | 'complete'>,
+  target: Pick<TargetSnapshot, 'users' | 'complete' | 'capabilities'>,
   ops: readonly PlanOp[],
   links: readonly Link[],
   otherLinks: readonly Link[],
 ): UnmanagedAccounts | null {
   if (!target.complete) return null;
   const managed = new Set<string>();
-  for (const l of links) managed.add(l.targetId);
+  /** People who have (or get) an account from this integration. */
+  const synced = new Set<string>();
+  for (const l of links) {
+    managed.add(l.targetId);
+    synced.add(l.sourceId);
+  }
   for (const l of otherLinks) managed.add(l.targetId);
   for (const op of ops) {
     if (op.targetId !== null) managed.add(op.targetId);
     for (const id of op.candidates?.targetIds ?? []) managed.add(id);
+    if (op.sourceId !== null && op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate')) synced.add(op.sourceId);
   }
   const left: TargetUser[] = [];
   for (const u of target.users) if (!managed.has(u.id)) left.push(u);
 
-  // Addresses of the unmanaged accounts only (few, usually), then one pass over Entra's users.
-  const byAddress = new Map<string, number[]>();
+  // The unmanaged accounts' addresses and externalIds (few, usually), then one pass over Entra's
+  // users without building anything per user: this runs after every plan, replans included.
+  const byKey = new Map<string, number[]>();
+  const index = (k: string | null, i: number): void => {
+    if (k === null || k === '') return;
+    const at = byKey.get(k);
+    if (at === undefined) byKey.set(k, [i]);
+    else if (!at.includes(i)) at.push(i);
+  };
   left.forEach((u, i) => {
-    for (const k of targetKeys(u)) {
-      const at = byAddress.get(k);
-      if (at) at.push(i);
-      else byAddress.set(k, [i]);
-    }
+    for (const k of targetKeys(u)) index(k, i);
+    // An externalId is an Entra object id (GUIDs compare without case).
+    if (u.externalId !== null) index(`id:${u.externalId.toLowerCase()}`, i);
   });
-  const entraUser: Array<string | null> = new Array<string | null>(left.length).fill(null);
-  if (byAddress.size > 0) {
+  const owner: Array<SourceUser | null> = new Array<SourceUser | null>(left.length).fill(null);
+  const claim = (k: string | null, user: SourceUser): void => {
+    if (k === null) return;
+    const at = byKey.get(k);
+    if (at !== undefined) for (const i of at) owner[i] ??= user;
+  };
+  if (byKey.size > 0) {
     for (const user of source.users) {
-      const keys = [normaliseEmail(user.mail), normaliseEmail(user.userPrincipalName), ...aliasKeys(user)];
-      for (const k of keys) {
-        if (k === null) continue;
-        for (const i of byAddress.get(k) ?? []) entraUser[i] ??= user.userPrincipalName;
-      }
+      claim(`id:${user.id.toLowerCase()}`, user);
+      claim(normaliseEmail(user.mail), user);
+      claim(normaliseEmail(user.userPrincipalName), user);
+      for (const m of user.otherMails) claim(normaliseEmail(m), user);
+      for (const p of user.proxyAddresses) if (SMTP.test(p)) claim(normaliseEmail(p.slice(5)), user);
     }
   }
 
+  const permissionsField = vendorField(target.capabilities, 'permissionTypes');
   let active = 0;
   let inEntra = 0;
+  let secondAccounts = 0;
   const accounts = left.map((u, i): UnmanagedAccount => {
     if (u.active) active++;
-    const entra = entraUser[i] ?? null;
-    if (entra !== null) inEntra++;
+    const who = owner[i] ?? null;
+    const second = who !== null && synced.has(who.id);
+    if (second) secondAccounts++;
+    else if (who !== null) inEntra++;
     const email = u.attributes[ScimPath.email];
-    const department = u.attributes[ScimPath.department];
     const displayName = u.attributes[ScimPath.displayName];
     return {
       id: u.id,
@@ -89,20 +116,28 @@ export function unmanagedAccounts(
       email: typeof email === 'string' ? email : (u.emails[0] ?? null),
       displayName: typeof displayName === 'string' ? displayName : null,
       active: u.active,
-      department: department === null || department === undefined ? null : Array.isArray(department) ? department.join(' / ') : department,
+      department: joined(u.attributes[ScimPath.department], ' / '),
+      permissionTypes: permissionsField === null ? null : joined(u.attributes[permissionsField], ', '),
       created: u.created,
       lastModified: u.lastModified,
-      entraUser: entra,
+      entraUser: who?.userPrincipalName ?? null,
+      secondAccount: second,
     };
   });
-  return { summary: { count: accounts.length, active, inEntra }, accounts };
+  return { summary: { count: accounts.length, active, inEntra, secondAccounts }, accounts };
+}
+
+function joined(v: AttrValue | undefined, separator: string): string | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v)) return v === '' ? null : v;
+  return v.length === 0 ? null : v.join(separator);
 }
 
 /** The export's columns (app and CLI alike), in the order of unmanagedCsvRow. */
-export const UNMANAGED_CSV_HEADER = ['lmsId', 'userName', 'email', 'displayName', 'active', 'department', 'created', 'lastModified', 'entraUser'] as const;
+export const UNMANAGED_CSV_HEADER = ['lmsId', 'userName', 'email', 'displayName', 'active', 'department', 'permissionTypes', 'created', 'lastModified', 'entraUser', 'secondAccount'] as const;
 
 export function unmanagedCsvRow(a: UnmanagedAccount): unknown[] {
-  return [a.id, a.userName, a.email, a.displayName, a.active, a.department, a.created, a.lastModified, a.entraUser];
+  return [a.id, a.userName, a.email, a.displayName, a.active, a.department, a.permissionTypes, a.created, a.lastModified, a.entraUser, a.secondAccount];
 }
 
 const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -113,15 +148,16 @@ const count = (n: number, one: string, many: string): string => `${n.toLocaleStr
  */
 export function describeUnmanaged(u: UnmanagedSummary, where: 'app' | 'cli'): { title: string; detail: string } {
   const diagnose = where === 'app' ? '"Troubleshoot user"' : '`rollcall diagnose --user ADDRESS`';
-  const others = u.count - u.inEntra;
-  const them = others === 1 ? 'it' : 'them';
-  const they = others === 1 ? 'it' : 'they';
+  const seconds = u.secondAccounts;
+  const others = u.count - u.inEntra - seconds;
+  const one = (n: number, single: string, many: string) => (n === 1 ? single : many);
   return {
     title: `${count(u.count, 'LMS account', 'LMS accounts')} not managed by any integration (${u.active.toLocaleString('en-US')} active)`,
     detail: [
-      `Nobody in scope matches ${u.count === 1 ? 'it' : 'them'}, so Rollcall never changes or deactivates ${u.count === 1 ? 'it' : 'them'}.`,
-      u.inEntra > 0 ? `${count(u.inEntra, 'has', 'have')} the address of someone in Entra: ${diagnose} tells why that person is not synced.` : '',
-      others > 0 ? `${count(others, 'belongs', 'belong')} to nobody in Entra: remove ${them} in the LMS if ${they} should not be there.` : '',
+      `No integration links ${one(u.count, 'it', 'them')} and this dry run does not either, so Rollcall never changes or deactivates ${one(u.count, 'it', 'them')}.`,
+      seconds > 0 ? `${count(seconds, 'is a second account', 'are second accounts')} of someone already synced through another account: merge or remove ${one(seconds, 'it', 'them')} in the LMS.` : '',
+      u.inEntra > 0 ? `${count(u.inEntra, 'belongs', 'belong')} to someone in Entra who is not synced: ${diagnose} tells why.` : '',
+      others > 0 ? `${count(others, 'belongs', 'belong')} to nobody in Entra: made in the LMS (an administrator, a service account, a learner from elsewhere) or left by a leaver; remove only those that should not be there.` : '',
     ]
       .filter(Boolean)
       .join(' '),

@@ -36,9 +36,9 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   const [download] = await Promise.all([page.waitForEvent('download'), unmanaged.getByTestId('export-unmanaged').click()]);
   expect(download.suggestedFilename()).toMatch(/^rollcall-unmanaged-int-[\w-]+\.csv$/);
   const csv = await readFile((await download.path()) ?? '', 'utf8');
-  expect(csv.split('\r\n')[0]).toBe('lmsId,userName,email,displayName,active,department,created,lastModified,entraUser');
+  expect(csv.split('\r\n')[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount');
   expect(csv).toContain('olaf.former@contoso.example');
-  expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@/);
+  expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false\r\n/);
 
   // Only conflicts.
   await page.getByTestId('filter-conflict').click();

@@ -43,7 +43,8 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
     if (interesting.length > sample) ctx.out.out(`… and ${interesting.length - sample} more (use --json or --out FILE for all of them)`);
   }
   for (const g of plan.guards) ctx.out.out(`\n${g.blocking ? 'BLOCKED' : 'Note'}: ${g.message}\n  What to do: ${g.fix}`);
-  if (plan.unmanaged && plan.unmanaged.count > 0) {
+  if (plan.unmanaged === null) ctx.out.out('\nLMS accounts no integration manages: not counted, because the LMS read was incomplete.');
+  else if (plan.unmanaged && plan.unmanaged.count > 0) {
     const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');
     ctx.out.out(`\n${title}. ${detail}\n  List them: rollcall unmanaged --integration ${plan.integrationId} --out unmanaged.csv`);
   }

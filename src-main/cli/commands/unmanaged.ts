@@ -1,6 +1,7 @@
 /** rollcall unmanaged: the LMS accounts no integration manages, as the last dry run found them. */
 import { toCsv } from '../../core/csv';
-import { UNMANAGED_CSV_HEADER, unmanagedCsvRow } from '../../core/unmanaged';
+import { showHidden } from '../../core/normalise';
+import { UNMANAGED_CSV_HEADER, unmanagedCsvRow, type UnmanagedAccount } from '../../core/unmanaged';
 import { appError } from '../../core/errors';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { readUnmanaged } from '../../sync/unmanaged-file';
@@ -30,9 +31,14 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
     ctx.out.out(`${accounts.length} LMS account(s) no integration manages (${active} active), from the dry run of ${planCreatedAt}.`);
     if (accounts.length > 0) {
       ctx.out.out('');
-      ctx.out.out(table(['USERNAME', 'E-MAIL', 'NAME', 'ACTIVE', 'IN ENTRA AS'], accounts.slice(0, SHOWN).map((a) => [a.userName, a.email, a.displayName, a.active ? 'yes' : 'no', a.entraUser ?? '—'])));
+      // Values from the LMS, hidden characters shown (a terminal would hide them, or act on them).
+      const seen = (v: string | null) => (v === null ? null : showHidden(v));
+      const whose = (a: UnmanagedAccount) => (a.entraUser === null ? '—' : a.secondAccount ? `${a.entraUser} (second account)` : a.entraUser);
+      ctx.out.out(table(['USERNAME', 'E-MAIL', 'NAME', 'ACTIVE', 'PERMISSIONS', 'ENTRA USER'], accounts.slice(0, SHOWN).map((a) => [seen(a.userName), seen(a.email), seen(a.displayName), a.active ? 'yes' : 'no', seen(a.permissionTypes) ?? '—', whose(a)])));
       if (accounts.length > SHOWN) ctx.out.out(`… and ${accounts.length - SHOWN} more (use --out FILE.csv or --json for all of them)`);
-      ctx.out.out('\nRollcall never changes these accounts. For one that is "in Entra", `rollcall diagnose --user ADDRESS` tells why that person is not synced; remove the others in the LMS if they should not be there.');
+      ctx.out.out(
+        '\nRollcall never changes these accounts. A second account belongs to someone synced through another one: merge or remove it in the LMS. For someone in Entra who is not synced, `rollcall diagnose --user ADDRESS` tells why. An account of nobody in Entra was made in the LMS (an administrator, a service account) or left by a leaver: remove only those that should not be there.',
+      );
     }
     if (typeof values.out === 'string') ctx.out.out(`\nThe list was written to ${values.out}.`);
   }

@@ -117,8 +117,9 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     // The demo LMS has three: its administrator and a leaver nobody in Entra has, and an account made by hand for the excluded contractor.
     const r = await cli(['plan', '--integration', id]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('3 LMS accounts not managed by any integration (3 active). Nobody in scope matches them');
-    expect(r.stdout).toContain('1 has the address of someone in Entra');
+    expect(r.stdout).toContain('3 LMS accounts not managed by any integration (3 active). No integration links them');
+    expect(r.stdout).toContain('1 belongs to someone in Entra who is not synced');
+    expect(r.stdout).toContain('2 belong to nobody in Entra');
     expect(r.stdout).toContain(`List them: rollcall unmanaged --integration ${id} --out unmanaged.csv`);
 
     const file = path.join(dataDir, 'unmanaged.csv');
@@ -127,14 +128,16 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(listed.stdout).toMatch(/3 LMS account\(s\) no integration manages \(3 active\), from the dry run of 20\d\d-/);
     expect(listed.stdout).toContain('olaf.former@contoso.example');
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('lmsId,userName,email,displayName,active,department,created,lastModified,entraUser');
+    expect(lines[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount');
     expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['connor.contract@contoso.example', 'lms.admin@contoso.example', 'olaf.former@contoso.example']);
     if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const json = await cli(['unmanaged', '--integration', id, '--json']);
-    const out = JSON.parse(json.stdout) as { accounts: Array<{ userName: string; entraUser: string | null; department: string | null }> };
+    const out = JSON.parse(json.stdout) as { accounts: Array<{ userName: string; entraUser: string | null; department: string | null; permissionTypes: string | null }> };
     expect(out.accounts.find((a) => a.userName === 'connor.contract@contoso.example')?.entraUser).toMatch(/^connor\.contract@/);
     expect(out.accounts.find((a) => a.userName === 'olaf.former@contoso.example')).toMatchObject({ entraUser: null, department: 'Contoso / Sales' });
+    // The LMS's own administrator stands out by the permission types it holds.
+    expect(out.accounts.find((a) => a.userName === 'lms.admin@contoso.example')).toMatchObject({ entraUser: null, permissionTypes: 'LMS Administrator' });
 
     // No list (removed, or the LMS read was incomplete): say which command makes one.
     await rm(path.join(dataDir, 'integrations', `${id}.unmanaged.json`));

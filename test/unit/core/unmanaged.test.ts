@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScimPath } from '../../../src-main/core/model';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath } from '../../../src-main/core/model';
 import { describeUnmanaged, UNMANAGED_CSV_HEADER, unmanagedAccounts, unmanagedCsvRow } from '../../../src-main/core/unmanaged';
 import { toCsv } from '../../../src-main/core/csv';
 import { link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
@@ -37,9 +37,9 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
     };
     const r = unmanagedOf(w);
     expect(ids(r)).toEqual(['t-contractor', 't-hand']);
-    expect(r?.summary).toEqual({ count: 2, active: 1, inEntra: 1 });
+    expect(r?.summary).toEqual({ count: 2, active: 1, inEntra: 1, secondAccounts: 0 });
     const hand = r?.accounts.find((a) => a.id === 't-hand');
-    expect(hand).toEqual({ id: 't-hand', userName: 'hand.made@contoso.com', email: 'hand.made@contoso.com', displayName: 'Hand Made', active: false, department: 'Contoso / Sales', created: null, lastModified: null, entraUser: null });
+    expect(hand).toEqual({ id: 't-hand', userName: 'hand.made@contoso.com', email: 'hand.made@contoso.com', displayName: 'Hand Made', active: false, department: 'Contoso / Sales', permissionTypes: null, created: null, lastModified: null, entraUser: null, secondAccount: false });
     // The excluded contractor's account names him: Diagnose is where the admin asks why.
     expect(r?.accounts.find((a) => a.id === 't-contractor')?.entraUser).toBe('contractor@contoso.com');
   });
@@ -62,28 +62,51 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
     const r = unmanagedOf(w);
     const byId = new Map(r?.accounts.map((a) => [a.id, a.entraUser]));
     expect(Object.fromEntries(byId)).toEqual({ 't-dis': 'dis@contoso.onmicrosoft.com', 't-alias': 'alias@contoso.onmicrosoft.com', 't-upn': 'upn.only@contoso.com', 't-none': null });
-    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 3 });
+    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 3, secondAccounts: 0 });
     // The work address is the one shown, else the first.
     expect(r?.accounts.find((a) => a.id === 't-dis')?.email).toBe('dis.abled@contoso.com\u200b');
+  });
+
+  it('tells a second account of someone synced, and finds an account by the Entra id in its externalId', () => {
+    const perms = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
+    const w: World = {
+      users: [sourceUser('anna', { userPrincipalName: 'anna@contoso.com', proxyAddresses: ['SMTP:anna@contoso.com', 'smtp:anna.old@contoso.com'] }), sourceUser('renamed', { userPrincipalName: 'new.name@contoso.com', department: 'Contractors' })],
+      targets: [
+        targetUser('t-anna', { userName: 'anna@contoso.com' }),
+        // Her old account under an alias: matching leaves it alone (the plan links t-anna).
+        targetUser('t-anna-old', { userName: 'anna.old@contoso.com', attributes: { [perms]: ['LMS Administrator', 'Reporter'] } }),
+        // Left by another tool before the rename: only its externalId says whose it is.
+        targetUser('t-renamed', { userName: 'old.name@contoso.com', externalId: 'RENAMED' }),
+      ],
+      config: planConfig({ scope: { exclude: [{ kind: 'attribute', attribute: 'department', value: 'Contractors' }] } }),
+    };
+    const r = unmanagedOf(w);
+    expect(r?.summary).toEqual({ count: 2, active: 2, inEntra: 1, secondAccounts: 1 });
+    expect(r?.accounts.find((a) => a.id === 't-anna-old')).toMatchObject({ entraUser: 'anna@contoso.com', secondAccount: true, permissionTypes: 'LMS Administrator, Reporter' });
+    expect(r?.accounts.find((a) => a.id === 't-renamed')).toMatchObject({ entraUser: 'new.name@contoso.com', secondAccount: false });
+    expect(describeUnmanaged(r?.summary ?? { count: 0, active: 0, inEntra: 0, secondAccounts: 0 }, 'app').detail).toBe(
+      'No integration links them and this dry run does not either, so Rollcall never changes or deactivates them. 1 is a second account of someone already synced through another account: merge or remove it in the LMS. 1 belongs to someone in Entra who is not synced: "Troubleshoot user" tells why.',
+    );
   });
 
   it('says nothing from an incomplete LMS read, and nothing is unmanaged in an LMS the plan covers', () => {
     expect(unmanagedOf({ users: [sourceUser('a')], targets: [targetUser('t-x')], target: { complete: false, incompleteReason: 'page 3 failed' } })).toBeNull();
     const covered = unmanagedOf({ users: [sourceUser('a'), sourceUser('b')], targets: [targetUser('t-a', { userName: 'a@contoso.com' })] });
-    expect(covered).toEqual({ summary: { count: 0, active: 0, inEntra: 0 }, accounts: [] });
+    expect(covered).toEqual({ summary: { count: 0, active: 0, inEntra: 0, secondAccounts: 0 }, accounts: [] });
   });
 
   it('exports as CSV with formulas neutralised, and describes the count in the admin’s words', () => {
     const r = unmanagedOf({ targets: [targetUser('t-1', { userName: '=HYPERLINK("x")', attributes: { [ScimPath.displayName]: 'Smith, Jo' } })] });
     const csv = toCsv(UNMANAGED_CSV_HEADER, (r?.accounts ?? []).map(unmanagedCsvRow));
-    expect(csv).toBe(`lmsId,userName,email,displayName,active,department,created,lastModified,entraUser\r\nt-1,"'=HYPERLINK(""x"")","'=HYPERLINK(""x"")","Smith, Jo",true,,,,\r\n`);
+    expect(csv).toBe(`lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount\r\nt-1,"'=HYPERLINK(""x"")","'=HYPERLINK(""x"")","Smith, Jo",true,,,,,,false\r\n`);
 
-    expect(describeUnmanaged({ count: 1, active: 1, inEntra: 0 }, 'app')).toEqual({
+    expect(describeUnmanaged({ count: 1, active: 1, inEntra: 0, secondAccounts: 0 }, 'app')).toEqual({
       title: '1 LMS account not managed by any integration (1 active)',
-      detail: 'Nobody in scope matches it, so Rollcall never changes or deactivates it. 1 belongs to nobody in Entra: remove it in the LMS if it should not be there.',
+      detail:
+        'No integration links it and this dry run does not either, so Rollcall never changes or deactivates it. 1 belongs to nobody in Entra: made in the LMS (an administrator, a service account, a learner from elsewhere) or left by a leaver; remove only those that should not be there.',
     });
-    expect(describeUnmanaged({ count: 1200, active: 1100, inEntra: 1199 }, 'cli').detail).toBe(
-      'Nobody in scope matches them, so Rollcall never changes or deactivates them. 1,199 have the address of someone in Entra: `rollcall diagnose --user ADDRESS` tells why that person is not synced. 1 belongs to nobody in Entra: remove it in the LMS if it should not be there.',
+    expect(describeUnmanaged({ count: 1200, active: 1100, inEntra: 1199, secondAccounts: 0 }, 'cli').detail).toContain(
+      '1,199 belong to someone in Entra who is not synced: `rollcall diagnose --user ADDRESS` tells why. 1 belongs to nobody in Entra',
     );
   });
 });
