@@ -219,6 +219,12 @@ export const MappingSchema = z.object({
   /** Write the manager (and the manager as approver) in the second pass. */
   manager: z.boolean().default(true),
   approversFromManager: z.boolean().default(false),
+  /**
+   * Entra attribute listing each user's approvers by e-mail address or UPN (several values, or one
+   * text with ";" or "," between them), for an LMS that has approvers (reference 002: "a custom
+   * attribute approvers … populated from your HRIS"). Set, it is used instead of the manager.
+   */
+  approversAttribute: SourceAttributeSchema.nullable().default(null),
   /** Entra attribute for the SCIM locale/preferredLanguage. */
   languageAttribute: SourceAttributeSchema.default('preferredLanguage'),
 });

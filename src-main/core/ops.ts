@@ -53,10 +53,22 @@ export function reactivated(m: MappedUser, e: ScopeExplanation, t: TargetUser, v
   return `${who(m)} is ${scopePhrase(e)} and enabled in Entra, so the inactive LMS account is reactivated.`;
 }
 
-export function relations(m: Person, managerUserName: string | null): string {
-  return managerUserName === null
-    ? `${who(m)} no longer has a manager in Entra, so the manager is cleared.`
-    : `${who(m)}'s manager is set to ${managerUserName}, after every user exists.`;
+/**
+ * A relations op's reason. `manager`: the manager written (null: cleared; undefined: the op does
+ * not change it); `approvers`: those an attribute lists, when the op changes them.
+ */
+export function relations(m: Person, manager: string | null | undefined, approvers?: { attribute: string; names: readonly string[] }): string {
+  const sentences: string[] = [];
+  if (manager === null) sentences.push(`${who(m)} no longer has a manager in Entra, so the manager is cleared.`);
+  else if (manager !== undefined) sentences.push(`${who(m)}'s manager is set to ${manager}, after every user exists.`);
+  if (approvers) {
+    sentences.push(
+      approvers.names.length === 0
+        ? `${who(m)}'s approvers are cleared: ${approvers.attribute} names nobody with an LMS account.`
+        : `${who(m)}'s approvers are set to ${approvers.names.join(', ')} (from ${approvers.attribute}), after every user exists.`,
+    );
+  }
+  return sentences.join(' ');
 }
 
 export function lastDay(name: string | null, user: SourceUser): string {

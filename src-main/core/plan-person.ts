@@ -5,14 +5,15 @@
  */
 import { sameValue } from './diff';
 import type { GroupIndex } from './groups';
-import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext, vendorField } from './mapping';
+import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } from './mapping';
 import type { MatchCandidate, MatchResult } from './matching';
-import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type LmsCapabilities, type PlanOp, type SourceUser, type TargetUser } from './model';
+import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { normaliseEmail, personName } from './normalise';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
 import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
-import type { IntegrationConfig, Mapping } from './config';
+import type { IntegrationConfig } from './config';
+import type { RelationFields } from './plan-relations';
 
 /** The field apply() turns into setActive(); shown in changes so the diff says it. */
 export const ACTIVE_FIELD = 'active';
@@ -94,6 +95,8 @@ export interface PersonContext extends RelationFields {
   goneLinks: ReadonlyMap<string, Link>;
   /** Other integrations' links by LMS account. */
   otherByTarget: ReadonlyMap<string, Link>;
+  /** Entra users by address, when approvers come from an attribute (plan-relations.ts); else null. */
+  sourceByAddress: ReadonlyMap<string, SourceEntry | null> | null;
 }
 
 /** What the LMS account holds for a field; the e-mail falls back to the primary address. */
@@ -108,43 +111,6 @@ function currentValue(t: TargetUser, field: string): AttrValue | undefined {
 export function lmsEmail(t: TargetUser): string {
   const value = currentValue(t, ScimPath.email);
   return typeof value === 'string' && value !== '' ? value : t.userName;
-}
-
-/** Where relations go and in which form. */
-export interface RelationFields {
-  managerField: string | null;
-  approversField: string | null;
-  /** Approvers are the manager's e-mail (LmsCapabilities.approversByEmail), not their userName. */
-  approversByEmail: boolean;
-}
-
-/** Where this mapping writes relations on this LMS (plan() and Diagnose ask the same). */
-export function relationFields(mapping: Mapping, caps: LmsCapabilities): RelationFields {
-  return {
-    managerField: mapping.manager && caps.enterpriseExtension ? ScimPath.manager : null,
-    approversField: mapping.approversFromManager ? vendorField(caps, 'approvers') : null,
-    approversByEmail: caps.approversByEmail === true,
-  };
-}
-
-/**
- * The manager and approvers changes for an account: the manager's LMS userName and e-mail after
- * the plan, or none when Entra names no manager (both are then cleared).
- */
-export function relationChanges(t: TargetUser | null, manager: { userName: string; email: string } | null, fields: RelationFields): FieldChange[] {
-  const changes: FieldChange[] = [];
-  const { managerField, approversField } = fields;
-  if (managerField) {
-    const from = t?.attributes[managerField] ?? null;
-    const to = manager?.userName ?? null;
-    if (!sameValue(managerField, from, to)) changes.push({ field: managerField, from, to });
-  }
-  if (approversField) {
-    const from = t?.attributes[approversField] ?? null;
-    const to = manager === null ? [] : [fields.approversByEmail ? manager.email : manager.userName];
-    if (!sameValue(approversField, from, to)) changes.push({ field: approversField, from, to });
-  }
-  return changes;
 }
 
 /** No value: absent, null, empty text or an empty list. */
@@ -282,42 +248,6 @@ export function verdictOf(user: SourceUser, entry: SourceEntry, ctx: Pick<Person
 // The full scope explanation is built only for the sentences that need it.
 function explain(user: SourceUser, ctx: PersonContext): ScopeExplanation {
   return evaluateScope(user, ctx.scope, ctx.groups);
-}
-
-/**
- * The person's manager/approvers op (c.relationsOp), once everyone's LMS userName after the
- * plan is known; or a warning on their op when the manager has no LMS account.
- */
-export function relationsPhase(
-  c: Candidate,
-  t: TargetUser | null,
-  ctx: PersonContext,
-  // The manager's entry, when the caller has looked it up already (plan() has, to see whether
-  // the manager is planned yet).
-  entry: SourceEntry | undefined = c.user.managerId === null ? undefined : ctx.sourceById.get(c.user.managerId),
-): void {
-  const { user } = c;
-  let manager: { userName: string; email: string } | null = null;
-  if (user.managerId !== null) {
-    const planned = entry?.c?.userNameAfter ?? null;
-    if (planned !== null) manager = { userName: planned, email: entry?.c?.emailAfter ?? planned };
-    else {
-      // Not someone this plan writes: the account their link names, if any.
-      const linked = entry ? entry.link : ctx.goneLinks.get(user.managerId);
-      const account = linked ? ctx.accountById.get(linked.targetId)?.t : undefined;
-      if (account) manager = { userName: account.userName, email: lmsEmail(account) };
-    }
-    if (manager === null) {
-      const op = c.op;
-      const warning = { code: 'manager_not_in_lms', message: 'The manager in Entra has no LMS account (not in scope, or not created yet), so the manager is left as it is.' };
-      if (op) op.warnings = [...(op.warnings ?? []), warning];
-      return;
-    }
-  }
-  const changes = relationChanges(t, manager, ctx);
-  if (changes.length === 0) return;
-  c.unchanged = false; // a user whose only change is the manager is not "unchanged"
-  c.relationsOp = { kind: 'update', phase: 'relations', sourceId: user.id, targetId: t?.id ?? null, email: c.email, displayName: c.displayName, reason: 'relations_changed', detail: say.relations(c, manager?.userName ?? null), changes };
 }
 
 /**

@@ -11,7 +11,8 @@ import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mappi
 import { accountsLinkedToMany, mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
 import { attachLinks, indexAccounts, order, sortLinks } from './plan-index';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
-import { DROPPED_CREATE, newCandidate, ownedAccountOp, relationFields, relationsPhase, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
+import { DROPPED_CREATE, newCandidate, ownedAccountOp, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
+import { relationFields, relationsPhase, sourceByAddress } from './plan-relations';
 import { prepareSkipList } from './scope';
 
 /** What plan() reads from the settings; a full IntegrationConfig & {id} fits. */
@@ -195,6 +196,7 @@ export function planWithMemo(
     sharedAccounts,
     goneLinks,
     otherByTarget,
+    sourceByAddress: mapping.approversAttribute ? sourceByAddress(entries) : null,
   };
   const inConflict = new Set<string>();
   /** Users whose relations wait for their manager's users phase (null account: being created). */
@@ -242,7 +244,8 @@ export function planWithMemo(
     else if (next.relations && writesRelations) {
       const managerId = c.user.managerId;
       const manager = !planEarly || managerId === null ? undefined : sourceById.get(managerId);
-      if (!planEarly || (manager?.c && manager.c.result === null)) relationsLater.push({ c, t: next.target });
+      // Approvers named by address may be anyone: their accounts are known once everyone is matched.
+      if (!planEarly || ctx.approversAttribute !== null || (manager?.c && manager.c.result === null)) relationsLater.push({ c, t: next.target });
       else relations(c, next.target, manager);
       return;
     }

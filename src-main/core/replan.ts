@@ -18,7 +18,8 @@ import { aliasKeys, targetKeys, type MatchResult } from './matching';
 import { mappedEmail, mappedUserName } from './mapping';
 import type { Link, Plan, PlanOp, SourceGroup, SourceSnapshot, SourceUser, TargetSnapshot, TargetUser } from './model';
 import { compareOps, finishPlan, opRank, planConfigKey, planWithMemo, sortOps, type PlanConfig, type PlanMemo } from './plan';
-import { lmsEmail, ownedAccountOp, relationsPhase, usersPhase, verdictOf, type Candidate, type UsersPhase } from './plan-person';
+import { lmsEmail, ownedAccountOp, usersPhase, verdictOf, type Candidate, type UsersPhase } from './plan-person';
+import { relationsPhase } from './plan-relations';
 
 export type Replan = { ok: true; plan: Plan; memo: PlanMemo; replanned: number } | { ok: false; why: string };
 

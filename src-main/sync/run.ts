@@ -82,6 +82,7 @@ export function attributesNeeded(config: IntegrationConfig): string[] {
     config.mapping.customFields.customField2,
     config.mapping.customFields.customField3,
     config.mapping.languageAttribute,
+    config.mapping.approversAttribute,
   ];
   return [...new Set(named.filter((a): a is string => a !== null && !standard.has(a)))].sort();
 }

@@ -148,6 +148,16 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(customField).not.toHaveAttribute('aria-invalid', 'true');
   // Fixed: the step's warning goes at once, without another press of Next.
   await expect(page.getByTestId('wizard-blocked')).toHaveCount(0);
+  // Approvers from an Entra attribute need its name: Next says so; another choice takes the warning away.
+  await page.getByTestId('approvers-from').click();
+  await page.getByRole('option', { name: 'The people an Entra attribute lists' }).click();
+  await expect(page.getByTestId('approvers-attribute')).toBeVisible();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('Approvers: Choose an Entra attribute');
+  await page.getByTestId('approvers-from').click();
+  await page.getByRole('option', { name: 'Not written' }).click();
+  await expect(page.getByTestId('wizard-blocked')).toHaveCount(0);
+  await expect(page.getByTestId('approvers-attribute')).toHaveCount(0);
   await snap(page, 'wizard-5-rules', secrets);
 
   // (f) The welcome e-mail warning needs an explicit acknowledgement.

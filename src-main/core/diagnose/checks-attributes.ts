@@ -13,7 +13,7 @@ import { sourceAttribute } from '../scope';
 import { isEmptyValue } from '../plan-person';
 import { pathThrough } from './checks-scope';
 import type { DiagnoseContext } from './context';
-import { account, ev, listed, personName, shown } from './format';
+import { ev, listed, personName, shown } from './format';
 import type { Check, Evidence } from './types';
 
 /** The LMS account the person has or gets: linked, or the one the op writes to. */
@@ -31,7 +31,7 @@ function textOf(value: string | string[] | null): string | null {
   return Array.isArray(value) ? (value.length === 0 ? null : value.join(', ')) : value;
 }
 
-const UPDATE_OFF = '"Update user attributes" is off';
+export const UPDATE_OFF = '"Update user attributes" is off';
 export const UPDATE_OFF_FIX = 'Turn on "Update user attributes" in the integration\'s settings (What the integration may change); the next sync writes the mapped values.';
 
 function keptEvidence(c: FieldChange): Evidence {
@@ -259,44 +259,4 @@ export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Che
   const change = pending(ctx, field);
   if (change) return { id: 'permissions', status: 'info', title, detail: `The permission types change from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
   return { id: 'permissions', status: 'pass', title, detail: `Owned permission types granted: ${listed(perms.granted)}; others on the account are left alone.`, fix: null, evidence };
-}
-
-export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
-  const title = 'Manager and approvers in the LMS';
-  const { mapping } = ctx.config;
-  if (!mapping.manager && !mapping.approversFromManager) return { id: 'manager', status: 'info', title, detail: 'Manager and approvers are not synced (turned off).', fix: null, evidence: [] };
-  if (subject.managerId === null) return { id: 'manager', status: 'info', title, detail: 'No manager is set in Entra.', fix: null, evidence: [] };
-  const manager = ctx.sourceById.get(subject.managerId) ?? null;
-  const managerName = manager ? personName(manager) : subject.managerId;
-  const link = ctx.inputs.links.find((l) => l.integrationId === ctx.inputs.integration.id && l.sourceId === subject.managerId);
-  const managerAccount = link ? (ctx.targetById.get(link.targetId) ?? null) : null;
-  const evidence: Evidence[] = [ev('Manager in Entra', manager ? `${managerName} (${manager.id})` : `${subject.managerId} (not in the Entra read)`)];
-  evidence.push(ev('Manager in the LMS', managerAccount ? account(managerAccount) : 'no linked account'));
-  evidence.push(ev('Approvers from manager', mapping.approversFromManager ? 'on' : 'off'));
-  // In scope, but not created because "Create users" is off: bringing them into scope is no fix.
-  const notCreated = ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'skip' && op.reason === 'create_users_off');
-  const giveAccount = notCreated
-    ? `Create an LMS account for ${managerName} by hand ("Create users" is off; the next sync links it by e-mail), or turn on "Create users"`
-    : `Bring ${managerName} into scope so they get an LMS account`;
-  const warning = ctx.usersOp?.warnings?.find((w) => w.code === 'manager_not_in_lms');
-  if (warning) {
-    return { id: 'manager', status: 'warn', title, detail: `${warning.message} (manager: ${managerName}).`, fix: `${giveAccount} (or correct the manager in Entra); the manager and approvers are written at the sync after.`, evidence };
-  }
-  const approvers = vendorField(ctx.inputs.target.capabilities, 'approvers');
-  const kept = ctx.keptByUpdateOff.filter((c) => c.field === ScimPath.manager || c.field === approvers);
-  if (kept.length > 0) {
-    const what = kept.map((c) => `${fieldLabel(c.field)} ${shown(c.from)} instead of ${shown(c.to)}`).join('; ');
-    return { id: 'manager', status: 'fail', title, detail: `${UPDATE_OFF}, so the LMS keeps ${what}.`, fix: UPDATE_OFF_FIX, evidence: [...evidence, ev('Update user attributes', 'off')] };
-  }
-  if (ctx.relationsOp) {
-    const c = ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ');
-    return { id: 'manager', status: 'info', title, detail: `Written ${ctx.nextSync}, after every user exists: ${c}.`, fix: null, evidence };
-  }
-  if (!managerAccount) {
-    if (ctx.inputs.plan.ops.some((op) => op.sourceId === subject.managerId && op.kind === 'create')) {
-      return { id: 'manager', status: 'info', title, detail: `${managerName} gets an LMS account ${ctx.nextSync}; the manager is set once both accounts exist.`, fix: null, evidence };
-    }
-    return { id: 'manager', status: 'warn', title, detail: `${managerName} has no LMS account from this integration, so the manager is left as it is.`, fix: `${giveAccount}.`, evidence };
-  }
-  return { id: 'manager', status: 'pass', title, detail: `The manager ${managerName} is in the LMS.`, fix: null, evidence };
 }

@@ -7,7 +7,9 @@ import { buildGroupIndex, type GroupIndex } from '../groups';
 import { mapUser, toggledFields, vendorField, type MappedUser, type MappingContext } from '../mapping';
 import { type FieldChange, type Link, type PlanOp, type SourceUser, type TargetUser } from '../model';
 import type { PlanConfig } from '../plan';
-import { lmsEmail, relationChanges, relationFields, userChanges } from '../plan-person';
+import { lmsEmail, userChanges } from '../plan-person';
+import { relationChanges, relationFields, resolveApprovers } from '../plan-relations';
+import { approverLookup } from './checks-relations';
 import { evaluateScope, type ScopeExplanation } from '../scope';
 import { findPerson, type PersonMatch } from './find';
 import { relative } from './format';
@@ -73,14 +75,17 @@ function nextSyncPhrase(inputs: DiagnoseInputs): string {
 function notUpdated(subject: SourceUser, mapped: MappedUser, account: TargetUser, config: PlanConfig, inputs: DiagnoseInputs, targetById: Lookup<TargetUser>): FieldChange[] {
   const caps = inputs.target.capabilities;
   const changes = userChanges(mapped, account, vendorField(caps, 'permissionTypes'), toggledFields(config.mapping, caps));
-  let manager: TargetUser | null = null;
+  // Nobody's account is updated with the switch off, so the manager's and approvers' e-mails are the LMS's own.
+  let manager: { userName: string; email: string } | null | undefined = null;
   if (subject.managerId !== null) {
     const link = inputs.links.find((l) => l.integrationId === inputs.integration.id && l.sourceId === subject.managerId);
-    manager = link ? (targetById.get(link.targetId) ?? null) : null;
-    if (!manager) return changes; // the manager check says why nothing can be written
+    const t = link ? targetById.get(link.targetId) : undefined;
+    // Without an account the manager is left as it is: the manager check says why.
+    manager = t ? { userName: t.userName, email: lmsEmail(t) } : undefined;
   }
-  // Nobody's account is updated with the switch off, so the manager's e-mail is the LMS's own.
-  return [...changes, ...relationChanges(account, manager && { userName: manager.userName, email: lmsEmail(manager) }, relationFields(config.mapping, caps))];
+  const fields = relationFields(config.mapping, caps);
+  const approvers = fields.approversAttribute === null ? undefined : resolveApprovers(subject, fields.approversAttribute, approverLookup(inputs, targetById)).approvers;
+  return [...changes, ...relationChanges(account, manager, fields, approvers)];
 }
 
 export function buildContext(query: string, inputs: DiagnoseInputs): DiagnoseContext {

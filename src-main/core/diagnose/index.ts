@@ -5,7 +5,8 @@
  * next sync does is the plan's op, never re-derived, so diagnose cannot disagree with plan.
  */
 import { accountEnabledCheck, excludedCheck, includeAndExcludeCheck, includedCheck, inEntraCheck, lastDayCheck, skipListCheck } from './checks-scope';
-import { attributesCheck, departmentCheck, jobProfileCheck, managerCheck, permissionsCheck } from './checks-attributes';
+import { attributesCheck, departmentCheck, jobProfileCheck, permissionsCheck } from './checks-attributes';
+import { managerCheck } from './checks-relations';
 import { emailChangedCheck, entraDuplicatesCheck, lmsAccountCheck, lmsDuplicatesCheck, otherIntegrationCheck, recreatedCheck } from './checks-identity';
 import { credentialsCheck, dataCheck, enabledCheck } from './checks-integration';
 import { lastRunCheck, nextActionCheck, nextRunCheck } from './checks-runs';

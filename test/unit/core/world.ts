@@ -16,6 +16,8 @@ export const ownedIn = (w: Pick<World, 'config'>): ReadonlySet<string> => {
   const p = w.config.mapping.permissions;
   return new Set([...p.groupMap, ...(p.attribute === null ? [] : p.valueMap)].map((m) => m.permissionType.toLowerCase()));
 };
+/** The Entra attribute the world's approvers come from when the mapping says so. */
+export const APPROVERS_ATTRIBUTE = 'extension_0123456789abcdef0123456789abcdef_approvers';
 export const SOURCE_IDS = ['s0', 's1', 's2', 's3', 's4', 's5'];
 export const TARGET_IDS = ['t0', 't1', 't2', 't3', 't4', 't5'];
 export const MAILS = ['anna@x.com', 'bob@x.com', 'cleo@x.com', 'dan@x.com'];
@@ -35,12 +37,14 @@ export const sourceUserArb = (id: string) =>
     jobTitle: fc.constantFrom(null, 'Dev', 'Lead'),
     otherMails: fc.subarray(MAILS, { maxLength: 2 }),
     managerId: fc.option(fc.constantFrom(...SOURCE_IDS), { nil: null }),
+    // Approvers by address (someone's e-mail or sign-in name, in any case, or nobody's), for an approvers attribute.
+    approvers: fc.option(fc.subarray(['s0@x.com', 'S1@X.com', 's2@x.com', 's3@x.com', 'anna@x.com', 'nobody@x.com'], { minLength: 1, maxLength: 3 }).map((a) => a.join('; ')), { nil: null, freq: 4 }),
     employeeLeaveDateTime: fc.oneof(when(null), when('2026-01-01T00:00:00Z'), when('2027-01-01T00:00:00Z')),
   }).map((r): SourceUser => {
-    const { upnMail, ...rest } = r;
+    const { upnMail, approvers, ...rest } = r;
     // Sometimes the sign-in name is someone else's e-mail: a collision real tenants have.
     const upn = upnMail && r.mail ? (r.department === 'Sales/EMEA' ? MAILS[0] ?? r.mail : r.mail) : `${id}@x.com`;
-    return sourceUser(id, { ...rest, userPrincipalName: upn });
+    return sourceUser(id, { ...rest, userPrincipalName: upn, extra: { [APPROVERS_ATTRIBUTE]: approvers } });
   });
 
 export const targetUserArb = (id: string) =>
@@ -103,6 +107,7 @@ export const worldArb: fc.Arbitrary<World> = fc
     changePermissions: fc.boolean(),
     delimiter: fc.constantFrom(null, '/'),
     approvers: fc.boolean(),
+    approversFromAttribute: fc.boolean(),
     defaultJobProfile: fc.constantFrom(null, 'Everyone'),
     defaultForNewOnly: fc.boolean(),
     // Job profiles and permission types by title as well as by group; one person included by address.
@@ -143,6 +148,7 @@ export const worldArb: fc.Arbitrary<World> = fc
         changePermissions: r.changePermissions,
         department: { pathDelimiter: r.delimiter, under: r.under },
         approversFromManager: r.approvers,
+        approversAttribute: r.approversFromAttribute ? APPROVERS_ATTRIBUTE : null,
         jobProfile: { defaultJobProfile: r.defaultJobProfile, defaultForNewOnly: r.defaultForNewOnly, ...(r.byTitle ? { attribute: 'jobTitle', valueMap: [{ value: 'dev', jobProfile: 'Developer' }] } : {}) },
         permissions: {
           groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }],

@@ -155,6 +155,8 @@ export function mappingProblems(m: Mapping): string[] {
     ['Custom field 1', m.customFields.customField1, true],
     ['Custom field 2', m.customFields.customField2, true],
     ['Custom field 3', m.customFields.customField3, true],
+    // Null: approvers are not taken from an attribute; "" or a bad name once that is chosen.
+    ...(m.approversAttribute === null ? [] : [['Approvers', m.approversAttribute, false] as [string, string | null, boolean]]),
   ];
   for (const [where, name, noneAllowed] of named) {
     const problem = attributeProblem(name, noneAllowed);

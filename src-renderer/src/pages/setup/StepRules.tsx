@@ -25,6 +25,51 @@ function UnderField({ value, onChange }: { value: readonly string[]; onChange: (
   );
 }
 
+type ApproversFrom = 'none' | 'manager' | 'attribute';
+const APPROVERS_FROM: Record<ApproversFrom, string> = {
+  none: 'Not written',
+  manager: 'The user’s manager',
+  attribute: 'The people an Entra attribute lists',
+};
+
+/**
+ * Where approvers come from (reference 002: "a custom attribute approvers … populated from your
+ * HRIS"). The attribute holds e-mail addresses or UPNs; "" while the admin has not named it yet.
+ */
+function ApproversField({ mapping: m, setMapping }: { mapping: Mapping; setMapping: (m: Mapping) => void }) {
+  const from: ApproversFrom = m.approversAttribute !== null ? 'attribute' : m.approversFromManager ? 'manager' : 'none';
+  return (
+    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 2fr)', gap: 12, alignItems: 'start' }}>
+      <Field label="Approvers">
+        <Dropdown
+          value={APPROVERS_FROM[from]}
+          selectedOptions={[from]}
+          data-testid="approvers-from"
+          onOptionSelect={(_e, d) => {
+            const next = (d.optionValue ?? 'none') as ApproversFrom;
+            setMapping({ ...m, approversFromManager: next === 'manager', approversAttribute: next === 'attribute' ? (m.approversAttribute ?? '') : null });
+          }}
+        >
+          {(Object.keys(APPROVERS_FROM) as ApproversFrom[]).map((k) => (
+            <Option key={k} value={k}>
+              {APPROVERS_FROM[k]}
+            </Option>
+          ))}
+        </Dropdown>
+      </Field>
+      {from === 'attribute' ? (
+        <AttributePicker
+          label="Entra attribute with the approvers"
+          hint="Their e-mail addresses or sign-in names, several values or separated by ; — each must be someone with an LMS account from this integration."
+          value={m.approversAttribute}
+          onChange={(v) => setMapping({ ...m, approversAttribute: v ?? '' })}
+          testId="approvers-attribute"
+        />
+      ) : null}
+    </div>
+  );
+}
+
 const row = { display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 12, alignItems: 'start' } as const;
 
 /** Step 5: deactivation, what the integration may change, and how attributes map. */
@@ -99,7 +144,7 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
       </Box>
       <Box title="Manager and approvers" hint="Written in a second pass, after every user exists.">
         <Switch checked={m.manager} onChange={(_e, d) => setMapping({ ...m, manager: d.checked })} label="Write each user’s manager" />
-        <Switch checked={m.approversFromManager} onChange={(_e, d) => setMapping({ ...m, approversFromManager: d.checked })} label="Make the manager the user’s approver" />
+        <ApproversField mapping={m} setMapping={setMapping} />
         <Caption1>Language: from the Entra attribute “{m.languageAttribute}”.</Caption1>
       </Box>
     </div>
