@@ -35,7 +35,14 @@ function lmsFate(ctx: DiagnoseContext): string {
   if (op?.kind === 'deactivate') return `; the LMS account is deactivated ${ctx.nextSync}`;
   if (op?.kind === 'skip') return op.reason === 'shared_with_other_integration' ? '; the LMS account stays active (another integration also claims it)' : '; the LMS account stays active ("Deactivate users" is off)';
   if (ctx.linkedTarget) return ctx.linkedTarget.active ? '' : '; the LMS account is inactive';
-  return ctx.person.targets.length > 0 ? '; the LMS account is not managed by this integration' : '; no LMS account is created';
+  const first = ctx.person.targets[0];
+  if (!first) return '; no LMS account is created';
+  return `; the LMS account ${managedBy(first.linkedBy)}`;
+}
+
+/** Who manages an LMS account no link of this integration names: another integration, or nobody (then Rollcall never changes it). */
+function managedBy(linkedBy: { integrationId: string } | null): string {
+  return linkedBy ? `is managed by another integration (${linkedBy.integrationId})` : 'is managed by no integration, so Rollcall leaves it alone';
 }
 
 export function verdictFor(ctx: DiagnoseContext): Verdict {
@@ -46,7 +53,8 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
     const accounts = both(person.targets.map((t) => accountShort(ctx, t.id)));
     const deact = ctx.ops.find((o) => o.kind === 'deactivate');
     const skip = ctx.ops.find((o) => o.kind === 'skip');
-    const fate = deact ? ` is deactivated ${ctx.nextSync}` : skip ? ' stays active ("Deactivate users" is off)' : first.linkedBy ? '' : ' is not managed by this integration';
+    const ours = first.linkedBy?.integrationId === ctx.inputs.integration.id;
+    const fate = deact ? ` is deactivated ${ctx.nextSync}` : skip ? ' stays active ("Deactivate users" is off)' : ours ? '' : ` ${managedBy(first.linkedBy)}`;
     return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${fate}` };
   }
   const name = personName(subject);

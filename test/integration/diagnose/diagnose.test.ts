@@ -65,7 +65,7 @@ describe('diagnose the demo tenant', () => {
     const c = await diagnose(caseEmail('contractor'));
     expect(c.verdictKind).toBe('excluded');
     // The demo LMS has an account made for him by hand: it stays, unmanaged.
-    expect(c.verdict).toBe('Excluded by rule department equals "Contractors"; the LMS account is not managed by this integration');
+    expect(c.verdict).toBe('Excluded by rule department equals "Contractors"; the LMS account is managed by no integration, so Rollcall leaves it alone');
     expect(checkOf(c, 'excluded')?.fix).toContain('remove or narrow the exclude rule 1 department equals "Contractors"');
   });
 

@@ -37,6 +37,14 @@ describe('000: I have too many users after setting up the integration', () => {
     expect(c.verdict).toContain('the LMS account stays active ("Deactivate users" is off)');
     expect(check(c, 'next-action').fix).toContain('Turn on "Deactivate users"');
   });
+
+  it('says of an extra account whether any integration manages it: none means Rollcall leaves it alone', () => {
+    const extra = targetUser('t-extra', { userName: 'old.hand@contoso.com' });
+    const c = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra], links: linked, config: cfg() });
+    expect(c.verdict).toBe('Not in Entra (deleted, or never there): LMS account t-extra (old.hand@contoso.com, active) is managed by no integration, so Rollcall leaves it alone');
+    const theirs = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra], links: linked, others: [link('gone', 't-extra', 'int-2')], config: cfg() });
+    expect(theirs.verdict).toContain('is managed by another integration (int-2)');
+  });
 });
 
 describe('000: can I swap a private e-mail for the work e-mail?', () => {
@@ -149,7 +157,7 @@ describe('000: why do I see duplicate users or an old account?', () => {
     expect(check(first, 'lms-duplicates').status).toBe('pass');
     // Nor does a name alone make an account "the person's" anywhere else in the answer.
     const out = diag('anna@contoso.com', { users: [anna], groups: [group('g-sales', 'All Sales', [])], targets: [targetUser('t-4', { userName: 'a.b', attributes: { [ScimPath.displayName]: 'Anna Berg' } })], config: cfg() });
-    expect(out.verdict).not.toContain('not managed by this integration');
+    expect(out.verdict).not.toContain('managed by no integration');
     expect(out.candidates.target).toEqual([]);
   });
 
