@@ -8,7 +8,7 @@ import type { Mapping } from './config';
 import { sameValue } from './diff';
 import { vendorField } from './mapping';
 import { ScimPath, type FieldChange, type LmsCapabilities, type PlanWarning, type SourceUser, type TargetUser } from './model';
-import { normaliseEmail, personName } from './normalise';
+import { normaliseEmail } from './normalise';
 import * as say from './ops';
 import { lmsEmail, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
 import { sourceAttribute } from './scope';
@@ -99,7 +99,8 @@ export function resolveApprovers(user: SourceUser, attribute: string, lookup: (a
     const found = lookup(address);
     if ('account' in found) approvers.push(found.account);
     else if (found.missing === 'not_in_lms') {
-      warnings.push({ code: 'approver_not_in_lms', message: `The approver ${personName(found.who)} (${address}) has no LMS account (not in scope, or not created yet), so they are left out of the approvers.` });
+      // By address, not name: a renamed approver would change this op without being planned again (replan.ts).
+      warnings.push({ code: 'approver_not_in_lms', message: `The approver ${address} has no LMS account (not in scope, or not created yet), so they are left out of the approvers.` });
     } else {
       const who = found.missing === 'two_in_entra' ? 'two people in Entra have' : 'nobody in Entra has';
       warnings.push({ code: 'approver_not_in_entra', message: `${attribute} lists the approver ${address}, but ${who} that address, so it is left out of the approvers.` });

@@ -7,7 +7,7 @@ import { fieldLabel } from '../diff';
 import { vendorField } from '../mapping';
 import { ScimPath, type SourceUser, type TargetUser } from '../model';
 import { lmsEmail } from '../plan-person';
-import { approverAddresses, sourceByAddress, type ApproverLookup } from '../plan-relations';
+import { approverAddresses, relationFields, sourceByAddress, type ApproverLookup } from '../plan-relations';
 import { sourceAttribute } from '../scope';
 import { UPDATE_OFF, UPDATE_OFF_FIX } from './checks-attributes';
 import type { DiagnoseContext, Lookup } from './context';
@@ -32,17 +32,32 @@ export function approverLookup(inputs: DiagnoseInputs, targetById: Lookup<Target
   };
 }
 
-/** One line of evidence per address the approvers attribute lists. */
-function approverEvidence(ctx: DiagnoseContext, subject: SourceUser, attribute: string): Evidence[] {
+/** What Diagnose found for the approvers attribute: a line per address, and what stops each one being written. */
+function approverFindings(ctx: DiagnoseContext, subject: SourceUser, attribute: string): { evidence: Evidence[]; problems: string[] } {
   const value = sourceAttribute(subject, attribute);
   const evidence = [ev(`Approvers attribute (${attribute})`, value === null ? '(empty)' : Array.isArray(value) ? value.join('; ') : value)];
+  const problems: string[] = [];
+  if (relationFields(ctx.config.mapping, ctx.inputs.target.capabilities).approversField === null) {
+    evidence.push(ev('Approvers in this LMS', 'none: its schema has no approvers attribute, so they are not written'));
+    return { evidence, problems };
+  }
   const find = approverLookup(ctx.inputs, ctx.targetById);
   for (const address of approverAddresses(value)) {
     const found = find(address);
-    const what = 'account' in found ? `LMS account ${found.account.userName}` : found.missing === 'not_in_lms' ? `${personName(found.who)}: no LMS account from this integration` : found.missing === 'two_in_entra' ? 'two people in Entra have this address' : 'nobody in Entra has this address';
+    let what: string;
+    if ('account' in found) what = `LMS account ${found.account.userName}`;
+    else if (found.missing === 'not_in_lms') {
+      // Someone this sync creates is written as approver once their account exists (the relations pass).
+      const created = ctx.inputs.plan.ops.some((op) => op.sourceId === found.who.id && op.kind === 'create');
+      what = created ? `${personName(found.who)}: gets an LMS account ${ctx.nextSync}` : `${personName(found.who)}: no LMS account from this integration`;
+      if (!created) problems.push(`The approver ${personName(found.who)} (${address}) has no LMS account, so they are left out of the approvers.`);
+    } else {
+      what = found.missing === 'two_in_entra' ? 'two people in Entra have this address' : 'nobody in Entra has this address';
+      problems.push(`${attribute} lists ${address}, but ${found.missing === 'two_in_entra' ? 'two people in Entra have' : 'nobody in Entra has'} that address, so it is left out of the approvers.`);
+    }
     evidence.push(ev(`Approver ${address}`, what));
   }
-  return evidence;
+  return { evidence, problems };
 }
 
 export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
@@ -50,29 +65,31 @@ export function managerCheck(ctx: DiagnoseContext, subject: SourceUser): Check {
   const { mapping } = ctx.config;
   const attribute = mapping.approversAttribute;
   if (!mapping.manager && !mapping.approversFromManager && attribute === null) return { id: 'manager', status: 'info', title, detail: 'Manager and approvers are not synced (turned off).', fix: null, evidence: [] };
-  const approversFromAttribute = attribute === null ? [] : approverEvidence(ctx, subject, attribute);
-  const approverWarnings = (ctx.usersOp?.warnings ?? []).filter((w) => w.code === 'approver_not_in_lms' || w.code === 'approver_not_in_entra');
-  const withApprovers = (c: Check): Check => {
-    if (attribute === null) return c;
-    const evidence = [...c.evidence, ...approversFromAttribute];
-    if (approverWarnings.length === 0 || c.status === 'fail') return { ...c, evidence };
-    // The manager's own finding first, when it has one; then what is wrong with the approvers.
-    const detail = `${c.status === 'pass' || c.status === 'info' ? '' : `${c.detail} `}${approverWarnings.map((w) => w.message).join(' ')}`;
-    return { ...c, status: 'warn', detail, fix: `Bring each approver into scope so they get an LMS account, or correct the addresses in ${attribute} in Entra; the approvers are written at the sync after.`, evidence };
-  };
-  if (subject.managerId === null || !mapping.manager) {
-    const pendingChange = ctx.relationsOp ? ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ') : null;
-    if (attribute !== null) {
-      const kept = ctx.keptByUpdateOff.filter((c) => c.field === ScimPath.manager || c.field === vendorField(ctx.inputs.target.capabilities, 'approvers'));
-      if (kept.length > 0) return keptCheck(kept, title, approversFromAttribute);
-      const base: Check = pendingChange
-        ? { id: 'manager', status: 'info', title, detail: `Written ${ctx.nextSync}, after every user exists: ${pendingChange}.`, fix: null, evidence: [] }
-        : { id: 'manager', status: 'pass', title, detail: subject.managerId === null && mapping.manager ? 'No manager is set in Entra; the approvers are in the LMS as listed.' : 'The approvers are in the LMS as listed.', fix: null, evidence: [] };
-      return withApprovers(base);
-    }
-    return { id: 'manager', status: 'info', title, detail: 'No manager is set in Entra.', fix: null, evidence: [] };
+  if (attribute === null) {
+    // Approvers are the manager: the manager's finding says it all.
+    if (subject.managerId === null) return { id: 'manager', status: 'info', title, detail: 'No manager is set in Entra.', fix: null, evidence: [] };
+    return managerFinding(ctx, subject, title);
   }
-  return withApprovers(managerFinding(ctx, subject, title));
+  const approvers = approverFindings(ctx, subject, attribute);
+  const withApprovers = (c: Check): Check => {
+    const evidence = [...c.evidence, ...approvers.evidence];
+    if (approvers.problems.length === 0 || c.status === 'fail') return { ...c, evidence };
+    // The manager's own finding first, when it has one; then what is wrong with the approvers.
+    const managerToo = c.status === 'warn';
+    const fix = `Bring each approver into scope so they get an LMS account, or correct the addresses in ${attribute} in Entra; the approvers are written at the sync after.`;
+    return { ...c, status: 'warn', detail: `${managerToo ? `${c.detail} ` : ''}${approvers.problems.join(' ')}`, fix: managerToo && c.fix ? `${c.fix} ${fix}` : fix, evidence };
+  };
+  if (subject.managerId !== null && mapping.manager) return withApprovers(managerFinding(ctx, subject, title));
+  const kept = ctx.keptByUpdateOff.filter((c) => c.field === ScimPath.manager || c.field === vendorField(ctx.inputs.target.capabilities, 'approvers'));
+  if (kept.length > 0) return keptCheck(kept, title, approvers.evidence);
+  const pendingChange = ctx.relationsOp ? ctx.relationsOp.changes.map((x) => `${fieldLabel(x.field)} ${shown(x.from)} → ${shown(x.to)}`).join('; ') : null;
+  const noApprovers = relationFields(mapping, ctx.inputs.target.capabilities).approversField === null;
+  const base: Check = pendingChange
+    ? { id: 'manager', status: 'info', title, detail: `Written ${ctx.nextSync}, after every user exists: ${pendingChange}.`, fix: null, evidence: [] }
+    : noApprovers
+      ? { id: 'manager', status: 'info', title, detail: `This LMS has no approvers, so ${attribute} is not written.`, fix: null, evidence: [] }
+      : { id: 'manager', status: 'pass', title, detail: subject.managerId === null && mapping.manager ? 'No manager is set in Entra; the approvers are in the LMS as listed.' : 'The approvers are in the LMS as listed.', fix: null, evidence: [] };
+  return withApprovers(base);
 }
 
 function keptCheck(kept: ReturnType<DiagnoseContext['keptByUpdateOff']['filter']>, title: string, evidence: Evidence[]): Check {

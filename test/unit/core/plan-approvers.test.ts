@@ -55,7 +55,7 @@ describe('approvers from an Entra attribute', () => {
     const warnings = opFor(p, 'anna')?.warnings ?? [];
     expect(warnings.map((w) => w.code)).toEqual(['approver_not_in_entra', 'approver_not_in_lms']);
     expect(warnings[0]?.message).toBe(`${ATTRIBUTE} lists the approver nobody@contoso.com, but nobody in Entra has that address, so it is left out of the approvers.`);
-    expect(warnings[1]?.message).toContain('The approver second (second.approver@contoso.com) has no LMS account');
+    expect(warnings[1]?.message).toBe('The approver second.approver@contoso.com has no LMS account (not in scope, or not created yet), so they are left out of the approvers.');
     // The manager field is off here, and a missing manager would not stop the approvers.
     expect(change(opFor(p, 'anna', 'relations'), ScimPath.manager)).toBeUndefined();
   });
@@ -106,8 +106,8 @@ describe('approvers from an Entra attribute', () => {
     const c = diag('anna@contoso.com', world);
     const m = check(c, 'manager');
     expect(m.status).toBe('warn');
-    expect(m.detail).toContain('The approver second (second.approver@contoso.com) has no LMS account');
-    expect(m.detail).toContain('lists the approver ghost@contoso.com, but nobody in Entra has that address');
+    expect(m.detail).toContain('The approver second (second.approver@contoso.com) has no LMS account, so they are left out');
+    expect(m.detail).toContain('lists ghost@contoso.com, but nobody in Entra has that address');
     expect(m.fix).toContain(`correct the addresses in ${ATTRIBUTE}`);
     const lines = evidence(c, 'manager');
     expect(lines).toContain(`Approvers attribute (${ATTRIBUTE}): boss@contoso.com; second.approver@contoso.com; ghost@contoso.com`);
@@ -121,5 +121,40 @@ describe('approvers from an Entra attribute', () => {
     // All listed approvers in the LMS and written already: a pass.
     const done = diag('anna@contoso.com', { ...world, users: [{ ...anna, managerId: null, extra: listing('boss@contoso.com') }, boss, second], targets: [{ ...tAnna, attributes: { [APPROVERS]: ['boss@contoso.com'] } }, tBoss] });
     expect(check(done, 'manager')).toMatchObject({ status: 'pass', detail: 'No manager is set in Entra; the approvers are in the LMS as listed.' });
+  });
+
+  it('replans to the plan plan() gives when an approver without an account is renamed in Entra', () => {
+    const cfg = planConfig({ scope: { exclude: [{ kind: 'user', value: 'second' }] }, mapping: { approversAttribute: ATTRIBUTE, manager: false } });
+    const who = sourceUser('anna', { extra: listing('second.approver@contoso.com') });
+    const target = targetSnapshot([]);
+    const { memo } = planWithMemo(sourceSnapshot([who, second]), target, cfg, [], NOW);
+    const after = sourceSnapshot([who, { ...second, displayName: 'Samantha' }]);
+    const again = replan(memo, after, target, cfg, [], NOW);
+    if (!again.ok) throw new Error(again.why);
+    expect(again.plan).toEqual(planWithMemo(after, target, cfg, [], NOW).plan);
+  });
+
+  it('Diagnose: approvers from the manager with the manager field off is the manager check; an unchanged person with an address nobody has is a warning', () => {
+    const tAnna = targetUser('t-anna', { externalId: 'anna', userName: 'anna@contoso.com' });
+    const tBoss = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com' });
+    const links = [link('anna', 't-anna'), link('boss', 't-boss')];
+    const fromManager = diag('anna@contoso.com', { users: [anna, boss], targets: [tAnna, tBoss], links, config: planConfig({ mapping: { manager: false, approversFromManager: true } }) });
+    expect(check(fromManager, 'manager')).toMatchObject({ status: 'info', detail: expect.stringContaining('approvers') });
+    // Nothing to write (the LMS has boss as approver already), so the plan has no op to carry a warning.
+    const unchanged = diag('anna@contoso.com', {
+      users: [{ ...anna, managerId: null, extra: listing('boss@contoso.com; ghost@contoso.com') }, boss],
+      targets: [{ ...tAnna, attributes: { [APPROVERS]: ['boss@contoso.com'] } }, tBoss],
+      links,
+      config: fromAttribute({ manager: false }),
+    });
+    expect(check(unchanged, 'manager')).toMatchObject({ status: 'warn', detail: `${ATTRIBUTE} lists ghost@contoso.com, but nobody in Entra has that address, so it is left out of the approvers.` });
+    // An approver this sync creates is not a problem: they are written once their account exists.
+    const created = diag('anna@contoso.com', { users: [{ ...anna, managerId: null, extra: listing('second.approver@contoso.com') }, boss, second], targets: [tAnna, tBoss], links, config: fromAttribute({ manager: false }) });
+    expect(check(created, 'manager').status).toBe('info');
+    expect(evidence(created, 'manager')).toContain('Approver second.approver@contoso.com: second: gets an LMS account at the next sync');
+    // An LMS whose schema has no approvers: nothing is written, and Diagnose says why instead of judging the addresses.
+    const none = diag('anna@contoso.com', { users: [{ ...anna, managerId: null, extra: listing('ghost@contoso.com') }, boss], targets: [tAnna, tBoss], links, config: fromAttribute({ manager: false }), target: { capabilities: capabilities({ vendorAttributes: ['jobProfile'] }) } });
+    expect(check(none, 'manager')).toMatchObject({ status: 'info', detail: `This LMS has no approvers, so ${ATTRIBUTE} is not written.` });
+    expect(evidence(none, 'manager')).toContain('Approvers in this LMS: none: its schema has no approvers attribute, so they are not written');
   });
 });
