@@ -30,13 +30,14 @@ export interface PlanRowsFile {
   rows: CompactRow[];
 }
 
-/** Writes the plan, then its rows. A crash in between leaves rows the key check refuses. */
-export async function writePlan(dataDir: string, id: string, plan: Plan): Promise<void> {
+/** Writes the plan, then its rows; returns the plan file's key. A crash in between leaves rows the key check refuses. */
+export async function writePlan(dataDir: string, id: string, plan: Plan): Promise<string> {
   const key = randomUUID();
   const pieces: Array<[number, number]> = [];
   // A cache: a torn or missing file is ignored and the next run reads in full, so no fsync.
   await writeFileAtomic(cacheFile(dataDir, id, 'plan'), jsonPieces({ version: PLAN_CACHE_VERSION, key, data: plan }, 'ops', (start, end) => pieces.push([start, end])), { durable: false });
   await writeFileAtomic(cacheFile(dataDir, id, 'plan-rows'), jsonPieces({ version: PLAN_CACHE_VERSION, data: rowsOf(plan, key, pieces) }, 'rows'), { durable: false });
+  return key;
 }
 
 function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanRowsFile {

@@ -29,7 +29,6 @@ import { markInterruptedRuns } from './interrupted';
 import { linkRecorder } from './link-recorder';
 import { entraDeltaUsable, fullLmsReadReason, readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll, takePlanMemo } from './snapshot-cache';
-import { writeUnmanaged } from './unmanaged-file';
 
 export type { RunProgress, RunStage } from '../core/reports';
 export { groupsNeeded } from './read-source';
@@ -256,8 +255,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
-    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan }, changed, made.memo);
-    await writeUnmanaged(store.dataDir, record.id, thePlan.createdAt, unmanaged?.accounts ?? null);
+    const snapshotIds = await saveAll(store.dataDir, record.id, { source: sourceRead.snapshot, target: targetRead.snapshot, plan: thePlan, unmanaged: unmanaged?.accounts ?? null }, changed, made.memo);
     await updateRecord(store, record.id, (r) => {
       // The settings changed while this run read (another tenant or LMS, say): what it learnt
       // about the old ones (delta link, health) must not be written over them.

@@ -6,9 +6,11 @@
 import { promises as fs } from 'node:fs';
 import type { Plan, SourceSnapshot, TargetSnapshot } from '../core/model';
 import type { PlanMemo } from '../core/plan';
+import type { UnmanagedAccount } from '../core/unmanaged';
 import { readTextIfExists } from '../store/atomic-file';
 import { cacheFile, PLAN_CACHE_VERSION, SNAPSHOT_CACHE_VERSION } from './cache-files';
 import { writePlan } from './plan-file';
+import { writeUnmanaged } from './unmanaged-file';
 import { saveSnapshot, withChanges, type BuiltOn, type SavedSnapshot, type SnapshotKind } from './snapshot-changes';
 
 export { cacheFile, jsonPieces } from './cache-files';
@@ -67,8 +69,8 @@ export interface SnapshotIds {
 /** Saves a snapshot (returning the save's id: see snapshot-changes.ts) or a plan. */
 export async function saveCached(dataDir: string, integrationId: string, what: 'source', data: SourceSnapshot, builtOn?: BuiltOn | null): Promise<string>;
 export async function saveCached(dataDir: string, integrationId: string, what: 'target', data: TargetSnapshot, builtOn?: BuiltOn | null): Promise<string>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<void>;
-export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, builtOn: BuiltOn | null = null): Promise<string | void> {
+export async function saveCached(dataDir: string, integrationId: string, what: 'plan', data: Plan): Promise<string>;
+export async function saveCached(dataDir: string, integrationId: string, what: 'source' | 'target' | 'plan', data: SourceSnapshot | TargetSnapshot | Plan, builtOn: BuiltOn | null = null): Promise<string> {
   if (what === 'plan') return writePlan(dataDir, integrationId, data as Plan);
   return saveSnapshot(dataDir, integrationId, what, data as SourceSnapshot | TargetSnapshot, builtOn);
 }
@@ -188,9 +190,17 @@ export async function takePlanMemo(dataDir: string, id: string, changed: Changed
  * parsed objects (and the plan's memo, for the next run's replan) for the next diagnosis.
  * Returns the snapshots' save ids for the run to store.
  */
-export async function saveAll(dataDir: string, id: string, cache: ParsedCache & { plan: Plan }, changed: ChangedPeople = { source: null, target: null }, memo: PlanMemo | null = null): Promise<SnapshotIds> {
+export async function saveAll(
+  dataDir: string,
+  id: string,
+  cache: ParsedCache & { plan: Plan; unmanaged?: UnmanagedAccount[] | null },
+  changed: ChangedPeople = { source: null, target: null },
+  memo: PlanMemo | null = null,
+): Promise<SnapshotIds> {
   const ids = { source: await saveCached(dataDir, id, 'source', cache.source, changed.source), target: await saveCached(dataDir, id, 'target', cache.target, changed.target) };
-  await saveCached(dataDir, id, 'plan', cache.plan);
+  const planKey = await saveCached(dataDir, id, 'plan', cache.plan);
+  // The list of unmanaged accounts names the plan it was found with (rollcall unmanaged checks it).
+  if (cache.unmanaged !== undefined) await writeUnmanaged(dataDir, id, { createdAt: cache.plan.createdAt, key: planKey }, cache.unmanaged);
   keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache, ids, memo);
   return ids;
 }

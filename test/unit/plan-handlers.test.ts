@@ -6,13 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows } from '../../src-preload/api-types';
+import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, UnmanagedChunk } from '../../src-preload/api-types';
 import type { Plan } from '../../src-main/core/model';
 import type { HandlerContext } from '../../src-main/ipc/context';
 import { dispatch } from '../../src-main/ipc/dispatch';
 import { forgetPlans, handOver } from '../../src-main/ipc/plan-holder';
 import { PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { saveCached } from '../../src-main/sync/snapshot-cache';
+import { writeUnmanaged } from '../../src-main/sync/unmanaged-file';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { samplePlan } from '../helpers/plans';
 import { withTempDir } from '../helpers/tmp';
@@ -180,6 +181,20 @@ describe('the diff viewer API', () => {
       await mkdir(path.join(dir, 'integrations', `${id}.plan.json`), { recursive: true });
       const r = await dispatch('getPlanHeader', { id }, ctx);
       expect(r).toMatchObject({ ok: false, error: { code: 'PLAN_UNREADABLE' } });
+    });
+  });
+
+  it("gives the dry run's list of unmanaged accounts in chunks, for that dry run only", async () => {
+    await withPlan(10, async (ctx, id, plan, header) => {
+      // No list beside this plan: said, with what to do.
+      expect(await dispatch('getUnmanagedAccounts', { id, version: header.version, offset: 0, limit: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'UNMANAGED_NOT_FOUND', fix: expect.stringContaining('dry run') } });
+      const account = (i: number) => ({ id: `t-${i}`, userName: `u${i}@x.com`, email: null, displayName: null, active: i % 2 === 0, department: null, permissionTypes: null, created: null, lastModified: null, entraUser: null, secondAccount: false });
+      await writeUnmanaged(ctx.store.dataDir, id, { createdAt: plan.createdAt, key: 'k' }, [0, 1, 2, 3, 4].map(account));
+      const chunk = await value<UnmanagedChunk>('getUnmanagedAccounts', { id, version: header.version, offset: 3, limit: 10 }, ctx);
+      expect(chunk).toEqual({ version: header.version, total: 5, offset: 3, accounts: [account(3), account(4)] });
+      // A newer dry run replaced the plan: the old version is refused, as for its rows.
+      await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 10, '2026-11-23T12:00:00.000Z'));
+      expect(await dispatch('getUnmanagedAccounts', { id, version: header.version, offset: 0, limit: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });
     });
   });
 

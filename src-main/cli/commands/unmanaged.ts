@@ -17,12 +17,13 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
   const id = requireString(values, 'integration', USAGE);
   await requireIntegration(ctx, id);
   const store = await ctx.openStore();
-  const list = await readUnmanaged(store.dataDir, id, null);
+  const list = await readUnmanaged(store.dataDir, id, 'current');
   if (!list) {
-    const error = appError('UNMANAGED_NOT_FOUND', 'There is no list of the LMS accounts no integration manages: no dry run has made one yet, or the last one read the LMS only in part.', `Run \`rollcall plan --integration ${id}\`, then this command again.`);
+    const error = appError('UNMANAGED_NOT_FOUND', 'There is no list of the LMS accounts no integration manages for the last dry run: none has made one yet, or the last one read the LMS only in part.', `Run \`rollcall plan --integration ${id}\`, then this command again.`);
     return ctx.out.error(error), exitCodeFor(error);
   }
-  const { accounts, planCreatedAt } = list;
+  const { accounts } = list;
+  const planCreatedAt = list.plan.createdAt;
   // Owner-only and atomic, like the plan: the list names people.
   if (typeof values.out === 'string') await writeFileAtomic(values.out, toCsv(UNMANAGED_CSV_HEADER, accounts.map(unmanagedCsvRow)));
   if (ctx.out.json) ctx.out.result({ dryRunAt: planCreatedAt, accounts });
