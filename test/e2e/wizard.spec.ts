@@ -153,6 +153,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByRole('option', { name: 'The people an Entra attribute lists' }).click();
   await expect(page.getByTestId('approvers-attribute')).toBeVisible();
   await page.getByTestId('wizard-next').click();
+  await page.getByTestId('approvers-attribute').scrollIntoViewIfNeeded();
+  await snap(page, 'wizard-5-rules-approvers', secrets);
   await expect(page.getByTestId('wizard-blocked')).toContainText('Approvers: Choose an Entra attribute');
   await page.getByTestId('approvers-from').click();
   await page.getByRole('option', { name: 'Not written' }).click();
