@@ -42,6 +42,7 @@ export interface UnmanagedAccounts {
 }
 
 const SMTP = /^smtp:/i;
+const UPPER = /[A-Z]/;
 
 /** The LMS accounts that nothing links or plans to link; null when the LMS read was incomplete (an account missing from it proves nothing). */
 export function unmanagedAccounts(
@@ -53,17 +54,11 @@ export function unmanagedAccounts(
 ): UnmanagedAccounts | null {
   if (!target.complete) return null;
   const managed = new Set<string>();
-  /** People who have (or get) an account from this integration. */
-  const synced = new Set<string>();
-  for (const l of links) {
-    managed.add(l.targetId);
-    synced.add(l.sourceId);
-  }
+  for (const l of links) managed.add(l.targetId);
   for (const l of otherLinks) managed.add(l.targetId);
   for (const op of ops) {
     if (op.targetId !== null) managed.add(op.targetId);
-    for (const id of op.candidates?.targetIds ?? []) managed.add(id);
-    if (op.sourceId !== null && op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate')) synced.add(op.sourceId);
+    if (op.candidates) for (const id of op.candidates.targetIds) managed.add(id);
   }
   const left: TargetUser[] = [];
   for (const u of target.users) if (!managed.has(u.id)) left.push(u);
@@ -71,6 +66,7 @@ export function unmanagedAccounts(
   // The unmanaged accounts' addresses and externalIds (few, usually), then one pass over Entra's
   // users without building anything per user: this runs after every plan, replans included.
   const byKey = new Map<string, number[]>();
+  const byExternalId = new Map<string, number[]>();
   const index = (k: string | null, i: number): void => {
     if (k === null || k === '') return;
     const at = byKey.get(k);
@@ -80,21 +76,41 @@ export function unmanagedAccounts(
   left.forEach((u, i) => {
     for (const k of targetKeys(u)) index(k, i);
     // An externalId is an Entra object id (GUIDs compare without case).
-    if (u.externalId !== null) index(`id:${u.externalId.toLowerCase()}`, i);
+    if (u.externalId !== null) {
+      const id = u.externalId.toLowerCase();
+      const at = byExternalId.get(id);
+      if (at === undefined) byExternalId.set(id, [i]);
+      else at.push(i);
+    }
   });
   const owner: Array<SourceUser | null> = new Array<SourceUser | null>(left.length).fill(null);
-  const claim = (k: string | null, user: SourceUser): void => {
-    if (k === null) return;
-    const at = byKey.get(k);
+  const claim = (at: number[] | undefined, user: SourceUser): void => {
     if (at !== undefined) for (const i of at) owner[i] ??= user;
   };
-  if (byKey.size > 0) {
+  const claimAddress = (k: string | null, user: SourceUser): void => {
+    if (k !== null) claim(byKey.get(k), user);
+  };
+  if (byKey.size > 0 || byExternalId.size > 0) {
     for (const user of source.users) {
-      claim(`id:${user.id.toLowerCase()}`, user);
-      claim(normaliseEmail(user.mail), user);
-      claim(normaliseEmail(user.userPrincipalName), user);
-      for (const m of user.otherMails) claim(normaliseEmail(m), user);
-      for (const p of user.proxyAddresses) if (SMTP.test(p)) claim(normaliseEmail(p.slice(5)), user);
+      // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
+      if (byExternalId.size > 0) claim(byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id), user);
+      if (byKey.size === 0) continue;
+      claimAddress(normaliseEmail(user.mail), user);
+      claimAddress(normaliseEmail(user.userPrincipalName), user);
+      for (const m of user.otherMails) claimAddress(normaliseEmail(m), user);
+      for (const p of user.proxyAddresses) if (SMTP.test(p)) claimAddress(normaliseEmail(p.slice(5)), user);
+    }
+  }
+
+  // Whether those owners have (or get) an account from this integration: one pass over links and
+  // ops against the few owners, rather than a set of everyone synced.
+  const owners = new Set<string>();
+  for (const o of owner) if (o !== null) owners.add(o.id);
+  const synced = new Set<string>();
+  if (owners.size > 0) {
+    for (const l of links) if (owners.has(l.sourceId)) synced.add(l.sourceId);
+    for (const op of ops) {
+      if (op.sourceId !== null && op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate') && owners.has(op.sourceId)) synced.add(op.sourceId);
     }
   }
 
