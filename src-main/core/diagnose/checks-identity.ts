@@ -122,6 +122,20 @@ export function lmsDuplicatesCheck(ctx: DiagnoseContext): Check {
       evidence: ids.map((id) => ev('LMS account', lmsAccount(ctx, id))),
     };
   }
+  if (!ctx.subject) {
+    // Nobody in Entra: what the LMS has under the query, said of the query, not of a person.
+    const found = ctx.person.targets;
+    const q = `"${ctx.query}"`;
+    if (found.length <= 1) return { id: 'lms-duplicates', status: 'pass', title, detail: found.length === 1 ? `One LMS account answers to ${q}.` : `No LMS account answers to ${q}.`, fix: null, evidence: [] };
+    return {
+      id: 'lms-duplicates',
+      status: 'warn',
+      title,
+      detail: `${found.length} LMS accounts answer to ${q}, and nobody in Entra does.`,
+      fix: 'Check them for learning data; deactivate (or delete, if empty) the ones that should not be there.',
+      evidence: found.map((c) => candidateLine(ctx, c)),
+    };
+  }
   const own = ownAccounts(ctx);
   const aliasOnly = ctx.person.targets.filter((t) => !own.includes(t) && t.matchedBy.includes('alias'));
   const extra = [...own, ...aliasOnly];

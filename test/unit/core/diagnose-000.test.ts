@@ -44,6 +44,10 @@ describe('000: I have too many users after setting up the integration', () => {
     expect(c.verdict).toBe('Not in Entra (deleted, or never there): LMS account t-extra (old.hand@contoso.com, active) is managed by no integration, so Rollcall leaves it alone');
     const theirs = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra], links: linked, others: [link('gone', 't-extra', 'int-2')], config: cfg() });
     expect(theirs.verdict).toContain('is managed by another integration (int-2)');
+    // Said of the query: it is no person's.
+    expect(check(c, 'lms-duplicates')).toMatchObject({ status: 'pass', detail: 'One LMS account answers to "old.hand@contoso.com".' });
+    const twice = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra, targetUser('t-extra-2', { userName: 'OLD.HAND@contoso.com ' })], links: linked, config: cfg() });
+    expect(check(twice, 'lms-duplicates')).toMatchObject({ status: 'warn', detail: '2 LMS accounts answer to "old.hand@contoso.com", and nobody in Entra does.' });
   });
 });
 
