@@ -85,6 +85,8 @@ export interface PlanHeader extends Omit<Plan, 'ops'> {
   opCount: number;
   /** Reason code → how many ops carry it, most frequent first (the reason filter). */
   reasons: Array<{ reason: string; count: number }>;
+  /** Warning code → how many ops carry it, most frequent first (the warning filter). */
+  warnings: Array<{ code: string; count: number }>;
 }
 
 export interface PlanHeaderResult {

@@ -33,9 +33,11 @@ const PlanFilterSchema = z
   .object({
     kinds: z.array(z.enum(['create', 'update', 'deactivate', 'reactivate', 'conflict', 'skip'])).max(6).default([]),
     reason: z.string().min(1).max(100).nullable().default(null),
+    /** Ops carrying this warning code (a manager or approver without an LMS account, …). */
+    warning: z.string().min(1).max(100).nullable().default(null),
     text: z.string().max(320).default(''),
   })
-  .default({ kinds: [], reason: null, text: '' });
+  .default({ kinds: [], reason: null, warning: null, text: '' });
 
 export const api = {
   getAppInfo: method<AppInfo>()(z.undefined()),

@@ -101,3 +101,16 @@ export function keptActive(name: string, why: LeaveReason, e: ScopeExplanation |
 export function shared(name: string, why: LeaveReason, integrationId: string): string {
   return `${name} ${leaveWords(why, undefined)} for this integration, but integration ${integrationId} also claims the LMS account, so only Last Day deactivates it.`;
 }
+
+/** Warning codes (PlanWarning.code) in the admin's words, for the dry run's warning filter and `rollcall plan`. */
+const WARNING_LABELS: Record<string, string> = {
+  manager_not_in_lms: 'Manager has no LMS account',
+  approver_not_in_lms: 'An approver has no LMS account',
+  approver_not_in_entra: 'An approver address is nobody in Entra',
+  job_profile_not_in_lms: 'Job profile missing in the LMS',
+  permission_type_not_in_lms: 'Permission type missing in the LMS',
+};
+
+export function warningLabel(code: string): string | null {
+  return WARNING_LABELS[code] ?? null;
+}

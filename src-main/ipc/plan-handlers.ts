@@ -51,7 +51,7 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     if (!findIntegration(ctx.store, id)) return fail(integrationNotFound(id));
     const held = await heldPlan(ctx.store.dataDir, id);
     if (!held) return ok({ plan: null });
-    return ok({ plan: { ...held.table.header, version: held.version, opCount: held.table.length, reasons: held.index.reasons } });
+    return ok({ plan: { ...held.table.header, version: held.version, opCount: held.table.length, reasons: held.index.reasons, warnings: held.index.warnings } });
   },
 
   async getPlanRows({ id, version, filter, offset, limit }, ctx) {

@@ -1,6 +1,6 @@
 /**
  * The diff viewer's questions about one plan, answered in main so the window never holds
- * 100,000 ops: counts per reason, the filter (kinds, reason, text), windows of slim rows.
+ * 100,000 ops: counts per reason and warning, the filter (kinds, reason, warning, text), windows of slim rows.
  * Pure functions over the plan's table (plan-table.ts) plus a small per-plan index built once.
  */
 import type { OpKind } from '../core/model';
@@ -11,6 +11,8 @@ export interface PlanIndex {
   byKind: Map<OpKind, number[]>;
   /** Reason code → how many ops carry it, most frequent first. */
   reasons: Array<{ reason: string; count: number }>;
+  /** Warning code → how many ops carry it, most frequent first. */
+  warnings: Array<{ code: string; count: number }>;
   /** Lowercased "email name sourceId targetId" per op; built on the first text filter. */
   haystack: string[] | null;
   /** The last few filter results (op indices in plan order; null = every op), newest last. */
@@ -23,7 +25,9 @@ const KEEP_RESULTS = 8;
 export function indexPlan(table: PlanTable): PlanIndex {
   const byKind = new Map<OpKind, number[]>();
   const reasonCounts = new Map<string, number>();
+  const warningCounts = new Map<string, number>();
   for (let i = 0; i < table.length; i++) {
+    for (const code of table.warnings(i)) warningCounts.set(code, (warningCounts.get(code) ?? 0) + 1);
     const kind = table.kind(i);
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
@@ -32,7 +36,8 @@ export function indexPlan(table: PlanTable): PlanIndex {
     reasonCounts.set(reason, (reasonCounts.get(reason) ?? 0) + 1);
   }
   const reasons = [...reasonCounts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-  return { byKind, reasons, haystack: null, results: new Map() };
+  const warnings = [...warningCounts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return { byKind, reasons, warnings, haystack: null, results: new Map() };
 }
 
 function haystackOf(table: PlanTable, index: PlanIndex): string[] {
@@ -44,7 +49,8 @@ function haystackOf(table: PlanTable, index: PlanIndex): string[] {
 export function filterOps(table: PlanTable, index: PlanIndex, filter: PlanFilterInput): number[] | null {
   const kinds = [...new Set(filter.kinds)].sort();
   const text = filter.text.trim().toLowerCase();
-  const key = JSON.stringify([kinds, filter.reason, text]);
+  const warning = filter.warning ?? null;
+  const key = JSON.stringify([kinds, filter.reason, text, warning]);
   if (index.results.has(key)) {
     const kept = index.results.get(key) ?? null;
     // Most recently used last.
@@ -53,7 +59,7 @@ export function filterOps(table: PlanTable, index: PlanIndex, filter: PlanFilter
     return kept;
   }
   let out: number[] | null;
-  if (kinds.length === 0 && !text && filter.reason === null) out = null;
+  if (kinds.length === 0 && !text && filter.reason === null && warning === null) out = null;
   else {
     let candidates: Iterable<number>;
     if (kinds.length === 0) candidates = Array.from({ length: table.length }, (_v, i) => i);
@@ -66,6 +72,7 @@ export function filterOps(table: PlanTable, index: PlanIndex, filter: PlanFilter
     out = [];
     for (const i of candidates) {
       if (filter.reason !== null && table.reason(i) !== filter.reason) continue;
+      if (warning !== null && !table.warnings(i).includes(warning)) continue;
       if (hay && !(hay[i] ?? '').includes(text)) continue;
       out.push(i);
     }

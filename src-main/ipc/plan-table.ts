@@ -6,7 +6,7 @@
  */
 import { AppErrorException, appError } from '../core/errors';
 import type { OpKind, Plan, PlanOp } from '../core/model';
-import type { PlanRowsFile } from '../sync/plan-file';
+import { warningCodesOf, type PlanRowsFile } from '../sync/plan-file';
 import type { PlanRow } from '../../src-preload/api-types';
 
 export interface PlanTable {
@@ -14,6 +14,8 @@ export interface PlanTable {
   readonly length: number;
   kind(i: number): OpKind;
   reason(i: number): string;
+  /** The warning codes the op carries (PlanWarning.code), each once. */
+  warnings(i: number): readonly string[];
   row(i: number): PlanRow;
   /** What the text filter searches, lower-cased: e-mail, name, Entra id, LMS id. */
   searchText(i: number): string;
@@ -36,6 +38,7 @@ export function tableOfPlan(plan: Plan): PlanTable {
     length: ops.length,
     kind: (i) => at(i).kind,
     reason: (i) => at(i).reason,
+    warnings: (i) => warningCodesOf(at(i)),
     row(i) {
       const op = at(i);
       return { index: i, kind: op.kind, email: op.email, displayName: op.displayName, sourceId: op.sourceId, targetId: op.targetId, reason: op.reason, detail: op.detail, fields: op.changes.map((c) => c.field) };
@@ -65,6 +68,7 @@ export function tableOfRows(rows: PlanRowsFile, readPieces: (pieces: readonly nu
     length: rows.rows.length,
     kind: (i) => rows.kinds[at(i)[0]] as OpKind,
     reason: (i) => rows.reasons[at(i)[1]] ?? '',
+    warnings: (i) => (at(i)[8] ?? []).map((w) => rows.warnings?.[w] ?? ''),
     row(i) {
       const [kind, reason, email, displayName, sourceId, targetId, detail, fields] = at(i);
       return { index: i, kind: rows.kinds[kind] as OpKind, email, displayName, sourceId, targetId, reason: rows.reasons[reason] ?? '', detail, fields: fields.map((f) => rows.fields[f] ?? '') };

@@ -13,8 +13,12 @@ import type { OpKind, Plan, PlanOp } from '../core/model';
 import { readTextIfExists, writeFileAtomic } from '../store/atomic-file';
 import { cacheFile, ITEMS_PER_PIECE, jsonPieces, keyAtHead, PLAN_CACHE_VERSION } from './cache-files';
 
-/** kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail, changed fields (indexes into fields). */
-export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[]];
+/**
+ * kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail,
+ * changed fields (indexes into fields), warning codes (indexes into warnings; absent in rows
+ * files written before warnings were, which are read as having none).
+ */
+export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[], warnings?: number[]];
 
 export interface PlanRowsFile {
   /** The key at the head of the plan file these rows were written with. */
@@ -27,6 +31,8 @@ export interface PlanRowsFile {
   kinds: OpKind[];
   reasons: string[];
   fields: string[];
+  /** Warning codes (PlanWarning.code) the rows name (absent in older rows files). */
+  warnings?: string[];
   rows: CompactRow[];
 }
 
@@ -38,6 +44,12 @@ export async function writePlan(dataDir: string, id: string, plan: Plan): Promis
   await writeFileAtomic(cacheFile(dataDir, id, 'plan'), jsonPieces({ version: PLAN_CACHE_VERSION, key, data: plan }, 'ops', (start, end) => pieces.push([start, end])), { durable: false });
   await writeFileAtomic(cacheFile(dataDir, id, 'plan-rows'), jsonPieces({ version: PLAN_CACHE_VERSION, data: rowsOf(plan, key, pieces) }, 'rows'), { durable: false });
   return key;
+}
+
+/** The warning codes an op carries, each once (the diff viewer's warning filter). */
+export function warningCodesOf(op: PlanOp): string[] {
+  if (!op.warnings || op.warnings.length === 0) return [];
+  return [...new Set(op.warnings.map((w) => w.code))];
 }
 
 function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanRowsFile {
@@ -57,6 +69,7 @@ function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanR
   const kinds = numbering<OpKind>();
   const reasons = numbering<string>();
   const fields = numbering<string>();
+  const warnings = numbering<string>();
   const rows = ops.map((op): CompactRow => [
     kinds.of(op.kind),
     reasons.of(op.reason),
@@ -66,13 +79,14 @@ function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanR
     op.targetId,
     op.detail,
     op.changes.map((c) => fields.of(c.field)),
+    warningCodesOf(op).map((code) => warnings.of(code)),
   ]);
-  return { key, header, perPiece: ITEMS_PER_PIECE, pieces, kinds: kinds.list, reasons: reasons.list, fields: fields.list, rows };
+  return { key, header, perPiece: ITEMS_PER_PIECE, pieces, kinds: kinds.list, reasons: reasons.list, fields: fields.list, warnings: warnings.list, rows };
 }
 
 const isRowsFile = (v: unknown): v is PlanRowsFile => {
   const r = v as Partial<PlanRowsFile> | null;
-  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && typeof r.perPiece === 'number';
+  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && (r.warnings === undefined || Array.isArray(r.warnings)) && typeof r.perPiece === 'number';
 };
 
 /** The rows of the current plan file, or null when there are none that match it (then parse the plan). */

@@ -36,7 +36,7 @@ export function useIntegration(id: string | undefined) {
 /** Rows per request of the diff table: a few screens' worth, small enough to answer in milliseconds. */
 export const ROWS_PER_PAGE = 200;
 /** The diff table's filter key (filterInput as JSON) when nothing is filtered. */
-export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, text: '' });
+export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, warning: null, text: '' });
 
 /** The last plan's header, with the first window of rows put beside it in the cache. */
 function planHeaderQuery(client: QueryClient, id: string) {
@@ -47,7 +47,7 @@ function planHeaderQuery(client: QueryClient, id: string) {
       // so the table paints without a second round trip.
       const [header, first] = await Promise.all([
         call('getPlanHeader', { id }),
-        call('getPlanRows', { id, filter: { kinds: [], reason: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
+        call('getPlanRows', { id, filter: { kinds: [], reason: null, warning: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
       ]);
       if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id, first.version, NO_FILTER_KEY, 0), first);
       return header;

@@ -40,6 +40,16 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   expect(csv).toContain('olaf.former@contoso.example');
   expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false\r\n/);
 
+  // Data problems across the tenant: the changes that carry a warning, found by it.
+  await page.getByTestId('warning-filter').click();
+  await page.getByRole('option', { name: /^Manager has no LMS account \(\d+\)$/ }).click();
+  await expect(page.getByTestId('row-count')).toHaveText(/^\d+ of [\d,]+ changes$/);
+  await rows.first().click();
+  await expect(page.getByTestId('op-warning').first()).toContainText('The manager in Entra has no LMS account');
+  await rows.first().click();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByTestId('row-count')).toHaveText(/^[\d,]+ changes$/);
+
   // Only conflicts.
   await page.getByTestId('filter-conflict').click();
   await expect(page.getByTestId('row-count')).toContainText(`${conflicts} of`);

@@ -101,6 +101,7 @@ describe('the plan rows file', () => {
       kinds,
       reasons,
       fields: [],
+      // As a rows file from before warnings were listed: read as none.
       rows: ops.map((o): CompactRow => [kinds.indexOf(o.kind), reasons.indexOf(o.reason), o.email, o.displayName, o.sourceId, o.targetId, o.detail, []]),
     };
     const reads: number[][] = [];

@@ -11,6 +11,8 @@ import type { Plan } from '../../src-main/core/model';
 import type { HandlerContext } from '../../src-main/ipc/context';
 import { dispatch } from '../../src-main/ipc/dispatch';
 import { forgetPlans, handOver } from '../../src-main/ipc/plan-holder';
+import { indexPlan } from '../../src-main/ipc/plan-query';
+import { tableOfPlan } from '../../src-main/ipc/plan-table';
 import { PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { saveCached } from '../../src-main/sync/snapshot-cache';
 import { writeUnmanaged } from '../../src-main/sync/unmanaged-file';
@@ -181,6 +183,33 @@ describe('the diff viewer API', () => {
       await mkdir(path.join(dir, 'integrations', `${id}.plan.json`), { recursive: true });
       const r = await dispatch('getPlanHeader', { id }, ctx);
       expect(r).toMatchObject({ ok: false, error: { code: 'PLAN_UNREADABLE' } });
+    });
+  });
+
+  it('counts the warnings ops carry and filters by one, from the rows file as from a plan in memory', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const { id } = await value<IntegrationSummary>('createIntegration', { config: VALID_CONFIG }, ctx);
+      const plan = samplePlan(id, 30);
+      const warn = (code: string) => ({ code, message: `${code}.` });
+      const at = (i: number) => plan.ops[i] as Plan['ops'][number];
+      at(4).warnings = [warn('approver_not_in_entra'), warn('manager_not_in_lms')];
+      // Twice on one op (two addresses nobody has) counts as one op.
+      at(7).warnings = [warn('approver_not_in_entra'), warn('approver_not_in_entra')];
+      await saveCached(dir, id, 'plan', plan);
+      const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
+      if (!header) throw new Error('no header');
+      // Op 1 of the sample carries a manager warning too.
+      expect(header.warnings).toEqual([
+        { code: 'approver_not_in_entra', count: 2 },
+        { code: 'manager_not_in_lms', count: 2 },
+      ]);
+      const rows = await value<PlanRows>('getPlanRows', { id, version: header.version, filter: { ...all, warning: 'approver_not_in_entra' }, offset: 0, limit: 100 }, ctx);
+      expect(rows.rows.map((r) => r.index)).toEqual([4, 7]);
+      const both = await value<PlanRows>('getPlanRows', { id, version: header.version, filter: { ...all, kinds: ['update'], warning: 'manager_not_in_lms' }, offset: 0, limit: 100 }, ctx);
+      expect(both.rows.map((r) => r.index)).toEqual([1]);
+      // A plan in memory (a run of this process handed it over) answers the same.
+      expect(indexPlan(tableOfPlan(plan)).warnings).toEqual(header.warnings);
     });
   });
 

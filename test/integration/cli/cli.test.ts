@@ -121,6 +121,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(r.stdout).toContain('1 belongs to someone in Entra who is not synced');
     expect(r.stdout).toContain('2 belong to nobody in Entra');
     expect(r.stdout).toContain(`List them: rollcall unmanaged --integration ${id} --out unmanaged.csv`);
+    // The tenant's data problems, by kind (managers outside the scope, here).
+    expect(r.stdout).toMatch(/\nWarnings: \d+ × Manager has no LMS account \(the changes that carry them/);
 
     const file = path.join(dataDir, 'unmanaged.csv');
     const listed = await cli(['unmanaged', '--integration', id, '--out', file]);

@@ -9,7 +9,7 @@ import { plural, when } from '../../lib/format';
 import { ApplyDialog } from './ApplyDialog';
 import { exportPlan } from './exportPlan';
 import type { Resolution } from './OpDetail';
-import { reasonLabel } from './planIndex';
+import { reasonLabel, warningLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
@@ -18,8 +18,9 @@ import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: PlanHeader; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
   const [kinds, setKinds] = useState<ReadonlySet<OpKind>>(new Set());
   const [reason, setReason] = useState<string | null>(null);
+  const [warning, setWarning] = useState<string | null>(null);
   const [text, setText] = useState('');
-  const rows = usePlanRows(plan.integrationId, plan.version, { kinds, reason, text });
+  const rows = usePlanRows(plan.integrationId, plan.version, { kinds, reason, warning, text });
   const [exporting, setExporting] = useState<{ format: string; done: number; total: number | null } | null>(null);
   const [exportError, setExportError] = useState<ReturnType<typeof toAppError> | null>(null);
   const stopExport = useRef<AbortController | null>(null);
@@ -44,7 +45,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
     stopExport.current = controller;
     setExportError(null);
     setExporting({ format, done: 0, total: null });
-    exportPlan(format, plan, filterInput({ kinds, reason, text }), (done, total) => setExporting({ format, done, total }), controller.signal)
+    exportPlan(format, plan, filterInput({ kinds, reason, warning, text }), (done, total) => setExporting({ format, done, total }), controller.signal)
       .catch((err: unknown) => setExportError(toAppError(err)))
       .finally(() => {
         if (stopExport.current === controller) stopExport.current = null;
@@ -140,6 +141,25 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
             </Option>
           ))}
         </Dropdown>
+        {/* Data problems across the tenant (an approver nobody in Entra has, a permission type the LMS lacks…), where there are any. */}
+        {plan.warnings.length > 0 ? (
+          <Dropdown
+            aria-label="Warning"
+            placeholder={`Any warning (${plural(plan.warnings.reduce((n, w) => n + w.count, 0), 'change')} with one)`}
+            value={warning ? warningLabel(warning) : ''}
+            selectedOptions={warning ? [warning] : []}
+            onOptionSelect={(_e, d) => setWarning(d.optionValue ? d.optionValue : null)}
+            style={{ minWidth: 240 }}
+            data-testid="warning-filter"
+          >
+            <Option value="">Any warning</Option>
+            {plan.warnings.map((w) => (
+              <Option key={w.code} value={w.code} text={warningLabel(w.code)}>
+                {`${warningLabel(w.code)} (${w.count.toLocaleString()})`}
+              </Option>
+            ))}
+          </Dropdown>
+        ) : null}
         {filtered ? (
           <Button
             appearance="subtle"
@@ -147,6 +167,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
             onClick={() => {
               setKinds(new Set());
               setReason(null);
+              setWarning(null);
               setText('');
             }}
           >

@@ -1,9 +1,15 @@
+import { warningLabel as coreWarningLabel } from '../../../../src-main/core/ops';
 /** Labels for the diff viewer (the filtering itself happens in main: src-main/ipc/plan-query.ts). */
 
 /** "new_in_scope" → "New in scope". */
 export function reasonLabel(reason: string): string {
   const s = reason.replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A warning code in the admin's words; an unknown one as reasonLabel says it. */
+export function warningLabel(code: string): string {
+  return coreWarningLabel(code) ?? reasonLabel(code);
 }
 
 /** The row's Fields column: the short names of the changed fields. */

@@ -13,11 +13,12 @@ import { NO_FILTER_KEY, queryKeys, ROWS_PER_PAGE } from '../../queries';
 export interface PlanFilter {
   kinds: ReadonlySet<OpKind>;
   reason: string | null;
+  warning: string | null;
   text: string;
 }
 
 export function filterInput(f: PlanFilter): PlanFilterInput {
-  return { kinds: [...f.kinds].sort(), reason: f.reason, text: f.text.trim() };
+  return { kinds: [...f.kinds].sort(), reason: f.reason, warning: f.warning, text: f.text.trim() };
 }
 
 export { NO_FILTER_KEY };
