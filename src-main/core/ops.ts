@@ -106,7 +106,7 @@ export function shared(name: string, why: LeaveReason, integrationId: string): s
 const WARNING_LABELS: Record<string, string> = {
   manager_not_in_lms: 'Manager has no LMS account',
   approver_not_in_lms: 'An approver has no LMS account',
-  approver_not_in_entra: 'An approver address is nobody in Entra',
+  approver_not_in_entra: 'An approver address matches nobody, or two people, in Entra',
   job_profile_not_in_lms: 'Job profile missing in the LMS',
   permission_type_not_in_lms: 'Permission type missing in the LMS',
 };

@@ -5,6 +5,7 @@
  */
 import type { OpKind } from '../core/model';
 import type { PlanFilterInput } from '../../src-preload/api';
+import { countWarnings } from '../sync/plan-file';
 import type { PlanTable } from './plan-table';
 
 export interface PlanIndex {
@@ -25,9 +26,7 @@ const KEEP_RESULTS = 8;
 export function indexPlan(table: PlanTable): PlanIndex {
   const byKind = new Map<OpKind, number[]>();
   const reasonCounts = new Map<string, number>();
-  const warningCounts = new Map<string, number>();
   for (let i = 0; i < table.length; i++) {
-    for (const code of table.warnings(i)) warningCounts.set(code, (warningCounts.get(code) ?? 0) + 1);
     const kind = table.kind(i);
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
@@ -36,7 +35,7 @@ export function indexPlan(table: PlanTable): PlanIndex {
     reasonCounts.set(reason, (reasonCounts.get(reason) ?? 0) + 1);
   }
   const reasons = [...reasonCounts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-  const warnings = [...warningCounts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  const warnings = countWarnings(Array.from({ length: table.length }, (_v, i) => table.warnings(i)));
   return { byKind, reasons, warnings, haystack: null, results: new Map() };
 }
 

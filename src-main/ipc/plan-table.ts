@@ -68,7 +68,7 @@ export function tableOfRows(rows: PlanRowsFile, readPieces: (pieces: readonly nu
     length: rows.rows.length,
     kind: (i) => rows.kinds[at(i)[0]] as OpKind,
     reason: (i) => rows.reasons[at(i)[1]] ?? '',
-    warnings: (i) => (at(i)[8] ?? []).map((w) => rows.warnings?.[w] ?? ''),
+    warnings: (i) => (at(i)[8] ?? []).map((w) => rows.warnings[w] ?? ''),
     row(i) {
       const [kind, reason, email, displayName, sourceId, targetId, detail, fields] = at(i);
       return { index: i, kind: rows.kinds[kind] as OpKind, email, displayName, sourceId, targetId, reason: rows.reasons[reason] ?? '', detail, fields: fields.map((f) => rows.fields[f] ?? '') };

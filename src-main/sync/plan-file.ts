@@ -15,8 +15,7 @@ import { cacheFile, ITEMS_PER_PIECE, jsonPieces, keyAtHead, PLAN_CACHE_VERSION }
 
 /**
  * kind, reason (indexes into kinds and reasons), e-mail, display name, Entra id, LMS id, detail,
- * changed fields (indexes into fields), warning codes (indexes into warnings; absent in rows
- * files written before warnings were, which are read as having none).
+ * changed fields (indexes into fields), warning codes (indexes into warnings).
  */
 export type CompactRow = [kind: number, reason: number, email: string | null, displayName: string | null, sourceId: string | null, targetId: string | null, detail: string, fields: number[], warnings?: number[]];
 
@@ -31,8 +30,8 @@ export interface PlanRowsFile {
   kinds: OpKind[];
   reasons: string[];
   fields: string[];
-  /** Warning codes (PlanWarning.code) the rows name (absent in older rows files). */
-  warnings?: string[];
+  /** Warning codes (PlanWarning.code) the rows name. */
+  warnings: string[];
   rows: CompactRow[];
 }
 
@@ -50,6 +49,13 @@ export async function writePlan(dataDir: string, id: string, plan: Plan): Promis
 export function warningCodesOf(op: PlanOp): string[] {
   if (!op.warnings || op.warnings.length === 0) return [];
   return [...new Set(op.warnings.map((w) => w.code))];
+}
+
+/** How many ops carry each warning code, most first (then by code): the header's and `rollcall plan`'s counts. */
+export function countWarnings(codesPerOp: Iterable<readonly string[]>): Array<{ code: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const codes of codesPerOp) for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
 function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanRowsFile {
@@ -86,7 +92,7 @@ function rowsOf(plan: Plan, key: string, pieces: Array<[number, number]>): PlanR
 
 const isRowsFile = (v: unknown): v is PlanRowsFile => {
   const r = v as Partial<PlanRowsFile> | null;
-  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && (r.warnings === undefined || Array.isArray(r.warnings)) && typeof r.perPiece === 'number';
+  return typeof r === 'object' && r !== null && typeof r.key === 'string' && typeof r.header === 'object' && Array.isArray(r.rows) && Array.isArray(r.pieces) && Array.isArray(r.kinds) && Array.isArray(r.reasons) && Array.isArray(r.fields) && Array.isArray(r.warnings) && typeof r.perPiece === 'number';
 };
 
 /** The rows of the current plan file, or null when there are none that match it (then parse the plan). */

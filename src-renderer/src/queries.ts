@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
+import type { PlanFilterInput } from '../../src-preload/api';
 import { call } from './api';
 
 /**
@@ -36,7 +37,9 @@ export function useIntegration(id: string | undefined) {
 /** Rows per request of the diff table: a few screens' worth, small enough to answer in milliseconds. */
 export const ROWS_PER_PAGE = 200;
 /** The diff table's filter key (filterInput as JSON) when nothing is filtered. */
-export const NO_FILTER_KEY = JSON.stringify({ kinds: [], reason: null, warning: null, text: '' });
+/** The empty filter; filterInput() builds every filter on it, so their keys have its order. */
+export const NO_FILTER: PlanFilterInput = { kinds: [], reason: null, warning: null, text: '' };
+export const NO_FILTER_KEY = JSON.stringify(NO_FILTER);
 
 /** The last plan's header, with the first window of rows put beside it in the cache. */
 function planHeaderQuery(client: QueryClient, id: string) {
@@ -47,7 +50,7 @@ function planHeaderQuery(client: QueryClient, id: string) {
       // so the table paints without a second round trip.
       const [header, first] = await Promise.all([
         call('getPlanHeader', { id }),
-        call('getPlanRows', { id, filter: { kinds: [], reason: null, warning: null, text: '' }, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
+        call('getPlanRows', { id, filter: NO_FILTER, offset: 0, limit: ROWS_PER_PAGE }).catch(() => null),
       ]);
       if (first && header.plan && first.version === header.plan.version) client.setQueryData(queryKeys.planRows(id, first.version, NO_FILTER_KEY, 0), first);
       return header;

@@ -47,6 +47,11 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await rows.first().click();
   await expect(page.getByTestId('op-warning').first()).toContainText('The manager in Entra has no LMS account');
   await rows.first().click();
+  // Exported as filtered, each change with its warnings.
+  const [warned] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const warnedCsv = (await readFile((await warned.path()) ?? '', 'utf8')).trimEnd().split('\r\n');
+  expect(warnedCsv[0]).toBe('kind,reason,email,displayName,sourceId,targetId,detail,changes,warnings');
+  expect(warnedCsv.slice(1).every((line) => line.includes('The manager in Entra has no LMS account'))).toBe(true);
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByTestId('row-count')).toHaveText(/^[\d,]+ changes$/);
 

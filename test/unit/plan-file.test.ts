@@ -3,7 +3,7 @@
  * op read back piece by piece from the plan file is the op that was saved (multi-byte text
  * included), and rows that do not belong to the plan file on disk are never used.
  */
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src-main/core/model';
@@ -62,6 +62,13 @@ describe('the plan rows file', () => {
       await copyFile(cacheFile(dir, 'int-1', 'plan-rows'), oldRows);
       await saved(dir, samplePlan('int-1', 10, '2026-11-02T00:00:00.000Z'));
       expect((await readPlanRows(dir, 'int-1'))?.header.createdAt).toBe('2026-11-02T00:00:00.000Z');
+      // Rows written before they listed their warnings are not used (the plan file is read instead).
+      const current = await readFile(cacheFile(dir, 'int-1', 'plan-rows'), 'utf8');
+      const withoutWarnings = JSON.parse(current) as { data: Record<string, unknown> };
+      delete withoutWarnings.data.warnings;
+      await writeFile(cacheFile(dir, 'int-1', 'plan-rows'), JSON.stringify(withoutWarnings));
+      expect(await readPlanRows(dir, 'int-1')).toBeNull();
+      await writeFile(cacheFile(dir, 'int-1', 'plan-rows'), current);
       // A crash between the plan and its rows leaves the old rows beside the new plan.
       await copyFile(oldRows, cacheFile(dir, 'int-1', 'plan-rows'));
       expect(await readPlanRows(dir, 'int-1')).toBeNull();
@@ -101,7 +108,7 @@ describe('the plan rows file', () => {
       kinds,
       reasons,
       fields: [],
-      // As a rows file from before warnings were listed: read as none.
+      warnings: [],
       rows: ops.map((o): CompactRow => [kinds.indexOf(o.kind), reasons.indexOf(o.reason), o.email, o.displayName, o.sourceId, o.targetId, o.detail, []]),
     };
     const reads: number[][] = [];

@@ -8,7 +8,7 @@ import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
 import { settleInterruptedRuns } from '../../sync/interrupted';
-import { warningCodesOf } from '../../sync/plan-file';
+import { countWarnings, warningCodesOf } from '../../sync/plan-file';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
@@ -46,10 +46,9 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
   }
   for (const g of plan.guards) ctx.out.out(`\n${g.blocking ? 'BLOCKED' : 'Note'}: ${g.message}\n  What to do: ${g.fix}`);
   // Data problems across the tenant, by kind: each change's own warning is in --out FILE.
-  const warned = new Map<string, number>();
-  for (const op of plan.ops) for (const code of warningCodesOf(op)) warned.set(code, (warned.get(code) ?? 0) + 1);
-  if (warned.size > 0) {
-    const list = [...warned].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} × ${warningLabel(code) ?? code}`);
+  const warned = countWarnings(plan.ops.map(warningCodesOf));
+  if (warned.length > 0) {
+    const list = warned.map(({ code, count }) => `${count} × ${warningLabel(code) ?? code}`);
     ctx.out.out(`\nWarnings: ${list.join('; ')} (the changes that carry them: --out FILE, or the dry run's warning filter in the app)`);
   }
   if (plan.unmanaged === null) ctx.out.out('\nLMS accounts no integration manages: not counted, because the LMS read was incomplete.');

@@ -37,12 +37,14 @@ function lmsFate(ctx: DiagnoseContext): string {
   if (ctx.linkedTarget) return ctx.linkedTarget.active ? '' : '; the LMS account is inactive';
   const first = ctx.person.targets[0];
   if (!first) return '; no LMS account is created';
-  return `; the LMS account ${managedBy(first.linkedBy)}`;
+  const several = ctx.person.targets.length > 1;
+  return `; ${ctx.person.targets.map((t) => `${several ? `LMS account ${accountShort(ctx, t.id)}` : 'the LMS account'} ${managedBy(ctx, t.linkedBy)}`).join('; ')}`;
 }
 
-/** Who manages an LMS account no link of this integration names: another integration, or nobody (then Rollcall never changes it). */
-function managedBy(linkedBy: { integrationId: string } | null): string {
-  return linkedBy ? `is managed by another integration (${linkedBy.integrationId})` : 'is managed by no integration, so Rollcall leaves it alone';
+/** Who manages an LMS account that is not the person's: this integration (for someone else), another integration, or nobody (then Rollcall never changes it). */
+function managedBy(ctx: DiagnoseContext, linkedBy: { integrationId: string } | null): string {
+  if (linkedBy === null) return 'is managed by no integration, so Rollcall leaves it alone';
+  return linkedBy.integrationId === ctx.inputs.integration.id ? 'is linked by this integration to someone else' : `is managed by another integration (${linkedBy.integrationId})`;
 }
 
 export function verdictFor(ctx: DiagnoseContext): Verdict {
@@ -53,9 +55,10 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
     const accounts = both(person.targets.map((t) => accountShort(ctx, t.id)));
     const deact = ctx.ops.find((o) => o.kind === 'deactivate');
     const skip = ctx.ops.find((o) => o.kind === 'skip');
-    const ours = first.linkedBy?.integrationId === ctx.inputs.integration.id;
-    const fate = deact ? ` is deactivated ${ctx.nextSync}` : skip ? ' stays active ("Deactivate users" is off)' : ours ? '' : ` ${managedBy(first.linkedBy)}`;
-    return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${fate}` };
+    if (deact || skip) return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${deact ? ` is deactivated ${ctx.nextSync}` : ' stays active ("Deactivate users" is off)'}` };
+    // Each account with whoever manages it (this integration's link names the person deleted from Entra).
+    const each = person.targets.map((t) => `LMS account ${accountShort(ctx, t.id)}${t.linkedBy?.integrationId === ctx.inputs.integration.id ? '' : ` ${managedBy(ctx, t.linkedBy)}`}`);
+    return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): ${each.join('; ')}` };
   }
   const name = personName(subject);
   if (scope?.verdict === 'skip_listed') return { kind: 'skip_listed', text: `On the skip list ("${scope.skipListEntry ?? ''}"): the integration never touches ${name}` };

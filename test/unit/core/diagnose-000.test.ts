@@ -46,6 +46,15 @@ describe('000: I have too many users after setting up the integration', () => {
     expect(theirs.verdict).toContain('is managed by another integration (int-2)');
     // Said of the query: it is no person's.
     expect(check(c, 'lms-duplicates')).toMatchObject({ status: 'pass', detail: 'One LMS account answers to "old.hand@contoso.com".' });
+    // Several accounts: each with whoever manages it.
+    const two = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra, targetUser('t-extra-2', { userName: 'old.hand@contoso.com' })], links: linked, others: [link('gone', 't-extra-2', 'int-2')], config: cfg() });
+    expect(two.verdict).toBe(
+      'Not in Entra (deleted, or never there): LMS account t-extra (old.hand@contoso.com, active) is managed by no integration, so Rollcall leaves it alone; LMS account t-extra-2 (old.hand@contoso.com, active) is managed by another integration (int-2)',
+    );
+    // Someone out of scope whose alias is the user name of an account this integration links to someone else.
+    const carl = sourceUser('carl', { displayName: 'Carl', mail: 'carl@contoso.com', userPrincipalName: 'carl@contoso.com', otherMails: ['anna@contoso.com'] });
+    const theirsToo = diag('carl@contoso.com', { users: [anna, carl], groups, targets: [annaLms()], links: linked, config: cfg() });
+    expect(theirsToo.verdict).toContain('the LMS account is linked by this integration to someone else');
     const twice = diag('old.hand@contoso.com', { users: [anna], groups, targets: [annaLms(), extra, targetUser('t-extra-2', { userName: 'OLD.HAND@contoso.com ' })], links: linked, config: cfg() });
     expect(check(twice, 'lms-duplicates')).toMatchObject({ status: 'warn', detail: '2 LMS accounts answer to "old.hand@contoso.com", and nobody in Entra does.' });
   });

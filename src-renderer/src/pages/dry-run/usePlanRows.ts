@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PlanFilterInput } from '../../../../src-preload/api';
 import type { AppError, OpKind, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
-import { NO_FILTER_KEY, queryKeys, ROWS_PER_PAGE } from '../../queries';
+import { NO_FILTER, NO_FILTER_KEY, queryKeys, ROWS_PER_PAGE } from '../../queries';
 
 export interface PlanFilter {
   kinds: ReadonlySet<OpKind>;
@@ -17,8 +17,9 @@ export interface PlanFilter {
   text: string;
 }
 
+/** The filter as main takes it; built on NO_FILTER so that its JSON (the rows' cache key) has the same key order. */
 export function filterInput(f: PlanFilter): PlanFilterInput {
-  return { kinds: [...f.kinds].sort(), reason: f.reason, warning: f.warning, text: f.text.trim() };
+  return { ...NO_FILTER, kinds: [...f.kinds].sort(), reason: f.reason, warning: f.warning, text: f.text.trim() };
 }
 
 export { NO_FILTER_KEY };
