@@ -109,6 +109,7 @@ const WARNING_LABELS: Record<string, string> = {
   approver_not_in_entra: 'An approver address matches nobody, or two people, in Entra',
   job_profile_not_in_lms: 'Job profile missing in the LMS',
   permission_type_not_in_lms: 'Permission type missing in the LMS',
+  hidden_characters: 'Hidden characters cleaned from Entra values',
 };
 
 export function warningLabel(code: string): string | null {

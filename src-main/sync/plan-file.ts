@@ -45,10 +45,19 @@ export async function writePlan(dataDir: string, id: string, plan: Plan): Promis
   return key;
 }
 
-/** The warning codes an op carries, each once (the diff viewer's warning filter). */
+/** What the hidden characters cleaned from an op's Entra values are filtered as (reference 000: "Sales" with a byte-order mark). */
+export const HIDDEN_CHARACTERS = 'hidden_characters';
+
+/**
+ * The warning codes an op carries, each once, for the diff viewer's warning filter: its warnings,
+ * and HIDDEN_CHARACTERS when values were cleaned, so the admin finds everyone whose Entra data to fix.
+ */
 export function warningCodesOf(op: PlanOp): string[] {
-  if (!op.warnings || op.warnings.length === 0) return [];
-  return [...new Set(op.warnings.map((w) => w.code))];
+  const hidden = op.notices !== undefined && op.notices.length > 0;
+  if ((!op.warnings || op.warnings.length === 0) && !hidden) return [];
+  const codes = new Set((op.warnings ?? []).map((w) => w.code));
+  if (hidden) codes.add(HIDDEN_CHARACTERS);
+  return [...codes];
 }
 
 /** How many ops carry each warning code, most first (then by code): the header's and `rollcall plan`'s counts. */

@@ -199,11 +199,14 @@ describe('the diff viewer API', () => {
       await saveCached(dir, id, 'plan', plan);
       const { plan: header } = await value<PlanHeaderResult>('getPlanHeader', { id }, ctx);
       if (!header) throw new Error('no header');
-      // Op 1 of the sample carries a manager warning too.
+      // Op 1 of the sample carries a manager warning too, and a department cleaned of a byte-order mark.
       expect(header.warnings).toEqual([
         { code: 'approver_not_in_entra', count: 2 },
         { code: 'manager_not_in_lms', count: 2 },
+        { code: 'hidden_characters', count: 1 },
       ]);
+      const cleaned = await value<PlanRows>('getPlanRows', { id, version: header.version, filter: { ...all, warning: 'hidden_characters' }, offset: 0, limit: 100 }, ctx);
+      expect(cleaned.rows.map((r) => r.index)).toEqual([1]);
       const rows = await value<PlanRows>('getPlanRows', { id, version: header.version, filter: { ...all, warning: 'approver_not_in_entra' }, offset: 0, limit: 100 }, ctx);
       expect(rows.rows.map((r) => r.index)).toEqual([4, 7]);
       const both = await value<PlanRows>('getPlanRows', { id, version: header.version, filter: { ...all, kinds: ['update'], warning: 'manager_not_in_lms' }, offset: 0, limit: 100 }, ctx);

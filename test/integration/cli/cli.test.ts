@@ -122,7 +122,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(r.stdout).toContain('2 belong to nobody in Entra');
     expect(r.stdout).toContain(`List them: rollcall unmanaged --integration ${id} --out unmanaged.csv`);
     // The tenant's data problems, by kind (managers outside the scope, here).
-    expect(r.stdout).toMatch(/\nWarnings: \d+ × Manager has no LMS account \(the changes that carry them/);
+    expect(r.stdout).toMatch(/\nWarnings: [^\n]*\d+ × Manager has no LMS account[^\n]*\(the changes that carry them/);
+    expect(r.stdout).toMatch(/\nWarnings: [^\n]*\d+ × Hidden characters cleaned from Entra values/);
 
     const file = path.join(dataDir, 'unmanaged.csv');
     const listed = await cli(['unmanaged', '--integration', id, '--out', file]);

@@ -36,7 +36,7 @@ export async function exportPlan(format: 'csv' | 'json', plan: PlanHeader, filte
     downloadCsv(
       exportName(plan, 'csv'),
       ['kind', 'reason', 'email', 'displayName', 'sourceId', 'targetId', 'detail', 'changes', 'warnings'],
-      ops.map((op) => [op.kind, op.reason, op.email, op.displayName, op.sourceId, op.targetId, op.detail, op.changes.map((c) => `${c.field}: ${formatValue(c.from)} → ${formatValue(c.to)}`).join('; '), (op.warnings ?? []).map((w) => w.message).join('; ')]),
+      ops.map((op) => [op.kind, op.reason, op.email, op.displayName, op.sourceId, op.targetId, op.detail, op.changes.map((c) => `${c.field}: ${formatValue(c.from)} → ${formatValue(c.to)}`).join('; '), [...(op.warnings ?? []).map((w) => w.message), ...(op.notices ?? []).map((n) => `${n.attribute}: ${n.found.join(', ')} cleaned`)].join('; ')]),
     );
   } else {
     downloadJson(exportName(plan, 'json'), { integrationId: plan.integrationId, createdAt: plan.createdAt, summary: plan.summary, guards: plan.guards, filter, ops });
