@@ -5,15 +5,16 @@
  * changes such an account, whatever the "Deactivate users" switch says: the admin removes it by
  * hand in the LMS, or brings its person into scope so the next sync matches it.
  *
- * Each account also says whom in Entra it belongs to (by externalId, e-mail, sign-in name or
- * alias): someone synced through another account (a second account, to merge or remove), someone
- * not synced (Diagnose tells why: outside the scope, disabled, on the skip list), or nobody (made
- * in the LMS, or left by a leaver). Pure and linear: one pass over links, ops and accounts, one
- * over the Entra users.
+ * Each account also says whom in Entra it belongs to (by externalId first, then e-mail, sign-in
+ * name or alias): someone synced through another account (a second account, to merge or remove),
+ * someone not synced (Diagnose tells why: outside the scope, disabled, on the skip list), or
+ * nobody (made in the LMS, or left by a leaver). Pure and linear: one pass over links, ops and
+ * accounts, and at most two over the Entra users.
  */
 import type { AttrValue, Link, PlanOp, SourceSnapshot, SourceUser, TargetSnapshot, TargetUser, UnmanagedSummary } from './model';
 import { ScimPath } from './model';
 import { vendorField } from './mapping';
+import type { PlanMemo } from './plan';
 import { targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
 
@@ -53,48 +54,121 @@ export function unmanagedAccounts(
   otherLinks: readonly Link[],
 ): UnmanagedAccounts | null {
   if (!target.complete) return null;
-  const managed = new Set<string>();
-  for (const l of links) managed.add(l.targetId);
-  for (const l of otherLinks) managed.add(l.targetId);
-  for (const op of ops) {
-    if (op.targetId !== null) managed.add(op.targetId);
-    if (op.candidates) for (const id of op.candidates.targetIds) managed.add(id);
-  }
+  const named = namedByOps(ops);
+  for (const l of links) named.add(l.targetId);
+  for (const l of otherLinks) named.add(l.targetId);
   const left: TargetUser[] = [];
-  for (const u of target.users) if (!managed.has(u.id)) left.push(u);
-
-  // The unmanaged accounts' addresses and externalIds (few, usually), then one pass over Entra's
-  // users without building anything per user: this runs after every plan, replans included.
-  const byKey = new Map<string, number[]>();
-  const byExternalId = new Map<string, number[]>();
-  const index = (k: string | null, i: number): void => {
-    if (k === null || k === '') return;
-    const at = byKey.get(k);
-    if (at === undefined) byKey.set(k, [i]);
-    else if (!at.includes(i)) at.push(i);
-  };
-  left.forEach((u, i) => {
-    for (const k of targetKeys(u)) index(k, i);
-    // An externalId is an Entra object id (GUIDs compare without case).
-    if (u.externalId !== null) {
-      const id = u.externalId.toLowerCase();
-      const at = byExternalId.get(id);
-      if (at === undefined) byExternalId.set(id, [i]);
-      else at.push(i);
-    }
+  for (const u of target.users) if (!named.has(u.id)) left.push(u);
+  return describeLeft(source, target, left, (owners) => {
+    // Whether those owners have (or get) an account from this integration: one pass over links
+    // and ops against the few owners, rather than a set of everyone synced.
+    const synced = new Set<string>();
+    for (const l of links) if (owners.has(l.sourceId)) synced.add(l.sourceId);
+    for (const op of ops) if (op.sourceId !== null && owners.has(op.sourceId) && givesAnAccount(op)) synced.add(op.sourceId);
+    return synced;
   });
+}
+
+/**
+ * unmanagedAccounts() for the plan a memo was made with (plan() or replan()): whether a link names
+ * an account, and whether an owner is synced, are read off what plan() indexed, instead of sets of
+ * 100,000 links built again after every run (most of the cost at that size). The same answer:
+ * a property test holds the two together.
+ */
+export function unmanagedAfterPlan(memo: PlanMemo): UnmanagedAccounts | null {
+  const { target } = memo;
+  if (!target.complete) return null;
+  const { accountById, otherByTarget, sourceById } = memo.ctx;
+  const named = namedByOps(memo.plan.ops);
+  const left: TargetUser[] = [];
+  /** Skip-listed accounts are not in the plan's index: for those (few), the links themselves. */
+  const outside: TargetUser[] = [];
+  for (const t of target.users) {
+    const entry = accountById.get(t.id);
+    if (entry === undefined) outside.push(t);
+    else if (entry.link === null && !otherByTarget.has(t.id) && !named.has(t.id)) left.push(t);
+  }
+  if (outside.length > 0) {
+    const linked = new Set<string>();
+    for (const links of [memo.links, memo.otherLinks]) for (const l of links) linked.add(l.targetId);
+    for (const t of outside) if (!linked.has(t.id) && !named.has(t.id)) left.push(t);
+  }
+  // In target order, as unmanagedAccounts() lists them.
+  if (outside.length > 0) {
+    const at = new Map(target.users.map((t, i) => [t, i]));
+    left.sort((a, b) => (at.get(a) ?? 0) - (at.get(b) ?? 0));
+  }
+  return describeLeft(memo.source, target, left, (owners) => {
+    const synced = new Set<string>();
+    for (const id of owners) {
+      const entry = sourceById.get(id);
+      const op = entry?.c?.op;
+      if (entry !== undefined && (entry.link !== null || (op !== null && op !== undefined && givesAnAccount(op)))) synced.add(id);
+    }
+    // A link naming someone the Entra read does not have (a goneLink) cannot be an owner's: owners are in the read.
+    return synced;
+  });
+}
+
+/** LMS accounts the plan's ops name: matched accounts (linked by the op) and those in a conflict. */
+function namedByOps(ops: readonly PlanOp[]): Set<string> {
+  const named = new Set<string>();
+  for (const op of ops) {
+    if (op.targetId !== null) named.add(op.targetId);
+    if (op.candidates) for (const id of op.candidates.targetIds) named.add(id);
+  }
+  return named;
+}
+
+/** An op that gives the person an account from this integration (so another account of theirs is a second one). */
+function givesAnAccount(op: PlanOp): boolean {
+  return op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate');
+}
+
+/**
+ * The unmanaged accounts as the admin reads them: whose each is in Entra, whether that person is
+ * synced through another account (`syncedAmong` answers for the owners found), and the counts.
+ */
+function describeLeft(
+  source: Pick<SourceSnapshot, 'users'>,
+  target: Pick<TargetSnapshot, 'capabilities'>,
+  left: readonly TargetUser[],
+  syncedAmong: (owners: ReadonlySet<string>) => ReadonlySet<string>,
+): UnmanagedAccounts {
+  // Whose each account is: by externalId first (an Entra object id, authoritative), then, for the
+  // accounts still without an owner, by address. Each is one pass over Entra's users that builds
+  // nothing per user, and the address pass (the dearer one) is skipped when every account has an
+  // owner already: this runs after every plan, replans included.
   const owner: Array<SourceUser | null> = new Array<SourceUser | null>(left.length).fill(null);
   const claim = (at: number[] | undefined, user: SourceUser): void => {
     if (at !== undefined) for (const i of at) owner[i] ??= user;
   };
+  const byExternalId = new Map<string, number[]>();
+  left.forEach((u, i) => {
+    if (u.externalId === null) return;
+    // GUIDs compare without case.
+    const id = u.externalId.toLowerCase();
+    const at = byExternalId.get(id);
+    if (at === undefined) byExternalId.set(id, [i]);
+    else at.push(i);
+  });
+  // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
+  if (byExternalId.size > 0) for (const user of source.users) claim(byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id), user);
+
+  const byKey = new Map<string, number[]>();
+  left.forEach((u, i) => {
+    if (owner[i] !== null) return;
+    for (const k of targetKeys(u)) {
+      const at = byKey.get(k);
+      if (at === undefined) byKey.set(k, [i]);
+      else if (!at.includes(i)) at.push(i);
+    }
+  });
   const claimAddress = (k: string | null, user: SourceUser): void => {
     if (k !== null) claim(byKey.get(k), user);
   };
-  if (byKey.size > 0 || byExternalId.size > 0) {
+  if (byKey.size > 0) {
     for (const user of source.users) {
-      // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
-      if (byExternalId.size > 0) claim(byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id), user);
-      if (byKey.size === 0) continue;
       claimAddress(normaliseEmail(user.mail), user);
       claimAddress(normaliseEmail(user.userPrincipalName), user);
       for (const m of user.otherMails) claimAddress(normaliseEmail(m), user);
@@ -102,17 +176,9 @@ export function unmanagedAccounts(
     }
   }
 
-  // Whether those owners have (or get) an account from this integration: one pass over links and
-  // ops against the few owners, rather than a set of everyone synced.
   const owners = new Set<string>();
   for (const o of owner) if (o !== null) owners.add(o.id);
-  const synced = new Set<string>();
-  if (owners.size > 0) {
-    for (const l of links) if (owners.has(l.sourceId)) synced.add(l.sourceId);
-    for (const op of ops) {
-      if (op.sourceId !== null && op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate') && owners.has(op.sourceId)) synced.add(op.sourceId);
-    }
-  }
+  const synced = owners.size > 0 ? syncedAmong(owners) : new Set<string>();
 
   const permissionsField = vendorField(target.capabilities, 'permissionTypes');
   let active = 0;

@@ -12,7 +12,7 @@ import { appError, appErrorOf, type AppError, type Result } from '../core/errors
 import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
-import { unmanagedAccounts } from '../core/unmanaged';
+import { unmanagedAfterPlan } from '../core/unmanaged';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
@@ -250,7 +250,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // then only the people who changed are planned again (replan.ts proves the rest still holds).
     const made = planFrom(await takePlanMemo(store.dataDir, record.id, changed), sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), otherLinks);
     // The accounts nothing manages, counted on the plan and listed beside it ("too many users").
-    const unmanaged = unmanagedAccounts(sourceRead.snapshot, targetRead.snapshot, made.plan.ops, links, otherLinks);
+    const unmanaged = unmanagedAfterPlan(made.memo);
     const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath } from '../../../src-main/core/model';
-import { describeUnmanaged, UNMANAGED_CSV_HEADER, unmanagedAccounts, unmanagedCsvRow } from '../../../src-main/core/unmanaged';
+import fc from 'fast-check';
+import { planWithMemo } from '../../../src-main/core/plan';
+import { replan } from '../../../src-main/core/replan';
+import { describeUnmanaged, UNMANAGED_CSV_HEADER, unmanagedAccounts, unmanagedAfterPlan, unmanagedCsvRow } from '../../../src-main/core/unmanaged';
 import { toCsv } from '../../../src-main/core/csv';
 import { link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
-import { run, type World } from './helpers';
+import { NOW, run, type World } from './helpers';
+import { groupsOf, lmsOf, worldArb } from './world';
 
 /** The plan of a world, then what it leaves unmanaged: as a run does it. */
 function unmanagedOf(w: World) {
@@ -107,6 +111,20 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
     });
     expect(describeUnmanaged({ count: 1200, active: 1100, inEntra: 1199, secondAccounts: 0 }, 'cli').detail).toContain(
       '1,199 belong to someone in Entra who is not synced: `rollcall diagnose --user ADDRESS` tells why. 1 belongs to nobody in Entra',
+    );
+  });
+
+  it("read off the plan's own index (as a run does) is what the links say, after a replan too, in random worlds", () => {
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const source = sourceSnapshot(w.users, groupsOf(w));
+        const target = lmsOf(w);
+        const { memo } = planWithMemo(source, target, w.config, w.links, NOW, w.others);
+        expect(unmanagedAfterPlan(memo)).toEqual(unmanagedAccounts(source, target, memo.plan.ops, w.links, w.others));
+        const again = replan(memo, source, target, w.config, w.links, NOW, w.others);
+        if (again.ok) expect(unmanagedAfterPlan(again.memo)).toEqual(unmanagedAccounts(source, target, again.plan.ops, w.links, w.others));
+      }),
+      { numRuns: 300 },
     );
   });
 });
