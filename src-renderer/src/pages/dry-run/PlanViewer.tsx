@@ -14,6 +14,29 @@ import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
+/** A filter by one code (a reason, a warning), each offered with how many changes carry it. */
+function CountFilter(props: { label: string; any: string; value: string | null; onChange: (v: string | null) => void; options: Array<{ value: string; label: string; count: number }>; testId: string }) {
+  const { value, options } = props;
+  return (
+    <Dropdown
+      aria-label={props.label}
+      placeholder={props.any}
+      value={value ? (options.find((o) => o.value === value)?.label ?? value) : ''}
+      selectedOptions={value ? [value] : []}
+      onOptionSelect={(_e, d) => props.onChange(d.optionValue ? d.optionValue : null)}
+      style={{ minWidth: 240 }}
+      data-testid={props.testId}
+    >
+      <Option value="">{props.any}</Option>
+      {options.map((o) => (
+        <Option key={o.value} value={o.value} text={o.label}>
+          {`${o.label} (${o.count.toLocaleString()})`}
+        </Option>
+      ))}
+    </Dropdown>
+  );
+}
+
 /** The diff viewer for one plan: counts as filters, reason and text filters, the table, export and apply. */
 export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: PlanHeader; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
   const [kinds, setKinds] = useState<ReadonlySet<OpKind>>(new Set());
@@ -125,40 +148,10 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
           style={{ width: 300 }}
           data-testid="plan-search"
         />
-        <Dropdown
-          aria-label="Reason"
-          placeholder="Any reason"
-          value={reason ? reasonLabel(reason) : ''}
-          selectedOptions={reason ? [reason] : []}
-          onOptionSelect={(_e, d) => setReason(d.optionValue ? d.optionValue : null)}
-          style={{ minWidth: 240 }}
-          data-testid="reason-filter"
-        >
-          <Option value="">Any reason</Option>
-          {plan.reasons.map((r) => (
-            <Option key={r.reason} value={r.reason} text={reasonLabel(r.reason)}>
-              {`${reasonLabel(r.reason)} (${r.count.toLocaleString()})`}
-            </Option>
-          ))}
-        </Dropdown>
+        <CountFilter label="Reason" any="Any reason" value={reason} onChange={setReason} options={plan.reasons.map((r) => ({ value: r.reason, label: reasonLabel(r.reason), count: r.count }))} testId="reason-filter" />
         {/* Data problems across the tenant (an approver nobody in Entra has, a permission type the LMS lacks…), where there are any. */}
         {plan.warnings.length > 0 ? (
-          <Dropdown
-            aria-label="Warning"
-            placeholder={`Any warning (${plural(plan.warnings.reduce((n, w) => n + w.count, 0), 'change')} with one)`}
-            value={warning ? warningLabel(warning) : ''}
-            selectedOptions={warning ? [warning] : []}
-            onOptionSelect={(_e, d) => setWarning(d.optionValue ? d.optionValue : null)}
-            style={{ minWidth: 240 }}
-            data-testid="warning-filter"
-          >
-            <Option value="">Any warning</Option>
-            {plan.warnings.map((w) => (
-              <Option key={w.code} value={w.code} text={warningLabel(w.code)}>
-                {`${warningLabel(w.code)} (${w.count.toLocaleString()})`}
-              </Option>
-            ))}
-          </Dropdown>
+          <CountFilter label="Warning" any="Any warning" value={warning} onChange={setWarning} options={plan.warnings.map((w) => ({ value: w.code, label: warningLabel(w.code), count: w.count }))} testId="warning-filter" />
         ) : null}
         {filtered ? (
           <Button
