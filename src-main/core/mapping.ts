@@ -164,6 +164,7 @@ function prepare(ctx: MappingContext): Prepared {
     const field = vendorField(capabilities, name);
     if (attribute !== null && field) customFields.push({ field, attribute });
   }
+  const jobProfileField = vendorField(capabilities, 'jobProfile');
   const { permissions } = mapping;
   const byValue = permissions.attribute === null ? [] : permissions.valueMap;
   const writesPermissions = vendorField(capabilities, 'permissionTypes') !== null && (permissions.groupMap.length > 0 || byValue.length > 0);
@@ -179,8 +180,8 @@ function prepare(ctx: MappingContext): Prepared {
   }
   const ownedInLms = [...permissionGroups, ...[...permissionValues.values()].flat()].flatMap((m) => (m.inLms === null ? [] : [m.inLms]));
   p = {
-    jobProfileField: vendorField(capabilities, 'jobProfile'),
-    jobProfileOnly: ((f) => (f ? [f] : NONE))(vendorField(capabilities, 'jobProfile')),
+    jobProfileField,
+    jobProfileOnly: jobProfileField ? [jobProfileField] : NONE,
     regionField: mapping.contentRegion.enabled ? vendorField(capabilities, 'contentRegion') : null,
     customFields,
     ownedPermissions: writesPermissions ? [...new Set(ownedInLms)].sort() : null,

@@ -80,23 +80,19 @@ export function unmanagedAfterPlan(memo: PlanMemo): UnmanagedAccounts | null {
   if (!target.complete) return null;
   const { accountById, otherByTarget, sourceById } = memo.ctx;
   const named = namedByOps(memo.plan.ops);
+  // Skip-listed accounts are not in the plan's index (it is smaller than the list then): for
+  // those, the links themselves.
+  let linkedOutside: Set<string> | null = null;
+  if (accountById.size !== target.users.length) {
+    linkedOutside = new Set<string>();
+    for (const links of [memo.links, memo.otherLinks]) for (const l of links) linkedOutside.add(l.targetId);
+  }
   const left: TargetUser[] = [];
-  /** Skip-listed accounts are not in the plan's index: for those (few), the links themselves. */
-  const outside: TargetUser[] = [];
   for (const t of target.users) {
+    if (named.has(t.id)) continue;
     const entry = accountById.get(t.id);
-    if (entry === undefined) outside.push(t);
-    else if (entry.link === null && !otherByTarget.has(t.id) && !named.has(t.id)) left.push(t);
-  }
-  if (outside.length > 0) {
-    const linked = new Set<string>();
-    for (const links of [memo.links, memo.otherLinks]) for (const l of links) linked.add(l.targetId);
-    for (const t of outside) if (!linked.has(t.id) && !named.has(t.id)) left.push(t);
-  }
-  // In target order, as unmanagedAccounts() lists them.
-  if (outside.length > 0) {
-    const at = new Map(target.users.map((t, i) => [t, i]));
-    left.sort((a, b) => (at.get(a) ?? 0) - (at.get(b) ?? 0));
+    const linked = entry === undefined ? (linkedOutside?.has(t.id) ?? false) : entry.link !== null || otherByTarget.has(t.id);
+    if (!linked) left.push(t);
   }
   return describeLeft(memo.source, target, left, (owners) => {
     const synced = new Set<string>();
@@ -144,25 +140,17 @@ function describeLeft(
     if (at !== undefined) for (const i of at) owner[i] ??= user;
   };
   const byExternalId = new Map<string, number[]>();
+  // GUIDs compare without case.
   left.forEach((u, i) => {
-    if (u.externalId === null) return;
-    // GUIDs compare without case.
-    const id = u.externalId.toLowerCase();
-    const at = byExternalId.get(id);
-    if (at === undefined) byExternalId.set(id, [i]);
-    else at.push(i);
+    if (u.externalId !== null) indexUnder(byExternalId, u.externalId.toLowerCase(), i);
   });
   // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
   if (byExternalId.size > 0) for (const user of source.users) claim(byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id), user);
 
   const byKey = new Map<string, number[]>();
   left.forEach((u, i) => {
-    if (owner[i] !== null) return;
-    for (const k of targetKeys(u)) {
-      const at = byKey.get(k);
-      if (at === undefined) byKey.set(k, [i]);
-      else if (!at.includes(i)) at.push(i);
-    }
+    // targetKeys() gives each key once, so an account is indexed once under each.
+    if (owner[i] === null) for (const k of targetKeys(u)) indexUnder(byKey, k, i);
   });
   const claimAddress = (k: string | null, user: SourceUser): void => {
     if (k !== null) claim(byKey.get(k), user);
@@ -207,6 +195,13 @@ function describeLeft(
     };
   });
   return { summary: { count: accounts.length, active, inEntra, secondAccounts }, accounts };
+}
+
+/** Puts the account at `i` under `key` (several accounts may share one). */
+function indexUnder(index: Map<string, number[]>, key: string, i: number): void {
+  const at = index.get(key);
+  if (at === undefined) index.set(key, [i]);
+  else at.push(i);
 }
 
 function joined(v: AttrValue | undefined, separator: string): string | null {
