@@ -224,8 +224,10 @@ describe('the diff viewer API', () => {
       await writeUnmanaged(ctx.store.dataDir, id, { createdAt: plan.createdAt, key: 'k' }, [0, 1, 2, 3, 4].map(account));
       const chunk = await value<UnmanagedChunk>('getUnmanagedAccounts', { id, version: header.version, offset: 3, limit: 10 }, ctx);
       expect(chunk).toEqual({ version: header.version, total: 5, offset: 3, accounts: [account(3), account(4)] });
-      // A newer dry run replaced the plan: the old version is refused, as for its rows.
-      await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 10, '2026-11-23T12:00:00.000Z'));
+      // A newer dry run replaced the plan: the old version is refused, as for its rows. (Another
+      // size, as a newer plan has: the held plan is known stale by the file's size and time, and
+      // two writes within one millisecond of the same size would look alike.)
+      await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 11, '2026-11-23T12:00:00.000Z'));
       expect(await dispatch('getUnmanagedAccounts', { id, version: header.version, offset: 0, limit: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });
     });
   });
