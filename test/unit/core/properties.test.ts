@@ -129,7 +129,10 @@ describe('plan() properties', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(approvers).toBeGreaterThan(30);
+    // The property means something only when approvers are written. Over 40 samples of 1,000
+    // random worlds the count ran 25 to 54 (mean ~40), so 10 guards against a vacuous property
+    // without failing by chance (30 did, once in about ten runs).
+    expect(approvers).toBeGreaterThan(10);
   });
 
   it('never deactivates an LMS account this integration does not own', () => {
