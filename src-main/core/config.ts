@@ -155,6 +155,17 @@ export const DeactivationSchema = z.object({
   thresholdPercent: z.number().min(0).max(100).default(10),
 });
 
+/** One Entra group pushed to an LMS group. */
+export const PushGroupSchema = z.object({
+  /** Entra object id of the group. */
+  groupId: z.string().trim().min(1, 'pick the Entra group to push'),
+  /** Its display name when picked, for messages (Entra's own name is used when read). */
+  groupName: z.string().default(''),
+  /** The LMS group's name: created when the LMS has no group of that name, linked when it has one. */
+  lmsGroup: z.string().trim().min(1, 'name the LMS group to create or link').max(256),
+});
+export type PushGroup = z.infer<typeof PushGroupSchema>;
+
 export const MappingSchema = z.object({
   /** "Create users": people in scope without an LMS account get one. Off: they are listed, not created. */
   createUsers: z.boolean().default(true),
@@ -227,6 +238,12 @@ export const MappingSchema = z.object({
   approversAttribute: SourceAttributeSchema.nullable().default(null),
   /** Entra attribute for the SCIM locale/preferredLanguage. */
   languageAttribute: SourceAttributeSchema.default('preferredLanguage'),
+  /**
+   * Entra groups pushed to LMS groups (reference 002, Okta's "Push Groups"): each LMS group is
+   * created when the LMS has none of that name, linked when it has one, and given the group's
+   * synced members (nested groups' included). Only accounts this integration links are removed.
+   */
+  pushGroups: z.array(PushGroupSchema).max(100).default([]),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 

@@ -9,6 +9,7 @@ import type {
   SourceGroup,
   SourceSnapshot,
   SourceUser,
+  TargetGroup,
   TargetSnapshot,
   TargetUser,
   AttrValue,
@@ -168,4 +169,13 @@ export interface TargetDirectory {
   setActive(id: string, active: boolean, signal?: AbortSignal): Promise<Result<TargetUser>>;
   /** Create the department path (and missing parents) when the LMS supports departments; returns the leaf id. */
   ensureDepartment(path: string[], signal?: AbortSignal): Promise<Result<string>>;
+  /**
+   * Every LMS group by name, with the user members of those whose name is among `withMembers`
+   * (compared without case); null when the LMS has no Groups.
+   */
+  readGroups(withMembers: string[], signal?: AbortSignal): Promise<Result<TargetGroup[] | null>>;
+  /** Create a group with these user members (LMS ids). */
+  createGroup(displayName: string, memberIds: string[], signal?: AbortSignal): Promise<Result<TargetGroup>>;
+  /** Add and remove user members (LMS ids): PATCH when supported, else the whole group with PUT. */
+  updateGroupMembers(id: string, add: string[], remove: string[], signal?: AbortSignal): Promise<Result<void>>;
 }

@@ -194,6 +194,14 @@ export interface LmsCapabilities {
   groups: boolean;
 }
 
+/** An LMS group (SCIM Group). */
+export interface TargetGroup {
+  id: string;
+  displayName: string;
+  /** LMS ids of its user members; null when they were not read (only pushed groups' are). */
+  memberIds: string[] | null;
+}
+
 export interface TargetSnapshot {
   readAt: string;
   /** 'changes': the cached accounts plus those modified since (core/target-changes.ts). */
@@ -211,6 +219,11 @@ export interface TargetSnapshot {
   departments: TargetDepartment[] | null;
   jobProfiles: TargetJobProfile[] | null;
   permissionTypes: TargetPermissionType[] | null;
+  /**
+   * The LMS's groups, read only when the integration pushes groups (then every group's name, and
+   * the members of those pushed to); absent when not read, null when the LMS has no Groups.
+   */
+  groups?: TargetGroup[] | null;
   capabilities: LmsCapabilities;
 }
 
@@ -350,6 +363,40 @@ export interface Plan {
    * null when the LMS read was incomplete, absent in plans made before it was counted.
    */
   unmanaged?: UnmanagedSummary | null;
+  /** The pushed groups (core/push-groups.ts), in the settings' order; absent when none are pushed. */
+  groups?: GroupPush[];
+}
+
+/** A member of a pushed group as the plan names them. */
+export interface GroupMember {
+  /** The LMS account; null for an account this plan creates (apply finds it by sourceId). */
+  targetId: string | null;
+  /** The Entra user; null for an LMS account whose person is not in Entra any more. */
+  sourceId: string | null;
+  /** E-mail or name as the admin knows the person. */
+  name: string;
+}
+
+/** What the apply does to one pushed group. */
+export interface GroupPush {
+  /** The Entra group. */
+  groupId: string;
+  groupName: string;
+  /** The LMS group's name, as the settings give it. */
+  lmsGroup: string;
+  /** The LMS group's id; null when the apply creates it (or it cannot be pushed). */
+  lmsGroupId: string | null;
+  /**
+   * create: no LMS group has the name; update: members to add or remove; unchanged: nothing to
+   * do; blocked: it cannot be pushed (`problem` says why), and the apply leaves it alone.
+   */
+  action: 'create' | 'update' | 'unchanged' | 'blocked';
+  add: GroupMember[];
+  remove: GroupMember[];
+  /** The group's synced members once applied (the Entra group's people who have an account). */
+  members: number;
+  /** Why it is blocked, in one admin-readable sentence with what to do; null otherwise. */
+  problem: string | null;
 }
 
 /** LMS accounts that no integration links and no op of the plan names. */

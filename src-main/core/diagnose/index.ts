@@ -7,6 +7,7 @@
 import { accountEnabledCheck, excludedCheck, includeAndExcludeCheck, includedCheck, inEntraCheck, lastDayCheck, skipListCheck } from './checks-scope';
 import { attributesCheck, departmentCheck, jobProfileCheck, permissionsCheck } from './checks-attributes';
 import { managerCheck } from './checks-relations';
+import { groupsCheck } from './checks-groups';
 import { emailChangedCheck, entraDuplicatesCheck, lmsAccountCheck, lmsDuplicatesCheck, otherIntegrationCheck, recreatedCheck } from './checks-identity';
 import { credentialsCheck, dataCheck, enabledCheck } from './checks-integration';
 import { lastRunCheck, nextActionCheck, nextRunCheck } from './checks-runs';
@@ -43,6 +44,7 @@ export function diagnose(query: string, inputs: DiagnoseInputs): Checklist {
       jobProfileCheck(ctx, subject),
       permissionsCheck(ctx, subject),
       managerCheck(ctx, subject),
+      ...[groupsCheck(ctx, subject)].filter((c): c is Check => c !== null),
     );
   } else if (ctx.person.targets.length > 0) {
     checks.push(lmsAccountCheck(ctx), lmsDuplicatesCheck(ctx), otherIntegrationCheck(ctx));

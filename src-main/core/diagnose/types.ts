@@ -39,6 +39,7 @@ export type CheckId =
   | 'job-profile'
   | 'permissions'
   | 'manager'
+  | 'groups'
   | 'last-run'
   | 'next-run'
   | 'next-action';

@@ -76,6 +76,22 @@ export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: r
     users.set(user.id, applyChanges(user, op, writeDepartment));
     if (op.sourceId && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD)) setLink(op.sourceId, user.id, 'matched');
   }
+  // Pushed groups after the relations, their new members found through the new links.
+  const groups = target.groups ? target.groups.map((g) => ({ ...g, memberIds: g.memberIds === null ? null : [...g.memberIds] })) : target.groups;
+  for (const push of plan.groups ?? []) {
+    if (push.action !== 'create' && push.action !== 'update') continue;
+    if (!groups) throw new Error('a group pushed to an LMS without groups');
+    const idOf = (m: { targetId: string | null; sourceId: string | null }) => m.targetId ?? ours.get(m.sourceId ?? '')?.targetId ?? null;
+    const add = push.add.map(idOf).filter((id): id is string => id !== null);
+    if (push.action === 'create') {
+      groups.push({ id: `lg-new-${groups.length}`, displayName: push.lmsGroup, memberIds: add });
+      continue;
+    }
+    const g = groups.find((x) => x.id === push.lmsGroupId);
+    if (!g?.memberIds) throw new Error(`plan pushes to an unknown LMS group: ${JSON.stringify(push)}`);
+    const removed = new Set(push.remove.map(idOf));
+    g.memberIds = [...g.memberIds.filter((id) => !removed.has(id)), ...add.filter((id) => !g.memberIds?.includes(id))];
+  }
   const others = links.filter((l) => l.integrationId !== plan.integrationId);
-  return { target: { ...target, users: [...users.values()], departments }, links: [...others, ...ours.values()] };
+  return { target: { ...target, users: [...users.values()], departments, ...(groups === undefined ? {} : { groups }) }, links: [...others, ...ours.values()] };
 }

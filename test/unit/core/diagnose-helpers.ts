@@ -1,6 +1,7 @@
 /** Shorthand for diagnose() tests: a world in, the plan computed from it, the checklist out. */
 import { diagnose, type Check, type CheckId, type Checklist, type DiagnoseAuditEntry, type DiagnoseIntegration, type DiagnoseRun } from '../../../src-main/core/diagnose';
-import { plan } from '../../../src-main/core/plan';
+import { planWithMemo } from '../../../src-main/core/plan';
+import { pushGroupsAfterPlan } from '../../../src-main/core/push-groups';
 import { planConfig, sourceSnapshot, targetSnapshot } from '../../../src-main/core/testing/builders';
 import { NOW, type World } from './helpers';
 
@@ -21,7 +22,10 @@ export function diag(query: string, w: DiagWorld = {}): Checklist {
   const links = w.links ?? [];
   const others = w.others ?? [];
   const now = w.now ?? NOW;
-  const p = plan(source, target, config, links, now, others);
+  // As a run makes it: the people's plan, then the pushed groups.
+  const made = planWithMemo(source, target, config, links, now, others);
+  const groups = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
+  const p = groups.length > 0 ? { ...made.plan, groups } : made.plan;
   return diagnose(query, {
     source,
     target,

@@ -15,7 +15,7 @@ import { link, sourceSnapshot } from '../../../src-main/core/testing/builders';
 import { prng } from '../../../src-main/core/testing/synthetic';
 import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
-import { MAILS, ownedIn, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, lmsOf, planWorld, worldArb } from './world';
+import { MAILS, ownedIn, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, lmsOf, planAsRun, planWorld, worldArb } from './world';
 
 const WRITES = new Set(['create', 'update', 'reactivate', 'deactivate']);
 
@@ -28,9 +28,37 @@ describe('plan() properties', () => {
         const second = planWorld(w, applied);
         expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
         expect(second.departmentsToCreate).toEqual([]);
+        // The pushed group holds what it should, in one apply.
+        expect((second.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update')).toEqual([]);
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('takes out of a pushed group only accounts this integration links, and adds only people it syncs, each once', () => {
+    let pushes = 0;
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const p = planWorld(w);
+        const linked = new Set(w.links.map((l) => l.targetId));
+        const members = groupsOf(w)[0]?.memberUserIds ?? [];
+        for (const g of p.groups ?? []) {
+          if (g.action === 'create' || g.action === 'update') pushes++;
+          for (const m of g.remove) expect(linked.has(m.targetId ?? '')).toBe(true);
+          const added = g.add.map((m) => m.targetId ?? `new:${m.sourceId ?? ''}`);
+          expect(new Set(added).size).toBe(added.length);
+          for (const m of g.add) {
+            // In All Staff (directly or through Sales EMEA) and given an account by the plan or a link.
+            expect([...members, ...(groupsOf(w)[1]?.memberUserIds ?? [])]).toContain(m.sourceId);
+            const op = p.ops.find((o) => o.sourceId === m.sourceId && o.phase === 'users');
+            if (m.targetId === null) expect(op?.kind).toBe('create');
+            else expect(op === undefined || op.kind === 'update' || op.kind === 'reactivate').toBe(true);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(pushes).toBeGreaterThan(20);
   });
 
   // The LMS finds a department by its exact name, else the one sibling with it in another case;
@@ -52,9 +80,37 @@ describe('plan() properties', () => {
         const second = planWorld(w, applied);
         expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
         expect(second.departmentsToCreate).toEqual([]);
+        // The pushed group holds what it should, in one apply.
+        expect((second.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update')).toEqual([]);
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('takes out of a pushed group only accounts this integration links, and adds only people it syncs, each once', () => {
+    let pushes = 0;
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const p = planWorld(w);
+        const linked = new Set(w.links.map((l) => l.targetId));
+        const members = groupsOf(w)[0]?.memberUserIds ?? [];
+        for (const g of p.groups ?? []) {
+          if (g.action === 'create' || g.action === 'update') pushes++;
+          for (const m of g.remove) expect(linked.has(m.targetId ?? '')).toBe(true);
+          const added = g.add.map((m) => m.targetId ?? `new:${m.sourceId ?? ''}`);
+          expect(new Set(added).size).toBe(added.length);
+          for (const m of g.add) {
+            // In All Staff (directly or through Sales EMEA) and given an account by the plan or a link.
+            expect([...members, ...(groupsOf(w)[1]?.memberUserIds ?? [])]).toContain(m.sourceId);
+            const op = p.ops.find((o) => o.sourceId === m.sourceId && o.phase === 'users');
+            if (m.targetId === null) expect(op?.kind).toBe('create');
+            else expect(op === undefined || op.kind === 'update' || op.kind === 'reactivate').toBe(true);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(pushes).toBeGreaterThan(20);
   });
 
   it('never puts a skip-listed user or account in a plan, in any direction', () => {
@@ -171,7 +227,8 @@ describe('plan() properties', () => {
         const shuffle = <T,>(xs: readonly T[]): T[] =>
           xs.map((x) => [random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
         const groups = shuffle(groupsOf(w)).map((g) => ({ ...g, memberUserIds: shuffle(g.memberUserIds), memberGroupIds: shuffle(g.memberGroupIds) }));
-        const shuffled = plan(sourceSnapshot(shuffle(w.users), groups), lmsOf(w, { users: shuffle(w.targets) }), w.config, shuffle(w.links), NOW, shuffle(w.others));
+        const lmsGroups = w.lms.groups?.map((g) => ({ ...g, memberIds: g.memberIds && shuffle(g.memberIds) }));
+        const shuffled = planAsRun(sourceSnapshot(shuffle(w.users), groups), lmsOf(w, { users: shuffle(w.targets), groups: lmsGroups }), w.config, shuffle(w.links), shuffle(w.others));
         expect(shuffled).toEqual(planWorld(w));
       }),
       { numRuns: 300 },

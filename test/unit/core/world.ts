@@ -4,8 +4,9 @@
  * property tests of plan() and replan().
  */
 import fc from 'fast-check';
-import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type Link, type Plan, type SourceUser, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
-import { plan, type PlanConfig } from '../../../src-main/core/plan';
+import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type Link, type Plan, type SourceSnapshot, type SourceUser, type TargetSnapshot, type TargetUser } from '../../../src-main/core/model';
+import { planWithMemo, type PlanConfig } from '../../../src-main/core/plan';
+import { pushGroupsAfterPlan } from '../../../src-main/core/push-groups';
 import { capabilities, group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { NOW } from './helpers';
 
@@ -83,7 +84,7 @@ export interface World {
   others: Link[];
   config: PlanConfig;
   /** What the LMS says of itself: its permission types (spelled its way), whether approvers are e-mails. */
-  lms: Pick<TargetSnapshot, 'permissionTypes' | 'capabilities'>;
+  lms: Pick<TargetSnapshot, 'permissionTypes' | 'capabilities' | 'groups'>;
   g1: string[];
   g2: string[];
   g3: string[];
@@ -118,6 +119,9 @@ export const worldArb: fc.Arbitrary<World> = fc
     updateUsers: fc.constantFrom(true, true, true, false),
     under: fc.constantFrom<string[]>([], [], ['Sales']),
     approversByEmail: fc.boolean(),
+    // All Staff pushed to the LMS group "Staff": none there yet, or one with some accounts (any case).
+    pushGroup: fc.boolean(),
+    lmsGroup: fc.option(fc.record({ name: fc.constantFrom('Staff', 'STAFF'), memberIds: fc.subarray(TARGET_IDS) }), { nil: null }),
     flatDepartments: fc.constantFrom(false, false, false, true),
     // None listed (types are not checked), spelled as the mapping does, in another case, or one missing.
     permissionTypes: fc.constantFrom<string[] | null>(null, ['Admin', 'Reporter', 'Course Creator'], ['ADMIN', 'reporter', 'Course Creator'], ['Reporter']),
@@ -149,6 +153,7 @@ export const worldArb: fc.Arbitrary<World> = fc
         department: { pathDelimiter: r.delimiter, under: r.under },
         approversFromManager: r.approvers,
         approversAttribute: r.approversFromAttribute ? APPROVERS_ATTRIBUTE : null,
+        pushGroups: r.pushGroup ? [{ groupId: 'g1', groupName: 'All Staff', lmsGroup: 'Staff' }] : [],
         jobProfile: { defaultJobProfile: r.defaultJobProfile, defaultForNewOnly: r.defaultForNewOnly, ...(r.byTitle ? { attribute: 'jobTitle', valueMap: [{ value: 'dev', jobProfile: 'Developer' }] } : {}) },
         permissions: {
           groupMap: [{ groupId: 'g3', permissionType: 'Admin' }, { groupId: 'g2', permissionType: 'Reporter' }],
@@ -159,7 +164,8 @@ export const worldArb: fc.Arbitrary<World> = fc
     const others = r.otherClaim ? [link('s-elsewhere', r.otherClaim, 'int-2')] : [];
     const lms = {
       permissionTypes: r.permissionTypes === null ? null : r.permissionTypes.map((name, i) => ({ id: `p${i}`, name })),
-      capabilities: capabilities({ approversByEmail: r.approversByEmail, flatDepartments: r.flatDepartments }),
+      capabilities: capabilities({ approversByEmail: r.approversByEmail, flatDepartments: r.flatDepartments, groups: true }),
+      groups: r.lmsGroup ? [{ id: 'lg-1', displayName: r.lmsGroup.name, memberIds: r.lmsGroup.memberIds.filter((id) => r.targets.some((t) => t.id === id)) }] : [],
     };
     return { users: r.users as SourceUser[], targets, links, others, config, lms, g1: r.g1, g2: r.g2, g3: r.g3 };
   });
@@ -173,6 +179,13 @@ export function lmsOf(w: World, over: Partial<TargetSnapshot> = {}): TargetSnaps
   return targetSnapshot(w.targets, { ...w.lms, ...over });
 }
 
+/** The plan as a run makes it: plan(), then the pushed groups. */
+export function planAsRun(source: SourceSnapshot, target: TargetSnapshot, config: PlanConfig, links: readonly Link[], others: readonly Link[]): Plan {
+  const made = planWithMemo(source, target, config, links, NOW, others);
+  const groups = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
+  return groups.length > 0 ? { ...made.plan, groups } : made.plan;
+}
+
 export function planWorld(w: World, over: { target?: TargetSnapshot; links?: Link[] } = {}): Plan {
-  return plan(sourceSnapshot(w.users, groupsOf(w)), over.target ?? lmsOf(w), w.config, over.links ?? w.links, NOW, w.others);
+  return planAsRun(sourceSnapshot(w.users, groupsOf(w)), over.target ?? lmsOf(w), w.config, over.links ?? w.links, w.others);
 }
