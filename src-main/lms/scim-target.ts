@@ -10,6 +10,7 @@ import { describeCapabilities, type LmsLayout } from './discovery';
 import { redactError } from './errors';
 import { ScimHttp, type HttpStats, type ScimHttpConfig } from './http';
 import { readChanges } from './changes';
+import { createGroup, readGroups, updateGroupMembers } from './groups';
 import { findUsers, readAll } from './lookups';
 import { Session } from './session';
 import { createUser, setActive, updateUser } from './writes';
@@ -77,6 +78,9 @@ export function createScimTarget(settings: LmsSettings, token: string, options: 
     setActive: (id, active, signal) => scrub(setActive(s, id, active, signal)),
     ensureDepartment: (path, signal) =>
       scrub(s.ensureLayout(signal).then((r): Promise<Result<string>> | Result<string> => (r.ok && s.org ? s.org.ensureDepartment(path, signal) : r.ok ? fail(noLayout()) : r))),
+    readGroups: (withMembers, signal) => scrub(readGroups(s, withMembers, signal)),
+    createGroup: (displayName, memberIds, signal) => scrub(createGroup(s, displayName, memberIds, signal)),
+    updateGroupMembers: (id, add, remove, signal) => scrub(updateGroupMembers(s, id, add, remove, signal)),
     layout: () => s.layout,
     stats: () => http.stats,
     close: () => http.close(),

@@ -13,7 +13,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { ENTERPRISE_USER } from '../../core/model';
-import { patchedUser, userChanged, userIn } from './fast-users';
+import { CORE_GROUP } from './fast-groups';
+import { fastWrites } from './fast-routes';
 import { groupEgress, groupIngress, userEgress, userIngress, userOut } from './handlers';
 import { declareLmsResources, ORG_NAMESPACE, VENDOR_NAMESPACE, type SimContext } from './scimmy-setup';
 import { applySeed, DEFAULT_SEED, EMPTY_SEED, type LmsSeed } from './seed';
@@ -57,6 +58,8 @@ export interface SimCapabilities {
   permissionTypes: boolean;
   enterpriseExtension: boolean;
   vendorExtension: boolean;
+  /** A Groups resource type (GET, POST, PUT, PATCH); false = no /Groups at all, as many LMSs. */
+  groups: boolean;
 }
 
 export type SimAuthScheme = 'Bearer' | 'Static' | (string & {}) | { basic: string };
@@ -103,6 +106,8 @@ export interface LmsSimulator {
   departments(): OrgItem[];
   jobProfiles(): OrgItem[];
   permissionTypes(): OrgItem[];
+  /** Raw SCIM groups as stored (members and all). */
+  groups(): Json[];
   /** Welcome e-mails "sent": one per user created active. */
   outbox(): { count: number; messages: OutboxMessage[] };
   requests(): RequestLogEntry[];
@@ -134,6 +139,7 @@ export const DEFAULT_SIM_CAPABILITIES: SimCapabilities = {
   permissionTypes: true,
   enterpriseExtension: true,
   vendorExtension: true,
+  groups: true,
 };
 
 const ORG_TYPES = { departments: 'Department', jobProfiles: 'JobProfile', permissionTypes: 'PermissionType' } as const;
@@ -250,13 +256,15 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     for (const [kind, name] of Object.entries(ORG_TYPES)) {
       if (!caps[kind as keyof typeof ORG_TYPES] && top === `${name}s`) return scimError(res, 404, 'Endpoint Not Found');
     }
+    if (!caps.groups && top === 'Groups') return scimError(res, 404, 'Endpoint Not Found');
     if (req.method === 'DELETE' && top === 'Users') return scimError(res, 405, 'This LMS does not delete users through SCIM; deactivate them (active=false)');
     const ifMatch = req.header('if-match');
-    const m = /^\/Users\/([^/]+)$/.exec(req.path);
+    const m = /^\/(Users|Groups)\/([^/]+)$/.exec(req.path);
     if (caps.etag && ifMatch && m && (req.method === 'PUT' || req.method === 'PATCH')) {
-      const cur = store.getUser(decodeURIComponent(m[1] ?? ''));
+      const id = decodeURIComponent(m[2] ?? '');
+      const cur = m[1] === 'Users' ? store.getUser(id) : (store.org.groups.get(id) as Json | undefined);
       const version = (cur?.meta as Json | undefined)?.version;
-      if (cur && ifMatch !== '*' && ifMatch !== version) return scimError(res, 412, 'The user changed since you read it', 'invalidVers');
+      if (cur && ifMatch !== '*' && ifMatch !== version) return scimError(res, 412, `The ${m[1] === 'Users' ? 'user' : 'group'} changed since you read it`, 'invalidVers');
     }
     next();
   });
@@ -284,8 +292,9 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     ...(caps.vendorExtension ? [] : [VENDOR_NAMESPACE]),
     ...(caps.enterpriseExtension ? [] : [ENTERPRISE_USER]),
     ...Object.entries(ORG_TYPES).filter(([k]) => !caps[k as keyof typeof ORG_TYPES]).map(([, n]) => `${ORG_NAMESPACE}:${n}`),
+    ...(caps.groups ? [] : [CORE_GROUP]),
   ]);
-  const hiddenTypes = new Set<string>(Object.entries(ORG_TYPES).filter(([k]) => !caps[k as keyof typeof ORG_TYPES]).map(([, n]) => n));
+  const hiddenTypes = new Set<string>([...Object.entries(ORG_TYPES).filter(([k]) => !caps[k as keyof typeof ORG_TYPES]).map(([, n]) => n), ...(caps.groups ? [] : ['Group'])]);
   const list = (items: Json[]): string => JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: items.length, itemsPerPage: items.length, startIndex: 1, Resources: items });
   scim.get('/ResourceTypes', async (req, res) => {
     SCIMMY.Resources.ResourceType.basepath(req.baseUrl);
@@ -323,7 +332,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     context: () => ctx,
     baseUri: (req: Request) => `http://${req.header('host') ?? '127.0.0.1'}`,
   });
-  if (options.fastWrites !== false) fastUserWrites(scim, store, extensions);
+  if (options.fastWrites !== false) fastWrites(scim, store, extensions);
   scim.use(scimmy);
   app.use('/scim/v2', scim);
   app.use('/scim', (_req, res) => scimError(res, 404, 'Endpoint Not Found'));
@@ -361,6 +370,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     departments: () => store.orgList('departments') as OrgItem[],
     jobProfiles: () => store.orgList('jobProfiles') as OrgItem[],
     permissionTypes: () => store.orgList('permissionTypes') as OrgItem[],
+    groups: () => store.orgList('groups') as Json[],
     outbox: () => ({ count: store.outbox.length, messages: [...store.outbox] }),
     requests: () => [...log],
     clearRequests: () => void log.splice(0),
@@ -376,61 +386,4 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
       store.keepLastModifiedOnUpdate = faults.keepLastModifiedOnUpdate === true;
     },
   };
-}
-
-/**
- * User POST, PUT and PATCH answered without SCIMMY where fast-users.ts can give SCIMMY's answer;
- * everything else (and any error, before the store is touched) goes on to SCIMMY. The body is
- * parsed as SCIMMY's router would (same parser and limit; a bad body gets its error answer).
- */
-function fastUserWrites(scim: express.Router, store: LmsStore, extensions: readonly string[]): void {
-  // Read after SCIMMYRouters was constructed: it sets the limit its own parser uses.
-  const json = express.json({ type: ['application/scim+json', 'application/json'], limit: SCIMMY.Config.get()?.bulk?.maxPayloadSize ?? '1mb' });
-  const parse = (req: Request, res: Response, next: NextFunction): void =>
-    json(req, res, (err?: unknown) => {
-      if (err === undefined || err === null) return next();
-      // What SCIMMYRouters' error handler answers for the same body.
-      const status = (err as { status?: number }).status ?? 500;
-      res.status(status).send(new SCIMMY.Messages.Error(err as ConstructorParameters<typeof SCIMMY.Messages.Error>[0]));
-      if (status >= 500) next(err);
-    });
-  // Query parameters (attributes, excludedAttributes …) shape SCIMMY's answer: SCIMMY's to give.
-  const plain = (req: Request): boolean => Object.keys(req.query).length === 0;
-  const send = (req: Request, res: Response, status: number, u: Json): void =>
-    void res
-      .status(status)
-      .type('application/scim+json')
-      .send(JSON.stringify(userOut(u, `http://${req.header('host') ?? '127.0.0.1'}${req.baseUrl}/Users`, extensions)));
-  /** The store's answer, or null when it refused (SCIMMY then gives the same refusal in its words). */
-  const attempt = (write: () => Json): Json | null => {
-    try {
-      return write();
-    } catch {
-      return null;
-    }
-  };
-
-  scim.post('/Users', parse, (req, res, next) => {
-    const doc = plain(req) ? userIn(req.body) : null;
-    const created = doc && attempt(() => store.createUser(doc));
-    if (!created) return next();
-    send(req, res, 201, created);
-  });
-  scim.put('/Users/:id', parse, (req, res, next) => {
-    const id = String(req.params.id);
-    const doc = plain(req) && store.getUser(id) ? userIn(req.body) : null;
-    const replaced = doc && attempt(() => store.replaceUser(id, doc));
-    if (!replaced) return next();
-    send(req, res, 200, replaced);
-  });
-  scim.patch('/Users/:id', parse, (req, res, next) => {
-    const id = String(req.params.id);
-    const before = plain(req) ? store.getUser(id) : undefined;
-    const doc = before ? patchedUser(before, req.body) : null;
-    const after = before && doc && attempt(() => store.replaceUser(id, doc));
-    if (!before || !after) return next();
-    // Like SCIMMY: written either way (meta.lastModified moves), 204 without a body when nothing changed.
-    if (!userChanged(before, after)) return void res.status(204).send();
-    send(req, res, 200, after);
-  });
 }

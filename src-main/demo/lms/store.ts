@@ -237,17 +237,72 @@ export class LmsStore {
     return item;
   }
 
-  /** Groups are kept as SCIM JSON (members and all). */
+  /**
+   * Groups are kept as SCIM JSON (members and all), as a real LMS keeps them: displayName required
+   * and unique (case-insensitive) → 400 / 409; members de-duplicated, and each must be a user (or,
+   * typed "Group", a group) of this LMS → 400 otherwise. Every write moves meta.lastModified
+   * forward (by a millisecond when the clock has not moved) and the version.
+   */
   putGroup(id: string | null, input: Json): Json {
     const g: Json = structuredClone(input);
-    const at = this.now().toISOString();
     const prev = id ? (this.org.groups.get(id) as Json | undefined) : undefined;
     if (id && !prev) throw scimError(404, null, `Group ${id} not found`);
-    g.id = id ?? randomUUID();
-    g.meta = { resourceType: 'Group', created: str(obj(prev?.meta)?.created) ?? at, lastModified: at };
-    this.org.groups.set(str(g.id) ?? '', g);
+    const gid = id ?? randomUUID();
+    const name = str(g.displayName)?.trim();
+    if (!name) throw scimError(400, 'invalidValue', 'displayName is required');
+    for (const other of this.org.groups.values()) {
+      const o = other as Json;
+      if (o.id !== gid && str(o.displayName)?.trim().toLowerCase() === name.toLowerCase()) throw scimError(409, 'uniqueness', `a group named "${name}" already exists`);
+    }
+    const members = this.groupMembers(gid, g.members);
+    if (members.length > 0) g.members = members;
+    else delete g.members;
+    g.id = gid;
+    g.meta = this.groupMeta(prev);
+    this.org.groups.set(gid, g);
     this.onChange();
     return g;
+  }
+
+  private groupMeta(prev: Json | undefined): Json {
+    const at = this.now().toISOString();
+    const prevMeta = obj(prev?.meta);
+    const prevAt = Date.parse(str(prevMeta?.lastModified) ?? '');
+    const lastModified = prevAt >= Date.parse(at) ? new Date(prevAt + 1).toISOString() : at;
+    return { resourceType: 'Group', created: str(prevMeta?.created) ?? at, lastModified, version: `W/"${++this.version}"` };
+  }
+
+  private groupMembers(groupId: string, input: unknown): Json[] {
+    if (input === undefined || input === null) return [];
+    if (!Array.isArray(input)) throw scimError(400, 'invalidValue', 'members must be a list');
+    const out: Json[] = [];
+    const seen = new Set<string>();
+    for (const m of input) {
+      const value = str(obj(m)?.value);
+      if (!value) throw scimError(400, 'invalidValue', 'every member needs a value (the id of a user or group)');
+      const type = str(obj(m)?.type);
+      const isGroup = type === 'Group' || (type === null && !this.users.has(value) && this.org.groups.has(value));
+      if (isGroup ? !this.org.groups.has(value) || value === groupId : !this.users.has(value)) {
+        throw scimError(400, 'invalidValue', `member "${value}" is not ${isGroup ? 'another group' : 'a user'} of this LMS`);
+      }
+      const key = `${isGroup ? 'G' : 'U'}:${value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(m as Json);
+    }
+    return out;
+  }
+
+  /** Takes a removed user out of every group it was in (each such group is modified). */
+  private dropMember(userId: string): void {
+    for (const [gid, item] of this.org.groups) {
+      const g = item as Json;
+      const members = Array.isArray(g.members) ? (g.members as unknown[]) : [];
+      const kept = members.filter((m) => !(str(obj(m)?.value) === userId && (str(obj(m)?.type) ?? 'User') === 'User'));
+      if (kept.length === members.length) continue;
+      const { members: _old, ...rest } = g;
+      this.org.groups.set(gid, { ...rest, ...(kept.length > 0 ? { members: kept } : {}), meta: this.groupMeta(g) });
+    }
   }
 
   // ----- persistence -------------------------------------------------------------------------
@@ -284,6 +339,8 @@ export class LmsStore {
     this.unindex(u);
     this.users.delete(id);
     this.userList = null;
+    // As a real LMS does: the account leaves its groups with it.
+    this.dropMember(id);
     this.onChange();
     return true;
   }
