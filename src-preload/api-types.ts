@@ -6,10 +6,12 @@ import type { AppError } from '../src-main/core/errors';
 import type { GroupSummary } from '../src-main/core/directories';
 import type { OpKind, Plan, PlanOp } from '../src-main/core/model';
 import type { UnmanagedAccount } from '../src-main/core/unmanaged';
+import type { GroupPushView } from '../src-main/core/push-groups';
 import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/reports';
 
 export type { GroupSummary } from '../src-main/core/directories';
 export type { UnmanagedAccount } from '../src-main/core/unmanaged';
+export type { GroupPushView } from '../src-main/core/push-groups';
 export type { CandidateAccount, LinkOwner, Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
 export type { Checklist, DiagnosedUser, Evidence, VerdictKind } from '../src-main/core/diagnose/types';
 export type { ProvisionStep, ProvisionTrace } from '../src-main/core/diagnose/provision-types';
@@ -79,7 +81,9 @@ export interface CheckResult {
 }
 
 /** Everything about a plan but its ops: what the diff viewer paints first. */
-export interface PlanHeader extends Omit<Plan, 'ops'> {
+export interface PlanHeader extends Omit<Plan, 'ops' | 'groups'> {
+  /** The pushed groups, each with its counts and the first names it adds and removes. */
+  groups?: GroupPushView[];
   /** Names this plan (the cache file it came from); rows and details are asked for by it. */
   version: string;
   opCount: number;

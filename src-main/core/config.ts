@@ -243,7 +243,19 @@ export const MappingSchema = z.object({
    * created when the LMS has none of that name, linked when it has one, and given the group's
    * synced members (nested groups' included). Only accounts this integration links are removed.
    */
-  pushGroups: z.array(PushGroupSchema).max(100).default([]),
+  pushGroups: z
+    .array(PushGroupSchema)
+    .max(100)
+    .default([])
+    .superRefine((pushes, ctx) => {
+      // One LMS group, one Entra group: two would take each other's members out on every run.
+      const seen = new Set<string>();
+      pushes.forEach((p, i) => {
+        const key = p.lmsGroup.trim().toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'lmsGroup'], message: `another Entra group already pushes to the LMS group "${p.lmsGroup.trim()}": give each its own LMS group` });
+        seen.add(key);
+      });
+    }),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 

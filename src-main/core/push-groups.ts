@@ -14,6 +14,7 @@ import type { GroupMember, GroupPush, SourceUser, TargetGroup } from './model';
 import type { PlanMemo } from './plan';
 import type { Candidate } from './plan-person';
 import { order } from './plan-index';
+import { EXTERNAL_ID_FIELD } from './plan';
 
 /** The LMS group names compared: as the admin sees them, without case or outer spaces. */
 export function lmsGroupKey(name: string): string {
@@ -39,6 +40,12 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
     else lmsByName.set(key, [g]);
   }
   const pushedTo = new Map<string, string>();
+  // The accounts the plan's ops link (an existing account matched in this apply), by LMS id.
+  let byPlan: Map<string, string> | null = null;
+  const linkedByPlan = (): Map<string, string> => {
+    byPlan ??= new Map(memo.plan.ops.flatMap((op) => (op.targetId !== null && op.sourceId !== null && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD && c.to === op.sourceId) ? [[op.targetId, op.sourceId] as const] : [])));
+    return byPlan;
+  };
   return pushGroups.map((push): GroupPush => {
     const entraGroup = groups.byId.get(push.groupId);
     const groupName = entraGroup?.displayName ?? (push.groupName || push.groupId);
@@ -78,12 +85,13 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
     const remove: GroupMember[] = [];
     for (const id of existing?.memberIds ?? []) {
       if (wantedIds.has(id)) continue;
-      // Only accounts this integration links: skip-listed ones are not in the index at all.
-      const link = accountById.get(id)?.link ?? null;
-      if (link === null) continue;
-      const owner = sourceById.get(link.sourceId)?.user ?? null;
+      // Only accounts this integration links, or links in this apply (skip-listed ones are not
+      // in the index at all): those its links would find again once applied.
+      const ownerId = accountById.get(id)?.link?.sourceId ?? linkedByPlan().get(id);
+      if (ownerId === undefined) continue;
+      const owner = sourceById.get(ownerId)?.user ?? null;
       const t = accountById.get(id)?.t;
-      remove.push({ targetId: id, sourceId: link.sourceId, name: owner ? personName(owner, null) : (t?.emails[0] ?? t?.userName ?? id) });
+      remove.push({ targetId: id, sourceId: ownerId, name: owner ? personName(owner, null) : (t?.emails[0] ?? t?.userName ?? id) });
     }
     // One read that finds the Entra group empty does not empty its LMS group (a damaged read,
     // or a group emptied by mistake, would take everyone out at once).

@@ -89,7 +89,8 @@ export interface RunStatus {
 /** One line of a run's audit log. */
 export interface AuditEntry {
   at: string;
-  op: OpKind | 'department';
+  /** 'group': a pushed group's write (sourceId the Entra group, targetId the LMS group). */
+  op: OpKind | 'department' | 'group';
   reason: string;
   sourceId: string | null;
   targetId: string | null;

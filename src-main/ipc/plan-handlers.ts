@@ -11,6 +11,7 @@ import { heldPlan, type HeldPlan } from './plan-holder';
 import { windowOf } from './plan-query';
 import { planReplaced } from './plan-table';
 import { readUnmanaged, type UnmanagedList } from '../sync/unmanaged-file';
+import { groupPushView } from '../core/push-groups';
 
 type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts';
 
@@ -51,7 +52,9 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     if (!findIntegration(ctx.store, id)) return fail(integrationNotFound(id));
     const held = await heldPlan(ctx.store.dataDir, id);
     if (!held) return ok({ plan: null });
-    return ok({ plan: { ...held.table.header, version: held.version, opCount: held.table.length, reasons: held.index.reasons, warnings: held.index.warnings } });
+    const { groups, ...header } = held.table.header;
+    // A pushed group can list 100,000 members: the header carries its counts and first names.
+    return ok({ plan: { ...header, ...(groups ? { groups: groups.map(groupPushView) } : {}), version: held.version, opCount: held.table.length, reasons: held.index.reasons, warnings: held.index.warnings } });
   },
 
   async getPlanRows({ id, version, filter, offset, limit }, ctx) {

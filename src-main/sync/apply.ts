@@ -1,17 +1,17 @@
 /**
  * apply(): executes a Plan against the LMS. Order: missing departments, then creates, then
  * reactivations and updates, then the manager/approver pass (every user exists by then), then
- * deactivations. Crash-safe by construction: every created user carries its Entra id in
+ * the pushed groups' members, then deactivations. Crash-safe by construction: every created user carries its Entra id in
  * externalId, so a rerun after a kill at any point matches instead of duplicating, and links
  * lost with the crash are recorded again from the plan's link_existing ops.
  */
-import type { AppError } from '../core/errors';
+import { ok, type AppError, type Result } from '../core/errors';
 import type { TargetDirectory } from '../core/directories';
-import type { AttrValue, FieldChange, Link, Plan, PlanOp, SafetyGuard } from '../core/model';
+import type { AttrValue, FieldChange, GroupPush, Link, Plan, PlanOp, SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
 import type { AuditLog } from './audit';
 
-export type ApplyPhase = 'departments' | 'users' | 'relations' | 'deactivations';
+export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
 
 export interface ApplyProgress {
   phase: ApplyPhase;
@@ -101,7 +101,8 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   const updates = usersPhase.filter((op) => op.kind !== 'create');
   const relations = executable.filter((op) => op.phase === 'relations');
   const deactivations = executable.filter((op) => op.kind === 'deactivate');
-  const total = plan.departmentsToCreate.length + executable.length;
+  const groupWrites = (plan.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update');
+  const total = plan.departmentsToCreate.length + executable.length + groupWrites.length;
   let done = 0;
   const progress = (phase: ApplyPhase, current: string | null) => options.onProgress?.({ phase, done, total, current });
 
@@ -175,7 +176,29 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     succeed(op, targetId);
   });
 
-  // 5. Deactivations last: never deleted, only active=false.
+  // 5. Pushed groups: every account exists now (a group created here and lost to a crash is
+  // found by its name next time, and its members added then).
+  for (const g of groupWrites) {
+    if (signal?.aborted) break;
+    progress('groups', g.lmsGroup);
+    const r = await writeGroup(g, target, createdTargetIds, signal);
+    done++;
+    const fields: FieldChange[] = [
+      { field: 'members added', from: null, to: g.add.map((m) => m.name) },
+      ...(g.remove.length > 0 ? [{ field: 'members removed', from: g.remove.map((m) => m.name), to: null }] : []),
+    ];
+    const entry = { at: now().toISOString(), op: 'group' as const, reason: g.action === 'create' ? 'group_created' : 'group_members_changed', sourceId: g.groupId, targetId: r.ok ? r.value : g.lmsGroupId, email: null, fields };
+    if (r.ok) {
+      applied++;
+      audit.write({ ...entry, result: 'ok' });
+    } else {
+      const error: ApplyFailure['error'] = { ...r.error, message: `LMS group "${g.lmsGroup}": ${r.error.message}` };
+      failures.push({ op: { kind: 'update', reason: entry.reason, sourceId: g.groupId, targetId: g.lmsGroupId, email: null }, error });
+      audit.write({ ...entry, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
+    }
+  }
+
+  // 6. Deactivations last: never deleted, only active=false.
   await pool(deactivations, options.concurrency, signal, async (op) => {
     progress('deactivations', op.email);
     const targetId = op.targetId;
@@ -201,4 +224,22 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   progress('deactivations', null);
   const outcome = signal?.aborted ? 'cancelled' : failures.length > 0 ? 'partial' : 'succeeded';
   return { outcome, applied, failed: failures.length, failures, blockedBy: null };
+}
+
+/**
+ * One pushed group's write; the group's LMS id. Members whose account this apply was to create
+ * and did not (its failure is the person's) are left out: the next run adds them.
+ */
+async function writeGroup(g: GroupPush, target: TargetDirectory, created: ReadonlyMap<string, string>, signal: AbortSignal | undefined): Promise<Result<string>> {
+  const ids = (members: GroupPush['add']) => members.flatMap((m) => {
+    const id = m.targetId ?? (m.sourceId !== null ? created.get(m.sourceId) : undefined);
+    return id === undefined ? [] : [id];
+  });
+  if (g.action === 'create' || g.lmsGroupId === null) {
+    const r = await target.createGroup(g.lmsGroup, ids(g.add), signal);
+    return r.ok ? ok(r.value.id) : r;
+  }
+  const id = g.lmsGroupId;
+  const r = await target.updateGroupMembers(id, ids(g.add), ids(g.remove), signal);
+  return r.ok ? ok(id) : r;
 }

@@ -112,7 +112,7 @@ export async function accountsWrittenAfter(auditDir: string, runs: readonly RunR
     if ((run.kind !== 'apply' && run.kind !== 'on-demand') || !run.auditLog || (run.finishedAt !== null && run.finishedAt < after)) continue;
     try {
       for await (const entry of auditLines(path.join(auditDir, path.basename(run.auditLog)))) {
-        if (entry.result === 'ok' && entry.op !== 'department' && typeof entry.targetId === 'string' && typeof entry.at === 'string' && entry.at > after) ids.add(entry.targetId);
+        if (entry.result === 'ok' && entry.op !== 'department' && entry.op !== 'group' && typeof entry.targetId === 'string' && typeof entry.at === 'string' && entry.at > after) ids.add(entry.targetId);
       }
     } catch {
       // A pruned or unreadable log proves nothing either way.

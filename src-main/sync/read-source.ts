@@ -23,12 +23,13 @@ export type SourceRead = {
   builtOn: BuiltOn | null;
 };
 
-/** Groups the snapshot must carry: named by scope rules and job-profile/permission mappings. */
+/** Groups the snapshot must carry: named by scope rules, job-profile/permission mappings and pushed groups. */
 export function groupsNeeded(config: IntegrationConfig): string[] {
   const ids = new Set<string>();
   for (const r of [...config.scope.include, ...config.scope.exclude]) if (r.kind === 'group') ids.add(r.groupId);
   for (const m of config.mapping.jobProfile.groupMap) ids.add(m.groupId);
   for (const m of config.mapping.permissions.groupMap) ids.add(m.groupId);
+  for (const g of config.mapping.pushGroups) ids.add(g.groupId);
   return [...ids].sort();
 }
 
@@ -134,7 +135,26 @@ export async function readTarget(r: {
   writtenAfter: (at: string) => Promise<string[]>;
   /** Called once a changes read has taken the cached snapshot it builds on. */
   onCacheTaken?: () => void;
+  /** The LMS groups the integration pushes to (their members are read); empty: groups are not read. */
+  pushedGroups: string[];
 }): Promise<Result<TargetRead>> {
+  const read = await readTargetUsers(r);
+  if (!read.ok) return read;
+  const { snapshot } = read.value;
+  // Groups are read afresh on every run that pushes them (changes reads do not cover them), and
+  // dropped from the snapshot otherwise, so an old copy is never taken for the LMS's groups.
+  if (r.pushedGroups.length === 0) {
+    if (snapshot.groups !== undefined) delete snapshot.groups;
+    return read;
+  }
+  r.onProgress({ phase: 'groups', done: 0, total: null });
+  const groups = await r.target.readGroups(r.pushedGroups, r.signal);
+  if (!groups.ok) return groups;
+  snapshot.groups = groups.value;
+  return read;
+}
+
+async function readTargetUsers(r: Parameters<typeof readTarget>[0]): Promise<Result<TargetRead>> {
   let because = r.fullReadBecause;
   if (because === null) {
     const saved = await loadCachedForRun(r.dataDir, r.record.id, 'target');

@@ -13,6 +13,7 @@ import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
 import { unmanagedAfterPlan } from '../core/unmanaged';
+import { pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
@@ -232,6 +233,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
           onProgress: progress.lms,
           writtenAfter: async (at) => accountsWrittenAfter(store.auditDir, (await store.runs(record.id)).data.runs, at),
           onCacheTaken,
+          pushedGroups: pushedGroupNames(config.mapping.pushGroups),
         }),
       ),
     ]);
@@ -251,7 +253,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const made = planFrom(await takePlanMemo(store.dataDir, record.id, changed), sourceRead.snapshot, targetRead.snapshot, { ...config, id: record.id }, links, now(), otherLinks);
     // The accounts nothing manages, counted on the plan and listed beside it ("too many users").
     const unmanaged = unmanagedAfterPlan(made.memo);
-    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null };
+    const pushed = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
+    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}) };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });

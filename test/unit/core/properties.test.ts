@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGroupIndex } from '../../../src-main/core/groups';
 import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type SourceUser } from '../../../src-main/core/model';
 import { normaliseEmail } from '../../../src-main/core/normalise';
-import { plan, planWithMemo } from '../../../src-main/core/plan';
+import { planWithMemo } from '../../../src-main/core/plan';
 import { lmsEmail } from '../../../src-main/core/plan-person';
 import { evaluateScope } from '../../../src-main/core/scope';
 import { link, sourceSnapshot } from '../../../src-main/core/testing/builders';
@@ -35,12 +35,13 @@ describe('plan() properties', () => {
     );
   });
 
-  it('takes out of a pushed group only accounts this integration links, and adds only people it syncs, each once', () => {
+  it('takes out of a pushed group only accounts this integration links (or links in this apply), and adds only people it syncs, each once', () => {
     let pushes = 0;
     fc.assert(
       fc.property(worldArb, (w) => {
         const p = planWorld(w);
-        const linked = new Set(w.links.map((l) => l.targetId));
+        // Linked now, or by this plan (an op writing the person's id into the account's externalId).
+        const linked = new Set([...w.links.map((l) => l.targetId), ...p.ops.flatMap((o) => (o.changes.some((c) => c.field === 'externalId' && c.to === o.sourceId) && o.targetId !== null ? [o.targetId] : []))]);
         const members = groupsOf(w)[0]?.memberUserIds ?? [];
         for (const g of p.groups ?? []) {
           if (g.action === 'create' || g.action === 'update') pushes++;
@@ -87,12 +88,13 @@ describe('plan() properties', () => {
     );
   });
 
-  it('takes out of a pushed group only accounts this integration links, and adds only people it syncs, each once', () => {
+  it('takes out of a pushed group only accounts this integration links (or links in this apply), and adds only people it syncs, each once', () => {
     let pushes = 0;
     fc.assert(
       fc.property(worldArb, (w) => {
         const p = planWorld(w);
-        const linked = new Set(w.links.map((l) => l.targetId));
+        // Linked now, or by this plan (an op writing the person's id into the account's externalId).
+        const linked = new Set([...w.links.map((l) => l.targetId), ...p.ops.flatMap((o) => (o.changes.some((c) => c.field === 'externalId' && c.to === o.sourceId) && o.targetId !== null ? [o.targetId] : []))]);
         const members = groupsOf(w)[0]?.memberUserIds ?? [];
         for (const g of p.groups ?? []) {
           if (g.action === 'create' || g.action === 'update') pushes++;

@@ -87,7 +87,11 @@ describe('pushed groups', () => {
     // … but an empty group with nothing to take out is simply created empty.
     expect(pushed({ groups: [group('g-sales', 'Sales')], lmsGroups: [] })[0]).toMatchObject({ action: 'create', members: 0 });
     // Two Entra groups pushed to one LMS group: the second is not pushed.
-    const twice = pushed({ config: withPush({}, [push, { groupId: 'g-emea', groupName: 'Sales EMEA', lmsGroup: ' sales ' }]), lmsGroups: [] });
+    // (The settings refuse this; a plan made from settings that were not checked says so too.)
+    const pushes = [push, { groupId: 'g-emea', groupName: 'Sales EMEA', lmsGroup: ' sales ' }];
+    expect(() => withPush({}, pushes)).toThrow(/another Entra group already pushes to the LMS group/);
+    const unchecked = withPush();
+    const twice = pushed({ config: { ...unchecked, mapping: { ...unchecked.mapping, pushGroups: pushes } }, lmsGroups: [] });
     expect(twice.map((g) => g.action)).toEqual(['create', 'blocked']);
     expect(twice[1]?.problem).toBe('The LMS group "sales" is already pushed from the Entra group Sales, so Sales EMEA is not pushed: give it its own LMS group in the settings.');
   });

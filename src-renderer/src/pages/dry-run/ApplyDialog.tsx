@@ -1,18 +1,19 @@
 import { Body1, Field, Input, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { Plan } from '../../../../src-preload/api-types';
+import type { PlanHeader } from '../../../../src-preload/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../lib/format';
 
 /** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
-export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Plan, 'summary' | 'guards'>; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups'>; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
   const [typed, setTyped] = useState('');
   const s = plan.summary;
   const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);
   const confirmable = plan.guards.filter((g) => g.blocking && g.confirmable);
   const needed = confirmable.length > 0 ? Math.max(...confirmable.map((g) => g.count)) : null;
   const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
-  const writes = s.create + s.update + s.deactivate + s.reactivate;
+  const groupWrites = (plan.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update').length;
+  const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites;
   return (
     <ConfirmDialog
       open={open}
@@ -31,6 +32,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
     >
       <Body1 data-testid="apply-counts">
         {plural(s.create, 'user')} created, {plural(s.update, 'user')} updated, {plural(s.reactivate, 'user')} reactivated and {plural(s.deactivate, 'user')} deactivated
+        {groupWrites > 0 ? `; ${plural(groupWrites, 'LMS group')} created or given new members` : ''}
         {writes === 0 ? ' — nothing to write' : ''}. {s.conflict > 0 ? `${plural(s.conflict, 'conflict')} and ` : ''}
         {plural(s.skip, 'skipped user')} are left alone.
       </Body1>

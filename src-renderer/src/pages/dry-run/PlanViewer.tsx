@@ -12,6 +12,7 @@ import type { Resolution } from './OpDetail';
 import { reasonLabel, warningLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
+import { GroupsNote } from './GroupsNote';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
 /** A filter by one code (a reason, a warning), each offered with how many changes carry it. */
@@ -138,6 +139,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
       ))}
       <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged />
       <UnmanagedNote plan={plan} />
+      <GroupsNote plan={plan} />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         <Input
           contentBefore={<Search20Regular />}
@@ -191,7 +193,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
       ) : null}
       {view !== null && view.total === 0 ? (
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>{plan.opCount === 0 ? 'Nothing to change: the LMS already matches Entra ID.' : 'No change matches these filters.'}</MessageBarBody>
+          <MessageBarBody>{plan.opCount === 0 ? (plan.groups?.some((g) => g.action === 'create' || g.action === 'update') ? 'No user changes: every account already matches Entra ID (the groups above still change).' : 'Nothing to change: the LMS already matches Entra ID.') : 'No change matches these filters.'}</MessageBarBody>
         </MessageBar>
       ) : null}
       {view !== null && view.total > 0 ? (

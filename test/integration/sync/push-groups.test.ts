@@ -1,0 +1,88 @@
+/**
+ * Pushed groups end to end (reference 002, Okta's "Push Groups"): through the Graph and SCIM
+ * simulators, a dry run says what each LMS group gets, an apply creates one group and links
+ * another by its name, a later change in Entra moves exactly the member it should, and people
+ * added to the LMS group by hand stay.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { auditLines, type AuditLine } from '../../../src-main/sync/audit';
+import { runIntegration } from '../../../src-main/sync/run';
+import type { Json } from '../../../src-main/demo/lms/store';
+import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+
+let env: SyncEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+const membersOf = (e: SyncEnv, name: string): string[] | null => {
+  const g = (e.lms.store.orgList('groups') as Json[]).find((x) => x.displayName === name);
+  if (!g) return null;
+  return ((g.members as Array<{ value: string }> | undefined) ?? []).map((m) => m.value).sort();
+};
+
+describe('pushed groups', () => {
+  it('creates one LMS group, links another by name, keeps both in step with Entra and leaves hand-added members alone', async () => {
+    env = await startSyncEnv({
+      users: 120,
+      config: (base, tenant) => ({
+        ...base,
+        mapping: {
+          pushGroups: [
+            { groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' },
+            { groupId: tenant.groupIds.engineering, groupName: 'Engineering', lmsGroup: 'engineering' },
+          ],
+        },
+      }),
+    });
+    const e = env;
+    // The LMS already has an Engineering group, with someone an admin put there by hand.
+    const outsider = e.lms.store.createUser({ userName: 'visiting.lecturer@partner.example', active: true, emails: [{ value: 'visiting.lecturer@partner.example', type: 'work', primary: true }] });
+    e.lms.store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: [{ value: String(outsider.id) }] });
+
+    const dry = await runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(dry.error).toBeNull();
+    const [sales, engineering] = dry.plan?.groups ?? [];
+    expect(sales).toMatchObject({ groupName: 'Sales', lmsGroup: 'Sales team', action: 'create', lmsGroupId: null, remove: [] });
+    expect(engineering).toMatchObject({ groupName: 'Engineering', lmsGroup: 'engineering', action: 'update', remove: [] });
+    expect(sales?.add.length).toBeGreaterThan(3);
+    // Everyone added gets their account in this apply (the LMS starts empty), and is in Sales in Entra (nested groups too).
+    const creates = new Set(dry.plan?.ops.filter((o) => o.kind === 'create').map((o) => o.sourceId));
+    expect(sales?.add.every((m) => m.targetId === null && creates.has(m.sourceId))).toBe(true);
+    // A dry run writes nothing.
+    expect(membersOf(e, 'Sales team')).toBeNull();
+
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    const links = (await e.store.links(e.integrationId)).data.links;
+    const accountOf = (sourceId: string | null) => links.find((l) => l.sourceId === sourceId)?.targetId ?? '';
+    expect(membersOf(e, 'Sales team')).toEqual((sales?.add ?? []).map((m) => accountOf(m.sourceId)).sort());
+    expect(membersOf(e, 'Engineering')).toEqual([String(outsider.id), ...(engineering?.add ?? []).map((m) => accountOf(m.sourceId))].sort());
+
+    // In step: a full read finds nothing to do for either group.
+    const again = await runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'manual', full: true });
+    expect(again.plan?.groups?.map((g) => g.action)).toEqual(['unchanged', 'unchanged']);
+
+    // Someone leaves Engineering in Entra: they are taken out; the hand-added member stays.
+    const leaver = engineering?.add[0];
+    if (!leaver?.sourceId) throw new Error('nobody in Engineering');
+    const direct = e.tenant.fixture.groups.find((g) => g.id === e.tenant.groupIds.engineering);
+    if (!direct?.memberUserIds.includes(leaver.sourceId)) throw new Error('the first member is not a direct one');
+    e.graph.removeGroupMember(e.tenant.groupIds.engineering, leaver.sourceId);
+    const moved = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(moved.run.outcome).toBe('succeeded');
+    const update = moved.plan?.groups?.[1];
+    expect(update).toMatchObject({ action: 'update', add: [] });
+    expect(update?.remove.map((m) => m.sourceId)).toEqual([leaver.sourceId]);
+    expect(membersOf(e, 'Engineering')).toContain(String(outsider.id));
+    expect(membersOf(e, 'Engineering')).not.toContain(accountOf(leaver.sourceId));
+    // The audit log says what was written to the group, by name.
+    const lines: AuditLine[] = [];
+    for await (const line of auditLines(path.join(e.store.auditDir, moved.run.auditLog ?? ''))) lines.push(line);
+    expect(lines.filter((l) => l.op === 'group')).toMatchObject([
+      { reason: 'group_members_changed', sourceId: e.tenant.groupIds.engineering, targetId: update?.lmsGroupId, result: 'ok', fields: [{ field: 'members added', to: [] }, { field: 'members removed', from: [leaver.name] }] },
+    ]);
+  });
+});
