@@ -162,8 +162,47 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(page.getByTestId('approvers-attribute')).toHaveCount(0);
   await snap(page, 'wizard-5-rules', secrets);
 
+  // Groups pushed to the LMS: none at first; Sales found by searching, its name taken for the LMS group.
+  const push = page.getByTestId('push-groups');
+  await expect(push.getByTestId('push-groups-empty')).toHaveText('No groups are pushed: the LMS’s groups are left alone.');
+  await push.getByRole('button', { name: 'Add a group' }).click();
+  await push.getByRole('combobox', { name: 'Entra group to push, row 1' }).pressSequentially('Sales');
+  await page.getByRole('option', { name: 'Sales', exact: true }).click({ timeout: 15_000 });
+  const lmsName = push.getByRole('textbox', { name: 'LMS group name, row 1' });
+  await expect(lmsName).toHaveValue('Sales');
+  // Without a name the step is not saved: the reason beside Next and under the field.
+  await lmsName.fill('');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('Groups to push, Sales: name the LMS group to create or link.');
+  await expect(push.getByText('Name the LMS group: it is created')).toBeVisible();
+  await expect(lmsName).toHaveAttribute('aria-invalid', 'true');
+  await lmsName.fill('Sales team');
+  await expect(page.getByTestId('wizard-blocked')).toHaveCount(0);
+  // A second group pushed to the same LMS group (in another case) is refused too; removing it clears that.
+  await push.getByRole('button', { name: 'Add a group' }).click();
+  await push.getByRole('combobox', { name: 'Entra group to push, row 2' }).pressSequentially('Sales E');
+  await page.getByRole('option', { name: 'Sales EMEA', exact: true }).click({ timeout: 15_000 });
+  const lmsName2 = push.getByRole('textbox', { name: 'LMS group name, row 2' });
+  await expect(lmsName2).toHaveValue('Sales EMEA');
+  await lmsName2.fill(' sales TEAM');
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-blocked')).toContainText('Two Entra groups push to the LMS group “Sales team”: give each its own LMS group.');
+  await expect(lmsName2).toHaveAttribute('aria-invalid', 'true');
+  await push.scrollIntoViewIfNeeded();
+  await snap(page, 'wizard-5-rules-push-groups', secrets);
+  await push.getByRole('button', { name: 'Remove the pushed group Sales EMEA' }).click();
+  await expect(push.getByTestId('push-group-row')).toHaveCount(1);
+  await expect(page.getByTestId('wizard-blocked')).toHaveCount(0);
+  await expect(lmsName).toHaveValue('Sales team');
+
   // (f) The welcome e-mail warning needs an explicit acknowledgement.
   await next(page, 'communication');
+  // Moving on saved the pushed group with the integration.
+  const pushed = await page.evaluate(async () => {
+    const r = await window.rollcall?.listIntegrations();
+    return r?.ok ? r.value.map((i) => i.config.mapping.pushGroups) : null;
+  });
+  expect(pushed).toEqual([[{ groupId: demo.tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }]]);
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('wizard-blocked')).toContainText('Tick the box');
   await page.getByTestId('ack-communication').check();
@@ -173,6 +212,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
 
   // (g) First dry run.
   await next(page, 'dry-run');
+  // What the run is about to read and write includes the pushed group.
+  await expect(page.getByTestId('push-groups-summary')).toContainText('Sales → Sales team');
   await page.getByTestId('start-dry-run').click();
   const result = page.getByTestId('dry-run-result');
   await expect(result).toBeVisible({ timeout: 60_000 });

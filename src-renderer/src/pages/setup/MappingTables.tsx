@@ -1,6 +1,7 @@
 import { Button, Caption1, Field, Input, Switch } from '@fluentui/react-components';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import type { Mapping } from '../../../../src-main/core/config';
+import { checkPushGroups } from '../../../../src-main/core/push-group-settings';
 import { GroupSelect } from './GroupSelect';
 import { AttributePicker, attributeProblem } from './AttributePicker';
 import { Box } from './RuleEditors';
@@ -167,5 +168,6 @@ export function mappingProblems(m: Mapping): string[] {
   if (m.permissions.groupMap.some((r) => !r.groupId || !r.permissionType.trim())) out.push('A permission mapping needs both a group and a permission type.');
   // Checked with the attribute cleared too: the rows stay in the settings, and main refuses an empty one.
   if (m.permissions.valueMap.some((r) => !r.value.trim() || !r.permissionType.trim())) out.push('A permission value mapping needs both a value and a permission type.');
+  out.push(...checkPushGroups(m.pushGroups).problems);
   return out;
 }

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
 import { SummaryCounts } from '../../components/SummaryCounts';
 import { useStartRun } from '../../queries';
+import { PushGroupsSummary } from './PushGroupsField';
 import type { StepProps } from './wizard-types';
 
 /** Step 7: the first dry run — read both sides, work out every change, write nothing. */
@@ -36,6 +37,7 @@ export function StepDryRun({ integration, setDone, save }: StepProps) {
       <Body1>
         A dry run reads Entra and the LMS and lists every change a sync would make — creates, updates, deactivations and conflicts — without writing anything.
       </Body1>
+      <PushGroupsSummary pushGroups={integration.config.mapping.pushGroups} />
       <div>
         <Button appearance="primary" onClick={run} disabled={running || start.isPending} data-testid="start-dry-run">
           {finished ? 'Run the dry run again' : 'Start the dry run'}

@@ -14,6 +14,7 @@ import {
   type IntegrationConfigInput,
   type Mapping,
 } from '../../../../src-main/core/config';
+import { checkPushGroups } from '../../../../src-main/core/push-group-settings';
 
 export type AuthScheme = 'bearer' | 'custom' | 'basic';
 
@@ -180,7 +181,16 @@ export function validateRules(d: Draft): Errors {
   const h = Number(d.everyHours);
   if (!Number.isFinite(h) || h < 1 || h > 168) e.everyHours = 'From 1 to 168 hours.';
   if (d.mapping.department.pathDelimiter !== null && d.mapping.department.pathDelimiter.length > 3) e.pathDelimiter = 'At most 3 characters, e.g. /';
+  checkPushGroups(d.mapping.pushGroups).rows.forEach((r, i) => {
+    if (r.group) e[pushGroupErrorKey(i, 'group')] = r.group;
+    if (r.lmsGroup) e[pushGroupErrorKey(i, 'lmsGroup')] = r.lmsGroup;
+  });
   return e;
+}
+
+/** Where a pushed group row's messages are kept in the rules step's Errors. */
+export function pushGroupErrorKey(i: number, field: 'group' | 'lmsGroup'): string {
+  return `pushGroups.${i}.${field}`;
 }
 
 /** Main's own verdict, in words: the first problem the schema finds. */
