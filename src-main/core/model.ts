@@ -224,6 +224,8 @@ export interface TargetSnapshot {
    * the members of those pushed to); absent when not read, null when the LMS has no Groups.
    */
   groups?: TargetGroup[] | null;
+  /** Why the groups were not read though groups are pushed (the people's sync went on without them). */
+  groupsUnreadBecause?: string;
   capabilities: LmsCapabilities;
 }
 
@@ -371,7 +373,7 @@ export interface Plan {
 export interface GroupMember {
   /** The LMS account; null for an account this plan creates (apply finds it by sourceId). */
   targetId: string | null;
-  /** The Entra user; null for an LMS account whose person is not in Entra any more. */
+  /** The Entra user the account is (or is to be) linked to; they may be gone from Entra since. */
   sourceId: string | null;
   /** E-mail or name as the admin knows the person. */
   name: string;

@@ -9,8 +9,9 @@
  * links are ever removed: people added by hand in the LMS stay, as permission types the
  * integration does not own stay (reference 004).
  */
-import type { PushGroup } from './config';
-import type { GroupMember, GroupPush, SourceUser, TargetGroup } from './model';
+import type { IntegrationConfig, PushGroup } from './config';
+import { deactivationLimit } from './guards';
+import type { GroupMember, GroupPush, PlanOp, SafetyGuard, SourceUser, TargetGroup } from './model';
 import type { PlanMemo } from './plan';
 import type { Candidate } from './plan-person';
 import { order } from './plan-index';
@@ -40,12 +41,9 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
     else lmsByName.set(key, [g]);
   }
   const pushedTo = new Map<string, string>();
-  // The accounts the plan's ops link (an existing account matched in this apply), by LMS id.
-  let byPlan: Map<string, string> | null = null;
-  const linkedByPlan = (): Map<string, string> => {
-    byPlan ??= new Map(memo.plan.ops.flatMap((op) => (op.targetId !== null && op.sourceId !== null && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD && c.to === op.sourceId) ? [[op.targetId, op.sourceId] as const] : [])));
-    return byPlan;
-  };
+  // What the plan's ops say of accounts, read once when a group has members to check.
+  let byOps: OpsIndex | null = null;
+  const ops = (): OpsIndex => (byOps ??= indexOps(memo.plan.ops));
   return pushGroups.map((push): GroupPush => {
     const entraGroup = groups.byId.get(push.groupId);
     const groupName = entraGroup?.displayName ?? (push.groupName || push.groupId);
@@ -57,7 +55,10 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
     if (earlier !== undefined) return blocked(`The LMS group "${lmsGroup}" is already pushed from the Entra group ${earlier}, so ${groupName} is not pushed: give it its own LMS group in the settings.`);
     pushedTo.set(key, groupName);
     if (lmsGroups === null) return blocked(`The LMS has no groups (it lists no SCIM Group resource), so ${groupName} cannot be pushed. Remove it from the pushed groups, or ask the LMS vendor to turn groups on.`);
-    if (lmsGroups === undefined) return blocked(`The LMS's groups were not read in this run, so ${groupName} is left alone. Run a new dry run.`);
+    if (lmsGroups === undefined) {
+      const why = target.groupsUnreadBecause;
+      return blocked(why ? `The LMS's groups could not be read, so ${groupName} is left alone: ${why}` : `The LMS's groups were not read in this run, so ${groupName} is left alone. Run a new dry run.`);
+    }
     if (!source.complete) return blocked(`Entra was not read completely (${source.incompleteReason ?? 'the read stopped'}), so the members of ${groupName} are not known and its LMS group is left alone.`);
     if (!entraGroup) return blocked(`The Entra group ${groupName} (${push.groupId}) was not found: it was deleted, or the app cannot read it. Its LMS group is left alone; pick the group again in the settings, or remove it.`);
     const found = lmsByName.get(key) ?? [];
@@ -83,11 +84,12 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
     }
     const members = wantedIds.size + add.filter((m) => m.targetId === null).length;
     const remove: GroupMember[] = [];
-    for (const id of existing?.memberIds ?? []) {
-      if (wantedIds.has(id)) continue;
+    for (const id of new Set(existing?.memberIds ?? [])) {
+      // Accounts in a conflict are never touched, as they are never deactivated.
+      if (wantedIds.has(id) || ops().inConflict.has(id)) continue;
       // Only accounts this integration links, or links in this apply (skip-listed ones are not
       // in the index at all): those its links would find again once applied.
-      const ownerId = accountById.get(id)?.link?.sourceId ?? linkedByPlan().get(id);
+      const ownerId = accountById.get(id)?.link?.sourceId ?? ops().linkedByPlan.get(id);
       if (ownerId === undefined) continue;
       const owner = sourceById.get(ownerId)?.user ?? null;
       const t = accountById.get(id)?.t;
@@ -108,6 +110,22 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
   });
 }
 
+interface OpsIndex {
+  /** Accounts the apply links (an existing account matched), to the Entra id it links them to. */
+  linkedByPlan: Map<string, string>;
+  /** Accounts held in a conflict. */
+  inConflict: Set<string>;
+}
+
+function indexOps(ops: readonly PlanOp[]): OpsIndex {
+  const index: OpsIndex = { linkedByPlan: new Map(), inConflict: new Set() };
+  for (const op of ops) {
+    if (op.candidates) for (const id of op.candidates.targetIds) index.inConflict.add(id);
+    if (op.targetId !== null && op.sourceId !== null && op.changes.some((c) => c.field === EXTERNAL_ID_FIELD && c.to === op.sourceId)) index.linkedByPlan.set(op.targetId, op.sourceId);
+  }
+  return index;
+}
+
 /**
  * The account a candidate has once the plan is applied: its LMS id, null for one this plan
  * creates, undefined for none (a conflict, not created, leaving, or the create dropped).
@@ -115,8 +133,9 @@ export function pushGroupsAfterPlan(memo: PlanMemo, pushGroups: readonly PushGro
 function accountAfterPlan(c: Candidate): string | null | undefined {
   if (c.otherOp !== null) return undefined;
   if (c.op !== null) return c.op.kind === 'create' ? null : (c.op.targetId ?? undefined);
-  // No op: an active account that needs nothing, or someone leaving whose account is inactive already.
-  return c.unchanged && c.result?.kind === 'matched' ? c.result.target.id : undefined;
+  // No users op: an active account needing nothing (or only its manager or approvers), or a
+  // leaver's account that is inactive already (an inactive one is otherwise reactivated by an op).
+  return c.result?.kind === 'matched' && c.result.target.active ? c.result.target.id : undefined;
 }
 
 function personName(user: SourceUser | null, email: string | null): string {
@@ -142,6 +161,45 @@ export function describeGroupPush(g: GroupPush | GroupPushView): string {
     case 'blocked':
       return `LMS group "${g.lmsGroup}" (from ${g.groupName}): left alone. ${g.problem ?? ''}`.trim();
   }
+}
+
+/** Fewer removals than this from one group never wait for a confirmation (a small group's few leavers). */
+export const GROUP_REMOVALS_ALWAYS_ALLOWED = 10;
+
+/**
+ * A mass removal from pushed groups waits for the admin, as a mass deactivation does: a group that
+ * would lose more of its synced members than the deactivation threshold allows (its count, or its
+ * percentage of the group), and more than GROUP_REMOVALS_ALWAYS_ALLOWED, holds the apply until
+ * confirmed. A nested group taken out of the pushed one in Entra, say, takes all its people out.
+ */
+export function groupRemovalGuard(groups: readonly GroupPush[], deactivation: IntegrationConfig['deactivation']): SafetyGuard | null {
+  const tripped = groups.flatMap((g) => {
+    if (g.action !== 'update' || g.remove.length <= GROUP_REMOVALS_ALWAYS_ALLOWED) return [];
+    const before = g.members - g.add.length + g.remove.length;
+    const limit = Math.max(GROUP_REMOVALS_ALWAYS_ALLOWED, deactivationLimit(before, deactivation.thresholdCount, deactivation.thresholdPercent));
+    return g.remove.length > limit ? [{ g, before, limit }] : [];
+  });
+  if (tripped.length === 0) return null;
+  const count = tripped.reduce((n, t) => n + t.g.remove.length, 0);
+  const which = tripped.map((t) => `${t.g.remove.length} of the ${t.before} synced members of "${t.g.lmsGroup}" (limit ${t.limit})`).join('; ');
+  return {
+    code: 'group_removal_threshold',
+    blocking: true,
+    confirmable: true,
+    message: `${count} people would be taken out of LMS groups at once: ${which}. The limit is the deactivation threshold (${deactivation.thresholdCount} people or ${deactivation.thresholdPercent} % of the group, whichever is smaller, and never under ${GROUP_REMOVALS_ALWAYS_ALLOWED}).`,
+    fix: 'Check the groups in the dry run (a nested group taken out of a pushed group in Entra takes all its people out); if the removals are expected, confirm them (CLI: --yes --max-deactivations N with N at least this number).',
+    count,
+    limit: Math.min(...tripped.map((t) => t.limit)),
+  };
+}
+
+/** The plan's pushed groups as lines of text for the command line: a heading, then one line a group. */
+export function groupPushLines(groups: readonly GroupPush[] | undefined): string[] {
+  if (!groups || groups.length === 0) return [];
+  return [
+    'Groups in the LMS (only people this integration syncs are added; only accounts it links are taken out):',
+    ...groups.map((g) => `  - ${describeGroupPush(g)}`),
+  ];
 }
 
 /** A pushed group as the dry run's header carries it: the counts, and the first names of each list. */

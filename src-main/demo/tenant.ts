@@ -69,7 +69,9 @@ export function demoLmsSeed(tenant: GeneratedTenant): LmsSeed {
   add('contractor', (email) => [{ userName: email, givenName: 'Connor', familyName: 'Contract', email, department: ['Contoso', 'Contractors'] }]);
   // A leaver from before Rollcall, deleted from Entra long ago: nobody in Entra has the address.
   users.push({ userName: 'olaf.former@contoso.example', givenName: 'Olaf', familyName: 'Former', email: 'olaf.former@contoso.example', department: ['Contoso', 'Sales'] });
-  return { ...DEFAULT_SEED, users };
+  // The LMS's own "People Managers" group, made by hand with its administrator in it: the demo
+  // integration links it by name and adds the managers; the administrator stays.
+  return { ...DEFAULT_SEED, users, groups: [{ name: 'People Managers', members: ['lms.admin@contoso.example'] }] };
 }
 
 /** Entra settings that reach a Graph simulator: a custom cloud trusting its own CA, the demo app. */
@@ -109,6 +111,11 @@ export async function startDemoTenant(options: DemoOptions = {}): Promise<DemoTe
       permissions: { groupMap: [{ groupId: tenant.groupIds.managers, permissionType: 'Manager' }, { groupId: tenant.groupIds.allStaff, permissionType: 'Learner' }] },
       contentRegion: { enabled: true, attribute: 'usageLocation' },
       approversFromManager: true,
+      // One group the LMS has (linked by its name) and one it gets (created by the first apply).
+      pushGroups: [
+        { groupId: tenant.groupIds.managers, groupName: 'People Managers', lmsGroup: 'People Managers' },
+        { groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' },
+      ],
     },
   };
   return {

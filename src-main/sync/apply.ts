@@ -106,7 +106,10 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   let done = 0;
   const progress = (phase: ApplyPhase, current: string | null) => options.onProgress?.({ phase, done, total, current });
 
+  /** People whose users-phase write failed: not added to a pushed group (their account is not as planned). */
+  const failedPeople = new Set<string>();
   const fail = (op: PlanOp, error: ApplyFailure['error']) => {
+    if (op.sourceId !== null && op.phase === 'users') failedPeople.add(op.sourceId);
     failures.push({ op: { kind: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email }, error });
     audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
   };
@@ -181,17 +184,19 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   for (const g of groupWrites) {
     if (signal?.aborted) break;
     progress('groups', g.lmsGroup);
-    const r = await writeGroup(g, target, createdTargetIds, signal);
+    const add = resolveMembers(g.add, createdTargetIds, failedPeople);
+    const remove = resolveMembers(g.remove, createdTargetIds, new Set());
+    const r = await writeGroup(g, add.map((m) => m.id), remove.map((m) => m.id), target, signal);
     done++;
+    // What was sent, by name: the audit line never claims a member the apply left out.
     const fields: FieldChange[] = [
-      { field: 'members added', from: null, to: g.add.map((m) => m.name) },
-      ...(g.remove.length > 0 ? [{ field: 'members removed', from: g.remove.map((m) => m.name), to: null }] : []),
+      { field: 'members added', from: null, to: add.map((m) => m.name) },
+      ...(remove.length > 0 ? [{ field: 'members removed', from: remove.map((m) => m.name), to: null }] : []),
     ];
     const entry = { at: now().toISOString(), op: 'group' as const, reason: g.action === 'create' ? 'group_created' : 'group_members_changed', sourceId: g.groupId, targetId: r.ok ? r.value : g.lmsGroupId, email: null, fields };
-    if (r.ok) {
-      applied++;
-      audit.write({ ...entry, result: 'ok' });
-    } else {
+    // Not counted in `applied`, as departments are not: that counts the people's changes.
+    if (r.ok) audit.write({ ...entry, result: 'ok' });
+    else {
       const error: ApplyFailure['error'] = { ...r.error, message: `LMS group "${g.lmsGroup}": ${r.error.message}` };
       failures.push({ op: { kind: 'update', reason: entry.reason, sourceId: g.groupId, targetId: g.lmsGroupId, email: null }, error });
       audit.write({ ...entry, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
@@ -227,19 +232,24 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
 }
 
 /**
- * One pushed group's write; the group's LMS id. Members whose account this apply was to create
- * and did not (its failure is the person's) are left out: the next run adds them.
+ * The LMS ids of a pushed group's members. Left out: people whose write failed in this apply (an
+ * account not created, or not linked or reactivated as planned); the next run adds them.
  */
-async function writeGroup(g: GroupPush, target: TargetDirectory, created: ReadonlyMap<string, string>, signal: AbortSignal | undefined): Promise<Result<string>> {
-  const ids = (members: GroupPush['add']) => members.flatMap((m) => {
+function resolveMembers(members: GroupPush['add'], created: ReadonlyMap<string, string>, failed: ReadonlySet<string>): Array<{ id: string; name: string }> {
+  return members.flatMap((m) => {
+    if (m.sourceId !== null && failed.has(m.sourceId)) return [];
     const id = m.targetId ?? (m.sourceId !== null ? created.get(m.sourceId) : undefined);
-    return id === undefined ? [] : [id];
+    return id === undefined ? [] : [{ id, name: m.name }];
   });
+}
+
+/** One pushed group's write; the group's LMS id. */
+async function writeGroup(g: GroupPush, add: string[], remove: string[], target: TargetDirectory, signal: AbortSignal | undefined): Promise<Result<string>> {
   if (g.action === 'create' || g.lmsGroupId === null) {
-    const r = await target.createGroup(g.lmsGroup, ids(g.add), signal);
+    const r = await target.createGroup(g.lmsGroup, add, signal);
     return r.ok ? ok(r.value.id) : r;
   }
   const id = g.lmsGroupId;
-  const r = await target.updateGroupMembers(id, ids(g.add), ids(g.remove), signal);
+  const r = await target.updateGroupMembers(id, add, remove, signal);
   return r.ok ? ok(id) : r;
 }

@@ -18,8 +18,8 @@ async function auditCounts(file: string): Promise<{ applied: number; failed: num
     for await (const entry of auditLines(file)) {
       // A log capped at its size limit (sync/audit.ts) holds only the first changes.
       if (typeof entry.note === 'string') counts.capped = true;
-      // Counted as the apply counts them: departments made are not people's changes.
-      if (entry.result === 'ok' && entry.op !== 'department') counts.applied++;
+      // Counted as the apply counts them: departments made and group writes are not people's changes.
+      if (entry.result === 'ok' && entry.op !== 'department' && entry.op !== 'group') counts.applied++;
       else if (entry.result === 'failed') counts.failed++;
       if (typeof entry.at === 'string' && (counts.lastAt === null || entry.at > counts.lastAt)) counts.lastAt = entry.at;
     }

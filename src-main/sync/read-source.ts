@@ -143,14 +143,16 @@ export async function readTarget(r: {
   const { snapshot } = read.value;
   // Groups are read afresh on every run that pushes them (changes reads do not cover them), and
   // dropped from the snapshot otherwise, so an old copy is never taken for the LMS's groups.
-  if (r.pushedGroups.length === 0) {
-    if (snapshot.groups !== undefined) delete snapshot.groups;
-    return read;
-  }
+  delete snapshot.groups;
+  delete snapshot.groupsUnreadBecause;
+  if (r.pushedGroups.length === 0) return read;
   r.onProgress({ phase: 'groups', done: 0, total: null });
   const groups = await r.target.readGroups(r.pushedGroups, r.signal);
-  if (!groups.ok) return groups;
-  snapshot.groups = groups.value;
+  if (groups.ok) snapshot.groups = groups.value;
+  // Groups that cannot be read (a token without access to them, say) leave the pushed groups
+  // alone, with the reason on the dry run; the people's sync goes on. A cancel still stops.
+  else if (r.signal.aborted) return groups;
+  else snapshot.groupsUnreadBecause = `${groups.error.message} ${groups.error.fix}`.trim();
   return read;
 }
 

@@ -13,7 +13,7 @@ import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
 import { unmanagedAfterPlan } from '../core/unmanaged';
-import { pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
+import { groupRemovalGuard, pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
 import type { SecretStore } from '../secrets/secret-store';
@@ -254,7 +254,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     // The accounts nothing manages, counted on the plan and listed beside it ("too many users").
     const unmanaged = unmanagedAfterPlan(made.memo);
     const pushed = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
-    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}) };
+    const removals = groupRemovalGuard(pushed, config.deactivation);
+    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}), ...(removals ? { guards: [...made.plan.guards, removals] } : {}) };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });

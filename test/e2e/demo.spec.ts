@@ -40,6 +40,17 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   expect(csv).toContain('olaf.former@contoso.example');
   expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false\r\n/);
 
+  // Groups in the LMS: the demo links the LMS's own "People Managers" by its name and creates "Sales team".
+  const groupsNote = page.getByTestId('groups-note');
+  await expect(groupsNote.getByTestId('group-push')).toHaveCount(2);
+  await expect(groupsNote.locator('[data-action="update"]')).toContainText(/LMS group "People Managers" \(from People Managers\): add \d+, remove 0/);
+  const created = groupsNote.locator('[data-action="create"]');
+  await expect(created).toContainText(/^Create the LMS group "Sales team" with \d+ members \(from Sales\)/);
+  await created.getByText('Who is added and taken out').click();
+  // Anna is in Sales EMEA, nested in Sales: she is added with everyone else.
+  await expect(created.getByTestId('group-add')).toContainText('anna.lindqvist@contoso.example');
+  await snap(page, 'dry-run-groups');
+
   // Data problems across the tenant: the changes that carry a warning, found by it.
   await page.getByTestId('warning-filter').click();
   // bo.mark's "Sales" with a byte-order mark, and the demo's other hidden characters, are found the same way.

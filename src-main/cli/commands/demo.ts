@@ -5,6 +5,7 @@ import path from 'node:path';
 import { IntegrationConfigSchema } from '../../core/config';
 import { showHidden } from '../../core/normalise';
 import { describeUnmanaged } from '../../core/unmanaged';
+import { groupPushLines } from '../../core/push-groups';
 import type { Fixture } from '../../demo/graph';
 import { startGraphSimulator } from '../../demo/graph';
 import { DEMO_DEFAULT_USERS, startDemoTenant } from '../../demo/tenant';
@@ -63,6 +64,8 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
       const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');
       ctx.out.out(`\n${title}. ${detail} (rollcall unmanaged lists them)`);
     }
+    const groups = groupPushLines(plan.groups);
+    if (groups.length > 0) ctx.out.out(`\n${groups.join('\n')}`);
     const sample = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.reason === 'link_existing'), ...plan.ops.filter((o) => o.kind === 'create').slice(0, 3)];
     ctx.out.out('\nA sample of what it would do:');
     ctx.out.out(table(['KIND', 'USER', 'WHY'], sample.map((o) => [o.kind, o.email, o.detail]), 110));

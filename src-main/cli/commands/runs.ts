@@ -3,7 +3,7 @@ import type { Plan, PlanOp } from '../../core/model';
 import { describeReads } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
-import { describeGroupPush } from '../../core/push-groups';
+import { groupPushLines } from '../../core/push-groups';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
@@ -53,10 +53,8 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
     const list = warned.map(({ code, count }) => `${count} × ${warningLabel(code) ?? code}`);
     ctx.out.out(`\nWarnings: ${list.join('; ')} (the changes that carry them: --out FILE, or the dry run's warning filter in the app)`);
   }
-  if (plan.groups && plan.groups.length > 0) {
-    ctx.out.out('\nGroups in the LMS (only people this integration syncs are added; only accounts it links are taken out):');
-    for (const g of plan.groups) ctx.out.out(`  ${g.action === 'blocked' ? 'LEFT ALONE' : g.action.toUpperCase()}  ${describeGroupPush(g)}`);
-  }
+  const groups = groupPushLines(plan.groups);
+  if (groups.length > 0) ctx.out.out(`\n${groups.join('\n')}`);
   if (plan.unmanaged === null) ctx.out.out('\nLMS accounts no integration manages: not counted, because the LMS read was incomplete.');
   else if (plan.unmanaged && plan.unmanaged.count > 0) {
     const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');

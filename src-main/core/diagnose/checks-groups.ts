@@ -30,7 +30,7 @@ export function groupsCheck(ctx: DiagnoseContext, subject: SourceUser): Check | 
     const through = pathThrough(ctx, subject, push.groupId);
     const inEntra = through !== null ? `in the Entra group (${through})` : 'not in the Entra group';
     if (!planned) {
-      evidence.push(ev(label, `${inEntra}; not in the last dry run (the group was added to the settings since)`));
+      evidence.push(ev(label, `${inEntra}; not worked out by the last plan (made before the group was pushed, or for one person only)`));
       pending.push(`"${push.lmsGroup.trim()}" is worked out at the next dry run`);
       fix ??= 'Run a dry run to see what it does to this group.';
       continue;
@@ -56,6 +56,9 @@ export function groupsCheck(ctx: DiagnoseContext, subject: SourceUser): Check | 
       what = `${inEntra}; not added, because they have no LMS account from this integration`;
       problems.push(`${name} is pushed to "${planned.lmsGroup}", but this person has no LMS account from this integration, so they are not added.`);
       fix ??= 'See the checks above for why there is no account; they are added once it exists.';
+    } else if (inLms && through === null) {
+      // Not taken out: an account in a conflict is never touched, nor is one this integration does not link.
+      what = `${inEntra}; in the LMS group, and left there: ${ctx.usersOp?.kind === 'conflict' ? 'the account is in a conflict, which is settled first' : 'this integration does not link the account'}`;
     } else what = `${inEntra}; ${inLms ? 'in the LMS group' : 'not in the LMS group'}, as it should be`;
     evidence.push(ev(label, what));
   }

@@ -32,6 +32,8 @@ export interface LmsSeed {
   users: SeedUser[];
   /** Extra generated users (user00001@example.com …), for demos and benchmarks. */
   generatedUsers?: number;
+  /** Groups an admin made by hand, with members by userName (seeded earlier in the list). */
+  groups?: Array<{ name: string; members: string[] }>;
 }
 
 export const EMPTY_SEED: LmsSeed = { departments: [], jobProfiles: [], permissionTypes: [], users: [] };
@@ -130,5 +132,12 @@ export function applySeed(store: LmsStore, seed: LmsSeed, vendorNs: string, at: 
     if (Object.keys(ven).length) u[vendorNs] = ven;
     store.insertRaw(u);
     userIds.set(s.userName, id);
+  }
+  for (const g of seed.groups ?? []) {
+    const members = g.members.flatMap((userName) => {
+      const id = userIds.get(userName);
+      return id ? [{ value: id, display: userName, type: 'User' }] : [];
+    });
+    store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: g.name, members });
   }
 }

@@ -28,6 +28,22 @@ const PlanJson = z.strictObject({
       changes: z.array(z.strictObject({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     }),
   ),
+  // Only when the integration pushes groups (the demo does).
+  groups: z
+    .array(
+      z.strictObject({
+        groupId: z.string(),
+        groupName: z.string(),
+        lmsGroup: z.string(),
+        lmsGroupId: z.string().nullable(),
+        action: z.enum(['create', 'update', 'unchanged', 'blocked']),
+        add: z.array(z.strictObject({ targetId: z.string().nullable(), sourceId: z.string().nullable(), name: z.string() })),
+        remove: z.array(z.strictObject({ targetId: z.string().nullable(), sourceId: z.string().nullable(), name: z.string() })),
+        members: z.number(),
+        problem: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 
 let demo: DemoTenant;
@@ -97,6 +113,9 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const plan = PlanJson.parse(JSON.parse(r.stdout));
     expect(plan.summary.create).toBeGreaterThan(100);
     expect(plan.ops.filter((o) => o.kind === 'create')).toHaveLength(plan.summary.create);
+    // The demo's pushed groups: the LMS's own "People Managers" linked by name, "Sales team" created.
+    expect(plan.groups?.map((g) => [g.lmsGroup, g.action])).toEqual([['People Managers', 'update'], ['Sales team', 'create']]);
+    expect(plan.groups?.[1]?.add.every((m) => m.targetId === null || plan.ops.some((o) => o.targetId === m.targetId))).toBe(true);
     expect(demo.lms.outbox().count).toBe(0);
   });
 
@@ -124,6 +143,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     // The tenant's data problems, by kind (managers outside the scope, here).
     expect(r.stdout).toMatch(/\nWarnings: [^\n]*\d+ × Manager has no LMS account[^\n]*\(the changes that carry them/);
     expect(r.stdout).toMatch(/\nWarnings: [^\n]*\d+ × Hidden characters cleaned from Entra values/);
+    // The pushed groups, a line each.
+    expect(r.stdout).toMatch(/\nGroups in the LMS \(only people this integration syncs are added; only accounts it links are taken out\):\n {2}- LMS group "People Managers" \(from People Managers\): add \d+, remove 0; \d+ synced members after\n {2}- create the LMS group "Sales team" with \d+ members \(from Sales\)\n/);
 
     const file = path.join(dataDir, 'unmanaged.csv');
     const listed = await cli(['unmanaged', '--integration', id, '--out', file]);

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupPush, TargetGroup } from '../../../src-main/core/model';
 import { planWithMemo, type PlanConfig } from '../../../src-main/core/plan';
-import { describeGroupPush, pushGroupsAfterPlan } from '../../../src-main/core/push-groups';
+import { describeGroupPush, groupRemovalGuard, pushGroupsAfterPlan } from '../../../src-main/core/push-groups';
+import { DeactivationSchema } from '../../../src-main/core/config';
 import { replan } from '../../../src-main/core/replan';
 import { group, link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { NOW, type World } from './helpers';
@@ -78,6 +79,9 @@ describe('pushed groups', () => {
     };
     expect(problem({ lmsGroups: null })).toBe('The LMS has no groups (it lists no SCIM Group resource), so Sales cannot be pushed. Remove it from the pushed groups, or ask the LMS vendor to turn groups on.');
     expect(problem({})).toContain('were not read in this run');
+    expect(problem({ target: { groupsUnreadBecause: 'The LMS token may read users but not groups. Give it access to groups.' } })).toBe(
+      "The LMS's groups could not be read, so Sales is left alone: The LMS token may read users but not groups. Give it access to groups.",
+    );
     expect(problem({ lmsGroups: [lmsSales(['t-anna']), lmsSales([], { id: 'lg-2', displayName: ' SALES' })] })).toContain('The LMS has 2 groups named "Sales"');
     expect(problem({ lmsGroups: [lmsSales(null)] })).toContain('The members of the LMS group "Sales" were not read');
     expect(problem({ lmsGroups: [], source: { complete: false, incompleteReason: 'the group read failed' } })).toContain('Entra was not read completely (the group read failed)');
@@ -120,10 +124,29 @@ describe('pushed groups', () => {
     expect(evidence(diag('cara@contoso.com', world), 'groups')).toContain('in the Entra group (cara → Sales), but no longer synced; taken out of the LMS group');
     // Dan: not in Sales, not in the LMS group: as it should be.
     expect(check(diag('dan@contoso.com', world), 'groups')).toMatchObject({ status: 'pass', evidence: [{ value: 'not in the Entra group; not in the LMS group, as it should be' }] });
+    // Dan's account, claimed by another integration too, is in a conflict: left in the LMS group.
+    const claimed = diag('dan@contoso.com', { ...world, others: [link('dan-elsewhere', 't-dan', 'int-2')], target: { groups: [lmsSales(['t-dan'])] } });
+    expect(evidence(claimed, 'groups')).toContain('not in the Entra group; in the LMS group, and left there: the account is in a conflict, which is settled first');
     // A group left alone says why.
     const blocked = diag('anna@contoso.com', { ...world, target: { groups: null } });
     expect(check(blocked, 'groups')).toMatchObject({ status: 'fail', detail: expect.stringContaining('The LMS has no groups') });
     // No pushed groups: no line.
     expect(diag('anna@contoso.com', { users, groups, targets, links }).checks.some((c) => c.id === 'groups')).toBe(false);
+  });
+
+  it('holds a mass removal from a pushed group for a confirmation, as a mass deactivation is held', () => {
+    const member = (i: number) => ({ targetId: `t${i}`, sourceId: `s${i}`, name: `p${i}@contoso.com` });
+    const group = (removed: number, members: number, action: GroupPush['action'] = 'update'): GroupPush => ({ groupId: 'g', groupName: 'Sales', lmsGroup: 'Sales', lmsGroupId: 'lg', action, add: [], remove: Array.from({ length: removed }, (_, i) => member(i)), members, problem: null });
+    const defaults = DeactivationSchema.parse({});
+    // A few leavers from a small group never wait (10 % of 20 would be 2).
+    expect(groupRemovalGuard([group(10, 10)], defaults)).toBeNull();
+    const small = groupRemovalGuard([group(11, 9)], defaults);
+    expect(small).toMatchObject({ code: 'group_removal_threshold', blocking: true, confirmable: true, count: 11, limit: 10 });
+    expect(small?.message).toBe('11 people would be taken out of LMS groups at once: 11 of the 20 synced members of "Sales" (limit 10). The limit is the deactivation threshold (500 people or 10 % of the group, whichever is smaller, and never under 10).');
+    // A large group: 10 % of 9,000 is 900, the count of 500 is smaller.
+    expect(groupRemovalGuard([group(500, 8500)], defaults)).toBeNull();
+    expect(groupRemovalGuard([group(501, 8499), group(3, 40)], defaults)).toMatchObject({ count: 501, limit: 500 });
+    // A group being created takes nobody out.
+    expect(groupRemovalGuard([group(0, 5000, 'create')], defaults)).toBeNull();
   });
 });

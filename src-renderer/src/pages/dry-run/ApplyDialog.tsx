@@ -32,7 +32,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
     >
       <Body1 data-testid="apply-counts">
         {plural(s.create, 'user')} created, {plural(s.update, 'user')} updated, {plural(s.reactivate, 'user')} reactivated and {plural(s.deactivate, 'user')} deactivated
-        {groupWrites > 0 ? `; ${plural(groupWrites, 'LMS group')} created or given new members` : ''}
+        {groupWrites > 0 ? `; ${plural(groupWrites, 'LMS group')} created or changed` : ''}
         {writes === 0 ? ' — nothing to write' : ''}. {s.conflict > 0 ? `${plural(s.conflict, 'conflict')} and ` : ''}
         {plural(s.skip, 'skipped user')} are left alone.
       </Body1>
@@ -55,7 +55,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
               </MessageBarBody>
             </MessageBar>
           ))}
-          <Field label={`Type ${needed} to confirm the deactivations`} required>
+          <Field label={`Type ${needed} to confirm ${confirmable.some((g) => g.code === 'group_removal_threshold') ? (confirmable.length > 1 ? 'the deactivations and the group removals' : 'the group removals') : 'the deactivations'}`} required>
             <Input value={typed} onChange={(_e, d) => setTyped(d.value)} inputMode="numeric" data-testid="confirm-deactivations" autoFocus />
           </Field>
         </>

@@ -38,7 +38,7 @@ function GroupLine({ g }: { g: GroupPushView }) {
           {g.added > 0 ? <Caption1 as="p" data-testid="group-add">Added: {names(g.add, g.added)}</Caption1> : null}
           {g.removed > 0 ? (
             <Caption1 as="p" data-testid="group-remove">
-              Taken out (no longer in {g.groupName}, or no longer synced): {names(g.remove, g.removed)}
+              Taken out (not in {g.groupName} in Entra, or no longer synced): {names(g.remove, g.removed)}
             </Caption1>
           ) : null}
         </details>
@@ -55,7 +55,7 @@ export function GroupsNote({ plan }: { plan: PlanHeader }) {
       <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
         <PeopleTeam20Regular aria-hidden />
         <Caption1>
-          <strong>Groups in the LMS.</strong> Only people this integration syncs are added, and only accounts it links are taken out: other members, such as people added by hand in the LMS, stay.
+          <strong>Groups in the LMS.</strong> Only people this integration syncs are added, and only accounts it links are taken out: members whose accounts it does not link (made by hand in the LMS, service accounts) stay.
         </Caption1>
       </div>
       {groups.map((g) => (

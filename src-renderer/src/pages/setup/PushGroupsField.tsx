@@ -38,7 +38,7 @@ export function PushGroupsField({ mapping, setMapping, integrationId, errors }: 
   return (
     <Box
       title="Groups to push to the LMS"
-      hint="Each LMS group is created when missing, or linked when one of that name exists, and its members kept in step with the Entra group’s synced members; people this integration does not sync, such as those added by hand in the LMS, are left alone."
+      hint="Each LMS group is created when missing, or linked when one of that name exists, and its members kept in step with the Entra group’s synced members; members whose accounts this integration does not link (made by hand in the LMS, service accounts) are left alone."
     >
       <div style={{ display: 'grid', gap: 6 }} role="group" aria-label="Groups to push to the LMS" data-testid="push-groups">
         {rows.length > 0 ? (
