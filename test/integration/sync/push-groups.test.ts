@@ -8,6 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { auditLines, type AuditLine } from '../../../src-main/sync/audit';
 import { runIntegration } from '../../../src-main/sync/run';
+import { defaultConnectorFactory, type ConnectorFactory } from '../../../src-main/sync/connectors';
+import type { NewTargetUser, TargetDirectory } from '../../../src-main/core/directories';
+import { appError, fail } from '../../../src-main/core/errors';
 import type { Json } from '../../../src-main/demo/lms/store';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -26,9 +29,11 @@ const membersOf = (e: SyncEnv, name: string): string[] | null => {
 describe('pushed groups', () => {
   it('creates one LMS group, links another by name, keeps both in step with Entra and leaves hand-added members alone', async () => {
     env = await startSyncEnv({
-      users: 120,
+      users: 200,
       config: (base, tenant) => ({
         ...base,
+        // Sales EMEA is in scope on its own too, so taking it out of Sales (below) changes groups only.
+        scope: { include: [...(base.scope?.include ?? []), { kind: 'group', groupId: tenant.groupIds.salesEmea, groupName: 'Sales EMEA' }] },
         mapping: {
           pushGroups: [
             { groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' },
@@ -78,11 +83,64 @@ describe('pushed groups', () => {
     expect(update?.remove.map((m) => m.sourceId)).toEqual([leaver.sourceId]);
     expect(membersOf(e, 'Engineering')).toContain(String(outsider.id));
     expect(membersOf(e, 'Engineering')).not.toContain(accountOf(leaver.sourceId));
+    // Sales EMEA taken out of Sales in Entra: its people would all leave "Sales team" at once, so
+    // the apply waits for a confirmation of that number, as a mass deactivation does.
+    const before = membersOf(e, 'Sales team');
+    e.graph.removeGroupMember(e.tenant.groupIds.sales, e.tenant.groupIds.salesEmea);
+    const held = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(held.run.outcome).toBe('blocked');
+    expect(held.error?.code).toBe('GUARD_GROUP_REMOVAL_THRESHOLD');
+    const leaving = held.plan?.groups?.[0]?.remove.length ?? 0;
+    expect(leaving).toBeGreaterThan(10);
+    expect(held.plan?.guards.find((g) => g.code === 'group_removal_threshold')?.count).toBe(leaving);
+    expect(membersOf(e, 'Sales team')).toEqual(before);
+    const confirmed = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', confirmedDeactivations: leaving });
+    expect(confirmed.run.outcome).toBe('succeeded');
+    expect(membersOf(e, 'Sales team')).toHaveLength((before?.length ?? 0) - leaving);
+
     // The audit log says what was written to the group, by name.
     const lines: AuditLine[] = [];
     for await (const line of auditLines(path.join(e.store.auditDir, moved.run.auditLog ?? ''))) lines.push(line);
     expect(lines.filter((l) => l.op === 'group')).toMatchObject([
       { reason: 'group_members_changed', sourceId: e.tenant.groupIds.engineering, targetId: update?.lmsGroupId, result: 'ok', fields: [{ field: 'members added', to: [] }, { field: 'members removed', from: [leaver.name] }] },
     ]);
+  });
+
+  it('leaves out of the group someone whose account the LMS refused, names only who was sent, and adds them at the next run', async () => {
+    env = await startSyncEnv({ users: 60, config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }] } }) });
+    const e = env;
+    const dry = await runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'manual' });
+    const refused = dry.plan?.groups?.[0]?.add[0];
+    if (!refused?.sourceId) throw new Error('nobody in Sales');
+    // The LMS refuses that one person's account (a real SCIM client, one answer replaced).
+    const refusing: ConnectorFactory = {
+      source: defaultConnectorFactory.source,
+      target: (settings, token) => {
+        const real = defaultConnectorFactory.target(settings, token);
+        return new Proxy(real, {
+          get(t, name, receiver) {
+            const value: unknown = Reflect.get(t, name, receiver);
+            if (name !== 'createUser' || typeof value !== 'function') return value;
+            return (user: NewTargetUser, signal?: AbortSignal) =>
+              user.externalId === refused.sourceId ? Promise.resolve(fail(appError('LMS_REJECTED', 'The LMS refused this account.', 'Fix it in the LMS.'))) : (value as TargetDirectory['createUser']).call(t, user, signal);
+          },
+        });
+      },
+    };
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', connectors: refusing });
+    expect(applied.run.outcome).toBe('partial');
+    // Their create failed (and the manager or approvers of people they manage, named after their account).
+    expect(applied.apply?.failures.filter((f) => f.op.kind === 'create').map((f) => f.op.sourceId)).toEqual([refused.sourceId]);
+    const planned = applied.plan?.groups?.[0]?.add.map((m) => m.name) ?? [];
+    expect(membersOf(e, 'Sales team')).toHaveLength(planned.length - 1);
+    const lines: AuditLine[] = [];
+    for await (const line of auditLines(path.join(e.store.auditDir, applied.run.auditLog ?? ''))) lines.push(line);
+    const group = lines.find((l) => l.op === 'group');
+    expect(group?.fields?.[0]?.to).toEqual(planned.filter((n) => n !== refused.name));
+
+    const next = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(next.run.outcome).toBe('succeeded');
+    expect(next.plan?.groups?.[0]).toMatchObject({ action: 'update', add: [{ targetId: null, sourceId: refused.sourceId }], remove: [] });
+    expect(membersOf(e, 'Sales team')).toHaveLength(planned.length);
   });
 });
