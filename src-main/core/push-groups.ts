@@ -163,6 +163,25 @@ export function describeGroupPush(g: GroupPush | GroupPushView): string {
   }
 }
 
+/**
+ * The pushed groups' changes for one person (provision on demand): only their own membership is
+ * written; a group they are the first member of is created with them. Blocked groups stay blocked.
+ */
+export function groupsForPerson(groups: readonly GroupPush[], sourceId: string): GroupPush[] {
+  return groups.map((g) => {
+    if (g.action === 'blocked') return g;
+    const add = g.add.filter((m) => m.sourceId === sourceId);
+    const remove = g.remove.filter((m) => m.sourceId === sourceId);
+    const action = add.length > 0 ? g.action : remove.length > 0 ? 'update' : 'unchanged';
+    return { ...g, action, add, remove };
+  });
+}
+
+/** Whether the apply writes the group (creates it, or adds or takes out members). */
+export function writesGroup(g: GroupPush): boolean {
+  return g.action === 'create' || g.action === 'update';
+}
+
 /** Fewer removals than this from one group never wait for a confirmation (a small group's few leavers). */
 export const GROUP_REMOVALS_ALWAYS_ALLOWED = 10;
 

@@ -43,7 +43,10 @@ export interface ApplyFailure {
 
 export interface ApplyResult {
   outcome: 'succeeded' | 'partial' | 'blocked' | 'cancelled';
+  /** The people's changes written. */
   applied: number;
+  /** Pushed groups created or given new members (not among `applied`). */
+  groupsWritten: number;
   failed: number;
   failures: ApplyFailure[];
   blockedBy: SafetyGuard | null;
@@ -87,11 +90,12 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal |
 
 export async function applyPlan(plan: Plan, target: TargetDirectory, links: LinkRecorder, audit: AuditLog, options: ApplyOptions): Promise<ApplyResult> {
   const blocked = blockingGuard(plan, options.confirmedDeactivations);
-  if (blocked) return { outcome: 'blocked', applied: 0, failed: 0, failures: [], blockedBy: blocked };
+  if (blocked) return { outcome: 'blocked', applied: 0, groupsWritten: 0, failed: 0, failures: [], blockedBy: blocked };
 
   const { signal, now } = options;
   const failures: ApplyFailure[] = [];
   let applied = 0;
+  let groupsWritten = 0;
   /** LMS ids of users created in this run, for the relations pass. */
   const createdTargetIds = new Map<string, string>();
 
@@ -195,7 +199,10 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     ];
     const entry = { at: now().toISOString(), op: 'group' as const, reason: g.action === 'create' ? 'group_created' : 'group_members_changed', sourceId: g.groupId, targetId: r.ok ? r.value : g.lmsGroupId, email: null, fields };
     // Not counted in `applied`, as departments are not: that counts the people's changes.
-    if (r.ok) audit.write({ ...entry, result: 'ok' });
+    if (r.ok) {
+      groupsWritten++;
+      audit.write({ ...entry, result: 'ok' });
+    }
     else {
       const error: ApplyFailure['error'] = { ...r.error, message: `LMS group "${g.lmsGroup}": ${r.error.message}` };
       failures.push({ op: { kind: 'update', reason: entry.reason, sourceId: g.groupId, targetId: g.lmsGroupId, email: null }, error });
@@ -228,7 +235,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   }
   progress('deactivations', null);
   const outcome = signal?.aborted ? 'cancelled' : failures.length > 0 ? 'partial' : 'succeeded';
-  return { outcome, applied, failed: failures.length, failures, blockedBy: null };
+  return { outcome, applied, groupsWritten, failed: failures.length, failures, blockedBy: null };
 }
 
 /**

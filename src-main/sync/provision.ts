@@ -12,7 +12,8 @@ import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { buildGroupIndex } from '../core/groups';
 import type { Plan, PlanOp, PlanSummary, SourceGroup, SourceUser, TargetSnapshot } from '../core/model';
-import { plan as makePlan } from '../core/plan';
+import { planWithMemo } from '../core/plan';
+import { groupsForPerson, pushedGroupNames, pushGroupsAfterPlan, writesGroup } from '../core/push-groups';
 import { evaluateScope } from '../core/scope';
 import { vendorField } from '../core/mapping';
 import { describeCapabilities } from '../lms';
@@ -180,10 +181,21 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     if (!found.ok) return (steps.push(failedStep('match', found.error)), finish('failed', found.error.message, found.error));
     const byId = new Map(target.users.map((t) => [t.id, t]));
     for (const t of found.value) byId.set(t.id, t);
-    const mergedTarget = { ...target, users: [...byId.values()], capabilities: caps.value };
+    const mergedTarget: TargetSnapshot = { ...target, users: [...byId.values()], capabilities: caps.value };
+    delete mergedTarget.groups;
+    delete mergedTarget.groupsUnreadBecause;
+    // The pushed groups, read now: this person's membership is written with their account.
+    const pushGroups = config.mapping.pushGroups;
+    if (pushGroups.length > 0) {
+      const read = await connectors.target.readGroups(pushedGroupNames(pushGroups), options.signal);
+      if (read.ok) mergedTarget.groups = read.value;
+      else mergedTarget.groupsUnreadBecause = `${read.error.message} ${read.error.fix}`.trim();
+    }
     // Fresh and whole for THIS user (a failed read stopped above), so their own deactivation may stand.
     const mergedSource = { ...source, complete: true, incompleteReason: null, groups, users: [...source.users.filter((u) => u.id !== user.id), user] };
-    const full = makePlan(mergedSource, mergedTarget, { ...config, id: integrationId }, links, now(), otherLinks);
+    const made = planWithMemo(mergedSource, mergedTarget, { ...config, id: integrationId }, links, now(), otherLinks);
+    const pushed = pushGroupsAfterPlan(made.memo, pushGroups);
+    const full: Plan = pushed.length > 0 ? { ...made.plan, groups: pushed } : made.plan;
     const checklist = diagnose(user.id, {
       source: mergedSource,
       target: mergedTarget,
@@ -210,10 +222,14 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const heldBack = mine.filter((op) => !ops.includes(op)).map((op) => ev('Held back', `${op.changes.map((c) => `${c.field.split(':').pop() ?? c.field} → ${shown(c.to)}`).join('; ')}: not in the LMS yet, so it is set by the sync after that person is created`));
     trace.ops = ops;
     const action = checklist.checks.find((c) => c.id === 'next-action');
+    const personGroups = groupsForPerson(full.groups ?? [], user.id);
+    const groupWrites = personGroups.filter(writesGroup);
+    const groupEvidence = personGroups.filter((g) => writesGroup(g) || g.action === 'blocked').map((g) => ev('Group in the LMS', g.action === 'blocked' ? `"${g.lmsGroup}" is left alone: ${g.problem ?? ''}` : g.action === 'create' ? `create "${g.lmsGroup}" with this person (the next sync adds the others)` : g.add.length > 0 ? `add to "${g.lmsGroup}"` : `take out of "${g.lmsGroup}"`));
     const executable = ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
+    const writes = executable.length + groupWrites.length;
     const actionStep = fromCheck('action', action, 'Nothing to do.');
-    steps.push({ ...actionStep, evidence: [...actionStep.evidence, ...heldBack], detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : executable.length > 0 ? 'info' : ops.some((o) => o.kind === 'skip') ? 'warn' : 'pass' });
-    if (!options.apply) return finish(executable.length > 0 ? 'would-change' : 'nothing-to-do', checklist.verdict);
+    steps.push({ ...actionStep, evidence: [...actionStep.evidence, ...heldBack, ...groupEvidence], detail: checklist.verdict, status: ops.some((o) => o.kind === 'conflict') ? 'fail' : writes > 0 ? 'info' : ops.some((o) => o.kind === 'skip') ? 'warn' : 'pass' });
+    if (!options.apply) return finish(writes > 0 ? 'would-change' : 'nothing-to-do', checklist.verdict);
 
     // 6. Apply: same code as a sync, same rules.
     if (!record.enabled) {
@@ -221,14 +237,14 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
       steps.push(failedStep('apply', error));
       return finish('blocked', error.message, error);
     }
-    if (executable.length === 0) {
+    if (writes === 0) {
       steps.push(step('apply', 'pass', 'Nothing to write.'));
       return finish('nothing-to-do', checklist.verdict);
     }
     const lock = await acquireRunLock(store.dataDir, integrationId, 'provision on demand', 0);
     if (!lock.ok) return (steps.push(failedStep('apply', lock.error)), finish('blocked', lock.error.message, lock.error));
     let result: ApplyResult;
-    const one = onePlan(full, ops);
+    const one = { ...onePlan(full, ops), ...(personGroups.length > 0 ? { groups: personGroups } : {}) };
     if (run) run.planned = one.summary;
     const audit = AuditLog.open(store.auditDir, integrationId, run?.id ?? 'on-demand');
     if (run) run.auditLog = path.basename(audit.file);
@@ -249,11 +265,12 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     }
     const written = trace.account ? [ev('Now in the LMS', account(trace.account))] : [];
     if (result.failed > 0) {
-      steps.push(step('apply', 'fail', `${result.applied} change(s) written, ${result.failed} failed.`, [...failures, ...written], 'Fix what the LMS reports, then provision again.'));
+      steps.push(step('apply', 'fail', `${result.applied + result.groupsWritten} change(s) written, ${result.failed} failed.`, [...failures, ...written], 'Fix what the LMS reports, then provision again.'));
       return finish('partial', `Failed: ${result.failures[0]?.error.message ?? 'the LMS refused the change'}`);
     }
-    steps.push(step('apply', 'pass', `${result.applied} change(s) written to the LMS.`, written));
-    return finish('applied', `Done: ${executable.map((o) => (o.phase === 'relations' ? 'manager set' : o.kind)).join(', ')}`);
+    steps.push(step('apply', 'pass', `${result.applied + result.groupsWritten} change(s) written to the LMS.`, written));
+    const done = [...executable.map((o) => (o.phase === 'relations' ? 'manager set' : o.kind)), ...groupWrites.map((g) => (g.action === 'create' ? `group "${g.lmsGroup}" created` : g.add.length > 0 ? `added to "${g.lmsGroup}"` : `taken out of "${g.lmsGroup}"`))];
+    return finish('applied', `Done: ${done.join(', ')}`);
   } finally {
     connectors.source.close?.();
   }

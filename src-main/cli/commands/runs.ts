@@ -155,7 +155,7 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
   } else {
     if (outcome.plan) printPlan(ctx, outcome.plan, 10);
     if (outcome.error) ctx.out.error(outcome.error);
-    else ctx.out.out(`\nRun ${outcome.run.id}: ${outcome.run.outcome}; ${outcome.run.applied} change(s) applied, ${outcome.run.failed} failed.`);
+    else ctx.out.out(`\nRun ${outcome.run.id}: ${outcome.run.outcome}; ${outcome.run.applied} change(s) applied${outcome.apply?.groupsWritten ? ` and ${outcome.apply.groupsWritten} LMS group(s) written` : ''}, ${outcome.run.failed} failed.`);
     if (failures.length) ctx.out.out(table(['USER', 'OP', 'ERROR'], failures.slice(0, 20).map((f) => [f.email, f.kind, `${f.message}${f.lmsDetail ? ` (LMS: ${f.lmsDetail})` : ''}`]), 80));
   }
   if (outcome.error) return exitCodeFor(outcome.error);

@@ -53,6 +53,26 @@ describe('provision on demand', () => {
     expect(env.lms.users()).toHaveLength(1);
   });
 
+  it('with pushed groups: creates the LMS group with this one person (the others wait for the sync), then adds another, and says so', async () => {
+    env = await startSyncEnv({ users: 80, config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.engineering, groupName: 'Engineering', lmsGroup: 'Engineers' }] } }) });
+    const e = env;
+    const u = plainUser(e);
+    const dry = ok(await provisionOnDemand(e, e.integrationId, u.id, { apply: false }));
+    expect(dry.steps.find((s) => s.id === 'action')?.evidence).toContainEqual({ label: 'Group in the LMS', value: 'create "Engineers" with this person (the next sync adds the others)' });
+    const applied = ok(await provisionOnDemand(e, e.integrationId, u.id, { apply: true }));
+    expect(applied.outcome).toBe('applied');
+    expect(applied.steps.find((s) => s.id === 'apply')?.detail).toBe('2 change(s) written to the LMS.');
+    const members = () => ((e.lms.store.orgList('groups') as Array<{ displayName: string; members?: Array<{ value: string }> }>).find((g) => g.displayName === 'Engineers')?.members ?? []).map((m) => m.value);
+    expect(members()).toEqual([applied.account?.id]);
+    // Someone else in Engineering: added to the group that now exists, nobody else touched.
+    const named = new Set(e.tenant.cases.flatMap((c) => c.userIds));
+    const other = e.tenant.fixture.users.find((x) => x.id !== u.id && !named.has(x.id) && x.accountEnabled && x.department === 'Engineering' && x.employeeLeaveDateTime === null && e.tenant.fixture.groups.find((g) => g.id === e.tenant.groupIds.engineering)?.memberUserIds.includes(x.id));
+    if (!other) throw new Error('nobody else in Engineering');
+    const second = ok(await provisionOnDemand(e, e.integrationId, other.id, { apply: true }));
+    expect(second.outcome).toBe('applied');
+    expect(members().sort()).toEqual([applied.account?.id, second.account?.id].sort());
+  });
+
   it('never writes while the integration is disabled, and records the blocked attempt', async () => {
     env = await startSyncEnv({ users: 40, enabled: false });
     const u = plainUser(env);
