@@ -13,6 +13,7 @@ import { MemorySecretStore } from '../../src-main/secrets/memory-store';
 import { createIntegration, refreshSetupStatus, setEnabled } from '../../src-main/store/integrations';
 import { Store } from '../../src-main/store/store';
 import type { RunServices } from '../../src-main/sync/run';
+import { defaultConnectorFactory, type ConnectorFactory } from '../../src-main/sync/connectors';
 
 export const LMS_TOKEN = 'sim-lms-token-5f0c2e9a7b';
 
@@ -80,4 +81,24 @@ export async function startSyncEnv(options: SyncEnvOptions = {}): Promise<SyncEn
 export function ageLmsAccounts(e: SyncEnv): void {
   const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
   for (const u of e.lms.store.allUsers()) (u.meta as Record<string, unknown>).lastModified = hourAgo;
+}
+
+/**
+ * The real connectors, with the named LMS client calls passed through `around` (to watch them, or
+ * to answer one of them differently): the rest of the client and the simulator stay real.
+ */
+export function aroundLmsCalls(methods: ReadonlySet<string>, around: (method: string, args: unknown[], call: () => Promise<unknown>) => Promise<unknown>): ConnectorFactory {
+  return {
+    source: defaultConnectorFactory.source,
+    target: (settings, token) => {
+      const real = defaultConnectorFactory.target(settings, token);
+      return new Proxy(real, {
+        get(t, name, receiver) {
+          const value: unknown = Reflect.get(t, name, receiver);
+          if (typeof value !== 'function' || !methods.has(String(name))) return value;
+          return (...args: unknown[]) => around(String(name), args, () => (value as (...a: unknown[]) => Promise<unknown>).apply(t, args));
+        },
+      });
+    },
+  };
 }

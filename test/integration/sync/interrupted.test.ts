@@ -14,10 +14,9 @@ import { MemorySecretStore } from '../../../src-main/secrets/memory-store';
 import { acquireRunLock } from '../../../src-main/store/run-lock';
 import { Store } from '../../../src-main/store/store';
 import { settleInterruptedRuns } from '../../../src-main/sync/interrupted';
-import { defaultConnectorFactory } from '../../../src-main/sync/connectors';
 import { newRunRecord, runIntegration } from '../../../src-main/sync/run';
 import { runCli } from '../../helpers/cli';
-import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+import { aroundLmsCalls, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
 afterEach(async () => {
@@ -91,22 +90,10 @@ describe('an apply whose process died', () => {
       integrationId: env.integrationId,
       kind: 'apply',
       trigger: 'manual',
-      connectors: {
-        source: defaultConnectorFactory.source,
-        target: (settings, token) => {
-          const real = defaultConnectorFactory.target(settings, token);
-          return new Proxy(real, {
-            get(t, name, receiver) {
-              const value: unknown = Reflect.get(t, name, receiver);
-              if (typeof value !== 'function' || !writes.has(String(name))) return value;
-              return async (...args: unknown[]) => {
-                seenAtFirstWrite ??= (await history(e))[0];
-                return (value as (...a: unknown[]) => unknown).apply(t, args);
-              };
-            },
-          });
-        },
-      },
+      connectors: aroundLmsCalls(writes, async (_method, _args, call) => {
+        seenAtFirstWrite ??= (await history(e))[0];
+        return call();
+      }),
     });
     expect(applied.run.outcome).toBe('succeeded');
     expect(seenAtFirstWrite).toMatchObject({ id: applied.run.id, outcome: 'running', auditLog: applied.run.auditLog });

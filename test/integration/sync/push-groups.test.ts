@@ -8,11 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { auditLines, type AuditLine } from '../../../src-main/sync/audit';
 import { runIntegration } from '../../../src-main/sync/run';
-import { defaultConnectorFactory, type ConnectorFactory } from '../../../src-main/sync/connectors';
-import type { NewTargetUser, TargetDirectory } from '../../../src-main/core/directories';
+import type { NewTargetUser } from '../../../src-main/core/directories';
 import { appError, fail } from '../../../src-main/core/errors';
 import type { Json } from '../../../src-main/demo/lms/store';
-import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
+import { aroundLmsCalls, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
 afterEach(async () => {
@@ -113,20 +112,10 @@ describe('pushed groups', () => {
     const refused = dry.plan?.groups?.[0]?.add[0];
     if (!refused?.sourceId) throw new Error('nobody in Sales');
     // The LMS refuses that one person's account (a real SCIM client, one answer replaced).
-    const refusing: ConnectorFactory = {
-      source: defaultConnectorFactory.source,
-      target: (settings, token) => {
-        const real = defaultConnectorFactory.target(settings, token);
-        return new Proxy(real, {
-          get(t, name, receiver) {
-            const value: unknown = Reflect.get(t, name, receiver);
-            if (name !== 'createUser' || typeof value !== 'function') return value;
-            return (user: NewTargetUser, signal?: AbortSignal) =>
-              user.externalId === refused.sourceId ? Promise.resolve(fail(appError('LMS_REJECTED', 'The LMS refused this account.', 'Fix it in the LMS.'))) : (value as TargetDirectory['createUser']).call(t, user, signal);
-          },
-        });
-      },
-    };
+    const refusing = aroundLmsCalls(new Set(['createUser']), (_method, args, call) => {
+      const user = args[0] as NewTargetUser;
+      return user.externalId === refused.sourceId ? Promise.resolve(fail(appError('LMS_REJECTED', 'The LMS refused this account.', 'Fix it in the LMS.'))) : call();
+    });
     const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', connectors: refusing });
     expect(applied.run.outcome).toBe('partial');
     // Their create failed (and the manager or approvers of people they manage, named after their account).
