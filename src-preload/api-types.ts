@@ -80,6 +80,12 @@ export interface CheckResult {
   checks: Check[];
 }
 
+/** The LMS's groups, for the wizard's pushed groups (listLmsGroups). */
+export interface LmsGroupList {
+  /** One entry per LMS group (two groups of one name are two entries), sorted by name; null: the LMS has no groups. */
+  groups: Array<{ name: string }> | null;
+}
+
 /** Everything about a plan but its ops: what the diff viewer paints first. */
 export interface PlanHeader extends Omit<Plan, 'ops' | 'groups'> {
   /** The pushed groups, each with its counts and the first names it adds and removes. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
+import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LmsGroupList, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -65,6 +65,8 @@ export const api = {
   checkIntegration: method<CheckResult>()(z.object({ id: IntegrationId, part: z.enum(['entra', 'lms', 'all']).default('all') })),
   /** The wizard's group picker: security groups whose name starts with the text. */
   searchGroups: method<GroupSummary[]>()(z.object({ id: IntegrationId, prefix: z.string().trim().max(120) })),
+  /** The wizard's pushed groups: the names of the groups the LMS already has (a typed name links one of them, or creates a group). */
+  listLmsGroups: method<LmsGroupList>()(z.object({ id: IntegrationId })),
 
   /** Starts a dry run or an apply in the background; follow it with getRunStatus. */
   startRun: method<RunStatus>()(

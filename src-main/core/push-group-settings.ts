@@ -91,3 +91,45 @@ export function lmsNameFollowsGroup(row: PushGroupRow): boolean {
 export function pickPushGroup(row: PushGroupRow, groupId: string, groupName: string): PushGroupRow {
   return { groupId, groupName, lmsGroup: lmsNameFollowsGroup(row) ? groupName : row.lmsGroup };
 }
+
+/** An LMS group as the wizard lists them (listLmsGroups): its name. */
+export interface LmsGroupName {
+  name: string;
+}
+
+/** What a row's typed LMS group name does with the LMS's groups, as the apply will decide it (lmsGroupKey). */
+export type LmsGroupMatch =
+  /** Nothing typed yet. */
+  | { kind: 'none' }
+  | { kind: 'creates' }
+  /** `name` as the LMS spells it. */
+  | { kind: 'links'; name: string }
+  /** Several LMS groups have the name: the run leaves the row's group alone. */
+  | { kind: 'ambiguous'; name: string; count: number };
+
+export function matchLmsGroup(typed: string, lmsGroups: readonly LmsGroupName[]): LmsGroupMatch {
+  const key = lmsGroupKey(typed);
+  if (key === '') return { kind: 'none' };
+  const found = lmsGroups.filter((g) => lmsGroupKey(g.name) === key);
+  const first = found[0];
+  if (!first) return { kind: 'creates' };
+  return found.length === 1 ? { kind: 'links', name: first.name } : { kind: 'ambiguous', name: first.name, count: found.length };
+}
+
+/** How many names the LMS group name field suggests at once. */
+export const MAX_LMS_GROUP_SUGGESTIONS = 50;
+
+/** The LMS's group names that contain the typed text (without case or outer spaces), each once, in the list's order. */
+export function lmsGroupSuggestions(typed: string, lmsGroups: readonly LmsGroupName[], limit = MAX_LMS_GROUP_SUGGESTIONS): string[] {
+  const key = lmsGroupKey(typed);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const g of lmsGroups) {
+    if (out.length >= limit) break;
+    const k = lmsGroupKey(g.name);
+    if (k === '' || seen.has(k) || !k.includes(key)) continue;
+    seen.add(k);
+    out.push(g.name.trim());
+  }
+  return out;
+}

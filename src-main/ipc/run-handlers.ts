@@ -14,6 +14,7 @@ import type { Handlers } from './handlers';
 type RunHandlerNames =
   | 'checkIntegration'
   | 'searchGroups'
+  | 'listLmsGroups'
   | 'startRun'
   | 'getRunStatus'
   | 'getActiveRun'
@@ -117,6 +118,24 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       return await source.value.searchGroups(prefix);
     } finally {
       closeConnectors({ source: source.value });
+    }
+  },
+
+  async listLmsGroups({ id }, ctx) {
+    const r = record(ctx, id);
+    if (!r.ok) return r;
+    // As the LMS Test: the stored token, only for the address it was entered for.
+    const target = await openTarget(ctx.secrets, id, r.value.config.target, undefined, credentialEnteredFor(ctx.store, id));
+    if (!target.ok) return target;
+    try {
+      // No names asked for: every group's name, no member read.
+      const groups = await target.value.readGroups([]);
+      if (!groups.ok) return groups;
+      if (groups.value === null) return ok({ groups: null });
+      const names = groups.value.map((g) => ({ name: g.displayName.trim() })).filter((g) => g.name !== '');
+      return ok({ groups: names.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.name.localeCompare(b.name)) });
+    } finally {
+      closeConnectors({ target: target.value });
     }
   },
 

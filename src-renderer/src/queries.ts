@@ -20,6 +20,9 @@ export const queryKeys = {
   auditLog: (id: string, runId: string) => ['auditLog', id, runId] as const,
   run: (runId: string) => ['run', runId] as const,
   activeRun: (id: string) => ['activeRun', id] as const,
+  /** The LMS's group names for the wizard (all wizard visits share the prefix, to forget them at once). */
+  lmsGroupsAll: ['lmsGroups'] as const,
+  lmsGroups: (id: string, lmsAddress: string) => ['lmsGroups', id, lmsAddress] as const,
 };
 
 export function useAppInfo() {
@@ -32,6 +35,27 @@ export function useIntegrations() {
 
 export function useIntegration(id: string | undefined) {
   return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
+}
+
+/**
+ * The names of the groups the LMS has, for the wizard's pushed groups: read once per wizard visit
+ * (the wizard forgets them when it closes, useForgetLmsGroups) and again for another LMS address.
+ * A failed read is tried again when the rules step opens again.
+ */
+export function useLmsGroups(id: string | undefined, lmsAddress: string) {
+  return useQuery({
+    queryKey: queryKeys.lmsGroups(id ?? '', lmsAddress),
+    queryFn: () => call('listLmsGroups', { id: id ?? '' }),
+    enabled: Boolean(id),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** Drops the LMS's group names when the component using it (the wizard) goes, so the next visit reads them afresh. */
+export function useForgetLmsGroups() {
+  const client = useQueryClient();
+  useEffect(() => () => client.removeQueries({ queryKey: queryKeys.lmsGroupsAll }), [client]);
 }
 
 /** Rows per request of the diff table: a few screens' worth, small enough to answer in milliseconds. */

@@ -168,22 +168,38 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await push.getByRole('button', { name: 'Add a group' }).click();
   await push.getByRole('combobox', { name: 'Entra group to push, row 1' }).pressSequentially('Sales');
   await page.getByRole('option', { name: 'Sales', exact: true }).click({ timeout: 15_000 });
-  const lmsName = push.getByRole('textbox', { name: 'LMS group name, row 1' });
+  // The name field suggests the LMS's own groups (a combobox), and says what the name typed does.
+  const lmsName = push.getByRole('combobox', { name: 'LMS group name, row 1' });
   await expect(lmsName).toHaveValue('Sales');
+  const match1 = push.getByTestId('push-group-row').nth(0).getByTestId('push-group-lms-match');
+  await expect(match1).toHaveText('This creates a new LMS group.', { timeout: 15_000 });
+  await expect(push.getByTestId('lms-groups-loading')).toHaveCount(0);
+  await expect(push.getByTestId('lms-groups-error')).toHaveCount(0);
+  await expect(push.getByTestId('lms-groups-none')).toHaveCount(0);
   // Without a name the step is not saved: the reason beside Next and under the field.
   await lmsName.fill('');
+  // The demo LMS has its own "People Managers" group: suggested (an empty name suggests them all), and linked whatever the case typed (row 2).
+  await expect(page.locator(`datalist[id="${await lmsName.getAttribute('list')}"] option[value="People Managers"]`)).toHaveCount(1);
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('wizard-blocked')).toContainText('Groups to push, Sales: name the LMS group to create or link.');
   await expect(push.getByText('Name the LMS group: it is created')).toBeVisible();
   await expect(lmsName).toHaveAttribute('aria-invalid', 'true');
   await lmsName.fill('Sales team');
   await expect(page.getByTestId('wizard-blocked')).toHaveCount(0);
+  await expect(match1).toHaveText('This creates a new LMS group.');
   // A second group pushed to the same LMS group (in another case) is refused too; removing it clears that.
   await push.getByRole('button', { name: 'Add a group' }).click();
   await push.getByRole('combobox', { name: 'Entra group to push, row 2' }).pressSequentially('Sales E');
   await page.getByRole('option', { name: 'Sales EMEA', exact: true }).click({ timeout: 15_000 });
-  const lmsName2 = push.getByRole('textbox', { name: 'LMS group name, row 2' });
+  const lmsName2 = push.getByRole('combobox', { name: 'LMS group name, row 2' });
   await expect(lmsName2).toHaveValue('Sales EMEA');
+  const match2 = push.getByTestId('push-group-row').nth(1).getByTestId('push-group-lms-match');
+  await expect(match2).toHaveText('This creates a new LMS group.');
+  await lmsName2.fill(' people MANAGERS');
+  await expect(match2).toHaveText('This links the existing LMS group “People Managers”.');
+  await expect(match2).toHaveAttribute('data-match', 'links');
+  await push.scrollIntoViewIfNeeded();
+  await snap(page, 'wizard-5-rules-push-groups-link', secrets);
   await lmsName2.fill(' sales TEAM');
   await page.getByTestId('wizard-next').click();
   await expect(page.getByTestId('wizard-blocked')).toContainText('Two Entra groups push to the LMS group “Sales team”: give each its own LMS group.');

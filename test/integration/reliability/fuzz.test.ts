@@ -57,6 +57,7 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     clearSecret: { integrationId: missing, kind: 'lmsToken' },
     checkIntegration: { id, part: 'all' },
     searchGroups: { id, prefix: 'Sal' },
+    listLmsGroups: { id },
     startRun: { id, kind: 'dry-run', full: false, confirmedDeactivations: 3 },
     getRunStatus: { runId: 'run-20261123100000-abcdef' },
     getActiveRun: { id },

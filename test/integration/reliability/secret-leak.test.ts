@@ -112,6 +112,7 @@ describe('no secret and no access token leaks', () => {
         await call('setIntegrationEnabled', { id, enabled: true });
         await call('checkIntegration', { id, part: 'all' });
         await call('searchGroups', { id, prefix: 'Sal' });
+        await call('listLmsGroups', { id });
         const applied = await run(id, 'apply');
         expect(applied.outcome).toBe('succeeded');
         expect(applied.applied).toBeGreaterThan(100);
@@ -131,6 +132,7 @@ describe('no secret and no access token leaks', () => {
         expect(refused.outcome).toBe('failed');
         expect(refused.error?.code).toBe('LMS_TOKEN_REFUSED');
         await call('checkIntegration', { id, part: 'lms' });
+        await call('listLmsGroups', { id });
         demo.lms.setFaults({});
 
         await call('getIntegration', { id });

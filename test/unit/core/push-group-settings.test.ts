@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MappingSchema } from '../../../src-main/core/config';
-import { checkPushGroups, duplicateLmsGroupMessage, MAX_PUSH_GROUPS, pickPushGroup, type PushGroupRow } from '../../../src-main/core/push-group-settings';
+import { checkPushGroups, duplicateLmsGroupMessage, lmsGroupSuggestions, matchLmsGroup, MAX_PUSH_GROUPS, pickPushGroup, type PushGroupRow } from '../../../src-main/core/push-group-settings';
 
 const row = (groupId: string, groupName: string, lmsGroup: string): PushGroupRow => ({ groupId, groupName, lmsGroup });
 
@@ -69,5 +69,42 @@ describe('pickPushGroup', () => {
   it('keeps a name the admin typed', () => {
     expect(pickPushGroup(row('g-sales', 'Sales', 'Sales team'), 'g-eng', 'Engineering')).toEqual({ groupId: 'g-eng', groupName: 'Engineering', lmsGroup: 'Sales team' });
     expect(pickPushGroup(row('', '', 'Learners'), 'g-eng', 'Engineering').lmsGroup).toBe('Learners');
+  });
+});
+
+describe('matchLmsGroup (the caption under a row’s LMS group name)', () => {
+  const lms = [{ name: 'People Managers' }, { name: 'Compliance' }, { name: 'COMPLIANCE ' }, { name: 'Sales EMEA' }];
+
+  it('links the LMS group of that name, compared as the apply compares them (no case, no outer spaces)', () => {
+    expect(matchLmsGroup('People Managers', lms)).toEqual({ kind: 'links', name: 'People Managers' });
+    expect(matchLmsGroup('  people MANAGERS ', lms)).toEqual({ kind: 'links', name: 'People Managers' });
+  });
+
+  it('creates a group for any other name (a prefix of an LMS group’s name included); says nothing for an empty name', () => {
+    expect(matchLmsGroup('Sales team', lms)).toEqual({ kind: 'creates' });
+    expect(matchLmsGroup('Sales', lms)).toEqual({ kind: 'creates' });
+    expect(matchLmsGroup('People', [])).toEqual({ kind: 'creates' });
+    expect(matchLmsGroup('   ', lms)).toEqual({ kind: 'none' });
+  });
+
+  it('says when several LMS groups have the name (the run leaves such a group alone)', () => {
+    expect(matchLmsGroup('compliance', lms)).toEqual({ kind: 'ambiguous', name: 'Compliance', count: 2 });
+  });
+});
+
+describe('lmsGroupSuggestions', () => {
+  const lms = [{ name: 'Compliance' }, { name: 'COMPLIANCE ' }, { name: 'People Managers' }, { name: 'Sales EMEA' }, { name: 'Sales team' }];
+
+  it('suggests the names containing the typed text, without case, each once, in the list’s order', () => {
+    expect(lmsGroupSuggestions('', lms)).toEqual(['Compliance', 'People Managers', 'Sales EMEA', 'Sales team']);
+    expect(lmsGroupSuggestions(' sALES', lms)).toEqual(['Sales EMEA', 'Sales team']);
+    expect(lmsGroupSuggestions('manag', lms)).toEqual(['People Managers']);
+    expect(lmsGroupSuggestions('Learners', lms)).toEqual([]);
+  });
+
+  it('suggests at most the limit', () => {
+    const many = Array.from({ length: 500 }, (_v, i) => ({ name: `Group ${i}` }));
+    expect(lmsGroupSuggestions('group', many)).toHaveLength(50);
+    expect(lmsGroupSuggestions('group 1', many, 3)).toEqual(['Group 1', 'Group 10', 'Group 11']);
   });
 });

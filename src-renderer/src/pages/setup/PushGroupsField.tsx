@@ -1,10 +1,12 @@
-import { Body1, Button, Caption1, Field, Input } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field } from '@fluentui/react-components';
 import { Add16Regular, Delete16Regular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { Mapping, PushGroup } from '../../../../src-main/core/config';
-import { MAX_LMS_GROUP_NAME, MAX_PUSH_GROUPS, pickPushGroup } from '../../../../src-main/core/push-group-settings';
+import { MAX_PUSH_GROUPS, pickPushGroup } from '../../../../src-main/core/push-group-settings';
+import { useLmsGroups } from '../../queries';
 import { pushGroupErrorKey, type Errors } from './draft';
 import { GroupSelect } from './GroupSelect';
+import { LmsGroupNameField, LmsGroupsStatus } from './LmsGroupName';
 import { Box } from './RuleEditors';
 
 // The last column fits the Remove button, so the headings stay over their fields.
@@ -18,10 +20,25 @@ const rowName = (row: PushGroup, i: number) => row.groupName.trim() || `row ${i 
 /**
  * Entra groups pushed to LMS groups (reference 002, Okta's "Push Groups"): per row an Entra group
  * (searched as in the mapping tables) and the LMS group's name, which follows the group's name
- * until the admin types another. The messages under the fields come from validateRules.
+ * until the admin types another, with the LMS's own group names suggested (Okta's "Link Group").
+ * The messages under the fields come from validateRules.
  */
-export function PushGroupsField({ mapping, setMapping, integrationId, errors }: { mapping: Mapping; setMapping: (m: Mapping) => void; integrationId: string | undefined; errors: Errors }) {
+export function PushGroupsField({
+  mapping,
+  setMapping,
+  integrationId,
+  lmsAddress,
+  errors,
+}: {
+  mapping: Mapping;
+  setMapping: (m: Mapping) => void;
+  integrationId: string | undefined;
+  /** The saved LMS address: another one lists its groups afresh. */
+  lmsAddress: string;
+  errors: Errors;
+}) {
   const rows = mapping.pushGroups;
+  const lmsGroups = useLmsGroups(integrationId, lmsAddress);
   // Keys that stay with their row, so removing one leaves the others' search boxes as typed.
   const [keys, setKeys] = useState<number[]>(() => rows.map((_r, i) => i));
   const set = (pushGroups: PushGroup[]) => setMapping({ ...mapping, pushGroups });
@@ -50,6 +67,7 @@ export function PushGroupsField({ mapping, setMapping, integrationId, errors }: 
         ) : (
           <Caption1 data-testid="push-groups-empty">No groups are pushed: the LMS’s groups are left alone.</Caption1>
         )}
+        <LmsGroupsStatus query={lmsGroups} />
         {rows.map((row, i) => {
           const groupError = errors[pushGroupErrorKey(i, 'group')];
           const nameError = errors[pushGroupErrorKey(i, 'lmsGroup')];
@@ -58,16 +76,7 @@ export function PushGroupsField({ mapping, setMapping, integrationId, errors }: 
               <Field validationMessage={groupError} validationState={groupError ? 'error' : 'none'}>
                 <GroupSelect integrationId={integrationId} label={`Entra group to push, row ${i + 1}`} value={row.groupId} valueName={row.groupName} onChange={(id, name) => edit(i, (r) => pickPushGroup(r, id, name))} />
               </Field>
-              <Field validationMessage={nameError} validationState={nameError ? 'error' : 'none'}>
-                <Input
-                  aria-label={`LMS group name, row ${i + 1}`}
-                  value={row.lmsGroup}
-                  maxLength={MAX_LMS_GROUP_NAME}
-                  placeholder="Created, or linked when it exists"
-                  onChange={(_e, d) => edit(i, (r) => ({ ...r, lmsGroup: d.value }))}
-                  data-testid="push-group-lms-name"
-                />
-              </Field>
+              <LmsGroupNameField index={i} value={row.lmsGroup} error={nameError} lmsGroups={lmsGroups.data?.groups} onChange={(lmsGroup) => edit(i, (r) => ({ ...r, lmsGroup }))} />
               <Button icon={<Delete16Regular />} aria-label={`Remove the pushed group ${rowName(row, i)}`} onClick={() => remove(i)}>
                 Remove
               </Button>

@@ -6,7 +6,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { AppError, IntegrationSummary } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { queryKeys, useIntegration, useInvalidateIntegration, useRuns } from '../../queries';
+import { queryKeys, useForgetLmsGroups, useIntegration, useInvalidateIntegration, useRuns } from '../../queries';
 import { credentialDestination } from '../../../../src-main/core/config';
 import { emptyDraft, fromConfig, toConfigInput, validateEntra, validateLms, validateRules, type Draft, type Errors } from './draft';
 import { mappingProblems } from './MappingTables';
@@ -77,6 +77,8 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
   const navigate = useNavigate();
   const client = useQueryClient();
   const invalidate = useInvalidateIntegration();
+  // The LMS's group names (the rules step's pushed groups) are read once per visit of the wizard.
+  useForgetLmsGroups();
   const steps = mode === 'credentials' ? CREDENTIALS : ALL;
   const [draft, setDraft] = useState(initial);
   const [id, setId] = useState<string | null>(existingId);

@@ -119,7 +119,7 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
       </Box>
       <JobProfileMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
       <PermissionMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
-      <PushGroupsField mapping={m} setMapping={setMapping} integrationId={integration?.id} errors={errors} />
+      <PushGroupsField mapping={m} setMapping={setMapping} integrationId={integration?.id} lmsAddress={integration?.config.target.baseUrl ?? ''} errors={errors} />
       <Box title="Content region" hint="From the country: GB; ES ← ES, IT, MT; DE ← DE, BE, CH, DK, RO, SI; US ← US, CA; SE ← SE, NO; anything else → QQ.">
         <div style={{ display: 'grid', gridTemplateColumns: 'auto 240px', gap: 16, alignItems: 'end' }}>
           <Switch checked={m.contentRegion.enabled} onChange={(_e, d) => setMapping({ ...m, contentRegion: { ...m.contentRegion, enabled: d.checked } })} label="Write the content region" />
