@@ -18,6 +18,10 @@ export const LmsErrorCode = {
   serverError: 'LMS_SERVER_ERROR',
   aborted: 'LMS_ABORTED',
   conflict: 'LMS_USER_CONFLICT',
+  /** A group of that name exists (HTTP 409) and Rollcall could not tell which one it is. */
+  groupConflict: 'LMS_GROUP_CONFLICT',
+  /** 401/403 on /Groups while the same token reads /Users: a missing permission, not a bad token. */
+  groupsForbidden: 'LMS_GROUPS_FORBIDDEN',
   invalidValue: 'LMS_INVALID_VALUE',
   notFound: 'LMS_NOT_FOUND',
   rejected: 'LMS_REJECTED',

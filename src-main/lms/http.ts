@@ -45,6 +45,15 @@ export interface ScimResponse {
   url: string;
 }
 
+export interface RequestOptions {
+  /**
+   * Leave a 2xx answer's body unparsed (json undefined; isJson says whether it looks like JSON):
+   * a write whose answer is not needed, where the LMS may send the whole group back each time.
+   * Error answers are parsed as always.
+   */
+  skipSuccessJson?: boolean;
+}
+
 export interface HttpStats {
   requests: number;
   retries: number;
@@ -95,7 +104,7 @@ export class ScimHttp {
    * Sends one request with retries. Any HTTP status is an ok Result (the caller knows what a
    * 404 means where it asked); only network failures and cancellation are errors here.
    */
-  async request(method: Method, path: string, body?: unknown, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<Result<ScimResponse>> {
+  async request(method: Method, path: string, body?: unknown, signal?: AbortSignal, extraHeaders?: Record<string, string>, options: RequestOptions = {}): Promise<Result<ScimResponse>> {
     const maxRetries = this.cfg.maxRetries ?? 8;
     const url = this.url(path);
     let attempt = 0;
@@ -104,7 +113,7 @@ export class ScimHttp {
       let res: ScimResponse;
       let wait = 0;
       try {
-        res = await this.limiter.run(() => this.send(method, url, body, signal, extraHeaders), signal, (r) => {
+        res = await this.limiter.run(() => this.send(method, url, body, signal, extraHeaders, options), signal, (r) => {
           if (!RETRY_STATUSES.has(r.status)) return { kind: 'ok' };
           wait = this.retryDelay(r, attempt);
           // A 429 (or a 503 with Retry-After) is the LMS asking for less: the limiter lowers its pressure.
@@ -119,8 +128,10 @@ export class ScimHttp {
           continue;
         }
         // A reset, broken pipe or timeout on a fresh connection (a load balancer, a restart):
-        // transient, so back off and retry like a 503. A retried create cannot duplicate: it
-        // carries externalId, and createUser() recognises its own user in the 409 that follows.
+        // transient, so back off and retry like a 503. A retried create cannot duplicate: a user
+        // carries externalId, and createUser() recognises its own user in the 409 that follows;
+        // createGroup() takes up the one group of its name in the 409 (an LMS that allows two
+        // groups of one name would make a second one: group names carry no id of ours).
         if (isTransientNetworkError(err) && attempt < maxRetries) {
           if (!(await this.waitToRetry(this.backoff(attempt++), signal))) return fail(abortedError());
           continue;
@@ -160,7 +171,7 @@ export class ScimHttp {
     return Math.round(exp / 2 + Math.random() * (exp / 2));
   }
 
-  private send(method: Method, url: URL, body: unknown, signal: AbortSignal | undefined, extraHeaders?: Record<string, string>): Promise<ScimResponse> {
+  private send(method: Method, url: URL, body: unknown, signal: AbortSignal | undefined, extraHeaders: Record<string, string> | undefined, options: RequestOptions): Promise<ScimResponse> {
     this.stats.requests++;
     this.stats.byMethod[method]++;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
@@ -184,8 +195,9 @@ export class ScimHttp {
           const text = Buffer.concat(chunks).toString('utf8');
           const flat: Record<string, string | undefined> = {};
           for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-          const parsed = parseJson(text, flat['content-type']);
-          resolve({ status: res.statusCode ?? 0, headers: flat, text, json: parsed.value, isJson: parsed.ok, url: url.href });
+          const status = res.statusCode ?? 0;
+          const parsed = options.skipSuccessJson && status >= 200 && status < 300 ? { ok: looksJson(text, flat['content-type']), value: undefined } : parseJson(text, flat['content-type']);
+          resolve({ status, headers: flat, text, json: parsed.value, isJson: parsed.ok, url: url.href });
         });
       });
       req.setTimeout(this.cfg.timeoutMs ?? 60_000, () => {
@@ -197,10 +209,13 @@ export class ScimHttp {
   }
 }
 
-function parseJson(text: string, contentType: string | undefined): { ok: boolean; value: unknown } {
+function looksJson(text: string, contentType: string | undefined): boolean {
   const t = text.trimStart();
-  const looksJson = (contentType ?? '').includes('json') || t.startsWith('{') || t.startsWith('[');
-  if (!looksJson || t.length === 0) return { ok: false, value: undefined };
+  return t.length > 0 && ((contentType ?? '').includes('json') || t.startsWith('{') || t.startsWith('['));
+}
+
+function parseJson(text: string, contentType: string | undefined): { ok: boolean; value: unknown } {
+  if (!looksJson(text, contentType)) return { ok: false, value: undefined };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (_notJson) {

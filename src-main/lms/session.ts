@@ -15,6 +15,27 @@ import { OrgCache } from './org';
 import { checkResponse } from './responses';
 import { together } from './together';
 
+/** What the LMS's Groups turned out to accept, learned at run time (groups*.ts). */
+export interface GroupsLearned {
+  patchWorks: boolean;
+  /** `members[value eq "x"]` removes taken (some servers answer 400 invalidPath/invalidFilter). */
+  removeByFilterWorks: boolean;
+  /** `?excludedAttributes=members` taken on a group PUT. */
+  excludeOnWrites: boolean;
+  /** `?attributes=members` taken on a group GET. */
+  attributesWork: boolean;
+  /** Whether the LMS lists a group's members at all (seen, or probed when it matters); null = not known. */
+  listsMembers: boolean | null;
+  /** Whether this token may read users (probed after a 401/403 on /Groups); null = not known. */
+  usersReadable: boolean | null;
+  /** User members per group id as last seen in this session (after a PATCH, at least those added): only "has members" is relied on. */
+  memberCounts: Map<string, number>;
+}
+
+export function groupsLearned(patchWorks: boolean): GroupsLearned {
+  return { patchWorks, removeByFilterWorks: true, excludeOnWrites: true, attributesWork: true, listsMembers: null, usersReadable: null, memberCounts: new Map() };
+}
+
 export class Session {
   layout: LmsLayout | null = null;
   org: OrgCache | null = null;
@@ -30,6 +51,8 @@ export class Session {
   /** Learned at run time: a server can advertise filter/PATCH and still refuse them. */
   filterWorks = true;
   patchWorks = true;
+  /** The same for groups, kept apart: a group PATCH refused must not move user writes to PUT. */
+  groups: GroupsLearned = groupsLearned(true);
   private discovering: Promise<Result<LmsLayout>> | null = null;
 
   constructor(
@@ -130,6 +153,7 @@ export class Session {
     this.org = new OrgCache({ http: this.http, layout, secrets: this.secrets, concurrency: this.concurrency, pageSize: this.pageSize });
     this.filterWorks = layout.capabilities.filter;
     this.patchWorks = layout.capabilities.patch;
+    this.groups = groupsLearned(layout.capabilities.patch);
     return ok(layout);
   }
 

@@ -8,7 +8,12 @@
  *
  * Anything else (other paths or filters, a member with unknown sub-attributes, a body SCIMMY
  * would refuse) gives null, and the request goes on to SCIMMY (fast-routes.ts), which answers
- * it, errors included.
+ * it, errors included. One answer differs from SCIMMY's on purpose: a `members[value eq "x"]`
+ * remove that matches no member is refused with 400 noTarget (RFC 7644 §3.12), as many LMSs do;
+ * SCIMMY lets it pass.
+ *
+ * Also here: the faults a test can give the simulator's Groups (GroupFaults, applied in
+ * fast-routes.ts) and the helpers they use.
  */
 import type { Json } from './store';
 
@@ -50,8 +55,11 @@ function unescapeLiteral(s: string): string | null {
   }
 }
 
-/** The stored group with the PatchOp applied (meta dropped), or null when SCIMMY should answer it. */
-export function patchedGroup(group: Json, body: unknown): Json | null {
+/** What a Group PATCH comes to: the group, a remove that matched no member, or null (SCIMMY answers). */
+export type PatchedGroup = { ok: true; group: Json } | { ok: false; noTarget: string } | null;
+
+/** The stored group with the PatchOp applied (meta dropped), "no target", or null when SCIMMY should answer it. */
+export function patchedGroup(group: Json, body: unknown): PatchedGroup {
   const b = obj(body);
   const schemas = b?.schemas;
   if (!b || !Array.isArray(schemas) || schemas.length !== 1 || schemas[0] !== PATCH_OP) return null;
@@ -75,13 +83,17 @@ export function patchedGroup(group: Json, body: unknown): Json | null {
     } else if (op === 'remove') {
       const m = BY_VALUE.exec(path);
       const value = m ? unescapeLiteral(m[1] ?? '') : null;
-      if (value !== null) members = members.filter((x) => x.value !== value);
+      if (value !== null) {
+        const kept = members.filter((x) => x.value !== value);
+        if (kept.length === members.length) return { ok: false, noTarget: `Filter '${path}' matches no member of the group` };
+        members = kept;
+      }
       else if (path.toLowerCase() === 'members' && o.value === undefined) members = [];
       else return null;
     } else return null;
   }
   const { meta: _meta, ...rest } = group;
-  return { ...rest, displayName, members };
+  return { ok: true, group: { ...rest, displayName, members } };
 }
 
 /** A stored group as SCIMMY emits it: schemas, id, meta with its location, then the attributes. */
@@ -93,3 +105,61 @@ export function groupOut(g: Json, groupsLocation: string): Json {
 
 /** Whether a write left the group's name and members as they were. */
 export const sameGroup = (a: Json, b: Json): boolean => JSON.stringify([a.displayName, a.members ?? []]) === JSON.stringify([b.displayName, b.members ?? []]);
+
+/** Faults of the simulator's Groups, for tests of a client against LMSs that behave so. */
+export interface GroupFaults {
+  /** GET answers about groups leave `members` out unless `attributes` names them, as some LMSs do. */
+  groupMembersOnlyWhenAsked?: boolean;
+  /** GET answers about groups never carry `members` (an LMS that does not list them). */
+  omitGroupMembers?: boolean;
+  /** Every /Groups request answered with this status (401 or 403: a token that may not use groups), /Users untouched. */
+  groupsForbiddenStatus?: number;
+  /** This many Group POSTs that created the group are answered 502 instead (the answer lost on the way). */
+  loseGroupCreateAnswers?: number;
+  /** Every Group POST answered 409 uniqueness, nothing created. */
+  conflictOnGroupCreate?: boolean;
+  /** Group POSTs answered 201 with no body, only a Location header: a readable one, or one that is not valid percent-encoding. */
+  groupCreateAnswer?: 'locationOnly' | 'badLocation';
+  /** A Group PATCH removing by `members[…]` answered 400 invalidPath (an LMS that takes no filter in a path). */
+  refuseMemberFilterRemove?: boolean;
+  /** A Group PUT or PATCH with query parameters (excludedAttributes …) answered 400 invalidSyntax. */
+  refuseGroupWriteQuery?: boolean;
+  /** Group PATCH answered 501 (users' PATCH still taken). */
+  refuseGroupPatch?: boolean;
+  /** Every Group PUT or PATCH with If-Match answered 412, as if someone changed the group each time. */
+  groupPreconditionFails?: boolean;
+}
+
+/** Whether a GET's `attributes` asks for members. */
+export function asksForMembers(query: Record<string, unknown>): boolean {
+  const a = query.attributes;
+  return typeof a === 'string' && a.split(',').some((x) => /^(urn:ietf:params:scim:schemas:core:2\.0:Group:)?members(\.|$)/i.test(x.trim()));
+}
+
+/** A group, or a list of groups, as JSON text without `members`; other text as it was. */
+export function withoutMembers(text: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const strip = (v: unknown): unknown => {
+    const o = obj(v);
+    if (!o) return v;
+    const { members: _members, ...rest } = o;
+    return rest;
+  };
+  const o = obj(body);
+  if (!o) return text;
+  return JSON.stringify(Array.isArray(o.Resources) ? { ...o, Resources: (o.Resources as unknown[]).map(strip) } : strip(o));
+}
+
+/** Whether a PatchOp removes by a filter on `members` (`members[value eq "x"]`). */
+export function removesByMemberFilter(body: unknown): boolean {
+  const ops = obj(body)?.Operations;
+  return Array.isArray(ops) && ops.some((raw) => {
+    const o = obj(raw);
+    return typeof o?.op === 'string' && o.op.toLowerCase() === 'remove' && typeof o.path === 'string' && /^\s*members\s*\[/i.test(o.path);
+  });
+}

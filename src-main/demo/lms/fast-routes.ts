@@ -2,11 +2,12 @@
  * The writes the simulator answers without SCIMMY, where the store can give SCIMMY's answer ~10 to
  * 1,000 times faster: User POST, PUT and PATCH (fast-users.ts) and Group PATCH (fast-groups.ts).
  * Registered ahead of SCIMMY's router; anything they do not handle goes on to it before the store
- * is touched. `fastWrites: false` leaves every request to SCIMMY.
+ * is touched. `fastWrites: false` leaves every request to SCIMMY. Also the Groups' faults a test
+ * asks for (groupFaultRoutes), whichever answers the request.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import SCIMMY from 'scimmy';
-import { groupOut, patchedGroup, sameGroup } from './fast-groups';
+import { asksForMembers, groupOut, patchedGroup, removesByMemberFilter, sameGroup, withoutMembers, type GroupFaults } from './fast-groups';
 import { patchedUser, userChanged, userIn } from './fast-users';
 import { userOut } from './handlers';
 import type { Json, LmsStore } from './store';
@@ -93,11 +94,12 @@ function fastGroupWrites(scim: Router, store: LmsStore, parse: Middleware): void
     if (Object.keys(req.query).length > 0) return next();
     const id = String(req.params.id);
     const before = store.org.groups.get(id) as Json | undefined;
-    const doc = before ? patchedGroup(before, req.body) : null;
-    if (!before || !doc) return next();
+    const patched = before ? patchedGroup(before, req.body) : null;
+    if (!before || !patched) return next();
+    if (!patched.ok) return scimError(res, 400, patched.noTarget, 'noTarget');
     let after: Json;
     try {
-      after = store.putGroup(id, doc);
+      after = store.putGroup(id, patched.group);
     } catch {
       // Refused before anything was written: SCIMMY gives the same refusal in its words.
       return next();
@@ -107,5 +109,64 @@ function fastGroupWrites(scim: Router, store: LmsStore, parse: Middleware): void
       .status(200)
       .type('application/scim+json')
       .send(JSON.stringify(groupOut(after, `http://${req.header('host') ?? '127.0.0.1'}${req.baseUrl}/Groups`)));
+  });
+}
+
+function scimError(res: Response, status: number, detail: string, scimType?: string): void {
+  res
+    .status(status)
+    .type('application/scim+json')
+    .send(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), ...(scimType ? { scimType } : {}), detail }));
+}
+
+/** Rewrites the JSON text a handler sends (express's json() sends through send() with text). */
+function rewriteSent(res: Response, rewrite: (text: string) => string | null): void {
+  const send = res.send.bind(res);
+  res.send = ((body?: unknown) => {
+    if (typeof body !== 'string') return send(body);
+    const text = rewrite(body);
+    return send(text ?? body);
+  }) as Response['send'];
+}
+
+/**
+ * The GroupFaults of the moment (fast-groups.ts), on /Groups, after authentication and before any
+ * handler: registered ahead of the fast routes and SCIMMY (call after SCIMMYRouters was constructed).
+ */
+export function groupFaultRoutes(scim: Router, faults: () => GroupFaults): void {
+  const parse = scimBody();
+  scim.use('/Groups', (req, res, next) => {
+    const f = faults();
+    if (f.groupsForbiddenStatus) return scimError(res, f.groupsForbiddenStatus, 'This API key may not read or change groups');
+    const write = req.method === 'PUT' || req.method === 'PATCH';
+    if (f.refuseGroupWriteQuery && write && Object.keys(req.query).length > 0) return scimError(res, 400, 'Query parameters are not supported on writes', 'invalidSyntax');
+    if (f.refuseGroupPatch && req.method === 'PATCH') return scimError(res, 501, 'PATCH is not supported on groups; use PUT');
+    if (f.groupPreconditionFails && write && req.header('if-match')) return scimError(res, 412, 'The group changed since you read it', 'invalidVers');
+    if (req.method === 'GET' && (f.omitGroupMembers || (f.groupMembersOnlyWhenAsked && !asksForMembers(req.query)))) rewriteSent(res, withoutMembers);
+    if (req.method === 'POST' && req.path === '/') {
+      if (f.conflictOnGroupCreate) return scimError(res, 409, 'a group of that name already exists', 'uniqueness');
+      rewriteSent(res, (text) => {
+        if (res.statusCode !== 201) return null;
+        const now = faults();
+        if (now.loseGroupCreateAnswers && now.loseGroupCreateAnswers > 0) {
+          now.loseGroupCreateAnswers--;
+          res.status(502);
+          return JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '502', detail: 'Bad gateway' });
+        }
+        if (!now.groupCreateAnswer) return null;
+        const id = (JSON.parse(text) as { id?: unknown }).id;
+        const groups = `http://${req.header('host') ?? '127.0.0.1'}${req.baseUrl}`;
+        res.setHeader('Location', now.groupCreateAnswer === 'badLocation' ? `${groups}/%E0%A4%A` : `${groups}/${encodeURIComponent(String(id))}`);
+        res.removeHeader('Content-Type');
+        return '';
+      });
+    }
+    if (req.method === 'PATCH' && f.refuseMemberFilterRemove) {
+      return parse(req, res, () => {
+        if (removesByMemberFilter(req.body)) return scimError(res, 400, 'Filters are not supported in a PATCH path', 'invalidPath');
+        next();
+      });
+    }
+    next();
   });
 }

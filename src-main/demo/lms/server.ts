@@ -13,14 +13,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
 import { ENTERPRISE_USER } from '../../core/model';
-import { CORE_GROUP } from './fast-groups';
-import { fastWrites } from './fast-routes';
+import { CORE_GROUP, type GroupFaults } from './fast-groups';
+import { fastWrites, groupFaultRoutes } from './fast-routes';
 import { groupEgress, groupIngress, userEgress, userIngress, userOut } from './handlers';
 import { declareLmsResources, ORG_NAMESPACE, VENDOR_NAMESPACE, type SimContext } from './scimmy-setup';
 import { applySeed, DEFAULT_SEED, EMPTY_SEED, type LmsSeed } from './seed';
 import { LmsStore, type Json, type OrgItem, type OutboxMessage, type StoreData } from './store';
 
-export interface LmsFaults {
+/** Faults of the network and of the LMS; those of its Groups are in GroupFaults (fast-groups.ts). */
+export interface LmsFaults extends GroupFaults {
   /** Fraction (0–1) of SCIM requests answered 429 before they are processed. */
   rate429?: number;
   /** Retry-After sent with those 429s, in seconds (fractions allowed for fast tests). Default 1. */
@@ -332,6 +333,7 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     context: () => ctx,
     baseUri: (req: Request) => `http://${req.header('host') ?? '127.0.0.1'}`,
   });
+  groupFaultRoutes(scim, () => faults);
   if (options.fastWrites !== false) fastWrites(scim, store, extensions);
   scim.use(scimmy);
   app.use('/scim/v2', scim);
