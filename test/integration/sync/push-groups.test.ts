@@ -132,4 +132,17 @@ describe('pushed groups', () => {
     expect(next.plan?.groups?.[0]).toMatchObject({ action: 'update', add: [{ targetId: null, sourceId: refused.sourceId }], remove: [] });
     expect(membersOf(e, 'Sales team')).toHaveLength(planned.length);
   });
+
+  it('a token that may not read groups leaves the pushed groups alone, says why, and syncs the people', async () => {
+    env = await startSyncEnv({ users: 40, lmsFaults: { groupsForbiddenStatus: 403 }, config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }] } }) });
+    const e = env;
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    expect(applied.plan?.summary.create).toBeGreaterThan(10);
+    expect(e.lms.users().length).toBe(applied.plan?.summary.create);
+    expect(applied.plan?.groups?.[0]).toMatchObject({ action: 'blocked', problem: expect.stringContaining("The LMS's groups could not be read, so Sales is left alone: The LMS token may read users but not groups") });
+    // Not a bad token: the integration stays healthy.
+    const record = e.store.settings.data.integrations.find((i) => i.id === e.integrationId);
+    expect(record?.status).toBe('active');
+  });
 });
