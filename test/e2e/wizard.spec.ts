@@ -305,6 +305,11 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   const boCreate = audit.getByTestId('audit-row').filter({ hasText: 'create' });
   await expect(boCreate).toHaveCount(1);
   await expect(boCreate).toHaveAttribute('data-result', 'ok');
+  // The pushed group's write: one line, its members counted and the first few named.
+  await page.getByTestId('audit-search').fill('group_created');
+  const groupLine = audit.getByTestId('audit-row');
+  await expect(groupLine).toHaveCount(1);
+  await expect(groupLine).toContainText(/group.*members added: \d+ people \([^)]*@[^)]*, …\)/);
   await page.getByTestId('audit-search').fill('');
   await snap(page, 'history-audit-log', secrets);
 

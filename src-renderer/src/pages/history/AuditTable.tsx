@@ -11,7 +11,14 @@ const COLUMNS = '150px 100px 90px minmax(180px, 1.2fr) minmax(140px, 1fr) minmax
 const ROW = 36;
 const ellipsis = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
 
+/** A pushed group's members (one list, possibly of thousands): how many, and the first names. */
+function membersText(names: string[]): string {
+  const shown = names.slice(0, 5).join(', ');
+  return `${plural(names.length, 'person', 'people')}${names.length > 0 ? ` (${shown}${names.length > 5 ? ', …' : ''})` : ''}`;
+}
+
 function fieldsText(e: AuditEntry): string {
+  if (e.op === 'group') return e.fields.map((f) => `${f.field}: ${membersText([f.from, f.to].flatMap((v) => (Array.isArray(v) ? v : [])))}`).join('; ');
   return e.fields.map((f) => `${shortField(f.field)}: ${formatValue(f.from)} → ${formatValue(f.to)}`).join('; ');
 }
 
