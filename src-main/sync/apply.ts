@@ -9,6 +9,7 @@ import { ok, type AppError, type Result } from '../core/errors';
 import type { TargetDirectory } from '../core/directories';
 import type { AttrValue, FieldChange, GroupPush, Link, Plan, PlanOp, SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
+import { ScimPath } from '../core/model';
 import type { AuditLog } from './audit';
 
 export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
@@ -112,10 +113,16 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
 
   /** People whose users-phase write failed: not added to a pushed group (their account is not as planned). */
   const failedPeople = new Set<string>();
+  /** How people whose account could not be created are named (userName, e-mail), lower case: nobody's manager or approver yet. */
+  const notCreated = new Set<string>();
   const fail = (op: PlanOp, error: ApplyFailure['error']) => {
     if (op.sourceId !== null && op.phase === 'users') failedPeople.add(op.sourceId);
+    if (op.kind === 'create') for (const c of op.changes) if ((c.field === USER_NAME_FIELD || c.field === ScimPath.email) && typeof c.to === 'string') notCreated.add(c.to.toLowerCase());
     failures.push({ op: { kind: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email }, error });
     audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
+  };
+  const holdBack = (op: PlanOp, why: string) => {
+    audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'not-executed', error: { code: 'RELATION_HELD_BACK', message: `Manager and approvers not written: ${why}. They are written at the next run.` } });
   };
   const succeed = (op: PlanOp, targetId: string | null) => {
     applied++;
@@ -177,6 +184,10 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     progress('relations', op.email);
     const targetId = op.targetId ?? (op.sourceId ? createdTargetIds.get(op.sourceId) : undefined) ?? null;
     done++;
+    // Held back, not failed, when the cause is a create that failed above (theirs, or their
+    // manager's or an approver's): one refused account is one failure, not one per person they manage.
+    const heldBy = !targetId && op.sourceId !== null && failedPeople.has(op.sourceId) ? 'their own account was not created' : namesNotCreated(op, notCreated);
+    if (heldBy !== null) return holdBack(op, heldBy);
     if (!targetId) return fail(op, { code: 'RELATION_TARGET_MISSING', message: 'The manager could not be set because the account was not created.', fix: 'See the error for this user above; the manager is set at the next run.' });
     const r = await target.updateUser(targetId, op.changes, signal);
     if (!r.ok) return fail(op, r.error);
@@ -259,4 +270,12 @@ async function writeGroup(g: GroupPush, add: string[], remove: string[], target:
   const id = g.lmsGroupId;
   const r = await target.updateGroupMembers(id, add, remove, signal);
   return r.ok ? ok(id) : r;
+}
+
+/** Whom of a relations op's manager and approvers this apply failed to create, in words; null when none. */
+function namesNotCreated(op: PlanOp, notCreated: ReadonlySet<string>): string | null {
+  if (notCreated.size === 0) return null;
+  const named = op.changes.flatMap((c) => (typeof c.to === 'string' ? [c.to] : Array.isArray(c.to) ? c.to : []));
+  const missing = named.filter((n) => notCreated.has(n.toLowerCase()));
+  return missing.length > 0 ? `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no account (the create failed above)` : null;
 }

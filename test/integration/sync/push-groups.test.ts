@@ -118,12 +118,16 @@ describe('pushed groups', () => {
     });
     const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', connectors: refusing });
     expect(applied.run.outcome).toBe('partial');
-    // Their create failed (and the manager or approvers of people they manage, named after their account).
-    expect(applied.apply?.failures.filter((f) => f.op.kind === 'create').map((f) => f.op.sourceId)).toEqual([refused.sourceId]);
+    // One refused account, one failure: the manager writes naming them (and their own) are held
+    // back with a note, not failed one by one.
+    expect(applied.apply?.failures.map((f) => [f.op.kind, f.op.sourceId])).toEqual([['create', refused.sourceId]]);
     const planned = applied.plan?.groups?.[0]?.add.map((m) => m.name) ?? [];
     expect(membersOf(e, 'Sales team')).toHaveLength(planned.length - 1);
     const lines: AuditLine[] = [];
     for await (const line of auditLines(path.join(e.store.auditDir, applied.run.auditLog ?? ''))) lines.push(line);
+    const heldBack = lines.filter((l) => l.error?.code === 'RELATION_HELD_BACK');
+    expect(heldBack.length).toBeGreaterThan(0);
+    expect(heldBack.every((l) => l.result === 'not-executed' && /no account \(the create failed above\)|their own account was not created/.test(l.error?.message ?? ''))).toBe(true);
     const group = lines.find((l) => l.op === 'group');
     expect(group?.fields?.[0]?.to).toEqual(planned.filter((n) => n !== refused.name));
 
