@@ -174,7 +174,11 @@ export interface TargetDirectory {
    * (compared without case); null when the LMS has no Groups.
    */
   readGroups(withMembers: string[], signal?: AbortSignal): Promise<Result<TargetGroup[] | null>>;
-  /** Create a group with these user members (LMS ids). */
+  /**
+   * Create a group with these user members (LMS ids). When the LMS already has a group of that
+   * name (made since the read, or by a create whose answer was lost), the members are added to it
+   * instead, none removed, and the answer's memberIds is null.
+   */
   createGroup(displayName: string, memberIds: string[], signal?: AbortSignal): Promise<Result<TargetGroup>>;
   /** Add and remove user members (LMS ids): PATCH when supported, else the whole group with PUT. */
   updateGroupMembers(id: string, add: string[], remove: string[], signal?: AbortSignal): Promise<Result<void>>;

@@ -208,7 +208,9 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
       { field: 'members added', from: null, to: add.map((m) => m.name) },
       ...(remove.length > 0 ? [{ field: 'members removed', from: remove.map((m) => m.name), to: null }] : []),
     ];
-    const entry = { at: now().toISOString(), op: 'group' as const, reason: g.action === 'create' ? 'group_created' : 'group_members_changed', sourceId: g.groupId, targetId: r.ok ? r.value : g.lmsGroupId, email: null, fields };
+    // A group that turned out to exist already is said so: the admin approved a create.
+    const reason = g.action !== 'create' ? 'group_members_changed' : r.ok && r.value.foundMade ? 'group_found_made_and_linked' : 'group_created';
+    const entry = { at: now().toISOString(), op: 'group' as const, reason, sourceId: g.groupId, targetId: r.ok ? r.value.id : g.lmsGroupId, email: null, fields };
     // Not counted in `applied`, as departments are not: that counts the people's changes.
     if (r.ok) {
       groupsWritten++;
@@ -261,15 +263,19 @@ function resolveMembers(members: GroupPush['add'], created: ReadonlyMap<string, 
   });
 }
 
-/** One pushed group's write; the group's LMS id. */
-async function writeGroup(g: GroupPush, add: string[], remove: string[], target: TargetDirectory, signal: AbortSignal | undefined): Promise<Result<string>> {
+/**
+ * One pushed group's write: the group's LMS id, and whether a group planned to be created was
+ * found made already (by someone else since the dry run, or by a create whose answer was lost):
+ * the client then added the members to it, and its answer lists no members.
+ */
+async function writeGroup(g: GroupPush, add: string[], remove: string[], target: TargetDirectory, signal: AbortSignal | undefined): Promise<Result<{ id: string; foundMade: boolean }>> {
   if (g.action === 'create' || g.lmsGroupId === null) {
     const r = await target.createGroup(g.lmsGroup, add, signal);
-    return r.ok ? ok(r.value.id) : r;
+    return r.ok ? ok({ id: r.value.id, foundMade: r.value.memberIds === null }) : r;
   }
   const id = g.lmsGroupId;
   const r = await target.updateGroupMembers(id, add, remove, signal);
-  return r.ok ? ok(id) : r;
+  return r.ok ? ok({ id, foundMade: false }) : r;
 }
 
 /** Whom of a relations op's manager and approvers this apply failed to create, in words; null when none. */

@@ -149,4 +149,23 @@ describe('pushed groups', () => {
     const record = e.store.settings.data.integrations.find((i) => i.id === e.integrationId);
     expect(record?.status).toBe('active');
   });
+
+  it('a group made in the LMS between the read and the create is linked, its members kept, and the audit line says so', async () => {
+    env = await startSyncEnv({ users: 40, config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }] } }) });
+    const e = env;
+    const outsider = e.lms.store.createUser({ userName: 'guest@partner.example', active: true, emails: [{ value: 'guest@partner.example', type: 'work', primary: true }] });
+    // Someone makes "Sales team" in the LMS just before Rollcall creates it.
+    const racing = aroundLmsCalls(new Set(['createGroup']), (_method, _args, call) => {
+      e.lms.store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales team', members: [{ value: String(outsider.id) }] });
+      return call();
+    });
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', connectors: racing });
+    expect(applied.run.outcome).toBe('succeeded');
+    expect(applied.plan?.groups?.[0]?.action).toBe('create');
+    expect(membersOf(e, 'Sales team')).toHaveLength((applied.plan?.groups?.[0]?.add.length ?? 0) + 1);
+    expect(membersOf(e, 'Sales team')).toContain(String(outsider.id));
+    const lines: AuditLine[] = [];
+    for await (const line of auditLines(path.join(e.store.auditDir, applied.run.auditLog ?? ''))) lines.push(line);
+    expect(lines.filter((l) => l.op === 'group').map((l) => [l.reason, l.result])).toEqual([['group_found_made_and_linked', 'ok']]);
+  });
 });
