@@ -8,7 +8,7 @@ import { LmsErrorCode, redactError } from './errors';
 import type { ScimResponse } from './http';
 import { arr, obj, prop, str, type JsonObject } from './json';
 import { checkResponse, readAllPages, type PagedRead } from './responses';
-import type { Session } from './session';
+import { refusedBy, type Session } from './session';
 
 export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -155,36 +155,35 @@ export interface ReadGroup {
   raw: JsonObject;
   /** ETag or meta.version of the whole group, for If-Match. */
   etag: string | null;
-  /** Whether the LMS's answer had `members` (a group whose answer has none may be empty, or its LMS may not list them). */
+  /**
+   * Whether this answer had `members` (`[]` for an empty group). An answer without them says
+   * nothing about the group's members: it may be empty, or its LMS may not list them (for every
+   * group, or for some only).
+   */
   listed: boolean;
 }
 
-/** Remembers what an answer shows: the member count, and that this LMS lists members. */
-function learn(s: Session, id: string, raw: JsonObject): void {
-  const count = userMemberIds(raw).length;
-  if (membersKey(raw) !== undefined) s.groups.memberCounts.set(id, count);
-  if ((arr(prop(raw, 'members')) ?? []).length > 0) s.groups.listsMembers = true;
-}
+/** Whether to ask this group for `attributes=members`: not once it refused the parameter, nor once two groups did. */
+export const attributesWorkFor = (s: Session, id: string): boolean => s.groups.attributesWork && !s.groups.attributesRefusedBy.has(id);
 
 /**
  * GET one group, null when the LMS answers 404. `membersOnly` asks for `attributes=members`
- * (some LMSs list members only when asked); an LMS that refuses the parameter (400) is asked
- * without it, then and for the rest of the session.
+ * (some LMSs list members only when asked); a 400 to the parameter is asked again without it:
+ * for that group from then on, and for every group once a second group answers 400 too.
  */
 export async function getGroup(s: Session, endpoint: string, id: string, what: string, signal?: AbortSignal, membersOnly = false): Promise<Result<ReadGroup | null>> {
-  const asked = membersOnly && s.groups.attributesWork;
+  const asked = membersOnly && attributesWorkFor(s, id);
   const r = await s.http.request('GET', `${groupPath(endpoint, id)}${asked ? '?attributes=members' : ''}`, undefined, signal);
   if (!r.ok) return r;
   if (r.value.status === 404) return ok(null);
   if (asked && r.value.status === 400) {
-    s.groups.attributesWork = false;
+    if (refusedBy(s.groups.attributesRefusedBy, id)) s.groups.attributesWork = false;
     return getGroup(s, endpoint, id, what, signal, false);
   }
   const checked = await checkGroup(s, r.value, what, true, signal);
   if (!checked.ok) return checked;
   const raw = obj(checked.value);
   if (!raw) return fail(appError(LmsErrorCode.badResponse, `The LMS returned no group for id ${id} while ${what}.`, `${RUN_AGAIN}; if it happens again, send this message to the LMS vendor.`));
-  learn(s, id, raw);
   const version = str(obj(prop(raw, 'meta'))?.version);
   return ok({ raw, etag: r.value.headers.etag ?? version, listed: membersKey(raw) !== undefined });
 }
@@ -196,7 +195,7 @@ export async function getGroup(s: Session, endpoint: string, id: string, what: s
  */
 export async function getWholeGroup(s: Session, endpoint: string, id: string, what: string, signal?: AbortSignal): Promise<Result<ReadGroup | null>> {
   const whole = await getGroup(s, endpoint, id, what, signal);
-  if (!whole.ok || whole.value === null || whole.value.listed || !s.groups.attributesWork) return whole;
+  if (!whole.ok || whole.value === null || whole.value.listed || !attributesWorkFor(s, id)) return whole;
   const members = await getGroup(s, endpoint, id, what, signal, true);
   if (!members.ok) return members;
   if (members.value === null) return ok(null);
@@ -206,14 +205,19 @@ export async function getWholeGroup(s: Session, endpoint: string, id: string, wh
 }
 
 /**
- * Every group without its members (`excludedAttributes=members`; read again without it when the
- * LMS refuses the parameter), or `query`'s groups. A refused token is worded for groups.
+ * Every group without its members (`excludedAttributes=members`), or `query`'s groups. An LMS
+ * that answers 400 to the parameter is read without it (the members it sends are ignored), and
+ * when that works, later lists of this session go straight there. A refused token is worded for groups.
  */
 export async function listGroups(s: Session, endpoint: string, what: string, signal?: AbortSignal, query = ''): Promise<Result<PagedRead>> {
-  const q = query ? `${query}&` : '';
-  let list = await readAllPages(s.http, `${endpoint}?${q}excludedAttributes=members`, s.pageSize, s.concurrency, what, s.secrets, signal);
-  // A server that refuses the parameter: read the groups with their members (and ignore them).
-  if (!list.ok && list.error.details?.httpStatus === 400) list = await readAllPages(s.http, query ? `${endpoint}?${query}` : endpoint, s.pageSize, s.concurrency, what, s.secrets, signal);
+  const plain = query ? `${endpoint}?${query}` : endpoint;
+  const read = (path: string) => readAllPages(s.http, path, s.pageSize, s.concurrency, what, s.secrets, signal);
+  let list = await read(s.groups.excludeOnLists ? `${endpoint}?${query ? `${query}&` : ''}excludedAttributes=members` : plain);
+  if (s.groups.excludeOnLists && !list.ok && list.error.details?.httpStatus === 400) {
+    list = await read(plain);
+    // The same read without the parameter went through: the parameter was what the LMS refused.
+    if (list.ok) s.groups.excludeOnLists = false;
+  }
   if (!list.ok) return fail(await groupsAccess(s, list.error, signal));
   return list;
 }

@@ -2,17 +2,18 @@
  * Members added to and removed from an LMS group: by PATCH in requests of at most 500 member
  * changes, or, when the LMS has no PATCH (or refuses removing by `members[value eq "x"]`), by a
  * PUT of the whole group that keeps its other attributes and its non-user members. The PUT is
- * sent only when the LMS listed the group's members: a PUT built from a list without them would
- * remove every member Rollcall was not told about. Write answers are not parsed, and a PUT asks
- * the LMS to leave the members out of its answer (`excludedAttributes=members`).
+ * sent only when this group's own answer listed its members (`[]` when it has none): a PUT built
+ * from an answer without them would remove every member Rollcall was not told about. What one
+ * group refuses (PATCH, removes by filter) is kept for that group; the whole session follows only
+ * when a second group refuses the same. Write answers are not parsed, and a PUT asks the LMS to
+ * leave the members out of its answer (`excludedAttributes=members`).
  */
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
-import { listResources } from './discovery';
 import { LmsErrorCode, redactError } from './errors';
 import type { Method, ScimResponse } from './http';
 import { arr, obj, prop, str, type JsonObject } from './json';
 import { filterLiteral } from './mapping';
-import type { Session } from './session';
+import { refusedBy, type Session } from './session';
 import {
   CORE_GROUP,
   MAX_MEMBER_CHANGES,
@@ -30,8 +31,6 @@ import {
 
 /** 400s by which an LMS says it does not take `members[value eq "x"]` as a PATCH path. */
 const FILTER_REFUSED = new Set(['invalidPath', 'invalidFilter', 'invalidSyntax']);
-/** Groups read when asking whether the LMS lists members at all. */
-const PROBE_GROUPS = 10;
 
 interface Change {
   add: boolean;
@@ -50,27 +49,27 @@ export async function updateGroupMembers(s: Session, id: string, add: readonly s
   const endpointR = await groupsEndpoint(s, signal);
   if (!endpointR.ok) return endpointR;
   if (endpointR.value === null) return fail(noGroups(`updating the members of the LMS group ${id}`));
-  return writeMembers(s, endpointR.value, id, adding, removing, signal, s.groups.memberCounts.get(id) ?? 0);
+  return writeMembers(s, endpointR.value, id, adding, removing, signal);
 }
 
 /**
- * PATCH when the LMS takes it (a 501/405 switches this session's group writes — not its user
- * writes — to PUT), else PUT. `knownMembers`: how many user members the group was last seen with.
+ * PATCH when the LMS takes it, else PUT. A 501/405 to a group's PATCH sends that group's writes to
+ * PUT, and once a second group answers the same, every group's (never the user writes).
  */
-export async function writeMembers(s: Session, endpoint: string, id: string, add: string[], remove: string[], signal?: AbortSignal, knownMembers = 0): Promise<Result<void>> {
+export async function writeMembers(s: Session, endpoint: string, id: string, add: string[], remove: string[], signal?: AbortSignal): Promise<Result<void>> {
   const what = `updating the members of the LMS group ${id}`;
-  if (s.groups.patchWorks && (remove.length === 0 || s.groups.removeByFilterWorks)) {
+  const g = s.groups;
+  const patch = g.patchWorks && !g.patchRefusedBy.has(id);
+  const removeByFilter = g.removeByFilterWorks && !g.removeByFilterRefusedBy.has(id);
+  if (patch && (remove.length === 0 || removeByFilter)) {
     const r = await patchMembers(s, endpoint, id, add, remove, what, signal);
-    if (r === 'unsupported') s.groups.patchWorks = false;
-    else if (r !== 'usePut') {
-      // At least the members added are in (a bound, not a count: used to know a group is not empty).
-      if (r.ok) s.groups.memberCounts.set(id, Math.max(add.length, knownMembers - remove.length));
-      return r;
-    }
+    if (r === 'unsupported') {
+      if (refusedBy(g.patchRefusedBy, id)) g.patchWorks = false;
+    } else if (r !== 'usePut') return r;
     // Either way the PUT below applies every change: adding a member that is in, or removing one
     // that is out, changes nothing, so the requests already answered do no harm.
   }
-  return putMembers(s, endpoint, id, add, remove, what, signal, knownMembers);
+  return putMembers(s, endpoint, id, add, remove, what, signal);
 }
 
 /**
@@ -104,7 +103,8 @@ async function patchOnce(s: Session, endpoint: string, id: string, chunk: Change
     // "No such member" to a remove; to adds alone, a PUT says it exactly.
     if (type === 'noTarget') return removes ? 'noTarget' : 'usePut';
     if (removes && type !== null && FILTER_REFUSED.has(type)) {
-      s.groups.removeByFilterWorks = false;
+      // This group's removes go by PUT; every group's once a second group refuses the filter too.
+      if (refusedBy(s.groups.removeByFilterRefusedBy, id)) s.groups.removeByFilterWorks = false;
       return 'usePut';
     }
   }
@@ -143,7 +143,8 @@ async function patchMembers(s: Session, endpoint: string, id: string, add: strin
         const cur = await getGroup(s, endpoint, id, what, signal, true);
         if (!cur.ok) return cur;
         if (cur.value === null) return fail(goneError(s, id, what));
-        if (cur.value.listed || s.groups.listsMembers === true) {
+        // Only an answer that lists the members (`[]` when none) tells which removes are left to do.
+        if (cur.value.listed) {
           const present = new Set(userMemberIds(cur.value.raw));
           changes = [...changes.slice(0, i), ...changes.slice(i).filter((c) => c.add || present.has(c.id))];
           continue;
@@ -159,31 +160,17 @@ async function patchMembers(s: Session, endpoint: string, id: string, add: strin
   return ok(undefined);
 }
 
-/**
- * Whether this LMS lists groups' members at all: seen in an answer this session, or asked of a
- * page of groups. False when no group there shows any (an LMS that never lists them, or one whose
- * groups are all empty: Rollcall cannot tell the two apart, so it does not PUT).
- */
-async function listsMembers(s: Session, endpoint: string, signal?: AbortSignal): Promise<boolean> {
-  if (s.groups.listsMembers !== null) return s.groups.listsMembers;
-  const q = s.groups.attributesWork ? '?attributes=members&' : '?';
-  const r = await s.http.request('GET', `${endpoint}${q}startIndex=1&count=${PROBE_GROUPS}`, undefined, signal);
-  if (!r.ok || r.value.status < 200 || r.value.status >= 300) return false;
-  const listed = listResources(r.value.json).some((g) => (arr(prop(g, 'members')) ?? []).length > 0);
-  s.groups.listsMembers = listed;
-  return listed;
-}
-
-async function putMembers(s: Session, endpoint: string, id: string, add: string[], remove: string[], what: string, signal: AbortSignal | undefined, knownMembers: number): Promise<Result<void>> {
+async function putMembers(s: Session, endpoint: string, id: string, add: string[], remove: string[], what: string, signal: AbortSignal | undefined): Promise<Result<void>> {
   const removing = new Set(remove);
   for (let attempt = 0; ; attempt++) {
     const cur = await getWholeGroup(s, endpoint, id, what, signal);
     if (!cur.ok) return cur;
     if (cur.value === null) return fail(goneError(s, id, what));
     const { raw, etag, listed } = cur.value;
-    // No members in the answer: an empty group, or an LMS that does not list them. A PUT would
-    // then replace members Rollcall cannot see, so it is sent only for a group known to be empty.
-    if (!listed && (remove.length > 0 || knownMembers > 0 || !(await listsMembers(s, endpoint, signal)))) return fail(membersNotListed(s, id, what));
+    // No `members` in this group's answers, even asked with attributes=members: an empty group,
+    // or one whose members this LMS does not list — not to be told apart (another group listing
+    // its members says nothing about this one). A PUT would replace members Rollcall cannot see.
+    if (!listed) return fail(membersNotListed(s, id, what));
     const key = Object.keys(raw).find((k) => k.toLowerCase() === 'members') ?? 'members';
     const before = arr(raw[key]) ?? [];
     const isUser = (m: unknown): boolean => {
@@ -211,7 +198,6 @@ async function putMembers(s: Session, endpoint: string, id: string, add: string[
     if (r.value.status === 412 && attempt === 0) continue;
     const checked = await checkGroup(s, r.value, what, true, signal);
     if (!checked.ok) return checked;
-    s.groups.memberCounts.set(id, members.filter(isUser).length);
     return ok(undefined);
   }
 }
@@ -220,8 +206,8 @@ function membersNotListed(s: Session, id: string, what: string): AppError {
   return redactError(
     appError(
       LmsErrorCode.unsupported,
-      `The LMS did not list the group's members, so Rollcall cannot change them without PATCH (${what}): a PUT of the whole group would remove the members it was not shown.`,
-      'Ask the LMS vendor to list a group\'s members over SCIM (at least when asked with attributes=members) or to accept PATCH on groups; until then, change this group\'s members in the LMS, or stop pushing it.',
+      `The LMS did not list the group's members, so Rollcall cannot change them without PATCH (${what}): the group's answer has no "members", even when asked with attributes=members, and a PUT of the whole group would remove every member it was not shown.`,
+      'Ask the LMS vendor to list a group\'s members over SCIM (at least when asked with attributes=members, and an empty group as "members": []) or to accept PATCH on groups; until then, change this group\'s members in the LMS, or stop pushing it.',
     ),
     s.secrets,
   );

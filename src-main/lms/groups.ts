@@ -122,9 +122,8 @@ export async function createGroup(s: Session, displayName: string, memberIds: re
   if (!raw || !id) return fail(appError(LmsErrorCode.badResponse, `The LMS created the group "${displayName}" but did not return its id.`, 'Run a new dry run: it finds the group by its name.'));
   const answered = prop(raw, 'members') === undefined ? first : userMemberIds(raw);
   const group: TargetGroup = { id, displayName: str(prop(raw, 'displayName')) ?? displayName, memberIds: answered };
-  s.groups.memberCounts.set(id, answered.length);
   if (rest.length > 0) {
-    const more = await writeMembers(s, endpoint, id, rest, [], signal, answered.length);
+    const more = await writeMembers(s, endpoint, id, rest, [], signal);
     if (!more.ok) {
       const e = more.error;
       const fix = 'Run a new dry run: it finds the new group and adds the members still missing.';
@@ -139,14 +138,22 @@ export async function createGroup(s: Session, displayName: string, memberIds: re
  * A 409 to the create: the LMS has a group of that name — most often this very create, whose
  * answer was lost and which the HTTP layer sent again, or one a crashed run made. When exactly
  * one group has the name, it is the group Rollcall means: the members are added to it (nothing
- * is removed) and it is returned, its members not read. Otherwise LMS_GROUP_CONFLICT.
+ * is removed) and it is returned with `memberIds: null` (its members not read) — how the caller
+ * tells a group taken up from one created, whose memberIds is a list. None or several:
+ * LMS_GROUP_CONFLICT. A lookup that fails is its own error (a refused token, an LMS down, a
+ * cancel), the 409 said once as the context.
  */
 async function takeUpExisting(s: Session, endpoint: string, displayName: string, ids: string[], res: ScimResponse, what: string, signal?: AbortSignal): Promise<Result<TargetGroup>> {
   const named = await groupsNamed(s, endpoint, displayName, what, signal);
-  const only = named.ok && named.value.length === 1 ? named.value[0] : undefined;
+  if (!named.ok) {
+    const e = named.error;
+    if (e.code === LmsErrorCode.aborted) return named;
+    return fail(redactError({ ...e, message: `The LMS answered that it already has a group named "${displayName}" (HTTP 409) while ${what}, and looking that group up failed: ${e.message}` }, s.secrets));
+  }
+  const only = named.value.length === 1 ? named.value[0] : undefined;
   if (only && ids.length === 0) return ok(only);
   if (only) {
-    const added = await writeMembers(s, endpoint, only.id, ids, [], signal, s.groups.memberCounts.get(only.id) ?? 0);
+    const added = await writeMembers(s, endpoint, only.id, ids, [], signal);
     if (!added.ok) {
       const e = added.error;
       return fail({ ...e, message: `The LMS already had the group "${only.displayName}", and adding its members failed: ${e.message}` });
@@ -156,7 +163,7 @@ async function takeUpExisting(s: Session, endpoint: string, displayName: string,
   const refused = checkResponse(s.http, res, what, s.secrets);
   const details: AppError['details'] = refused.ok ? { httpStatus: 409 } : refused.error.details;
   const lms = [details?.scimType, details?.lmsDetail].filter((p): p is string => typeof p === 'string' && p !== '');
-  const found = !named.ok ? `looking it up failed: ${named.error.message}` : named.value.length === 0 ? 'Rollcall found no group of that name' : `Rollcall found ${named.value.length} groups of that name`;
+  const found = named.value.length === 0 ? 'Rollcall found no group of that name' : `Rollcall found ${named.value.length} groups of that name`;
   return fail(
     redactError(
       appError(

@@ -15,25 +15,52 @@ import { OrgCache } from './org';
 import { checkResponse } from './responses';
 import { together } from './together';
 
-/** What the LMS's Groups turned out to accept, learned at run time (groups*.ts). */
+/**
+ * What the LMS's Groups turned out to accept, learned at run time (groups*.ts). A refusal by one
+ * group is kept for that group (`…RefusedBy`, group ids): the session-wide flag is switched only
+ * when a second group answers the same, so one odd group does not move every group's writes.
+ */
 export interface GroupsLearned {
   patchWorks: boolean;
+  /** Groups that answered a PATCH with 501/405 (written by PUT from then on). */
+  patchRefusedBy: Set<string>;
   /** `members[value eq "x"]` removes taken (some servers answer 400 invalidPath/invalidFilter). */
   removeByFilterWorks: boolean;
+  /** Groups that refused a remove by `members[value eq "x"]`. */
+  removeByFilterRefusedBy: Set<string>;
   /** `?excludedAttributes=members` taken on a group PUT. */
   excludeOnWrites: boolean;
+  /** `?excludedAttributes=members` taken on a list of groups (a list refused with it and read without it: false). */
+  excludeOnLists: boolean;
   /** `?attributes=members` taken on a group GET. */
   attributesWork: boolean;
-  /** Whether the LMS lists a group's members at all (seen, or probed when it matters); null = not known. */
-  listsMembers: boolean | null;
+  /** Groups whose GET with `?attributes=members` was answered 400. */
+  attributesRefusedBy: Set<string>;
   /** Whether this token may read users (probed after a 401/403 on /Groups); null = not known. */
   usersReadable: boolean | null;
-  /** User members per group id as last seen in this session (after a PATCH, at least those added): only "has members" is relied on. */
-  memberCounts: Map<string, number>;
 }
 
 export function groupsLearned(patchWorks: boolean): GroupsLearned {
-  return { patchWorks, removeByFilterWorks: true, excludeOnWrites: true, attributesWork: true, listsMembers: null, usersReadable: null, memberCounts: new Map() };
+  return {
+    patchWorks,
+    patchRefusedBy: new Set(),
+    removeByFilterWorks: true,
+    removeByFilterRefusedBy: new Set(),
+    excludeOnWrites: true,
+    excludeOnLists: true,
+    attributesWork: true,
+    attributesRefusedBy: new Set(),
+    usersReadable: null,
+  };
+}
+
+/**
+ * Notes that group `id` refused something; true when this makes two groups (or more) that did,
+ * i.e. when the session-wide flag should be switched.
+ */
+export function refusedBy(groups: Set<string>, id: string): boolean {
+  groups.add(id);
+  return groups.size >= 2;
 }
 
 export class Session {

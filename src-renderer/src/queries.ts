@@ -40,7 +40,9 @@ export function useIntegration(id: string | undefined) {
 /**
  * The names of the groups the LMS has, for the wizard's pushed groups: read once per wizard visit
  * (the wizard forgets them when it closes, useForgetLmsGroups) and again for another LMS address.
- * A failed read is tried again when the rules step opens again.
+ * The key cannot hold the token (it never comes back from main): the LMS step's Save & Test
+ * forgets the names instead (useResetLmsGroups), so the rules step reads them with the token
+ * saved last. A failed read is tried again when the rules step opens again.
  */
 export function useLmsGroups(id: string | undefined, lmsAddress: string) {
   return useQuery({
@@ -50,6 +52,15 @@ export function useLmsGroups(id: string | undefined, lmsAddress: string) {
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });
+}
+
+/**
+ * Forgets the LMS's group names now (after the LMS settings or token were saved): a list shown
+ * is read again at once, any other when it is next shown — never the one read with the old token.
+ */
+export function useResetLmsGroups() {
+  const client = useQueryClient();
+  return useCallback(() => void client.resetQueries({ queryKey: queryKeys.lmsGroupsAll }), [client]);
 }
 
 /** Drops the LMS's group names when the component using it (the wizard) goes, so the next visit reads them afresh. */

@@ -1,8 +1,9 @@
 /**
  * listLmsGroups (the wizard's pushed groups suggest the LMS's own groups, as Okta's "Link
  * Group"): against the SCIM simulator, every group's name and no member read; null for an LMS
- * without groups; an unreachable LMS, a refused token or a missing one as error values with a
- * fix, never the token; and the browser preview serves it through the same dispatch().
+ * without groups; an unreachable LMS, a refused token, a missing one or one entered for another
+ * LMS address as error values with a fix, never the token; and the browser preview serves it
+ * through the same dispatch().
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -67,10 +68,11 @@ describe('listLmsGroups', () => {
         lms.clearRequests();
         const r = await list(ctx, id);
         expect(r).toEqual({ ok: true, value: { groups: [{ name: 'all staff' }, { name: 'Compliance' }, { name: 'People Managers' }] } });
-        // Only the list is read (no group on its own, for its members).
+        // Only the list is read (no group on its own, for its members), and always without the
+        // members: not read again with them (as for an LMS that refuses excludedAttributes).
         const groupReads = lms.requests().filter((q) => /\/Groups/.test(q.path));
         expect(groupReads.length).toBeGreaterThan(0);
-        expect(groupReads.every((q) => /\/Groups\/?$/.test(q.path))).toBe(true);
+        expect(groupReads.map((q) => [q.path.replace(/^\/scim\/v2/, ''), q.query.excludedAttributes, q.status])).toEqual(groupReads.map(() => ['/Groups', 'members', 200]));
         // Nothing was written to the LMS.
         expect(lms.requests().every((q) => q.method === 'GET')).toBe(true);
       }),
@@ -129,6 +131,24 @@ describe('listLmsGroups', () => {
         expectErrorWithFix(await list(ctx, id), 'SETUP_INCOMPLETE');
         const missing = await list(ctx, 'int-missing');
         expect(missing.ok).toBe(false);
+        expect(lms.requests()).toHaveLength(0);
+      }),
+    );
+  });
+
+  it('a token entered for another LMS address: refused before any request, never sent', async () => {
+    await withLms({}, (lms) =>
+      withTempDir(async (dir) => {
+        const { ctx, id } = await integrationFor(dir, lms.baseUrl, TOKEN);
+        // The stored token was entered for another origin (the address changed since, say).
+        await ctx.store.settings.update((s) => {
+          const record = s.integrations.find((i) => i.id === id);
+          if (record) record.credentialFor.lmsToken = 'https://other-lms.example.com';
+        });
+        lms.clearRequests();
+        const r = await list(ctx, id);
+        expectErrorWithFix(r, 'CREDENTIAL_ADDRESS_MISMATCH');
+        if (!r.ok) expect(r.error.message).toContain('https://other-lms.example.com');
         expect(lms.requests()).toHaveLength(0);
       }),
     );

@@ -126,34 +126,61 @@ export interface GroupFaults {
   refuseGroupWriteQuery?: boolean;
   /** Group PATCH answered 501 (users' PATCH still taken). */
   refuseGroupPatch?: boolean;
+  /** PATCH of the group of this displayName (without case) answered 405; other groups' PATCH taken. */
+  refusePatchOfGroup?: string;
+  /** GET answers about the group of this displayName (without case) never carry `members`, even when asked; other groups list theirs. */
+  omitMembersOfGroup?: string;
+  /** A GET of one group with `attributes` answered 400 invalidSyntax (an LMS without the parameter). */
+  refuseGroupAttributesParam?: boolean;
+  /** A list of groups with `excludedAttributes` answered 400 invalidSyntax (an LMS without the parameter on lists). */
+  refuseGroupListExclude?: boolean;
+  /** Every list of groups (GET /Groups, filtered or not) answered with this status: 503 a list that is down, 403 a token that may not list. */
+  groupListStatus?: number;
   /** Every Group PUT or PATCH with If-Match answered 412, as if someone changed the group each time. */
   groupPreconditionFails?: boolean;
 }
 
-/** Whether a GET's `attributes` asks for members. */
-export function asksForMembers(query: Record<string, unknown>): boolean {
-  const a = query.attributes;
-  return typeof a === 'string' && a.split(',').some((x) => /^(urn:ietf:params:scim:schemas:core:2\.0:Group:)?members(\.|$)/i.test(x.trim()));
-}
+/** Whether a list of attributes (`attributes`, `excludedAttributes`) names the members. */
+const namesMembers = (a: unknown): boolean => typeof a === 'string' && a.split(',').some((x) => /^(urn:ietf:params:scim:schemas:core:2\.0:Group:)?members(\.|$)/i.test(x.trim()));
 
-/** A group, or a list of groups, as JSON text without `members`; other text as it was. */
-export function withoutMembers(text: string): string {
+/** Whether a GET's `attributes` asks for members. */
+export const asksForMembers = (query: Record<string, unknown>): boolean => namesMembers(query.attributes);
+
+/** Whether a GET's answer carries the groups' members: not excluded, and named when `attributes` is given. */
+export const answersWithMembers = (query: Record<string, unknown>): boolean => !namesMembers(query.excludedAttributes) && (query.attributes === undefined || asksForMembers(query));
+
+/** A group, or a list of groups, as JSON text with each group (an object with an id) passed through `edit`; other text as it was. */
+function editGroups(text: string, edit: (g: Json) => Json): string {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return text;
   }
-  const strip = (v: unknown): unknown => {
+  const one = (v: unknown): unknown => {
     const o = obj(v);
-    if (!o) return v;
-    const { members: _members, ...rest } = o;
-    return rest;
+    return o && typeof o.id === 'string' ? edit(o) : v;
   };
   const o = obj(body);
   if (!o) return text;
-  return JSON.stringify(Array.isArray(o.Resources) ? { ...o, Resources: (o.Resources as unknown[]).map(strip) } : strip(o));
+  return JSON.stringify(Array.isArray(o.Resources) ? { ...o, Resources: (o.Resources as unknown[]).map(one) } : one(o));
 }
+
+/** A group, or a list of groups, as JSON text without `members` (of the groups `which` picks, or all); other text as it was. */
+export function withoutMembers(text: string, which: (id: string) => boolean = () => true): string {
+  return editGroups(text, (g) => {
+    if (!which(String(g.id))) return g;
+    const { members: _members, ...rest } = g;
+    return rest;
+  });
+}
+
+/**
+ * A group, or a list of groups, as JSON text with `members: []` for each group without members.
+ * SCIMMY leaves an empty list out; the simulator says "no members" as RFC 7643 also allows, so a
+ * client can tell an empty group from one whose members the LMS does not list.
+ */
+export const withEmptyMembers = (text: string): string => editGroups(text, (g) => (Object.keys(g).some((k) => k.toLowerCase() === 'members') ? g : { ...g, members: [] }));
 
 /** Whether a PatchOp removes by a filter on `members` (`members[value eq "x"]`). */
 export function removesByMemberFilter(body: unknown): boolean {

@@ -7,7 +7,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import SCIMMY from 'scimmy';
-import { asksForMembers, groupOut, patchedGroup, removesByMemberFilter, sameGroup, withoutMembers, type GroupFaults } from './fast-groups';
+import { answersWithMembers, asksForMembers, groupOut, patchedGroup, removesByMemberFilter, sameGroup, withEmptyMembers, withoutMembers, type GroupFaults } from './fast-groups';
 import { patchedUser, userChanged, userIn } from './fast-users';
 import { userOut } from './handlers';
 import type { Json, LmsStore } from './store';
@@ -132,17 +132,32 @@ function rewriteSent(res: Response, rewrite: (text: string) => string | null): v
 /**
  * The GroupFaults of the moment (fast-groups.ts), on /Groups, after authentication and before any
  * handler: registered ahead of the fast routes and SCIMMY (call after SCIMMYRouters was constructed).
+ * Also, without any fault, `members: []` in GET answers for an empty group (SCIMMY leaves it out).
+ * `groupName` gives a stored group's displayName, for the faults about one named group.
  */
-export function groupFaultRoutes(scim: Router, faults: () => GroupFaults): void {
+export function groupFaultRoutes(scim: Router, faults: () => GroupFaults, groupName: (id: string) => string | undefined): void {
   const parse = scimBody();
+  const named = (id: string, name: string | undefined): boolean => name !== undefined && groupName(id)?.trim().toLowerCase() === name.trim().toLowerCase();
   scim.use('/Groups', (req, res, next) => {
     const f = faults();
     if (f.groupsForbiddenStatus) return scimError(res, f.groupsForbiddenStatus, 'This API key may not read or change groups');
+    const list = req.method === 'GET' && req.path === '/';
+    const one = /^\/([^/]+)$/.exec(req.path);
+    const id = one ? decodeURIComponent(one[1] ?? '') : null;
+    if (list && f.groupListStatus) return scimError(res, f.groupListStatus, f.groupListStatus >= 500 ? 'The group list is temporarily unavailable' : 'This API key may not list groups');
+    if (list && f.refuseGroupListExclude && req.query.excludedAttributes !== undefined) return scimError(res, 400, 'excludedAttributes is not supported on lists', 'invalidSyntax');
+    if (req.method === 'GET' && id !== null && f.refuseGroupAttributesParam && req.query.attributes !== undefined) return scimError(res, 400, 'attributes is not supported', 'invalidSyntax');
     const write = req.method === 'PUT' || req.method === 'PATCH';
     if (f.refuseGroupWriteQuery && write && Object.keys(req.query).length > 0) return scimError(res, 400, 'Query parameters are not supported on writes', 'invalidSyntax');
     if (f.refuseGroupPatch && req.method === 'PATCH') return scimError(res, 501, 'PATCH is not supported on groups; use PUT');
+    if (req.method === 'PATCH' && id !== null && named(id, f.refusePatchOfGroup)) return scimError(res, 405, 'PATCH is not allowed on this group; use PUT');
     if (f.groupPreconditionFails && write && req.header('if-match')) return scimError(res, 412, 'The group changed since you read it', 'invalidVers');
-    if (req.method === 'GET' && (f.omitGroupMembers || (f.groupMembersOnlyWhenAsked && !asksForMembers(req.query)))) rewriteSent(res, withoutMembers);
+    if (req.method === 'GET') {
+      // Registered first, so applied last: the faults below take the members out of what this gives.
+      if (f.omitGroupMembers || (f.groupMembersOnlyWhenAsked && !asksForMembers(req.query))) rewriteSent(res, (text) => withoutMembers(text));
+      else if (f.omitMembersOfGroup !== undefined) rewriteSent(res, (text) => withoutMembers(text, (gid) => named(gid, f.omitMembersOfGroup)));
+      if (answersWithMembers(req.query)) rewriteSent(res, (text) => (res.statusCode >= 200 && res.statusCode < 300 ? withEmptyMembers(text) : null));
+    }
     if (req.method === 'POST' && req.path === '/') {
       if (f.conflictOnGroupCreate) return scimError(res, 409, 'a group of that name already exists', 'uniqueness');
       rewriteSent(res, (text) => {

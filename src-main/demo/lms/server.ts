@@ -333,7 +333,10 @@ export async function startLmsSimulator(options: LmsSimulatorOptions): Promise<L
     context: () => ctx,
     baseUri: (req: Request) => `http://${req.header('host') ?? '127.0.0.1'}`,
   });
-  groupFaultRoutes(scim, () => faults);
+  groupFaultRoutes(scim, () => faults, (id) => {
+    const name = (store.org.groups.get(id) as Json | undefined)?.displayName;
+    return typeof name === 'string' ? name : undefined;
+  });
   if (options.fastWrites !== false) fastWrites(scim, store, extensions);
   scim.use(scimmy);
   app.use('/scim/v2', scim);

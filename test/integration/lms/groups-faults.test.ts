@@ -1,6 +1,7 @@
 /**
  * SCIM Groups against LMSs that misbehave, over real HTTP against the simulator's group faults:
- * members listed only when asked or never, a create whose answer is lost, a 409 with no group to
+ * members listed only when asked or never (for every group, or for one group while the others
+ * list theirs), a create whose answer is lost, a 409 with no group to
  * match, removes by filter refused, "no such member" to a remove, a token without groups, a 412
  * twice, a PUT parameter refused, a group PATCH refused (user writes still PATCH), and a 201 with
  * only a (broken) Location. Each test reads what the LMS holds afterwards.
@@ -71,6 +72,42 @@ describe('a PUT only from a list of members the LMS gave', () => {
     }
     expect(groupRequests(sim, 'PUT')).toEqual([]);
     expect(userIds(stored(sim, id))).toEqual(sorted([a, b]));
+  });
+
+  it('refuses to PUT a group whose own answer has no members, though another group lists its members', async () => {
+    const { sim, t, ids } = await start(4, { capabilities: { patch: false }, faults: { omitMembersOfGroup: 'Everyone' } });
+    const [a, b, c] = ids;
+    const everyone = seedGroup(sim, 'Everyone', sorted([a, b]));
+    const admins = seedGroup(sim, 'Admins', [a ?? '']);
+    // The session sees Admins' members: this LMS lists members, but not Everyone's.
+    const read = unwrap(await t.readGroups(['Admins', 'Everyone']));
+    expect(read?.find((g) => g.id === admins)?.memberIds).toEqual([a]);
+    sim.clearRequests();
+    const r = await t.updateGroupMembers(everyone, [c ?? ''], []);
+    expect(r.ok ? null : r.error.code).toBe('LMS_UNSUPPORTED');
+    if (!r.ok) expect(r.error.fix).toMatch(/"members": \[\]/);
+    // Asked with attributes=members too, and nothing sent: Everyone keeps A and B.
+    expect(groupRequests(sim, 'GET').map((x) => x.query.attributes ?? null)).toEqual([null, 'members']);
+    expect(groupRequests(sim, 'PUT')).toEqual([]);
+    expect(userIds(stored(sim, everyone))).toEqual(sorted([a, b]));
+    // Admins, listed, is PUT.
+    unwrap(await t.updateGroupMembers(admins, [c ?? ''], []));
+    expect(userIds(stored(sim, admins))).toEqual(sorted([a, c]));
+  });
+
+  it('PUTs an empty group the LMS lists as "members": [], and refuses one whose answer leaves members out', async () => {
+    const { sim, t, ids } = await start(3, { capabilities: { patch: false }, faults: { omitMembersOfGroup: 'Quiet' } });
+    const [a, b] = ids;
+    const empty = seedGroup(sim, 'Empty');
+    const quiet = seedGroup(sim, 'Quiet');
+    const answer = (await (await fetch(`${sim.baseUrl}/Groups/${empty}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Json;
+    expect(answer.members).toEqual([]);
+    unwrap(await t.updateGroupMembers(empty, [a ?? ''], []));
+    expect(userIds(stored(sim, empty))).toEqual([a]);
+    // Empty too, but nothing in its answer says so: not to be told from a group not listed.
+    const r = await t.updateGroupMembers(quiet, [b ?? ''], []);
+    expect(r.ok ? null : r.error.code).toBe('LMS_UNSUPPORTED');
+    expect(groupRequests(sim, 'PUT').map((x) => x.path)).toEqual([`/Groups/${empty}`]);
   });
 });
 
@@ -149,6 +186,19 @@ describe('removes the LMS does not take by PATCH', () => {
     // The chunk (noTarget), the adds, then each remove: one done, one already out.
     expect(groupRequests(sim, 'PATCH').map((r) => r.status)).toEqual([400, 200, 200, 400]);
     expect(groupRequests(sim, 'PUT')).toEqual([]);
+  });
+
+  it('after noTarget, sends each remove alone when this group\'s answer has no members, though other groups list theirs', async () => {
+    const { sim, t, ids } = await start(4, { faults: { omitMembersOfGroup: 'Everyone' } });
+    const [a, b, c] = ids;
+    const everyone = seedGroup(sim, 'Everyone', sorted([a, b]));
+    seedGroup(sim, 'Admins', [c ?? '']);
+    expect(unwrap(await t.readGroups(['Admins']))?.find((g) => g.displayName === 'Admins')?.memberIds).toEqual([c]);
+    sim.clearRequests();
+    unwrap(await t.updateGroupMembers(everyone, [], ['gone-since', a ?? '']));
+    // Not "no member is there, nothing left to remove": A is taken out.
+    expect(userIds(stored(sim, everyone))).toEqual([b]);
+    expect(groupRequests(sim, 'PATCH').map((r) => r.status)).toEqual([400, 400, 200]);
   });
 });
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_APPS } from '../../../src-main/demo/graph';
 import type { TargetUser } from '../../../src-main/core/model';
+import type { RequestLogEntry } from '../../../src-main/demo/lms/server';
 import { createScimTarget } from '../../../src-main/lms';
 import { Store } from '../../../src-main/store/store';
 import { createPrng } from '../../helpers/prng';
@@ -21,8 +22,11 @@ afterAll(async () => {
   await Promise.all(envs.map((e) => e.close()));
 });
 
-/** Starts apply in a child; kills it with SIGKILL once the LMS has seen `killAfter` requests (if given). */
-function applyInChild(env: SyncEnv, killAfter: number | null): Promise<{ killed: boolean; code: number | null }> {
+/**
+ * Starts apply in a child; kills it with SIGKILL once the LMS has seen `killAfter` requests, or
+ * one `killAfter` picks out (if given).
+ */
+function applyInChild(env: SyncEnv, killAfter: number | ((r: RequestLogEntry) => boolean) | null): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/apply-child.ts'), env.dataDir, env.integrationId], {
       cwd: ROOT,
@@ -31,18 +35,22 @@ function applyInChild(env: SyncEnv, killAfter: number | null): Promise<{ killed:
     });
     let killed = false;
     const start = env.lms.requests().length;
-    const watch = killAfter === null ? null : setInterval(() => {
-      if (env.lms.requests().length - start >= killAfter) {
+    const seen = () => env.lms.requests().slice(start);
+    const due = killAfter === null ? null : typeof killAfter === 'number' ? () => seen().length >= killAfter : () => seen().some(killAfter);
+    const watch = due === null ? null : setInterval(() => {
+      if (due()) {
         killed = true;
         child.kill('SIGKILL');
       }
     }, 2);
     let err = '';
+    let out = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       if (watch) clearInterval(watch);
-      if (!killed && code !== 0) reject(new Error(`apply child failed (${code}): ${err}`));
+      if (!killed && code !== 0) reject(new Error(`apply child failed (${code}): ${out} ${err}`));
       resolve({ killed, code });
     });
   });
@@ -59,10 +67,34 @@ async function lmsState(env: SyncEnv): Promise<Map<string, Omit<TargetUser, 'id'
   return out;
 }
 
+/** The LMS's groups by name, each with its members' userNames. */
+function groupsOf(e: SyncEnv): Array<readonly [string, string[]]> {
+  const userNameOf = new Map(e.lms.users().map((u) => [String(u.id), String(u.userName)]));
+  return (e.lms.store.orgList('groups') as Array<{ displayName: string; members?: Array<{ value: string }> }>)
+    .map((g) => [g.displayName, (g.members ?? []).map((m) => userNameOf.get(m.value) ?? m.value).sort()] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/** Sales pushed to "Sales team" and the managers to "Managers": created at the end of an apply. */
+const PUSHED: Pick<NonNullable<Parameters<typeof startSyncEnv>[0]>, 'config'> = {
+  config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }, { groupId: tenant.groupIds.managers, groupName: 'People Managers', lmsGroup: 'Managers' }] } }),
+};
+
 describe('apply killed at random points and run again', () => {
+  it('killed right after a group create reached the LMS, the rerun links that group instead of making a second', async () => {
+    const clean = await startSyncEnv({ users: 300, seed: 7, ...PUSHED });
+    const crashy = await startSyncEnv({ users: 300, seed: 7, ...PUSHED });
+    envs.push(clean, crashy);
+    expect((await applyInChild(clean, null)).code).toBe(0);
+    expect((await applyInChild(crashy, (r) => r.method === 'POST' && r.path.endsWith('/Groups'))).killed).toBe(true);
+    expect((await applyInChild(crashy, null)).code).toBe(0);
+    expect(groupsOf(crashy)).toEqual(groupsOf(clean));
+    expect(groupsOf(clean).map(([name]) => name)).toEqual(['Managers', 'Sales team']);
+  }, 120_000);
+
   it(`ends identical to a clean run, with no duplicates and a consistent link table (${USERS} users, ${KILLS} kills)`, async () => {
-    const clean = await startSyncEnv({ users: USERS, seed: 5 });
-    const crashy = await startSyncEnv({ users: USERS, seed: 5, lmsFaults: { latencyMs: 1 } });
+    const clean = await startSyncEnv({ users: USERS, seed: 5, ...PUSHED });
+    const crashy = await startSyncEnv({ users: USERS, seed: 5, lmsFaults: { latencyMs: 1 }, ...PUSHED });
     envs.push(clean, crashy);
 
     expect((await applyInChild(clean, null)).code).toBe(0);
@@ -86,6 +118,9 @@ describe('apply killed at random points and run again', () => {
     expect(new Set(externalIds).size).toBe(externalIds.length);
     expect(actual.size).toBe(expected.size);
     for (const [userName, user] of expected) expect(actual.get(userName), userName).toEqual(user);
+    // The same groups, once each, with the same members (by userName).
+    expect(groupsOf(clean).map(([name, members]) => [name, members.length > 0])).toEqual([['Managers', true], ['Sales team', true]]);
+    expect(groupsOf(crashy)).toEqual(groupsOf(clean));
 
     // The link table matches the LMS: every account the integration made is linked to its Entra id.
     const links = (await crashy.store.links(crashy.integrationId)).data.links;

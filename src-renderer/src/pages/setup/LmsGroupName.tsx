@@ -1,15 +1,28 @@
 import { Caption1, Field, Input, Link, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, type CSSProperties, type ReactElement } from 'react';
 import type { LmsGroupList } from '../../../../src-preload/api-types';
 import { lmsGroupSuggestions, matchLmsGroup, MAX_LMS_GROUP_NAME, type LmsGroupName } from '../../../../src-main/core/push-group-settings';
 import { toAppError } from '../../api';
 
+/** Out of the layout while empty (a polite live region has to be there before what it announces). */
+const EMPTY_LIVE_REGION: CSSProperties = { position: 'absolute', width: 1, height: 1, overflow: 'hidden' };
+
 /**
  * Where the LMS's group names stand (useLmsGroups), in one line above the rows: loading, could
- * not be listed (the names can still be typed), or the LMS has no groups at all.
+ * not be listed (the names can still be typed), or the LMS has no groups at all. In a polite live
+ * region that is always there, so a screen reader hears the line come and change.
  */
 export function LmsGroupsStatus({ query }: { query: UseQueryResult<LmsGroupList> }) {
+  const line = statusLine(query);
+  return (
+    <div aria-live="polite" data-testid="lms-groups-status" style={line ? undefined : EMPTY_LIVE_REGION}>
+      {line}
+    </div>
+  );
+}
+
+function statusLine(query: UseQueryResult<LmsGroupList>): ReactElement | null {
   if (query.isPending && query.fetchStatus !== 'idle') return <Spinner size="extra-tiny" labelPosition="after" label="Loading the LMS’s groups…" style={{ justifyContent: 'start' }} data-testid="lms-groups-loading" />;
   if (query.isError) {
     return (
@@ -34,7 +47,8 @@ export function LmsGroupsStatus({ query }: { query: UseQueryResult<LmsGroupList>
 /**
  * A row's LMS group name: free text (a new name creates the group), with the LMS's group names
  * that contain it suggested, and under it whether the name links one of them or creates a group,
- * compared as the apply compares them (without case or outer spaces).
+ * compared as the apply compares them (without case or outer spaces). That line is a polite live
+ * region, there even while empty, so a screen reader hears "links" turn into "creates" as one types.
  */
 export function LmsGroupNameField({
   index,
@@ -59,13 +73,14 @@ export function LmsGroupNameField({
     <Field
       validationMessage={error ?? warning}
       validationState={error ? 'error' : warning ? 'warning' : 'none'}
-      hint={
-        hint ? (
+      hint={{
+        'aria-live': 'polite',
+        children: hint ? (
           <span data-testid="push-group-lms-match" data-match={match?.kind}>
             {hint}
           </span>
-        ) : undefined
-      }
+        ) : null,
+      }}
     >
       <Input
         aria-label={`LMS group name, row ${index + 1}`}

@@ -1,11 +1,13 @@
 /**
  * The wizard's Save & Test for one side (Entra or the LMS): validate, save the settings, put the
  * secret in the keychain (then forget it: it is never shown again), and run that side's checks.
+ * The LMS side then forgets the LMS's group names read so far (another address or token may list
+ * other groups, or none), so the rules step reads them again.
  */
 import { useState } from 'react';
 import type { AppError, CheckResult } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
-import { useInvalidateIntegration } from '../../queries';
+import { useInvalidateIntegration, useResetLmsGroups } from '../../queries';
 import type { Errors } from './draft';
 import type { StepProps } from './wizard-types';
 
@@ -32,6 +34,7 @@ export function useSaveAndTest(o: SaveAndTestOptions) {
   const [warning, setWarning] = useState<AppError | null>(null);
   const [result, setResult] = useState<CheckResult | null>(null);
   const invalidate = useInvalidateIntegration();
+  const resetLmsGroups = useResetLmsGroups();
 
   const run = async () => {
     const found = o.validate();
@@ -44,8 +47,9 @@ export function useSaveAndTest(o: SaveAndTestOptions) {
       return;
     }
     setBusy(true);
+    let saved: Awaited<ReturnType<StepProps['save']>> | null = null;
     try {
-      const saved = await o.save();
+      saved = await o.save();
       if (secret.trim()) {
         const r = await call('setSecret', { integrationId: saved.id, kind: o.kind, value: secret });
         setWarning(r.warning);
@@ -62,6 +66,8 @@ export function useSaveAndTest(o: SaveAndTestOptions) {
       setFailure(toAppError(err));
       o.setDone(false);
     } finally {
+      // Saved (and tested, whatever the checks said): the names read before are not to be trusted.
+      if (saved && o.part === 'lms') resetLmsGroups();
       setBusy(false);
     }
   };
