@@ -6,40 +6,16 @@
  * twice, a PUT parameter refused, a group PATCH refused (user writes still PATCH), and a 201 with
  * only a (broken) Location. Each test reads what the LMS holds afterwards.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLmsSimulator, type LmsSimulator, type LmsSimulatorOptions } from '../../../src-main/demo/lms';
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../src-main/demo/lms/store';
-import { integrationStatusFor, isCredentialError, type ScimTarget } from '../../../src-main/lms';
+import { integrationStatusFor, isCredentialError } from '../../../src-main/lms';
 import { ScimHttp } from '../../../src-main/lms/http';
-import { client, TOKEN, unwrap } from './helpers';
+import { TOKEN, unwrap } from './helpers';
+import { groupRequests, groupTestSetup, seedGroup, stored, userIds } from './group-kit';
 
-const sims: LmsSimulator[] = [];
-const clients: ScimTarget[] = [];
-afterEach(async () => {
-  for (const t of clients.splice(0)) t.close();
-  for (const s of sims.splice(0)) await s.close();
-});
+const start = groupTestSetup();
 
-async function start(users: number, over: Partial<LmsSimulatorOptions> = {}): Promise<{ sim: LmsSimulator; t: ScimTarget; ids: string[] }> {
-  const sim = await startLmsSimulator({ token: TOKEN, seed: { departments: [], jobProfiles: [], permissionTypes: [], users: [], generatedUsers: users }, ...over });
-  sims.push(sim);
-  const t = client(sim.baseUrl, { concurrency: 4 });
-  clients.push(t);
-  return { sim, t, ids: sim.users().map((u) => String(u.id)) };
-}
-
-function seedGroup(sim: LmsSimulator, displayName: string, members: string[] = []): string {
-  return String(sim.store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: members.map((value) => ({ value })) }).id);
-}
-
-const stored = (sim: LmsSimulator, id: string): Json | undefined => sim.groups().find((g) => g.id === id);
-const userIds = (g: Json | undefined): string[] => (Array.isArray(g?.members) ? (g.members as Array<{ value: string }>).map((m) => m.value).sort() : []);
 const sorted = (ids: ReadonlyArray<string | undefined>): string[] => ids.map((x) => x ?? '').sort();
-const groupRequests = (sim: LmsSimulator, method: string) =>
-  sim
-    .requests()
-    .map((r) => ({ ...r, path: r.path.replace(/^\/scim\/v2/, '') }))
-    .filter((r) => r.method === method && r.path.startsWith('/Groups'));
 
 describe('a PUT only from a list of members the LMS gave', () => {
   it('asks for the members of an LMS that lists them only when asked, and keeps the ones an admin added', async () => {

@@ -5,39 +5,14 @@
  * a list refused with `excludedAttributes` is read without it from then on; and after a 409 to a
  * create, a lookup that fails is reported as itself, the 409 said once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLmsSimulator, type LmsSimulator, type LmsSimulatorOptions } from '../../../src-main/demo/lms';
-import type { Json } from '../../../src-main/demo/lms/store';
-import { createScimTarget, type ScimTarget } from '../../../src-main/lms';
-import { client, lmsSettings, TOKEN, unwrap } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { createScimTarget } from '../../../src-main/lms';
+import { lmsSettings, TOKEN, unwrap } from './helpers';
+import { groupRequests, groupTestSetup, seedGroup, stored, userIds } from './group-kit';
 
-const sims: LmsSimulator[] = [];
-const clients: ScimTarget[] = [];
-afterEach(async () => {
-  for (const t of clients.splice(0)) t.close();
-  for (const s of sims.splice(0)) await s.close();
-});
+const start = groupTestSetup();
 
-async function start(users: number, over: Partial<LmsSimulatorOptions> = {}, target?: (baseUrl: string) => ScimTarget): Promise<{ sim: LmsSimulator; t: ScimTarget; ids: string[] }> {
-  const sim = await startLmsSimulator({ token: TOKEN, seed: { departments: [], jobProfiles: [], permissionTypes: [], users: [], generatedUsers: users }, ...over });
-  sims.push(sim);
-  const t = target ? target(sim.baseUrl) : client(sim.baseUrl, { concurrency: 4 });
-  clients.push(t);
-  return { sim, t, ids: sim.users().map((u) => String(u.id)) };
-}
-
-function seedGroup(sim: LmsSimulator, displayName: string, members: ReadonlyArray<string | undefined> = []): string {
-  return String(sim.store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members: members.map((value) => ({ value: value ?? '' })) }).id);
-}
-
-const stored = (sim: LmsSimulator, id: string): Json | undefined => sim.groups().find((g) => g.id === id);
-const userIds = (g: Json | undefined): string[] => (Array.isArray(g?.members) ? (g.members as Array<{ value: string }>).map((m) => m.value).sort() : []);
 const sorted = (ids: ReadonlyArray<string | undefined>): string[] => ids.map((x) => x ?? '').sort();
-const groupRequests = (sim: LmsSimulator, method: string) =>
-  sim
-    .requests()
-    .map((r) => ({ ...r, path: r.path.replace(/^\/scim\/v2/, '') }))
-    .filter((r) => r.method === method && r.path.startsWith('/Groups'));
 const count = (text: string, part: string): number => text.split(part).length - 1;
 
 describe('one group refusing is that group, two are the LMS', () => {

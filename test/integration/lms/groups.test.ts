@@ -5,49 +5,22 @@
  * (or refuses it), an LMS without Groups, and a group removed in the LMS since the dry run.
  * Each test reads what the LMS holds afterwards.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetGroup } from '../../../src-main/core/model';
-import { startLmsSimulator, type LmsSimulator, type LmsSimulatorOptions } from '../../../src-main/demo/lms';
 import type { Json } from '../../../src-main/demo/lms/store';
-import { createScimTarget, type ScimTarget } from '../../../src-main/lms';
+import { createScimTarget } from '../../../src-main/lms';
 import { MAX_MEMBER_CHANGES } from '../../../src-main/lms/groups';
-import { client, lmsSettings, TOKEN, unwrap } from './helpers';
+import { lmsSettings, TOKEN, unwrap } from './helpers';
+import { groupMembers as members, groupRequests, groupTestSetup, scimPath, seedGroup, stored, userIds } from './group-kit';
 
-const sims: LmsSimulator[] = [];
-const clients: ScimTarget[] = [];
-afterEach(async () => {
-  for (const t of clients.splice(0)) t.close();
-  for (const s of sims.splice(0)) {
-    expect(s.requests().filter((r) => r.method === 'DELETE')).toEqual([]);
-    await s.close();
-  }
-});
-
-async function start(users: number, over: Partial<LmsSimulatorOptions> = {}): Promise<{ sim: LmsSimulator; t: ScimTarget; ids: string[] }> {
-  const sim = await startLmsSimulator({ token: TOKEN, seed: { departments: [], jobProfiles: [], permissionTypes: [], users: [], generatedUsers: users }, ...over });
-  sims.push(sim);
-  const t = client(sim.baseUrl, { concurrency: 4 });
-  clients.push(t);
-  return { sim, t, ids: sim.users().map((u) => String(u.id)) };
-}
-
-/** A group put straight into the LMS (as an LMS admin would make it). */
-function seedGroup(sim: LmsSimulator, displayName: string, members: Array<{ value: string; type?: string }> = [], extra: Json = {}): string {
-  return String(sim.store.putGroup(null, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, members, ...extra }).id);
-}
-
-const stored = (sim: LmsSimulator, id: string): Json | undefined => sim.groups().find((g) => g.id === id);
-const members = (g: Json | undefined): Array<{ value: string; type?: string }> => (Array.isArray(g?.members) ? (g.members as Array<{ value: string; type?: string }>) : []);
-const userIds = (g: Json | undefined): string[] => members(g).filter((m) => m.type === undefined || m.type === 'User').map((m) => m.value).sort();
+const start = groupTestSetup((s) => expect(s.requests().filter((r) => r.method === 'DELETE')).toEqual([]));
 const lastModified = (g: Json | undefined): string => String((g?.meta as { lastModified?: string } | undefined)?.lastModified);
 const sorted = (ids: readonly string[] | null): string[] | null => (ids === null ? null : [...ids].sort());
-/** The SCIM path of a logged request (the log has the whole path, /scim/v2 included). */
-const scimPath = (path: string): string => path.replace(/^\/scim\/v2/, '');
-const groupRequests = (sim: LmsSimulator, method: string) => sim.requests().filter((r) => r.method === method && scimPath(r.path).startsWith('/Groups')).map((r) => ({ ...r, path: scimPath(r.path) }));
 
 describe('readGroups', () => {
   it('lists every group without members, over several pages, and reads the members of the groups asked for only', async () => {
-    const { sim, ids } = await start(8);
+    // Pages of 2: the four groups take two pages.
+    const { sim, ids, t } = await start(8, {}, (url) => createScimTarget(lmsSettings(url), TOKEN, { pageSize: 2 }));
     const [a = '', b = '', c = ''] = ids;
     const sales = seedGroup(sim, 'Sales', [{ value: a }, { value: b, type: 'User' }]);
     const eng = seedGroup(sim, 'Engineering', [{ value: c }]);
@@ -55,9 +28,6 @@ describe('readGroups', () => {
     // A group inside Sales: a member, but not a user.
     const nested = seedGroup(sim, 'Sales EMEA', [{ value: c }]);
     sim.store.putGroup(sales, { ...stored(sim, sales), members: [...members(stored(sim, sales)), { value: nested, type: 'Group' }] });
-    // Pages of 2: the four groups take two pages.
-    const t = createScimTarget(lmsSettings(sim.baseUrl), TOKEN, { pageSize: 2 });
-    clients.push(t);
     sim.clearRequests();
 
     const groups = unwrap(await t.readGroups(['  sales ', 'EMPTY', 'Not in the LMS']));
