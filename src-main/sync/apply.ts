@@ -1,15 +1,15 @@
 /**
  * apply(): executes a Plan against the LMS. Order: missing departments, then creates, then
  * reactivations and updates, then the manager/approver pass (every user exists by then), then
- * the pushed groups' members, then deactivations. Crash-safe by construction: every created user carries its Entra id in
- * externalId, so a rerun after a kill at any point matches instead of duplicating, and links
- * lost with the crash are recorded again from the plan's link_existing ops.
+ * the pushed groups' members, then deactivations. Crash-safe by construction: every created user
+ * carries its Entra id in externalId, so a rerun after a kill at any point matches instead of
+ * duplicating, links lost with the crash are recorded again from the plan's link_existing ops, and
+ * a group created just before a kill is found by its name.
  */
 import { ok, type AppError, type Result } from '../core/errors';
 import type { TargetDirectory } from '../core/directories';
-import type { AttrValue, FieldChange, GroupPush, Link, Plan, PlanOp, SafetyGuard } from '../core/model';
+import { ScimPath, type AttrValue, type FieldChange, type GroupPush, type Link, type Plan, type PlanOp, type SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
-import { ScimPath } from '../core/model';
 import type { AuditLog } from './audit';
 
 export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
@@ -215,8 +215,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     if (r.ok) {
       groupsWritten++;
       audit.write({ ...entry, result: 'ok' });
-    }
-    else {
+    } else {
       const error: ApplyFailure['error'] = { ...r.error, message: `LMS group "${g.lmsGroup}": ${r.error.message}` };
       failures.push({ op: { kind: 'update', reason: entry.reason, sourceId: g.groupId, targetId: g.lmsGroupId, email: null }, error });
       audit.write({ ...entry, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
