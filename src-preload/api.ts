@@ -76,6 +76,7 @@ export const api = {
       full: z.boolean().default(false),
       /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
       confirmedDeactivations: z.number().int().min(0).max(10_000_000).optional(),
+      confirmedGroupRemovals: z.number().int().min(0).max(10_000_000).optional(),
       /** The summary the admin reviewed: an apply whose fresh plan differs writes nothing. */
       expectedSummary: z
         .object({ create: Count, update: Count, deactivate: Count, reactivate: Count, conflict: Count, skip: Count, unchanged: Count })

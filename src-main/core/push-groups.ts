@@ -182,6 +182,9 @@ export function writesGroup(g: GroupPush): boolean {
   return g.action === 'create' || g.action === 'update';
 }
 
+/** The code of the guard that holds a mass removal from pushed groups (confirmed apart from deactivations). */
+export const GROUP_REMOVAL_GUARD = 'group_removal_threshold';
+
 /** Fewer removals than this from one group never wait for a confirmation (a small group's few leavers). */
 export const GROUP_REMOVALS_ALWAYS_ALLOWED = 10;
 
@@ -202,11 +205,11 @@ export function groupRemovalGuard(groups: readonly GroupPush[], deactivation: In
   const count = tripped.reduce((n, t) => n + t.g.remove.length, 0);
   const which = tripped.map((t) => `${t.g.remove.length} of the ${t.before} synced members of "${t.g.lmsGroup}" (limit ${t.limit})`).join('; ');
   return {
-    code: 'group_removal_threshold',
+    code: GROUP_REMOVAL_GUARD,
     blocking: true,
     confirmable: true,
     message: `${count} people would be taken out of LMS groups at once: ${which}. The limit is the deactivation threshold (${deactivation.thresholdCount} people or ${deactivation.thresholdPercent} % of the group, whichever is smaller, and never under ${GROUP_REMOVALS_ALWAYS_ALLOWED}).`,
-    fix: 'Check the groups in the dry run (a nested group taken out of a pushed group in Entra takes all its people out); if the removals are expected, confirm them (CLI: --yes --max-deactivations N with N at least this number).',
+    fix: 'Check the groups in the dry run (a nested group taken out of a pushed group in Entra takes all its people out); if the removals are expected, confirm them (CLI: --yes --max-group-removals N, with N at least this number).',
     count,
     limit: Math.min(...tripped.map((t) => t.limit)),
   };

@@ -139,10 +139,10 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
     }
   },
 
-  async startRun({ id, kind, full, confirmedDeactivations, expectedSummary }, ctx) {
+  async startRun({ id, kind, full, confirmedDeactivations, confirmedGroupRemovals, expectedSummary }, ctx) {
     const r = record(ctx, id);
     if (!r.ok) return r;
-    return ok(ctx.runs.start({ integrationId: id, kind, trigger: 'manual', full, confirmedDeactivations, expectedSummary }));
+    return ok(ctx.runs.start({ integrationId: id, kind, trigger: 'manual', full, confirmedDeactivations, confirmedGroupRemovals, expectedSummary }));
   },
 
   async getRunStatus({ runId }, ctx) {

@@ -10,6 +10,7 @@ import { ok, type AppError, type Result } from '../core/errors';
 import type { TargetDirectory } from '../core/directories';
 import { ScimPath, type AttrValue, type FieldChange, type GroupPush, type Link, type Plan, type PlanOp, type SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
+import { GROUP_REMOVAL_GUARD } from '../core/push-groups';
 import type { AuditLog } from './audit';
 
 export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
@@ -34,6 +35,8 @@ export interface ApplyOptions {
   onProgress?: (p: ApplyProgress) => void;
   /** Deactivations the admin confirmed; lifts the threshold guard when at least the planned number. */
   confirmedDeactivations?: number;
+  /** Removals from pushed groups the admin confirmed, apart: a confirmed deactivation never lifts them. */
+  confirmedGroupRemovals?: number;
   now: () => Date;
 }
 
@@ -53,11 +56,14 @@ export interface ApplyResult {
   blockedBy: SafetyGuard | null;
 }
 
-/** The guard that stops this apply, if any: a blocking guard that is not, or not enough, confirmed. */
-export function blockingGuard(plan: Plan, confirmedDeactivations = 0): SafetyGuard | null {
+/**
+ * The guard that stops this apply, if any: a blocking guard that is not, or not enough, confirmed.
+ * Each confirmable guard has its own number (deactivations, group removals).
+ */
+export function blockingGuard(plan: Plan, confirmedDeactivations = 0, confirmedGroupRemovals = 0): SafetyGuard | null {
   for (const g of plan.guards) {
     if (!g.blocking) continue;
-    if (g.confirmable && confirmedDeactivations >= g.count) continue;
+    if (g.confirmable && (g.code === GROUP_REMOVAL_GUARD ? confirmedGroupRemovals : confirmedDeactivations) >= g.count) continue;
     return g;
   }
   return null;
@@ -90,7 +96,7 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal |
 }
 
 export async function applyPlan(plan: Plan, target: TargetDirectory, links: LinkRecorder, audit: AuditLog, options: ApplyOptions): Promise<ApplyResult> {
-  const blocked = blockingGuard(plan, options.confirmedDeactivations);
+  const blocked = blockingGuard(plan, options.confirmedDeactivations, options.confirmedGroupRemovals);
   if (blocked) return { outcome: 'blocked', applied: 0, groupsWritten: 0, failed: 0, failures: [], blockedBy: blocked };
 
   const { signal, now } = options;
@@ -201,10 +207,17 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     progress('groups', g.lmsGroup);
     const add = resolveMembers(g.add, createdTargetIds, failedPeople);
     const remove = resolveMembers(g.remove, createdTargetIds, new Set());
+    // Nothing left to send (everyone it was to add failed above): no empty group is made, no
+    // line claims a write; the next run does it.
+    if (add.length === 0 && remove.length === 0 && g.add.length + g.remove.length > 0) {
+      done++;
+      continue;
+    }
     const r = await writeGroup(g, add.map((m) => m.id), remove.map((m) => m.id), target, signal);
     done++;
     // What was sent, by name: the audit line never claims a member the apply left out.
     const fields: FieldChange[] = [
+      { field: 'LMS group', from: null, to: g.lmsGroup },
       { field: 'members added', from: null, to: add.map((m) => m.name) },
       ...(remove.length > 0 ? [{ field: 'members removed', from: remove.map((m) => m.name), to: null }] : []),
     ];

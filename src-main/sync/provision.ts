@@ -224,7 +224,9 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const action = checklist.checks.find((c) => c.id === 'next-action');
     const personGroups = groupsForPerson(full.groups ?? [], user.id);
     const groupWrites = personGroups.filter(writesGroup);
-    const groupEvidence = personGroups.filter((g) => writesGroup(g) || g.action === 'blocked').map((g) => ev('Group in the LMS', g.action === 'blocked' ? `"${g.lmsGroup}" is left alone: ${g.problem ?? ''}` : g.action === 'create' ? `create "${g.lmsGroup}" with this person (the next sync adds the others)` : g.add.length > 0 ? `add to "${g.lmsGroup}"` : `take out of "${g.lmsGroup}"`));
+    // A group left alone is said only when this person is in its Entra group (the others are not their story).
+    const entraGroups = buildGroupIndex(groups);
+    const groupEvidence = personGroups.filter((g) => writesGroup(g) || (g.action === 'blocked' && entraGroups.members(g.groupId).has(user.id))).map((g) => ev('Group in the LMS', g.action === 'blocked' ? `"${g.lmsGroup}" is left alone: ${g.problem ?? ''}` : g.action === 'create' ? `create "${g.lmsGroup}" with this person (the next sync adds the others)` : g.add.length > 0 ? `add to "${g.lmsGroup}"` : `take out of "${g.lmsGroup}"`));
     const executable = ops.filter((op) => op.kind !== 'conflict' && op.kind !== 'skip');
     const writes = executable.length + groupWrites.length;
     const actionStep = fromCheck('action', action, 'Nothing to do.');

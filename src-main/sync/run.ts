@@ -42,6 +42,8 @@ export interface RunOptions {
   full?: boolean;
   /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
   confirmedDeactivations?: number;
+  /** Removals from pushed groups the admin confirmed (lifts that guard up to this number). */
+  confirmedGroupRemovals?: number;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   connectors?: ConnectorFactory;
@@ -308,6 +310,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         concurrency: config.target.concurrency,
         signal: options.signal,
         confirmedDeactivations: options.confirmedDeactivations,
+        confirmedGroupRemovals: options.confirmedGroupRemovals,
         now,
         onProgress: (p: ApplyProgress) => options.onProgress?.({ stage: 'applying', done: p.done, total: p.total, detail: p.current }),
       });

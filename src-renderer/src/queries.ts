@@ -199,7 +199,7 @@ export function useInvalidateIntegration() {
 export function useStartRun() {
   const invalidate = useInvalidateIntegration();
   return useMutation({
-    mutationFn: (input: { id: string; kind: 'dry-run' | 'apply'; full?: boolean; confirmedDeactivations?: number; expectedSummary?: PlanSummary }) => call('startRun', input),
+    mutationFn: (input: { id: string; kind: 'dry-run' | 'apply'; full?: boolean; confirmedDeactivations?: number; confirmedGroupRemovals?: number; expectedSummary?: PlanSummary }) => call('startRun', input),
     onSuccess: (status: RunStatus) => invalidate(status.integrationId),
   });
 }

@@ -124,14 +124,20 @@ async function confirmInteractively(ctx: CliContext, plan: Plan): Promise<boolea
   }
 }
 
+/** A confirmation flag's whole number, undefined when not given. */
+function wholeNumber(values: Record<string, string | boolean | undefined>, flag: 'max-deactivations' | 'max-group-removals'): number | undefined {
+  const raw = values[flag];
+  if (typeof raw !== 'string') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} takes a whole number.`, `For example: --${flag} 120`);
+  return n;
+}
+
 async function apply(ctx: CliContext, id: string, values: Record<string, string | boolean | undefined>): Promise<number> {
   await requireIntegration(ctx, id);
-  const max = values['max-deactivations'];
-  let confirmedDeactivations: number | undefined;
-  if (typeof max === 'string') {
-    confirmedDeactivations = Number(max);
-    if (!Number.isInteger(confirmedDeactivations) || confirmedDeactivations < 0) throw new UsageError('--max-deactivations takes a whole number.', 'For example: --max-deactivations 120');
-  }
+  const confirmedDeactivations = wholeNumber(values, 'max-deactivations');
+  // Apart from deactivations: a routine --max-deactivations never lets a mass group removal through.
+  const confirmedGroupRemovals = wholeNumber(values, 'max-group-removals');
   const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
   // A "force sync": both sides read in full, for when something seems missed by reading changes.
   const full = values.full === true;
@@ -147,7 +153,7 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
   }
   // Interactively, apply exactly what was shown: a plan that changed meanwhile stops (exit 4).
   // After a full preview, the apply reads the changes since it (its snapshots are fresh).
-  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', full: full && reviewed === null, confirmedDeactivations, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
+  const outcome = await runIntegration(services, { integrationId: id, kind: 'apply', trigger: 'cli', full: full && reviewed === null, confirmedDeactivations, confirmedGroupRemovals, expectedSummary: reviewed?.summary, onProgress: progressHandler(ctx) });
   ctx.out.endProgress();
   const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
   if (ctx.out.json) {
@@ -199,8 +205,8 @@ export const planCommand: Command = {
 
 export const applyCommand: Command = {
   summary: 'sync now: plan and apply the changes to the LMS (--full: read both sides in full, not by their changes)',
-  usage: 'rollcall apply --integration ID [--yes] [--max-deactivations N] [--full]',
-  options: { ...withIntegration, yes: { type: 'boolean', short: 'y' }, 'max-deactivations': { type: 'string' }, full: { type: 'boolean' } },
+  usage: 'rollcall apply --integration ID [--yes] [--max-deactivations N] [--max-group-removals N] [--full]',
+  options: { ...withIntegration, yes: { type: 'boolean', short: 'y' }, 'max-deactivations': { type: 'string' }, 'max-group-removals': { type: 'string' }, full: { type: 'boolean' } },
   run: (ctx, values) => apply(ctx, requireString(values, 'integration', 'rollcall apply --integration ID --yes'), values),
 };
 

@@ -93,7 +93,11 @@ describe('pushed groups', () => {
     expect(leaving).toBeGreaterThan(10);
     expect(held.plan?.guards.find((g) => g.code === 'group_removal_threshold')?.count).toBe(leaving);
     expect(membersOf(e, 'Sales team')).toEqual(before);
-    const confirmed = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', confirmedDeactivations: leaving });
+    // A deactivation confirmation, however large, does not lift it: it has its own number.
+    const wrongOne = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', confirmedDeactivations: 100_000 });
+    expect(wrongOne.error?.code).toBe('GUARD_GROUP_REMOVAL_THRESHOLD');
+    expect(membersOf(e, 'Sales team')).toEqual(before);
+    const confirmed = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', confirmedGroupRemovals: leaving });
     expect(confirmed.run.outcome).toBe('succeeded');
     expect(membersOf(e, 'Sales team')).toHaveLength((before?.length ?? 0) - leaving);
 
@@ -101,7 +105,7 @@ describe('pushed groups', () => {
     const lines: AuditLine[] = [];
     for await (const line of auditLines(path.join(e.store.auditDir, moved.run.auditLog ?? ''))) lines.push(line);
     expect(lines.filter((l) => l.op === 'group')).toMatchObject([
-      { reason: 'group_members_changed', sourceId: e.tenant.groupIds.engineering, targetId: update?.lmsGroupId, result: 'ok', fields: [{ field: 'members added', to: [] }, { field: 'members removed', from: [leaver.name] }] },
+      { reason: 'group_members_changed', sourceId: e.tenant.groupIds.engineering, targetId: update?.lmsGroupId, result: 'ok', fields: [{ field: 'LMS group', to: 'engineering' }, { field: 'members added', to: [] }, { field: 'members removed', from: [leaver.name] }] },
     ]);
   });
 
@@ -129,7 +133,7 @@ describe('pushed groups', () => {
     expect(heldBack.length).toBeGreaterThan(0);
     expect(heldBack.every((l) => l.result === 'not-executed' && /no account \(the create failed above\)|their own account was not created/.test(l.error?.message ?? ''))).toBe(true);
     const group = lines.find((l) => l.op === 'group');
-    expect(group?.fields?.[0]?.to).toEqual(planned.filter((n) => n !== refused.name));
+    expect(group?.fields?.find((f) => f.field === 'members added')?.to).toEqual(planned.filter((n) => n !== refused.name));
 
     const next = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
     expect(next.run.outcome).toBe('succeeded');
@@ -167,5 +171,18 @@ describe('pushed groups', () => {
     const lines: AuditLine[] = [];
     for await (const line of auditLines(path.join(e.store.auditDir, applied.run.auditLog ?? ''))) lines.push(line);
     expect(lines.filter((l) => l.op === 'group').map((l) => [l.reason, l.result])).toEqual([['group_found_made_and_linked', 'ok']]);
+  });
+
+  it('makes no empty group when everyone it was to hold could not be created, and claims no write', async () => {
+    env = await startSyncEnv({ users: 30, config: (base, tenant) => ({ ...base, mapping: { pushGroups: [{ groupId: tenant.groupIds.sales, groupName: 'Sales', lmsGroup: 'Sales team' }] } }) });
+    const e = env;
+    const refuseAll = aroundLmsCalls(new Set(['createUser']), () => Promise.resolve(fail(appError('LMS_REJECTED', 'The LMS refused this account.', 'Fix it in the LMS.'))));
+    const applied = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual', connectors: refuseAll });
+    expect(applied.plan?.groups?.[0]?.action).toBe('create');
+    expect(applied.apply?.groupsWritten).toBe(0);
+    expect(membersOf(e, 'Sales team')).toBeNull();
+    const lines: AuditLine[] = [];
+    for await (const line of auditLines(path.join(e.store.auditDir, applied.run.auditLog ?? ''))) lines.push(line);
+    expect(lines.filter((l) => l.op === 'group')).toEqual([]);
   });
 });

@@ -143,6 +143,7 @@ describe('pushed groups', () => {
     const small = groupRemovalGuard([group(11, 9)], defaults);
     expect(small).toMatchObject({ code: 'group_removal_threshold', blocking: true, confirmable: true, count: 11, limit: 10 });
     expect(small?.message).toBe('11 people would be taken out of LMS groups at once: 11 of the 20 synced members of "Sales" (limit 10). The limit is the deactivation threshold (500 people or 10 % of the group, whichever is smaller, and never under 10).');
+    expect(small?.fix).toContain('--max-group-removals N');
     // A large group: 10 % of 9,000 is 900, the count of 500 is smaller.
     expect(groupRemovalGuard([group(500, 8500)], defaults)).toBeNull();
     expect(groupRemovalGuard([group(501, 8499), group(3, 40)], defaults)).toMatchObject({ count: 501, limit: 500 });

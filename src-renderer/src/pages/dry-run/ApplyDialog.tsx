@@ -3,9 +3,16 @@ import { useState } from 'react';
 import type { PlanHeader } from '../../../../src-preload/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../lib/format';
+import { GROUP_REMOVAL_GUARD } from '../../../../src-main/core/push-groups';
+
+/** What the admin confirmed, per guard: the number each was shown with (undefined: none to confirm). */
+export interface Confirmed {
+  deactivations: number | undefined;
+  groupRemovals: number | undefined;
+}
 
 /** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
-export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups'>; open: boolean; onCancel: () => void; onConfirm: (confirmedDeactivations: number | undefined) => void }) {
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups'>; open: boolean; onCancel: () => void; onConfirm: (confirmed: Confirmed) => void }) {
   const [typed, setTyped] = useState('');
   const s = plan.summary;
   const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);
@@ -27,7 +34,9 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
       }}
       onConfirm={() => {
         setTyped('');
-        onConfirm(needed ?? undefined);
+        // Each guard is confirmed with its own number, the one this dialog showed it with: a
+        // deactivation confirmed here never lifts a group removal the apply finds anew, and back.
+        onConfirm({ deactivations: confirmable.find((g) => g.code !== GROUP_REMOVAL_GUARD)?.count, groupRemovals: confirmable.find((g) => g.code === GROUP_REMOVAL_GUARD)?.count });
       }}
     >
       <Body1 data-testid="apply-counts">
@@ -55,7 +64,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
               </MessageBarBody>
             </MessageBar>
           ))}
-          <Field label={`Type ${needed} to confirm ${confirmable.some((g) => g.code === 'group_removal_threshold') ? (confirmable.length > 1 ? 'the deactivations and the group removals' : 'the group removals') : 'the deactivations'}`} required>
+          <Field label={`Type ${needed} to confirm ${confirmable.some((g) => g.code === GROUP_REMOVAL_GUARD) ? (confirmable.length > 1 ? 'the deactivations and the group removals' : 'the group removals') : 'the deactivations'}`} required>
             <Input value={typed} onChange={(_e, d) => setTyped(d.value)} inputMode="numeric" data-testid="confirm-deactivations" autoFocus />
           </Field>
         </>

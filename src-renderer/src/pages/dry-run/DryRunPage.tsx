@@ -11,6 +11,7 @@ import { RunProgress } from '../../components/RunProgress';
 import { queryKeys, useActiveRun, useIntegration, usePlanHeader, useStartRun } from '../../queries';
 import { ApplyResult } from './ApplyResult';
 import { PlanViewer } from './PlanViewer';
+import type { Confirmed } from './ApplyDialog';
 
 function DryRunFor({ id }: { id: string }) {
   const last = usePlanHeader(id);
@@ -38,10 +39,10 @@ function DryRunFor({ id }: { id: string }) {
     setApplied(s);
     setApplyRun(null);
   }, []);
-  const apply = (confirmedDeactivations: number | undefined) => {
+  const apply = (confirmed: Confirmed) => {
     setApplied(null);
     // Apply exactly what is on screen: if Entra or the LMS changed since this dry run, main stops.
-    start.mutate({ id, kind: 'apply', confirmedDeactivations, expectedSummary: last.data?.plan?.summary }, { onSuccess: (s) => setApplyRun(s.runId) });
+    start.mutate({ id, kind: 'apply', confirmedDeactivations: confirmed.deactivations, confirmedGroupRemovals: confirmed.groupRemovals, expectedSummary: last.data?.plan?.summary }, { onSuccess: (s) => setApplyRun(s.runId) });
   };
   // A full read on request (Okta's "Force sync", Entra's "Restart provisioning").
   const [readAll, setReadAll] = useState(false);

@@ -6,7 +6,7 @@ import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { SummaryCounts } from '../../components/SummaryCounts';
 import { plural, when } from '../../lib/format';
-import { ApplyDialog } from './ApplyDialog';
+import { ApplyDialog, type Confirmed } from './ApplyDialog';
 import { exportPlan } from './exportPlan';
 import type { Resolution } from './OpDetail';
 import { reasonLabel, warningLabel } from './planIndex';
@@ -39,7 +39,7 @@ function CountFilter(props: { label: string; any: string; value: string | null; 
 }
 
 /** The diff viewer for one plan: counts as filters, reason and text filters, the table, export and apply. */
-export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: PlanHeader; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmedDeactivations: number | undefined) => void }) {
+export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: PlanHeader; runButton: ReactNode; busy: boolean; enabled: boolean; onApply: (confirmed: Confirmed) => void }) {
   const [kinds, setKinds] = useState<ReadonlySet<OpKind>>(new Set());
   const [reason, setReason] = useState<string | null>(null);
   const [warning, setWarning] = useState<string | null>(null);

@@ -17,8 +17,16 @@ function membersText(names: string[]): string {
   return `${plural(names.length, 'person', 'people')}${names.length > 0 ? ` (${shown}${names.length > 5 ? ', …' : ''})` : ''}`;
 }
 
-function fieldsText(e: AuditEntry): string {
-  if (e.op === 'group') return e.fields.map((f) => `${f.field}: ${membersText([f.from, f.to].flatMap((v) => (Array.isArray(v) ? v : [])))}`).join('; ');
+/** Whom or what a line is about: the person, or for a pushed group's write the LMS group's name. */
+function subjectOf(e: AuditEntry): string {
+  const group = e.op === 'group' ? e.fields.find((f) => f.field === 'LMS group')?.to : undefined;
+  return typeof group === 'string' ? group : (e.email ?? e.sourceId ?? e.targetId ?? '—');
+}
+
+/** The fields in one line; `short`: a pushed group's member lists as a count and the first names (the table's cell, not the export). */
+function fieldsText(e: AuditEntry, short = false): string {
+  if (e.op === 'group' && short) return e.fields.map((f) => (typeof f.to === 'string' ? `${f.field} "${f.to}"` : `${f.field}: ${membersText([f.from, f.to].flatMap((v) => (Array.isArray(v) ? v : [])))}`)).join('; ');
+  if (e.op === 'group') return e.fields.map((f) => `${f.field}: ${[f.from, f.to].flatMap((v) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : [])).join(', ')}`).join('; ');
   return e.fields.map((f) => `${shortField(f.field)}: ${formatValue(f.from)} → ${formatValue(f.to)}`).join('; ');
 }
 
@@ -28,7 +36,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
   const [result, setResult] = useState<string | null>(null);
   const [text, setText] = useState('');
   const q = useDeferredValue(text.trim().toLowerCase());
-  const haystack = useMemo(() => entries.map((e) => `${e.email ?? ''}\u0000${e.sourceId ?? ''}\u0000${e.targetId ?? ''}\u0000${e.reason}\u0000${e.error?.message ?? ''}`.toLowerCase()), [entries]);
+  const haystack = useMemo(() => entries.map((e) => `${subjectOf(e)}\u0000${e.email ?? ''}\u0000${e.sourceId ?? ''}\u0000${e.targetId ?? ''}\u0000${e.reason}\u0000${e.error?.message ?? ''}`.toLowerCase()), [entries]);
   const ops = useMemo(() => [...new Set(entries.map((e) => e.op))].sort(), [entries]);
   const rows = useMemo(() => {
     const out: number[] = [];
@@ -107,7 +115,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
               {virtualizer.getVirtualItems().map((item) => {
                 const e = entries[rows[item.index] ?? -1];
                 if (!e) return null;
-                const detail = e.error ? `${e.error.message}${e.error.lmsDetail ? ` — LMS said: ${e.error.lmsDetail}` : ''}` : fieldsText(e);
+                const detail = e.error ? `${e.error.message}${e.error.lmsDetail ? ` — LMS said: ${e.error.lmsDetail}` : ''}` : fieldsText(e, true);
                 return (
                   <div
                     key={item.key}
@@ -124,7 +132,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
                     <span style={ellipsis}>{new Date(e.at).toLocaleTimeString()}</span>
                     <span style={ellipsis}>{e.op}</span>
                     <span style={{ ...ellipsis, color: e.result === 'failed' ? tokens.colorPaletteRedForeground1 : e.result === 'ok' ? tokens.colorPaletteGreenForeground1 : tokens.colorNeutralForeground3, fontWeight: 600 }}>{e.result}</span>
-                    <span style={ellipsis}>{e.email ?? e.sourceId ?? e.targetId ?? '—'}</span>
+                    <span style={ellipsis}>{subjectOf(e)}</span>
                     <span style={ellipsis}>{e.reason}</span>
                     <span style={{ ...ellipsis, fontFamily: e.error ? undefined : tokens.fontFamilyMonospace }}>{detail}</span>
                   </div>
