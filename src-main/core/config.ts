@@ -155,6 +155,16 @@ export const DeactivationSchema = z.object({
   thresholdPercent: z.number().min(0).max(100).default(10),
 });
 
+/** As many pushed groups as the settings hold. */
+export const MAX_PUSH_GROUPS = 100;
+/** The longest LMS group name the settings take. */
+export const MAX_LMS_GROUP_NAME = 256;
+
+/** LMS group names as compared everywhere (settings, plan, client, wizard): without case or outer spaces. */
+export function lmsGroupKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
 /** One Entra group pushed to an LMS group. */
 export const PushGroupSchema = z.object({
   /** Entra object id of the group. */
@@ -162,7 +172,7 @@ export const PushGroupSchema = z.object({
   /** Its display name when picked, for messages (Entra's own name is used when read). */
   groupName: z.string().default(''),
   /** The LMS group's name: created when the LMS has no group of that name, linked when it has one. */
-  lmsGroup: z.string().trim().min(1, 'name the LMS group to create or link').max(256),
+  lmsGroup: z.string().trim().min(1, 'name the LMS group to create or link').max(MAX_LMS_GROUP_NAME),
 });
 export type PushGroup = z.infer<typeof PushGroupSchema>;
 
@@ -245,13 +255,13 @@ export const MappingSchema = z.object({
    */
   pushGroups: z
     .array(PushGroupSchema)
-    .max(100)
+    .max(MAX_PUSH_GROUPS)
     .default([])
     .superRefine((pushes, ctx) => {
       // One LMS group, one Entra group: two would take each other's members out on every run.
       const seen = new Set<string>();
       pushes.forEach((p, i) => {
-        const key = p.lmsGroup.trim().toLowerCase();
+        const key = lmsGroupKey(p.lmsGroup);
         if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'lmsGroup'], message: `another Entra group already pushes to the LMS group "${p.lmsGroup.trim()}": give each its own LMS group` });
         seen.add(key);
       });

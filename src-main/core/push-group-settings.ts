@@ -3,13 +3,9 @@
  * would keep them from being saved or pushed, in words, per row and for the whole list. Pure;
  * the renderer shows the row messages under the fields and the list's first one beside Next.
  */
-import type { PushGroup } from './config';
-import { lmsGroupKey } from './push-groups';
+import { lmsGroupKey, MAX_LMS_GROUP_NAME, MAX_PUSH_GROUPS, type PushGroup } from './config';
 
-/** As many as the settings hold (MappingSchema.pushGroups). */
-export const MAX_PUSH_GROUPS = 100;
-/** The longest LMS group name the settings take (PushGroupSchema.lmsGroup). */
-export const MAX_LMS_GROUP_NAME = 256;
+export { MAX_LMS_GROUP_NAME, MAX_PUSH_GROUPS };
 
 /** A row as typed: the group may not be picked yet, the name may be empty. */
 export type PushGroupRow = Pick<PushGroup, 'groupId' | 'groupName' | 'lmsGroup'>;

@@ -9,18 +9,13 @@
  * links are ever removed: people added by hand in the LMS stay, as permission types the
  * integration does not own stay (reference 004).
  */
-import type { IntegrationConfig, PushGroup } from './config';
+import { lmsGroupKey, type IntegrationConfig, type PushGroup } from './config';
 import { deactivationLimit } from './guards';
 import type { GroupMember, GroupPush, PlanOp, SafetyGuard, SourceUser, TargetGroup } from './model';
 import type { PlanMemo } from './plan';
 import type { Candidate } from './plan-person';
 import { order } from './plan-index';
 import { EXTERNAL_ID_FIELD } from './plan';
-
-/** The LMS group names compared: as the admin sees them, without case or outer spaces. */
-export function lmsGroupKey(name: string): string {
-  return name.trim().toLowerCase();
-}
 
 /** The names whose members the LMS read must bring (readGroups' withMembers). */
 export function pushedGroupNames(pushGroups: readonly PushGroup[]): string[] {
@@ -178,7 +173,7 @@ export function groupsForPerson(groups: readonly GroupPush[], sourceId: string):
 }
 
 /** Whether the apply writes the group (creates it, or adds or takes out members). */
-export function writesGroup(g: GroupPush): boolean {
+export function writesGroup(g: Pick<GroupPush, 'action'>): boolean {
   return g.action === 'create' || g.action === 'update';
 }
 

@@ -15,7 +15,6 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** Member changes (adds plus removes) per PATCH: LMSs cap operations or payloads per request. */
 export const MAX_MEMBER_CHANGES = 500;
 
-export const norm = (name: string): string => name.trim().toLowerCase();
 export const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
 /** The Groups endpoint without its leading slash, or null when the LMS has no Groups. */

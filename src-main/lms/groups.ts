@@ -14,7 +14,8 @@ import { filterLiteral } from './mapping';
 import { checkResponse } from './responses';
 import type { Session } from './session';
 import { together } from './together';
-import { CORE_GROUP, MAX_MEMBER_CHANGES, checkGroup, getGroup, groupsEndpoint, listGroups, noGroups, norm, unique, userMemberIds } from './groups-common';
+import { CORE_GROUP, MAX_MEMBER_CHANGES, checkGroup, getGroup, groupsEndpoint, listGroups, noGroups, unique, userMemberIds } from './groups-common';
+import { lmsGroupKey } from '../core/config';
 import { updateGroupMembers, writeMembers } from './groups-write';
 
 export { MAX_MEMBER_CHANGES, updateGroupMembers, userMemberIds };
@@ -28,7 +29,7 @@ export async function readGroups(s: Session, withMembers: readonly string[], sig
   if (!list.ok) return list;
   const incomplete = list.value.incompleteReason;
   if (incomplete) return fail(appError(LmsErrorCode.serverError, incomplete, 'Run the dry run again: with part of the LMS groups, it could plan to create a group that exists.'));
-  const wanted = new Set(withMembers.map(norm));
+  const wanted = new Set(withMembers.map(lmsGroupKey));
   const groups: TargetGroup[] = [];
   for (const raw of list.value.resources) {
     const id = str(raw.id);
@@ -40,7 +41,7 @@ export async function readGroups(s: Session, withMembers: readonly string[], sig
   const read = await together(
     signal,
     groups
-      .filter((g) => wanted.has(norm(g.displayName)))
+      .filter((g) => wanted.has(lmsGroupKey(g.displayName)))
       .map((g) => async (sig: AbortSignal): Promise<Result<void>> => {
         const got = await getGroup(s, endpoint, g.id, `reading the members of the LMS group "${g.displayName}"`, sig, true);
         if (!got.ok) return got;
@@ -60,7 +61,7 @@ async function groupsNamed(s: Session, endpoint: string, name: string, what: str
     list.flatMap((g) => {
       const id = str(g.id);
       const displayName = str(prop(g, 'displayName')) ?? '';
-      return id && norm(displayName) === norm(name) ? [{ id, displayName, memberIds: null }] : [];
+      return id && lmsGroupKey(displayName) === lmsGroupKey(name) ? [{ id, displayName, memberIds: null }] : [];
     });
   if (s.filterWorks) {
     // A filter the LMS refuses, or one that compares with case while the LMS's names do not: the whole list next.

@@ -10,7 +10,7 @@ import { ok, type AppError, type Result } from '../core/errors';
 import type { TargetDirectory } from '../core/directories';
 import { ScimPath, type AttrValue, type FieldChange, type GroupPush, type Link, type Plan, type PlanOp, type SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
-import { GROUP_REMOVAL_GUARD } from '../core/push-groups';
+import { GROUP_REMOVAL_GUARD, writesGroup } from '../core/push-groups';
 import type { AuditLog } from './audit';
 
 export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
@@ -112,7 +112,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   const updates = usersPhase.filter((op) => op.kind !== 'create');
   const relations = executable.filter((op) => op.phase === 'relations');
   const deactivations = executable.filter((op) => op.kind === 'deactivate');
-  const groupWrites = (plan.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update');
+  const groupWrites = (plan.groups ?? []).filter(writesGroup);
   const total = plan.departmentsToCreate.length + executable.length + groupWrites.length;
   let done = 0;
   const progress = (phase: ApplyPhase, current: string | null) => options.onProgress?.({ phase, done, total, current });

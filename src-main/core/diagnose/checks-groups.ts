@@ -5,7 +5,7 @@
  * made it), so Diagnose and the apply cannot disagree.
  */
 import type { GroupPush, SourceUser } from '../model';
-import { lmsGroupKey } from '../push-groups';
+import { lmsGroupKey } from '../config';
 import type { DiagnoseContext } from './context';
 import { ev } from './format';
 import { pathThrough } from './checks-scope';

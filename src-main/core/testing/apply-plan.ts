@@ -5,6 +5,7 @@
  * (targetId null = the account created in this plan, found through the new link).
  */
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../plan';
+import { writesGroup } from '../push-groups';
 import { ScimPath, type Link, type Plan, type PlanOp, type TargetSnapshot, type TargetUser } from '../model';
 
 export interface Applied {
@@ -79,7 +80,7 @@ export function applyPlanToSnapshot(plan: Plan, target: TargetSnapshot, links: r
   // Pushed groups after the relations, their new members found through the new links.
   const groups = target.groups ? target.groups.map((g) => ({ ...g, memberIds: g.memberIds === null ? null : [...g.memberIds] })) : target.groups;
   for (const push of plan.groups ?? []) {
-    if (push.action !== 'create' && push.action !== 'update') continue;
+    if (!writesGroup(push)) continue;
     if (!groups) throw new Error('a group pushed to an LMS without groups');
     const idOf = (m: { targetId: string | null; sourceId: string | null }) => m.targetId ?? ours.get(m.sourceId ?? '')?.targetId ?? null;
     const add = push.add.map(idOf).filter((id): id is string => id !== null);

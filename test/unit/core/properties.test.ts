@@ -15,6 +15,7 @@ import { link, sourceSnapshot } from '../../../src-main/core/testing/builders';
 import { prng } from '../../../src-main/core/testing/synthetic';
 import { applyPlanToSnapshot } from '../../../src-main/core/testing/apply-plan';
 import { NOW } from './helpers';
+import { writesGroup } from '../../../src-main/core/push-groups';
 import { MAILS, ownedIn, PERMS, SOURCE_IDS, TARGET_IDS, groupsOf, lmsOf, planAsRun, planWorld, worldArb } from './world';
 
 const WRITES = new Set(['create', 'update', 'reactivate', 'deactivate']);
@@ -29,7 +30,7 @@ describe('plan() properties', () => {
         expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
         expect(second.departmentsToCreate).toEqual([]);
         // The pushed group holds what it should, in one apply.
-        expect((second.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update')).toEqual([]);
+        expect((second.groups ?? []).filter(writesGroup)).toEqual([]);
       }),
       { numRuns: 400 },
     );
@@ -44,7 +45,7 @@ describe('plan() properties', () => {
         const linked = new Set([...w.links.map((l) => l.targetId), ...p.ops.flatMap((o) => (o.changes.some((c) => c.field === 'externalId' && c.to === o.sourceId) && o.targetId !== null ? [o.targetId] : []))]);
         const members = groupsOf(w)[0]?.memberUserIds ?? [];
         for (const g of p.groups ?? []) {
-          if (g.action === 'create' || g.action === 'update') pushes++;
+          if (writesGroup(g)) pushes++;
           for (const m of g.remove) {
             expect(linked.has(m.targetId ?? '')).toBe(true);
             // Never an account held in a conflict (nothing touches those).
@@ -89,7 +90,7 @@ describe('plan() properties', () => {
         expect(second.ops.filter((o) => WRITES.has(o.kind))).toEqual([]);
         expect(second.departmentsToCreate).toEqual([]);
         // The pushed group holds what it should, in one apply.
-        expect((second.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update')).toEqual([]);
+        expect((second.groups ?? []).filter(writesGroup)).toEqual([]);
       }),
       { numRuns: 400 },
     );
@@ -102,7 +103,7 @@ describe('plan() properties', () => {
         const applied = applyPlanToSnapshot(planWorld(w), lmsOf(w), w.links);
         const moved = { ...w, users: w.users.map((u) => ({ ...u, managerId: u.managerId === boss ? null : boss })) };
         const next = planWorld(moved, applied);
-        expect((next.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update')).toEqual([]);
+        expect((next.groups ?? []).filter(writesGroup)).toEqual([]);
       }),
       { numRuns: 400 },
     );

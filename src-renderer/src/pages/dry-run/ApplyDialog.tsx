@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { PlanHeader } from '../../../../src-preload/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../lib/format';
-import { GROUP_REMOVAL_GUARD } from '../../../../src-main/core/push-groups';
+import { GROUP_REMOVAL_GUARD, writesGroup } from '../../../../src-main/core/push-groups';
 
 /** What the admin confirmed, per guard: the number each was shown with (undefined: none to confirm). */
 export interface Confirmed {
@@ -19,7 +19,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
   const confirmable = plan.guards.filter((g) => g.blocking && g.confirmable);
   const needed = confirmable.length > 0 ? Math.max(...confirmable.map((g) => g.count)) : null;
   const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
-  const groupWrites = (plan.groups ?? []).filter((g) => g.action === 'create' || g.action === 'update').length;
+  const groupWrites = (plan.groups ?? []).filter(writesGroup).length;
   const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites;
   return (
     <ConfirmDialog

@@ -13,6 +13,7 @@ import { reasonLabel, warningLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
 import { GroupsNote } from './GroupsNote';
+import { writesGroup } from '../../../../src-main/core/push-groups';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
 /** A filter by one code (a reason, a warning), each offered with how many changes carry it. */
@@ -193,7 +194,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
       ) : null}
       {view !== null && view.total === 0 ? (
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>{plan.opCount === 0 ? (plan.groups?.some((g) => g.action === 'create' || g.action === 'update') ? 'No user changes: every account already matches Entra ID (the groups above still change).' : 'Nothing to change: the LMS already matches Entra ID.') : 'No change matches these filters.'}</MessageBarBody>
+          <MessageBarBody>{plan.opCount === 0 ? (plan.groups?.some(writesGroup) ? 'No user changes: every account already matches Entra ID (the groups above still change).' : 'Nothing to change: the LMS already matches Entra ID.') : 'No change matches these filters.'}</MessageBarBody>
         </MessageBar>
       ) : null}
       {view !== null && view.total > 0 ? (
