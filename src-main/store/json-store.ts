@@ -220,6 +220,24 @@ export class JsonStore<T> {
     );
   }
 
+  /**
+   * update() for a change made as a new value from the current one, which it must not modify:
+   * the file is read back only when another process wrote it since this one last read or wrote
+   * it (its inode, size and times moved: every write renames a new file in). An apply rewrites the
+   * link table after each batch of links; parsing it back each time cost more than writing it.
+   */
+  async replace(next: (current: Readonly<T>) => T): Promise<void> {
+    await this.serialised(() =>
+      this.withFileLock(async () => {
+        const current = (await this.stamp()) === this.seen ? this.low.data : ((await this.adapter.read()) ?? this.low.data);
+        const value = next(current);
+        await this.adapter.write(value);
+        this.low.data = value;
+        this.seen = await this.stamp();
+      }),
+    );
+  }
+
   private serialised<R>(work: () => Promise<R>): Promise<R> {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);

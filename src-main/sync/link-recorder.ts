@@ -1,6 +1,6 @@
 /**
- * Where an apply's new links go: the integration's link table, in batches. Each write reads and
- * rewrites the whole file, so batching is what keeps a 100k-user first apply from being quadratic.
+ * Where an apply's new links go: the integration's link table, in batches. Each write rewrites
+ * the whole file, so batching is what keeps a 100k-user first apply from being quadratic.
  */
 import type { Link } from '../core/model';
 import type { Store } from '../store/store';
@@ -8,7 +8,7 @@ import type { LinkRecorder } from './apply';
 
 /**
  * How many new links wait before the link file is rewritten: a tenth of the file, between 500
- * and 5,000. Each write reads and rewrites the whole file, so a fixed batch made a 100k-user first
+ * and 5,000. Each write rewrites the whole file, so a fixed batch made a 100k-user first
  * apply quadratic (200 rewrites of a file growing to 20 MB); links not yet written when a run dies
  * are found again by externalId at the next run.
  */
@@ -72,9 +72,10 @@ export function linkRecorder(store: Store, integrationId: string): LinkRecorder 
     pending = [];
     if (batch.length === 0) return;
     const links = await store.links(integrationId);
-    await links.update((file) => {
-      file.links = mergeLinks(file.links, batch);
-      inFile = file.links.length;
+    await links.replace((file) => {
+      const merged = mergeLinks(file.links, batch);
+      inFile = merged.length;
+      return { ...file, links: merged };
     });
   };
   return {

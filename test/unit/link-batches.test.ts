@@ -49,12 +49,10 @@ describe('the link recorder', () => {
         get data() {
           return { links };
         },
-        update: async (change: (file: { links: Link[] }) => void) => {
+        replace: async (next: (file: { links: Link[] }) => { links: Link[] }) => {
           await new Promise((r) => setTimeout(r, 15));
           const before = links.length;
-          const file = { links: [...links] };
-          change(file);
-          links = file.links;
+          links = next({ links }).links;
           batches.push(links.length - before);
         },
       }),
@@ -77,7 +75,7 @@ describe('the link recorder on a large table', () => {
   it('sizes its first batch by the table it adds to: 600 links into 20,000 wait for the end of the apply', async () => {
     let rewrites = 0;
     const existing = Array.from({ length: 20_000 }, (_, i) => ({ integrationId: 'int-1', sourceId: `old${i}`, targetId: `lms${i}`, origin: 'created' as const, linkedAt: '2026-12-01T00:00:00Z', emailAtLink: null }));
-    const table = { data: { links: existing }, update: async (change: (file: { links: Link[] }) => void) => void (rewrites++, change({ links: [...existing] })) };
+    const table = { data: { links: existing }, replace: async (next: (file: { links: Link[] }) => unknown) => void (rewrites++, next({ links: existing })) };
     const store = { links: async () => table } as unknown as Store;
     const recorder = linkRecorder(store, 'int-1');
     await new Promise((r) => setTimeout(r, 0));

@@ -4,6 +4,8 @@ import { promises as fsPromises } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
 import { Store } from '../../src-main/store/store';
+import { JsonStore } from '../../src-main/store/json-store';
+import { emptyLinks, parseLinks, type LinksFile } from '../../src-main/store/records';
 import { createIntegration } from '../../src-main/store/integrations';
 import type { AppInfo } from '../../src-preload/api-types';
 import { createHandlerContext } from '../../src-main/app-context';
@@ -137,6 +139,67 @@ describe('store', () => {
       expect(readAt).toBeDefined();
       expect(before?.updatedAt).toBe(readAt);
       expect(store.settings.data.integrations.find((i) => i.id === created.id)?.updatedAt).toBe('2030-01-01T00:00:00.000Z');
+    });
+  });
+
+  // replace() is how an apply writes its batches of links: it must keep what update() keeps.
+  describe('replace, a change made as a new value', () => {
+    /** A link table whose file reads are counted (another process's writes are the only reason to read). */
+    const countedLinks = (file: string) => {
+      let reads = 0;
+      const store = new JsonStore<LinksFile>({ file, label: 'link table', empty: emptyLinks, parse: (raw) => (reads++, parseLinks(raw)), onNotice: () => undefined, compact: true });
+      return { store, reads: () => reads };
+    };
+    const addLink = (targetId: string) => (f: Readonly<LinksFile>): LinksFile => ({ ...f, links: [...f.links, linkTo(targetId)] });
+
+    it('reads the file back only when another process wrote it since, and then keeps that write', async () => {
+      await withTempDir(async (dir) => {
+        // Where the Store keeps integration int-1's link table (it makes the folder).
+        const file = (await (await Store.open(dir)).links('int-1')).file;
+        const app = countedLinks(file);
+        await app.store.load();
+        await app.store.replace(addLink('lms-1'));
+        await app.store.replace(addLink('lms-2'));
+        expect(app.reads()).toBe(0);
+        // The CLI rewrites the table with one of the same size.
+        const cli = countedLinks(file);
+        await cli.store.load();
+        await cli.store.replace((f) => ({ ...f, links: [linkTo('lms-3'), linkTo('lms-2')] }));
+        await app.store.replace(addLink('lms-4'));
+        expect(app.reads()).toBe(1);
+        const reopened = await (await Store.open(dir)).links('int-1');
+        expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-3', 'lms-2', 'lms-4']);
+      });
+    });
+
+    it('forgets a change whose write failed, and one that threw: the next starts from the file', async () => {
+      await withTempDir(async (dir) => {
+        const links = await oneLinkTable(dir);
+        const readBefore = links.data;
+        await expect(
+          links.replace(() => {
+            throw new Error('bad batch');
+          }),
+        ).rejects.toThrow('bad batch');
+        const rename = vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+        try {
+          await expect(links.replace(addLink('lms-1'))).rejects.toMatchObject({ error: { code: 'DISK_WRITE_FAILED' } });
+        } finally {
+          rename.mockRestore();
+        }
+        expect(readBefore.links.map((l) => l.targetId)).toEqual(['lms-0']);
+        await expectFailedUpdateForgotten(dir, links);
+      });
+    });
+
+    it('writes a link table deleted meanwhile back from memory, with the change', async () => {
+      await withTempDir(async (dir) => {
+        const links = await oneLinkTable(dir);
+        await rm(links.file);
+        await links.replace(addLink('lms-1'));
+        const reopened = await (await Store.open(dir)).links('int-1');
+        expect(reopened.data.links.map((l) => l.targetId)).toEqual(['lms-0', 'lms-1']);
+      });
     });
   });
 
