@@ -59,9 +59,30 @@ export interface RunRecord {
   /** Ops that reached the LMS successfully / failed per user. */
   applied: number;
   failed: number;
+  /** Pushed LMS groups created or given new members (not among `applied`). */
+  groupsWritten: number;
+  /** Manager and approver writes not sent because an account they name could not be created; the next run writes them. */
+  heldBack: number;
   error: { code: string; message: string; fix: string } | null;
   /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
   auditLog: string | null;
+}
+
+/**
+ * What an apply wrote, in a sentence: "120 changes applied, 2 LMS groups written, 1 failed". The
+ * held-back manager and approver writes are said apart: they are not failures, they wait for an
+ * account whose create failed (that failure is counted) and go out at the next run.
+ */
+export function describeApplied(r: Pick<RunRecord, 'applied' | 'failed' | 'groupsWritten' | 'heldBack'>): { written: string; heldBack: string | null } {
+  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const groups = r.groupsWritten > 0 ? `, ${count(r.groupsWritten, 'LMS group', 'LMS groups')} written` : '';
+  return {
+    written: `${count(r.applied, 'change', 'changes')} applied${groups}, ${r.failed.toLocaleString('en-US')} failed`,
+    heldBack:
+      r.heldBack > 0
+        ? `${count(r.heldBack, 'manager or approver write waits', 'manager or approver writes wait')} for an account whose create failed; the next run writes ${r.heldBack === 1 ? 'it' : 'them'} once that account exists.`
+        : null,
+  };
 }
 
 /** How a run read both sides, in a few words: "Entra: delta read; LMS: changes since the last read". */
@@ -83,6 +104,8 @@ export interface RunStatus {
   summary: PlanSummary | null;
   applied: number;
   failed: number;
+  groupsWritten: number;
+  heldBack: number;
   error: AppError | null;
 }
 

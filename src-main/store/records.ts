@@ -48,6 +48,9 @@ export const RunRecordSchema = z.object({
   /** Ops that reached the LMS successfully / failed per user. */
   applied: z.number().default(0),
   failed: z.number().default(0),
+  /** Pushed LMS groups written, and relation writes held back (records from before them read 0). */
+  groupsWritten: z.number().default(0),
+  heldBack: z.number().default(0),
   error: z.object({ code: z.string(), message: z.string(), fix: z.string() }).nullable(),
   /** File name of the run's JSON-lines audit log inside the data directory's audit folder. */
   auditLog: z.string().nullable(),

@@ -52,6 +52,8 @@ export interface ApplyResult {
   /** Pushed groups created or given new members (not among `applied`). */
   groupsWritten: number;
   failed: number;
+  /** Manager and approver writes not sent: an account they name could not be created above (not among `failed`). */
+  heldBack: number;
   failures: ApplyFailure[];
   blockedBy: SafetyGuard | null;
 }
@@ -97,12 +99,13 @@ async function pool<T>(items: readonly T[], limit: number, signal: AbortSignal |
 
 export async function applyPlan(plan: Plan, target: TargetDirectory, links: LinkRecorder, audit: AuditLog, options: ApplyOptions): Promise<ApplyResult> {
   const blocked = blockingGuard(plan, options.confirmedDeactivations, options.confirmedGroupRemovals);
-  if (blocked) return { outcome: 'blocked', applied: 0, groupsWritten: 0, failed: 0, failures: [], blockedBy: blocked };
+  if (blocked) return { outcome: 'blocked', applied: 0, groupsWritten: 0, failed: 0, heldBack: 0, failures: [], blockedBy: blocked };
 
   const { signal, now } = options;
   const failures: ApplyFailure[] = [];
   let applied = 0;
   let groupsWritten = 0;
+  let heldBack = 0;
   /** LMS ids of users created in this run, for the relations pass. */
   const createdTargetIds = new Map<string, string>();
 
@@ -128,6 +131,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'failed', error: { code: error.code, message: error.message, lmsDetail: error.lmsDetail ?? null } });
   };
   const holdBack = (op: PlanOp, why: string) => {
+    heldBack++;
     audit.write({ at: now().toISOString(), op: op.kind, reason: op.reason, sourceId: op.sourceId, targetId: op.targetId, email: op.email, fields: op.changes, result: 'not-executed', error: { code: 'RELATION_HELD_BACK', message: `Manager and approvers not written: ${why}. They are written at the next run.` } });
   };
   const succeed = (op: PlanOp, targetId: string | null) => {
@@ -260,7 +264,7 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
   }
   progress('deactivations', null);
   const outcome = signal?.aborted ? 'cancelled' : failures.length > 0 ? 'partial' : 'succeeded';
-  return { outcome, applied, groupsWritten, failed: failures.length, failures, blockedBy: null };
+  return { outcome, applied, groupsWritten, failed: failures.length, heldBack, failures, blockedBy: null };
 }
 
 /**

@@ -12,15 +12,17 @@ import type { Store } from '../store/store';
 import { auditLines } from './audit';
 
 /** What an interrupted apply's audit log shows: writes that reached the LMS, failures, the last time. */
-async function auditCounts(file: string): Promise<{ applied: number; failed: number; lastAt: string | null; capped: boolean }> {
-  const counts = { applied: 0, failed: 0, lastAt: null as string | null, capped: false };
+async function auditCounts(file: string): Promise<{ applied: number; failed: number; groupsWritten: number; heldBack: number; lastAt: string | null; capped: boolean }> {
+  const counts = { applied: 0, failed: 0, groupsWritten: 0, heldBack: 0, lastAt: null as string | null, capped: false };
   try {
     for await (const entry of auditLines(file)) {
       // A log capped at its size limit (sync/audit.ts) holds only the first changes.
       if (typeof entry.note === 'string') counts.capped = true;
       // Counted as the apply counts them: departments made and group writes are not people's changes.
       if (entry.result === 'ok' && entry.op !== 'department' && entry.op !== 'group') counts.applied++;
+      else if (entry.result === 'ok' && entry.op === 'group') counts.groupsWritten++;
       else if (entry.result === 'failed') counts.failed++;
+      else if (entry.error?.code === 'RELATION_HELD_BACK') counts.heldBack++;
       if (typeof entry.at === 'string' && (counts.lastAt === null || entry.at > counts.lastAt)) counts.lastAt = entry.at;
     }
   } catch {
@@ -48,12 +50,12 @@ export async function markInterruptedRuns(store: Store, integrationId: string): 
   const runs = await store.runs(integrationId);
   const stale = runs.data.runs.filter((r) => r.outcome === 'running');
   if (stale.length === 0) return 0;
-  const settled = new Map<string, Pick<RunRecord, 'applied' | 'failed' | 'finishedAt' | 'error'>>();
+  const settled = new Map<string, Pick<RunRecord, 'applied' | 'failed' | 'groupsWritten' | 'heldBack' | 'finishedAt' | 'error'>>();
   for (const r of stale) {
-    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, lastAt: null, capped: false };
+    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, groupsWritten: 0, heldBack: 0, lastAt: null, capped: false };
     // Only what the log proves: the time of its last entry, or none at all.
     const applied = Math.max(r.applied, c.applied);
-    settled.set(r.id, { applied, failed: Math.max(r.failed, c.failed), finishedAt: c.lastAt, error: interruptedError(applied, c.capped) });
+    settled.set(r.id, { applied, failed: Math.max(r.failed, c.failed), groupsWritten: Math.max(r.groupsWritten, c.groupsWritten), heldBack: Math.max(r.heldBack, c.heldBack), finishedAt: c.lastAt, error: interruptedError(applied, c.capped) });
   }
   await runs.update((file) => {
     for (const r of file.runs) {

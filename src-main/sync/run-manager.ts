@@ -39,6 +39,8 @@ export class RunManager {
       summary: null,
       applied: 0,
       failed: 0,
+      groupsWritten: 0,
+      heldBack: 0,
       error: null,
     };
     const done = runIntegration(this.services, { ...options, runId, signal: controller.signal, onProgress: (p) => (status.progress = p) }).then(
@@ -49,6 +51,8 @@ export class RunManager {
           summary: outcome.plan?.summary ?? null,
           applied: outcome.run.applied,
           failed: outcome.run.failed,
+          groupsWritten: outcome.run.groupsWritten,
+          heldBack: outcome.run.heldBack,
           error: outcome.error,
         });
         this.emit(status, outcome);

@@ -105,6 +105,8 @@ export function newRunRecord(r: { id?: string; integrationId: string; kind: RunR
     planned: null,
     applied: 0,
     failed: 0,
+    groupsWritten: 0,
+    heldBack: 0,
     error: null,
     auditLog: null,
   };
@@ -319,6 +321,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     }
     run.applied = result.applied;
     run.failed = result.failed;
+    run.groupsWritten = result.groupsWritten;
+    run.heldBack = result.heldBack;
     if (result.outcome === 'blocked' && result.blockedBy) {
       const g = result.blockedBy;
       return await finish('blocked', appError(`GUARD_${g.code.toUpperCase()}`, g.message, g.fix, { count: g.count, limit: g.limit }), thePlan, result);

@@ -277,6 +277,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await dialog.getByRole('button', { name: /^Apply/ }).click();
   await expect(page.getByTestId('apply-result')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', /succeeded|partial/);
+  // The pushed Sales group is said to be written, beside the people's changes.
+  await expect(page.getByTestId('apply-written')).toHaveText(/^[\d,]+ changes applied, 1 LMS group written, \d+ failed\.$/);
   await snap(page, 'diff-applied', secrets);
 
   // The dashboard card is green.
@@ -292,6 +294,7 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(page.getByRole('heading', { name: 'History', level: 2 })).toBeVisible();
   const applyRun = page.getByTestId('run-row').filter({ hasText: 'Sync (apply)' });
   await expect(applyRun).toHaveCount(1);
+  await expect(applyRun.getByTestId('run-extra-writes')).toHaveText('1 LMS group written');
   // Enabling starts with a full read of both sides, and the row says why the LMS was read in full.
   await expect(applyRun.getByTestId('run-reads')).toHaveText('Entra full · LMS full');
   await expect(applyRun.getByTestId('run-reads-why')).toHaveText('LMS read in full: the integration is new, re-enabled or connected elsewhere.');

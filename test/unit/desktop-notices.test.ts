@@ -14,6 +14,8 @@ const base: RunStatus = {
   summary: null,
   applied: 10,
   failed: 0,
+  groupsWritten: 0,
+  heldBack: 0,
   error: null,
 };
 

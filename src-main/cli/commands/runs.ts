@@ -1,6 +1,6 @@
 /** rollcall check | plan | apply | history */
 import type { Plan, PlanOp } from '../../core/model';
-import { describeReads } from '../../core/reports';
+import { describeApplied, describeReads } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
 import { groupPushLines } from '../../core/push-groups';
@@ -157,11 +157,15 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
   ctx.out.endProgress();
   const failures = (outcome.apply?.failures ?? []).map((f) => ({ email: f.op.email, kind: f.op.kind, code: f.error.code, message: f.error.message, lmsDetail: f.error.lmsDetail ?? null }));
   if (ctx.out.json) {
-    ctx.out.result({ runId: outcome.run.id, outcome: outcome.run.outcome, summary: outcome.plan?.summary ?? null, applied: outcome.run.applied, failed: outcome.run.failed, failures, error: outcome.error });
+    ctx.out.result({ runId: outcome.run.id, outcome: outcome.run.outcome, summary: outcome.plan?.summary ?? null, applied: outcome.run.applied, failed: outcome.run.failed, groupsWritten: outcome.run.groupsWritten, heldBack: outcome.run.heldBack, failures, error: outcome.error });
   } else {
     if (outcome.plan) printPlan(ctx, outcome.plan, 10);
     if (outcome.error) ctx.out.error(outcome.error);
-    else ctx.out.out(`\nRun ${outcome.run.id}: ${outcome.run.outcome}; ${outcome.run.applied} change(s) applied${outcome.apply?.groupsWritten ? ` and ${outcome.apply.groupsWritten} LMS group(s) written` : ''}, ${outcome.run.failed} failed.`);
+    else {
+      const { written, heldBack } = describeApplied(outcome.run);
+      ctx.out.out(`\nRun ${outcome.run.id}: ${outcome.run.outcome}; ${written}.`);
+      if (heldBack) ctx.out.out(heldBack);
+    }
     if (failures.length) ctx.out.out(table(['USER', 'OP', 'ERROR'], failures.slice(0, 20).map((f) => [f.email, f.kind, `${f.message}${f.lmsDetail ? ` (LMS: ${f.lmsDetail})` : ''}`]), 80));
   }
   if (outcome.error) return exitCodeFor(outcome.error);

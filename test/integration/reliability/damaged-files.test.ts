@@ -40,6 +40,8 @@ function aRun(integrationId: string, i: number): RunRecord {
     planned: { create: i, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: 0 },
     applied: i,
     failed: 0,
+    groupsWritten: 0,
+    heldBack: 0,
     error: null,
     auditLog: null,
   };

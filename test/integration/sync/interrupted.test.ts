@@ -35,7 +35,7 @@ async function leaveDeadApply(e: SyncEnv, startedAt: string, lines: object[] | n
   return run;
 }
 
-const entry = (at: string, result: 'ok' | 'failed', op = 'update') => ({ at, op, reason: 'attributes_changed', sourceId: 's', targetId: 't', email: null, fields: [], result });
+const entry = (at: string, result: 'ok' | 'failed' | 'not-executed', op = 'update') => ({ at, op, reason: 'attributes_changed', sourceId: 's', targetId: 't', email: null, fields: [], result });
 
 const history = async (e: SyncEnv) => (await (await Store.open(e.dataDir)).runs(e.integrationId)).data.runs;
 
@@ -46,6 +46,8 @@ describe('an apply whose process died', () => {
       entry('2026-12-04T08:00:05Z', 'ok', 'department'),
       entry('2026-12-04T08:00:06Z', 'ok', 'create'),
       entry('2026-12-04T08:00:07Z', 'failed'),
+      { ...entry('2026-12-04T08:00:08Z', 'ok', 'group'), reason: 'group_created' },
+      { ...entry('2026-12-04T08:00:08Z', 'not-executed'), error: { code: 'RELATION_HELD_BACK', message: 'Manager and approvers not written.' } },
       entry('2026-12-04T08:00:09Z', 'ok'),
     ]);
     const silent = await leaveDeadApply(env, '2026-12-04T07:00:00Z', null);
@@ -62,7 +64,7 @@ describe('an apply whose process died', () => {
     const after = await history(env);
     const a = after.find((r) => r.id === dead.id);
     const b = after.find((r) => r.id === silent.id);
-    expect(a).toMatchObject({ id: dead.id, outcome: 'interrupted', applied: 2, failed: 1, finishedAt: '2026-12-04T08:00:09Z' });
+    expect(a).toMatchObject({ id: dead.id, outcome: 'interrupted', applied: 2, failed: 1, groupsWritten: 1, heldBack: 1, finishedAt: '2026-12-04T08:00:09Z' });
     expect(a?.error).toEqual({
       code: 'RUN_INTERRUPTED',
       message: 'This apply did not finish: it stopped after 2 changes had reached the LMS, and its end was never recorded (Rollcall or the computer was closed, or its process ended, while it ran).',

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { auditLines, type AuditLine } from '../../../src-main/sync/audit';
 import { runIntegration } from '../../../src-main/sync/run';
+import { describeApplied } from '../../../src-main/core/reports';
 import type { NewTargetUser } from '../../../src-main/core/directories';
 import { appError, fail } from '../../../src-main/core/errors';
 import type { Json } from '../../../src-main/demo/lms/store';
@@ -134,9 +135,16 @@ describe('pushed groups', () => {
     expect(heldBack.every((l) => l.result === 'not-executed' && /no account \(the create failed above\)|their own account was not created/.test(l.error?.message ?? ''))).toBe(true);
     const group = lines.find((l) => l.op === 'group');
     expect(group?.fields?.find((f) => f.field === 'members added')?.to).toEqual(planned.filter((n) => n !== refused.name));
+    // The run's history record says so too, for the apply page, the dashboard and the CLI.
+    const stored = (await e.store.runs(e.integrationId)).data.runs.find((r) => r.id === applied.run.id);
+    expect(stored).toMatchObject({ applied: applied.apply?.applied, failed: 1, groupsWritten: 1, heldBack: heldBack.length });
+    const said = describeApplied(applied.run);
+    expect(said.written).toBe(`${applied.apply?.applied.toLocaleString('en-US')} changes applied, 1 LMS group written, 1 failed`);
+    expect(said.heldBack).toMatch(new RegExp(`^${heldBack.length} manager or approver writes? waits? for an account whose create failed`));
 
     const next = await runIntegration(e, { integrationId: e.integrationId, kind: 'apply', trigger: 'manual' });
     expect(next.run.outcome).toBe('succeeded');
+    expect(next.run).toMatchObject({ groupsWritten: 1, heldBack: 0 });
     expect(next.plan?.groups?.[0]).toMatchObject({ action: 'update', add: [{ targetId: null, sourceId: refused.sourceId }], remove: [] });
     expect(membersOf(e, 'Sales team')).toHaveLength(planned.length);
   });

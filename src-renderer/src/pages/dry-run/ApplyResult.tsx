@@ -1,14 +1,15 @@
 import { Body1, Caption1, MessageBar, MessageBarBody, MessageBarTitle, Spinner, tokens } from '@fluentui/react-components';
 import type { RunStatus } from '../../../../src-preload/api-types';
+import { describeApplied } from '../../../../src-main/core/reports';
 import { toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { plural } from '../../lib/format';
 import { useAuditLog } from '../../queries';
 
 /** After an apply: what reached the LMS, what failed and why (from the run's audit log). */
 export function ApplyResult({ status }: { status: RunStatus }) {
   const audit = useAuditLog(status.failed > 0 ? status.integrationId : undefined, status.runId);
   const failures = audit.data?.entries.filter((e) => e.result === 'failed') ?? [];
+  const applied = describeApplied(status);
   const intent = status.outcome === 'succeeded' ? 'success' : status.outcome === 'partial' ? 'warning' : 'error';
   const title =
     status.outcome === 'succeeded'
@@ -25,7 +26,8 @@ export function ApplyResult({ status }: { status: RunStatus }) {
       <MessageBar intent={intent} layout="multiline">
         <MessageBarBody>
           <MessageBarTitle>{title}</MessageBarTitle>
-          {plural(status.applied, 'change')} applied, {plural(status.failed, 'failure')}. The list below is the plan this run executed; run a new dry run to see what is left.
+          <span data-testid="apply-written">{applied.written}.</span> The list below is the plan this run executed; run a new dry run to see what is left.
+          {applied.heldBack ? <span data-testid="apply-held-back"> {applied.heldBack}</span> : null}
         </MessageBarBody>
       </MessageBar>
       {status.error ? <ErrorMessage error={status.error} /> : null}

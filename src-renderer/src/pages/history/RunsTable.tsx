@@ -1,6 +1,6 @@
 import { Badge, Caption1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
 import type { RunRecord } from '../../../../src-preload/api-types';
-import { duration, when } from '../../lib/format';
+import { duration, plural, when } from '../../lib/format';
 
 const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 'warning' | 'danger' | 'informative' | 'brand' }> = {
   running: { label: 'Running', color: 'brand' },
@@ -88,7 +88,14 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
               <TableCell>
                 <Caption1>{counts(r)}</Caption1>
               </TableCell>
-              <TableCell>{r.kind === 'apply' ? `${r.applied} / ${r.failed}` : '—'}</TableCell>
+              <TableCell>
+                {r.kind === 'apply' ? `${r.applied} / ${r.failed}` : '—'}
+                {r.groupsWritten > 0 || r.heldBack > 0 ? (
+                  <Caption1 data-testid="run-extra-writes" style={{ display: 'block', color: tokens.colorNeutralForeground3 }}>
+                    {[r.groupsWritten > 0 ? `${plural(r.groupsWritten, 'LMS group')} written` : null, r.heldBack > 0 ? `${r.heldBack} held back` : null].filter(Boolean).join(' · ')}
+                  </Caption1>
+                ) : null}
+              </TableCell>
               <TableCell>
                 <Caption1 title={r.error ? `${r.error.message} What to do: ${r.error.fix}` : undefined} style={{ display: 'block', maxWidth: 280, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
                   {r.error?.message ?? ''}

@@ -4,12 +4,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { IntegrationSummary, RunRecord, RunStatus } from '../../../../src-preload/api-types';
+import { describeApplied } from '../../../../src-main/core/reports';
 import { call, toAppError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunProgress } from '../../components/RunProgress';
 import { downloadJson } from '../../lib/download';
-import { plural, when } from '../../lib/format';
+import { when } from '../../lib/format';
 import { queryKeys, useActiveRun, useInvalidateIntegration, usePlanIntent, useRuns, useStartRun } from '../../queries';
 import { STATUS, statusSentence } from './status';
 
@@ -18,8 +19,15 @@ function lastRunText(run: RunRecord | undefined): string {
   const kind = run.kind === 'apply' ? 'Sync' : 'Dry run';
   const p = run.planned;
   const counts = p ? `${p.create} create · ${p.update} update · ${p.deactivate} deactivate · ${p.reactivate} reactivate · ${p.conflict} conflict` : '';
-  const applied = run.kind === 'apply' ? ` · ${plural(run.applied, 'change')} applied, ${plural(run.failed, 'failure')}` : '';
+  const applied = run.kind === 'apply' ? ` · ${describeApplied(run).written}` : '';
   return `${kind} ${run.outcome} — ${counts}${applied}`;
+}
+
+/** The line under the card once a run the admin started has finished. */
+function finishedText(s: RunStatus): string {
+  if (s.kind !== 'apply') return 'Dry run finished.';
+  const { written, heldBack } = describeApplied(s);
+  return `Sync ${s.outcome}: ${written}.${heldBack ? ` ${heldBack}` : ''}`;
 }
 
 /** Within 30 days (or past): time to make a new client secret. */
@@ -123,7 +131,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
       {finished?.error ? <ErrorMessage error={finished.error} title={finished.outcome === 'blocked' ? 'The run was blocked by a safety check' : 'The run did not finish'} /> : null}
       {finished && !finished.error ? (
         <Caption1 data-testid="run-finished">
-          {finished.kind === 'apply' ? `Sync ${finished.outcome}: ${plural(finished.applied, 'change')} applied, ${plural(finished.failed, 'failure')}.` : 'Dry run finished.'}{' '}
+          {finishedText(finished)}{' '}
           <Button size="small" appearance="transparent" onClick={() => navigate(`/dry-run/${i.id}`)}>
             See the changes
           </Button>
