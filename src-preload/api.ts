@@ -48,7 +48,8 @@ export const api = {
   createIntegration: method<IntegrationSummary>()(z.object({ config: IntegrationConfigSchema })),
   updateIntegration: method<IntegrationSummary>()(z.object({ id: IntegrationId, config: IntegrationConfigSchema })),
   removeIntegration: method<{ removed: true }>()(z.object({ id: IntegrationId })),
-  setIntegrationEnabled: method<IntegrationSummary>()(z.object({ id: IntegrationId, enabled: z.boolean() })),
+  /** Enabling needs the welcome e-mails confirmed: in the wizard's step before, or here (`communicationConfirmed`). */
+  setIntegrationEnabled: method<IntegrationSummary>()(z.object({ id: IntegrationId, enabled: z.boolean(), communicationConfirmed: z.boolean().optional() })),
   /** The wizard's communication step: the admin dealt with the LMS's welcome e-mails (or took it back). */
   acknowledgeCommunication: method<IntegrationSummary>()(z.object({ id: IntegrationId, acknowledged: z.boolean() })),
 

@@ -104,8 +104,8 @@ export const handlers: Handlers = {
     return summaryOf(ctx, id);
   },
 
-  async setIntegrationEnabled({ id, enabled }, ctx) {
-    const r = await setEnabled(ctx.store, ctx.secrets, id, enabled, ctx.now());
+  async setIntegrationEnabled({ id, enabled, communicationConfirmed }, ctx) {
+    const r = await setEnabled(ctx.store, ctx.secrets, id, enabled, ctx.now(), { communicationConfirmed });
     if (!r.ok) return r;
     return summaryOf(ctx, id);
   },

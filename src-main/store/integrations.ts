@@ -4,7 +4,7 @@
  * `disabled` (nothing is read or written) until the admin enables it.
  */
 import { randomUUID } from 'node:crypto';
-import { appError, fail, ok, type Result } from '../core/errors';
+import { appError, fail, ok, type AppError, type Result } from '../core/errors';
 import { credentialDestination, type CredentialKind, type IntegrationConfig } from '../core/config';
 import type { SecretStore } from '../secrets/secret-store';
 import { acquireRunLock } from './run-lock';
@@ -266,7 +266,21 @@ async function setupMissing(_store: Store, secrets: SecretStore, id: string): Pr
   return ok(missing);
 }
 
-export async function setEnabled(store: Store, secrets: SecretStore, id: string, enabled: boolean, now: Date): Promise<Result<void>> {
+/** Why an integration is not enabled before the LMS's welcome e-mails are dealt with (reference 001). */
+export function communicationNotConfirmed(id: string): AppError {
+  return appError(
+    'COMMUNICATION_NOT_CONFIRMED',
+    "The integration was not enabled: nobody has confirmed yet that the LMS's welcome e-mails for new users are turned off (or deliberately kept). Its first sync starts as soon as it is enabled, and every account it creates as active would get that e-mail.",
+    `Turn off the LMS's automatic e-mails for new users (welcome, invitation, activation), then enable it again and confirm that: tick the box Rollcall shows, or run rollcall integration enable --integration ${id} --emails-confirmed.`,
+  );
+}
+
+/**
+ * Enables or disables an integration. Enabling starts its first sync at once, so it is refused
+ * until the admin has confirmed the LMS's welcome e-mails are dealt with: in the wizard's step,
+ * or here with `communicationConfirmed` (the dashboard's switch and the CLI ask for it).
+ */
+export async function setEnabled(store: Store, secrets: SecretStore, id: string, enabled: boolean, now: Date, options: { communicationConfirmed?: boolean } = {}): Promise<Result<void>> {
   const record = findIntegration(store, id);
   if (!record) return fail(integrationNotFound(id));
   if (enabled) {
@@ -277,12 +291,14 @@ export async function setEnabled(store: Store, secrets: SecretStore, id: string,
         appError('SETUP_INCOMPLETE', `The integration cannot be enabled yet: ${missing.value.join(' and ')} missing.`, 'Finish the setup wizard (or run rollcall integration add with the secrets in the environment).'),
       );
     }
+    if (!record.enabled && record.communicationAcknowledgedAt === null && options.communicationConfirmed !== true) return fail(communicationNotConfirmed(id));
   }
   await store.settings.update((s) => {
     const r = s.integrations.find((i) => i.id === id);
     if (!r) return;
     if (enabled) {
       if (r.enabled && r.status === 'active') return;
+      if (options.communicationConfirmed === true && r.communicationAcknowledgedAt === null) r.communicationAcknowledgedAt = now.toISOString();
       r.enabled = true;
       r.status = 'active';
       r.statusReason = null;

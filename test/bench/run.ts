@@ -372,7 +372,7 @@ async function section1and2(host: SimHost, store: Store, secrets: MemorySecretSt
   // Row 2a: the admin reviewed that dry run, enables the integration and applies it, confirming
   // its deactivations (over the threshold) as the UI's confirm or the CLI's --max-deactivations N
   // does; expectedSummary stops the apply if the fresh plan is not the one reviewed.
-  const enabled = await setEnabled(store, secrets, id, true, new Date());
+  const enabled = await setEnabled(store, secrets, id, true, new Date(), { communicationConfirmed: true });
   if (!enabled.ok) throw new Error(`could not enable the integration: ${enabled.error.message}`);
   // At the integration's concurrency (configFor: CONCURRENCY, twice the default).
   log(`Rollcall apply of the pending first sync (${n(pending.ops)} ops reviewed), concurrency ${CONCURRENCY}`);

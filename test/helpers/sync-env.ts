@@ -59,7 +59,7 @@ export async function startSyncEnv(options: SyncEnvOptions = {}): Promise<SyncEn
   await secrets.set(record.id, 'clientSecret', DEMO_APPS.main.secret);
   await secrets.set(record.id, 'lmsToken', LMS_TOKEN);
   await refreshSetupStatus(store, secrets, record.id);
-  if (options.enabled ?? true) await setEnabled(store, secrets, record.id, true, now());
+  if (options.enabled ?? true) await setEnabled(store, secrets, record.id, true, now(), { communicationConfirmed: true });
   return {
     store,
     secrets,

@@ -89,7 +89,7 @@ describe('credentials follow their address', () => {
     await withTempDir(async (dir) => {
       const keychain = new MemorySecretStore();
       const { ctx, id } = await withIntegration(keychain, dir, 'https://lms.example.com/scim/v2');
-      expect((await dispatch('setIntegrationEnabled', { id, enabled: true }, ctx)).ok).toBe(true);
+      expect((await dispatch('setIntegrationEnabled', { id, enabled: true, communicationConfirmed: true }, ctx)).ok).toBe(true);
       const moved = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'https://new-lms.example.org/scim/v2' } } }, ctx);
       expect(moved.ok && (moved.value as IntegrationSummary)).toMatchObject({ enabled: false, status: 'setup', statusReason: { code: 'CREDENTIAL_REMOVED' } });
       if (moved.ok) expect((moved.value as IntegrationSummary).statusReason?.message).toMatch(/switched off/);
@@ -99,7 +99,7 @@ describe('credentials follow their address', () => {
       expect(after.ok && (after.value as IntegrationSummary)).toMatchObject({ enabled: false, status: 'disabled' });
 
       // Another tenant on the same cloud keeps the secret (same sign-in host) but switches it off too.
-      expect((await dispatch('setIntegrationEnabled', { id, enabled: true }, ctx)).ok).toBe(true);
+      expect((await dispatch('setIntegrationEnabled', { id, enabled: true, communicationConfirmed: true }, ctx)).ok).toBe(true);
       const tenant = await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, source: { ...VALID_CONFIG.source, tenantId: 'fabrikam.onmicrosoft.com' }, target: { kind: 'scim', baseUrl: 'https://new-lms.example.org/scim/v2' } } }, ctx);
       expect(tenant.ok && (tenant.value as IntegrationSummary)).toMatchObject({ enabled: false, status: 'disabled', statusReason: { code: 'SWITCHED_OFF_NEW_ADDRESS' } });
       expect(await keychain.get(id, 'clientSecret')).toMatchObject({ ok: true, value: SECRET });

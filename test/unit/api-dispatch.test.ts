@@ -54,11 +54,18 @@ describe('typed API dispatch', () => {
       const afterSecrets = await dispatch('getIntegration', { id: summary.id }, ctx);
       expect(afterSecrets).toMatchObject({ ok: true, value: { status: 'disabled', setupMissing: [], secrets: { clientSecret: { stored: true }, lmsToken: { stored: true } } } });
 
-      const enabled = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true }, ctx);
-      expect(enabled).toMatchObject({ ok: true, value: { status: 'active', nextRunAt: '2026-11-23T10:00:00.000Z' } });
+      // Its first sync starts at once: not before the LMS's welcome e-mails are confirmed dealt with.
+      const unconfirmed = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true }, ctx);
+      expect(unconfirmed).toMatchObject({ ok: false, error: { code: 'COMMUNICATION_NOT_CONFIRMED', fix: expect.stringContaining(`rollcall integration enable --integration ${summary.id} --emails-confirmed`) as unknown } });
+      expect(await dispatch('getIntegration', { id: summary.id }, ctx)).toMatchObject({ ok: true, value: { enabled: false, status: 'disabled', communicationAcknowledgedAt: null } });
+      const enabled = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true, communicationConfirmed: true }, ctx);
+      expect(enabled).toMatchObject({ ok: true, value: { status: 'active', nextRunAt: '2026-11-23T10:00:00.000Z', communicationAcknowledgedAt: '2026-11-23T10:00:00.000Z' } });
 
       const disabled = await dispatch('setIntegrationEnabled', { id: summary.id, enabled: false }, ctx);
       expect(disabled).toMatchObject({ ok: true, value: { status: 'disabled', nextRunAt: null } });
+      // Confirmed once, it is not asked again (until the LMS address changes).
+      expect(await dispatch('setIntegrationEnabled', { id: summary.id, enabled: true }, ctx)).toMatchObject({ ok: true, value: { status: 'active' } });
+      expect(await dispatch('setIntegrationEnabled', { id: summary.id, enabled: false }, ctx)).toMatchObject({ ok: true });
 
       expect(await dispatch('clearSecret', { integrationId: summary.id, kind: 'lmsToken' }, ctx)).toEqual({ ok: true, value: { stored: false } });
       expect(await dispatch('getIntegration', { id: summary.id }, ctx)).toMatchObject({ ok: true, value: { status: 'setup', setupMissing: ['LMS token'] } });

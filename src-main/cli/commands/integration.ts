@@ -95,10 +95,10 @@ async function show(ctx: CliContext, id: string): Promise<number> {
   return ExitCode.ok;
 }
 
-async function toggle(ctx: CliContext, id: string, enabled: boolean): Promise<number> {
+async function toggle(ctx: CliContext, id: string, enabled: boolean, communicationConfirmed = false): Promise<number> {
   const store = await ctx.openStore();
   await requireIntegration(ctx, id);
-  const r = await setEnabled(store, ctx.secrets(), id, enabled, ctx.now());
+  const r = await setEnabled(store, ctx.secrets(), id, enabled, ctx.now(), { communicationConfirmed });
   if (!r.ok) return ctx.out.error(r.error), ExitCode.usage;
   const record = await requireIntegration(ctx, id);
   if (ctx.out.json) ctx.out.result(await describe(ctx, record));
@@ -120,8 +120,9 @@ export const integrationCommand: Command = {
   summary: 'add, list, show, enable, disable or remove integrations',
   usage: `rollcall integration add --config FILE     secrets from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt
 rollcall integration list
-rollcall integration show|enable|disable|remove --integration ID`,
-  options: { config: { type: 'string' }, integration: { type: 'string' } },
+rollcall integration show|enable|disable|remove --integration ID
+rollcall integration enable --integration ID --emails-confirmed    the LMS's welcome e-mails for new users are off (or kept on purpose)`,
+  options: { config: { type: 'string' }, integration: { type: 'string' }, 'emails-confirmed': { type: 'boolean' } },
   async run(ctx, values, positionals) {
     const [action] = positionals;
     const id = () => requireString(values, 'integration', `rollcall integration ${action ?? ''} --integration ID`);
@@ -133,7 +134,7 @@ rollcall integration show|enable|disable|remove --integration ID`,
       case 'show':
         return show(ctx, id());
       case 'enable':
-        return toggle(ctx, id(), true);
+        return toggle(ctx, id(), true, values['emails-confirmed'] === true);
       case 'disable':
         return toggle(ctx, id(), false);
       case 'remove':

@@ -189,7 +189,12 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const disabled = await cli(['apply', '--integration', id, '--yes']);
     expect(disabled.code).toBe(2);
     expect(disabled.stderr).toContain('disabled');
-    expect((await cli(['integration', 'enable', '--integration', id])).code).toBe(0);
+    // Enabling starts the first sync: not before the LMS's welcome e-mails are confirmed dealt with.
+    const unconfirmed = await cli(['integration', 'enable', '--integration', id]);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain("nobody has confirmed yet that the LMS's welcome e-mails for new users are turned off");
+    expect(unconfirmed.stderr).toContain(`rollcall integration enable --integration ${id} --emails-confirmed`);
+    expect((await cli(['integration', 'enable', '--integration', id, '--emails-confirmed'])).code).toBe(0);
     const r = await cli(['apply', '--integration', id, '--yes', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { outcome: string; applied: number; failed: number };

@@ -109,7 +109,7 @@ describe('no secret and no access token leaks', () => {
         const id = (created.value as IntegrationSummary).id;
         await call('setSecret', { integrationId: id, kind: 'clientSecret', value: demo.clientSecret });
         await call('setSecret', { integrationId: id, kind: 'lmsToken', value: demo.lmsToken });
-        await call('setIntegrationEnabled', { id, enabled: true });
+        await call('setIntegrationEnabled', { id, enabled: true, communicationConfirmed: true });
         await call('checkIntegration', { id, part: 'all' });
         await call('searchGroups', { id, prefix: 'Sal' });
         await call('listLmsGroups', { id });

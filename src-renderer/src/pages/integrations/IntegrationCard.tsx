@@ -30,6 +30,13 @@ function finishedText(s: RunStatus): string {
   return `Sync ${s.outcome}: ${written}.${heldBack ? ` ${heldBack}` : ''}`;
 }
 
+/** When enabling makes the scheduler sync, as nextRunAt() in main will say once it is enabled. */
+function firstSyncSentence(i: IntegrationSummary): string {
+  const due = i.lastRunAt ? Date.parse(i.lastRunAt) + i.config.schedule.everyHours * 3_600_000 : Number.NaN;
+  if (Number.isNaN(due)) return 'Its first sync starts right away and creates every user in scope who has no LMS account yet.';
+  return due <= Date.now() ? 'Its next sync starts right away.' : `Its next sync starts at ${when(new Date(due).toISOString())}.`;
+}
+
 /** Within 30 days (or past): time to make a new client secret. */
 function secretExpiresSoon(isoDate: string): boolean {
   return Date.parse(`${isoDate}T00:00:00`) - Date.now() < 30 * 86_400_000;
@@ -56,8 +63,11 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const planIntent = usePlanIntent(i.id);
   // The switch moves at once; main's answer (or error) settles it.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
+  // Enabling before the welcome e-mails were confirmed (in the wizard) asks for that first.
+  const [confirmEnable, setConfirmEnable] = useState(false);
+  const [emailsConfirmed, setEmailsConfirmed] = useState(false);
   const enable = useMutation({
-    mutationFn: (enabled: boolean) => call('setIntegrationEnabled', { id: i.id, enabled }),
+    mutationFn: ({ enabled, communicationConfirmed }: { enabled: boolean; communicationConfirmed?: boolean }) => call('setIntegrationEnabled', { id: i.id, enabled, communicationConfirmed }),
     // Show main's answer at once (the switch must not flick back while the list refetches).
     onSuccess: (s) => client.setQueryData(queryKeys.integrations, (list: IntegrationSummary[] | undefined) => list?.map((x) => (x.id === s.id ? s : x))),
     onSettled: () => invalidate(i.id),
@@ -99,8 +109,9 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           checked={optimistic ?? i.enabled}
           disabled={!complete || enable.isPending}
           onChange={(_e, d) => {
+            if (d.checked && i.communicationAcknowledgedAt === null) return setConfirmEnable(true);
             setOptimistic(d.checked);
-            enable.mutate(d.checked, { onSettled: () => setOptimistic(null) });
+            enable.mutate({ enabled: d.checked }, { onSettled: () => setOptimistic(null) });
           }}
           label={i.enabled ? 'Enabled' : 'Disabled'}
           labelPosition="before"
@@ -194,6 +205,30 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           onChange={(_e, d) => setReadAll(d.checked === true)}
           label="Read everything again (full sync): every user in Entra ID and the LMS, not only what changed since the last run. Use it when something seems missed; it takes longer."
           data-testid="run-now-full"
+        />
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirmEnable}
+        title={`Enable ${i.name}?`}
+        confirmLabel="Enable"
+        confirmDisabled={!emailsConfirmed}
+        onCancel={() => (setConfirmEnable(false), setEmailsConfirmed(false))}
+        onConfirm={() => {
+          setConfirmEnable(false);
+          setEmailsConfirmed(false);
+          setOptimistic(true);
+          enable.mutate({ enabled: true, communicationConfirmed: true }, { onSettled: () => setOptimistic(null) });
+        }}
+      >
+        <Body1>
+          {firstSyncSentence(i)} Your LMS sends a welcome (invitation) e-mail to every user created as active, so turn those e-mails off in the LMS’s communication settings
+          first, unless you mean everyone to get one.
+        </Body1>
+        <Checkbox
+          checked={emailsConfirmed}
+          onChange={(_e, d) => setEmailsConfirmed(d.checked === true)}
+          label="I have turned off (or deliberately kept) the LMS’s welcome and invitation e-mails for new users."
+          data-testid="enable-ack-communication"
         />
       </ConfirmDialog>
       <ConfirmDialog open={confirmRemove} title={`Remove ${i.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmRemove(false)} onConfirm={() => (setConfirmRemove(false), remove.mutate())}>

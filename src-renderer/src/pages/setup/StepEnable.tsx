@@ -3,8 +3,15 @@ import { useMutation } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { when } from '../../lib/format';
 import { useInvalidateIntegration } from '../../queries';
 import type { StepProps } from './wizard-types';
+
+/** When the scheduler syncs next: at once for an integration that never synced (main's nextRunAt). */
+function nextSyncSentence(nextRunAt: string | null): string {
+  if (nextRunAt && Date.parse(nextRunAt) > Date.now() + 60_000) return `The next sync starts at ${when(nextRunAt)}.`;
+  return 'The first sync starts within a minute; follow it on the dashboard, or apply the reviewed dry run from the diff viewer yourself.';
+}
 
 /** Step 8: the integration stays disabled until the admin switches it on here (or on the dashboard). */
 export function StepEnable({ integration, setDone }: StepProps) {
@@ -25,13 +32,14 @@ export function StepEnable({ integration, setDone }: StepProps) {
         <MessageBar intent="success" layout="multiline" data-testid="enabled-message">
           <MessageBarBody>
             <MessageBarTitle>The integration is enabled</MessageBarTitle>
-            It syncs every {integration.config.schedule.everyHours} hours while Rollcall runs, starting with the next scheduled run. To make the first changes now, apply the dry run from the diff viewer.
+            It syncs every {integration.config.schedule.everyHours} hours while Rollcall runs.{' '}
+            {nextSyncSentence(integration.nextRunAt)}
           </MessageBarBody>
         </MessageBar>
       ) : (
         <Body1>
           The integration is <strong>disabled</strong>: nothing is read or written until you enable it. Once enabled, it syncs every {integration.config.schedule.everyHours}{' '}
-          hours while Rollcall runs, starting with a full read. You can disable it again at any time — disabling changes no data.
+          hours while Rollcall runs, starting with a full read as soon as you enable it. You can disable it again at any time — disabling changes no data.
         </Body1>
       )}
       {enable.isError ? <ErrorMessage error={toAppError(enable.error)} title="Could not enable the integration" /> : null}
