@@ -164,6 +164,8 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       await ctx.store.settings.update((s) => {
         const rec = s.integrations.find((i) => i.id === input.id);
         if (rec && !rec.config.scope.skipList.includes(input.sourceId)) rec.config.scope.skipList.push(input.sourceId);
+        // The last plan no longer holds (Diagnose plans again from the same reads: diagnose-service.ts).
+        if (rec) rec.updatedAt = ctx.now().toISOString();
       });
     } else {
       // Two integrations writing one LMS account would overwrite each other's changes.
@@ -182,6 +184,10 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       await links.update((file) => {
         file.links = file.links.filter((l) => l.sourceId !== input.sourceId && l.targetId !== input.targetId);
         file.links.push({ integrationId: input.id, sourceId: input.sourceId, targetId: input.targetId, origin: 'relinked', linkedAt: ctx.now().toISOString(), emailAtLink: null });
+      });
+      await ctx.store.settings.update((s) => {
+        const rec = s.integrations.find((i) => i.id === input.id);
+        if (rec) rec.updatedAt = ctx.now().toISOString();
       });
     }
     return summaryOf(ctx, input.id);

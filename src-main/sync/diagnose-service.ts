@@ -90,7 +90,10 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   const links = (await store.links(integrationId)).data.links;
   const otherLinks = await store.otherIntegrationsLinks(integrationId);
   const config = { ...record.config, id: record.id };
-  const thePlan = cache.plan ?? makePlan(cache.source, cache.target, config, links, now(), otherLinks);
+  // The last plan answers only if the integration was not changed after it (settings saved, a
+  // conflict relinked or ignored): after a new include rule the checklist would follow the new
+  // settings and the verdict the old plan. Planned again from the same reads then (pure, no I/O).
+  const thePlan = cache.plan && record.updatedAt <= cache.plan.createdAt ? cache.plan : makePlan(cache.source, cache.target, config, links, now(), otherLinks);
   const runs = (await store.runs(integrationId)).data.runs;
 
   const person = findPerson(query, cache.source, cache.target, integrationId, links, otherLinks);

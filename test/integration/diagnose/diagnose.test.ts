@@ -8,6 +8,7 @@ import { generateTenant } from '../../../src-main/demo/graph';
 import { demoLmsSeed } from '../../../src-main/demo/tenant';
 import { diagnoseUser } from '../../../src-main/sync/diagnose-service';
 import { runIntegration } from '../../../src-main/sync/run';
+import { findIntegration, updateIntegration } from '../../../src-main/store/integrations';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 const USERS = 150;
@@ -98,6 +99,30 @@ describe('diagnose the demo tenant', () => {
   it('disabled and past Last Day are said as such', async () => {
     expect((await diagnose(caseEmail('disabled'))).verdict).toBe('Disabled in Entra; no LMS account is created');
     expect((await diagnose(caseEmail('leave-date-past'))).verdictKind).toBe('last_day');
+  });
+
+  // The checklist follows the settings as saved; the verdict must not follow the last plan's older ones.
+  it('after the settings changed, answers from a plan with the new settings, without reading again', async () => {
+    const record = findIntegration(env.store, env.integrationId);
+    if (!record) throw new Error('no integration');
+    const before = record.config;
+    const connor = caseEmail('contractor');
+    expect((await diagnose(connor)).verdictKind).toBe('excluded');
+    const runsBefore = (await env.store.runs(env.integrationId)).data.runs.length;
+    try {
+      // After the last dry run, the admin includes the contractor by his e-mail and drops the exclude rule.
+      const saved = await updateIntegration(env.store, env.secrets, env.integrationId, { ...before, scope: { ...before.scope, include: [...before.scope.include, { kind: 'user', value: connor }], exclude: [] } }, env.now());
+      if (!saved.ok) throw new Error(saved.error.message);
+      const c = await diagnose(connor);
+      expect(checkOf(c, 'included')?.status).toBe('pass');
+      // Not the last plan's "No change planned": his hand-made LMS account is linked at the next sync.
+      expect(c.verdictKind).toBe('will_link');
+      expect(c.verdict).toMatch(/^Will be linked to the existing LMS account .* \(connor\.contract@contoso\.example, active\) at the next sync/);
+      expect((await env.store.runs(env.integrationId)).data.runs).toHaveLength(runsBefore);
+    } finally {
+      await updateIntegration(env.store, env.secrets, env.integrationId, before, env.now());
+    }
+    expect((await diagnose(connor)).verdictKind).toBe('excluded');
   });
 
   it('after an apply wrote to the LMS, reads again and finds the person up to date, with the audit line', async () => {
