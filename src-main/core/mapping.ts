@@ -22,6 +22,12 @@ import { cleanText, isPlainText, normaliseEmail, normaliseText } from './normali
 import { sourceAttribute } from './scope';
 
 import { contentRegionFor, departmentPath } from './mapping-values';
+
+/**
+ * How a department path is written into an LMS without a department resource: one text,
+ * "Sales / EMEA", read back split at the same separator (lms/mapping.ts).
+ */
+export const DEPARTMENT_TEXT_SEPARATOR = ' / ';
 export { contentRegionFor, departmentPath, unitId } from './mapping-values';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +131,8 @@ interface Prepared {
   regions: Map<string | null, string>;
   /** The LMS's departments have one level: only the last is written. */
   flatDepartments: boolean;
+  /** The LMS has no department resource: the path is written as one text (DEPARTMENT_TEXT_SEPARATOR). */
+  textDepartments: boolean;
 }
 
 const preparedContexts = new WeakMap<MappingContext, Prepared>();
@@ -193,6 +201,7 @@ function prepare(ctx: MappingContext): Prepared {
     lmsDepartments,
     regions: new Map(),
     flatDepartments: capabilities.flatDepartments === true,
+    textDepartments: !capabilities.departments,
   };
   preparedContexts.set(ctx, p);
   return p;
@@ -242,6 +251,9 @@ function departmentOf(raw: string, p: Prepared, mapping: Mapping): { path: strin
     if (dep.path && p.flatDepartments) dep = { ...dep, path: dep.path.slice(-1) };
     else if (dep.path && under.length > 0) dep = { ...dep, path: [...under, ...dep.path] };
     if (dep.path && p.lmsDepartments) dep = { ...dep, path: spelledAsInLms(dep.path, p.lmsDepartments) };
+    // As one text, "R / D" reads back as two levels: planned as it reads back, or every sync
+    // would write it again (the text written is the same either way).
+    if (dep.path && p.textDepartments) dep = { ...dep, path: dep.path.join(DEPARTMENT_TEXT_SEPARATOR).split(DEPARTMENT_TEXT_SEPARATOR) };
     p.departments.set(raw, dep);
   }
   return { path: dep.path && [...dep.path], notices: dep.notices.map((n) => ({ ...n, found: [...n.found] })) };

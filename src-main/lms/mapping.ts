@@ -6,10 +6,8 @@
 import { ENTERPRISE_USER, ScimPath, type AttrValue, type LmsCapabilities, type TargetUser } from '../core/model';
 import type { AttrShape, LmsLayout } from './discovery';
 import { CORE_USER } from './discovery';
+import { DEPARTMENT_TEXT_SEPARATOR } from '../core/mapping';
 import { arr, bool, FieldReader, obj, prop, str, type JsonObject } from './json';
-
-/** Without a Departments resource type, a path is written as one text joined by this. */
-export const FLAT_DEPARTMENT_SEPARATOR = ' / ';
 
 export interface NameLookups {
   departmentPath(id: string): string[] | null;
@@ -165,7 +163,7 @@ export function fromScimUser(raw: JsonObject, layout: LmsLayout, names: NameLook
     department = (deptId ? names.departmentPath(deptId) : null) ?? [refDisplay(deptRef) ?? deptId ?? ''].filter(Boolean);
   } else {
     const text = str(prop(ent, 'department'));
-    if (text) department = layout.departments ? [text] : text.split(FLAT_DEPARTMENT_SEPARATOR);
+    if (text) department = layout.departments ? [text] : text.split(DEPARTMENT_TEXT_SEPARATOR);
   }
   if (department) put(attrs, ScimPath.department, department);
 
@@ -236,7 +234,7 @@ export function toWire(field: string, value: AttrValue, layout: LmsLayout, ids: 
       return { ok: true, value: writes };
     }
     if (!caps.enterpriseExtension) return none;
-    return { ok: true, value: [{ schema: ENTERPRISE_USER, path: ['department'], value: path.length ? path.join(FLAT_DEPARTMENT_SEPARATOR) : null }] };
+    return { ok: true, value: [{ schema: ENTERPRISE_USER, path: ['department'], value: path.length ? path.join(DEPARTMENT_TEXT_SEPARATOR) : null }] };
   }
 
   if (field === ScimPath.manager) {

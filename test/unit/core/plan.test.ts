@@ -136,6 +136,20 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([]);
     expect(change(opFor(p, 'a'), dept)?.to).toEqual(['Sales']);
   });
+
+  // There the path is one text, "R / D", which reads back as two levels (lms/mapping.ts).
+  it('plans a department named with " / " as it reads back from an LMS without a department resource: not rewritten at every sync', () => {
+    // No delimiter set: "R / D" is one department's name in Entra.
+    const oneLevel = planConfig();
+    const text = { departments: null, capabilities: capabilities({ departments: false }) };
+    const t = targetUser('t-a', { externalId: 'a', userName: 'a@contoso.com', attributes: { [dept]: ['R', 'D'] } });
+    const p = run({ users: [sourceUser('a', { displayName: null, department: 'R / D' }), sourceUser('b', { department: 'R / D' })], targets: [t], links: [link('a', 't-a')], config: oneLevel, target: text });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(change(opFor(p, 'b'), dept)?.to).toEqual(['R', 'D']);
+    // With a department resource it stays one department of that name.
+    const withResource = run({ users: [sourceUser('b', { department: 'R / D' })], config: oneLevel, target: { departments: [] } });
+    expect(change(opFor(withResource, 'b'), dept)?.to).toEqual(['R / D']);
+  });
 });
 
 describe('"Create users" and "Update user attributes" switches (Okta\'s three functions)', () => {
