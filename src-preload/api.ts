@@ -105,6 +105,8 @@ export const api = {
     z.discriminatedUnion('action', [
       z.object({ id: IntegrationId, action: z.literal('relink'), sourceId: z.string().min(1).max(100), targetId: z.string().min(1).max(200) }),
       z.object({ id: IntegrationId, action: z.literal('ignore'), sourceId: z.string().min(1).max(100) }),
+      /** An account matches one of their other addresses but is not theirs: they get a new one. */
+      z.object({ id: IntegrationId, action: z.literal('new-account'), sourceId: z.string().min(1).max(100) }),
     ]),
   ),
 

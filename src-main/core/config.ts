@@ -141,6 +141,11 @@ export const ScopeSchema = z.object({
   exclude: z.array(ExcludeRuleSchema).default([]),
   /** Users the integration never touches, in any direction: Entra ids, UPNs or e-mails. */
   skipList: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Entra ids of people the admin confirmed get a new LMS account although an unlinked account
+   * matches one of their other addresses (an `alias_match` conflict: a reused or shared address).
+   */
+  confirmedNewAccounts: z.array(z.string().trim().min(1)).default([]),
 });
 export type Scope = z.infer<typeof ScopeSchema>;
 

@@ -46,6 +46,8 @@ export interface MatchInput {
   targets: readonly TargetUser[];
   /** E-mails/userNames of skip-listed LMS users: never matched, never merged into. */
   reservedKeys: ReadonlySet<string>;
+  /** People the admin confirmed get a new account although an alias matches an account (scope.confirmedNewAccounts). */
+  confirmedNewAccounts?: ReadonlySet<string>;
   links: readonly Link[];
   otherLinks: readonly Link[];
   /**
@@ -458,12 +460,12 @@ export function matchUsers(input: MatchInput): MatchResult[] {
     for (const k of aliasKeys(c.user)) {
       for (const t of all(byKey, k)) if (!claimed.has(t.id) && !linkByTarget.has(t.id) && !otherByTarget.has(t.id)) hits.set(t.id, t);
     }
-    if (hits.size > 0) {
+    if (hits.size > 0 && !input.confirmedNewAccounts?.has(c.user.id)) {
       const names = [...hits.values()].map((t) => t.userName).sort().join(', ');
       res[i] = {
         kind: 'conflict',
         reason: 'alias_match',
-        detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it or confirm a new account.`,
+        detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it if it is theirs, or confirm a new account if it is not.`,
         sourceIds: [c.user.id],
         targetIds: sortedIds([...hits.values()]),
       };

@@ -258,6 +258,7 @@ export function planWithMemo(
     sourceIds: sourceById,
     targets,
     reservedKeys,
+    ...(scope.confirmedNewAccounts.length > 0 ? { confirmedNewAccounts: new Set(scope.confirmedNewAccounts) } : {}),
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
     linksMayRepeat: linksDamaged,

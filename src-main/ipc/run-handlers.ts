@@ -160,10 +160,11 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
   async resolveConflict(input, ctx) {
     const r = record(ctx, input.id);
     if (!r.ok) return r;
-    if (input.action === 'ignore') {
+    if (input.action === 'ignore' || input.action === 'new-account') {
       await ctx.store.settings.update((s) => {
         const rec = s.integrations.find((i) => i.id === input.id);
-        if (rec && !rec.config.scope.skipList.includes(input.sourceId)) rec.config.scope.skipList.push(input.sourceId);
+        const list = input.action === 'ignore' ? rec?.config.scope.skipList : rec?.config.scope.confirmedNewAccounts;
+        if (list && !list.includes(input.sourceId)) list.push(input.sourceId);
         // The last plan no longer holds (Diagnose plans again from the same reads: diagnose-service.ts).
         if (rec) rec.updatedAt = ctx.now().toISOString();
       });

@@ -36,7 +36,7 @@ export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
     case 'recreated_in_entra':
       return `Relink LMS account ${first} to this Entra user (new object id ${op.sourceId ?? ''}) to keep the learning history; the old object id ${others.join(', ')} no longer exists in Entra.`;
     case 'alias_match':
-      return `If ${lmsAccount(ctx, first)} is ${name}'s old account, relink LMS account ${first} to this Entra user (the next sync updates its e-mail); otherwise confirm that a new account should be created.`;
+      return `If ${lmsAccount(ctx, first)} is ${name}'s old account, relink LMS account ${first} to this Entra user (the next sync updates its e-mail). If it is someone else's (a reused or shared address), choose "Not theirs: create a new account" on this person's conflict in the dry run, or remove that address from ${name}'s other e-mail addresses in Entra.`;
     case 'email_taken':
     case 'external_id_taken':
     case 'external_id_mismatch':

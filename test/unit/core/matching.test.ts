@@ -136,6 +136,19 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(p.summary.create + p.summary.update).toBe(0);
   });
 
+  it('creates a new account for someone the admin confirmed, leaving the account their alias matches alone', () => {
+    const t = targetUser('t-old', { userName: 'anna.old@contoso.com' });
+    const confirmed = planConfig({ scope: { confirmedNewAccounts: ['s-anna'] } });
+    const p = run({ users: [{ ...anna, otherMails: ['anna.old@contoso.com'] }], targets: [t], config: confirmed });
+    const op = opFor(p, 's-anna');
+    expect(op?.kind).toBe('create');
+    expect(change(op, 'userName')?.to).toBe('anna@contoso.com');
+    expect(p.ops.filter((o) => o.targetId === 't-old')).toEqual([]);
+    // Someone else's alias conflict is still a conflict.
+    const other = run({ users: [{ ...anna, otherMails: ['anna.old@contoso.com'] }], targets: [t], config: planConfig({ scope: { confirmedNewAccounts: ['s-someone'] } }) });
+    expect(opFor(other, 's-anna')?.reason).toBe('alias_match');
+  });
+
   it('creates a new account when the linked LMS account was deleted', () => {
     const p = run({ users: [anna], links: [link('s-anna', 't-gone')] });
     const op = opFor(p, 's-anna');

@@ -28,7 +28,18 @@ function Shown({ text }: { text: string }) {
   );
 }
 
-export type Resolution = { action: 'relink'; targetId: string } | { action: 'ignore' };
+export type Resolution = { action: 'relink'; targetId: string } | { action: 'ignore' } | { action: 'new-account' };
+
+function resolvedText(r: Resolution): string {
+  switch (r.action) {
+    case 'relink':
+      return `Linked to the LMS account ${r.targetId}.`;
+    case 'ignore':
+      return 'Added to the skip list: the integration will leave this person alone.';
+    case 'new-account':
+      return 'This person gets a new LMS account; the account that matched their other address stays as it is.';
+  }
+}
 
 function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const invalidate = useInvalidateIntegration();
@@ -37,7 +48,7 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   const [confirming, setConfirming] = useState<string | null>(null);
   const resolve = useMutation({
     mutationFn: (r: Resolution) =>
-      r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: 'ignore', sourceId: sourceId ?? '' }),
+      r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: r.action, sourceId: sourceId ?? '' }),
     onSuccess: (_s, r) => {
       invalidate(integrationId);
       onResolved(r);
@@ -48,7 +59,7 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
     return (
       <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved">
         <MessageBarBody>
-          {resolution.action === 'relink' ? `Linked to the LMS account ${resolution.targetId}.` : 'Added to the skip list: the integration will leave this person alone.'} Run a new dry run to see the effect.
+          {resolvedText(resolution)} Run a new dry run to see the effect.
         </MessageBarBody>
       </MessageBar>
     );
@@ -101,7 +112,13 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
           </MessageBarBody>
         </MessageBar>
       ) : null}
-      <div>
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
+        {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
+        {op.reason === 'alias_match' ? (
+          <Button size="small" onClick={() => resolve.mutate({ action: 'new-account' })} disabled={resolve.isPending || confirming !== null} data-testid="conflict-new-account">
+            Not theirs: create a new account
+          </Button>
+        ) : null}
         <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} disabled={resolve.isPending} data-testid="conflict-ignore">
           Ignore (skip list)
         </Button>

@@ -51,6 +51,22 @@ export function StepScope({ draft, update, integration }: StepProps) {
         )}
         <AddLine label="Add to the skip list" hint="E-mail, UPN or Entra object id." placeholder="lms.admin@contoso.com" testId="skip-add" onAdd={(v) => !draft.skipList.includes(v) && update({ skipList: [...draft.skipList, v] })} />
       </Box>
+      {draft.confirmedNewAccounts.length > 0 ? (
+        <Box title="New accounts confirmed" hint="Chosen in the dry run: these people get a new LMS account although an account matches one of their other addresses. Remove one to have the dry run ask again.">
+          <TagGroup
+            aria-label="New accounts confirmed"
+            data-testid="confirmed-new-accounts"
+            onDismiss={(_e, d) => update({ confirmedNewAccounts: draft.confirmedNewAccounts.filter((s) => s !== d.value) })}
+            style={{ flexWrap: 'wrap', gap: 6 }}
+          >
+            {draft.confirmedNewAccounts.map((s) => (
+              <Tag key={s} value={s} dismissible dismissIcon={{ 'aria-label': `Ask again about ${s}` }}>
+                {s}
+              </Tag>
+            ))}
+          </TagGroup>
+        </Box>
+      ) : null}
     </div>
   );
 }

@@ -30,6 +30,8 @@ export interface Draft {
   include: IncludeRule[];
   exclude: ExcludeRule[];
   skipList: string[];
+  /** Set from the dry run's conflicts ("Create a new account"); here they can only be taken back. */
+  confirmedNewAccounts: string[];
   lmsConfigured: boolean;
   baseUrl: string;
   authScheme: AuthScheme;
@@ -72,6 +74,7 @@ export function fromConfig(c: IntegrationConfig, lmsConfigured = c.target.baseUr
     include: c.scope.include,
     exclude: c.scope.exclude,
     skipList: c.scope.skipList,
+    confirmedNewAccounts: c.scope.confirmedNewAccounts,
     lmsConfigured,
     baseUrl: lmsConfigured ? c.target.baseUrl : '',
     authScheme: c.target.auth.scheme,
@@ -119,7 +122,7 @@ export function toConfigInput(d: Draft): IntegrationConfigInput {
       concurrency: Number(d.concurrency),
       caCertPem: optional(d.lmsCaCertPem),
     },
-    scope: { include: d.include, exclude: d.exclude, skipList: d.skipList },
+    scope: { include: d.include, exclude: d.exclude, skipList: d.skipList, confirmedNewAccounts: d.confirmedNewAccounts },
     deactivation: {
       deactivateUsers: d.deactivateUsers,
       useLastDay: d.useLastDay,
