@@ -36,6 +36,18 @@ test('diagnose an excluded and a duplicated person, then provision one person on
   await expect(excluded.getByTestId('check-fix')).toContainText(/exclude rule|skip list/i);
   await snap(page, 'troubleshoot-excluded');
 
+  // "Anna": several people in Entra. The verdict says so, and a click diagnoses the Anna meant.
+  await page.getByTestId('troubleshoot-query').fill('Anna');
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(verdict).toHaveAttribute('data-verdict', 'ambiguous', { timeout: 30_000 });
+  await expect(verdict).toContainText(/^\d+ people in Entra answer to "Anna": pick the one you mean/);
+  const pick = page.getByTestId('candidate-person').getByRole('button', { name: /^Diagnose / }).first();
+  const picked = (await pick.innerText()).trim();
+  await pick.click();
+  await expect(verdict).not.toHaveAttribute('data-verdict', 'ambiguous', { timeout: 30_000 });
+  await expect(verdict).toContainText(picked);
+  await expect(page.getByTestId('troubleshoot-query')).not.toHaveValue('Anna');
+
   // Two LMS accounts for one person: both named.
   await page.getByTestId('troubleshoot-query').fill('max.multi@contoso.example');
   await page.getByRole('button', { name: 'Diagnose' }).click();

@@ -62,7 +62,9 @@ export function nextRunCheck(ctx: DiagnoseContext): Check {
   }
   const rel = relative(now, nextRunAt);
   const due = rel === 'now' || rel.endsWith('ago') ? 'due now' : rel;
-  return { id: 'next-run', status: 'info', title, detail: `${when(nextRunAt)} (${due}). To sync only this user now, use Provision on demand.`, fix: null, evidence: [ev('Next run', nextRunAt)] };
+  // Provision on demand works on someone in Entra: not offered for a query Entra has nobody for.
+  const onDemand = ctx.subject ? ' To sync only this user now, use Provision on demand.' : '';
+  return { id: 'next-run', status: 'info', title, detail: `${when(nextRunAt)} (${due}).${onDemand}`, fix: null, evidence: [ev('Next run', nextRunAt)] };
 }
 
 function opEvidence(op: PlanOp): Evidence[] {

@@ -46,7 +46,7 @@ export function inEntraCheck(ctx: DiagnoseContext): Check {
       status: 'warn',
       title,
       detail: `${same.length} Entra users answer to "${query}" (by ${how}); this checklist is about ${personName(subject)} (${subject.id}).`,
-      fix: 'Diagnose the others by their object id to see each of them; see "Duplicate Entra accounts" below.',
+      fix: 'Pick the person you mean from the list of everyone this could mean, or search by their e-mail address or object id. If they are one person with two Entra accounts, see "Duplicate Entra accounts" below.',
       evidence: [...evidence, ...same.filter((s) => s.id !== subject.id).map((s) => ev('Also matches', `${s.displayName ?? s.userPrincipalName} (${s.id}, ${s.userPrincipalName}, ${s.accountEnabled ? 'enabled' : 'disabled'})`))],
     };
   }

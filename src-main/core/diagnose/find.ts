@@ -168,9 +168,13 @@ export function findPerson(
       const display = cleanText(u.displayName)?.toLowerCase() ?? '';
       if (display.includes(qName) || (fullName(u) ?? '').includes(qName)) note(u, 'part of the name');
     }
-    for (const t of target.users) {
-      if (targetsFound.size >= NAME_PART_LIMIT) break;
-      if ((targetDisplayName(t) ?? '').includes(qName)) noteTarget(t, 'name');
+    // Accounts by part of a name only when Entra has nobody: with "Anna" finding eight people in
+    // Entra, every Anna's account is not the one picked Anna's (hers are found by her own keys below).
+    if (found.size === 0) {
+      for (const t of target.users) {
+        if (targetsFound.size >= NAME_PART_LIMIT) break;
+        if ((targetDisplayName(t) ?? '').includes(qName)) noteTarget(t, 'name');
+      }
     }
   }
 

@@ -56,6 +56,7 @@ export interface Check {
 
 export type VerdictKind =
   | 'not_found'
+  | 'ambiguous'
   | 'not_in_entra'
   | 'skip_listed'
   | 'excluded'

@@ -61,6 +61,13 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
     return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): ${each.join('; ')}` };
   }
   const name = personName(subject);
+  // Several people answer equally well (a first name, a shared name): say so before anything about
+  // the one picked, whose answer may not be the one the admin is asking about.
+  if (person.ambiguous) {
+    const how = person.sources.find((s) => s.id === subject.id)?.matchedBy;
+    const same = person.sources.filter((s) => s.matchedBy === how).length;
+    return { kind: 'ambiguous', text: `${same} people in Entra answer to "${ctx.query}": pick the one you mean from the list (this checklist is about ${name}, ${subject.userPrincipalName})` };
+  }
   if (scope?.verdict === 'skip_listed') return { kind: 'skip_listed', text: `On the skip list ("${scope.skipListEntry ?? ''}"): the integration never touches ${name}` };
   if (op?.kind === 'conflict') {
     const targets = op.candidates?.targetIds ?? [];

@@ -32,6 +32,21 @@ describe('finding the person', () => {
     expect(c.candidates.source.map((s) => s.displayName).sort()).toEqual(['Anna Lindqvist', 'Anna Svensson']);
     expect(check(c, 'in-entra').status).toBe('warn');
     expect(check(c, 'in-entra').detail).toContain('2 Entra users answer to "anna"');
+    expect(check(c, 'in-entra').fix).toMatch(/^Pick the person you mean/);
+  });
+
+  // "Why can't Anna see her courses?" typed as "Anna": the verdict must not answer for one Anna
+  // as if she were the one meant, nor give her the other Annas' LMS accounts.
+  it('says a name several people answer to is ambiguous, and gives the one picked only her own accounts', () => {
+    const tAnna = targetUser('t-anna', { externalId: anna.id, userName: 'anna@contoso.com', attributes: { 'name.givenName': 'Anna', displayName: 'Anna Lindqvist' } });
+    const tOther = targetUser('t-other', { externalId: other.id, userName: 'anna.s@contoso.com', attributes: { displayName: 'Anna Svensson' } });
+    const c = diag('Anna', { users: [anna, other], targets: [tAnna, tOther], links: [link(anna.id, 't-anna'), link(other.id, 't-other')] });
+    expect(c.verdictKind).toBe('ambiguous');
+    expect(c.verdict).toMatch(/^2 people in Entra answer to "Anna": pick the one you mean from the list \(this checklist is about Anna Lindqvist, anna\.l@contoso\.onmicrosoft\.com\)$/);
+    expect(c.candidates.target.map((t) => t.id)).toEqual(['t-anna']);
+    // Someone Entra does not have is still found by part of the LMS account's name.
+    const gone = diag('Svensson', { users: [anna], targets: [tOther] });
+    expect(gone.candidates.target.map((t) => t.id)).toEqual(['t-other']);
   });
 
   it('not in Entra and not in the LMS', () => {

@@ -1,4 +1,4 @@
-import { Badge, Caption1, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, tokens } from '@fluentui/react-components';
+import { Badge, Caption1, Link, MessageBar, MessageBarBody, MessageBarTitle, Subtitle2, tokens } from '@fluentui/react-components';
 import type { Checklist, ProvisionStep, VerdictKind } from '../../../../src-preload/api-types';
 import { CheckList } from '../../components/CheckList';
 
@@ -10,7 +10,8 @@ function verdictIntent(kind: VerdictKind): 'success' | 'info' | 'warning' | 'err
   return 'warning';
 }
 
-export function DiagnosisView({ checklist }: { checklist: Checklist }) {
+/** The checklist; `onPick` diagnoses one of the people an ambiguous query may mean. */
+export function DiagnosisView({ checklist, onPick }: { checklist: Checklist; onPick?: (query: string) => void }) {
   const { user, candidates } = checklist;
   const ambiguous = candidates.source.length > 1 || candidates.target.length > 1;
   return (
@@ -27,8 +28,17 @@ export function DiagnosisView({ checklist }: { checklist: Checklist }) {
         <div data-testid="candidates" style={{ display: 'grid', gap: 4 }}>
           <Subtitle2>Everyone this could mean</Subtitle2>
           {candidates.source.map((c) => (
-            <Caption1 key={`s-${c.id}`}>
-              <Badge appearance="tint" size="small">Entra</Badge> {c.displayName ?? '—'} · {c.mail ?? c.userPrincipalName} · {c.id} ({c.matchedBy}){c.accountEnabled ? '' : ' · disabled'}
+            <Caption1 key={`s-${c.id}`} data-testid="candidate-person">
+              <Badge appearance="tint" size="small">Entra</Badge>{' '}
+              {onPick && c.id !== user.sourceId ? (
+                <Link onClick={() => onPick(c.userPrincipalName ?? c.id)} aria-label={`Diagnose ${c.displayName ?? c.userPrincipalName ?? c.id}`}>
+                  {c.displayName ?? '—'}
+                </Link>
+              ) : (
+                <strong>{c.displayName ?? '—'}</strong>
+              )}{' '}
+              · {c.mail ?? c.userPrincipalName} · {c.id} ({c.matchedBy}){c.accountEnabled ? '' : ' · disabled'}
+              {c.id === user.sourceId ? ' · this checklist' : ''}
             </Caption1>
           ))}
           {candidates.target.map((c) => (

@@ -31,7 +31,8 @@ export function TroubleshootPage() {
     mutationFn: ({ q }) => call('diagnoseUser', { id: id ?? '', query: q, refresh }),
   });
   const provision = useMutation<ProvisionTrace, Error, { apply: boolean }>({
-    mutationFn: ({ apply }) => call('provisionOnDemand', { id: id ?? '', query: diagnosis.data?.user.query ?? query, apply }),
+    // By Entra id: a query such as "Anna" may mean several people; this is the one diagnosed.
+    mutationFn: ({ apply }) => call('provisionOnDemand', { id: id ?? '', query: diagnosis.data?.user.sourceId ?? diagnosis.data?.user.query ?? query, apply }),
     onSuccess: async (trace) => {
       if (!trace.apply) return;
       await client.invalidateQueries({ queryKey: queryKeys.runs(id ?? '') });
@@ -39,9 +40,10 @@ export function TroubleshootPage() {
     },
   });
 
-  const search = () => {
-    const q = query.trim();
+  const search = (typed = query) => {
+    const q = typed.trim();
     if (!q || !id) return;
+    setQuery(q);
     setParams({ q }, { replace: true });
     provision.reset();
     diagnosis.mutate({ q });
@@ -85,7 +87,7 @@ export function TroubleshootPage() {
           what the next sync would do — with the evidence and what to change.
         </Caption1>
       ) : null}
-      {diagnosis.data ? <DiagnosisView checklist={diagnosis.data} /> : null}
+      {diagnosis.data ? <DiagnosisView checklist={diagnosis.data} onPick={search} /> : null}
       {diagnosis.data ? (
         <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
           <Button
