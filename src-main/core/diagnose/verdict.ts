@@ -63,8 +63,9 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
   const name = personName(subject);
   // Several people answer equally well (a first name, a shared name): say so before anything about
   // the one picked, whose answer may not be the one the admin is asking about.
-  if (person.ambiguous) {
-    const how = person.sources.find((s) => s.id === subject.id)?.matchedBy;
+  // (Two accounts sharing one address are a duplicate, whose own verdict below says more.)
+  const how = person.sources.find((s) => s.id === subject.id)?.matchedBy;
+  if (person.ambiguous && (how === 'name' || how === 'part of the name')) {
     const same = person.sources.filter((s) => s.matchedBy === how).length;
     return { kind: 'ambiguous', text: `${same} people in Entra answer to "${ctx.query}": pick the one you mean from the list (this checklist is about ${name}, ${subject.userPrincipalName})` };
   }
