@@ -10,6 +10,7 @@ import { REQUIRED_GRAPH_PERMISSIONS } from '../core/directories';
 import { describeCapabilities } from '../lms';
 import type { Connectors } from './connectors';
 import { groupsNeeded } from './run';
+import { isCredentialsRejected } from '../entra/errors';
 
 export type { Check, CheckStatus } from '../core/reports';
 
@@ -46,7 +47,9 @@ export async function checkSource(source: Connectors['source'], config: Integrat
   const signIn = await source.testConnection(signal);
   if (!signIn.ok) {
     checks.push(failed('entra-sign-in', 'Sign in to Microsoft Entra ID', signIn.error));
-    credentialsError = signIn.error;
+    // Only a refused credential: an unreachable or untrusted Entra is not a reason to replace the
+    // secret (nor to turn the integration red, nor exit 3 from rollcall check).
+    if (isCredentialsRejected(signIn.error)) credentialsError = signIn.error;
   } else {
     checks.push({ id: 'entra-sign-in', status: 'pass', title: 'Sign in to Microsoft Entra ID', detail: `Signed in to tenant ${signIn.value.tenantId} as the app ${config.source.clientId}.`, fix: null });
     for (const permission of REQUIRED_GRAPH_PERMISSIONS) {

@@ -181,3 +181,23 @@ describe('credentials follow their address', () => {
     });
   });
 });
+
+describe('a Test that cannot reach Entra', () => {
+  // Nobody listens there: the sign-in fails for the network, not for the secret.
+  const unreachable = { ...VALID_CONFIG, source: { ...VALID_CONFIG.source, cloud: 'custom' as const, custom: { authorityHost: 'https://127.0.0.1:9', graphEndpoint: 'https://127.0.0.1:9' } } };
+
+  it('fails the sign-in check but does not call the credentials rejected (the integration is not turned red)', async () => {
+    await withTempDir(async (dir) => {
+      const keychain = new MemorySecretStore();
+      const ctx = await testContext(dir, keychain);
+      const created = await dispatch('createIntegration', { config: unreachable }, ctx);
+      if (!created.ok) throw new Error(created.error.message);
+      const id = (created.value as IntegrationSummary).id;
+      expect((await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: SECRET }, ctx)).ok).toBe(true);
+      expect((await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: OLD_TOKEN }, ctx)).ok).toBe(true);
+      const check = await dispatch('checkIntegration', { id, part: 'entra' }, ctx);
+      expect(check).toMatchObject({ ok: true, value: { ok: false, checks: [{ id: 'entra-sign-in', status: 'fail', detail: expect.stringContaining('could not reach') as unknown }] } });
+      expect(await dispatch('getIntegration', { id }, ctx)).toMatchObject({ ok: true, value: { status: 'disabled', statusReason: null } });
+    });
+  });
+});
