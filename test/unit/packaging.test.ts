@@ -2,7 +2,9 @@
  * The installer config cannot be exercised here (no Electron binary), so check what can be:
  * it is valid for electron-builder's own schema, and the fuses are hardened as DESIGN.md §6 asks.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +48,15 @@ describe('packaging (electron-builder)', () => {
     expect(config.files).toContain('out/**');
     expect(config.extraMetadata.main).toBe(pkg.main);
     expect(readFileSync(path.join(ROOT, 'resources/icon.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('the rollcall command (bin/rollcall.mjs, put on the PATH by npm link)', () => {
+  it('runs from any folder, not only from the project (it found tsx from the current folder)', () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/rollcall.mjs'), '--version'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(version);
+    expect(r.status).toBe(0);
   });
 });
