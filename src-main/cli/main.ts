@@ -11,7 +11,7 @@ import { unmanagedCommand } from './commands/unmanaged';
 import { demoCommand, simCommand } from './commands/demo';
 import { integrationCommand } from './commands/integration';
 import { createCliContext, parseCommandArgs, reportNotices, UsageError, type Command } from './context';
-import { ExitCode } from './exit-codes';
+import { exitCodeFor, ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
 const GLOBAL_HELP = `global options: --data-dir DIR (default: the desktop app's data directory, or ROLLCALL_DATA_DIR), --json (machine-readable output)
@@ -77,9 +77,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (err) {
     const o = createOutput(json);
     if (err instanceof UsageError) return o.error(err.toAppError()), ExitCode.usage;
-    if (isAppError(err)) return o.error(err), ExitCode.failed;
+    // Thrown errors keep the exit code of their kind: a locked data file waits like a run (4).
+    if (isAppError(err)) return o.error(err), exitCodeFor(err);
     const e = err as { error?: unknown; message?: string };
-    if (isAppError(e.error)) return o.error(e.error), ExitCode.failed;
+    if (isAppError(e.error)) return o.error(e.error), exitCodeFor(e.error);
     o.error({ code: 'INTERNAL', message: `Rollcall hit an unexpected problem: ${e.message ?? 'unknown error'}.`, fix: 'Run the command again; if it keeps happening, report it with the command you ran (never include secrets).' });
     return ExitCode.failed;
   }
