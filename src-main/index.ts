@@ -2,12 +2,12 @@
  * Electron main process: one hardened window showing the renderer, the typed API served over
  * one IPC channel with every sender checked, and nothing else reachable.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_CHANNEL } from '../src-preload/api';
 import { createHandlerContext, startBackgroundWork, startDemoIfEmpty } from './app-context';
-import { appError } from './core/errors';
+import { AppErrorException, appError } from './core/errors';
 import { installTray } from './desktop/tray';
 import { dispatch } from './ipc/dispatch';
 import { hardenSession, hardenWebContents, isAppUrl, secureWindowOptions, type AppOrigin } from './window/security';
@@ -80,5 +80,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error('[rollcall] failed to start:', err instanceof Error ? err.message : err);
+  // Said in a window too: started from a shortcut, nobody reads the console (a data folder
+  // written by a newer Rollcall, say, with what to do).
+  if (err instanceof AppErrorException) dialog.showErrorBox('Rollcall could not start', `${err.error.message}\n\n${err.error.fix}`);
   app.exit(1);
 });

@@ -15,7 +15,7 @@ export const ExitCode = {
   blocked: 4,
 } as const;
 
-const USAGE_CODES = new Set(['INVALID_INPUT', 'CONFIG_INVALID', 'USAGE', 'INTEGRATION_NOT_FOUND', 'SETUP_INCOMPLETE', 'INTEGRATION_DISABLED', 'KEYCHAIN_UNAVAILABLE', 'SECRET_MISSING']);
+const USAGE_CODES = new Set(['INVALID_INPUT', 'CONFIG_INVALID', 'USAGE', 'INTEGRATION_NOT_FOUND', 'SETUP_INCOMPLETE', 'INTEGRATION_DISABLED', 'KEYCHAIN_UNAVAILABLE', 'SECRET_MISSING', 'DATA_FROM_NEWER_ROLLCALL']);
 
 export function exitCodeFor(error: AppError): number {
   if (isCredentialsRejected(error) || isCredentialError(error)) return ExitCode.credentials;

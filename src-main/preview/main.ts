@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHandlerContext, startBackgroundWork, startDemoIfEmpty } from '../app-context';
+import { AppErrorException } from '../core/errors';
 import { startPreviewServer } from './server';
 
 function arg(name: string): string | undefined {
@@ -30,6 +31,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`Rollcall preview could not start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`Rollcall preview could not start: ${err instanceof AppErrorException ? `${err.error.message} ${err.error.fix}` : err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -16,7 +16,10 @@ export interface StoreNotice {
   at: string;
 }
 
-export type ParseResult<T> = { ok: true; data: T; migratedFrom: number | null } | { ok: false; problem: string };
+export type ParseResult<T> =
+  | { ok: true; data: T; migratedFrom: number | null }
+  /** `newerVersion`: the file's format is newer than this Rollcall reads; it is not damaged. */
+  | { ok: false; problem: string; newerVersion?: { found: number; readsUpTo: number } };
 
 export interface JsonStoreOptions<T> {
   file: string;
@@ -33,6 +36,15 @@ export interface JsonStoreOptions<T> {
    * every batch of links, and at 100k links the indented text took half as long again to write and read.
    */
   compact?: boolean;
+}
+
+function newerVersionError(label: string, file: string, v: { found: number; readsUpTo: number }) {
+  return appError(
+    'DATA_FROM_NEWER_ROLLCALL',
+    `The ${label} file ${file} was written by a newer version of Rollcall (format version ${v.found}; this one reads up to ${v.readsUpTo}), so this Rollcall cannot use it. Nothing was changed.`,
+    'Update Rollcall on this computer to the version that wrote it: the desktop app and the rollcall command share this data folder and must be the same version.',
+    { file },
+  );
 }
 
 function stamp(): string {
@@ -59,6 +71,9 @@ class SafeJsonAdapter<T> implements Adapter<T> {
     const text = await readTextIfExists(file);
     if (text === null) return null;
     const parsed = this.parseText(text);
+    // A newer Rollcall's file is not damaged: "recovering" it would replace it, and the newer app
+    // (which shares this folder) would lose what it wrote. Refused, and nothing is touched.
+    if (!parsed.ok && parsed.newerVersion) throw new AppErrorException(newerVersionError(label, file, parsed.newerVersion));
     if (parsed.ok) {
       if (parsed.migratedFrom !== null) {
         await fs.copyFile(file, `${file}.v${parsed.migratedFrom}-before-upgrade`);

@@ -67,14 +67,18 @@ export const RunsFileSchema = z.object({
 });
 export type RunsFile = z.infer<typeof RunsFileSchema>;
 
-function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
+function parseWith<T>(schema: z.ZodType<T>, version: number, raw: unknown): ParseResult<T> {
+  const found = typeof raw === 'object' && raw !== null ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof found === 'number' && found > version) {
+    return { ok: false, problem: `the file was written by a newer Rollcall (format version ${found})`, newerVersion: { found, readsUpTo: version } };
+  }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data, migratedFrom: null };
   const first = parsed.error.issues[0];
   return { ok: false, problem: first ? `unexpected content at ${first.path.join('.') || 'top level'}: ${first.message}` : 'unexpected content' };
 }
 
-export const parseLinks = (raw: unknown): ParseResult<LinksFile> => parseWith(LinksFileSchema, raw);
-export const parseRuns = (raw: unknown): ParseResult<RunsFile> => parseWith(RunsFileSchema, raw);
+export const parseLinks = (raw: unknown): ParseResult<LinksFile> => parseWith(LinksFileSchema, LINKS_SCHEMA_VERSION, raw);
+export const parseRuns = (raw: unknown): ParseResult<RunsFile> => parseWith(RunsFileSchema, RUNS_SCHEMA_VERSION, raw);
 export const emptyLinks = (): LinksFile => ({ schemaVersion: LINKS_SCHEMA_VERSION, links: [] });
 export const emptyRuns = (): RunsFile => ({ schemaVersion: RUNS_SCHEMA_VERSION, runs: [] });

@@ -151,6 +151,7 @@ export function parseSettings(raw: unknown): ParseResult<Settings> {
     return {
       ok: false,
       problem: `the file was written by a newer Rollcall (format version ${version}; this one reads up to ${SETTINGS_SCHEMA_VERSION})`,
+      newerVersion: { found: version, readsUpTo: SETTINGS_SCHEMA_VERSION },
     };
   }
   const parsed = SettingsSchema.safeParse(current);

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { AppErrorException } from '../core/errors';
 import { ensurePrivateDir } from './atomic-file';
 import { JsonStore, type JsonStoreOptions, type ParseResult, type StoreNotice } from './json-store';
 import { emptyLinks, emptyRuns, parseLinks, parseRuns, type LinksFile, type RunsFile } from './records';
@@ -58,12 +59,13 @@ export class Store {
         try {
           await open();
         } catch (err) {
-          // A file the OS will not let us read must not stop the app from starting: say so.
+          // A file the OS will not let us read (or a newer Rollcall wrote) must not stop the app from starting: say so.
+          const known = err instanceof AppErrorException ? err.error : null;
           this.noticeList.push({
             id: `${label}-unreadable`,
             level: 'warning',
-            message: `The ${label} of integration ${id} could not be read (${err instanceof Error ? err.message : 'unknown error'}).`,
-            fix: 'Check the data folder\'s permissions and free space, then restart Rollcall. Runs of this integration stop with the same error until it can be read.',
+            message: known ? known.message : `The ${label} of integration ${id} could not be read (${err instanceof Error ? err.message : 'unknown error'}).`,
+            fix: known ? `${known.fix} Runs of this integration stop until then.` : 'Check the data folder\'s permissions and free space, then restart Rollcall. Runs of this integration stop with the same error until it can be read.',
             file: path.join(this.dataDir, 'integrations'),
             at: new Date().toISOString(),
           });

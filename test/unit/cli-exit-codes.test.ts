@@ -12,6 +12,8 @@ describe('exit codes of the CLI (the automation contract)', () => {
     // A data file another Rollcall process holds: try again later, like a run in progress.
     ['STORE_LOCKED', ExitCode.blocked],
     ['CONFIG_INVALID', ExitCode.usage],
+    // The data folder was written by a newer Rollcall: update this one (nothing was changed).
+    ['DATA_FROM_NEWER_ROLLCALL', ExitCode.usage],
   ])('%s → %i', (code, exit) => {
     expect(exitCodeFor(appError(code, 'm', 'f'))).toBe(exit);
   });

@@ -296,6 +296,42 @@ describe('store', () => {
   });
 });
 
+// The desktop app and a scheduled CLI share the data folder: one may be newer than the other.
+describe('files written by a newer Rollcall', () => {
+  it('a newer settings file is refused with what to do, and neither it nor its last good copy is touched', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      await createIntegration(store, CONFIG, NOW);
+      const file = path.join(dir, 'settings.json');
+      const newer = JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), schemaVersion: 99 });
+      await writeFile(file, newer);
+      await writeFile(`${file}.last-good`, newer);
+      await expect(Store.open(dir)).rejects.toMatchObject({
+        error: { code: 'DATA_FROM_NEWER_ROLLCALL', message: expect.stringContaining('written by a newer version of Rollcall (format version 99') as unknown, fix: expect.stringContaining('Update Rollcall') as unknown },
+      });
+      expect(await readFile(file, 'utf8')).toBe(newer);
+      expect(await readFile(`${file}.last-good`, 'utf8')).toBe(newer);
+      expect((await readdir(dir)).filter((f) => f.includes('damaged'))).toEqual([]);
+    });
+  });
+
+  it('a newer link table does not stop the app: it is reported, left as it is, and runs cannot write over it', async () => {
+    await withTempDir(async (dir) => {
+      const store = await Store.open(dir);
+      const created = await createIntegration(store, CONFIG, NOW);
+      const links = await store.links(created.id);
+      await links.update((f) => void f.links.push(linkTo('lms-1')));
+      const newer = JSON.stringify({ schemaVersion: 7, links: [], somethingNew: true });
+      await writeFile(links.file, newer);
+      const reopened = await Store.open(dir);
+      await reopened.loadAll();
+      expect(reopened.notices).toMatchObject([{ id: 'link table-unreadable', message: expect.stringContaining('format version 7') as unknown }]);
+      await expect(reopened.links(created.id)).rejects.toMatchObject({ error: { code: 'DATA_FROM_NEWER_ROLLCALL' } });
+      expect(await readFile(links.file, 'utf8')).toBe(newer);
+    });
+  });
+});
+
 describe('app start', () => {
   it('finds a damaged link table when the app starts, restores it and tells the admin', async () => {
     await withTempDir(async (dir) => {
