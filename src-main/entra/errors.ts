@@ -52,7 +52,7 @@ export function integrationStatusFor(error: AppError): 'invalid' | 'error' {
   return isCredentialsRejected(error) ? 'invalid' : 'error';
 }
 
-const UPDATE = 'Then choose Update credentials on the integration.';
+const UPDATE = 'Then choose Update credentials on the integration (on a server: rollcall integration credentials --integration ID --client-secret).';
 const APP_PAGE = 'In the Microsoft Entra admin center open Entra ID → App registrations → your app';
 
 export interface CredentialContext {

@@ -3,8 +3,7 @@
  * or a handler with the wrong input or output, does not compile. Inputs arrive validated.
  */
 import os from 'node:os';
-import { GUID_PATTERN } from '../core/config';
-import { appError, fail, ok, type Result } from '../core/errors';
+import { fail, ok, type Result } from '../core/errors';
 import type { InputOf, MethodName, OutputOf } from '../../src-preload/api';
 import {
   createIntegration,
@@ -17,6 +16,7 @@ import {
   updateIntegration,
   acknowledgeCommunication,
   storeSecret,
+  secretWarning,
 } from '../store/integrations';
 import type { HandlerContext } from './context';
 import { planHandlers } from './plan-handlers';
@@ -30,18 +30,6 @@ async function summaryOf(ctx: HandlerContext, id: string) {
   const record = findIntegration(ctx.store, id);
   if (!record) return fail(integrationNotFound(id));
   return summarise(ctx.store, ctx.secrets, record, ctx.now());
-}
-
-/** A client secret Value is ~40 random characters; a GUID is the Secret ID, a common mix-up. */
-function secretWarning(kind: 'clientSecret' | 'lmsToken', value: string) {
-  if (kind === 'clientSecret' && GUID_PATTERN.test(value)) {
-    return appError(
-      'SECRET_LOOKS_LIKE_ID',
-      'This looks like the Secret ID (a GUID), not the secret itself.',
-      "In Entra: App registrations → your app → Certificates & secrets → copy the 'Value' column of the secret (shown only right after creating it). If it is no longer visible, create a new secret.",
-    );
-  }
-  return null;
 }
 
 export const handlers: Handlers = {

@@ -6,7 +6,7 @@ import { checkSource, checkTarget, type Check } from '../sync/check';
 import { closeConnectors, openSource, openTarget } from '../sync/connectors';
 import { diagnoseUser, provisionOnDemand } from '../sync/diagnose-service';
 import { settleInterruptedRuns } from '../sync/interrupted';
-import { credentialEnteredFor, findIntegration, integrationNotFound, summarise } from '../store/integrations';
+import { credentialEnteredFor, findIntegration, integrationNotFound, noteCredentialCheck, summarise } from '../store/integrations';
 import type { StoredIntegration } from '../store/settings';
 import type { HandlerContext } from './context';
 import type { Handlers } from './handlers';
@@ -37,19 +37,6 @@ async function summaryOf(ctx: HandlerContext, id: string) {
 }
 
 /** A Test that signs in proves the credentials; one that is refused turns an integration red. */
-async function noteCredentials(ctx: HandlerContext, id: string, rejected: ReturnType<typeof appError> | null, passed: boolean): Promise<void> {
-  await ctx.store.settings.update((s) => {
-    const r = s.integrations.find((i) => i.id === id);
-    if (!r || r.status === 'setup') return;
-    if (rejected) {
-      r.status = 'invalid';
-      r.statusReason = rejected;
-    } else if (passed && r.status === 'invalid') {
-      r.status = r.enabled ? 'active' : 'disabled';
-      r.statusReason = null;
-    }
-  });
-}
 
 /** The other integration (if any) whose link table holds this LMS account. */
 async function claimedElsewhere(ctx: HandlerContext, integrationId: string, targetId: string): Promise<{ integrationId: string; name: string; sourceId: string } | null> {
@@ -105,7 +92,7 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       }
     }
     const passed = checks.every((c) => c.status !== 'fail');
-    await noteCredentials(ctx, id, rejected, passed);
+    await noteCredentialCheck(ctx.store, id, rejected, passed);
     return ok({ ok: passed, checks });
   },
 

@@ -105,7 +105,7 @@ export function httpStatusError(e: ScimErrorBody, what: string, baseUrl: string)
     return appError(
       LmsErrorCode.tokenRefused,
       `The LMS refused the API token (HTTP ${e.status}) while ${what}.`,
-      'Update the LMS token: generate a new API key in the LMS admin settings and paste it into "Update credentials". Check the authentication scheme (Bearer, Static, Basic) too.',
+      'Update the LMS token: generate a new API key in the LMS admin settings and paste it into "Update credentials" (on a server: rollcall integration credentials --integration ID --lms-token). Check the authentication scheme (Bearer, Static, Basic) too.',
       details,
     );
   }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
-import { credentialDestination, type CredentialKind, type IntegrationConfig } from '../core/config';
+import { credentialDestination, GUID_PATTERN, type CredentialKind, type IntegrationConfig } from '../core/config';
 import type { SecretStore } from '../secrets/secret-store';
 import { acquireRunLock } from './run-lock';
 import type { Store } from './store';
@@ -186,6 +186,36 @@ export async function storeSecret(store: Store, secrets: SecretStore, id: string
 /** Where the stored credential of this kind was entered for, read when it is about to be used. */
 export function credentialEnteredFor(store: Store, id: string): (kind: CredentialKind) => string | null {
   return (kind) => findIntegration(store, id)?.credentialFor[kind] ?? null;
+}
+
+/** A client secret Value is ~40 random characters; a GUID is the Secret ID, a common mix-up. */
+export function secretWarning(kind: 'clientSecret' | 'lmsToken', value: string) {
+  if (kind === 'clientSecret' && GUID_PATTERN.test(value)) {
+    return appError(
+      'SECRET_LOOKS_LIKE_ID',
+      'This looks like the Secret ID (a GUID), not the secret itself.',
+      "In Entra: App registrations → your app → Certificates & secrets → copy the 'Value' column of the secret (shown only right after creating it). If it is no longer visible, create a new secret.",
+    );
+  }
+  return null;
+}
+
+/**
+ * What a Test (the wizard's, or rollcall check after new credentials) says about the credentials:
+ * refused ones turn the integration red; a clean pass after new ones turns it back.
+ */
+export async function noteCredentialCheck(store: Store, id: string, rejected: AppError | null, passed: boolean): Promise<void> {
+  await store.settings.update((s) => {
+    const r = s.integrations.find((i) => i.id === id);
+    if (!r || r.status === 'setup') return;
+    if (rejected) {
+      r.status = 'invalid';
+      r.statusReason = rejected;
+    } else if (passed && r.status === 'invalid') {
+      r.status = r.enabled ? 'active' : 'disabled';
+      r.statusReason = null;
+    }
+  });
 }
 
 /** The admin confirmed (or took back) that the LMS's welcome e-mails are dealt with. */

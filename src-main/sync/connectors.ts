@@ -30,7 +30,7 @@ function secretMissing(label: string) {
   return appError(
     'SETUP_INCOMPLETE',
     `The ${label} for this integration is not in the keychain.`,
-    'Choose Update credentials on the integration (or set ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN and run rollcall integration add again).',
+    'Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ID --client-secret --lms-token, with ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN set or typed when asked).',
   );
 }
 

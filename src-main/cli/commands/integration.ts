@@ -2,9 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { IntegrationConfigSchema } from '../../core/config';
 import { appError } from '../../core/errors';
-import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, setEnabled, storeSecret, summarise } from '../../store/integrations';
+import { createIntegration, credentialEnteredFor, nextRunAt, noteCredentialCheck, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
+import { checkConnection } from '../../sync/check';
+import { closeConnectors, openConnectors } from '../../sync/connectors';
+import { exitCodeFor } from '../exit-codes';
 import type { StoredIntegration } from '../../store/settings';
 import { ExitCode } from '../exit-codes';
+import { printChecks } from './runs';
 import { table } from '../output';
 import { readSecret } from '../secrets-input';
 import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
@@ -106,6 +110,48 @@ async function toggle(ctx: CliContext, id: string, enabled: boolean, communicati
   return ExitCode.ok;
 }
 
+/**
+ * The desktop app's "Update credentials": a new client secret and/or LMS token (from
+ * ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt), then the same checks as
+ * `rollcall check`. Refused ones keep the integration red; a clean pass turns it back. The
+ * integration, its history and its links stay: no remove and add again.
+ */
+async function credentials(ctx: CliContext, id: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const kinds = (['clientSecret', 'lmsToken'] as const).filter((k) => values[k === 'clientSecret' ? 'client-secret' : 'lms-token'] === true);
+  if (kinds.length === 0) throw new UsageError('Say which credential to replace.', `Add --client-secret, --lms-token or both: rollcall integration credentials --integration ${id} --client-secret`);
+  const store = await ctx.openStore();
+  await requireIntegration(ctx, id);
+  const secrets = ctx.secrets();
+  const available = await secrets.available();
+  if (!available.ok) return ctx.out.error(available.error), ExitCode.usage;
+  for (const kind of kinds) {
+    const value = await readSecret(kind, kind === 'clientSecret' ? 'New Entra client secret (the Value, not the Secret ID)' : 'New LMS token', ctx.env);
+    if (!value.ok) return ctx.out.error(value.error), ExitCode.usage;
+    const warning = secretWarning(kind, value.value);
+    if (warning) return ctx.out.error(warning), ExitCode.usage;
+    const stored = await storeSecret(store, secrets, id, kind, value.value);
+    if (!stored.ok) return ctx.out.error(stored.error), exitCodeFor(stored.error);
+  }
+  const record = await requireIntegration(ctx, id);
+  const connectors = await openConnectors(secrets, id, record.config, undefined, credentialEnteredFor(store, id));
+  if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
+  try {
+    const report = await checkConnection(connectors.value, record.config);
+    await noteCredentialCheck(store, id, report.credentialsError, report.ok);
+    const after = await requireIntegration(ctx, id);
+    if (ctx.out.json) ctx.out.result({ replaced: kinds, ok: report.ok, status: after.status, checks: report.checks });
+    else {
+      ctx.out.out(`Stored the new ${kinds.map((k) => (k === 'clientSecret' ? 'client secret' : 'LMS token')).join(' and ')} in the keychain. Checking them:`);
+      printChecks(ctx, report.checks);
+      ctx.out.out(`Status: ${after.status}${after.statusReason ? ` (${after.statusReason.message})` : ''}.`);
+    }
+    if (report.credentialsError) return ExitCode.credentials;
+    return report.ok ? ExitCode.ok : ExitCode.failed;
+  } finally {
+    closeConnectors(connectors.value);
+  }
+}
+
 async function remove(ctx: CliContext, id: string): Promise<number> {
   const store = await ctx.openStore();
   await requireIntegration(ctx, id);
@@ -121,8 +167,9 @@ export const integrationCommand: Command = {
   usage: `rollcall integration add --config FILE     secrets from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt
 rollcall integration list
 rollcall integration show|enable|disable|remove --integration ID
-rollcall integration enable --integration ID --emails-confirmed    the LMS's welcome e-mails for new users are off (or kept on purpose)`,
-  options: { config: { type: 'string' }, integration: { type: 'string' }, 'emails-confirmed': { type: 'boolean' } },
+rollcall integration enable --integration ID --emails-confirmed    the LMS's welcome e-mails for new users are off (or kept on purpose)
+rollcall integration credentials --integration ID [--client-secret] [--lms-token]   replace them (from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt), then check`,
+  options: { config: { type: 'string' }, integration: { type: 'string' }, 'emails-confirmed': { type: 'boolean' }, 'client-secret': { type: 'boolean' }, 'lms-token': { type: 'boolean' } },
   async run(ctx, values, positionals) {
     const [action] = positionals;
     const id = () => requireString(values, 'integration', `rollcall integration ${action ?? ''} --integration ID`);
@@ -139,8 +186,10 @@ rollcall integration enable --integration ID --emails-confirmed    the LMS's wel
         return toggle(ctx, id(), false);
       case 'remove':
         return remove(ctx, id());
+      case 'credentials':
+        return credentials(ctx, id(), values);
       default:
-        throw new UsageError(action ? `Unknown action "${action}".` : 'Say what to do with integrations.', 'Use one of: add, list, show, enable, disable, remove.');
+        throw new UsageError(action ? `Unknown action "${action}".` : 'Say what to do with integrations.', 'Use one of: add, list, show, enable, disable, credentials, remove.');
     }
   },
 };

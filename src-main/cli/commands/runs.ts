@@ -1,6 +1,6 @@
 /** rollcall check | plan | apply | history */
 import type { Plan, PlanOp } from '../../core/model';
-import { describeApplied, describeReads } from '../../core/reports';
+import { describeApplied, describeReads, type Check } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
 import { groupPushLines } from '../../core/push-groups';
@@ -67,6 +67,14 @@ function progressHandler(ctx: CliContext) {
   return (p: RunProgress) => ctx.out.progress(p.stage === 'reading' && p.detail ? p.detail : STAGE_LABEL[p.stage], p.done, p.total);
 }
 
+/** One line per check, PASS / FAIL / WARN, with what to do. */
+export function printChecks(ctx: CliContext, checks: readonly Check[]): void {
+  for (const c of checks) {
+    const mark = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: '    ' }[c.status];
+    ctx.out.out(`${mark}  ${c.title}: ${c.detail}${c.fix ? `\n      What to do: ${c.fix}` : ''}`);
+  }
+}
+
 async function check(ctx: CliContext, id: string): Promise<number> {
   const record = await requireIntegration(ctx, id);
   const connectors = await openConnectors(ctx.secrets(), record.id, record.config, undefined, credentialEnteredFor(await ctx.openStore(), record.id));
@@ -74,12 +82,7 @@ async function check(ctx: CliContext, id: string): Promise<number> {
   try {
     const report = await checkConnection(connectors.value, record.config);
     if (ctx.out.json) ctx.out.result({ ok: report.ok, checks: report.checks });
-    else {
-      for (const c of report.checks) {
-        const mark = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: '    ' }[c.status];
-        ctx.out.out(`${mark}  ${c.title}: ${c.detail}${c.fix ? `\n      What to do: ${c.fix}` : ''}`);
-      }
-    }
+    else printChecks(ctx, report.checks);
     if (report.credentialsError) return ExitCode.credentials;
     return report.ok ? ExitCode.ok : ExitCode.failed;
   } finally {

@@ -107,6 +107,24 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(r.stdout).toContain('Departments: yes');
   });
 
+  // The desktop app's "Update credentials", for a server: no remove and add again (which loses the history and links).
+  it('integration credentials replaces a refused LMS token and checks it; a Secret ID instead of the secret is refused', async () => {
+    expect((await cli(['integration', 'credentials', '--integration', id])).code).toBe(2);
+    const wrong = await cli(['integration', 'credentials', '--integration', id, '--lms-token'], { ROLLCALL_LMS_TOKEN: 'not-the-lms-token-0000' });
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(3);
+    expect(wrong.stdout).toContain('FAIL  Connect to the LMS (SCIM)');
+    expect(wrong.stdout).toContain('Status: invalid');
+    const right = await cli(['integration', 'credentials', '--integration', id, '--lms-token', '--json'], { ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    expect(right.code, right.stderr).toBe(0);
+    expect(JSON.parse(right.stdout)).toMatchObject({ replaced: ['lmsToken'], ok: true, status: 'disabled' });
+    const secretId = await cli(['integration', 'credentials', '--integration', id, '--client-secret'], { ROLLCALL_CLIENT_SECRET: '6f1c2a4e-1b2c-4d5e-8f90-1234567890ab' });
+    expect(secretId.code).toBe(2);
+    expect(secretId.stderr).toContain('looks like the Secret ID');
+    expect(await new KeytarSecretStore().get(id, 'clientSecret')).toEqual({ ok: true, value: demo.clientSecret });
+    // Nothing it printed holds a secret.
+    for (const r of [wrong, right, secretId]) expect(r.stdout + r.stderr).not.toContain(demo.lmsToken);
+  });
+
   it('plan --json prints exactly the documented shape and writes nothing', async () => {
     const r = await cli(['plan', '--integration', id, '--json']);
     expect(r.code, r.stderr).toBe(0);
