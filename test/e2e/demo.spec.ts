@@ -137,7 +137,12 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   // Run now asks first; Escape keeps everything as it was. Dry run from the card shows its progress.
   const card = page.getByTestId('integration-card');
   await expect(card.getByTestId('run-now')).toBeDisabled();
-  await card.getByTestId('enable-switch').check();
+  // Enabling starts syncing, so it asks first (the demo's welcome e-mails count as dealt with).
+  await card.getByTestId('enable-switch').click();
+  const enableDialog = page.getByRole('alertdialog');
+  await expect(enableDialog.getByTestId('enable-first-sync')).toContainText('Its first sync starts right away');
+  await expect(enableDialog.getByTestId('enable-ack-communication')).toHaveCount(0);
+  await enableDialog.getByRole('button', { name: 'Enable' }).click();
   await expect(card).toHaveAttribute('data-status', 'active');
   await card.getByTestId('run-now').click();
   await expect(page.getByRole('alertdialog')).toContainText('writes the changes right away');

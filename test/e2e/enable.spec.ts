@@ -1,7 +1,8 @@
 /**
- * Enabling from the dashboard starts the first sync at once, so an integration whose LMS welcome
- * e-mails were never confirmed dealt with (the wizard's step was skipped, or it came from the CLI)
- * asks for that confirmation first (reference 001: turn off communication before enabling).
+ * Enabling from the dashboard starts the first sync at once, so the switch asks first; for an
+ * integration whose LMS welcome e-mails were never confirmed dealt with (the wizard's step was
+ * skipped, or it came from the CLI) it asks for that too (reference 001: turn off communication
+ * before enabling).
  */
 import { expect, test } from '@playwright/test';
 import './helpers';
@@ -9,7 +10,7 @@ import { previewForThisFile } from './preview';
 
 const preview = previewForThisFile();
 
-test('the dashboard switch asks to confirm the welcome e-mails before the first sync, and Cancel leaves it off', async ({ page }) => {
+test('the dashboard switch confirms before the first sync, with the welcome e-mails when unconfirmed, and Cancel leaves it off', async ({ page }) => {
   await page.goto(preview().url);
   const demo = await page.evaluate(async () => {
     const started = await window.rollcall?.startDemo();
@@ -45,10 +46,13 @@ test('the dashboard switch asks to confirm the welcome e-mails before the first 
   const saved = await page.evaluate((id) => window.rollcall?.getIntegration({ id }), demo.id);
   expect(saved).toMatchObject({ ok: true, value: { enabled: true, communicationAcknowledgedAt: expect.any(String) as unknown } });
 
-  // Confirmed once: switching it off and on again asks nothing more.
+  // Confirmed once: switching it off and on again asks only to confirm the enabling.
   await toggle.click();
   await expect(card).toHaveAttribute('data-status', 'disabled');
   await toggle.click();
+  await expect(dialog.getByTestId('enable-first-sync')).toBeVisible();
+  await expect(dialog.getByTestId('enable-ack-communication')).toHaveCount(0);
+  await expect(enable).toBeEnabled();
+  await enable.click();
   await expect(card).toHaveAttribute('data-status', 'active');
-  await expect(dialog).toHaveCount(0);
 });

@@ -63,8 +63,10 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
   const planIntent = usePlanIntent(i.id);
   // The switch moves at once; main's answer (or error) settles it.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
-  // Enabling before the welcome e-mails were confirmed (in the wizard) asks for that first.
+  // Enabling starts syncing (at once, for an integration that never synced): it is confirmed
+  // first, with the welcome e-mails when nobody has confirmed those yet (in the wizard).
   const [confirmEnable, setConfirmEnable] = useState(false);
+  const askEmails = i.communicationAcknowledgedAt === null;
   const [emailsConfirmed, setEmailsConfirmed] = useState(false);
   const enable = useMutation({
     mutationFn: ({ enabled, communicationConfirmed }: { enabled: boolean; communicationConfirmed?: boolean }) => call('setIntegrationEnabled', { id: i.id, enabled, communicationConfirmed }),
@@ -109,7 +111,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
           checked={optimistic ?? i.enabled}
           disabled={!complete || enable.isPending}
           onChange={(_e, d) => {
-            if (d.checked && i.communicationAcknowledgedAt === null) return setConfirmEnable(true);
+            if (d.checked) return setConfirmEnable(true);
             setOptimistic(d.checked);
             enable.mutate({ enabled: d.checked }, { onSettled: () => setOptimistic(null) });
           }}
@@ -211,25 +213,33 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
         open={confirmEnable}
         title={`Enable ${i.name}?`}
         confirmLabel="Enable"
-        confirmDisabled={!emailsConfirmed}
+        confirmDisabled={askEmails && !emailsConfirmed}
         onCancel={() => (setConfirmEnable(false), setEmailsConfirmed(false))}
         onConfirm={() => {
           setConfirmEnable(false);
           setEmailsConfirmed(false);
           setOptimistic(true);
-          enable.mutate({ enabled: true, communicationConfirmed: true }, { onSettled: () => setOptimistic(null) });
+          enable.mutate({ enabled: true, ...(askEmails ? { communicationConfirmed: true } : {}) }, { onSettled: () => setOptimistic(null) });
         }}
       >
-        <Body1>
-          {firstSyncSentence(i)} Your LMS sends a welcome (invitation) e-mail to every user created as active, so turn those e-mails off in the LMS’s communication settings
-          first, unless you mean everyone to get one.
+        <Body1 data-testid="enable-first-sync">
+          {firstSyncSentence(i)} It then syncs every {i.config.schedule.everyHours} hours while Rollcall runs; a sync that would deactivate more people than your threshold waits
+          for you. To look first, keep it disabled and use Dry run.
         </Body1>
-        <Checkbox
-          checked={emailsConfirmed}
-          onChange={(_e, d) => setEmailsConfirmed(d.checked === true)}
-          label="I have turned off (or deliberately kept) the LMS’s welcome and invitation e-mails for new users."
-          data-testid="enable-ack-communication"
-        />
+        {askEmails ? (
+          <>
+            <Body1>
+              Your LMS sends a welcome (invitation) e-mail to every user created as active, so turn those e-mails off in the LMS’s communication settings first, unless you
+              mean everyone to get one.
+            </Body1>
+            <Checkbox
+              checked={emailsConfirmed}
+              onChange={(_e, d) => setEmailsConfirmed(d.checked === true)}
+              label="I have turned off (or deliberately kept) the LMS’s welcome and invitation e-mails for new users."
+              data-testid="enable-ack-communication"
+            />
+          </>
+        ) : null}
       </ConfirmDialog>
       <ConfirmDialog open={confirmRemove} title={`Remove ${i.name}?`} confirmLabel="Remove" danger onCancel={() => setConfirmRemove(false)} onConfirm={() => (setConfirmRemove(false), remove.mutate())}>
         <Body1>The integration’s settings, its secrets in the keychain, its run history and audit logs, its link table and the copies of Entra and LMS users it kept are removed. Nothing changes in the LMS: users it created stay as they are.</Body1>
