@@ -10,6 +10,7 @@ import type { StoredIntegration } from '../../store/settings';
 import { ExitCode } from '../exit-codes';
 import { printChecks } from './runs';
 import { table } from '../output';
+import { unknownKeys } from '../config-keys';
 import { readSecret } from '../secrets-input';
 import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
 
@@ -43,6 +44,17 @@ async function add(ctx: CliContext, values: Record<string, string | boolean | un
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     ctx.out.error(configProblem(file, first?.path.join('.') || 'the file', first?.message ?? 'is not valid'));
+    return ExitCode.usage;
+  }
+  // The schema drops keys it does not know: a misspelt setting would be ignored without a word.
+  const unknown = unknownKeys(raw, parsed.data)[0];
+  if (unknown) {
+    const secretLike = /secret|token|password|apikey|api_key/i.test(unknown.path.split('.').pop() ?? '');
+    ctx.out.error(
+      secretLike
+        ? configProblem(file, unknown.path, 'looks like a secret; secrets are never read from files (use ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or the hidden prompt)')
+        : configProblem(file, unknown.path, `is not a setting Rollcall knows${unknown.didYouMean ? ` (did you mean "${unknown.didYouMean}"?)` : ''}`),
+    );
     return ExitCode.usage;
   }
   const secrets = ctx.secrets();

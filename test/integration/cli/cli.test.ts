@@ -82,6 +82,16 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('source.clientId');
     expect(r.stderr).toContain('Application (client) ID');
+    // A misspelt setting is named, not dropped; a secret nested in the file is refused.
+    await writeFile(bad, JSON.stringify({ ...demo.config, deactivation: { deactivateUser: true } }));
+    const typo = await cli(['integration', 'add', '--config', bad], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('deactivation.deactivateUser is not a setting Rollcall knows (did you mean "deactivateUsers"?)');
+    await writeFile(bad, JSON.stringify({ ...demo.config, target: { ...demo.config.target, token: demo.lmsToken } }));
+    const nested = await cli(['integration', 'add', '--config', bad], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toContain('target.token looks like a secret');
+    expect(nested.stderr).not.toContain(demo.lmsToken);
     const missing = await cli(['integration', 'add', '--config', configFile]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ROLLCALL_CLIENT_SECRET');
