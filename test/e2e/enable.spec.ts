@@ -35,6 +35,8 @@ test('the dashboard switch confirms before the first sync, with the welcome e-ma
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(toggle).not.toBeChecked();
+  // Focus goes back where it was, for whoever works from the keyboard.
+  await expect(toggle).toBeFocused();
   await expect(card).toHaveAttribute('data-status', 'disabled');
 
   await toggle.click();

@@ -255,6 +255,8 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('plan-search').fill('bo.mark@');
   await expect(rows).toHaveCount(1);
   await rows.first().press('Enter');
+  // Reached from the keyboard, the row shows where the focus is.
+  await expect(rows.first()).toHaveCSS('outline-style', 'solid');
   const detail = page.getByTestId('op-detail');
   await expect(detail).toContainText('⟨U+FEFF⟩Sales');
   await expect(detail.getByTestId('op-notice')).toContainText('BYTE ORDER MARK');

@@ -1,5 +1,28 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+
+/**
+ * Where keyboard focus was when the dialog opened, given back when it closes: opened from code
+ * (not a DialogTrigger), Fluent leaves focus on the page's body, and a keyboard user starts over.
+ */
+function useFocusGivenBack(open: boolean): void {
+  const [opener, setOpener] = useState<HTMLElement | null>(null);
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    // Read as the dialog opens, before it takes the focus (derived state, set during render).
+    setWasOpen(open);
+    if (open) setOpener(document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null);
+  }
+  useEffect(() => {
+    if (open || opener === null) return;
+    // After the dialog's own focus handling has let go.
+    const t = setTimeout(() => {
+      if (opener.isConnected) opener.focus();
+      setOpener(null);
+    }, 0);
+    return () => clearTimeout(t);
+  }, [open, opener]);
+}
 
 /** A yes/no question before something that changes data. Escape and the Cancel button close it. */
 export function ConfirmDialog(props: {
@@ -12,6 +35,7 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  useFocusGivenBack(props.open);
   return (
     <Dialog open={props.open} onOpenChange={(_e, d) => (d.open ? null : props.onCancel())} modalType="alert">
       <DialogSurface>
