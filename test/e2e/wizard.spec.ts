@@ -275,6 +275,9 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('apply').click();
   const dialog = page.getByRole('alertdialog');
   await expect(dialog.getByTestId('apply-counts')).toContainText('created');
+  // The counts are people; the manager links written after them are said too, so they add up with the table.
+  await expect(dialog.getByTestId('apply-counts')).toContainText(/\+ [\d,]+ manager and approver links set after the accounts exist/);
+  await expect(page.getByTestId('count-note-update')).toHaveText(/^\+ [\d,]+ manager and approver links set after the accounts exist$/);
   await snap(page, 'diff-apply-dialog', secrets);
   await dialog.getByRole('button', { name: /^Apply/ }).click();
   await expect(page.getByTestId('apply-result')).toBeVisible({ timeout: 60_000 });

@@ -1,6 +1,6 @@
 /** rollcall check | plan | apply | history */
 import type { Plan, PlanOp } from '../../core/model';
-import { describeApplied, describeReads, type Check } from '../../core/reports';
+import { describeApplied, describeReads, relationWrites, type Check } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
 import { groupPushLines } from '../../core/push-groups';
@@ -40,6 +40,9 @@ function show(value: unknown): string {
 function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
   const s = plan.summary;
   ctx.out.out(table(['CREATE', 'UPDATE', 'DEACTIVATE', 'REACTIVATE', 'CONFLICT', 'SKIP', 'UNCHANGED'], [[s.create, s.update, s.deactivate, s.reactivate, s.conflict, s.skip, s.unchanged]]));
+  // The counts are people; the manager writes after them are update ops of their own.
+  const links = relationWrites(plan.ops.filter((o) => o.phase === 'relations').length);
+  if (links) ctx.out.out(`${links}.`);
   const interesting = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.kind === 'deactivate'), ...plan.ops.filter((o) => o.kind !== 'conflict' && o.kind !== 'deactivate')];
   if (interesting.length > 0) {
     ctx.out.out('');

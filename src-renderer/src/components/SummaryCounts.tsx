@@ -17,7 +17,20 @@ export const KINDS = ['create', 'update', 'deactivate', 'reactivate', 'conflict'
  * The plan's counts by kind. With onSelect, each count is a toggle button that filters the table
  * (aria-pressed tells which are on).
  */
-export function SummaryCounts({ summary, selected, onSelect, omitUnchanged }: { summary: PlanSummary; selected?: ReadonlySet<string>; onSelect?: (kind: keyof PlanSummary) => void; omitUnchanged?: boolean }) {
+export function SummaryCounts({
+  summary,
+  selected,
+  onSelect,
+  omitUnchanged,
+  notes,
+}: {
+  summary: PlanSummary;
+  selected?: ReadonlySet<string>;
+  onSelect?: (kind: keyof PlanSummary) => void;
+  omitUnchanged?: boolean;
+  /** A line under a count: what its filter shows besides the people counted (manager links under Update). */
+  notes?: Partial<Record<keyof PlanSummary, string | null>>;
+}) {
   const kinds = omitUnchanged ? KINDS.filter((k) => k !== 'unchanged') : KINDS;
   return (
     <div data-testid="summary-counts" style={{ display: 'grid', gridTemplateColumns: `repeat(${kinds.length}, minmax(96px, 1fr))`, gap: 8 }} role={onSelect ? 'group' : undefined} aria-label="Changes by kind">
@@ -30,6 +43,11 @@ export function SummaryCounts({ summary, selected, onSelect, omitUnchanged }: { 
               {summary[k].toLocaleString()}
             </span>
             <Caption1>{meta.label}</Caption1>
+            {notes?.[k] ? (
+              <Caption1 data-testid={`count-note-${k}`} style={{ color: tokens.colorNeutralForeground3 }}>
+                {notes[k]}
+              </Caption1>
+            ) : null}
           </>
         );
         const style = {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeApplied } from '../../../src-main/core/reports';
+import { describeApplied, relationWrites } from '../../../src-main/core/reports';
+
+describe('the manager and approver writes beside the counts of people', () => {
+  it('are said when there are some', () => {
+    expect(relationWrites(0)).toBeNull();
+    expect(relationWrites(1)).toBe('+ 1 manager and approver link set after the accounts exist');
+    expect(relationWrites(1_239)).toBe('+ 1,239 manager and approver links set after the accounts exist');
+  });
+});
 
 describe('what an apply wrote, in words', () => {
   it('names the groups written and says held-back writes wait for the next run, apart from the failures', () => {

@@ -4,6 +4,7 @@ import type { PlanHeader } from '../../../../src-preload/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { plural } from '../../lib/format';
 import { GROUP_REMOVAL_GUARD, writesGroup } from '../../../../src-main/core/push-groups';
+import { relationWrites } from '../../../../src-main/core/reports';
 
 /** What the admin confirmed, per guard: the number each was shown with (undefined: none to confirm). */
 export interface Confirmed {
@@ -12,7 +13,7 @@ export interface Confirmed {
 }
 
 /** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
-export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups'>; open: boolean; onCancel: () => void; onConfirm: (confirmed: Confirmed) => void }) {
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups' | 'reasons'>; open: boolean; onCancel: () => void; onConfirm: (confirmed: Confirmed) => void }) {
   const [typed, setTyped] = useState('');
   const s = plan.summary;
   const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);
@@ -20,7 +21,8 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
   const needed = confirmable.length > 0 ? Math.max(...confirmable.map((g) => g.count)) : null;
   const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
   const groupWrites = (plan.groups ?? []).filter(writesGroup).length;
-  const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites;
+  const relations = plan.reasons.find((r) => r.reason === 'relations_changed')?.count ?? 0;
+  const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites + relations;
   return (
     <ConfirmDialog
       open={open}
@@ -41,6 +43,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
     >
       <Body1 data-testid="apply-counts">
         {plural(s.create, 'user')} created, {plural(s.update, 'user')} updated, {plural(s.reactivate, 'user')} reactivated and {plural(s.deactivate, 'user')} deactivated
+        {relations > 0 ? ` (${relationWrites(relations) ?? ''})` : ''}
         {groupWrites > 0 ? `; ${plural(groupWrites, 'LMS group')} created or changed` : ''}
         {writes === 0 ? ' — nothing to write' : ''}. {s.conflict > 0 ? `${plural(s.conflict, 'conflict')} and ` : ''}
         {plural(s.skip, 'skipped user')} are left alone.

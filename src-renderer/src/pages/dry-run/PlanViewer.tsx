@@ -14,6 +14,7 @@ import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
 import { GroupsNote } from './GroupsNote';
 import { writesGroup } from '../../../../src-main/core/push-groups';
+import { relationWrites } from '../../../../src-main/core/reports';
 import { filterInput, NO_FILTER_KEY, usePlanRows } from './usePlanRows';
 
 /** A filter by one code (a reason, a warning), each offered with how many changes carry it. */
@@ -138,7 +139,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
           </MessageBarBody>
         </MessageBar>
       ))}
-      <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged />
+      <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged notes={{ update: relationWrites(plan.reasons.find((r) => r.reason === 'relations_changed')?.count ?? 0) }} />
       <UnmanagedNote plan={plan} />
       <GroupsNote plan={plan} />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
