@@ -35,8 +35,18 @@ function failed(id: string, title: string, error: AppError): Check {
 export async function checkConnection(connectors: Connectors, config: IntegrationConfig, signal?: AbortSignal): Promise<CheckReport> {
   const entra = await checkSource(connectors.source, config, signal);
   const lms = await checkTarget(connectors.target, config, signal);
-  const checks = [...entra.checks, ...lms.checks];
+  const scope = scopeWarning(config);
+  const checks = [...entra.checks, ...(scope ? [scope] : []), ...lms.checks];
   return { checks, credentialsError: entra.credentialsError ?? lms.credentialsError, ok: entra.ok && lms.ok };
+}
+
+/**
+ * No include rules means everyone in the tenant (the hub's default), easy to leave out of a
+ * config file by accident: said by rollcall check (the wizard has it on its scope step).
+ */
+export function scopeWarning(config: IntegrationConfig): Check | null {
+  if (config.scope.include.length > 0) return null;
+  return { id: 'scope-everyone', status: 'warn', title: 'Users in scope', detail: 'There are no include rules, so every user in the tenant is in scope (except the excluded and skip-listed).', fix: 'If only some people should have LMS accounts, add an include rule (a security group is the usual one) in the wizard or the config file.' };
 }
 
 /** Sign-in, granted permissions and the configured groups: the wizard's Entra "Test". */

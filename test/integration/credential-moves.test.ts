@@ -3,8 +3,9 @@
  * address or the Entra sign-in host removes it, so the next Test or run cannot send it there.
  */
 import { describe, expect, it } from 'vitest';
-import type { IntegrationSummary } from '../../src-preload/api-types';
-import { credentialDestination } from '../../src-main/core/config';
+import type { Check, IntegrationSummary } from '../../src-preload/api-types';
+import { credentialDestination, IntegrationConfigSchema } from '../../src-main/core/config';
+import { scopeWarning } from '../../src-main/sync/check';
 import { fail, appError } from '../../src-main/core/errors';
 import { startLmsSimulator } from '../../src-main/demo/lms';
 import { dispatch } from '../../src-main/ipc/dispatch';
@@ -196,7 +197,13 @@ describe('a Test that cannot reach Entra', () => {
       expect((await dispatch('setSecret', { integrationId: id, kind: 'clientSecret', value: SECRET }, ctx)).ok).toBe(true);
       expect((await dispatch('setSecret', { integrationId: id, kind: 'lmsToken', value: OLD_TOKEN }, ctx)).ok).toBe(true);
       const check = await dispatch('checkIntegration', { id, part: 'entra' }, ctx);
-      expect(check).toMatchObject({ ok: true, value: { ok: false, checks: [{ id: 'entra-sign-in', status: 'fail', detail: expect.stringContaining('could not reach') as unknown }] } });
+      expect(check).toMatchObject({ ok: true, value: { ok: false } });
+      const checks = check.ok ? (check.value as { checks: Check[] }).checks : [];
+      expect(checks.find((c) => c.id === 'entra-sign-in')).toMatchObject({ status: 'fail', detail: expect.stringContaining('could not reach') as unknown });
+      // rollcall check adds that no include rules means everyone in the tenant.
+      const parsed = IntegrationConfigSchema.parse(unreachable);
+      expect(scopeWarning(parsed)).toMatchObject({ id: 'scope-everyone', status: 'warn' });
+      expect(scopeWarning({ ...parsed, scope: { ...parsed.scope, include: [{ kind: 'group', groupId: 'g', groupName: 'All Staff' }] } })).toBeNull();
       expect(await dispatch('getIntegration', { id }, ctx)).toMatchObject({ ok: true, value: { status: 'disabled', statusReason: null } });
     });
   });

@@ -103,8 +103,11 @@ async function show(ctx: CliContext, id: string): Promise<number> {
     ctx.out.out(`  Status:        ${s.status}${s.statusReason ? ` — ${s.statusReason.message} What to do: ${s.statusReason.fix}` : ''}`);
     ctx.out.out(`  Entra tenant:  ${s.config.source.tenantId} (${s.config.source.cloud}), app ${s.config.source.clientId}`);
     ctx.out.out(`  LMS:           ${s.config.target.baseUrl}`);
-    ctx.out.out(`  Secrets:       client secret ${s.secrets.clientSecret.stored ? 'stored in the keychain' : 'MISSING'}${s.secrets.clientSecret.expiresOn ? ` (expires ${s.secrets.clientSecret.expiresOn})` : ''}, LMS token ${s.secrets.lmsToken.stored ? 'stored in the keychain' : 'MISSING'}`);
-    ctx.out.out(`  Scope:         ${s.config.scope.include.length} include rule(s), ${s.config.scope.exclude.length} exclude rule(s), ${s.config.scope.skipList.length} on the skip list`);
+    // A keychain this process cannot reach (cron without a Secret Service) is not a missing secret.
+    const secret = (label: string, stored: boolean) => (stored ? 'stored in the keychain' : s.setupMissing.some((m) => m.startsWith(label) && m.includes('keychain unavailable')) ? 'in a keychain this process cannot reach' : 'MISSING');
+    ctx.out.out(`  Secrets:       client secret ${secret('Entra client secret', s.secrets.clientSecret.stored)}${s.secrets.clientSecret.expiresOn ? ` (expires ${s.secrets.clientSecret.expiresOn})` : ''}, LMS token ${secret('LMS token', s.secrets.lmsToken.stored)}`);
+    const include = s.config.scope.include.length;
+    ctx.out.out(`  Scope:         ${include === 0 ? 'no include rules: EVERY user in the tenant is in scope' : `${include} include rule(s)`}, ${s.config.scope.exclude.length} exclude rule(s), ${s.config.scope.skipList.length} on the skip list`);
     ctx.out.out(`  Deactivation:  ${s.config.deactivation.deactivateUsers ? 'on' : 'off'}; Last Day ${s.config.deactivation.useLastDay ? 'on' : 'off'}`);
     ctx.out.out(`  Schedule:      every ${s.config.schedule.everyHours} h; last run ${s.lastRunAt ?? 'never'}; next ${s.nextRunAt ?? '—'}`);
   }
