@@ -160,6 +160,9 @@ export const DeactivationSchema = z.object({
   thresholdPercent: z.number().min(0).max(100).default(10),
 });
 
+/** The longest integration name the settings take (the wizard says so before saving). */
+export const MAX_INTEGRATION_NAME = 80;
+
 /** As many pushed groups as the settings hold. */
 export const MAX_PUSH_GROUPS = 100;
 /** The longest LMS group name the settings take. */
@@ -283,7 +286,7 @@ export const INTEGRATION_CONFIG_VERSION = 1;
 
 export const IntegrationConfigSchema = z.object({
   version: z.literal(INTEGRATION_CONFIG_VERSION).default(INTEGRATION_CONFIG_VERSION),
-  name: z.string().trim().min(1, 'give the integration a name').max(80),
+  name: z.string().trim().min(1, 'give the integration a name').max(MAX_INTEGRATION_NAME, `keep the name to ${MAX_INTEGRATION_NAME} characters`),
   source: EntraSettingsSchema,
   target: LmsSettingsSchema,
   scope: ScopeSchema.prefault({}),

@@ -182,6 +182,16 @@ export function abortedError(): AppError {
 /** Node network errors (ECONNREFUSED, ENOTFOUND, certificate errors) in admin words. */
 export function networkError(err: unknown, host: string): AppError {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  // No TLS handshake at all: most often an https:// address for a server (or port) that speaks plain HTTP.
+  const message = typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : '';
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(message)) {
+    return appError(
+      LmsErrorCode.tls,
+      `The LMS at ${host} did not answer HTTPS (${code || 'no TLS handshake'}).`,
+      'Check the SCIM base URL: the port may be one that speaks plain HTTP, or the address may need http:// for a local test server. If the LMS sits behind a proxy that inspects HTTPS, ask for its CA certificate.',
+      { errorCode: code || null },
+    );
+  }
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL')) {
     return appError(
       LmsErrorCode.tls,
@@ -217,5 +227,4 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'CERT_UNTRUSTED',
   'CERT_REJECTED',
-  'EPROTO',
 ]);

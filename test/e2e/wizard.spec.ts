@@ -58,6 +58,10 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   // (b) Entra, custom cloud with the simulator's CA.
   await page.getByTestId('entra-save-test').click();
   await expect(page.getByText('Paste the Directory (tenant) ID')).toBeVisible();
+  // A name longer than the settings take is said at the field, before saving.
+  await page.getByTestId('name').fill('x'.repeat(81));
+  await page.getByTestId('entra-save-test').click();
+  await expect(page.getByText('Keep the name to 80 characters (it is 81).')).toBeVisible();
   await page.getByTestId('name').fill('Contoso → Learning');
   await page.getByTestId('tenant-id').fill(demo.graph.tenantId);
   await page.getByRole('radio', { name: /Custom/ }).check();

@@ -160,6 +160,14 @@ describe('connection errors in admin words', () => {
     t.close();
   });
 
+  it('https:// for a server that speaks plain HTTP says so, not that a certificate is untrusted', async () => {
+    const t = client(sim.baseUrl.replace('http://', 'https://'));
+    const r = await t.discover();
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'LMS_TLS', message: expect.stringContaining('did not answer HTTPS') as unknown, fix: expect.stringContaining('speaks plain HTTP') as unknown });
+    expect(r.ok ? '' : r.error.message).not.toContain('certificate is not trusted');
+    t.close();
+  });
+
   it('a private CA is LMS_TLS until its certificate is pasted in, and then works', async () => {
     const pems = await generate([{ name: 'commonName', value: 'lms.test' }], {
       keyType: 'ec',

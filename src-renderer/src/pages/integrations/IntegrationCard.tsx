@@ -12,6 +12,7 @@ import { RunProgress } from '../../components/RunProgress';
 import { downloadJson } from '../../lib/download';
 import { when } from '../../lib/format';
 import { queryKeys, useActiveRun, useInvalidateIntegration, usePlanIntent, useRuns, useStartRun } from '../../queries';
+import { LMS_PLACEHOLDER } from '../setup/draft';
 import { STATUS, statusSentence } from './status';
 
 function lastRunText(run: RunRecord | undefined): string {
@@ -104,7 +105,7 @@ export function IntegrationCard({ integration: i }: { integration: IntegrationSu
             ) : null}
           </div>
           <Caption1 style={{ color: tokens.colorNeutralForeground3, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-            Entra tenant {i.config.source.tenantId} → {i.config.target.baseUrl}
+            Entra tenant {i.config.source.tenantId} → {i.config.target.baseUrl === LMS_PLACEHOLDER ? 'LMS not set up yet' : i.config.target.baseUrl}
           </Caption1>
         </div>
         <Switch

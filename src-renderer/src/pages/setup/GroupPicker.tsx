@@ -43,7 +43,7 @@ export function GroupPicker({ integrationId, onPick, picked }: { integrationId: 
       </Field>
       {groups.isFetching ? <Spinner size="tiny" label="Searching…" /> : null}
       {groups.isError ? <ErrorMessage error={toAppError(groups.error)} title="Could not search the groups" /> : null}
-      {groups.data && groups.data.length === 0 ? <Caption1>No security group starts with “{prefix}”.</Caption1> : null}
+      {groups.data && groups.data.length === 0 ? <Caption1 data-testid="group-search-empty">{prefix === '' ? 'The tenant has no security groups Rollcall can see.' : `No security group starts with “${prefix}”.`}</Caption1> : null}
       {groups.data && groups.data.length > 0 ? (
         <ul aria-label="Groups found" style={{ listStyle: 'none', margin: 0, padding: 0, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, maxHeight: 260, overflow: 'auto' }}>
           {groups.data.map((g) => (

@@ -5,6 +5,7 @@
  */
 import {
   GUID_PATTERN,
+  MAX_INTEGRATION_NAME,
   IntegrationConfigSchema,
   TENANT_ID_PATTERN,
   type Cloud,
@@ -147,6 +148,7 @@ function isHttpsUrl(s: string): boolean {
 export function validateEntra(d: Draft): Errors {
   const e: Errors = {};
   if (!d.name.trim()) e.name = 'Give the integration a name, e.g. "Contoso → Learning".';
+  else if (d.name.trim().length > MAX_INTEGRATION_NAME) e.name = `Keep the name to ${MAX_INTEGRATION_NAME} characters (it is ${d.name.trim().length}).`;
   if (!TENANT_ID_PATTERN.test(d.tenantId.trim()))
     e.tenantId = 'Paste the Directory (tenant) ID — a GUID like 72f988bf-86f1-41af-91ab-2d7cd011db47 — or a domain like contoso.onmicrosoft.com.';
   if (!GUID_PATTERN.test(d.clientId.trim())) e.clientId = 'Paste the Application (client) ID from the app’s Overview page: a GUID like 6f1c2a4e-1b2c-4d5e-8f90-1234567890ab.';
