@@ -115,3 +115,39 @@ const WARNING_LABELS: Record<string, string> = {
 export function warningLabel(code: string): string | null {
   return WARNING_LABELS[code] ?? null;
 }
+
+/** Reason codes (PlanOp.reason, audit lines) in the admin's words, for filters and tables; see README "Reason codes". */
+const REASON_LABELS: Record<string, string> = {
+  new_in_scope: 'New in scope',
+  missing_in_lms: 'Account gone from the LMS',
+  link_existing: 'Existing account linked',
+  attributes_changed: 'Details changed in Entra',
+  relations_changed: 'Manager or approvers changed',
+  back_in_scope: 'Back in scope',
+  left_scope: 'Left the scope',
+  disabled_in_entra: 'Disabled in Entra',
+  gone_from_entra: 'Gone from Entra',
+  last_day_reached: 'Last Day reached',
+  duplicate_lms_accounts: 'Two LMS accounts for one person',
+  duplicate_entra_accounts: 'Two Entra accounts for one person',
+  recreated_in_entra: 'Deleted and recreated in Entra',
+  email_taken: "E-mail is someone else's LMS account",
+  external_id_taken: "Entra id is on someone else's LMS account",
+  external_id_mismatch: 'LMS account carries another id',
+  claimed_by_other_integration: 'Claimed by another integration',
+  email_taken_by_skip_listed_account: 'E-mail belongs to a skip-listed account',
+  alias_match: 'Another of their addresses has an account',
+  left_scope_deactivation_off: 'Left the scope ("Deactivate users" off)',
+  disabled_deactivation_off: 'Disabled in Entra ("Deactivate users" off)',
+  gone_deactivation_off: 'Gone from Entra ("Deactivate users" off)',
+  shared_with_other_integration: 'Shared with another integration',
+  create_users_off: 'Not created ("Create users" off)',
+  department_missing: 'Department created in the LMS',
+  group_created: 'LMS group created',
+  group_members_changed: 'LMS group members changed',
+  group_found_made_and_linked: 'LMS group found made, and linked',
+};
+
+export function reasonLabel(code: string): string | null {
+  return REASON_LABELS[code] ?? null;
+}

@@ -1,8 +1,10 @@
-import { warningLabel as coreWarningLabel } from '../../../../src-main/core/ops';
+import { reasonLabel as coreReasonLabel, warningLabel as coreWarningLabel } from '../../../../src-main/core/ops';
 /** Labels for the diff viewer (the filtering itself happens in main: src-main/ipc/plan-query.ts). */
 
-/** "new_in_scope" → "New in scope". */
+/** A reason code in the admin's words; one the core does not name, from its code. */
 export function reasonLabel(reason: string): string {
+  const known = coreReasonLabel(reason);
+  if (known !== null) return known;
   const s = reason.replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -5,7 +5,7 @@ import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { AuditEntry } from '../../../../src-preload/api-types';
 import { downloadCsv, downloadJson } from '../../lib/download';
 import { formatValue, plural } from '../../lib/format';
-import { shortField } from '../dry-run/planIndex';
+import { reasonLabel, shortField } from '../dry-run/planIndex';
 
 const COLUMNS = '150px 100px 90px minmax(180px, 1.2fr) minmax(140px, 1fr) minmax(200px, 2fr)';
 const ROW = 36;
@@ -36,7 +36,7 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
   const [result, setResult] = useState<string | null>(null);
   const [text, setText] = useState('');
   const q = useDeferredValue(text.trim().toLowerCase());
-  const haystack = useMemo(() => entries.map((e) => `${subjectOf(e)}\u0000${e.email ?? ''}\u0000${e.sourceId ?? ''}\u0000${e.targetId ?? ''}\u0000${e.reason}\u0000${e.error?.message ?? ''}`.toLowerCase()), [entries]);
+  const haystack = useMemo(() => entries.map((e) => `${subjectOf(e)}\u0000${e.email ?? ''}\u0000${e.sourceId ?? ''}\u0000${e.targetId ?? ''}\u0000${e.reason}\u0000${reasonLabel(e.reason)}\u0000${e.error?.message ?? ''}`.toLowerCase()), [entries]);
   const ops = useMemo(() => [...new Set(entries.map((e) => e.op))].sort(), [entries]);
   const rows = useMemo(() => {
     const out: number[] = [];
@@ -133,7 +133,9 @@ export function AuditTable({ entries, runId, truncated }: { entries: AuditEntry[
                     <span style={ellipsis}>{e.op}</span>
                     <span style={{ ...ellipsis, color: e.result === 'failed' ? tokens.colorPaletteRedForeground1 : e.result === 'ok' ? tokens.colorPaletteGreenForeground1 : tokens.colorNeutralForeground3, fontWeight: 600 }}>{e.result}</span>
                     <span style={ellipsis}>{subjectOf(e)}</span>
-                    <span style={ellipsis}>{e.reason}</span>
+                    <span style={ellipsis} title={e.reason}>
+                      {reasonLabel(e.reason)}
+                    </span>
                     <span style={{ ...ellipsis, fontFamily: e.error ? undefined : tokens.fontFamilyMonospace }}>{detail}</span>
                   </div>
                 );
