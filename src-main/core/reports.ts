@@ -37,7 +37,8 @@ export interface RunProgress {
 }
 
 export type RunKind = 'dry-run' | 'apply' | 'on-demand';
-export type RunTrigger = 'manual' | 'schedule' | 'cli';
+/** Who started a run; `troubleshoot`: a dry run Troubleshoot made to answer from fresh reads. */
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'troubleshoot';
 /** 'interrupted': an apply whose process died before it finished (sync/interrupted.ts). */
 export type RunOutcomeKind = 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled' | 'interrupted';
 

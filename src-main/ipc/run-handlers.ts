@@ -209,7 +209,8 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
   async diagnoseUser({ id, query, refresh }, ctx) {
     const r = record(ctx, id);
     if (!r.ok) return r;
-    return diagnoseUser(ctx, id, query, { freshness: refresh ? 'refresh' : 'auto' });
+    // A dry run it makes to answer from fresh reads says in the history that Troubleshoot made it.
+    return diagnoseUser(ctx, id, query, { freshness: refresh ? 'refresh' : 'auto', trigger: 'troubleshoot' });
   },
 
   async provisionOnDemand({ id, query, apply }, ctx) {

@@ -37,7 +37,7 @@ export const RunRecordSchema = z.object({
   id: z.string(),
   integrationId: z.string(),
   kind: z.enum(['dry-run', 'apply', 'on-demand']),
-  trigger: z.enum(['manual', 'schedule', 'cli']),
+  trigger: z.enum(['manual', 'schedule', 'cli', 'troubleshoot']),
   readMode: z.enum(['full', 'delta']).nullable(),
   lmsRead: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
   planMode: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),

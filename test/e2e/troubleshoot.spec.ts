@@ -80,5 +80,16 @@ test('diagnose an excluded and a duplicated person, then provision one person on
   expect(report).toContain('Provision on demand (dry run):');
   // The demo's client secret and LMS token are nowhere in it.
   for (const secret of [DEMO_APPS.main.secret, DEMO_LMS_TOKEN]) expect(report.includes(secret)).toBe(false);
+
+  // Reading both sides again is a dry run, and the history says Troubleshoot made it.
+  const troubleshootRuns = async () => {
+    const runs = await page.evaluate((i) => window.rollcall?.listRuns({ id: i }), id);
+    return runs?.ok ? runs.value.filter((r) => r.trigger === 'troubleshoot').map((r) => r.kind) : [];
+  };
+  const before = await troubleshootRuns();
+  await page.getByRole('checkbox', { name: 'Read Entra and the LMS again first' }).check();
+  await page.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(verdict).toHaveAttribute('data-verdict', /will_create/, { timeout: 30_000 });
+  expect(await troubleshootRuns()).toEqual([...before, 'dry-run']);
   expect(errors).toEqual([]);
 });

@@ -13,7 +13,7 @@ const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 
 };
 
 const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };
-const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line' };
+const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line', troubleshoot: 'Troubleshoot' };
 
 /** How each side was read, short, and why the LMS was read in full. */
 function reads(r: RunRecord): { text: string; why: string | null } {
