@@ -160,6 +160,25 @@ export const DeactivationSchema = z.object({
   thresholdPercent: z.number().min(0).max(100).default(10),
 });
 
+/**
+ * Why an LMS address is not taken when it is entered (wizard, API, CLI): plain http:// sends the
+ * token unencrypted, so only to this computer (a local test LMS or the simulator). Not part of
+ * the settings schema: settings saved before this rule must still load.
+ */
+export function lmsAddressProblem(baseUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.trim());
+  } catch {
+    return 'is not a URL: give the SCIM base URL, e.g. https://lms.example.com/scim/v2';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol !== 'http:') return 'must start with https://';
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return null;
+  return 'must use https:// (http:// would send the LMS token unencrypted; it is only taken for this computer, e.g. http://127.0.0.1 for a test LMS)';
+}
+
 /** The longest integration name the settings take (the wizard says so before saving). */
 export const MAX_INTEGRATION_NAME = 80;
 

@@ -3,7 +3,8 @@
  * or a handler with the wrong input or output, does not compile. Inputs arrive validated.
  */
 import os from 'node:os';
-import { fail, ok, type Result } from '../core/errors';
+import { appError, fail, ok, type Result } from '../core/errors';
+import { lmsAddressProblem } from '../core/config';
 import type { InputOf, MethodName, OutputOf } from '../../src-preload/api';
 import {
   createIntegration,
@@ -30,6 +31,10 @@ async function summaryOf(ctx: HandlerContext, id: string) {
   const record = findIntegration(ctx.store, id);
   if (!record) return fail(integrationNotFound(id));
   return summarise(ctx.store, ctx.secrets, record, ctx.now());
+}
+
+function lmsAddressError(problem: string) {
+  return appError('CONFIG_INVALID', `The SCIM base URL ${problem}.`, 'Use the https:// address of your LMS\'s SCIM API (its administration or API settings show it).', { field: 'target.baseUrl' });
 }
 
 export const handlers: Handlers = {
@@ -71,11 +76,16 @@ export const handlers: Handlers = {
   },
 
   async createIntegration({ config }, ctx) {
+    const address = lmsAddressProblem(config.target.baseUrl);
+    if (address !== null) return fail(lmsAddressError(address));
     const record = await createIntegration(ctx.store, config, ctx.now());
     return summaryOf(ctx, record.id);
   },
 
   async updateIntegration({ id, config }, ctx) {
+    const address = lmsAddressProblem(config.target.baseUrl);
+    // An address saved before the rule may stay as it is; a new one must follow it.
+    if (address !== null && findIntegration(ctx.store, id)?.config.target.baseUrl !== config.target.baseUrl) return fail(lmsAddressError(address));
     const r = await updateIntegration(ctx.store, ctx.secrets, id, config, ctx.now());
     if (!r.ok) return r;
     return summaryOf(ctx, id);

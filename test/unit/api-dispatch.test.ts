@@ -72,6 +72,22 @@ describe('typed API dispatch', () => {
     });
   });
 
+  // The token goes in every request: over plain HTTP only to this computer (a test LMS, the simulator).
+  it('refuses a plain http:// LMS address other than this computer, naming the field', async () => {
+    await withTempDir(async (dir) => {
+      const ctx = await testContext(dir);
+      const remote = await dispatch('createIntegration', { config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'http://lms.example.com/scim/v2' } } }, ctx);
+      expect(remote).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID', message: expect.stringContaining('must use https://') as unknown, details: { field: 'target.baseUrl' } } });
+      for (const local of ['http://127.0.0.1:8443/scim/v2', 'http://localhost/scim/v2', 'http://[::1]:9000/scim/v2']) {
+        expect((await dispatch('createIntegration', { config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: local } } }, ctx)).ok, local).toBe(true);
+      }
+      const made = await dispatch('createIntegration', { config: VALID_CONFIG }, ctx);
+      if (!made.ok) throw new Error(made.error.message);
+      const id = (made.value as IntegrationSummary).id;
+      expect(await dispatch('updateIntegration', { id, config: { ...VALID_CONFIG, target: { kind: 'scim', baseUrl: 'http://lms.example.com/scim/v2' } } }, ctx)).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+    });
+  });
+
   it('warns when a GUID-shaped Secret ID is pasted as the client secret', async () => {
     await withTempDir(async (dir) => {
       const ctx = await testContext(dir);

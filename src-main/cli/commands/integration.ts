@@ -1,6 +1,6 @@
 /** rollcall integration add|list|show|enable|disable|remove */
 import { readFile } from 'node:fs/promises';
-import { IntegrationConfigSchema } from '../../core/config';
+import { IntegrationConfigSchema, lmsAddressProblem } from '../../core/config';
 import { appError } from '../../core/errors';
 import { createIntegration, credentialEnteredFor, nextRunAt, noteCredentialCheck, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
@@ -46,6 +46,8 @@ async function add(ctx: CliContext, values: Record<string, string | boolean | un
     ctx.out.error(configProblem(file, first?.path.join('.') || 'the file', first?.message ?? 'is not valid'));
     return ExitCode.usage;
   }
+  const address = lmsAddressProblem(parsed.data.target.baseUrl);
+  if (address !== null) return ctx.out.error(configProblem(file, 'target.baseUrl', address)), ExitCode.usage;
   // The schema drops keys it does not know: a misspelt setting would be ignored without a word.
   const unknown = unknownKeys(raw, parsed.data)[0];
   if (unknown) {

@@ -5,6 +5,7 @@
  */
 import {
   GUID_PATTERN,
+  lmsAddressProblem,
   MAX_INTEGRATION_NAME,
   IntegrationConfigSchema,
   TENANT_ID_PATTERN,
@@ -163,12 +164,8 @@ export function validateEntra(d: Draft): Errors {
 
 export function validateLms(d: Draft): Errors {
   const e: Errors = {};
-  try {
-    const u = new URL(d.baseUrl.trim());
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
-  } catch {
-    e.baseUrl = 'The SCIM base URL from your LMS, e.g. https://lms.example.com/scim/v2.';
-  }
+  const address = lmsAddressProblem(d.baseUrl);
+  if (address !== null) e.baseUrl = `The SCIM base URL ${address}.`;
   if (d.authScheme === 'custom' && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(d.authPrefix.trim())) e.authPrefix = 'One word that goes before the token, e.g. Static.';
   if (d.authScheme === 'basic' && !d.authUsername.trim()) e.authUsername = 'The username your LMS gave you for SCIM.';
   if (d.vendorNamespace.trim() && !d.vendorNamespace.trim().startsWith('urn:')) e.vendorNamespace = 'A schema URN, e.g. urn:learnerbly:params:scim:schemas:2.0:User — or leave empty to discover it.';
