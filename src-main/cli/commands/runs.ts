@@ -1,9 +1,10 @@
 /** rollcall check | plan | apply | history */
+import type { AppError } from '../../core/errors';
 import type { Plan, PlanOp } from '../../core/model';
 import { describeApplied, describeReads, relationWrites, type Check } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
-import { groupPushLines } from '../../core/push-groups';
+import { GROUP_REMOVAL_GUARD, groupPushLines, writesGroup } from '../../core/push-groups';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { credentialEnteredFor } from '../../store/integrations';
 import { checkConnection } from '../../sync/check';
@@ -27,6 +28,8 @@ const STAGE_LABEL: Record<RunProgress['stage'], string> = {
 export function planJson(plan: Plan) {
   return {
     summary: plan.summary,
+    // What would stop the apply (blocking) or is worth a look, before a script runs it.
+    guards: plan.guards.map((g) => ({ code: g.code, blocking: g.blocking, confirmable: g.confirmable, count: g.count, limit: g.limit, message: g.message, fix: g.fix })),
     ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes })),
     ...(plan.groups ? { groups: plan.groups } : {}),
   };
@@ -154,6 +157,7 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     const code = finishRun(ctx, dry);
     if (!dry.plan) return code;
     printPlan(ctx, dry.plan, 10);
+    if (!dry.plan.ops.some((o) => o.kind !== 'conflict' && o.kind !== 'skip') && !(dry.plan.groups ?? []).some(writesGroup)) return ctx.out.out('Nothing to apply: the LMS is in step with Entra.'), ExitCode.ok;
     if (!(await confirmInteractively(ctx, dry.plan))) return ctx.out.out('Nothing was applied.'), ExitCode.ok;
     reviewed = dry.plan;
   }
@@ -174,8 +178,19 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
     }
     if (failures.length) ctx.out.out(table(['USER', 'OP', 'ERROR'], failures.slice(0, 20).map((f) => [f.email, f.kind, `${f.message}${f.lmsDetail ? ` (LMS: ${f.lmsDetail})` : ''}`]), 80));
   }
+  const tooSmall = outcome.error ? confirmationTooSmall(outcome.error, confirmedDeactivations, confirmedGroupRemovals) : null;
+  if (tooSmall) ctx.out.err(tooSmall);
   if (outcome.error) return exitCodeFor(outcome.error);
   return outcome.run.failed > 0 || outcome.run.outcome === 'cancelled' ? ExitCode.failed : ExitCode.ok;
+}
+
+/** A confirmation flag given with a smaller number than the guard's: said apart from the guard's own message. */
+function confirmationTooSmall(error: AppError, deactivations: number | undefined, groupRemovals: number | undefined): string | null {
+  const count = error.details?.count;
+  if (typeof count !== 'number') return null;
+  const [flag, given] = error.code === `GUARD_${GROUP_REMOVAL_GUARD.toUpperCase()}` ? ['--max-group-removals', groupRemovals] : error.code === 'GUARD_DEACTIVATION_THRESHOLD' ? ['--max-deactivations', deactivations] : [null, undefined];
+  if (flag === null || given === undefined || given >= count) return null;
+  return `${flag} ${given} is below the ${count.toLocaleString('en-US')} this apply would make, so nothing was written. Review them (rollcall plan), then confirm with ${flag} ${count}.`;
 }
 
 async function history(ctx: CliContext, id: string): Promise<number> {

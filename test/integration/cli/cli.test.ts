@@ -18,6 +18,7 @@ const skipReason = keychain.ok ? null : missingSystemPart('The OS keychain', key
 
 const PlanJson = z.strictObject({
   summary: z.strictObject({ create: z.number(), update: z.number(), deactivate: z.number(), reactivate: z.number(), conflict: z.number(), skip: z.number(), unchanged: z.number() }),
+  guards: z.array(z.strictObject({ code: z.string(), blocking: z.boolean(), confirmable: z.boolean(), count: z.number(), limit: z.number(), message: z.string(), fix: z.string() })),
   ops: z.array(
     z.strictObject({
       kind: z.enum(['create', 'update', 'deactivate', 'reactivate', 'conflict', 'skip']),
@@ -87,8 +88,11 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const typo = await cli(['integration', 'add', '--config', bad], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('deactivation.deactivateUser is not a setting Rollcall knows (did you mean "deactivateUsers"?)');
-    await writeFile(bad, JSON.stringify({ ...demo.config, target: { ...demo.config.target, token: demo.lmsToken } }));
-    const nested = await cli(['integration', 'add', '--config', bad], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    // (Written outside the data directory, which a later test scans for the token.)
+    const withToken = `${dataDir}-token.json`;
+    await writeFile(withToken, JSON.stringify({ ...demo.config, target: { ...demo.config.target, token: demo.lmsToken } }));
+    const nested = await cli(['integration', 'add', '--config', withToken], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
+    await rm(withToken, { force: true });
     expect(nested.code).toBe(2);
     expect(nested.stderr).toContain('target.token looks like a secret');
     expect(nested.stderr).not.toContain(demo.lmsToken);
@@ -253,9 +257,15 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
   it('a mass deactivation is blocked with exit code 4 until confirmed with --max-deactivations', async () => {
     const linked = demo.lms.users().filter((u) => typeof u.externalId === 'string' && u.active !== false && demo.graph.getUser(String(u.externalId)) !== undefined);
     for (const u of linked.slice(0, 40)) demo.graph.mutateUser(String(u.externalId), { accountEnabled: false });
+    // A script sees it in the dry run first.
+    const planned = JSON.parse((await cli(['plan', '--integration', id, '--json'])).stdout) as z.infer<typeof PlanJson>;
+    expect(planned.guards).toContainEqual(expect.objectContaining({ code: 'deactivation_threshold', blocking: true, confirmable: true, count: 40 }));
     const blocked = await cli(['apply', '--integration', id, '--yes']);
     expect(blocked.code).toBe(4);
     expect(blocked.stderr).toMatch(/40 users would be deactivated/);
+    const short = await cli(['apply', '--integration', id, '--yes', '--max-deactivations', '10']);
+    expect(short.code).toBe(4);
+    expect(short.stderr).toContain('--max-deactivations 10 is below the 40 this apply would make, so nothing was written.');
     const ok = await cli(['apply', '--integration', id, '--yes', '--max-deactivations', '40']);
     expect(ok.code, ok.stderr).toBe(0);
   });

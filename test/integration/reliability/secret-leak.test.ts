@@ -173,7 +173,7 @@ describe('no secret and no access token leaks', () => {
       const added = await cli(['integration', 'add', '--config', configFile, '--json'], { ROLLCALL_CLIENT_SECRET: demo.clientSecret, ROLLCALL_LMS_TOKEN: demo.lmsToken });
       expect(added.code, added.stderr).toBe(0);
       id = (JSON.parse(added.stdout) as { id: string }).id;
-      expect((await cli(['integration', 'enable', '--integration', id])).code).toBe(0);
+      expect((await cli(['integration', 'enable', '--integration', id, '--emails-confirmed'])).code).toBe(0);
       expect((await cli(['check', '--integration', id])).code).toBe(0);
       expect((await cli(['apply', '--integration', id, '--yes'])).code).toBe(0);
 
