@@ -184,7 +184,21 @@ export function entraDuplicatesCheck(ctx: DiagnoseContext, subject: SourceUser):
   if (twins.length > 0) {
     return { id: 'entra-duplicates', status: 'warn', title, detail: `${twins.length + 1} Entra accounts share this person's e-mail or UPN.`, fix: 'Give each Entra account its own e-mail, or keep the extra one out of scope (exclude rule or skip list).', evidence };
   }
-  return { id: 'entra-duplicates', status: 'pass', title, detail: 'No other Entra account has this e-mail or UPN.', fix: null, evidence: [] };
+  // The same employee id on another account (article 000: "more than one account for the same
+  // person in the source system"): each would get its own LMS account and learning history.
+  const employeeId = subject.employeeId?.trim() ?? '';
+  const sameEmployee = employeeId === '' ? [] : ctx.inputs.source.users.filter((u) => u.id !== subject.id && u.employeeId?.trim() === employeeId);
+  if (sameEmployee.length > 0) {
+    return {
+      id: 'entra-duplicates',
+      status: 'warn',
+      title,
+      detail: `${sameEmployee.length + 1} Entra accounts carry the employee id ${employeeId}: if they are one person, each gets its own LMS account and learning history.`,
+      fix: `Decide which account is ${personName(subject)}'s learner account, and keep the other out of scope (exclude rule or skip list); if they are two people, correct the employee id in Entra (or in the HR system that feeds it).`,
+      evidence: sameEmployee.map((u) => ev('Same employee id', `${personName(u)} (${u.id}, UPN ${u.userPrincipalName}, e-mail ${u.mail ?? '(none)'}, ${u.accountEnabled ? 'enabled' : 'disabled'})`)),
+    };
+  }
+  return { id: 'entra-duplicates', status: 'pass', title, detail: `No other Entra account has this e-mail or UPN${employeeId ? ` or employee id` : ''}.`, fix: null, evidence: [] };
 }
 
 export function recreatedCheck(ctx: DiagnoseContext, subject: SourceUser): Check {

@@ -49,6 +49,14 @@ describe('finding the person', () => {
     expect(gone.candidates.target.map((t) => t.id)).toEqual(['t-other']);
   });
 
+  it('warns of another Entra account with the same employee id (one person, two accounts?)', () => {
+    const admin = sourceUser('anna-admin', { displayName: 'Anna Lindqvist (admin)', mail: 'adm.anna@contoso.com', userPrincipalName: 'adm.anna@contoso.onmicrosoft.com', employeeId: 'E-1' });
+    const c = diag('anna@contoso.com', { users: [{ ...anna, employeeId: 'E-1' }, admin, other] });
+    expect(check(c, 'entra-duplicates')).toMatchObject({ status: 'warn', detail: '2 Entra accounts carry the employee id E-1: if they are one person, each gets its own LMS account and learning history.' });
+    expect(check(c, 'entra-duplicates').evidence.map((e) => e.value).join()).toContain('anna-admin');
+    expect(check(diag('anna@contoso.com', { users: [{ ...anna, employeeId: 'E-1' }, other] }), 'entra-duplicates').status).toBe('pass');
+  });
+
   it('not in Entra and not in the LMS', () => {
     const c = diag('nobody@contoso.com', { users: [anna] });
     expect(c.verdictKind).toBe('not_found');
