@@ -3,6 +3,7 @@
  * children so they can be created in order.
  */
 import type { TargetDepartment } from './model';
+import { cleanText } from './normalise';
 
 const SEP = '\u0000';
 
@@ -47,4 +48,29 @@ export function departmentsToCreate(wanted: Iterable<readonly string[]>, existin
   return [...missing.entries()]
     .sort(([ka, a], [kb, b]) => a.length - b.length || (ka < kb ? -1 : ka > kb ? 1 : 0))
     .map(([, p]) => p);
+}
+
+/**
+ * Departments a plan would create that the LMS has already under a look-alike name: the same
+ * once hidden characters (a byte-order mark, a no-break space) are taken out and case ignored.
+ * Created, they would be a second "Sales" beside the LMS's "Sales⟨U+FEFF⟩" (article 000,
+ * "hidden BOM characters"); said instead, so the admin renames the LMS's one.
+ */
+export function lookalikeDepartments(toCreate: readonly string[][], departments: readonly TargetDepartment[]): Array<{ wanted: string[]; existing: string[] }> {
+  if (toCreate.length === 0 || departments.length === 0) return [];
+  const key = (path: readonly string[]) => path.map((n) => (cleanText(n) ?? '').toLowerCase()).join(SEP);
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  const existing = new Map<string, string[]>();
+  for (const d of departments) {
+    const path = departmentPathOf(d, byId);
+    const k = key(path);
+    if (!existing.has(k)) existing.set(k, path);
+  }
+  const out: Array<{ wanted: string[]; existing: string[] }> = [];
+  for (const wanted of toCreate) {
+    const twin = existing.get(key(wanted));
+    // Its parent's look-alike is reported already: only the first level that differs.
+    if (twin && !out.some((o) => o.wanted.length < wanted.length && o.wanted.every((n, i) => n === wanted[i]))) out.push({ wanted, existing: twin });
+  }
+  return out;
 }

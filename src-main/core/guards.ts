@@ -3,6 +3,7 @@
  * returned nothing, and stop for confirmation above the deactivation threshold.
  */
 import type { SafetyGuard } from './model';
+import { showHidden } from './normalise';
 
 export interface GuardInput {
   sourceComplete: boolean;
@@ -29,6 +30,8 @@ export interface GuardInput {
   underMissing: string | null;
   /** People whose department this run writes below it. */
   underPeople: number;
+  /** Departments this run would create beside look-alikes the LMS has (lookalikeDepartments()). */
+  lookalikeDepartments?: ReadonlyArray<{ wanted: readonly string[]; existing: readonly string[] }>;
 }
 
 /** "More than N users or P % of owned users, whichever is smaller." */
@@ -88,6 +91,21 @@ export function evaluateGuards(g: GuardInput): SafetyGuard[] {
       message: `"Below the LMS department" names ${g.underMissing}, which the LMS does not have: this run creates it and writes ${g.underPeople} ${g.underPeople === 1 ? "person's department" : "people's departments"} below it.`,
       fix: 'If the LMS has that department under another name, correct "Below the LMS department" in the integration\'s mapping settings to match it, then plan again; if it is new, nothing to do.',
       count: g.underPeople,
+      limit: 0,
+    });
+  }
+  const lookalikes = g.lookalikeDepartments ?? [];
+  if (lookalikes.length > 0) {
+    // Not blocking: the people still get the department they should; a twin department is untidy, not harmful.
+    const shown = (p: readonly string[]) => `"${p.map(showHidden).join(' › ')}"`;
+    const first = lookalikes[0] as { wanted: readonly string[]; existing: readonly string[] };
+    guards.push({
+      code: 'department_lookalike',
+      blocking: false,
+      confirmable: false,
+      message: `${lookalikes.length === 1 ? 'A department this run creates looks like one' : `${lookalikes.length} departments this run creates look like ones`} the LMS has, differing only by hidden characters or spaces: ${shown(first.wanted)} beside the LMS's ${shown(first.existing)}${lookalikes.length > 1 ? ', and others' : ''}. Applied, the LMS would have both.`,
+      fix: "Rename the LMS's department to the plain name (remove the hidden character) so Rollcall uses it, then run a dry run again.",
+      count: lookalikes.length,
       limit: 0,
     });
   }

@@ -4,7 +4,7 @@
  * on the order of the input lists.
  */
 import type { IntegrationConfig } from './config';
-import { departmentsToCreate, existingDepartmentPaths } from './departments';
+import { departmentsToCreate, existingDepartmentPaths, lookalikeDepartments } from './departments';
 import { buildGroupIndex, markMembers } from './groups';
 import { evaluateGuards } from './guards';
 import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
@@ -378,6 +378,7 @@ export function finishPlan(
     deactivateUsers: config.deactivation.deactivateUsers,
     // A one-level LMS gets only the last level, so "Below the LMS department" is never written there.
     ...underMissing(caps.flatDepartments === true ? [] : config.mapping.department.under, toCreate, sorted),
+    lookalikeDepartments: target.departments ? lookalikeDepartments(toCreate, target.departments) : [],
   });
   return {
     integrationId: config.id,

@@ -131,6 +131,20 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([['Sales']]);
   });
 
+  // Article 000, "hidden BOM characters": the LMS's own department may be the one carrying it.
+  it('says when a department it creates looks like one the LMS has, but for a hidden character', () => {
+    const departments = [{ id: 'd1', name: 'Sales\uFEFF', parentId: null }, { id: 'd2', name: 'EMEA', parentId: 'd1' }];
+    const p = run({ users: [sourceUser('a', { department: 'Sales/EMEA' }), sourceUser('b', { department: 'Support' })], config: cfg, target: { departments } });
+    expect(p.departmentsToCreate).toEqual([['Sales'], ['Support'], ['Sales', 'EMEA']]);
+    const guard = p.guards.find((g) => g.code === 'department_lookalike');
+    expect(guard).toMatchObject({ blocking: false, count: 1 });
+    expect(guard?.message).toBe('A department this run creates looks like one the LMS has, differing only by hidden characters or spaces: "Sales" beside the LMS\'s "Sales⟨U+FEFF⟩". Applied, the LMS would have both.');
+    // The LMS's plain "Sales" is simply used: nothing to create, nothing to say.
+    const plain = run({ users: [sourceUser('a', { department: 'Sales/EMEA' })], config: cfg, target: { departments: [{ id: 'd1', name: 'Sales', parentId: null }, { id: 'd2', name: 'EMEA', parentId: 'd1' }] } });
+    expect(plain.departmentsToCreate).toEqual([]);
+    expect(plain.guards).toEqual([]);
+  });
+
   it('creates none when the LMS has no department resource', () => {
     const p = run({ users: [sourceUser('a', { department: 'Sales' })], config: cfg, target: { departments: null, capabilities: capabilities({ departments: false }) } });
     expect(p.departmentsToCreate).toEqual([]);
