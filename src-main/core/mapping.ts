@@ -82,6 +82,8 @@ export function toggledFields(mapping: Mapping, capabilities: LmsCapabilities): 
   if (!mapping.changeJobProfiles && jp) off.add(jp);
   const pt = vendorField(capabilities, 'permissionTypes');
   if (!mapping.changePermissions && pt) off.add(pt);
+  // The LMS owns it after the create: comparing would "change" it at every sync, or fail.
+  if (capabilities.userNameFixed === true) off.add(ScimPath.userName);
   return off;
 }
 

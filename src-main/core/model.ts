@@ -189,6 +189,12 @@ export interface LmsCapabilities {
    * last level is written, and read back. Absent: levels (an LMS read before this was recorded).
    */
   flatDepartments?: boolean;
+  /**
+   * The LMS sets userName itself or never lets it change (its schema says readOnly or immutable,
+   * as "userName – automatically set by the LMS"): sent on create only, never compared after.
+   * Absent: writable (an LMS read before this was recorded).
+   */
+  userNameFixed?: boolean;
   jobProfiles: boolean;
   permissionTypes: boolean;
   groups: boolean;

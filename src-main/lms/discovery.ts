@@ -145,6 +145,7 @@ export function buildLayout(
   const departments = orgLayout(find(ORG_KINDS.departments), schemas);
   const jobProfiles = orgLayout(find(ORG_KINDS.jobProfiles), schemas);
   const permissionTypes = orgLayout(find(ORG_KINDS.permissionTypes), schemas);
+  const userNameMutability = str(schemaAttributes(schemas, CORE_USER).find((a) => str(a.name)?.toLowerCase() === 'username')?.mutability)?.toLowerCase();
 
   return {
     capabilities: {
@@ -157,6 +158,7 @@ export function buildLayout(
       approversByEmail: vendorShapes.approvers?.type === 'string',
       departments: departments !== null,
       flatDepartments: departments !== null && departments.parentAttr === null,
+      userNameFixed: userNameMutability === 'readonly' || userNameMutability === 'immutable',
       jobProfiles: jobProfiles !== null,
       permissionTypes: permissionTypes !== null,
       groups: group !== undefined,
@@ -195,6 +197,7 @@ export function describeCapabilities(c: LmsCapabilities, layout?: Pick<LmsLayout
     c.departments
       ? `Departments: yes, ${hierarchical ? 'hierarchical' : 'one level (only the last level of a path is written; "Below the LMS department" is not used)'}; missing ones will be created`
       : 'Departments: no department list in the LMS — the department name is written as text',
+    ...(c.userNameFixed ? ['User name: set by the LMS — Rollcall sends it when it creates an account and never changes it'] : []),
     c.jobProfiles ? 'Job profiles: yes — mapped by name; the LMS default applies when none maps' : 'Job profiles: no',
     c.permissionTypes ? 'Permission types: yes — Rollcall only adds or removes the ones it owns' : 'Permission types: no',
     `Groups: ${yes(c.groups)}`,

@@ -38,6 +38,7 @@ describe('capability discovery', () => {
       departments: true,
       // Its departments have a parent: levels.
       flatDepartments: false,
+      userNameFixed: false,
       jobProfiles: true,
       permissionTypes: true,
       groups: true,

@@ -131,6 +131,16 @@ describe('departments to create', () => {
     expect(p.departmentsToCreate).toEqual([['Sales']]);
   });
 
+  it('leaves alone a userName the LMS sets itself: sent on create, never "changed" after', () => {
+    const fixed = { capabilities: capabilities({ userNameFixed: true }) };
+    const t = targetUser('t-a', { externalId: 'a', userName: 'lms-generated-0042', emails: ['a@contoso.com'] });
+    const p = run({ users: [sourceUser('a', { displayName: null }), sourceUser('b')], targets: [t], links: [link('a', 't-a')], config: cfg, target: fixed });
+    expect(opFor(p, 'a')).toBeUndefined();
+    expect(change(opFor(p, 'b'), 'userName')?.to).toBe('b@contoso.com');
+    // Where the LMS lets it change, the sign-in name is written.
+    expect(change(opFor(run({ users: [sourceUser('a', { displayName: null })], targets: [t], links: [link('a', 't-a')], config: cfg }), 'a'), 'userName')?.to).toBe('a@contoso.com');
+  });
+
   // Article 000, "hidden BOM characters": the LMS's own department may be the one carrying it.
   it('says when a department it creates looks like one the LMS has, but for a hidden character', () => {
     const departments = [{ id: 'd1', name: 'Sales\uFEFF', parentId: null }, { id: 'd2', name: 'EMEA', parentId: 'd1' }];

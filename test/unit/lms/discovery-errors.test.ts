@@ -8,6 +8,17 @@ import { mapBounded, RequestLimiter } from '../../../src-main/lms/limiter';
 import { authorizationHeader } from '../../../src-main/lms/scim-target';
 
 describe('discovery parsing', () => {
+  // Reference 002: "userName – automatically set by" the LMS.
+  it('notes a userName the LMS sets itself or never lets change (readOnly, immutable), and says so', () => {
+    const layoutWith = (mutability: string | undefined) =>
+      buildLayout(parseServiceProviderConfig({}), [{ name: 'User', endpoint: 'Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' }], [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', attributes: [{ name: 'userName', type: 'string', ...(mutability ? { mutability } : {}) }] }], undefined);
+    expect(layoutWith('readOnly').capabilities.userNameFixed).toBe(true);
+    expect(layoutWith('immutable').capabilities.userNameFixed).toBe(true);
+    expect(layoutWith('readWrite').capabilities.userNameFixed).toBe(false);
+    expect(layoutWith(undefined).capabilities.userNameFixed).toBe(false);
+    expect(describeCapabilities(layoutWith('readOnly').capabilities)).toContain('User name: set by the LMS — Rollcall sends it when it creates an account and never changes it');
+  });
+
   it('reads ServiceProviderConfig leniently (string booleans, missing sections)', () => {
     expect(parseServiceProviderConfig({ patch: { supported: 'true' }, filter: { supported: true, maxResults: '200' } })).toEqual({
       filter: true,
