@@ -54,3 +54,10 @@ export function isAppError(value: unknown): value is AppError {
   const v = value as Record<string, unknown>;
   return typeof v.code === 'string' && typeof v.message === 'string' && typeof v.fix === 'string';
 }
+
+/**
+ * How a fix says to enter a new credential, outside the setup wizard. The wizard says its own
+ * ("paste it in this step"): it replaces these (inWizard() in the renderer).
+ */
+export const UPDATE_CLIENT_SECRET = 'Then choose Update credentials on the integration (on a server: rollcall integration credentials --integration ID --client-secret).';
+export const UPDATE_LMS_TOKEN = 'Then paste it into "Update credentials" on the integration (on a server: rollcall integration credentials --integration ID --lms-token).';

@@ -2,7 +2,7 @@
  * Every way talking to Entra can fail, said once in the admin's words with a concrete fix.
  * Raw MSAL / Graph / socket errors come in; AppErrors go out. Nothing here ever echoes the secret.
  */
-import { appError, type AppError } from '../core/errors';
+import { appError, UPDATE_CLIENT_SECRET, type AppError } from '../core/errors';
 import { GUID_PATTERN } from '../core/config';
 import type { GraphPermission } from '../core/directories';
 import type { TransportError } from './http';
@@ -52,7 +52,7 @@ export function integrationStatusFor(error: AppError): 'invalid' | 'error' {
   return isCredentialsRejected(error) ? 'invalid' : 'error';
 }
 
-const UPDATE = 'Then choose Update credentials on the integration (on a server: rollcall integration credentials --integration ID --client-secret).';
+const UPDATE = UPDATE_CLIENT_SECRET;
 const APP_PAGE = 'In the Microsoft Entra admin center open Entra ID → App registrations → your app';
 
 export interface CredentialContext {

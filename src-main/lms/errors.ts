@@ -3,7 +3,7 @@
  * leaves this room goes through redact(), so the LMS token never reaches a log, the UI or IPC,
  * even when a server echoes the Authorization header back in its error body.
  */
-import { appError, type AppError } from '../core/errors';
+import { appError, UPDATE_LMS_TOKEN, type AppError } from '../core/errors';
 import type { TargetWriteError } from '../core/directories';
 import type { IntegrationStatus } from '../core/config';
 
@@ -105,7 +105,7 @@ export function httpStatusError(e: ScimErrorBody, what: string, baseUrl: string)
     return appError(
       LmsErrorCode.tokenRefused,
       `The LMS refused the API token (HTTP ${e.status}) while ${what}.`,
-      'Update the LMS token: generate a new API key in the LMS admin settings and paste it into "Update credentials" (on a server: rollcall integration credentials --integration ID --lms-token). Check the authentication scheme (Bearer, Static, Basic) too.',
+      `Update the LMS token: generate a new API key in the LMS admin settings, and check the authentication scheme (Bearer, Static, Basic) too. ${UPDATE_LMS_TOKEN}`,
       details,
     );
   }

@@ -80,6 +80,9 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await expect(signIn).toHaveAttribute('data-status', 'fail');
   await expect(signIn).toContainText('rejected the client secret');
   await expect(signIn).toContainText('What to do');
+  // In the wizard the new secret goes in this step, not in "Update credentials".
+  await expect(signIn).toContainText('Then paste it in this step and press Save & Test again.');
+  await expect(signIn).not.toContainText('Update credentials');
   await expect(page.getByTestId('client-secret-stored')).toBeVisible();
   await snap(page, 'wizard-2-entra-wrong-secret', secrets);
 

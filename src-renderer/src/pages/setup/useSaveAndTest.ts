@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import type { AppError, CheckResult } from '../../../../src-preload/api-types';
+import { UPDATE_CLIENT_SECRET, UPDATE_LMS_TOKEN } from '../../../../src-main/core/errors';
 import { call, toAppError } from '../../api';
 import { useInvalidateIntegration, useResetLmsGroups } from '../../queries';
 import type { Errors } from './draft';
@@ -22,6 +23,11 @@ export interface SaveAndTestOptions {
   stored: boolean;
   save: StepProps['save'];
   setDone: StepProps['setDone'];
+}
+
+/** A fix as the wizard says it: the new credential goes in this step, not in "Update credentials". */
+export function inWizard(fix: string): string {
+  return fix.replace(UPDATE_CLIENT_SECRET, 'Then paste it in this step and press Save & Test again.').replace(UPDATE_LMS_TOKEN, 'Then paste it in this step and press Save & Test again.');
 }
 
 export function useSaveAndTest(o: SaveAndTestOptions) {
@@ -59,11 +65,12 @@ export function useSaveAndTest(o: SaveAndTestOptions) {
         invalidate(saved.id);
       }
       const checks = await call('checkIntegration', { id: saved.id, part: o.part });
-      setResult(checks);
+      setResult({ ...checks, checks: checks.checks.map((c) => (c.fix ? { ...c, fix: inWizard(c.fix) } : c)) });
       o.setDone(checks.ok);
       invalidate(saved.id);
     } catch (err) {
-      setFailure(toAppError(err));
+      const e = toAppError(err);
+      setFailure({ ...e, fix: inWizard(e.fix) });
       o.setDone(false);
     } finally {
       // Saved (and tested, whatever the checks said): the names read before are not to be trusted.
