@@ -354,6 +354,12 @@ export interface SafetyGuard {
 }
 
 export interface Plan {
+  /**
+   * Manager and approver writes beyond the summary's counts (which count people): those of people
+   * who also get their own change. Shown beside the counts so they add up with the ops. Absent in
+   * plans saved before it was recorded.
+   */
+  relationWrites?: number;
   integrationId: string;
   /** ISO time plan() was given as "now". */
   createdAt: string;

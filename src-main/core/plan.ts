@@ -358,7 +358,12 @@ export function finishPlan(
   dropped: { droppedCreates: number; droppedDeactivations: number },
 ): Plan {
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, conflict: 0, skip: 0, unchanged: counts.unchanged };
-  for (const op of sorted) if (op.phase !== 'relations') summary[op.kind]++;
+  let relationOps = 0;
+  for (const op of sorted) {
+    if (op.phase !== 'relations') summary[op.kind]++;
+    else relationOps++;
+  }
+  // Someone whose only change is their manager counts as an update; the others' relation writes are extra ops.
   summary.update += counts.uncovered;
   const caps = target.capabilities;
   const toCreate = caps.departments && target.departments !== null ? departmentsToCreate(wantedDepartments(sorted), existingDepartmentPaths(target.departments)) : [];
@@ -389,5 +394,6 @@ export function finishPlan(
     ops: sorted,
     departmentsToCreate: toCreate,
     guards,
+    relationWrites: relationOps - counts.uncovered,
   };
 }

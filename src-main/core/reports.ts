@@ -87,12 +87,12 @@ export function describeApplied(r: Pick<RunRecord, 'applied' | 'failed' | 'group
 }
 
 /**
- * The manager and approver writes a plan makes after the accounts exist: update ops beside the
- * summary's counts, which count people. Said wherever those counts are, so "1 update" beside
- * "240 updates in the table" (or "522 applied") adds up.
+ * The manager and approver writes a plan makes beyond the summary's counts of people
+ * (Plan.relationWrites): said wherever those counts are, so "1 update" beside "240 updates in
+ * the table" (or "522 applied") adds up.
  */
 export function relationWrites(n: number): string | null {
-  return n > 0 ? `+ ${n.toLocaleString('en-US')} manager and approver ${n === 1 ? 'link' : 'links'} set after the accounts exist` : null;
+  return n > 0 ? `+ ${n.toLocaleString('en-US')} manager and approver ${n === 1 ? 'write' : 'writes'} after the people's own changes` : null;
 }
 
 /** How a run read both sides, in a few words: "Entra: delta read; LMS: changes since the last read". */

@@ -278,13 +278,22 @@ test('set up an integration with the wizard, dry-run it, enable it, apply it and
   await page.getByTestId('filter-create').click();
   await page.getByTestId('plan-search').fill('');
 
+  // The Update count (people) and its note (their manager writes) add up to the Update filter's rows.
+  const num = (text: string) => Number(/[\d,]+/.exec(text)?.[0].replace(/,/g, '') ?? 'NaN');
+  const note = await page.getByTestId('count-note-update').innerText();
+  expect(note).toMatch(/^\+ [\d,]+ manager and approver writes after the people's own changes$/);
+  await page.getByTestId('filter-update').click();
+  await expect(page.getByTestId('row-count')).toHaveText(/^[\d,]+ of [\d,]+ changes$/);
+  expect(num(await page.getByTestId('row-count').innerText())).toBe(num(await page.getByTestId('count-update').innerText()) + num(note));
+  await page.getByTestId('filter-update').click();
+
   // Apply from the diff viewer, with its confirmation.
   await page.getByTestId('apply').click();
   const dialog = page.getByRole('alertdialog');
   await expect(dialog.getByTestId('apply-counts')).toContainText('created');
-  // The counts are people; the manager links written after them are said too, so they add up with the table.
-  await expect(dialog.getByTestId('apply-counts')).toContainText(/\+ [\d,]+ manager and approver links set after the accounts exist/);
-  await expect(page.getByTestId('count-note-update')).toHaveText(/^\+ [\d,]+ manager and approver links set after the accounts exist$/);
+  // The counts are people; the manager writes after them are said too, so they add up with the table.
+  await expect(dialog.getByTestId('apply-counts')).toContainText(/\+ [\d,]+ manager and approver writes after the people's own changes/);
+
   await snap(page, 'diff-apply-dialog', secrets);
   await dialog.getByRole('button', { name: /^Apply/ }).click();
   await expect(page.getByTestId('apply-result')).toBeVisible({ timeout: 60_000 });

@@ -44,7 +44,7 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
   const s = plan.summary;
   ctx.out.out(table(['CREATE', 'UPDATE', 'DEACTIVATE', 'REACTIVATE', 'CONFLICT', 'SKIP', 'UNCHANGED'], [[s.create, s.update, s.deactivate, s.reactivate, s.conflict, s.skip, s.unchanged]]));
   // The counts are people; the manager writes after them are update ops of their own.
-  const links = relationWrites(plan.ops.filter((o) => o.phase === 'relations').length);
+  const links = relationWrites(plan.relationWrites ?? 0);
   if (links) ctx.out.out(`${links}.`);
   const interesting = [...plan.ops.filter((o) => o.kind === 'conflict'), ...plan.ops.filter((o) => o.kind === 'deactivate'), ...plan.ops.filter((o) => o.kind !== 'conflict' && o.kind !== 'deactivate')];
   if (interesting.length > 0) {

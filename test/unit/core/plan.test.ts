@@ -291,6 +291,13 @@ describe('manager and approvers (second pass)', () => {
     const tb = targetUser('t-boss', { externalId: 'boss', userName: 'boss@contoso.com' });
     const p = run({ users: [anna, boss], targets: [ta, tb], links: [link('anna', 't-anna'), link('boss', 't-boss')] });
     expect(p.summary).toMatchObject({ update: 1, unchanged: 1 });
+    // Her manager write is that update: nothing to add beside the count.
+    expect(p.relationWrites).toBe(0);
+    // A first sync counts people created; their manager writes come on top.
+    const first = run({ users: [anna, boss] });
+    expect(first.summary.create).toBe(2);
+    expect(first.relationWrites).toBe(first.ops.filter((o) => o.phase === 'relations').length);
+    expect(first.relationWrites).toBeGreaterThan(0);
   });
 });
 

@@ -7,8 +7,8 @@ import { describeApplied, relationWrites } from '../../../src-main/core/reports'
 describe('the manager and approver writes beside the counts of people', () => {
   it('are said when there are some', () => {
     expect(relationWrites(0)).toBeNull();
-    expect(relationWrites(1)).toBe('+ 1 manager and approver link set after the accounts exist');
-    expect(relationWrites(1_239)).toBe('+ 1,239 manager and approver links set after the accounts exist');
+    expect(relationWrites(1)).toBe("+ 1 manager and approver write after the people's own changes");
+    expect(relationWrites(1_239)).toBe("+ 1,239 manager and approver writes after the people's own changes");
   });
 });
 

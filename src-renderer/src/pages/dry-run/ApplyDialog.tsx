@@ -13,7 +13,7 @@ export interface Confirmed {
 }
 
 /** The confirmation before writing: the counts, and for a tripped deactivation threshold, the number typed back. */
-export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups' | 'reasons'>; open: boolean; onCancel: () => void; onConfirm: (confirmed: Confirmed) => void }) {
+export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<PlanHeader, 'summary' | 'guards' | 'groups' | 'relationWrites'>; open: boolean; onCancel: () => void; onConfirm: (confirmed: Confirmed) => void }) {
   const [typed, setTyped] = useState('');
   const s = plan.summary;
   const stopping = plan.guards.filter((g) => g.blocking && !g.confirmable);
@@ -21,7 +21,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
   const needed = confirmable.length > 0 ? Math.max(...confirmable.map((g) => g.count)) : null;
   const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
   const groupWrites = (plan.groups ?? []).filter(writesGroup).length;
-  const relations = plan.reasons.find((r) => r.reason === 'relations_changed')?.count ?? 0;
+  const relations = plan.relationWrites ?? 0;
   const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites + relations;
   return (
     <ConfirmDialog

@@ -139,7 +139,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
           </MessageBarBody>
         </MessageBar>
       ))}
-      <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged notes={{ update: relationWrites(plan.reasons.find((r) => r.reason === 'relations_changed')?.count ?? 0) }} />
+      <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged notes={{ update: relationWrites(plan.relationWrites ?? 0) }} />
       <UnmanagedNote plan={plan} />
       <GroupsNote plan={plan} />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
