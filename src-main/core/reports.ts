@@ -37,8 +37,7 @@ export interface RunProgress {
 }
 
 export type RunKind = 'dry-run' | 'apply' | 'on-demand';
-/** Who started a run; `troubleshoot`: a dry run Troubleshoot made to answer from fresh reads. */
-export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'troubleshoot';
+export type RunTrigger = 'manual' | 'schedule' | 'cli';
 /** 'interrupted': an apply whose process died before it finished (sync/interrupted.ts). */
 export type RunOutcomeKind = 'running' | 'succeeded' | 'partial' | 'failed' | 'blocked' | 'cancelled' | 'interrupted';
 
@@ -48,6 +47,8 @@ export interface RunRecord {
   integrationId: string;
   kind: RunKind;
   trigger: RunTrigger;
+  /** A dry run Troubleshoot made to answer from fresh reads (a field, not a trigger: older releases reading the history must not find an unknown value). */
+  via: 'troubleshoot' | null;
   readMode: 'full' | 'delta' | null;
   /** How the LMS was read: only the accounts changed since the last read, or in full and why. */
   lmsRead: { mode: 'full' | 'changes'; reason: string | null } | null;

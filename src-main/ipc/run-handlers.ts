@@ -209,8 +209,7 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
   async diagnoseUser({ id, query, refresh }, ctx) {
     const r = record(ctx, id);
     if (!r.ok) return r;
-    // A dry run it makes to answer from fresh reads says in the history that Troubleshoot made it.
-    return diagnoseUser(ctx, id, query, { freshness: refresh ? 'refresh' : 'auto', trigger: 'troubleshoot' });
+    return diagnoseUser(ctx, id, query, { freshness: refresh ? 'refresh' : 'auto' });
   },
 
   async provisionOnDemand({ id, query, apply }, ctx) {

@@ -37,7 +37,9 @@ export const RunRecordSchema = z.object({
   id: z.string(),
   integrationId: z.string(),
   kind: z.enum(['dry-run', 'apply', 'on-demand']),
-  trigger: z.enum(['manual', 'schedule', 'cli', 'troubleshoot']),
+  // A trigger a newer release adds reads as manual: never a reason to call the history damaged.
+  trigger: z.enum(['manual', 'schedule', 'cli']).catch('manual'),
+  via: z.enum(['troubleshoot']).nullable().catch(null).default(null),
   readMode: z.enum(['full', 'delta']).nullable(),
   lmsRead: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),
   planMode: z.object({ mode: z.enum(['full', 'changes']), reason: z.string().nullable() }).nullable().default(null),

@@ -78,7 +78,7 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   let dataWarning: string | null = null;
 
   if (!cache || freshness === 'refresh' || (freshness === 'auto' && stale)) {
-    const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', connectors: options.connectors, signal: options.signal });
+    const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', via: 'troubleshoot', connectors: options.connectors, signal: options.signal });
     if (dry.plan) cache = (await readParsedCache(store.dataDir, integrationId)) ?? cache;
     else if (!cache) return fail(dry.error ?? appError('RUN_FAILED', 'Entra and the LMS could not be read.', 'Test the connection, then try again.'));
     else dataWarning = `Entra and the LMS could not be read again (${dry.error?.message ?? 'unknown error'}), so this uses the reads of ${cache.source.readAt}${stale ? `, from before run ${stale.id} wrote to the LMS` : ''}.`;

@@ -38,6 +38,8 @@ export interface RunOptions {
   integrationId: string;
   kind: 'dry-run' | 'apply';
   trigger: RunRecord['trigger'];
+  /** Set when Troubleshoot starts the run (shown in the history). */
+  via?: RunRecord['via'];
   /** Read both sides in full: no Entra delta, no LMS changes read. */
   full?: boolean;
   /** Deactivations the admin confirmed (lifts the threshold guard up to this number). */
@@ -90,12 +92,13 @@ export function attributesNeeded(config: IntegrationConfig): string[] {
 }
 
 /** A run record as a run starts; the run fills in the rest as it goes. */
-export function newRunRecord(r: { id?: string; integrationId: string; kind: RunRecord['kind']; trigger: RunRecord['trigger']; startedAt: Date }): RunRecord {
+export function newRunRecord(r: { id?: string; integrationId: string; kind: RunRecord['kind']; trigger: RunRecord['trigger']; via?: RunRecord['via']; startedAt: Date }): RunRecord {
   return {
     id: r.id ?? runId(r.startedAt),
     integrationId: r.integrationId,
     kind: r.kind,
     trigger: r.trigger,
+    via: r.via ?? null,
     readMode: null,
     lmsRead: null,
     planMode: null,
@@ -139,7 +142,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   const { store, now } = services;
   const record = store.settings.data.integrations.find((i) => i.id === options.integrationId);
   const startedAt = now();
-  const run = newRunRecord({ id: options.runId, integrationId: options.integrationId, kind: options.kind, trigger: options.trigger, startedAt });
+  const run = newRunRecord({ id: options.runId, integrationId: options.integrationId, kind: options.kind, trigger: options.trigger, via: options.via ?? null, startedAt });
   const finish = async (outcome: RunRecord['outcome'], error: AppError | null, planResult: Plan | null, applyResult: ApplyResult | null): Promise<RunOutcome> => {
     run.outcome = outcome;
     run.error = error ? { code: error.code, message: error.message, fix: error.fix } : null;

@@ -84,7 +84,7 @@ test('diagnose an excluded and a duplicated person, then provision one person on
   // Reading both sides again is a dry run, and the history says Troubleshoot made it.
   const troubleshootRuns = async () => {
     const runs = await page.evaluate((i) => window.rollcall?.listRuns({ id: i }), id);
-    return runs?.ok ? runs.value.filter((r) => r.trigger === 'troubleshoot').map((r) => r.kind) : [];
+    return runs?.ok ? runs.value.filter((r) => r.via === 'troubleshoot').map((r) => r.kind) : [];
   };
   const before = await troubleshootRuns();
   await page.getByRole('checkbox', { name: 'Read Entra and the LMS again first' }).check();

@@ -80,7 +80,7 @@ describe('what another process wrote', () => {
       const cli = await Store.open(dir);
       await cli.settings.update((s) => void s.preferences.dismissedNotices.push('from-cli'));
       await (await cli.links('int-1')).update((f) => void f.links.push({ integrationId: 'int-1', sourceId: 's1', targetId: 't1', origin: 'created', linkedAt: '2026-11-23T10:00:00Z', emailAtLink: null }));
-      await (await cli.runs('int-1')).update((f) => void f.runs.push({ id: 'run-cli', integrationId: 'int-1', kind: 'apply', trigger: 'cli', readMode: 'full', lmsRead: null, planMode: null, startedAt: '2026-11-23T10:00:00Z', finishedAt: null, outcome: 'succeeded', planned: null, applied: 1, failed: 0, groupsWritten: 0, heldBack: 0, error: null, auditLog: null }));
+      await (await cli.runs('int-1')).update((f) => void f.runs.push({ id: 'run-cli', integrationId: 'int-1', kind: 'apply', trigger: 'cli', via: null, readMode: 'full', lmsRead: null, planMode: null, startedAt: '2026-11-23T10:00:00Z', finishedAt: null, outcome: 'succeeded', planned: null, applied: 1, failed: 0, groupsWritten: 0, heldBack: 0, error: null, auditLog: null }));
 
       expect((await app.settings.refreshIfChanged()).preferences.dismissedNotices).toContain('from-cli');
       expect((await app.links('int-1')).data.links.map((l) => l.sourceId)).toEqual(['s1']);

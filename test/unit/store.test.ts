@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { IntegrationConfigSchema } from '../../src-main/core/config';
 import { Store } from '../../src-main/store/store';
 import { JsonStore } from '../../src-main/store/json-store';
-import { emptyLinks, parseLinks, type LinksFile } from '../../src-main/store/records';
+import { emptyLinks, parseLinks, parseRuns, type LinksFile } from '../../src-main/store/records';
 import { createIntegration } from '../../src-main/store/integrations';
 import type { AppInfo } from '../../src-preload/api-types';
 import { createHandlerContext } from '../../src-main/app-context';
@@ -313,6 +313,12 @@ describe('files written by a newer Rollcall', () => {
       expect(await readFile(`${file}.last-good`, 'utf8')).toBe(newer);
       expect((await readdir(dir)).filter((f) => f.includes('damaged'))).toEqual([]);
     });
+  });
+
+  it('a run a newer release started in a way this one does not know reads as manual, not as a damaged history', () => {
+    const run = { id: 'r1', integrationId: 'int-1', kind: 'dry-run', trigger: 'webhook', via: 'something-new', readMode: null, startedAt: NOW.toISOString(), finishedAt: null, outcome: 'succeeded', planned: null, error: null, auditLog: null };
+    const parsed = parseRuns({ schemaVersion: 1, runs: [run] });
+    expect(parsed).toMatchObject({ ok: true, data: { runs: [{ id: 'r1', trigger: 'manual', via: null }] } });
   });
 
   it('a newer link table does not stop the app: it is reported, left as it is, and runs cannot write over it', async () => {

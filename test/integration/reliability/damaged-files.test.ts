@@ -32,6 +32,7 @@ function aRun(integrationId: string, i: number): RunRecord {
     integrationId,
     kind: 'apply',
     trigger: 'schedule',
+    via: null,
     readMode: 'delta',
     lmsRead: { mode: 'changes', reason: null }, planMode: null,
     startedAt: NOW.toISOString(),

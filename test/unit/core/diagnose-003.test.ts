@@ -67,7 +67,7 @@ describe('003: manual / on-demand sync', () => {
       users: [anna],
       groups,
       config: planConfig({ scope: assigned }),
-      runs: [{ id: 'run-1', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', readMode: 'full', lmsRead: null, planMode: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:01:00Z', outcome: 'partial', planned: null, applied: 0, failed: 1, groupsWritten: 0, heldBack: 0, error: null, auditLog: 'run-1.jsonl' }],
+      runs: [{ id: 'run-1', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', via: null, readMode: 'full', lmsRead: null, planMode: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:01:00Z', outcome: 'partial', planned: null, applied: 0, failed: 1, groupsWritten: 0, heldBack: 0, error: null, auditLog: 'run-1.jsonl' }],
       audit: [{ runId: 'run-1', at: '2026-03-01T08:00:30Z', op: 'create', reason: 'new_in_scope', sourceId: 'anna', targetId: null, email: 'anna@contoso.com', fields: [], result: 'failed', error: { code: 'LMS_REJECTED', message: 'The LMS refused the user.', lmsDetail: 'userName must be unique' } }],
     });
     expect(c.verdictKind).toBe('last_write_failed');
@@ -81,7 +81,7 @@ describe('003: manual / on-demand sync', () => {
       users: [anna],
       groups,
       config: planConfig({ scope: assigned }),
-      runs: [{ id: 'run-2', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', readMode: 'delta', lmsRead: null, planMode: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:00:40Z', outcome: 'interrupted', planned: null, applied: 12, failed: 0, groupsWritten: 0, heldBack: 0, error: { code: 'RUN_INTERRUPTED', message: 'This apply stopped after 12 changes had reached the LMS.', fix: 'Run a dry run to see what is left, then apply.' }, auditLog: 'int-1.run-2.jsonl' }],
+      runs: [{ id: 'run-2', integrationId: 'int-1', kind: 'apply', trigger: 'schedule', via: null, readMode: 'delta', lmsRead: null, planMode: null, startedAt: '2026-03-01T08:00:00Z', finishedAt: '2026-03-01T08:00:40Z', outcome: 'interrupted', planned: null, applied: 12, failed: 0, groupsWritten: 0, heldBack: 0, error: { code: 'RUN_INTERRUPTED', message: 'This apply stopped after 12 changes had reached the LMS.', fix: 'Run a dry run to see what is left, then apply.' }, auditLog: 'int-1.run-2.jsonl' }],
     });
     expect(check(c, 'last-run')).toMatchObject({ status: 'warn', detail: 'No recorded run wrote to this user, and the last run did not finish: This apply stopped after 12 changes had reached the LMS.', fix: 'Run a dry run to see what is left, then apply.' });
     expect(evidence(c, 'last-run')).toContain('run-2: apply, interrupted');

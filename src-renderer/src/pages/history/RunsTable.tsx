@@ -13,7 +13,7 @@ const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 
 };
 
 const KIND: Record<RunRecord['kind'], string> = { 'dry-run': 'Dry run', apply: 'Sync (apply)', 'on-demand': 'On demand' };
-const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line', troubleshoot: 'Troubleshoot' };
+const TRIGGER: Record<RunRecord['trigger'], string> = { manual: 'Manual', schedule: 'Schedule', cli: 'Command line' };
 
 /** How each side was read, short, and why the LMS was read in full. */
 function reads(r: RunRecord): { text: string; why: string | null } {
@@ -70,7 +70,7 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
             >
               <TableCell>{when(r.startedAt)}</TableCell>
               <TableCell>{KIND[r.kind]}</TableCell>
-              <TableCell>{TRIGGER[r.trigger]}</TableCell>
+              <TableCell>{r.via === 'troubleshoot' ? `Troubleshoot (${TRIGGER[r.trigger].toLowerCase()})` : TRIGGER[r.trigger]}</TableCell>
               <TableCell>{duration(r.startedAt, r.finishedAt)}</TableCell>
               <TableCell>
                 <Caption1 data-testid="run-reads">{read.text}</Caption1>
