@@ -354,6 +354,8 @@ export interface SafetyGuard {
 }
 
 export interface Plan {
+  /** What it was made from besides the reads (planBasis()): settings and link tables. Absent in plans saved before it was recorded. */
+  basis?: string;
   /**
    * Manager and approver writes beyond the summary's counts (which count people): those of people
    * who also get their own change. Shown beside the counts so they add up with the ops. Absent in

@@ -152,8 +152,6 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
         const rec = s.integrations.find((i) => i.id === input.id);
         const list = input.action === 'ignore' ? rec?.config.scope.skipList : rec?.config.scope.confirmedNewAccounts;
         if (list && !list.includes(input.sourceId)) list.push(input.sourceId);
-        // The last plan no longer holds (Diagnose plans again from the same reads: diagnose-service.ts).
-        if (rec) rec.updatedAt = ctx.now().toISOString();
       });
     } else {
       // Two integrations writing one LMS account would overwrite each other's changes.
@@ -172,10 +170,6 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       await links.update((file) => {
         file.links = file.links.filter((l) => l.sourceId !== input.sourceId && l.targetId !== input.targetId);
         file.links.push({ integrationId: input.id, sourceId: input.sourceId, targetId: input.targetId, origin: 'relinked', linkedAt: ctx.now().toISOString(), emailAtLink: null });
-      });
-      await ctx.store.settings.update((s) => {
-        const rec = s.integrations.find((i) => i.id === input.id);
-        if (rec) rec.updatedAt = ctx.now().toISOString();
       });
     }
     return summaryOf(ctx, input.id);

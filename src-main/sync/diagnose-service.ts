@@ -7,7 +7,7 @@ import path from 'node:path';
 import { diagnose, findPerson, type Checklist, type DiagnoseAuditEntry } from '../core/diagnose';
 import { appError, fail, ok, type Result } from '../core/errors';
 import { normaliseEmail } from '../core/normalise';
-import { plan as makePlan } from '../core/plan';
+import { plan as makePlan, planBasis } from '../core/plan';
 import { findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
 import { auditLines, type AuditEntry } from './audit';
@@ -38,7 +38,7 @@ const AUDIT_LINES_LIMIT = 200;
 
 /** An apply (scheduled, manual or on demand) that wrote to the LMS after the cached reads. */
 export function writtenSince(runs: readonly RunRecord[], readAt: string): RunRecord | null {
-  return runs.find((r) => (r.kind === 'apply' || r.kind === 'on-demand') && r.applied + r.failed > 0 && (r.finishedAt ?? r.startedAt) > readAt) ?? null;
+  return runs.find((r) => (r.kind === 'apply' || r.kind === 'on-demand') && r.applied + r.failed + r.groupsWritten > 0 && (r.finishedAt ?? r.startedAt) > readAt) ?? null;
 }
 
 /** This person's lines from the most recent runs' audit logs, bounded in runs, bytes and lines. */
@@ -75,13 +75,20 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   let cache = await readParsedCache(store.dataDir, integrationId);
   const freshness = options.freshness ?? 'auto';
   const stale = cache ? writtenSince(runsBefore, cache.plan?.createdAt ?? cache.target.readAt) : null;
+  // The last plan answers only while what it was made from holds: after a new include rule, an
+  // Ignore or a Relink the checklist would follow the new settings and the verdict the old plan.
+  const before = findIntegration(store, integrationId);
+  const basisNow = before ? planBasis({ ...before.config, id: before.id }, (await store.links(integrationId)).data.links, await store.otherIntegrationsLinks(integrationId)) : null;
+  const changedSince = cache?.plan?.basis !== undefined && cache.plan.basis !== basisNow;
   let dataWarning: string | null = null;
 
-  if (!cache || freshness === 'refresh' || (freshness === 'auto' && stale)) {
+  if (!cache || freshness === 'refresh' || (freshness === 'auto' && (stale || changedSince))) {
     const dry = await runIntegration(services, { integrationId, kind: 'dry-run', trigger: options.trigger ?? 'manual', via: 'troubleshoot', connectors: options.connectors, signal: options.signal });
     if (dry.plan) cache = (await readParsedCache(store.dataDir, integrationId)) ?? cache;
     else if (!cache) return fail(dry.error ?? appError('RUN_FAILED', 'Entra and the LMS could not be read.', 'Test the connection, then try again.'));
-    else dataWarning = `Entra and the LMS could not be read again (${dry.error?.message ?? 'unknown error'}), so this uses the reads of ${cache.source.readAt}${stale ? `, from before run ${stale.id} wrote to the LMS` : ''}.`;
+    else dataWarning = `Entra and the LMS could not be read again (${dry.error?.message ?? 'unknown error'}), so this uses the reads of ${cache.source.readAt}${stale ? `, from before run ${stale.id} wrote to the LMS` : changedSince ? ', planned with the settings and links as they were then' : ''}.`;
+  } else if (changedSince) {
+    dataWarning = `The settings or the links changed after the last dry run (${cache?.plan?.createdAt ?? 'unknown time'}): this answer follows that dry run. Read Entra and the LMS again for one under the current settings.`;
   }
   if (!cache) return fail(appError('RUN_FAILED', 'There is no read of Entra and the LMS to diagnose from.', 'Run a dry run, then try again.'));
 
@@ -90,10 +97,7 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   const links = (await store.links(integrationId)).data.links;
   const otherLinks = await store.otherIntegrationsLinks(integrationId);
   const config = { ...record.config, id: record.id };
-  // The last plan answers only if the integration was not changed after it (settings saved, a
-  // conflict relinked or ignored): after a new include rule the checklist would follow the new
-  // settings and the verdict the old plan. Planned again from the same reads then (pure, no I/O).
-  const thePlan = cache.plan && record.updatedAt <= cache.plan.createdAt ? cache.plan : makePlan(cache.source, cache.target, config, links, now(), otherLinks);
+  const thePlan = cache.plan ?? makePlan(cache.source, cache.target, config, links, now(), otherLinks);
   const runs = (await store.runs(integrationId)).data.runs;
 
   const person = findPerson(query, cache.source, cache.target, integrationId, links, otherLinks);

@@ -256,7 +256,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
       await audit.close();
       await lock.value.release();
     }
-    if (run) Object.assign(run, { applied: result.applied, failed: result.failed });
+    if (run) Object.assign(run, { applied: result.applied, failed: result.failed, groupsWritten: result.groupsWritten, heldBack: result.heldBack });
     const after = await connectors.target.findUsers({ externalId: user.id }, options.signal);
     trace.account = after.ok ? (after.value[0] ?? null) : null;
     const failures = result.failures.map((f) => ev(`${f.op.kind} failed`, `${f.error.message}${f.error.lmsDetail ? ` (LMS: ${f.error.lmsDetail})` : ''}`));

@@ -12,6 +12,7 @@ import { appError, appErrorOf, type AppError, type Result } from '../core/errors
 import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
+import { planBasis } from '../core/plan';
 import { unmanagedAfterPlan } from '../core/unmanaged';
 import { groupRemovalGuard, pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
 import { integrationStatusFor as entraStatusFor } from '../entra';
@@ -262,7 +263,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const unmanaged = unmanagedAfterPlan(made.memo);
     const pushed = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
     const removals = groupRemovalGuard(pushed, config.deactivation);
-    const thePlan: Plan = { ...made.plan, unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}), ...(removals ? { guards: [...made.plan.guards, removals] } : {}) };
+    const thePlan: Plan = { ...made.plan, basis: planBasis({ ...config, id: record.id }, links, otherLinks), unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}), ...(removals ? { guards: [...made.plan.guards, removals] } : {}) };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });

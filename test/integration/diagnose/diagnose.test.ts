@@ -102,7 +102,7 @@ describe('diagnose the demo tenant', () => {
   });
 
   // The checklist follows the settings as saved; the verdict must not follow the last plan's older ones.
-  it('after the settings changed, answers from a plan with the new settings, without reading again', async () => {
+  it('after the settings changed, reads again and answers from a plan with the new settings', async () => {
     const record = findIntegration(env.store, env.integrationId);
     if (!record) throw new Error('no integration');
     const before = record.config;
@@ -118,7 +118,12 @@ describe('diagnose the demo tenant', () => {
       // Not the last plan's "No change planned": his hand-made LMS account is linked at the next sync.
       expect(c.verdictKind).toBe('will_link');
       expect(c.verdict).toMatch(/^Will be linked to the existing LMS account .* \(connor\.contract@contoso\.example, active\) at the next sync/);
-      expect((await env.store.runs(env.integrationId)).data.runs).toHaveLength(runsBefore);
+      // It read again (a dry run the history shows as Troubleshoot's), and answers from that after.
+      const runs = (await env.store.runs(env.integrationId)).data.runs;
+      expect(runs).toHaveLength(runsBefore + 1);
+      expect(runs[0]).toMatchObject({ kind: 'dry-run', via: 'troubleshoot' });
+      expect((await diagnose(connor)).verdictKind).toBe('will_link');
+      expect((await env.store.runs(env.integrationId)).data.runs).toHaveLength(runsBefore + 1);
     } finally {
       await updateIntegration(env.store, env.secrets, env.integrationId, before, env.now());
     }
@@ -126,13 +131,17 @@ describe('diagnose the demo tenant', () => {
   });
 
   it('after an apply wrote to the LMS, reads again and finds the person up to date, with the audit line', async () => {
+    const before = (await env.store.runs(env.integrationId)).data.runs.length;
     const applied = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
     expect(applied.run.outcome).toMatch(/succeeded|partial/);
     const c = await diagnose(caseEmail('nested-group'));
     expect(c.verdictKind).toBe('up_to_date');
     expect(checkOf(c, 'last-run')?.status).toBe('pass');
     expect(checkOf(c, 'last-run')?.detail).toContain(applied.run.id);
-    expect((await env.store.runs(env.integrationId)).data.runs.map((r) => r.kind)).toEqual(['dry-run', 'apply', 'dry-run']);
+    // Newest first: the apply, then the dry run Troubleshoot made after it.
+    const runs = (await env.store.runs(env.integrationId)).data.runs;
+    expect(runs).toHaveLength(before + 2);
+    expect(runs.slice(0, 2).map((r) => [r.kind, r.via])).toEqual([['dry-run', 'troubleshoot'], ['apply', null]]);
   });
 
   it('an unknown integration is an error value', async () => {

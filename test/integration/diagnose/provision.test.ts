@@ -64,6 +64,8 @@ describe('provision on demand', () => {
     expect(applied.steps.find((s) => s.id === 'apply')?.detail).toBe('2 change(s) written to the LMS.');
     const members = () => ((e.lms.store.orgList('groups') as Array<{ displayName: string; members?: Array<{ value: string }> }>).find((g) => g.displayName === 'Engineers')?.members ?? []).map((m) => m.value);
     expect(members()).toEqual([applied.account?.id]);
+    // The on-demand run's record counts the group write beside the person's own change.
+    expect((await e.store.runs(e.integrationId)).data.runs.find((r) => r.kind === 'on-demand')).toMatchObject({ applied: 1, groupsWritten: 1, failed: 0 });
     // Someone else in Engineering: added to the group that now exists, nobody else touched.
     const named = new Set(e.tenant.cases.flatMap((c) => c.userIds));
     const other = e.tenant.fixture.users.find((x) => x.id !== u.id && !named.has(x.id) && x.accountEnabled && x.department === 'Engineering' && x.employeeLeaveDateTime === null && e.tenant.fixture.groups.find((g) => g.id === e.tenant.groupIds.engineering)?.memberUserIds.includes(x.id));
