@@ -92,7 +92,7 @@ export const runHandlers: Pick<Handlers, RunHandlerNames> = {
       }
     }
     const passed = checks.every((c) => c.status !== 'fail');
-    await noteCredentialCheck(ctx.store, id, rejected, passed);
+    await noteCredentialCheck(ctx.store, id, rejected, checks);
     return ok({ ok: passed, checks });
   },
 

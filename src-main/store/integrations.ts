@@ -202,9 +202,12 @@ export function secretWarning(kind: 'clientSecret' | 'lmsToken', value: string) 
 
 /**
  * What a Test (the wizard's, or rollcall check after new credentials) says about the credentials:
- * refused ones turn the integration red; a clean pass after new ones turns it back.
+ * refused ones turn the integration red; sign-in and connection passing after new ones turn it
+ * back, even when another check (a missing permission, a deleted group) still fails.
  */
-export async function noteCredentialCheck(store: Store, id: string, rejected: AppError | null, passed: boolean): Promise<void> {
+export async function noteCredentialCheck(store: Store, id: string, rejected: AppError | null, checks: ReadonlyArray<{ id: string; status: string }>): Promise<void> {
+  const credentialChecks = checks.filter((c) => c.id === 'entra-sign-in' || c.id === 'lms-connection');
+  const passed = credentialChecks.length > 0 && credentialChecks.every((c) => c.status === 'pass');
   await store.settings.update((s) => {
     const r = s.integrations.find((i) => i.id === id);
     if (!r || r.status === 'setup') return;

@@ -153,6 +153,12 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const links = (await store.links(integrationId)).data.links;
     const otherLinks = await store.otherIntegrationsLinks(integrationId);
     const cachedPerson = findPerson(query, source, target, integrationId, links, otherLinks);
+    // "Anna" may be eight people: never write for whichever one a name picks.
+    if (cachedPerson.ambiguous) {
+      const who = cachedPerson.sources.slice(0, 5).map((s) => ev('Answers to it', `${s.displayName ?? s.userPrincipalName} (${s.userPrincipalName}, ${s.id})`));
+      steps.push(step('read-user', 'fail', `${cachedPerson.sources.length} people in Entra answer to "${query}".`, who, 'Provision by the person\'s e-mail address or Entra object id.'));
+      return finish('not-found', `Ambiguous: ${query}`);
+    }
     const read = await connectors.source.readUser(cachedPerson.subject?.id ?? query.trim(), attributesNeeded(config), options.signal);
     if (!read.ok) return (steps.push(failedStep('read-user', read.error)), finish('failed', read.error.message, read.error));
     const user = read.value;

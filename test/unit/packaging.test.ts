@@ -3,7 +3,7 @@
  * it is valid for electron-builder's own schema, and the fuses are hardened as DESIGN.md §6 asks.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -54,9 +54,20 @@ describe('packaging (electron-builder)', () => {
 describe('the rollcall command (bin/rollcall.mjs, put on the PATH by npm link)', () => {
   it('runs from any folder, not only from the project (it found tsx from the current folder)', () => {
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/rollcall.mjs'), '--version'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe(version);
-    expect(r.status).toBe(0);
+    // The launcher as installed without a build (no out/): a copy of bin/ beside links to the sources.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'rollcall-bin-'));
+    try {
+      mkdirSync(path.join(root, 'bin'));
+      copyFileSync(path.join(ROOT, 'bin/rollcall.mjs'), path.join(root, 'bin/rollcall.mjs'));
+      for (const entry of ['node_modules', 'src-main', 'src-preload', 'package.json', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.node.json']) {
+        if (existsSync(path.join(ROOT, entry))) symlinkSync(path.join(ROOT, entry), path.join(root, entry));
+      }
+      const r = spawnSync(process.execPath, [path.join(root, 'bin/rollcall.mjs'), '--version'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe(version);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

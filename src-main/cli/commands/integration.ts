@@ -141,12 +141,17 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
   const secrets = ctx.secrets();
   const available = await secrets.available();
   if (!available.ok) return ctx.out.error(available.error), ExitCode.usage;
+  // Every value read and checked before any is stored: one missing never leaves half the pair replaced.
+  const newValues: Array<{ kind: (typeof kinds)[number]; value: string }> = [];
   for (const kind of kinds) {
     const value = await readSecret(kind, kind === 'clientSecret' ? 'New Entra client secret (the Value, not the Secret ID)' : 'New LMS token', ctx.env);
     if (!value.ok) return ctx.out.error(value.error), ExitCode.usage;
     const warning = secretWarning(kind, value.value);
     if (warning) return ctx.out.error(warning), ExitCode.usage;
-    const stored = await storeSecret(store, secrets, id, kind, value.value);
+    newValues.push({ kind, value: value.value });
+  }
+  for (const { kind, value } of newValues) {
+    const stored = await storeSecret(store, secrets, id, kind, value);
     if (!stored.ok) return ctx.out.error(stored.error), exitCodeFor(stored.error);
   }
   const record = await requireIntegration(ctx, id);
@@ -154,7 +159,7 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
   if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
   try {
     const report = await checkConnection(connectors.value, record.config);
-    await noteCredentialCheck(store, id, report.credentialsError, report.ok);
+    await noteCredentialCheck(store, id, report.credentialsError, report.checks);
     const after = await requireIntegration(ctx, id);
     if (ctx.out.json) ctx.out.result({ replaced: kinds, ok: report.ok, status: after.status, checks: report.checks });
     else {
@@ -204,6 +209,8 @@ rollcall integration credentials --integration ID [--client-secret] [--lms-token
       case 'remove':
         return remove(ctx, id());
       case 'credentials':
+        // A value typed after the flag would be an argument, kept in the shell's history: refused.
+        if (positionals.length > 1) throw new UsageError('Secrets are never taken from arguments (they stay in the shell history and the process list).', 'Set ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN, or run it in a terminal to be asked without echo.');
         return credentials(ctx, id(), values);
       default:
         throw new UsageError(action ? `Unknown action "${action}".` : 'Say what to do with integrations.', 'Use one of: add, list, show, enable, disable, credentials, remove.');

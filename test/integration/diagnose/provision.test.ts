@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixtureUser } from '../../../src-main/demo/graph';
 import { provisionOnDemand, type ProvisionTrace } from '../../../src-main/sync/diagnose-service';
+import { runIntegration } from '../../../src-main/sync/run';
 import { startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
@@ -101,5 +102,21 @@ describe('provision on demand', () => {
     expect(r.outcome).toBe('not-found');
     expect(r.steps.find((s) => s.id === 'read-user')?.status).toBe('fail');
     expect(r.steps.find((s) => s.id === 'action')?.status).toBe('skipped');
+  });
+
+  it('writes nothing for a name several people answer to, and says who they are', async () => {
+    env = await startSyncEnv({ users: 80 });
+    const e = env;
+    // A first name at least two people share (the generated tenant repeats them).
+    const counts = new Map<string, number>();
+    for (const u of e.tenant.fixture.users) if (u.givenName) counts.set(u.givenName, (counts.get(u.givenName) ?? 0) + 1);
+    const shared = [...counts].find(([name, n]) => n >= 2 && name.length >= 3)?.[0];
+    if (!shared) throw new Error('no shared first name');
+    await runIntegration(e, { integrationId: e.integrationId, kind: 'dry-run', trigger: 'manual' });
+    const before = e.lms.users().length;
+    const r = ok(await provisionOnDemand(e, e.integrationId, shared, { apply: true }));
+    expect(r.outcome).toBe('not-found');
+    expect(r.steps.find((s) => s.id === 'read-user')).toMatchObject({ status: 'fail', detail: expect.stringMatching(new RegExp(`^\\d+ people in Entra answer to "${shared}"\\.$`)) as unknown, fix: expect.stringContaining('e-mail address or Entra object id') as unknown });
+    expect(e.lms.users().length).toBe(before);
   });
 });
