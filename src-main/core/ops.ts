@@ -142,10 +142,10 @@ const REASON_LABELS: Record<string, string> = {
   gone_deactivation_off: 'Gone from Entra ("Deactivate users" off)',
   shared_with_other_integration: 'Shared with another integration',
   create_users_off: 'Not created ("Create users" off)',
-  department_missing: 'Department created in the LMS',
-  group_created: 'LMS group created',
+  department_missing: 'Department missing in the LMS',
+  group_created: 'New LMS group',
   group_members_changed: 'LMS group members changed',
-  group_found_made_and_linked: 'LMS group found made, and linked',
+  group_found_made_and_linked: 'LMS group already there (an earlier attempt), linked',
 };
 
 export function reasonLabel(code: string): string | null {

@@ -82,6 +82,9 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await expect(aliasDetail).toHaveAttribute('data-state', 'ready');
   await expect(aliasDetail).toContainText("matches one of this person's other addresses");
   await aliasDetail.getByTestId('conflict-new-account').click();
+  // A new account beside one that may hold their learning history is confirmed first.
+  await expect(aliasDetail.getByTestId('new-account-confirm')).toContainText('with its learning history, and is not linked to this person');
+  await aliasDetail.getByTestId('new-account-confirm-yes').click();
   await expect(aliasDetail.getByTestId('conflict-resolved')).toContainText('This person gets a new LMS account');
   await rows.first().click();
   await page.getByTestId('plan-search').fill('');
@@ -140,7 +143,7 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   // Enabling starts syncing, so it asks first (the demo's welcome e-mails count as dealt with).
   await card.getByTestId('enable-switch').click();
   const enableDialog = page.getByRole('alertdialog');
-  await expect(enableDialog.getByTestId('enable-first-sync')).toContainText('Its first sync starts right away');
+  await expect(enableDialog.getByTestId('enable-first-sync')).toContainText('Its first sync starts within a minute');
   await expect(enableDialog.getByTestId('enable-ack-communication')).toHaveCount(0);
   await enableDialog.getByRole('button', { name: 'Enable' }).click();
   await expect(card).toHaveAttribute('data-status', 'active');

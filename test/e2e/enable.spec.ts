@@ -45,6 +45,8 @@ test('the dashboard switch confirms before the first sync, with the welcome e-ma
   await enable.click();
   await expect(card).toHaveAttribute('data-status', 'active');
   await expect(toggle).toBeChecked();
+  // Focus comes back to the switch once it is usable again (it is disabled while saving).
+  await expect(toggle).toBeFocused();
   const saved = await page.evaluate((id) => window.rollcall?.getIntegration({ id }), demo.id);
   expect(saved).toMatchObject({ ok: true, value: { enabled: true, communicationAcknowledgedAt: expect.any(String) as unknown } });
 

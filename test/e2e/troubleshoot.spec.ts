@@ -41,12 +41,18 @@ test('diagnose an excluded and a duplicated person, then provision one person on
   await page.getByRole('button', { name: 'Diagnose' }).click();
   await expect(verdict).toHaveAttribute('data-verdict', 'ambiguous', { timeout: 30_000 });
   await expect(verdict).toContainText(/^\d+ people in Entra answer to "Anna": pick the one you mean/);
+  // Nothing is provisioned for a name: the person is picked first.
+  await expect(page.getByRole('region', { name: 'Provision on demand' })).toHaveCount(0);
   const pick = page.getByTestId('candidate-person').getByRole('button', { name: /^Diagnose / }).first();
   const picked = (await pick.innerText()).trim();
   await pick.click();
   await expect(verdict).not.toHaveAttribute('data-verdict', 'ambiguous', { timeout: 30_000 });
   await expect(verdict).toContainText(picked);
-  await expect(page.getByTestId('troubleshoot-query')).not.toHaveValue('Anna');
+  // Picked by Entra object id: exactly that person, whoever else has the name.
+  const pickedId = await page.getByTestId('troubleshoot-query').inputValue();
+  expect(pickedId).toMatch(/^[0-9a-f-]{36}$/);
+  await expect(verdict).toContainText(`Entra id ${pickedId}`);
+  await expect(page.getByRole('region', { name: 'Provision on demand' })).toHaveCount(1);
 
   // Two LMS accounts for one person: both named.
   await page.getByTestId('troubleshoot-query').fill('max.multi@contoso.example');

@@ -63,7 +63,7 @@ export function nextRunCheck(ctx: DiagnoseContext): Check {
   const rel = relative(now, nextRunAt);
   const due = rel === 'now' || rel.endsWith('ago') ? 'due now' : rel;
   // Provision on demand works on someone in Entra: not offered for a query Entra has nobody for.
-  const onDemand = ctx.subject ? ' To sync only this user now, use Provision on demand.' : '';
+  const onDemand = ctx.subject && !ctx.person.ambiguous ? ' To sync only this user now, use Provision on demand.' : '';
   return { id: 'next-run', status: 'info', title, detail: `${when(nextRunAt)} (${due}).${onDemand}`, fix: null, evidence: [ev('Next run', nextRunAt)] };
 }
 

@@ -15,11 +15,19 @@ function useFocusGivenBack(open: boolean): void {
   }
   useEffect(() => {
     if (open || opener === null) return;
-    // After the dialog's own focus handling has let go.
-    const t = setTimeout(() => {
+    // After the dialog's own focus handling has let go; an opener the confirmed action disabled
+    // for a moment (a switch while it saves) is waited for, up to two seconds.
+    let tries = 0;
+    let t: ReturnType<typeof setTimeout>;
+    const giveBack = () => {
+      if (opener.isConnected && (opener as HTMLButtonElement).disabled === true && tries++ < 40) {
+        t = setTimeout(giveBack, 50);
+        return;
+      }
       if (opener.isConnected) opener.focus();
       setOpener(null);
-    }, 0);
+    };
+    t = setTimeout(giveBack, 0);
     return () => clearTimeout(t);
   }, [open, opener]);
 }

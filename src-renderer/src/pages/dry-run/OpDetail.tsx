@@ -44,8 +44,10 @@ function resolvedText(r: Resolution): string {
 function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const invalidate = useInvalidateIntegration();
   const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
-  // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first.
+  // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first;
+  // so is a new account beside one that may hold their learning history.
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [confirmingNew, setConfirmingNew] = useState(false);
   const resolve = useMutation({
     mutationFn: (r: Resolution) =>
       r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: r.action, sourceId: sourceId ?? '' }),
@@ -73,7 +75,9 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
   };
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
-      <Caption1>Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person, or leave them alone.</Caption1>
+      <Caption1>
+        Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person{op.reason === 'alias_match' ? ', give them a new one if none is theirs,' : ''} or leave them alone.
+      </Caption1>
       {linkedHere > 1 ? (
         <Caption1 data-testid="relink-unlinks">
           This person is linked to {linkedHere} of these accounts. Relink keeps the one you pick;{' '}
@@ -115,7 +119,7 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
         {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
         {op.reason === 'alias_match' ? (
-          <Button size="small" onClick={() => resolve.mutate({ action: 'new-account' })} disabled={resolve.isPending || confirming !== null} data-testid="conflict-new-account">
+          <Button size="small" onClick={() => setConfirmingNew(true)} disabled={resolve.isPending || confirming !== null || confirmingNew} data-testid="conflict-new-account">
             Not theirs: create a new account
           </Button>
         ) : null}
@@ -123,6 +127,27 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
           Ignore (skip list)
         </Button>
       </div>
+      {confirmingNew ? (
+        <MessageBar intent="warning" layout="multiline" data-testid="new-account-confirm">
+          <MessageBarBody>
+            <div style={{ display: 'grid', gap: 6 }}>
+              <span>
+                Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
+                {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink
+                instead.
+              </span>
+              <div style={{ display: 'flex', gap: 8 }}>
+                <Button size="small" appearance="primary" disabled={resolve.isPending} onClick={() => resolve.mutate({ action: 'new-account' })} data-testid="new-account-confirm-yes">
+                  Create a new account
+                </Button>
+                <Button size="small" disabled={resolve.isPending} onClick={() => setConfirmingNew(false)}>
+                  Cancel
+                </Button>
+              </div>
+            </div>
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import { Badge, Caption1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, tokens } from '@fluentui/react-components';
 import type { RunRecord } from '../../../../src-preload/api-types';
+import { describeApplied } from '../../../../src-main/core/reports';
 import { duration, plural, when } from '../../lib/format';
 
 const OUTCOME: Record<RunRecord['outcome'], { label: string; color: 'success' | 'warning' | 'danger' | 'informative' | 'brand' }> = {
@@ -91,8 +92,8 @@ export function RunsTable({ runs, selected, onSelect }: { runs: RunRecord[]; sel
               <TableCell>
                 {r.kind === 'apply' ? `${r.applied} / ${r.failed}` : '—'}
                 {r.groupsWritten > 0 || r.heldBack > 0 ? (
-                  <Caption1 data-testid="run-extra-writes" style={{ display: 'block', color: tokens.colorNeutralForeground3 }}>
-                    {[r.groupsWritten > 0 ? `${plural(r.groupsWritten, 'LMS group')} written` : null, r.heldBack > 0 ? `${r.heldBack} held back` : null].filter(Boolean).join(' · ')}
+                  <Caption1 data-testid="run-extra-writes" title={describeApplied(r).heldBack ?? undefined} style={{ display: 'block', color: tokens.colorNeutralForeground3 }}>
+                    {[r.groupsWritten > 0 ? `${plural(r.groupsWritten, 'LMS group')} written` : null, r.heldBack > 0 ? `${plural(r.heldBack, 'manager/approver write')} held back` : null].filter(Boolean).join(' · ')}
                   </Caption1>
                 ) : null}
               </TableCell>

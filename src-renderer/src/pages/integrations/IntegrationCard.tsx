@@ -34,8 +34,9 @@ function finishedText(s: RunStatus): string {
 /** When enabling makes the scheduler sync, as nextRunAt() in main will say once it is enabled. */
 function firstSyncSentence(i: IntegrationSummary): string {
   const due = i.lastRunAt ? Date.parse(i.lastRunAt) + i.config.schedule.everyHours * 3_600_000 : Number.NaN;
-  if (Number.isNaN(due)) return 'Its first sync starts right away and creates every user in scope who has no LMS account yet.';
-  return due <= Date.now() ? 'Its next sync starts right away.' : `Its next sync starts at ${when(new Date(due).toISOString())}.`;
+  const creates = i.config.mapping.createUsers ? ', creating an account for everyone in scope who has none yet' : '';
+  if (Number.isNaN(due)) return `Its first sync starts within a minute${creates}.`;
+  return due <= Date.now() ? 'Its next sync starts within a minute.' : `Its next sync starts at ${when(new Date(due).toISOString())}.`;
 }
 
 /** Within 30 days (or past): time to make a new client secret. */

@@ -133,7 +133,8 @@ function Wizard({ initial, mode, existing, ran = false }: { initial: Draft; mode
     }
     // Moving on saves what was typed (an existing integration's name, tenant, URL… included).
     if (key === 'entra' || key === 'lms') {
-      const check = key === 'entra' ? entraProblem : lmsProblem;
+      const saved = integration?.config.target.baseUrl;
+      const check = key === 'entra' ? entraProblem : (d: Draft) => lmsProblem(d, saved);
       const problem = check(draft);
       if (problem !== null) {
         setBlocked(problem, check);
@@ -228,7 +229,7 @@ function rulesProblem(d: Draft): string | null {
 
 const typedProblem = (errs: Errors): string | null => (Object.keys(errs).length > 0 ? `${Object.values(errs)[0] ?? 'Some values need fixing.'} Press Save & Test to see every message.` : null);
 const entraProblem = (d: Draft) => typedProblem(validateEntra(d));
-const lmsProblem = (d: Draft) => typedProblem(validateLms(d));
+const lmsProblem = (d: Draft, savedBaseUrl?: string) => typedProblem(validateLms(d, savedBaseUrl));
 
 export function SetupWizardPage({ credentials = false }: { credentials?: boolean }) {
   const { id } = useParams();

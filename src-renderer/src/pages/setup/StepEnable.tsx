@@ -10,7 +10,7 @@ import type { StepProps } from './wizard-types';
 /** When the scheduler syncs next: at once for an integration that never synced (main's nextRunAt). */
 function nextSyncSentence(nextRunAt: string | null): string {
   if (nextRunAt && Date.parse(nextRunAt) > Date.now() + 60_000) return `The next sync starts at ${when(nextRunAt)}.`;
-  return 'The first sync starts within a minute; follow it on the dashboard, or apply the reviewed dry run from the diff viewer yourself.';
+  return 'The next sync starts within a minute; follow it on the dashboard.';
 }
 
 /** Step 8: the integration stays disabled until the admin switches it on here (or on the dashboard). */

@@ -16,7 +16,7 @@ export function StepLms({ draft, update, integration, save, setDone }: StepProps
   const { secret: token, setSecret: setToken, replacing, setReplacing, errors, busy, failure, result, run: test } = useSaveAndTest({
     kind: 'lmsToken',
     part: 'lms',
-    validate: () => validateLms(draft),
+    validate: () => validateLms(draft, integration?.config.target.baseUrl),
     secretField: 'token',
     missingMessage: 'Paste the SCIM token from your LMS’s integration settings.',
     stored,

@@ -162,9 +162,10 @@ export function validateEntra(d: Draft): Errors {
   return e;
 }
 
-export function validateLms(d: Draft): Errors {
+/** `savedBaseUrl`: the address saved before, kept as it is even if saved before the https rule (as main does). */
+export function validateLms(d: Draft, savedBaseUrl?: string): Errors {
   const e: Errors = {};
-  const address = lmsAddressProblem(d.baseUrl);
+  const address = d.baseUrl.trim() === '' ? 'is missing: paste it from your LMS, e.g. https://lms.example.com/scim/v2' : d.baseUrl.trim() === savedBaseUrl ? null : lmsAddressProblem(d.baseUrl);
   if (address !== null) e.baseUrl = `The SCIM base URL ${address}.`;
   if (d.authScheme === 'custom' && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(d.authPrefix.trim())) e.authPrefix = 'One word that goes before the token, e.g. Static.';
   if (d.authScheme === 'basic' && !d.authUsername.trim()) e.authUsername = 'The username your LMS gave you for SCIM.';

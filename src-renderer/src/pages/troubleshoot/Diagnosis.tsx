@@ -31,7 +31,7 @@ export function DiagnosisView({ checklist, onPick }: { checklist: Checklist; onP
             <Caption1 key={`s-${c.id}`} data-testid="candidate-person">
               <Badge appearance="tint" size="small">Entra</Badge>{' '}
               {onPick && c.id !== user.sourceId ? (
-                <Link onClick={() => onPick(c.userPrincipalName ?? c.id)} aria-label={`Diagnose ${c.displayName ?? c.userPrincipalName ?? c.id}`}>
+                <Link onClick={() => onPick(c.id)} aria-label={`Diagnose ${c.displayName ?? c.userPrincipalName ?? c.id} (${c.userPrincipalName ?? c.id})`}>
                   {c.displayName ?? '—'}
                 </Link>
               ) : (

@@ -107,7 +107,8 @@ export function TroubleshootPage() {
         </div>
       ) : null}
 
-      {diagnosis.data?.user.sourceId ? (
+      {/* Not for an ambiguous name: pick the person first (main refuses it too). */}
+      {diagnosis.data?.user.sourceId && diagnosis.data.verdictKind !== 'ambiguous' ? (
         <section style={{ display: 'grid', gap: 8 }} aria-label="Provision on demand">
           <Subtitle2>Provision on demand</Subtitle2>
           <Caption1>Run the sync for this one person now, like Entra's "Provision on demand": each step is shown with what it found.</Caption1>
