@@ -1,6 +1,6 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { CandidateAccount, LinkOwner, PlanOp, PlanRow } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -95,26 +95,14 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
         </div>
       ))}
       {confirming !== null ? (
-        <MessageBar intent="warning" layout="multiline" data-testid="relink-confirm">
-          <MessageBarBody>
-            <div style={{ display: 'grid', gap: 6 }}>
-              <span>Relink this person to the LMS account {confirming}?</span>
-              <ul style={{ margin: 0, paddingLeft: 18 }}>
-                {relinkLosses(confirming, [...accountOf.values()], sourceId).map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-              <div style={{ display: 'flex', gap: 8 }}>
-                <Button size="small" appearance="primary" disabled={resolve.isPending} onClick={() => resolve.mutate({ action: 'relink', targetId: confirming })} data-testid="relink-confirm-yes">
-                  Relink
-                </Button>
-                <Button size="small" disabled={resolve.isPending} onClick={() => setConfirming(null)}>
-                  Cancel
-                </Button>
-              </div>
-            </div>
-          </MessageBarBody>
-        </MessageBar>
+        <InlineConfirm testId="relink-confirm" yesLabel="Relink" yesTestId="relink-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'relink', targetId: confirming })} onCancel={() => setConfirming(null)}>
+          <span>Relink this person to the LMS account {confirming}?</span>
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {relinkLosses(confirming, [...accountOf.values()], sourceId).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </InlineConfirm>
       ) : null}
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
         {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
@@ -128,28 +116,36 @@ function ConflictActions({ op, integrationId, resolution, onResolved }: { op: Pl
         </Button>
       </div>
       {confirmingNew ? (
-        <MessageBar intent="warning" layout="multiline" data-testid="new-account-confirm">
-          <MessageBarBody>
-            <div style={{ display: 'grid', gap: 6 }}>
-              <span>
-                Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
-                {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink
-                instead.
-              </span>
-              <div style={{ display: 'flex', gap: 8 }}>
-                <Button size="small" appearance="primary" disabled={resolve.isPending} onClick={() => resolve.mutate({ action: 'new-account' })} data-testid="new-account-confirm-yes">
-                  Create a new account
-                </Button>
-                <Button size="small" disabled={resolve.isPending} onClick={() => setConfirmingNew(false)}>
-                  Cancel
-                </Button>
-              </div>
-            </div>
-          </MessageBarBody>
-        </MessageBar>
+        <InlineConfirm testId="new-account-confirm" yesLabel="Create a new account" yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={() => setConfirmingNew(false)}>
+          <span>
+            Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
+            {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink instead.
+          </span>
+        </InlineConfirm>
       ) : null}
       {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
     </div>
+  );
+}
+
+/** A question under the conflict's buttons before a resolution that changes whose account is whose. */
+function InlineConfirm(props: { testId: string; yesLabel: string; yesTestId: string; busy: boolean; onYes: () => void; onCancel: () => void; children: ReactNode }) {
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid={props.testId}>
+      <MessageBarBody>
+        <div style={{ display: 'grid', gap: 6 }}>
+          {props.children}
+          <div style={{ display: 'flex', gap: 8 }}>
+            <Button size="small" appearance="primary" disabled={props.busy} onClick={props.onYes} data-testid={props.yesTestId}>
+              {props.yesLabel}
+            </Button>
+            <Button size="small" disabled={props.busy} onClick={props.onCancel}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      </MessageBarBody>
+    </MessageBar>
   );
 }
 
