@@ -79,7 +79,8 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   // Ignore or a Relink the checklist would follow the new settings and the verdict the old plan.
   const before = findIntegration(store, integrationId);
   const basisNow = before ? planBasis({ ...before.config, id: before.id }, (await store.links(integrationId)).data.links, await store.otherIntegrationsLinks(integrationId)) : null;
-  const changedSince = cache?.plan?.basis !== undefined && cache.plan.basis !== basisNow;
+  // A plan saved before it carried its basis: changed when the settings were saved after it.
+  const changedSince = cache?.plan ? (cache.plan.basis !== undefined ? cache.plan.basis !== basisNow : before !== undefined && before.updatedAt > cache.plan.createdAt) : false;
   let dataWarning: string | null = null;
 
   if (!cache || freshness === 'refresh' || (freshness === 'auto' && (stale || changedSince))) {

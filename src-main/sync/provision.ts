@@ -154,7 +154,8 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const otherLinks = await store.otherIntegrationsLinks(integrationId);
     const cachedPerson = findPerson(query, source, target, integrationId, links, otherLinks);
     // "Anna" may be eight people: never write for whichever one a name picks.
-    if (cachedPerson.ambiguous) {
+    const by = cachedPerson.sources.find((s) => s.id === cachedPerson.subject?.id)?.matchedBy;
+    if (cachedPerson.ambiguous && (by === 'name' || by === 'part of the name')) {
       const who = cachedPerson.sources.slice(0, 5).map((s) => ev('Answers to it', `${s.displayName ?? s.userPrincipalName} (${s.userPrincipalName}, ${s.id})`));
       steps.push(step('read-user', 'fail', `${cachedPerson.sources.length} people in Entra answer to "${query}".`, who, 'Provision by the person\'s e-mail address or Entra object id.'));
       return finish('not-found', `Ambiguous: ${query}`);

@@ -60,7 +60,8 @@ describe('the rollcall command (bin/rollcall.mjs, put on the PATH by npm link)',
       mkdirSync(path.join(root, 'bin'));
       copyFileSync(path.join(ROOT, 'bin/rollcall.mjs'), path.join(root, 'bin/rollcall.mjs'));
       for (const entry of ['node_modules', 'src-main', 'src-preload', 'package.json', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.node.json']) {
-        if (existsSync(path.join(ROOT, entry))) symlinkSync(path.join(ROOT, entry), path.join(root, entry));
+        // 'junction' for folders: a plain Windows account may not make directory symlinks.
+        if (existsSync(path.join(ROOT, entry))) symlinkSync(path.join(ROOT, entry), path.join(root, entry), entry.includes('.') ? 'file' : 'junction');
       }
       const r = spawnSync(process.execPath, [path.join(root, 'bin/rollcall.mjs'), '--version'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).toBe('');

@@ -24,7 +24,9 @@ function useFocusGivenBack(open: boolean): void {
         t = setTimeout(giveBack, 50);
         return;
       }
-      if (opener.isConnected) opener.focus();
+      // Not if the admin has moved on meanwhile (focus is somewhere on purpose).
+      const active = document.activeElement;
+      if (opener.isConnected && (active === null || active === document.body)) opener.focus();
       setOpener(null);
     };
     t = setTimeout(giveBack, 0);

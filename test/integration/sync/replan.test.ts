@@ -4,7 +4,7 @@
  * it plans everyone and the run record says why. Real Graph and SCIM simulators, real runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { plan } from '../../../src-main/core/plan';
+import { plan, planBasis } from '../../../src-main/core/plan';
 import { unmanagedAccounts } from '../../../src-main/core/unmanaged';
 import { DELTA_LINK_MAX_AGE_MS } from '../../../src-main/entra';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
@@ -30,8 +30,9 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
   const links = (await e.store.links(e.integrationId)).data.links;
   const others = await e.store.otherIntegrationsLinks(e.integrationId);
   const full = plan(source, target, { ...record.config, id: record.id }, links, new Date(at), others);
-  // A run counts the LMS accounts nothing manages on the plan it made, replanned or not.
-  return { ...full, unmanaged: unmanagedAccounts(source, target, full.ops, links, others)?.summary ?? null };
+  // A run counts the LMS accounts nothing manages on the plan it made, replanned or not, and
+  // records what it was made from.
+  return { ...full, basis: planBasis({ ...record.config, id: record.id }, links, others), unmanaged: unmanagedAccounts(source, target, full.ops, links, others)?.summary ?? null };
 }
 
 /** When to look: as reading starts, once one side has finished reading, or as planning starts. */
