@@ -24,9 +24,11 @@ function useFocusGivenBack(open: boolean): void {
         t = setTimeout(giveBack, 50);
         return;
       }
-      // Not if the admin has moved on meanwhile (focus is somewhere on purpose).
+      // Not if the admin has moved on meanwhile (focus somewhere else on the page, on purpose);
+      // the closing dialog itself, or nothing, is not somewhere.
       const active = document.activeElement;
-      if (opener.isConnected && (active === null || active === document.body)) opener.focus();
+      const movedOn = active !== null && active !== document.body && active.closest('[role="dialog"], [role="alertdialog"]') === null;
+      if (opener.isConnected && !movedOn) opener.focus();
       setOpener(null);
     };
     t = setTimeout(giveBack, 0);
