@@ -12,7 +12,7 @@ import { appError, appErrorOf, type AppError, type Result } from '../core/errors
 import type { RunProgress } from '../core/reports';
 import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
-import { planBasis } from '../core/plan';
+import { planBasis } from '../core/plan-basis';
 import { unmanagedAfterPlan } from '../core/unmanaged';
 import { groupRemovalGuard, pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
 import { integrationStatusFor as entraStatusFor } from '../entra';

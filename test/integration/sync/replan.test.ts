@@ -4,7 +4,8 @@
  * it plans everyone and the run record says why. Real Graph and SCIM simulators, real runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { plan, planBasis } from '../../../src-main/core/plan';
+import { plan } from '../../../src-main/core/plan';
+import { planBasis } from '../../../src-main/core/plan-basis';
 import { unmanagedAccounts } from '../../../src-main/core/unmanaged';
 import { DELTA_LINK_MAX_AGE_MS } from '../../../src-main/entra';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
