@@ -36,8 +36,6 @@ async function summaryOf(ctx: HandlerContext, id: string) {
   return r.ok ? summarise(ctx.store, ctx.secrets, r.value, ctx.now()) : r;
 }
 
-/** A Test that signs in proves the credentials; one that is refused turns an integration red. */
-
 /** The other integration (if any) whose link table holds this LMS account. */
 async function claimedElsewhere(ctx: HandlerContext, integrationId: string, targetId: string): Promise<{ integrationId: string; name: string; sourceId: string } | null> {
   for (const other of ctx.store.settings.data.integrations) {

@@ -206,21 +206,17 @@ export function secretWarning(kind: 'clientSecret' | 'lmsToken', value: string) 
  * back, even when another check (a missing permission, a deleted group) still fails.
  */
 export async function noteCredentialCheck(store: Store, id: string, rejected: AppError | null, checks: ReadonlyArray<{ id: string; status: string }>): Promise<void> {
-  const ran = (id: string) => checks.find((c) => c.id === id);
   const credentialChecks = checks.filter((c) => c.id === 'entra-sign-in' || c.id === 'lms-connection');
+  const credentialsPass = credentialChecks.length > 0 && credentialChecks.every((c) => c.status === 'pass');
   // Only a check of the side that was refused clears it: a new LMS token says nothing of an expired secret.
-  const reasonSide = (code: string | undefined) => (code === undefined ? null : code.startsWith('LMS_') ? 'lms-connection' : 'entra-sign-in');
-  const passedFor = (code: string | undefined) => {
-    const side = reasonSide(code);
-    return credentialChecks.every((c) => c.status === 'pass') && (side === null ? credentialChecks.length > 0 : ran(side)?.status === 'pass');
-  };
+  const coversRefusedSide = (reason: AppError | null) => reason === null || credentialChecks.some((c) => c.id === (reason.code.startsWith('LMS_') ? 'lms-connection' : 'entra-sign-in'));
   await store.settings.update((s) => {
     const r = s.integrations.find((i) => i.id === id);
     if (!r || r.status === 'setup') return;
     if (rejected) {
       r.status = 'invalid';
       r.statusReason = rejected;
-    } else if (r.status === 'invalid' && passedFor(r.statusReason?.code)) {
+    } else if (r.status === 'invalid' && credentialsPass && coversRefusedSide(r.statusReason)) {
       r.status = r.enabled ? 'active' : 'disabled';
       r.statusReason = null;
     }

@@ -11,6 +11,7 @@ import type { TargetDirectory } from '../core/directories';
 import { ScimPath, type AttrValue, type FieldChange, type GroupPush, type Link, type Plan, type PlanOp, type SafetyGuard } from '../core/model';
 import { ACTIVE_FIELD, EXTERNAL_ID_FIELD, USER_NAME_FIELD } from '../core/plan';
 import { GROUP_REMOVAL_GUARD, writesGroup } from '../core/push-groups';
+import type { RunRecord } from '../core/reports';
 import type { AuditLog } from './audit';
 
 export type ApplyPhase = 'departments' | 'users' | 'relations' | 'groups' | 'deactivations';
@@ -56,6 +57,11 @@ export interface ApplyResult {
   heldBack: number;
   failures: ApplyFailure[];
   blockedBy: SafetyGuard | null;
+}
+
+/** What an apply wrote, as its run record counts it (a sync's and an on-demand run's alike). */
+export function runCounts(r: ApplyResult): Pick<RunRecord, 'applied' | 'failed' | 'groupsWritten' | 'heldBack'> {
+  return { applied: r.applied, failed: r.failed, groupsWritten: r.groupsWritten, heldBack: r.heldBack };
 }
 
 /**

@@ -70,7 +70,8 @@ export async function auditLinesFor(auditDir: string, runs: readonly RunRecord[]
 
 export async function diagnoseUser(services: RunServices, integrationId: string, query: string, options: DiagnoseOptions = {}): Promise<Result<Checklist>> {
   const { store, now } = services;
-  if (!findIntegration(store, integrationId)) return fail(integrationNotFound(integrationId));
+  const before = findIntegration(store, integrationId);
+  if (!before) return fail(integrationNotFound(integrationId));
   if (query.trim() === '') return fail(appError('INVALID_INPUT', 'Say who to look for.', 'Give an e-mail address, UPN, Entra object id or name.'));
   const runsBefore = (await store.runs(integrationId)).data.runs;
   let cache = await readParsedCache(store.dataDir, integrationId);
@@ -78,10 +79,12 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
   const stale = cache ? writtenSince(runsBefore, cache.plan?.createdAt ?? cache.target.readAt) : null;
   // The last plan answers only while what it was made from holds: after a new include rule, an
   // Ignore or a Relink the checklist would follow the new settings and the verdict the old plan.
-  const before = findIntegration(store, integrationId);
-  const basisNow = before ? planBasis({ ...before.config, id: before.id }, (await store.links(integrationId)).data.links, await store.otherIntegrationsLinks(integrationId)) : null;
+  // Read once: a dry run made below writes no links.
+  const links = (await store.links(integrationId)).data.links;
+  const otherLinks = await store.otherIntegrationsLinks(integrationId);
+  const basisNow = planBasis({ ...before.config, id: before.id }, links, otherLinks);
   // A plan saved before it carried its basis: changed when the settings were saved after it.
-  const changedSince = cache?.plan ? (cache.plan.basis !== undefined ? cache.plan.basis !== basisNow : before !== undefined && before.updatedAt > cache.plan.createdAt) : false;
+  const changedSince = cache?.plan ? (cache.plan.basis !== undefined ? cache.plan.basis !== basisNow : before.updatedAt > cache.plan.createdAt) : false;
   let dataWarning: string | null = null;
 
   if (!cache || freshness === 'refresh' || (freshness === 'auto' && (stale || changedSince))) {
@@ -96,8 +99,6 @@ export async function diagnoseUser(services: RunServices, integrationId: string,
 
   const record = findIntegration(store, integrationId);
   if (!record) return fail(integrationNotFound(integrationId));
-  const links = (await store.links(integrationId)).data.links;
-  const otherLinks = await store.otherIntegrationsLinks(integrationId);
   const config = { ...record.config, id: record.id };
   const thePlan = cache.plan ?? makePlan(cache.source, cache.target, config, links, now(), otherLinks);
   const runs = (await store.runs(integrationId)).data.runs;

@@ -11,9 +11,12 @@ import { acquireRunLock } from '../store/run-lock';
 import type { Store } from '../store/store';
 import { auditLines } from './audit';
 
+type AuditCounts = { applied: number; failed: number; groupsWritten: number; heldBack: number; lastAt: string | null; capped: boolean };
+const nothingCounted = (): AuditCounts => ({ applied: 0, failed: 0, groupsWritten: 0, heldBack: 0, lastAt: null, capped: false });
+
 /** What an interrupted apply's audit log shows: writes that reached the LMS, failures, the last time. */
-async function auditCounts(file: string): Promise<{ applied: number; failed: number; groupsWritten: number; heldBack: number; lastAt: string | null; capped: boolean }> {
-  const counts = { applied: 0, failed: 0, groupsWritten: 0, heldBack: 0, lastAt: null as string | null, capped: false };
+async function auditCounts(file: string): Promise<AuditCounts> {
+  const counts = nothingCounted();
   try {
     for await (const entry of auditLines(file)) {
       // A log capped at its size limit (sync/audit.ts) holds only the first changes.
@@ -52,7 +55,7 @@ export async function markInterruptedRuns(store: Store, integrationId: string): 
   if (stale.length === 0) return 0;
   const settled = new Map<string, Pick<RunRecord, 'applied' | 'failed' | 'groupsWritten' | 'heldBack' | 'finishedAt' | 'error'>>();
   for (const r of stale) {
-    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : { applied: 0, failed: 0, groupsWritten: 0, heldBack: 0, lastAt: null, capped: false };
+    const c = r.auditLog ? await auditCounts(path.join(store.auditDir, path.basename(r.auditLog))) : nothingCounted();
     // Only what the log proves: the time of its last entry, or none at all.
     const applied = Math.max(r.applied, c.applied);
     settled.set(r.id, { applied, failed: Math.max(r.failed, c.failed), groupsWritten: Math.max(r.groupsWritten, c.groupsWritten), heldBack: Math.max(r.heldBack, c.heldBack), finishedAt: c.lastAt, error: interruptedError(applied, c.capped) });

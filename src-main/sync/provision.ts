@@ -6,7 +6,7 @@
  * integration is disabled, and nobody is deactivated from data Rollcall could not read.
  */
 import path from 'node:path';
-import { diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
+import { ambiguousByName, diagnose, findPerson, type Check, type Evidence } from '../core/diagnose';
 import type { ProvisionStep, ProvisionStepId, ProvisionTrace } from '../core/diagnose/provision-types';
 import { account, ev, shown, when } from '../core/diagnose/format';
 import { appError, fail, ok, type AppError, type Result } from '../core/errors';
@@ -20,7 +20,7 @@ import { describeCapabilities } from '../lms';
 import { credentialEnteredFor, findIntegration, integrationNotFound, nextRunAt } from '../store/integrations';
 import type { RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
-import { applyPlan, type ApplyResult } from './apply';
+import { applyPlan, runCounts, type ApplyResult } from './apply';
 import { linkRecorder } from './link-recorder';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
@@ -154,8 +154,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     const otherLinks = await store.otherIntegrationsLinks(integrationId);
     const cachedPerson = findPerson(query, source, target, integrationId, links, otherLinks);
     // "Anna" may be eight people: never write for whichever one a name picks.
-    const by = cachedPerson.sources.find((s) => s.id === cachedPerson.subject?.id)?.matchedBy;
-    if (cachedPerson.ambiguous && (by === 'name' || by === 'part of the name')) {
+    if (ambiguousByName(cachedPerson)) {
       const who = cachedPerson.sources.slice(0, 5).map((s) => ev('Answers to it', `${s.displayName ?? s.userPrincipalName} (${s.userPrincipalName}, ${s.id})`));
       steps.push(step('read-user', 'fail', `${cachedPerson.sources.length} people in Entra answer to "${query}".`, who, 'Provision by the person\'s e-mail address or Entra object id.'));
       return finish('not-found', `Ambiguous: ${query}`);
@@ -263,7 +262,7 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
       await audit.close();
       await lock.value.release();
     }
-    if (run) Object.assign(run, { applied: result.applied, failed: result.failed, groupsWritten: result.groupsWritten, heldBack: result.heldBack });
+    if (run) Object.assign(run, runCounts(result));
     const after = await connectors.target.findUsers({ externalId: user.id }, options.signal);
     trace.account = after.ok ? (after.value[0] ?? null) : null;
     const failures = result.failures.map((f) => ev(`${f.op.kind} failed`, `${f.error.message}${f.error.lmsDetail ? ` (LMS: ${f.error.lmsDetail})` : ''}`));

@@ -23,7 +23,7 @@ import type { RunRecord } from '../core/reports';
 import { MAX_RUNS_KEPT } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import type { Store } from '../store/store';
-import { applyPlan, type ApplyProgress, type ApplyResult } from './apply';
+import { applyPlan, runCounts, type ApplyProgress, type ApplyResult } from './apply';
 import { accountsWrittenAfter, AuditLog } from './audit';
 import { closeConnectors, defaultConnectorFactory, openConnectors, type ConnectorFactory } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
@@ -323,10 +323,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     } finally {
       await audit.close();
     }
-    run.applied = result.applied;
-    run.failed = result.failed;
-    run.groupsWritten = result.groupsWritten;
-    run.heldBack = result.heldBack;
+    Object.assign(run, runCounts(result));
     if (result.outcome === 'blocked' && result.blockedBy) {
       const g = result.blockedBy;
       return await finish('blocked', appError(`GUARD_${g.code.toUpperCase()}`, g.message, g.fix, { count: g.count, limit: g.limit }), thePlan, result);

@@ -29,6 +29,15 @@ export interface PersonMatch {
   sameName: TargetCandidate[];
 }
 
+/**
+ * Several people answer to a name ("Anna"): the subject picked is not necessarily the one meant.
+ * Two accounts sharing the address asked about are a duplicate, not this.
+ */
+export function ambiguousByName(person: PersonMatch): boolean {
+  const how = person.sources.find((s) => s.id === person.subject?.id)?.matchedBy;
+  return person.ambiguous && (how === 'name' || how === 'part of the name');
+}
+
 /** How an LMS account nobody links, found by the person's name alone, is marked (TargetCandidate.matchedBy). */
 export const SAME_NAME = 'same name';
 

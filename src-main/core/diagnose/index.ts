@@ -17,7 +17,7 @@ import type { Check, Checklist, DiagnoseInputs } from './types';
 import { verdictFor } from './verdict';
 
 export type * from './types';
-export { findPerson, type PersonMatch } from './find';
+export { ambiguousByName, findPerson, type PersonMatch } from './find';
 export { supportReport, type SupportReportInput } from './report';
 export type { Verdict } from './verdict';
 

@@ -8,6 +8,7 @@ import { fieldLabel } from '../diff';
 import { lastDayReached } from '../plan';
 import { describeRule } from '../scope';
 import type { DiagnoseContext } from './context';
+import { ambiguousByName } from './find';
 import { personName, when } from './format';
 import type { VerdictKind } from './types';
 
@@ -64,8 +65,8 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
   // Several people answer equally well (a first name, a shared name): say so before anything about
   // the one picked, whose answer may not be the one the admin is asking about.
   // (Two accounts sharing one address are a duplicate, whose own verdict below says more.)
-  const how = person.sources.find((s) => s.id === subject.id)?.matchedBy;
-  if (person.ambiguous && (how === 'name' || how === 'part of the name')) {
+  if (ambiguousByName(person)) {
+    const how = person.sources.find((s) => s.id === subject.id)?.matchedBy;
     const same = person.sources.filter((s) => s.matchedBy === how).length;
     return { kind: 'ambiguous', text: `${same} people in Entra answer to "${ctx.query}": pick the one you mean from the list (this checklist is about ${name}, ${subject.userPrincipalName})` };
   }

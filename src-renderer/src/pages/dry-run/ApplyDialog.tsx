@@ -22,6 +22,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
   const ok = stopping.length === 0 && (needed === null || typed.trim() === String(needed));
   const groupWrites = (plan.groups ?? []).filter(writesGroup).length;
   const relations = plan.relationWrites ?? 0;
+  const relationNote = relationWrites(relations);
   const writes = s.create + s.update + s.deactivate + s.reactivate + groupWrites + relations;
   return (
     <ConfirmDialog
@@ -43,7 +44,7 @@ export function ApplyDialog({ plan, open, onCancel, onConfirm }: { plan: Pick<Pl
     >
       <Body1 data-testid="apply-counts">
         {plural(s.create, 'user')} created, {plural(s.update, 'user')} updated, {plural(s.reactivate, 'user')} reactivated and {plural(s.deactivate, 'user')} deactivated
-        {relations > 0 ? ` (${relationWrites(relations) ?? ''})` : ''}
+        {relationNote ? ` (${relationNote})` : ''}
         {groupWrites > 0 ? `; ${plural(groupWrites, 'LMS group')} created or changed` : ''}
         {writes === 0 ? ' — nothing to write' : ''}. {s.conflict > 0 ? `${plural(s.conflict, 'conflict')} and ` : ''}
         {plural(s.skip, 'skipped user')} are left alone.
