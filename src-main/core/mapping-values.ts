@@ -2,7 +2,7 @@
  * Single values the mapping derives: the content region from a country (reference 002) and the
  * department path from a unit name (reference 004's levels and "unique units").
  */
-import type { NormalisationNotice } from './model';
+import type { NormalisationNotice, PlanWarning } from './model';
 import { cleanText, normaliseText } from './normalise';
 
 // ---------------------------------------------------------------------------------------------
@@ -17,21 +17,128 @@ const REGION_BY_COUNTRY: ReadonlyMap<string, string> = new Map([
   ['SE', 'SE'], ['NO', 'SE'],
 ]);
 
-/** Entra's free-text country field often holds a name, not a code: the names that matter here. */
-const COUNTRY_NAMES: ReadonlyMap<string, string> = new Map([
-  ['uk', 'GB'], ['united kingdom', 'GB'], ['great britain', 'GB'],
-  ['spain', 'ES'], ['italy', 'IT'], ['malta', 'MT'],
-  ['germany', 'DE'], ['belgium', 'BE'], ['switzerland', 'CH'], ['denmark', 'DK'], ['romania', 'RO'], ['slovenia', 'SI'],
-  ['united states', 'US'], ['united states of america', 'US'], ['usa', 'US'], ['canada', 'CA'],
-  ['sweden', 'SE'], ['norway', 'NO'],
+/**
+ * Three-letter ISO codes of the countries the table maps (HR systems often export these). Any other
+ * alpha-3 code lands in Global either way; the warning then suggests the two-letter code.
+ */
+const ALPHA3: ReadonlyMap<string, string> = new Map([
+  ['GBR', 'GB'], ['ESP', 'ES'], ['ITA', 'IT'], ['MLT', 'MT'], ['DEU', 'DE'], ['BEL', 'BE'], ['CHE', 'CH'],
+  ['DNK', 'DK'], ['ROU', 'RO'], ['SVN', 'SI'], ['USA', 'US'], ['CAN', 'CA'], ['SWE', 'SE'], ['NOR', 'NO'],
 ]);
+
+/** Names admins type that no locale's list of country names has. */
+const NAME_ALIASES: ReadonlyArray<readonly [string, string]> = [
+  ['uk', 'GB'], ['great britain', 'GB'], ['britain', 'GB'], ['england', 'GB'], ['scotland', 'GB'], ['wales', 'GB'], ['northern ireland', 'GB'],
+  ['united kingdom of great britain and northern ireland', 'GB'],
+  ['usa', 'US'], ['us', 'US'], ['united states of america', 'US'], ['america', 'US'], ['czech republic', 'CZ'],
+];
+
+/**
+ * Locales whose country names are recognised: English and the languages of the countries the
+ * table maps (an HR system in Germany writes "Deutschland"), plus a few common in Europe.
+ */
+const NAME_LOCALES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'sv', 'nb', 'da', 'ro', 'sl', 'mt', 'pt', 'pl', 'fi'];
+
+/** Lower case, accents and dots gone, "&" as "and", one space between words, no leading "the". */
+function nameKey(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[.,()'’]/g, '')
+    .replace(/[\s-]+/g, ' ')
+    .trim()
+    .replace(/^the /, '');
+}
+
+let validCodes: ReadonlySet<string> | null = null;
+let codeByName: ReadonlyMap<string, string> | null = null;
+
+/** Every ISO 3166-1 alpha-2 code the runtime's ICU knows. Built once, on the first two-letter value. */
+function regionCodes(): ReadonlySet<string> {
+  if (validCodes) return validCodes;
+  const codes = new Set<string>();
+  const A = 'A'.charCodeAt(0);
+  const english = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+  for (let i = 0; i < 26; i++) {
+    for (let j = 0; j < 26; j++) {
+      const code = String.fromCharCode(A + i, A + j);
+      // ZZ is "Unknown Region"; an unknown code comes back as itself; a retired one (DD, YU, UK
+      // for GB) is an alias of a current one, whose name it would otherwise take first.
+      if (code === 'ZZ' || english.of(code) === code || Intl.getCanonicalLocales(`und-${code}`)[0] !== `und-${code}`) continue;
+      codes.add(code);
+    }
+  }
+  validCodes = codes;
+  return codes;
+}
+
+/** Each code's name in NAME_LOCALES, and the aliases. Built once, on the first country name (~0.1 s). */
+function countryNames(): ReadonlyMap<string, string> {
+  if (codeByName) return codeByName;
+  const byName = new Map<string, string>();
+  for (const locale of NAME_LOCALES) {
+    let names: Intl.DisplayNames;
+    try {
+      names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
+    } catch {
+      continue; // a runtime without this locale's data still has the others
+    }
+    for (const code of regionCodes()) {
+      const name = names.of(code);
+      if (name && name !== code && !byName.has(nameKey(name))) byName.set(nameKey(name), code);
+    }
+  }
+  for (const [name, code] of NAME_ALIASES) byName.set(name, code);
+  codeByName = byName;
+  return byName;
+}
+
+/**
+ * The ISO 3166-1 alpha-2 code for what an Entra country field holds: a two-letter code ("se",
+ * and "UK" for GB), a three-letter one of the mapped countries, or a country's name in English
+ * or a local language ("Deutschland", "España"). Null when it is none of these.
+ */
+export function countryCodeOf(value: string): string | null {
+  const trimmed = value.trim();
+  const upper = trimmed.toUpperCase();
+  if (/^[A-Z]{2}$/.test(upper)) {
+    // UK is what people write for GB; QQ is the LMS's own code for Global, put there on purpose.
+    if (upper === 'UK') return 'GB';
+    if (upper === 'QQ') return upper;
+    return regionCodes().has(upper) ? upper : null;
+  }
+  if (/^[A-Z]{3}$/.test(upper) && ALPHA3.has(upper)) return ALPHA3.get(upper) ?? null;
+  const key = nameKey(trimmed);
+  if (key.length === 2) return countryCodeOf(key);
+  return countryNames().get(key) ?? null;
+}
+
+/**
+ * The LMS content region for a country code or name (reference 002's table); any other country,
+ * or none, is Global ("QQ"). `recognised` is false when there was a value but it names no
+ * country, so the person lands in Global by accident rather than by the table.
+ */
+export function contentRegionOf(country: string | null): { region: string; recognised: boolean } {
+  const value = cleanText(country);
+  if (value === null) return { region: 'QQ', recognised: true };
+  const code = countryCodeOf(value);
+  return { region: (code !== null ? REGION_BY_COUNTRY.get(code) : undefined) ?? 'QQ', recognised: code !== null };
+}
+
+/** The op's warning when a person's country names no country, so they land in Global by accident. */
+export function countryNotRecognised(attribute: string, country: string | null): PlanWarning {
+  const value = cleanText(country) ?? '';
+  return {
+    code: 'country_not_recognised',
+    message: `Entra's ${attribute} is "${value}", which names no country Rollcall knows, so the content region is Global (QQ). Put a two-letter country code (such as GB, DE or US) or a country's name in the ${attribute} attribute in Entra.`,
+  };
+}
 
 /** The LMS content region for a country code or name; anything else or nothing → "QQ" (global). */
 export function contentRegionFor(country: string | null): string {
-  const value = cleanText(country);
-  if (value === null) return 'QQ';
-  const code = value.length === 2 ? value.toUpperCase() : COUNTRY_NAMES.get(value.toLowerCase());
-  return (code !== undefined ? REGION_BY_COUNTRY.get(code) : undefined) ?? 'QQ';
+  return contentRegionOf(country).region;
 }
 
 // ---------------------------------------------------------------------------------------------

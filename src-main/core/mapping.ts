@@ -21,14 +21,14 @@ import { lmsName, siblingKey, spelledAsInLms } from './lms-names';
 import { cleanText, isPlainText, normaliseEmail, normaliseText } from './normalise';
 import { sourceAttribute } from './scope';
 
-import { contentRegionFor, departmentPath } from './mapping-values';
+import { contentRegionOf, countryNotRecognised, departmentPath } from './mapping-values';
 
 /**
  * How a department path is written into an LMS without a department resource: one text,
  * "Sales / EMEA", read back split at the same separator (lms/mapping.ts).
  */
 export const DEPARTMENT_TEXT_SEPARATOR = ' / ';
-export { contentRegionFor, departmentPath, unitId } from './mapping-values';
+export { contentRegionFor, contentRegionOf, countryCodeOf, departmentPath, unitId } from './mapping-values';
 
 // ---------------------------------------------------------------------------------------------
 // The user
@@ -130,7 +130,7 @@ interface Prepared {
   /** LMS departments by parent id and lower-cased name; null when the LMS lists none. */
   lmsDepartments: Map<string, TargetDepartment[]> | null;
   /** Raw country value → content region. */
-  regions: Map<string | null, string>;
+  regions: Map<string | null, { region: string; recognised: boolean }>;
   /** The LMS's departments have one level: only the last is written. */
   flatDepartments: boolean;
   /** The LMS has no department resource: the path is written as one text (DEPARTMENT_TEXT_SEPARATOR). */
@@ -328,8 +328,9 @@ export function mapUser(user: SourceUser, ctx: MappingContext, known?: { email: 
   if (p.regionField) {
     const country = textValue(sourceAttribute(user, mapping.contentRegion.attribute));
     let region = p.regions.get(country);
-    if (region === undefined) p.regions.set(country, (region = contentRegionFor(country)));
-    attributes[p.regionField] = region;
+    if (region === undefined) p.regions.set(country, (region = contentRegionOf(country)));
+    attributes[p.regionField] = region.region;
+    if (!region.recognised) warnings.push(countryNotRecognised(mapping.contentRegion.attribute, country));
   }
 
   for (const { field, attribute } of p.customFields) attributes[field] = text(attribute, sourceAttribute(user, attribute), notices);

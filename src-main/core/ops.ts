@@ -110,6 +110,7 @@ const WARNING_LABELS: Record<string, string> = {
   job_profile_not_in_lms: 'Job profile missing in the LMS',
   permission_type_not_in_lms: 'Permission type missing in the LMS',
   hidden_characters: 'Hidden characters cleaned from Entra values',
+  country_not_recognised: 'Country not recognised: Global content region',
 };
 
 export function warningLabel(code: string): string | null {

@@ -6,7 +6,7 @@
  */
 import { departmentPathOf, existingDepartmentPaths } from '../departments';
 import { fieldLabel, sameValue } from '../diff';
-import { chooseJobProfile, mergePermissionTypes, permissionValuesOf, vendorField } from '../mapping';
+import { chooseJobProfile, countryCodeOf, mergePermissionTypes, permissionValuesOf, vendorField } from '../mapping';
 import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
 import { cleanText } from '../normalise';
 import { sourceAttribute } from '../scope';
@@ -52,7 +52,7 @@ export function attributesCheck(ctx: DiagnoseContext): Check {
   const m = ctx.mapped;
   if (!m) return { id: 'attributes', status: 'info', title, detail: 'Not evaluated.', fix: null, evidence: [] };
   const t = lmsAccountOf(ctx);
-  const skipSuffix = [':jobProfile', ':permissionTypes', ':approvers'];
+  const skipSuffix = [':jobProfile', ':permissionTypes', ':approvers', ':contentRegion'];
   const fields = Object.entries(m.attributes).filter(([f]) => !OWN_CHECK_FIELDS.has(f) && !skipSuffix.some((s) => f.endsWith(s)));
   const current = (f: string): AttrValue => (t ? (t.attributes[f] ?? (f === ScimPath.email ? (t.emails[0] ?? null) : null)) : null);
   const evidence: Evidence[] = fields.map(([f, v]) => ev(fieldLabel(f), `Entra → ${shown(v)}${t ? `; LMS now ${shown(current(f))}` : ''}`));
@@ -259,4 +259,34 @@ export function permissionsCheck(ctx: DiagnoseContext, subject: SourceUser): Che
   const change = pending(ctx, field);
   if (change) return { id: 'permissions', status: 'info', title, detail: `The permission types change from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
   return { id: 'permissions', status: 'pass', title, detail: `Owned permission types granted: ${listed(perms.granted)}; others on the account are left alone.`, fix: null, evidence };
+}
+
+/**
+ * The content region (reference 002): which country gave which region, or why it is Global.
+ * Null when the integration writes no region. "Why does Anna see the global catalogue?"
+ */
+export function contentRegionCheck(ctx: DiagnoseContext, subject: SourceUser): Check | null {
+  const field = vendorField(ctx.inputs.target.capabilities, 'contentRegion');
+  const { contentRegion } = ctx.config.mapping;
+  if (!field || !contentRegion.enabled || !ctx.mapped) return null;
+  const title = 'Content region';
+  const attribute = contentRegion.attribute;
+  const country = cleanText(textOf(sourceAttribute(subject, attribute)));
+  const written = ctx.mapped.attributes[field] ?? null;
+  const t = lmsAccountOf(ctx);
+  const evidence: Evidence[] = [ev(`Entra ${attribute}`, shown(country)), ev('Written to the LMS', shown(written))];
+  if (t) evidence.push(ev('LMS now', shown(t.attributes[field] ?? null)));
+  const unrecognised = ctx.mapped.warnings.find((w) => w.code === 'country_not_recognised');
+  if (unrecognised) return { id: 'content-region', status: 'warn', title, detail: unrecognised.message, fix: `Set ${attribute} for ${personName(subject)} in Entra to a country code such as GB, DE or US; the next sync writes the region.`, evidence };
+  if (country === null) {
+    return { id: 'content-region', status: 'warn', title, detail: `${personName(subject)} has no ${attribute} in Entra, so the content region is Global (QQ).`, fix: `Set ${attribute} in Entra (a country code such as GB or DE) to give them their country's content region.`, evidence };
+  }
+  const code = countryCodeOf(country);
+  const through = code !== null && code !== country.toUpperCase() ? ` (${code})` : '';
+  const why = written === 'QQ' ? `${shown(country)}${through} has no content region of its own, so it is Global (QQ)` : `${shown(country)}${through} maps to the content region ${shown(written)}`;
+  const notWritten = keptByUpdateOff(ctx, field, { id: 'content-region', title, evidence }, shown);
+  if (notWritten) return notWritten;
+  const change = pending(ctx, field);
+  if (change) return { id: 'content-region', status: 'info', title, detail: `${why}; it changes from ${shown(change.from)} to ${shown(change.to)} ${ctx.nextSync}.`, fix: null, evidence };
+  return { id: 'content-region', status: 'pass', title, detail: `${why}.`, fix: null, evidence };
 }

@@ -5,7 +5,7 @@
  * next sync does is the plan's op, never re-derived, so diagnose cannot disagree with plan.
  */
 import { accountEnabledCheck, excludedCheck, includeAndExcludeCheck, includedCheck, inEntraCheck, lastDayCheck, skipListCheck } from './checks-scope';
-import { attributesCheck, departmentCheck, jobProfileCheck, permissionsCheck } from './checks-attributes';
+import { attributesCheck, contentRegionCheck, departmentCheck, jobProfileCheck, permissionsCheck } from './checks-attributes';
 import { managerCheck } from './checks-relations';
 import { groupsCheck } from './checks-groups';
 import { emailChangedCheck, entraDuplicatesCheck, lmsAccountCheck, lmsDuplicatesCheck, otherIntegrationCheck, recreatedCheck } from './checks-identity';
@@ -44,7 +44,7 @@ export function diagnose(query: string, inputs: DiagnoseInputs): Checklist {
       jobProfileCheck(ctx, subject),
       permissionsCheck(ctx, subject),
       managerCheck(ctx, subject),
-      ...[groupsCheck(ctx, subject)].filter((c): c is Check => c !== null),
+      ...[contentRegionCheck(ctx, subject), groupsCheck(ctx, subject)].filter((c): c is Check => c !== null),
     );
   } else if (ctx.person.targets.length > 0) {
     checks.push(lmsAccountCheck(ctx), lmsDuplicatesCheck(ctx), otherIntegrationCheck(ctx));

@@ -37,6 +37,7 @@ export type CheckId =
   | 'attributes'
   | 'department'
   | 'job-profile'
+  | 'content-region'
   | 'permissions'
   | 'manager'
   | 'groups'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { MappingSchema } from '../../../src-main/core/config';
 import { buildGroupIndex } from '../../../src-main/core/groups';
-import { contentRegionFor, departmentPath, mapUser, mergePermissionTypes, type MappingContext } from '../../../src-main/core/mapping';
+import { contentRegionFor, contentRegionOf, countryCodeOf, departmentPath, mapUser, mergePermissionTypes, type MappingContext } from '../../../src-main/core/mapping';
 import { DEFAULT_VENDOR_NAMESPACE, ScimPath, vendorPath, type TargetJobProfile } from '../../../src-main/core/model';
 import { capabilities, group, sourceUser } from '../../../src-main/core/testing/builders';
 
@@ -185,8 +185,39 @@ describe('content region', () => {
     ['DE', 'DE'], ['BE', 'DE'], ['CH', 'DE'], ['DK', 'DE'], ['RO', 'DE'], ['SI', 'DE'],
     ['US', 'US'], ['CA', 'US'], ['SE', 'SE'], ['NO', 'SE'],
     ['FR', 'QQ'], ['se', 'SE'], ['Norway', 'SE'], ['Atlantis', 'QQ'], [null, 'QQ'], ['', 'QQ'],
+    // What admins and HR systems put in Entra's country field besides the ISO code.
+    ['UK', 'GB'], ['U.K.', 'GB'], ['England', 'GB'], ['Scotland', 'GB'], ['GBR', 'GB'],
+    ['Deutschland', 'DE'], ['germany ', 'DE'], ['DEU', 'DE'], ['Schweiz', 'DE'], ['Suisse', 'DE'], ['België', 'DE'], ['Danmark', 'DE'], ['România', 'DE'],
+    ['España', 'ES'], ['Italia', 'ES'], ['Sverige', 'SE'], ['Norge', 'SE'], ['U.S.A.', 'US'], ['United States of America', 'US'], ['Canada', 'US'],
+    ['\uFEFFSweden', 'SE'], ['Frankreich', 'QQ'], ['QQ', 'QQ'],
   ] as const)('%s → %s', (country, region) => {
     expect(contentRegionFor(country)).toBe(region);
+  });
+
+  it.each([
+    ['FR', 'FR', true], ['France', 'FR', true], ['The Netherlands', 'NL', true], ['Czech Republic', 'CZ', true],
+    ['Atlantis', null, false], ['XX', null, false], ['ZZ', null, false], ['FRA', null, false], ['Head office', null, false],
+    [null, null, true], ['  ', null, true],
+  ] as const)('recognises %s as %s (a country: %s)', (country, code, recognised) => {
+    if (country !== null && country.trim() !== '') expect(countryCodeOf(country)).toBe(code);
+    expect(contentRegionOf(country).recognised).toBe(recognised);
+  });
+
+  it('warns on the op when the country names no country, so the Global region is not a silent accident', () => {
+    const field = vendorPath(ns, 'contentRegion');
+    const m = mapUser({ ...anna, country: 'Head office' }, ctx({ contentRegion: { enabled: true, attribute: 'country' } }));
+    expect(m.attributes[field]).toBe('QQ');
+    expect(m.warnings).toEqual([
+      {
+        code: 'country_not_recognised',
+        message: 'Entra\'s country is "Head office", which names no country Rollcall knows, so the content region is Global (QQ). Put a two-letter country code (such as GB, DE or US) or a country\'s name in the country attribute in Entra.',
+      },
+    ]);
+    // A country without a region of its own, or none at all, is Global by the table: no warning.
+    expect(mapUser({ ...anna, country: 'France' }, ctx({ contentRegion: { enabled: true, attribute: 'country' } })).warnings).toEqual([]);
+    expect(mapUser({ ...anna, country: null }, ctx({ contentRegion: { enabled: true, attribute: 'country' } })).warnings).toEqual([]);
+    // Nothing is said when no region is written.
+    expect(mapUser({ ...anna, country: 'Head office' }, ctx()).warnings).toEqual([]);
   });
 
   it('is written only when enabled and advertised by the LMS', () => {
