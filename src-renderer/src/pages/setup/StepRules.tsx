@@ -120,7 +120,7 @@ export function StepRules({ draft, update, integration, errors }: StepProps & { 
       <JobProfileMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
       <PermissionMapping mapping={m} setMapping={setMapping} integrationId={integration?.id} groupName={groupName} />
       <PushGroupsField mapping={m} setMapping={setMapping} integrationId={integration?.id} lmsAddress={integration?.config.target.baseUrl ?? ''} errors={errors} />
-      <Box title="Content region" hint="From the country: GB; ES ← ES, IT, MT; DE ← DE, BE, CH, DK, RO, SI; US ← US, CA; SE ← SE, NO; anything else → QQ.">
+      <Box title="Content region" hint="From the country (a code such as GB or UK, or a name such as Deutschland): GB; ES ← ES, IT, MT; DE ← DE, BE, CH, DK, RO, SI; US ← US, CA; SE ← SE, NO; any other country, or none, → QQ (Global). A value that names no country is warned of in the dry run.">
         <div style={{ display: 'grid', gridTemplateColumns: 'auto 240px', gap: 16, alignItems: 'end' }}>
           <Switch checked={m.contentRegion.enabled} onChange={(_e, d) => setMapping({ ...m, contentRegion: { ...m.contentRegion, enabled: d.checked } })} label="Write the content region" />
           <Field label="From">
