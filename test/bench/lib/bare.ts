@@ -1,11 +1,14 @@
 /**
  * Baselines: the least a client could do to fetch the same pages or send the same bodies —
- * node:https / node:http with keep-alive agents, the same concurrency, JSON.parse of each body,
- * nothing else (no mapping, no validation, no retries unless the row says so).
+ * the same concurrency and TLS trust, JSON.parse of each body, nothing else (no mapping, no
+ * validation, no retries unless the row says so). Two ways to send: `fetch`, the baseline the
+ * issue names (Node's global fetch; for Graph's loopback CA an undici Agent as its dispatcher),
+ * and node:https / node:http with keep-alive agents, a stricter one that does even less.
  */
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { Agent as UndiciAgent } from 'undici';
 import { deltaSelect } from '../../../src-main/entra/delta';
 import { GROUP_IDS_PER_DELTA } from '../../../src-main/entra/groups-delta';
 import { usersListPath } from '../../../src-main/entra/users';
@@ -13,8 +16,16 @@ import { BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_LMS_TOKEN, type GraphEndpoi
 
 interface Answer {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
+}
+
+/** How a bare loop sends: `fetch` (the issue's baseline) or node:http(s) (stricter). */
+export type BareVia = 'fetch' | 'node';
+
+interface Sender {
+  send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<Answer>;
+  close(): void;
 }
 
 function send(lib: typeof http | typeof https, agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -28,6 +39,33 @@ function send(lib: typeof http | typeof https, agent: http.Agent, url: URL, meth
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * A sender for one origin. `ca` (Graph's loopback CA) is trusted beside the system's roots in one
+ * secure context, as Rollcall does, so neither loop pays a TLS cost Rollcall does not.
+ */
+function senderFor(via: BareVia, secure: boolean, maxSockets: number, ca?: string): Sender {
+  if (via === 'fetch') {
+    // Its own connection pool per loop, as the node agents are, closed at the end.
+    const dispatcher = new UndiciAgent({ connections: maxSockets, ...(ca === undefined ? {} : { connect: { ca: [...tls.rootCertificates, ca] } }) });
+    return {
+      async send(url, method, headers, body) {
+        // `dispatcher` is Node's fetch option for an undici Agent; RequestInit's type does not name it.
+        const res = await fetch(url, { method, headers, body, dispatcher } as RequestInit);
+        const text = await res.text();
+        const h: Record<string, string> = {};
+        res.headers.forEach((v, k) => (h[k] = v));
+        return { status: res.status, headers: h, body: text };
+      },
+      close: () => void dispatcher.close(),
+    };
+  }
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets, secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...(ca ? [ca] : [])] }) })
+    : new http.Agent({ keepAlive: true, maxSockets });
+  const lib = secure ? https : http;
+  return { send: (url, method, headers, body) => send(lib, agent, url, method, headers, body), close: () => agent.destroy() };
 }
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -51,13 +89,12 @@ export interface BareStats {
  * /groups/delta first rounds filtered by id (50 ids a request, the same $select), `groupConcurrency`
  * at a time, following each round's pages to its deltaLink.
  */
-export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly string[], groupConcurrency = 4): Promise<BareStats> {
-  // Trusts the simulator's CA the way Rollcall does (one secure context), so the loop pays no cost Rollcall does not.
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, g.caCertPem] }) });
+export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly string[], groupConcurrency = 4, via: BareVia = 'node'): Promise<BareStats> {
+  const sender = senderFor(via, true, 16, g.caCertPem);
   const stats: BareStats = { requests: 0, items: 0 };
   try {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: BENCH_CLIENT_ID, client_secret: BENCH_CLIENT_SECRET, scope: `${g.graphEndpoint}/.default` }).toString();
-    const tokenAnswer = await send(https, agent, new URL(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/token`), 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, form);
+    const tokenAnswer = await sender.send(new URL(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/token`), 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, form);
     stats.requests++;
     const token = (JSON.parse(tokenAnswer.body) as { access_token: string }).access_token;
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
@@ -65,7 +102,7 @@ export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly strin
     const follow = async (first: string, onItem: (item: Record<string, unknown>) => void) => {
       let next: string | null = first;
       for (let guard = 0; next && guard < 100_000; guard++) {
-        const a = await send(https, agent, new URL(next), 'GET', headers);
+        const a = await sender.send(new URL(next), 'GET', headers);
         stats.requests++;
         if (a.status !== 200) throw new Error(`bare Graph read: ${a.status} ${a.body.slice(0, 200)}`);
         const page = JSON.parse(a.body) as { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
@@ -99,7 +136,7 @@ export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly strin
     await Promise.all([follow(`${base}${usersListPath([], true)}`, () => void stats.items++), groupTree()]);
     return stats;
   } finally {
-    agent.destroy();
+    sender.close();
   }
 }
 
@@ -108,13 +145,13 @@ export async function bareGraphRead(g: GraphEndpoint, rootGroups: readonly strin
  * simulator's request log, in order), the first one alone (it tells the page size and total),
  * the rest `concurrency` at a time on a keep-alive agent, each body JSON.parsed.
  */
-export async function bareScimGets(baseUrl: string, paths: readonly string[], concurrency: number): Promise<BareStats> {
+export async function bareScimGets(baseUrl: string, paths: readonly string[], concurrency: number, via: BareVia = 'node'): Promise<BareStats> {
   const origin = new URL(baseUrl).origin;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const sender = senderFor(via, false, concurrency);
   const headers = { authorization: `Bearer ${BENCH_LMS_TOKEN}`, accept: 'application/scim+json' };
   const stats: BareStats = { requests: 0, items: 0 };
   const get = async (p: string) => {
-    const a = await send(http, agent, new URL(p, origin), 'GET', headers);
+    const a = await sender.send(new URL(p, origin), 'GET', headers);
     stats.requests++;
     const body = JSON.parse(a.body) as { Resources?: unknown[] };
     stats.items += body.Resources?.length ?? 0;
@@ -125,7 +162,7 @@ export async function bareScimGets(baseUrl: string, paths: readonly string[], co
     await pool(rest, concurrency, get);
     return stats;
   } finally {
-    agent.destroy();
+    sender.close();
   }
 }
 
