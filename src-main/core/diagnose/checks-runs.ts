@@ -4,6 +4,7 @@ import type { PlanOp } from '../model';
 import { conflictFix } from './checks-identity';
 import { UPDATE_OFF_FIX } from './checks-attributes';
 import type { DiagnoseContext } from './context';
+import { ambiguousByName } from './find';
 import { ev, relative, shown, when } from './format';
 import type { Check, DiagnoseAuditEntry, Evidence } from './types';
 
@@ -62,8 +63,10 @@ export function nextRunCheck(ctx: DiagnoseContext): Check {
   }
   const rel = relative(now, nextRunAt);
   const due = rel === 'now' || rel.endsWith('ago') ? 'due now' : rel;
-  // Provision on demand works on someone in Entra: not offered for a query Entra has nobody for.
-  const onDemand = ctx.subject && !ctx.person.ambiguous ? ' To sync only this user now, use Provision on demand.' : '';
+  // Offered exactly when provision on demand would act: on someone in Entra (not for a query Entra
+  // has nobody for), and not for a name several people answer to, which it refuses. Another tie
+  // (two accounts sharing the address asked about) it takes, for the person this checklist is about.
+  const onDemand = ctx.subject && !ambiguousByName(ctx.person) ? ' To sync only this user now, use Provision on demand.' : '';
   return { id: 'next-run', status: 'info', title, detail: `${when(nextRunAt)} (${due}).${onDemand}`, fix: null, evidence: [ev('Next run', nextRunAt)] };
 }
 

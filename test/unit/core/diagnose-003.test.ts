@@ -62,6 +62,28 @@ describe('003: manual / on-demand sync', () => {
     expect(check(c, 'next-run').detail).toBe('2026-03-01 14:10 UTC (in 2 h 10 min). To sync only this user now, use Provision on demand.');
   });
 
+  // The hint is offered exactly when provision on demand would act: it refuses a name several
+  // people answer to (ambiguousByName), and takes any other tie (it picks the subject shown).
+  it('offers Provision on demand for a tie on an address, not for a name several people answer to', () => {
+    const hint = 'To sync only this user now, use Provision on demand.';
+    const shared = sourceUser('shared-1', { displayName: 'Anna Berg', givenName: 'Anna', surname: 'Berg', mail: 'team@contoso.com', userPrincipalName: 'anna.b@contoso.com' });
+    const twin = sourceUser('shared-2', { displayName: 'Anna Berg', givenName: 'Anna', surname: 'Berg', mail: 'team@contoso.com', userPrincipalName: 'anna.b2@contoso.com' });
+    // Two Entra accounts with the address asked about.
+    const byMail = diag('team@contoso.com', { users: [shared, twin], groups });
+    expect(byMail.candidates.source).toHaveLength(2);
+    expect(check(byMail, 'next-run').detail).toContain(hint);
+    // Two LMS accounts sharing the address asked about, each leading to its own Entra user.
+    const owners = [sourceUser('own-1', { displayName: 'Bo Ek' }), sourceUser('own-2', { displayName: 'Cy Ek' })];
+    const accounts = [targetUser('t-1', { userName: 'desk@contoso.com', externalId: 'own-1' }), targetUser('t-2', { userName: 'desk.2@contoso.com', emails: ['desk@contoso.com'], externalId: 'own-2' })];
+    const byLms = diag('desk@contoso.com', { users: owners, targets: accounts, links: [link('own-1', 't-1'), link('own-2', 't-2')] });
+    expect(byLms.candidates.source.map((s) => s.matchedBy)).toEqual(['lms account', 'lms account']);
+    expect(check(byLms, 'next-run').detail).toContain(hint);
+    // A name: provision refuses it, so the hint is not offered.
+    const byName = diag('Anna Berg', { users: [shared, twin], groups });
+    expect(byName.verdictKind).toBe('ambiguous');
+    expect(check(byName, 'next-run').detail).not.toContain(hint);
+  });
+
   it('the provisioning log: the last write for this user failed, with the LMS message', () => {
     const c = diag('anna@contoso.com', {
       users: [anna],
