@@ -1,0 +1,178 @@
+import { Body1, Button, Caption1, MessageBar, MessageBarBody } from '@fluentui/react-components';
+import { useMutation } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import type { CandidateAccount, LinkOwner, PlanOp } from '../../../../src-preload/api-types';
+import { call, toAppError } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useInvalidateIntegration } from '../../queries';
+import { mono, Shown } from './Shown';
+
+export type Resolution = { action: 'relink'; targetId: string } | { action: 'ignore' } | { action: 'new-account' };
+
+function resolvedText(r: Resolution): string {
+  switch (r.action) {
+    case 'relink':
+      return `Linked to the LMS account ${r.targetId}.`;
+    case 'ignore':
+      return 'Added to the skip list: the integration will leave this person alone.';
+    case 'new-account':
+      return 'This person gets a new LMS account; the account that matched their other address stays as it is.';
+  }
+}
+
+export function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
+  const invalidate = useInvalidateIntegration();
+  const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
+  // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first;
+  // so is a new account beside one that may hold their learning history.
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [confirmingNew, setConfirmingNew] = useState(false);
+  const resolve = useMutation({
+    mutationFn: (r: Resolution) =>
+      r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: r.action, sourceId: sourceId ?? '' }),
+    onSuccess: (_s, r) => {
+      invalidate(integrationId);
+      onResolved(r);
+    },
+  });
+  if (!sourceId) return <Caption1>This conflict has no Entra user to act on; fix it in the LMS.</Caption1>;
+  if (resolution)
+    return (
+      <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved">
+        <MessageBarBody>
+          {resolvedText(resolution)} Run a new dry run to see the effect.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  const targets = op.candidates?.targetIds ?? [];
+  // Plans saved before accounts were carried show the id only.
+  const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
+  const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
+  const relink = (t: string) => {
+    if (relinkLosses(t, [...accountOf.values()], sourceId).length > 0) setConfirming(t);
+    else resolve.mutate({ action: 'relink', targetId: t });
+  };
+  return (
+    <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
+      <Caption1>
+        Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person{op.reason === 'alias_match' ? ', give them a new one if none is theirs,' : ''} or leave them alone.
+      </Caption1>
+      {linkedHere > 1 ? (
+        <Caption1 data-testid="relink-unlinks">
+          This person is linked to {linkedHere} of these accounts. Relink keeps the one you pick;{' '}
+          {linkedHere === 2
+            ? 'the other is then no longer managed by Rollcall (not updated, not deactivated) and stays in the LMS as it is: deactivate it there once its learning history is no longer needed.'
+            : 'the others are then no longer managed by Rollcall (not updated, not deactivated) and stay in the LMS as they are: deactivate them there once their learning history is no longer needed.'}
+        </Caption1>
+      ) : null}
+      {targets.map((t) => (
+        <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <AccountLine id={t} account={accountOf.get(t)} personId={sourceId} />
+          <Button size="small" onClick={() => relink(t)} disabled={resolve.isPending || confirming !== null} aria-label={`Relink to LMS account ${t}`}>
+            Relink
+          </Button>
+        </div>
+      ))}
+      {confirming !== null ? (
+        <InlineConfirm testId="relink-confirm" yesLabel="Relink" yesTestId="relink-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'relink', targetId: confirming })} onCancel={() => setConfirming(null)}>
+          <span>Relink this person to the LMS account {confirming}?</span>
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {relinkLosses(confirming, [...accountOf.values()], sourceId).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </InlineConfirm>
+      ) : null}
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
+        {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
+        {op.reason === 'alias_match' ? (
+          <Button size="small" onClick={() => setConfirmingNew(true)} disabled={resolve.isPending || confirming !== null || confirmingNew} data-testid="conflict-new-account">
+            Not theirs: create a new account
+          </Button>
+        ) : null}
+        <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} disabled={resolve.isPending} data-testid="conflict-ignore">
+          Ignore (skip list)
+        </Button>
+      </div>
+      {confirmingNew ? (
+        <InlineConfirm testId="new-account-confirm" yesLabel="Create a new account" yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={() => setConfirmingNew(false)}>
+          <span>
+            Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
+            {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink instead.
+          </span>
+        </InlineConfirm>
+      ) : null}
+      {resolve.isError ? <ErrorMessage error={toAppError(resolve.error)} title="Could not resolve the conflict" /> : null}
+    </div>
+  );
+}
+
+/** A question under the conflict's buttons before a resolution that changes whose account is whose. */
+function InlineConfirm(props: { testId: string; yesLabel: string; yesTestId: string; busy: boolean; onYes: () => void; onCancel: () => void; children: ReactNode }) {
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid={props.testId}>
+      <MessageBarBody>
+        <div style={{ display: 'grid', gap: 6 }}>
+          {props.children}
+          <div style={{ display: 'flex', gap: 8 }}>
+            <Button size="small" appearance="primary" disabled={props.busy} onClick={props.onYes} data-testid={props.yesTestId}>
+              {props.yesLabel}
+            </Button>
+            <Button size="small" disabled={props.busy} onClick={props.onCancel}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+/**
+ * What a Relink of the person to `targetId` takes away, in the admin's words: the link of someone
+ * else to that account, and this person's links to the other accounts (then no longer managed).
+ */
+export function relinkLosses(targetId: string, accounts: readonly CandidateAccount[], personId: string): string[] {
+  const lines: string[] = [];
+  const picked = accounts.find((a) => a.id === targetId);
+  for (const o of picked?.linkedTo ?? []) {
+    if (o.sourceId !== personId) lines.push(`${ownerName(o)} loses the link to this account: Rollcall no longer updates or deactivates it for them.`);
+  }
+  for (const a of accounts) {
+    if (a.id !== targetId && a.linkedTo.some((o) => o.sourceId === personId)) lines.push(`The account ${a.userName} (${a.id}) is no longer managed by Rollcall and stays in the LMS as it is.`);
+  }
+  return lines;
+}
+
+const ownerName = (o: LinkOwner): string => (o.name === null ? `an Entra user no longer in Entra (${o.sourceId})` : `${o.name} (${o.sourceId})`);
+
+/** Whom the integration links the account to now, so a Relink that takes it from someone says so. */
+function linkedToText(linkedTo: readonly LinkOwner[], personId: string): string {
+  if (linkedTo.length === 0) return 'Not linked by this integration.';
+  const others = linkedTo.filter((o) => o.sourceId !== personId).map(ownerName);
+  const list = others.length > 1 ? `${others.slice(0, -1).join(', ')} and ${others.at(-1) ?? ''}` : (others[0] ?? '');
+  if (others.length === linkedTo.length) return `Linked to ${list}: Relink moves it to this person.`;
+  if (others.length === 0) return 'Linked to this person.';
+  return `Linked to this person and to ${list}: Relink leaves it linked to this person only.`;
+}
+
+/** An LMS account as the admin knows it: its user name and e-mail, whether it is active, its id, whose it is. */
+function AccountLine({ id, account, personId }: { id: string; account: CandidateAccount | undefined; personId: string }) {
+  if (!account) return <Body1 style={mono}>LMS account {id}</Body1>;
+  const email = account.email && account.email.toLowerCase() !== account.userName.toLowerCase() ? ` · ${account.email}` : '';
+  const owner = linkedToText(account.linkedTo, personId);
+  return (
+    <div data-testid="candidate-account" style={{ display: 'grid' }}>
+      <Body1>
+        <Shown text={account.userName} />
+        {email ? <Shown text={email} /> : null}
+        {account.active ? '' : ' · inactive'}
+      </Body1>
+      <Caption1 style={mono}>
+        LMS id {id}
+        {account.externalId ? ` · externalId ${account.externalId}` : ' · no externalId'}
+      </Caption1>
+      <Caption1 data-testid="candidate-owner">{owner}</Caption1>
+    </div>
+  );
+}
