@@ -64,9 +64,19 @@ test('a person linked to two LMS accounts: both shown as theirs, Relink keeps on
   await snap(page, 'diff-conflict-linked-twice');
 
   // Relink keeps one link; the next dry run settles Max on that account.
-  await detail.getByRole('button', { name: `Relink to LMS account ${accounts[0] ?? ''}` }).click();
+  const keep = detail.getByRole('button', { name: `Relink to LMS account ${accounts[0] ?? ''}` });
+  await keep.click();
   // It leaves the other account unmanaged: asked first, and nothing changes until confirmed.
   await expect(detail.getByTestId('relink-confirm')).toContainText(`(${accounts[1] ?? ''}) is no longer managed by Rollcall`);
+  // One question at a time: the other Relink and Ignore wait; the keyboard is in the question.
+  await expect(detail.getByRole('button', { name: `Relink to LMS account ${accounts[1] ?? ''}` })).toBeDisabled();
+  await expect(detail.getByTestId('conflict-ignore')).toBeDisabled();
+  await expect(detail.getByTestId('relink-confirm').getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(detail.getByTestId('relink-confirm')).toHaveCount(0);
+  await expect(keep).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(detail.getByTestId('relink-confirm')).toBeVisible();
   expect((await (await store.links(integrationId)).refreshIfChanged()).links.filter((l) => l.sourceId === sourceId)).toHaveLength(2);
   await snap(page, 'diff-relink-confirm');
   await detail.getByTestId('relink-confirm-yes').click();

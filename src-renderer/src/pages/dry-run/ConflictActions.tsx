@@ -1,6 +1,6 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { CandidateAccount, LinkOwner, PlanOp } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -20,25 +20,46 @@ function resolvedText(r: Resolution): string {
   }
 }
 
+/** The question open under a conflict's buttons: one at a time. */
+type Asking = { action: 'relink'; targetId: string } | { action: 'new-account' };
+
 export function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const invalidate = useInvalidateIntegration();
   const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
   // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first;
-  // so is a new account beside one that may hold their learning history.
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [confirmingNew, setConfirmingNew] = useState(false);
+  // so is a new account beside one that may hold their learning history. One question at a time:
+  // while it is open the other actions wait, so two answers can never be given at once.
+  const [asking, setAsking] = useState<Asking | null>(null);
+  // The button that asked, given the keyboard back when the question is taken back.
+  const opener = useRef<HTMLElement | null>(null);
+  const giveBack = useRef<HTMLElement | null>(null);
+  // An answer given here takes the keyboard (its button is gone); one shown again on reopening does not.
+  const answered = useRef(false);
   const resolve = useMutation({
     mutationFn: (r: Resolution) =>
       r.action === 'relink' ? call('resolveConflict', { id: integrationId, action: 'relink', sourceId: sourceId ?? '', targetId: r.targetId }) : call('resolveConflict', { id: integrationId, action: r.action, sourceId: sourceId ?? '' }),
     onSuccess: (_s, r) => {
       invalidate(integrationId);
+      answered.current = true;
       onResolved(r);
     },
   });
+  useEffect(() => {
+    if (asking !== null || !giveBack.current) return;
+    const el = giveBack.current;
+    giveBack.current = null;
+    if (el.isConnected) el.focus();
+  }, [asking]);
+  const focusAnswer = useCallback((el: HTMLDivElement | null) => {
+    if (el && answered.current) {
+      answered.current = false;
+      el.focus();
+    }
+  }, []);
   if (!sourceId) return <Caption1>This conflict has no Entra user to act on; fix it in the LMS.</Caption1>;
   if (resolution)
     return (
-      <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved">
+      <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved" tabIndex={-1} ref={focusAnswer}>
         <MessageBarBody>
           {resolvedText(resolution)} Run a new dry run to see the effect.
         </MessageBarBody>
@@ -48,10 +69,22 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   // Plans saved before accounts were carried show the id only.
   const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
   const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
-  const relink = (t: string) => {
-    if (relinkLosses(t, [...accountOf.values()], sourceId).length > 0) setConfirming(t);
+  const ask = (a: Asking, e: React.MouseEvent<HTMLElement>) => {
+    opener.current = e.currentTarget;
+    setAsking(a);
+  };
+  const takeBack = () => {
+    giveBack.current = opener.current;
+    setAsking(null);
+  };
+  const relink = (t: string, e: React.MouseEvent<HTMLElement>) => {
+    if (relinkLosses(t, [...accountOf.values()], sourceId).length > 0) ask({ action: 'relink', targetId: t }, e);
     else resolve.mutate({ action: 'relink', targetId: t });
   };
+  // While a question is open the actions are out of the way (not in the tab order); while an
+  // answer is on its way they keep the keyboard where it is (focusable, but inert).
+  const wait = asking !== null ? { disabled: true } : resolve.isPending ? { disabledFocusable: true } : {};
+  const relinking = asking?.action === 'relink' ? asking.targetId : null;
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
       <Caption1>
@@ -68,16 +101,16 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
       {targets.map((t) => (
         <div key={t} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <AccountLine id={t} account={accountOf.get(t)} personId={sourceId} />
-          <Button size="small" onClick={() => relink(t)} disabled={resolve.isPending || confirming !== null} aria-label={`Relink to LMS account ${t}`}>
+          <Button size="small" onClick={(e) => relink(t, e)} {...wait} aria-label={`Relink to LMS account ${t}`}>
             Relink
           </Button>
         </div>
       ))}
-      {confirming !== null ? (
-        <InlineConfirm testId="relink-confirm" yesLabel="Relink" yesTestId="relink-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'relink', targetId: confirming })} onCancel={() => setConfirming(null)}>
-          <span>Relink this person to the LMS account {confirming}?</span>
+      {relinking !== null ? (
+        <InlineConfirm testId="relink-confirm" yesLabel="Relink" yesTestId="relink-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'relink', targetId: relinking })} onCancel={takeBack}>
+          <span>Relink this person to the LMS account {relinking}?</span>
           <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {relinkLosses(confirming, [...accountOf.values()], sourceId).map((line) => (
+            {relinkLosses(relinking, [...accountOf.values()], sourceId).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -86,16 +119,16 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center' }}>
         {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
         {op.reason === 'alias_match' ? (
-          <Button size="small" onClick={() => setConfirmingNew(true)} disabled={resolve.isPending || confirming !== null || confirmingNew} data-testid="conflict-new-account">
+          <Button size="small" onClick={(e) => ask({ action: 'new-account' }, e)} {...wait} data-testid="conflict-new-account">
             Not theirs: create a new account
           </Button>
         ) : null}
-        <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} disabled={resolve.isPending} data-testid="conflict-ignore">
+        <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} {...wait} data-testid="conflict-ignore">
           Ignore (skip list)
         </Button>
       </div>
-      {confirmingNew ? (
-        <InlineConfirm testId="new-account-confirm" yesLabel="Create a new account" yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={() => setConfirmingNew(false)}>
+      {asking?.action === 'new-account' ? (
+        <InlineConfirm testId="new-account-confirm" yesLabel="Create a new account" yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={takeBack}>
           <span>
             Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
             {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink instead.
@@ -107,18 +140,32 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   );
 }
 
-/** A question under the conflict's buttons before a resolution that changes whose account is whose. */
+/**
+ * A question under the conflict's buttons before a resolution that changes whose account is
+ * whose. It takes the keyboard as it opens, on Cancel (the answer that changes nothing); Escape
+ * is Cancel too. While the answer is on its way its buttons keep the keyboard, inert.
+ */
 function InlineConfirm(props: { testId: string; yesLabel: string; yesTestId: string; busy: boolean; onYes: () => void; onCancel: () => void; children: ReactNode }) {
+  const questionId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key !== 'Escape' || props.busy) return;
+    e.stopPropagation();
+    props.onCancel();
+  };
   return (
-    <MessageBar intent="warning" layout="multiline" data-testid={props.testId}>
+    <MessageBar intent="warning" layout="multiline" data-testid={props.testId} aria-labelledby={questionId} onKeyDown={onKeyDown}>
       <MessageBarBody>
         <div style={{ display: 'grid', gap: 6 }}>
-          {props.children}
+          <div id={questionId} style={{ display: 'grid', gap: 6 }}>
+            {props.children}
+          </div>
           <div style={{ display: 'flex', gap: 8 }}>
-            <Button size="small" appearance="primary" disabled={props.busy} onClick={props.onYes} data-testid={props.yesTestId}>
+            <Button size="small" appearance="primary" disabledFocusable={props.busy} onClick={props.onYes} data-testid={props.yesTestId}>
               {props.yesLabel}
             </Button>
-            <Button size="small" disabled={props.busy} onClick={props.onCancel}>
+            <Button size="small" disabledFocusable={props.busy} onClick={props.onCancel} ref={cancel}>
               Cancel
             </Button>
           </div>

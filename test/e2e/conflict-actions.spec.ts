@@ -1,0 +1,70 @@
+/**
+ * A conflict's actions in the dry run, for a keyboard user and with "Create users" off. The demo's
+ * Carla Newname has an LMS account under her old address (now an alias of hers): the conflict
+ * offers Relink, "Not theirs" and Ignore. One question is open at a time, the keyboard goes into
+ * it and comes back from it; and with "Create users" off, "Not theirs" says that no account is
+ * created, and where to turn it on, which the next dry run bears out.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { previewForThisFile } from './preview';
+
+const preview = previewForThisFile(120_000);
+
+/** Carla's conflict, found by e-mail, opened. */
+async function openCarla(page: Page) {
+  await page.getByTestId('plan-search').fill('carla.newname@');
+  const row = page.locator('[data-testid="plan-row"][data-kind="conflict"]');
+  await expect(row).toHaveCount(1);
+  await row.click();
+  const detail = page.getByTestId('op-detail');
+  await expect(detail).toHaveAttribute('data-state', 'ready');
+  await expect(detail).toContainText("matches one of this person's other addresses");
+  return detail;
+}
+
+test('one question at a time, with the keyboard in it', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(preview().url);
+  await page.getByTestId('try-demo').click();
+  await expect(page).toHaveURL(/#\/dry-run\/int-/);
+  await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
+
+  const detail = await openCarla(page);
+  const relink = detail.getByRole('button', { name: /^Relink to LMS account/ });
+  const notTheirs = detail.getByTestId('conflict-new-account');
+  const ignore = detail.getByTestId('conflict-ignore');
+  const question = detail.getByTestId('new-account-confirm');
+  await expect(notTheirs).toHaveText('Not theirs: create a new account');
+
+  // Asked from the keyboard: the question takes the keyboard (on its Cancel, the safe answer), and
+  // the other actions wait until it is answered, so no second question opens beside it.
+  await notTheirs.focus();
+  await page.keyboard.press('Enter');
+  await expect(question).toBeVisible();
+  await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await expect(relink).toBeDisabled();
+  await expect(ignore).toBeDisabled();
+  await expect(notTheirs).toBeDisabled();
+
+  // Escape takes the question back, and the keyboard returns to the button that asked it.
+  await page.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(notTheirs).toBeFocused();
+  await expect(relink).toBeEnabled();
+  await expect(ignore).toBeEnabled();
+  // So does Cancel.
+  await page.keyboard.press('Enter');
+  await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(question).toHaveCount(0);
+  await expect(notTheirs).toBeFocused();
+
+  // Answered: the keyboard is on the answer, not lost on the page.
+  await notTheirs.click();
+  await question.getByTestId('new-account-confirm-yes').click();
+  const resolved = detail.getByTestId('conflict-resolved');
+  await expect(resolved).toContainText('This person gets a new LMS account');
+  await expect(resolved).toBeFocused();
+  expect(errors).toEqual([]);
+});
