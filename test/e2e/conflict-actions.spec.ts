@@ -22,7 +22,13 @@ async function openCarla(page: Page) {
   return detail;
 }
 
-test('one question at a time, with the keyboard in it', async ({ page }) => {
+async function dryRun(page: Page): Promise<void> {
+  await page.getByTestId('run-dry-run').click();
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
+}
+
+test('one question at a time, with the keyboard in it; "Not theirs" with "Create users" off says no account is created', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(preview().url);
@@ -30,7 +36,7 @@ test('one question at a time, with the keyboard in it', async ({ page }) => {
   await expect(page).toHaveURL(/#\/dry-run\/int-/);
   await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
 
-  const detail = await openCarla(page);
+  let detail = await openCarla(page);
   const relink = detail.getByRole('button', { name: /^Relink to LMS account/ });
   const notTheirs = detail.getByTestId('conflict-new-account');
   const ignore = detail.getByTestId('conflict-ignore');
@@ -60,11 +66,35 @@ test('one question at a time, with the keyboard in it', async ({ page }) => {
   await expect(question).toHaveCount(0);
   await expect(notTheirs).toBeFocused();
 
-  // Answered: the keyboard is on the answer, not lost on the page.
+  // "Create users" off (the wizard's Rules and mapping): nobody gets a new account, so "Not theirs" must not promise one.
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await page.getByTestId('integration-card').getByTestId('edit').click();
+  await page.getByTestId('step-rules').click();
+  await page.getByTestId('create-users').uncheck();
+  await page.getByTestId('wizard-next').click();
+  await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-step', 'communication');
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await page.getByTestId('integration-card').getByRole('button', { name: 'Changes', exact: true }).click();
+  await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
+
+  detail = await openCarla(page);
+  await expect(notTheirs).not.toContainText('create');
   await notTheirs.click();
+  await expect(question).toContainText('No LMS account is created for this person while "Create users" is off');
+  await expect(question).toContainText('Rules and mapping');
+  await expect(question).not.toContainText('Give this person a new LMS account');
   await question.getByTestId('new-account-confirm-yes').click();
   const resolved = detail.getByTestId('conflict-resolved');
-  await expect(resolved).toContainText('This person gets a new LMS account');
+  await expect(resolved).toContainText('No LMS account is created for this person while "Create users" is off');
+  await expect(resolved).not.toContainText('gets a new LMS account');
+  // The keyboard is on the answer, not lost on the page.
   await expect(resolved).toBeFocused();
+
+  // As said: the next dry run creates nothing for her, and says why.
+  await dryRun(page);
+  await page.getByTestId('plan-search').fill('carla.newname@');
+  await expect(page.locator('[data-testid="plan-row"][data-kind="conflict"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid="plan-row"][data-kind="create"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid="plan-row"][data-kind="skip"]')).toContainText('"Create users" is off');
   expect(errors).toEqual([]);
 });

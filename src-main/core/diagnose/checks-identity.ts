@@ -21,6 +21,16 @@ function lmsAccount(ctx: DiagnoseContext, id: string): string {
   return t ? account(t) : `LMS account ${id}`;
 }
 
+/**
+ * "Not theirs" on the conflict, as the dry run names it: with "Create users" off it creates
+ * nothing (the person is listed as not created until it is turned on).
+ */
+function notTheirs(ctx: DiagnoseContext): string {
+  return ctx.inputs.integration.config.mapping.createUsers
+    ? 'choose "Not theirs: create a new account" on this person\'s conflict in the dry run'
+    : 'choose "Not theirs" on this person\'s conflict in the dry run (no LMS account is created for them while "Create users" is off: turn it on in the integration\'s settings, What the integration may change)';
+}
+
 /** The concrete way out of each conflict plan() reports. */
 export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
   const targets = op.candidates?.targetIds ?? (op.targetId ? [op.targetId] : []);
@@ -36,7 +46,7 @@ export function conflictFix(ctx: DiagnoseContext, op: PlanOp): string {
     case 'recreated_in_entra':
       return `Relink LMS account ${first} to this Entra user (new object id ${op.sourceId ?? ''}) to keep the learning history; the old object id ${others.join(', ')} no longer exists in Entra.`;
     case 'alias_match':
-      return `If ${lmsAccount(ctx, first)} is ${name}'s old account, relink LMS account ${first} to this Entra user (the next sync updates its e-mail). If it is someone else's (a reused or shared address), choose "Not theirs: create a new account" on this person's conflict in the dry run, or remove that address from ${name}'s other e-mail addresses in Entra.`;
+      return `If ${lmsAccount(ctx, first)} is ${name}'s old account, relink LMS account ${first} to this Entra user (the next sync updates its e-mail). If it is someone else's (a reused or shared address), ${notTheirs(ctx)}, or remove that address from ${name}'s other e-mail addresses in Entra.`;
     case 'email_taken':
     case 'external_id_taken':
     case 'external_id_mismatch':

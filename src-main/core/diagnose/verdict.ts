@@ -86,7 +86,7 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
         return { kind: 'recreated_in_entra', text: `Recreated in Entra: LMS account ${accountShort(ctx, targets[0] ?? '')} still belongs to the deleted object id ${old.join(', ')}` };
       }
       case 'alias_match':
-        return { kind: 'alias_match', text: `An LMS account exists under another of their addresses: ${both(targets.map((id) => accountShort(ctx, id)))}; relink it if it is theirs, or confirm a new account` };
+        return { kind: 'alias_match', text: `An LMS account exists under another of their addresses: ${both(targets.map((id) => accountShort(ctx, id)))}; relink it if it is theirs, ${ctx.inputs.integration.config.mapping.createUsers ? 'or confirm a new account' : 'or mark it not theirs ("Create users" is off, so no new account is created)'}` };
       case 'external_id_mismatch': {
         // The account carries an object id no current Entra user has: most likely this person's
         // earlier (deleted) account. Still the plan's conflict; diagnose only names the likely story.

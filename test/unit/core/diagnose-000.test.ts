@@ -145,6 +145,17 @@ describe('000: why do I see duplicate users or an old account?', () => {
     expect(c.verdictKind).toBe('alias_match');
     expect(c.verdict).toContain('t-old (anna.svensson@contoso.com, active)');
     expect(check(c, 'email-changed').fix).toContain('relink LMS account t-old to this Entra user');
+    expect(check(c, 'next-action').fix).toContain('choose "Not theirs: create a new account" on this person\'s conflict');
+  });
+
+  it('under another address with "Create users" off: "Not theirs" is named as the dry run shows it, and creates nothing', () => {
+    const c = diag('anna@contoso.com', { users: [{ ...anna, otherMails: ['anna.svensson@contoso.com'] }], groups, targets: [targetUser('t-old', { userName: 'anna.svensson@contoso.com' })], config: cfg({ mapping: { createUsers: false } }) });
+    expect(c.verdictKind).toBe('alias_match');
+    expect(c.verdict).toMatch(/relink it if it is theirs, or mark it not theirs \("Create users" is off, so no new account is created\)$/);
+    const fix = check(c, 'next-action').fix ?? '';
+    expect(fix).toContain('choose "Not theirs" on this person\'s conflict in the dry run');
+    expect(fix).toContain('no LMS account is created for them while "Create users" is off');
+    expect(fix).not.toContain('create a new account');
   });
 
   it('the person exists in the LMS under another address and username, made by hand: a warning before a second is created', () => {

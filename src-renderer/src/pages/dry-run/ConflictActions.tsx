@@ -4,19 +4,27 @@ import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 
 import type { CandidateAccount, LinkOwner, PlanOp } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useInvalidateIntegration } from '../../queries';
+import { useIntegration, useInvalidateIntegration } from '../../queries';
 import { mono, Shown } from './Shown';
 
 export type Resolution = { action: 'relink'; targetId: string } | { action: 'ignore' } | { action: 'new-account' };
 
-function resolvedText(r: Resolution): string {
+/**
+ * With "Create users" off, "Not theirs" creates nothing: the person is listed as not created
+ * (create_users_off) until it is turned on. Where that is, in the admin's words.
+ */
+const NO_NEW_ACCOUNT = 'No LMS account is created for this person while "Create users" is off: turn it on in the integration\'s settings (Edit on its card, then "Rules and mapping", "What the integration may change") and the next sync creates one.';
+
+function resolvedText(r: Resolution, createUsers: boolean): string {
   switch (r.action) {
     case 'relink':
       return `Linked to the LMS account ${r.targetId}.`;
     case 'ignore':
       return 'Added to the skip list: the integration will leave this person alone.';
     case 'new-account':
-      return 'This person gets a new LMS account; the account that matched their other address stays as it is.';
+      return createUsers
+        ? 'This person gets a new LMS account; the account that matched their other address stays as it is.'
+        : `Marked as not theirs: the account that matched their other address stays as it is. ${NO_NEW_ACCOUNT}`;
   }
 }
 
@@ -25,6 +33,8 @@ type Asking = { action: 'relink'; targetId: string } | { action: 'new-account' }
 
 export function ConflictActions({ op, integrationId, resolution, onResolved }: { op: PlanOp; integrationId: string; resolution: Resolution | undefined; onResolved: (r: Resolution) => void }) {
   const invalidate = useInvalidateIntegration();
+  // The setting as it is now (the dry run on screen may be older); the dry-run page has it loaded.
+  const createUsers = useIntegration(integrationId).data?.config.mapping.createUsers ?? true;
   const sourceId = op.sourceId ?? op.candidates?.sourceIds[0] ?? null;
   // A Relink that takes a link from someone, or leaves an account unmanaged, is confirmed first;
   // so is a new account beside one that may hold their learning history. One question at a time:
@@ -61,11 +71,12 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
     return (
       <MessageBar intent="success" layout="multiline" data-testid="conflict-resolved" tabIndex={-1} ref={focusAnswer}>
         <MessageBarBody>
-          {resolvedText(resolution)} Run a new dry run to see the effect.
+          {resolvedText(resolution, createUsers)} Run a new dry run to see the effect.
         </MessageBarBody>
       </MessageBar>
     );
   const targets = op.candidates?.targetIds ?? [];
+  const one = targets.length === 1;
   // Plans saved before accounts were carried show the id only.
   const accountOf = new Map((op.candidates?.accounts ?? []).map((a) => [a.id, a]));
   const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
@@ -85,10 +96,11 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   // answer is on its way they keep the keyboard where it is (focusable, but inert).
   const wait = asking !== null ? { disabled: true } : resolve.isPending ? { disabledFocusable: true } : {};
   const relinking = asking?.action === 'relink' ? asking.targetId : null;
+  const notTheirs = op.reason !== 'alias_match' ? '' : createUsers ? ', give them a new one if none is theirs,' : ', say none is theirs (no new account is created while "Create users" is off),';
   return (
     <div style={{ display: 'grid', gap: 8 }} data-testid="conflict-actions">
       <Caption1>
-        Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person{op.reason === 'alias_match' ? ', give them a new one if none is theirs,' : ''} or leave them alone.
+        Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person{notTheirs} or leave them alone.
       </Caption1>
       {linkedHere > 1 ? (
         <Caption1 data-testid="relink-unlinks">
@@ -120,7 +132,7 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
         {/* An account found by another of their addresses may be someone else's (a reused or shared address). */}
         {op.reason === 'alias_match' ? (
           <Button size="small" onClick={(e) => ask({ action: 'new-account' }, e)} {...wait} data-testid="conflict-new-account">
-            Not theirs: create a new account
+            {createUsers ? 'Not theirs: create a new account' : 'Not theirs'}
           </Button>
         ) : null}
         <Button size="small" onClick={() => resolve.mutate({ action: 'ignore' })} {...wait} data-testid="conflict-ignore">
@@ -128,10 +140,11 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
         </Button>
       </div>
       {asking?.action === 'new-account' ? (
-        <InlineConfirm testId="new-account-confirm" yesLabel="Create a new account" yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={takeBack}>
+        <InlineConfirm testId="new-account-confirm" yesLabel={createUsers ? 'Create a new account' : 'Not theirs'} yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={takeBack}>
           <span>
-            Give this person a new LMS account? {targets.length === 1 ? 'The account above stays' : 'The accounts above stay'} as {targets.length === 1 ? 'it is' : 'they are'}, with{' '}
-            {targets.length === 1 ? 'its' : 'their'} learning history, and {targets.length === 1 ? 'is' : 'are'} not linked to this person. If {targets.length === 1 ? 'it is' : 'one is'} theirs, Relink instead.
+            {createUsers ? `Give this person a new LMS account? ${one ? 'The account above stays' : 'The accounts above stay'}` : `Mark ${one ? 'the account above' : 'the accounts above'} as not this person's? ${one ? 'It stays' : 'They stay'}`} as{' '}
+            {one ? 'it is' : 'they are'}, with {one ? 'its' : 'their'} learning history, and {one ? 'is' : 'are'} not linked to this person. {createUsers ? '' : `${NO_NEW_ACCOUNT} `}If {one ? 'it is' : 'one is'} theirs,
+            Relink instead.
           </span>
         </InlineConfirm>
       ) : null}
