@@ -147,6 +147,15 @@ export interface UnmanagedChunk {
   accounts: UnmanagedAccount[];
 }
 
+/** An Entra user as the admin knows them (getPeopleNames), from the last dry run's read. */
+export interface PersonName {
+  /** The object id as it was asked for. */
+  sourceId: string;
+  displayName: string | null;
+  userPrincipalName: string;
+  mail: string | null;
+}
+
 export interface AuditPage {
   entries: AuditEntry[];
   /** More lines exist than were returned. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LmsGroupList, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
+import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LmsGroupList, PersonName, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -28,6 +28,8 @@ const Count = z.number().int().min(0).max(100_000_000);
 /** Which dry run a page or detail request is about (PlanHeader.version): a newer one is refused, never mixed in. */
 const PlanVersion = z.string().min(1).max(200);
 const OpIndex = z.number().int().min(0).max(100_000_000);
+/** People named at once by getPeopleNames (a wizard's list is far shorter). */
+export const MAX_NAMED = 5_000;
 /** The diff viewer's filters: kinds (none = all), one reason code, text in e-mail, name or ids. */
 const PlanFilterSchema = z
   .object({
@@ -100,6 +102,11 @@ export const api = {
   getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** The dry run's list of LMS accounts no integration manages, in chunks (for its export). */
   getUnmanagedAccounts: method<UnmanagedChunk>()(z.object({ id: IntegrationId, version: PlanVersion, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
+  /**
+   * Entra users' names by object id, from what the last dry run read (Entra is not asked): the
+   * wizard's lists of ids. Whom it did not read is left out of the answer (shown by id).
+   */
+  getPeopleNames: method<PersonName[]>()(z.object({ id: IntegrationId, sourceIds: z.array(z.string().trim().min(1).max(100)).max(MAX_NAMED) })),
   /** A conflict's actions: link an LMS account to the Entra user, or leave the person alone (skip list). */
   resolveConflict: method<IntegrationSummary>()(
     z.discriminatedUnion('action', [

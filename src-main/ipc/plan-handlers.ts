@@ -1,7 +1,8 @@
 /**
  * The diff viewer's API: the plan's header, windows of slim rows filtered here, one op's detail,
  * and chunks of full ops for an export. Every answer comes from the plan kept in memory
- * (plan-holder.ts); none re-reads the cache file unless a newer run has replaced it.
+ * (plan-holder.ts); none re-reads the cache file unless a newer run has replaced it. Beside them,
+ * the names of people by id from the same dry run's Entra read, for the wizard's lists of ids.
  */
 import { appError, fail, ok, type Result } from '../core/errors';
 import { findIntegration, integrationNotFound } from '../store/integrations';
@@ -12,8 +13,10 @@ import { windowOf } from './plan-query';
 import { planReplaced } from './plan-table';
 import { readUnmanaged, type UnmanagedList } from '../sync/unmanaged-file';
 import { groupPushView } from '../core/push-groups';
+import { loadCachedForRun } from '../sync/snapshot-cache';
+import type { PersonName } from '../../src-preload/api-types';
 
-type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts';
+type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts' | 'getPeopleNames';
 
 const noPlan = () => appError('PLAN_NOT_FOUND', 'There is no dry run for this integration yet.', 'Start a dry run: it lists every change a sync would make, without writing anything.');
 
@@ -45,6 +48,23 @@ async function unmanagedListOf(dataDir: string, id: string, planCreatedAt: strin
   timer.unref?.();
   lastList = { key, list, timer };
   return list;
+}
+
+/**
+ * The people of `sourceIds` in the last dry run's Entra snapshot (the copy kept in memory when it
+ * is still the one on disk, else the file), in the order asked (each id once); whom it does not
+ * hold is left out. Names are a courtesy: an unreadable snapshot names nobody, never fails the window.
+ */
+async function peopleNames(dataDir: string, id: string, sourceIds: readonly string[]): Promise<PersonName[]> {
+  const wanted = new Map(sourceIds.map((s) => [s.toLowerCase(), s]));
+  if (wanted.size === 0) return [];
+  const saved = await loadCachedForRun(dataDir, id, 'source').catch(() => null);
+  const found = new Map<string, PersonName>();
+  for (const u of saved?.snapshot.users ?? []) {
+    const asked = wanted.get(u.id.toLowerCase());
+    if (asked !== undefined) found.set(asked, { sourceId: asked, displayName: u.displayName, userPrincipalName: u.userPrincipalName, mail: u.mail });
+  }
+  return [...wanted.values()].flatMap((s) => found.get(s) ?? []);
 }
 
 export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
@@ -79,6 +99,11 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     const { table, index } = at.value;
     const { total, indices } = windowOf(table, index, filter, offset, limit);
     return ok({ version, total, offset, ops: await table.ops(indices) });
+  },
+
+  async getPeopleNames({ id, sourceIds }, ctx) {
+    if (!findIntegration(ctx.store, id)) return fail(integrationNotFound(id));
+    return ok(await peopleNames(ctx.store.dataDir, id, sourceIds));
   },
 
   async getUnmanagedAccounts({ id, version, offset, limit }, ctx) {

@@ -1,7 +1,7 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { PlanSummary, RunStatus } from '../../src-preload/api-types';
-import type { PlanFilterInput } from '../../src-preload/api';
+import { MAX_NAMED, type PlanFilterInput } from '../../src-preload/api';
 import { call } from './api';
 
 /**
@@ -23,6 +23,7 @@ export const queryKeys = {
   /** The LMS's group names for the wizard (all wizard visits share the prefix, to forget them at once). */
   lmsGroupsAll: ['lmsGroups'] as const,
   lmsGroups: (id: string, lmsAddress: string) => ['lmsGroups', id, lmsAddress] as const,
+  peopleNames: (id: string, sourceIds: readonly string[]) => ['peopleNames', id, ...sourceIds] as const,
 };
 
 export function useAppInfo() {
@@ -35,6 +36,23 @@ export function useIntegrations() {
 
 export function useIntegration(id: string | undefined) {
   return useQuery({ queryKey: queryKeys.integration(id ?? ''), queryFn: () => call('getIntegration', { id: id ?? '' }), enabled: Boolean(id) });
+}
+
+/**
+ * Entra users' names by object id, from the last dry run's read (the wizard's list of confirmed
+ * new accounts); whom it did not read is missing from the map. The names shown stay while a
+ * shorter list's are asked for.
+ */
+export function usePeopleNames(id: string | undefined, sourceIds: readonly string[]) {
+  const ids = [...new Set(sourceIds)].sort().slice(0, MAX_NAMED);
+  const names = useQuery({
+    queryKey: queryKeys.peopleNames(id ?? '', ids),
+    queryFn: () => call('getPeopleNames', { id: id ?? '', sourceIds: ids }),
+    enabled: Boolean(id) && ids.length > 0,
+    placeholderData: keepPreviousData,
+    refetchOnWindowFocus: false,
+  });
+  return useMemo(() => new Map((names.data ?? []).map((p) => [p.sourceId, p])), [names.data]);
 }
 
 /**

@@ -3,7 +3,8 @@
  * Carla Newname has an LMS account under her old address (now an alias of hers): the conflict
  * offers Relink, "Not theirs" and Ignore. One question is open at a time, the keyboard goes into
  * it and comes back from it; and with "Create users" off, "Not theirs" says that no account is
- * created, and where to turn it on, which the next dry run bears out.
+ * created, and where to turn it on, which the next dry run bears out. The wizard then lists her
+ * among the new accounts confirmed by name, not by object id.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { previewForThisFile } from './preview';
@@ -78,6 +79,8 @@ test('one question at a time, with the keyboard in it; "Not theirs" with "Create
   await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
 
   detail = await openCarla(page);
+  const carlaId = /Entra id: (\S+)/.exec(await detail.innerText())?.[1] ?? '';
+  expect(carlaId).not.toBe('');
   await expect(notTheirs).not.toContainText('create');
   await notTheirs.click();
   await expect(question).toContainText('No LMS account is created for this person while "Create users" is off');
@@ -92,9 +95,24 @@ test('one question at a time, with the keyboard in it; "Not theirs" with "Create
 
   // As said: the next dry run creates nothing for her, and says why.
   await dryRun(page);
+  // The new dry run replaces the viewer (its search starts empty).
+  await expect(page.getByTestId('plan-search')).toHaveValue('');
   await page.getByTestId('plan-search').fill('carla.newname@');
   await expect(page.locator('[data-testid="plan-row"][data-kind="conflict"]')).toHaveCount(0);
   await expect(page.locator('[data-testid="plan-row"][data-kind="create"]')).toHaveCount(0);
   await expect(page.locator('[data-testid="plan-row"][data-kind="skip"]')).toContainText('"Create users" is off');
+
+  // The wizard lists her among the new accounts confirmed by name, as the last dry run read her, not by object id.
+  await page.getByRole('tab', { name: 'Integrations' }).click();
+  await page.getByTestId('integration-card').getByTestId('edit').click();
+  await page.getByTestId('step-scope').click();
+  const confirmed = page.getByTestId('confirmed-new-account');
+  await expect(confirmed).toHaveCount(1);
+  await expect(confirmed).toHaveAttribute('data-known', 'true');
+  await expect(confirmed).toContainText('Carla Newname');
+  await expect(confirmed).toContainText('carla.newname@');
+  await expect(confirmed).not.toContainText(carlaId);
+  await expect(confirmed).toHaveAttribute('title', `Entra object id ${carlaId}`);
+  await expect(page.getByTestId('wizard-step')).toContainText('get a new LMS account once "Create users" is on');
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { Caption1, Tag, TagGroup } from '@fluentui/react-components';
 import type { ExcludeRule, IncludeRule } from '../../../../src-main/core/config';
+import { usePeopleNames } from '../../queries';
 import { GroupPicker } from './GroupPicker';
 import { AddLine, AttributeRuleAdder, Box, RuleTags } from './RuleEditors';
 import type { StepProps } from './wizard-types';
@@ -9,6 +10,7 @@ export function StepScope({ draft, update, integration }: StepProps) {
   const picked = new Set([...draft.include, ...draft.exclude].flatMap((r) => (r.kind === 'group' ? [r.groupId] : [])));
   const addInclude = (r: IncludeRule) => update({ include: [...draft.include, r] });
   const addExclude = (r: ExcludeRule) => update({ exclude: [...draft.exclude, r] });
+  const names = usePeopleNames(integration?.id, draft.confirmedNewAccounts);
   return (
     <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-scope">
       <Box title="Security groups" hint="Recommended: include one security group, so only its members are imported. Nested groups count too.">
@@ -52,18 +54,27 @@ export function StepScope({ draft, update, integration }: StepProps) {
         <AddLine label="Add to the skip list" hint="E-mail, UPN or Entra object id." placeholder="lms.admin@contoso.com" testId="skip-add" onAdd={(v) => !draft.skipList.includes(v) && update({ skipList: [...draft.skipList, v] })} />
       </Box>
       {draft.confirmedNewAccounts.length > 0 ? (
-        <Box title="New accounts confirmed" hint="Chosen in the dry run: these people get a new LMS account although an account matches one of their other addresses. Remove one to have the dry run ask again.">
+        <Box
+          title="New accounts confirmed"
+          hint={`Chosen in the dry run ("Not theirs"): ${draft.mapping.createUsers ? 'these people get a new LMS account' : 'these people get a new LMS account once "Create users" is on (Rules and mapping),'} although an account matches one of their other addresses. Remove one to have the dry run ask again.`}
+        >
           <TagGroup
             aria-label="New accounts confirmed"
             data-testid="confirmed-new-accounts"
             onDismiss={(_e, d) => update({ confirmedNewAccounts: draft.confirmedNewAccounts.filter((s) => s !== d.value) })}
             style={{ flexWrap: 'wrap', gap: 6 }}
           >
-            {draft.confirmedNewAccounts.map((s) => (
-              <Tag key={s} value={s} dismissible dismissIcon={{ 'aria-label': `Ask again about ${s}` }}>
-                {s}
-              </Tag>
-            ))}
+            {draft.confirmedNewAccounts.map((s) => {
+              // By name where the last dry run read them from Entra; by object id where it did not.
+              const p = names.get(s);
+              const name = p ? (p.displayName ?? p.userPrincipalName) : s;
+              const secondary = p ? (p.displayName !== null ? p.userPrincipalName : undefined) : undefined;
+              return (
+                <Tag key={s} value={s} title={`Entra object id ${s}`} secondaryText={secondary} dismissible dismissIcon={{ 'aria-label': `Ask again about ${name}` }} data-testid="confirmed-new-account" data-known={p ? 'true' : 'false'}>
+                  {name}
+                </Tag>
+              );
+            })}
           </TagGroup>
         </Box>
       ) : null}
