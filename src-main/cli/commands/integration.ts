@@ -6,6 +6,7 @@ import { createIntegration, credentialEnteredFor, nextRunAt, noteCredentialCheck
 import { checkConnection } from '../../sync/check';
 import { closeConnectors, openConnectors } from '../../sync/connectors';
 import type { StoredIntegration } from '../../store/settings';
+import { askYesNo, canAsk } from '../confirm';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { printChecks } from './runs';
 import { table } from '../output';
@@ -173,9 +174,42 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
   }
 }
 
-async function remove(ctx: CliContext, id: string): Promise<number> {
+/**
+ * What removing an integration loses, as the app's Remove dialog says it, with the counts that
+ * make it concrete (a history or link table that cannot be read is said without its count).
+ */
+async function whatRemoveLoses(ctx: CliContext, record: StoredIntegration): Promise<string> {
   const store = await ctx.openStore();
-  await requireIntegration(ctx, id);
+  const count = async (read: () => Promise<number>) => read().then((n) => n, () => null);
+  const runs = await count(async () => (await store.runs(record.id)).data.runs.length);
+  const links = await count(async () => (await store.links(record.id)).data.links.length);
+  const n = (value: number | null, one: string, many: string) => (value === null ? '' : ` (${value.toLocaleString('en-US')} ${value === 1 ? one : many})`);
+  return [
+    'its settings',
+    'its client secret and LMS token in the keychain',
+    `its run history${n(runs, 'run', 'runs')} and audit logs`,
+    `its link table${n(links, 'linked LMS account', 'linked LMS accounts')}`,
+    'and the copies of Entra and LMS users it kept',
+  ].join(', ');
+}
+
+/** Removes an integration for good: asked on a terminal, --yes in a script (like apply). */
+async function remove(ctx: CliContext, id: string, yes: boolean): Promise<number> {
+  const store = await ctx.openStore();
+  const record = await requireIntegration(ctx, id);
+  if (!yes) {
+    const who = `${record.config.name} (${id})`;
+    const loses = await whatRemoveLoses(ctx, record);
+    const stops = record.enabled ? ' It is enabled: its scheduled syncs stop.' : '';
+    if (!canAsk(ctx)) {
+      throw new UsageError(
+        `integration remove deletes ${who} for good: ${loses}.${stops} It needs --yes when not run in a terminal.`,
+        `Check that it is the one to remove (rollcall integration show --integration ${id}), then run: rollcall integration remove --integration ${id} --yes`,
+      );
+    }
+    const question = `Remove ${who}? This deletes ${loses}.${stops} Nothing changes in the LMS: the users it created stay as they are. [y/N] `;
+    if (!(await askYesNo(question))) return ctx.out.out('Nothing was removed.'), ExitCode.ok;
+  }
   const r = await removeIntegration(store, ctx.secrets(), id);
   if (!r.ok) return ctx.out.error(r.error), ExitCode.failed;
   if (ctx.out.json) ctx.out.result({ id, removed: true });
@@ -187,10 +221,11 @@ export const integrationCommand: Command = {
   summary: 'add, list, show, enable, disable or remove integrations',
   usage: `rollcall integration add --config FILE     secrets from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt
 rollcall integration list
-rollcall integration show|enable|disable|remove --integration ID
+rollcall integration show|enable|disable --integration ID
+rollcall integration remove --integration ID [--yes]    deletes it with its history and link table: asks first on a terminal, --yes in a script
 rollcall integration enable --integration ID --emails-confirmed    the LMS's welcome e-mails for new users are off (or kept on purpose)
 rollcall integration credentials --integration ID [--client-secret] [--lms-token]   replace them (from ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN or a hidden prompt), then check`,
-  options: { config: { type: 'string' }, integration: { type: 'string' }, 'emails-confirmed': { type: 'boolean' }, 'client-secret': { type: 'boolean' }, 'lms-token': { type: 'boolean' } },
+  options: { config: { type: 'string' }, integration: { type: 'string' }, 'emails-confirmed': { type: 'boolean' }, 'client-secret': { type: 'boolean' }, 'lms-token': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
   async run(ctx, values, positionals) {
     const [action] = positionals;
     const id = () => requireString(values, 'integration', `rollcall integration ${action ?? ''} --integration ID`);
@@ -206,7 +241,7 @@ rollcall integration credentials --integration ID [--client-secret] [--lms-token
       case 'disable':
         return toggle(ctx, id(), false);
       case 'remove':
-        return remove(ctx, id());
+        return remove(ctx, id(), values.yes === true);
       case 'credentials':
         // A value typed after the flag would be an argument, kept in the shell's history: refused.
         if (positionals.length > 1) throw new UsageError('Secrets are never taken from arguments (they stay in the shell history and the process list).', 'Set ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN, or run it in a terminal to be asked without echo.');

@@ -12,6 +12,7 @@ import { closeConnectors, openConnectors } from '../../sync/connectors';
 import { settleInterruptedRuns } from '../../sync/interrupted';
 import { countWarnings, warningCodesOf } from '../../sync/plan-file';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
+import { askYesNo, canAsk } from '../confirm';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
 import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
@@ -121,16 +122,9 @@ async function plan(ctx: CliContext, id: string, values: Record<string, string |
   return ExitCode.ok;
 }
 
-async function confirmInteractively(ctx: CliContext, plan: Plan): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const s = plan.summary;
-    const answer = await rl.question(`Apply ${s.create} create(s), ${s.update} update(s), ${s.reactivate} reactivation(s) and ${s.deactivate} deactivation(s) to the LMS? [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
+function confirmInteractively(plan: Plan): Promise<boolean> {
+  const s = plan.summary;
+  return askYesNo(`Apply ${s.create} create(s), ${s.update} update(s), ${s.reactivate} reactivation(s) and ${s.deactivate} deactivation(s) to the LMS? [y/N] `);
 }
 
 /** A confirmation flag's whole number, undefined when not given. */
@@ -152,13 +146,13 @@ async function apply(ctx: CliContext, id: string, values: Record<string, string 
   const full = values.full === true;
   let reviewed: Plan | null = null;
   if (values.yes !== true) {
-    if (!process.stdin.isTTY || ctx.out.json) throw new UsageError('apply changes the LMS and needs --yes when not run in a terminal.', 'Review `rollcall plan` first, then add --yes (and --max-deactivations N to confirm a large deactivation).');
+    if (!canAsk(ctx)) throw new UsageError('apply changes the LMS and needs --yes when not run in a terminal.', 'Review `rollcall plan` first, then add --yes (and --max-deactivations N to confirm a large deactivation).');
     const dry = await runIntegration(services, { integrationId: id, kind: 'dry-run', trigger: 'cli', full, onProgress: progressHandler(ctx) });
     const code = finishRun(ctx, dry);
     if (!dry.plan) return code;
     printPlan(ctx, dry.plan, 10);
     if (!dry.plan.ops.some((o) => o.kind !== 'conflict' && o.kind !== 'skip') && !(dry.plan.groups ?? []).some(writesGroup)) return ctx.out.out('Nothing to apply: the LMS is in step with Entra.'), ExitCode.ok;
-    if (!(await confirmInteractively(ctx, dry.plan))) return ctx.out.out('Nothing was applied.'), ExitCode.ok;
+    if (!(await confirmInteractively(dry.plan))) return ctx.out.out('Nothing was applied.'), ExitCode.ok;
     reviewed = dry.plan;
   }
   // Interactively, apply exactly what was shown: a plan that changed meanwhile stops (exit 4).

@@ -291,7 +291,7 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
   });
 
   it('remove deletes the integration and its keychain entries', async () => {
-    expect((await cli(['integration', 'remove', '--integration', id])).code).toBe(0);
+    expect((await cli(['integration', 'remove', '--integration', id, '--yes'])).code).toBe(0);
     expect(await new KeytarSecretStore().get(id, 'clientSecret')).toEqual({ ok: true, value: null });
   });
 });

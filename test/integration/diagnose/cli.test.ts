@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (skipReason) return;
-  if (id) await cli(['integration', 'remove', '--integration', id]);
+  if (id) await cli(['integration', 'remove', '--integration', id, '--yes']);
   await demo.close();
   await rm(dataDir, { recursive: true, force: true });
   await rm(configFile, { force: true });

@@ -200,7 +200,7 @@ describe('no secret and no access token leaks', () => {
       expectNoSecret([{ where: 'CLI output', text: outputs.join('\n') }, ...files.map((f) => ({ where: f.file, text: f.content }))]);
     } finally {
       demo.lms.setFaults({});
-      if (id) await cli(['integration', 'remove', '--integration', id]);
+      if (id) await cli(['integration', 'remove', '--integration', id, '--yes']);
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
