@@ -4,6 +4,7 @@ import { supportReport, type Checklist } from '../../core/diagnose';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { diagnoseUser } from '../../sync/diagnose-service';
 import { exitCodeFor, ExitCode } from '../exit-codes';
+import { requireOutFile } from '../out-file';
 import { requireIntegration, requireString, type CliContext, type Command } from '../context';
 
 const USAGE = 'rollcall diagnose --integration ID --user EMAIL|UPN|OBJECT_ID [--refresh] [--report FILE] [--json]';
@@ -43,18 +44,19 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
   const id = requireString(values, 'integration', USAGE);
   const query = requireString(values, 'user', USAGE);
   await requireIntegration(ctx, id);
+  const report = typeof values.report === 'string' ? await requireOutFile('report', values.report, 'rollcall-report.txt') : null;
   const services = { store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now };
   const result = await diagnoseUser(services, id, query, { freshness: values.refresh === true ? 'refresh' : 'auto', trigger: 'cli' });
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
-  if (typeof values.report === 'string') {
+  if (report !== null) {
     // The Troubleshoot page's "Save report for support", for a ticket from a server.
     const name = services.store.settings.data.integrations.find((i) => i.id === id)?.config.name ?? null;
-    await writeFileAtomic(values.report, supportReport({ checklist: result.value, trace: null, integrationName: name, appVersion: appVersion(), now: ctx.now() }));
+    await writeFileAtomic(report, supportReport({ checklist: result.value, trace: null, integrationName: name, appVersion: appVersion(), now: ctx.now() }));
   }
   if (ctx.out.json) ctx.out.result(checklistJson(result.value));
   else {
     print(ctx, result.value);
-    if (typeof values.report === 'string') ctx.out.out(`\nThe report for support was written to ${values.report}.`);
+    if (report !== null) ctx.out.out(`\nThe report for support was written to ${report}.`);
   }
   // The diagnosis ran: whatever it found, that is success for scripts.
   return ExitCode.ok;

@@ -13,6 +13,7 @@ import { settleInterruptedRuns } from '../../sync/interrupted';
 import { countWarnings, warningCodesOf } from '../../sync/plan-file';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
 import { askYesNo, canAsk } from '../confirm';
+import { requireOutFile } from '../out-file';
 import { exitCodeFor, ExitCode } from '../exit-codes';
 import { table } from '../output';
 import { requireIntegration, requireString, UsageError, type CliContext, type Command } from '../context';
@@ -108,16 +109,18 @@ function finishRun(ctx: CliContext, outcome: RunOutcome): number {
 
 async function plan(ctx: CliContext, id: string, values: Record<string, string | boolean | undefined>): Promise<number> {
   await requireIntegration(ctx, id);
+  // Checked before the dry run: a folder or a missing folder is said at once, and nothing is run.
+  const out = typeof values.out === 'string' ? await requireOutFile('out', values.out, 'plan.json') : null;
   const outcome = await runIntegration({ store: await ctx.openStore(), secrets: ctx.secrets(), now: ctx.now }, { integrationId: id, kind: 'dry-run', trigger: 'cli', full: values.full === true, onProgress: progressHandler(ctx) });
   const code = finishRun(ctx, outcome);
   if (!outcome.plan) return code;
   // Atomic, owner-only (the plan names everyone), and a path that cannot be written says what to do.
-  if (typeof values.out === 'string') await writeFileAtomic(values.out, JSON.stringify(outcome.plan, null, 1));
+  if (out !== null) await writeFileAtomic(out, JSON.stringify(outcome.plan, null, 1));
   if (ctx.out.json) ctx.out.result(planJson(outcome.plan));
   else {
     ctx.out.out(`Dry run of ${id} (${describeReads(outcome.run)}). Nothing was written.\n`);
     printPlan(ctx, outcome.plan);
-    if (typeof values.out === 'string') ctx.out.out(`\nThe whole plan was written to ${values.out}.`);
+    if (out !== null) ctx.out.out(`\nThe whole plan was written to ${out}.`);
   }
   return ExitCode.ok;
 }

@@ -6,6 +6,7 @@ import { appError } from '../../core/errors';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { readUnmanaged } from '../../sync/unmanaged-file';
 import { exitCodeFor, ExitCode } from '../exit-codes';
+import { requireOutFile } from '../out-file';
 import { table } from '../output';
 import { requireIntegration, requireString, type CliContext, type Command } from '../context';
 
@@ -16,6 +17,7 @@ const SHOWN = 20;
 async function run(ctx: CliContext, values: Record<string, string | boolean | undefined>): Promise<number> {
   const id = requireString(values, 'integration', USAGE);
   await requireIntegration(ctx, id);
+  const out = typeof values.out === 'string' ? await requireOutFile('out', values.out, 'unmanaged.csv') : null;
   const store = await ctx.openStore();
   const list = await readUnmanaged(store.dataDir, id, 'current');
   if (!list) {
@@ -25,7 +27,7 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
   const { accounts } = list;
   const planCreatedAt = list.plan.createdAt;
   // Owner-only and atomic, like the plan: the list names people.
-  if (typeof values.out === 'string') await writeFileAtomic(values.out, toCsv(UNMANAGED_CSV_HEADER, accounts.map(unmanagedCsvRow)));
+  if (out !== null) await writeFileAtomic(out, toCsv(UNMANAGED_CSV_HEADER, accounts.map(unmanagedCsvRow)));
   if (ctx.out.json) ctx.out.result({ dryRunAt: planCreatedAt, accounts });
   else {
     const active = accounts.filter((a) => a.active).length;
@@ -41,7 +43,7 @@ async function run(ctx: CliContext, values: Record<string, string | boolean | un
         '\nRollcall never changes these accounts. A second account belongs to someone synced through another one: merge or remove it in the LMS. For someone in Entra who is not synced, `rollcall diagnose --user ADDRESS` tells why. An account of nobody in Entra was made in the LMS (an administrator, a service account) or left by a leaver: remove only those that should not be there.',
       );
     }
-    if (typeof values.out === 'string') ctx.out.out(`\nThe list was written to ${values.out}.`);
+    if (out !== null) ctx.out.out(`\nThe list was written to ${out}.`);
   }
   return ExitCode.ok;
 }

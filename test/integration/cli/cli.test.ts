@@ -2,7 +2,7 @@
  * The automation contract (DESIGN.md §8), end to end: the real CLI as a child process, the
  * real keychain, the Graph and LMS simulators on loopback.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,7 +151,7 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(demo.lms.outbox().count).toBe(0);
   });
 
-  it('plan --out writes the whole plan owner-only; a path that cannot be written exits 1 with the fix', async () => {
+  it('plan --out writes the whole plan owner-only; a folder, or a file in a folder that does not exist, exits 2 with the fix before any dry run', async () => {
     const file = path.join(dataDir, 'plan-out.json');
     const r = await cli(['plan', '--integration', id, '--out', file]);
     expect(r.code, r.stderr).toBe(0);
@@ -159,9 +159,27 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const saved = JSON.parse(await readFile(file, 'utf8')) as { summary: { create: number }; ops: unknown[] };
     expect(saved.ops.length).toBeGreaterThan(100);
     if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const bad = await cli(['plan', '--integration', id, '--out', path.join(dataDir, 'no-such-dir', 'plan.json')]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('What to do:');
+
+    const runs = async () => (JSON.parse((await cli(['history', '--integration', id, '--json'])).stdout) as unknown[]).length;
+    const runsBefore = await runs();
+    const exports = path.join(dataDir, 'exports');
+    await mkdir(exports);
+    const folder = await cli(['plan', '--integration', id, '--out', exports]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`Error [USAGE]: --out needs a file path, not a folder: try ${path.join(exports, 'plan.json')}. Nothing was written.`);
+    expect(folder.stderr).toContain(`What to do: Name the file to write inside the folder, for example: --out ${path.join(exports, 'plan.json')}`);
+    const missing = path.join(dataDir, 'no-such-dir');
+    const noParent = await cli(['plan', '--integration', id, '--out', path.join(missing, 'plan.json'), '--json']);
+    expect(noParent.code).toBe(2);
+    expect(JSON.parse(noParent.stdout)).toEqual({ error: { code: 'USAGE', message: `--out ${path.join(missing, 'plan.json')}: the folder ${missing} does not exist, so nothing was written.`, fix: `Create the folder first (mkdir -p ${missing}), or name a file in a folder that exists.` } });
+    // The same for the unmanaged list's --out and diagnose's --report.
+    expect((await cli(['unmanaged', '--integration', id, '--out', exports])).stderr).toContain(`--out needs a file path, not a folder: try ${path.join(exports, 'unmanaged.csv')}`);
+    expect((await cli(['diagnose', '--integration', id, '--user', 'bo.mark@contoso.example', '--report', path.join(missing, 'r.txt')])).code).toBe(2);
+    // Nothing written: no file, no folder made, and no dry run was run to fail at the end.
+    expect(await readdir(exports)).toEqual([]);
+    await expect(stat(missing)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await runs()).toBe(runsBefore);
+    await rm(exports, { recursive: true });
   });
 
   it('plan counts the LMS accounts no integration manages; `unmanaged` lists them (terminal, --out CSV, --json)', async () => {
@@ -239,8 +257,8 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const r = await cli(['history', '--integration', id, '--json']);
     expect(r.code).toBe(0);
     const runs = JSON.parse(r.stdout) as { kind: string; outcome: string }[];
-    // Newest first: the apply, the refused apply, and the four dry runs (--json, --out, the --out that could not write its file, the unmanaged count's).
-    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
+    // Newest first: the apply, the refused apply, and the three dry runs (--json, --out, the unmanaged count's; an --out naming a folder ran none).
+    expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
   });
 
   it('apply --full reads both sides in full (a force sync); without it a sync reads the changes', async () => {
