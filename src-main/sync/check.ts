@@ -4,11 +4,15 @@
  * Test buttons, show these checks.
  */
 import type { IntegrationConfig } from '../core/config';
-import type { AppError } from '../core/errors';
+import { fail, ok, type AppError, type Result } from '../core/errors';
 import type { Check } from '../core/reports';
 import { REQUIRED_GRAPH_PERMISSIONS } from '../core/directories';
 import { describeCapabilities } from '../lms';
-import type { Connectors } from './connectors';
+import type { SecretStore } from '../secrets/secret-store';
+import { credentialEnteredFor, findIntegration, integrationNotFound, noteCredentialCheck } from '../store/integrations';
+import type { StoredIntegration } from '../store/settings';
+import type { Store } from '../store/store';
+import { closeConnectors, openConnectors, type Connectors } from './connectors';
 import { groupsNeeded } from './run';
 import { isCredentialsRejected } from '../entra/errors';
 
@@ -38,6 +42,34 @@ export async function checkConnection(connectors: Connectors, config: Integratio
   const scope = scopeWarning(config);
   const checks = [...entra.checks, ...(scope ? [scope] : []), ...lms.checks];
   return { checks, credentialsError: entra.credentialsError ?? lms.credentialsError, ok: entra.ok && lms.ok };
+}
+
+/** A check of the stored credentials, with the integration's status once its result is recorded. */
+export interface RecordedCheck extends CheckReport {
+  status: StoredIntegration['status'];
+  statusReason: AppError | null;
+}
+
+/**
+ * `rollcall check` and `rollcall integration credentials`: connect with the stored credentials
+ * (only to the addresses they were entered for), run every check of both sides, and record what
+ * they say about the credentials on the integration, as the app's Test does: refused ones turn it
+ * red, a clean sign-in and connection turn it back (noteCredentialCheck). Credentials that cannot
+ * be used at all (missing, entered for another address, a locked keychain) are the error.
+ */
+export async function checkAndRecord(store: Store, secrets: SecretStore, id: string, signal?: AbortSignal): Promise<Result<RecordedCheck>> {
+  const record = findIntegration(store, id);
+  if (!record) return fail(integrationNotFound(id));
+  const connectors = await openConnectors(secrets, id, record.config, undefined, credentialEnteredFor(store, id));
+  if (!connectors.ok) return connectors;
+  try {
+    const report = await checkConnection(connectors.value, record.config, signal);
+    await noteCredentialCheck(store, id, report.credentialsError, report.checks);
+    const after = findIntegration(store, id) ?? record;
+    return ok({ ...report, status: after.status, statusReason: after.statusReason });
+  } finally {
+    closeConnectors(connectors.value);
+  }
 }
 
 /**

@@ -2,13 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { IntegrationConfigSchema, lmsAddressProblem } from '../../core/config';
 import { appError } from '../../core/errors';
-import { createIntegration, credentialEnteredFor, nextRunAt, noteCredentialCheck, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
-import { checkConnection } from '../../sync/check';
-import { closeConnectors, openConnectors } from '../../sync/connectors';
+import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
+import { checkAndRecord } from '../../sync/check';
 import type { StoredIntegration } from '../../store/settings';
 import { askYesNo, canAsk } from '../confirm';
 import { exitCodeFor, ExitCode } from '../exit-codes';
-import { printChecks } from './runs';
+import { checkExitCode, printRecordedCheck } from './runs';
 import { table } from '../output';
 import { unknownKeys } from '../config-keys';
 import { readSecret } from '../secrets-input';
@@ -154,24 +153,15 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
     const stored = await storeSecret(store, secrets, id, kind, value);
     if (!stored.ok) return ctx.out.error(stored.error), exitCodeFor(stored.error);
   }
-  const record = await requireIntegration(ctx, id);
-  const connectors = await openConnectors(secrets, id, record.config, undefined, credentialEnteredFor(store, id));
-  if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
-  try {
-    const report = await checkConnection(connectors.value, record.config);
-    await noteCredentialCheck(store, id, report.credentialsError, report.checks);
-    const after = await requireIntegration(ctx, id);
-    if (ctx.out.json) ctx.out.result({ replaced: kinds, ok: report.ok, status: after.status, checks: report.checks });
-    else {
-      ctx.out.out(`Stored the new ${kinds.map((k) => (k === 'clientSecret' ? 'client secret' : 'LMS token')).join(' and ')} in the keychain. Checking them:`);
-      printChecks(ctx, report.checks);
-      ctx.out.out(`Status: ${after.status}${after.statusReason ? ` (${after.statusReason.message})` : ''}.`);
-    }
-    if (report.credentialsError) return ExitCode.credentials;
-    return report.ok ? ExitCode.ok : ExitCode.failed;
-  } finally {
-    closeConnectors(connectors.value);
+  const result = await checkAndRecord(store, secrets, id);
+  if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
+  const { ok, status, checks } = result.value;
+  if (ctx.out.json) ctx.out.result({ replaced: kinds, ok, status, checks });
+  else {
+    ctx.out.out(`Stored the new ${kinds.map((k) => (k === 'clientSecret' ? 'client secret' : 'LMS token')).join(' and ')} in the keychain. Checking them:`);
+    printRecordedCheck(ctx, result.value);
   }
+  return checkExitCode(result.value);
 }
 
 /**

@@ -6,9 +6,7 @@ import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
 import { GROUP_REMOVAL_GUARD, groupPushLines, writesGroup } from '../../core/push-groups';
 import { writeFileAtomic } from '../../store/atomic-file';
-import { credentialEnteredFor } from '../../store/integrations';
-import { checkConnection } from '../../sync/check';
-import { closeConnectors, openConnectors } from '../../sync/connectors';
+import { checkAndRecord, type CheckReport, type RecordedCheck } from '../../sync/check';
 import { settleInterruptedRuns } from '../../sync/interrupted';
 import { countWarnings, warningCodesOf } from '../../sync/plan-file';
 import { runIntegration, type RunOutcome, type RunProgress } from '../../sync/run';
@@ -83,19 +81,26 @@ export function printChecks(ctx: CliContext, checks: readonly Check[]): void {
   }
 }
 
+/** The checks, then the status they leave the integration in (the dashboard's colour). */
+export function printRecordedCheck(ctx: CliContext, result: RecordedCheck): void {
+  printChecks(ctx, result.checks);
+  ctx.out.out(`Status: ${result.status}${result.statusReason ? ` (${result.statusReason.message})` : ''}.`);
+}
+
+/** 3 when a credential was refused, 1 when another check failed, 0 when all passed. */
+export function checkExitCode(result: CheckReport): number {
+  if (result.credentialsError) return ExitCode.credentials;
+  return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+/** Like the app's Test: the result is recorded, so credentials fixed since turn the integration back from red. */
 async function check(ctx: CliContext, id: string): Promise<number> {
-  const record = await requireIntegration(ctx, id);
-  const connectors = await openConnectors(ctx.secrets(), record.id, record.config, undefined, credentialEnteredFor(await ctx.openStore(), record.id));
-  if (!connectors.ok) return ctx.out.error(connectors.error), exitCodeFor(connectors.error);
-  try {
-    const report = await checkConnection(connectors.value, record.config);
-    if (ctx.out.json) ctx.out.result({ ok: report.ok, checks: report.checks });
-    else printChecks(ctx, report.checks);
-    if (report.credentialsError) return ExitCode.credentials;
-    return report.ok ? ExitCode.ok : ExitCode.failed;
-  } finally {
-    closeConnectors(connectors.value);
-  }
+  await requireIntegration(ctx, id);
+  const result = await checkAndRecord(await ctx.openStore(), ctx.secrets(), id);
+  if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
+  if (ctx.out.json) ctx.out.result({ ok: result.value.ok, status: result.value.status, checks: result.value.checks });
+  else printRecordedCheck(ctx, result.value);
+  return checkExitCode(result.value);
 }
 
 function finishRun(ctx: CliContext, outcome: RunOutcome): number {
@@ -212,7 +217,7 @@ async function history(ctx: CliContext, id: string): Promise<number> {
 const withIntegration = { integration: { type: 'string' } } as const;
 
 export const checkCommand: Command = {
-  summary: 'test credentials, Graph permissions, groups and LMS capabilities',
+  summary: 'test credentials, Graph permissions, groups and LMS capabilities (the result is recorded on the status, like the app\'s Test)',
   usage: 'rollcall check --integration ID',
   options: withIntegration,
   run: (ctx, values) => check(ctx, requireString(values, 'integration', 'rollcall check --integration ID')),
