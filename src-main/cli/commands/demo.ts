@@ -10,7 +10,7 @@ import type { Fixture } from '../../demo/graph';
 import { startGraphSimulator } from '../../demo/graph';
 import { DEMO_DEFAULT_USERS, startDemoTenant } from '../../demo/tenant';
 import { MemorySecretStore } from '../../secrets/memory-store';
-import { createIntegration, refreshSetupStatus } from '../../store/integrations';
+import { createIntegration, refreshSetupStatus, removeIntegration } from '../../store/integrations';
 import { Store } from '../../store/store';
 import { diagnoseUser } from '../../sync/diagnose-service';
 import { runIntegration } from '../../sync/run';
@@ -27,23 +27,44 @@ function positiveInt(value: string | boolean | undefined, name: string, fallback
   return n;
 }
 
+/**
+ * The demo's own integration, made for this run and removed when it ends (also on Ctrl+C). It
+ * points at simulators that stop with the command (new ports, a new CA and made-up credentials
+ * held in memory each time), so kept behind it could never run again: with --data-dir, a second
+ * demo would only pile up dead integrations beside the admin's. Nothing else in the folder is
+ * touched: not the admin's integrations, not the app's own demo integration.
+ */
 async function demo(ctx: CliContext, values: Record<string, string | boolean | undefined>, explicitDataDir: boolean): Promise<number> {
   const users = positiveInt(values.users, 'users', DEMO_DEFAULT_USERS);
   const started = Date.now();
+  // Ctrl+C (or a service stop) ends the dry run and still cleans up; a second Ctrl+C stops at once.
+  const stop = new AbortController();
+  const onSignal = () => {
+    ctx.out.err('\nStopping the demo …');
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   ctx.out.err(`Starting the demo tenant: a simulated Entra ID with ${users} users and a simulated LMS, on 127.0.0.1 …`);
   const tenant = await startDemoTenant({ users });
   // The demo's own throwaway data directory, unless one was asked for.
   const dataDir = explicitDataDir ? ctx.dataDir : await mkdtemp(path.join(os.tmpdir(), 'rollcall-demo-'));
+  let store: Store | null = null;
+  // The demo credentials are made up by the simulators; they stay in memory, not the keychain.
+  const secrets = new MemorySecretStore();
+  let made: string | null = null;
+  const stopped = () => (ctx.out.endProgress(), ctx.out.err('The demo was stopped before it finished.'), ExitCode.failed);
   try {
-    const store = await Store.open(dataDir);
-    // The demo credentials are made up by the simulators; they stay in memory, not the keychain.
-    const secrets = new MemorySecretStore();
+    if (stop.signal.aborted) return stopped();
+    store = await Store.open(dataDir);
     const record = await createIntegration(store, IntegrationConfigSchema.parse(tenant.config), ctx.now());
+    made = record.id;
     await secrets.set(record.id, 'clientSecret', tenant.clientSecret);
     await secrets.set(record.id, 'lmsToken', tenant.lmsToken);
     await refreshSetupStatus(store, secrets, record.id);
-    const outcome = await runIntegration({ store, secrets, now: ctx.now }, { integrationId: record.id, kind: 'dry-run', trigger: 'cli', onProgress: (p) => ctx.out.progress(p.stage, p.done, p.total) });
+    const outcome = await runIntegration({ store, secrets, now: ctx.now }, { integrationId: record.id, kind: 'dry-run', trigger: 'cli', signal: stop.signal, onProgress: (p) => ctx.out.progress(p.stage, p.done, p.total) });
     ctx.out.endProgress();
+    if (stop.signal.aborted) return stopped();
     if (!outcome.plan) {
       if (outcome.error) ctx.out.error(outcome.error);
       return outcome.error ? exitCodeFor(outcome.error) : ExitCode.failed;
@@ -52,6 +73,7 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
     // A sample diagnosis, as "Troubleshoot user" shows it: why is the contractor not in the LMS?
     const excluded = tenant.tenant.cases.find((c) => c.key === 'contractor')?.email;
     const diagnosis = excluded ? await diagnoseUser({ store, secrets, now: ctx.now }, record.id, excluded, { freshness: 'cache', trigger: 'cli' }) : null;
+    if (stop.signal.aborted) return stopped();
     if (ctx.out.json) {
       const sampleDiagnosis = diagnosis?.ok ? checklistJson(diagnosis.value) : null;
       ctx.out.result({ integration: { id: record.id, name: record.config.name, status: 'disabled' }, ...planJson(plan), sampleDiagnosis, cases: tenant.tenant.cases.map(({ key, email, story }) => ({ key, email, story })) });
@@ -87,7 +109,17 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
   } finally {
     await tenant.close();
     if (!explicitDataDir) await rm(dataDir, { recursive: true, force: true });
+    else if (store && made) await removeDemoIntegration(ctx, store, secrets, made);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+/** Takes the demo's integration (and its history, caches and links) out of the admin's folder again. */
+async function removeDemoIntegration(ctx: CliContext, store: Store, secrets: MemorySecretStore, id: string): Promise<void> {
+  const removed = await removeIntegration(store, secrets, id);
+  if (removed.ok) ctx.out.err(`The demo's integration ${id} was removed from ${store.dataDir} again; nothing else there was changed.`);
+  else ctx.out.err(`The demo's integration ${id} could not be fully removed from ${store.dataDir}: ${removed.error.message} What to do: ${removed.error.fix} (or rollcall --data-dir ${store.dataDir} integration remove --integration ${id} --yes)`);
 }
 
 async function sim(ctx: CliContext, values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -122,7 +154,7 @@ async function sim(ctx: CliContext, values: Record<string, string | boolean | un
 
 export function demoCommand(explicitDataDir: boolean): Command {
   return {
-    summary: 'start the built-in simulators, set up a demo integration and dry-run it',
+    summary: 'start the built-in simulators, set up a demo integration and dry-run it (with --data-dir, the integration is removed again when it ends)',
     usage: 'rollcall demo [--users N] [--json]',
     options: { users: { type: 'string' } },
     run: (ctx, values) => demo(ctx, values, explicitDataDir),
