@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== null)(`rollcall diagnose${skipReason ? ` — skip
     expect(r.stdout).toContain('What to do: If Connor Contract should be in the LMS');
   });
 
-  it('--report writes the report for support, without secrets, and an unwritable path exits with the fix', async () => {
+  it('--report writes the report for support, without secrets; a file in a folder that does not exist is refused first (exit 2) with the fix', async () => {
     const file = path.join(dataDir, 'support.txt');
     const r = await cli(['diagnose', '--integration', id, '--user', 'bo.mark@contoso.example', '--report', file]);
     expect(r.code, r.stderr).toBe(0);
@@ -97,8 +97,8 @@ describe.skipIf(skipReason !== null)(`rollcall diagnose${skipReason ? ` — skip
     expect(report).toContain('⟨U+FEFF⟩Sales');
     for (const secret of [demo.clientSecret, demo.lmsToken]) expect(report.includes(secret)).toBe(false);
     const bad = await cli(['diagnose', '--integration', id, '--user', 'bo.mark@contoso.example', '--report', path.join(dataDir, 'no-such-dir', 'r.txt')]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('What to do:');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`What to do: Create the folder first (mkdir -p ${path.join(dataDir, 'no-such-dir')})`);
   });
 
   it('a person nobody has still exits with 0: the diagnosis ran', async () => {
