@@ -24,7 +24,7 @@ export async function askYesNo(question: string): Promise<boolean> {
     const answer = await rl.question(question, { signal: stop.signal });
     return /^y(es)?$/i.test(answer.trim());
   } catch {
-    process.stderr.write('\n');
+    // Cancelled: readline has already ended the line.
     return false;
   } finally {
     rl.close();
