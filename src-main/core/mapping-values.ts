@@ -18,20 +18,35 @@ const REGION_BY_COUNTRY: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Three-letter ISO codes of the countries the table maps (HR systems often export these). Any other
- * alpha-3 code lands in Global either way; the warning then suggests the two-letter code.
+ * Three-letter codes of the countries the table maps (HR systems often export these): ISO 3166-1
+ * alpha-3, and the sports codes people also write (GER, SUI, DEN, SLO). Any other three-letter
+ * code is taken as a country without a region of its own: Global, as the article says, unwarned.
  */
 const ALPHA3: ReadonlyMap<string, string> = new Map([
   ['GBR', 'GB'], ['ESP', 'ES'], ['ITA', 'IT'], ['MLT', 'MT'], ['DEU', 'DE'], ['BEL', 'BE'], ['CHE', 'CH'],
   ['DNK', 'DK'], ['ROU', 'RO'], ['SVN', 'SI'], ['USA', 'US'], ['CAN', 'CA'], ['SWE', 'SE'], ['NOR', 'NO'],
+  ['GER', 'DE'], ['SUI', 'CH'], ['DEN', 'DK'], ['SLO', 'SI'],
 ]);
 
-/** Names admins type that no locale's list of country names has. */
+/**
+ * Names admins type that the runtime's lists of country names do not have (CLDR calls TR
+ * "Türkiye", HK "Hong Kong SAR China"), and the UK's and US's many spellings.
+ */
 const NAME_ALIASES: ReadonlyArray<readonly [string, string]> = [
-  ['uk', 'GB'], ['great britain', 'GB'], ['britain', 'GB'], ['england', 'GB'], ['scotland', 'GB'], ['wales', 'GB'], ['northern ireland', 'GB'],
-  ['united kingdom of great britain and northern ireland', 'GB'],
-  ['usa', 'US'], ['us', 'US'], ['united states of america', 'US'], ['america', 'US'], ['czech republic', 'CZ'],
+  ['great britain', 'GB'], ['britain', 'GB'], ['england', 'GB'], ['scotland', 'GB'], ['wales', 'GB'], ['northern ireland', 'GB'], ['n ireland', 'GB'],
+  ['england and wales', 'GB'], ['great britain and northern ireland', 'GB'], ['united kingdom of great britain and northern ireland', 'GB'],
+  ['usa', 'US'], ['u s a', 'US'], ['u s', 'US'], ['united states of america', 'US'], ['america', 'US'],
+  ['czech republic', 'CZ'], ['slovak republic', 'SK'], ['turkey', 'TR'], ['holland', 'NL'], ['eire', 'IE'], ['republic of ireland', 'IE'],
+  ['russia', 'RU'], ['russian federation', 'RU'], ['south korea', 'KR'], ['republic of korea', 'KR'], ['korea republic of', 'KR'], ['north korea', 'KP'],
+  ['hong kong', 'HK'], ['macau', 'MO'], ['macao', 'MO'], ['palestine', 'PS'], ['uae', 'AE'], ['ivory coast', 'CI'], ['burma', 'MM'],
+  ['swaziland', 'SZ'], ['vatican', 'VA'], ['vatican city', 'VA'], ['east timor', 'TL'], ['cape verde', 'CV'],
 ];
+
+/** Values that say "no country", not a country: treated as empty (Global, and Diagnose says none is set). */
+const NO_COUNTRY = new Set(['n/a', '-', '--', '?', 'none', 'unknown', 'not set', 'not applicable', 'tbd', 'tba', 'null', 'other']);
+
+/** Codes ICU knows that name no country (EU, UN, the eurozone, outlying Oceania, pseudo-locales). */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ']);
 
 /**
  * Locales whose country names are recognised: English and the languages of the countries the
@@ -64,9 +79,9 @@ function regionCodes(): ReadonlySet<string> {
   for (let i = 0; i < 26; i++) {
     for (let j = 0; j < 26; j++) {
       const code = String.fromCharCode(A + i, A + j);
-      // ZZ is "Unknown Region"; an unknown code comes back as itself; a retired one (DD, YU, UK
-      // for GB) is an alias of a current one, whose name it would otherwise take first.
-      if (code === 'ZZ' || english.of(code) === code || Intl.getCanonicalLocales(`und-${code}`)[0] !== `und-${code}`) continue;
+      // An unknown code comes back as itself; a retired one (DD, YU, UK for GB) is an alias of a
+      // current one, whose name it would otherwise take first.
+      if (NOT_COUNTRIES.has(code) || english.of(code) === code || Intl.getCanonicalLocales(`und-${code}`)[0] !== `und-${code}`) continue;
       codes.add(code);
     }
   }
@@ -74,7 +89,7 @@ function regionCodes(): ReadonlySet<string> {
   return codes;
 }
 
-/** Each code's name in NAME_LOCALES, and the aliases. Built once, on the first country name (~0.1 s). */
+/** Each code's name in NAME_LOCALES, and the aliases. Built once, on the first country name (~20 ms). */
 function countryNames(): ReadonlyMap<string, string> {
   if (codeByName) return codeByName;
   const byName = new Map<string, string>();
@@ -97,8 +112,9 @@ function countryNames(): ReadonlyMap<string, string> {
 
 /**
  * The ISO 3166-1 alpha-2 code for what an Entra country field holds: a two-letter code ("se",
- * and "UK" for GB), a three-letter one of the mapped countries, or a country's name in English
- * or a local language ("Deutschland", "España"). Null when it is none of these.
+ * and "UK" for GB), a three-letter one of the mapped countries, a country's name in English or a
+ * local language ("Deutschland", "España"), or a name with its code ("Deutschland (DE)"). Null
+ * when it is none of these.
  */
 export function countryCodeOf(value: string): string | null {
   const trimmed = value.trim();
@@ -109,22 +125,34 @@ export function countryCodeOf(value: string): string | null {
     if (upper === 'QQ') return upper;
     return regionCodes().has(upper) ? upper : null;
   }
-  if (/^[A-Z]{3}$/.test(upper) && ALPHA3.has(upper)) return ALPHA3.get(upper) ?? null;
+  const alpha3 = /^[A-Z]{3}$/.test(upper) ? ALPHA3.get(upper) : undefined;
+  if (alpha3 !== undefined) return alpha3;
+  const withCode = /^(.+?)\s*\(\s*([A-Za-z]{2})\s*\)$/.exec(trimmed);
+  if (withCode) return countryCodeOf(withCode[2] ?? '') ?? countryCodeOf(withCode[1] ?? '');
   const key = nameKey(trimmed);
-  if (key.length === 2) return countryCodeOf(key);
+  // "U.K." and "u.s." lose their dots: two letters again (and only letters, or this would not end).
+  if (/^[a-z]{2}$/.test(key)) return countryCodeOf(key);
   return countryNames().get(key) ?? null;
 }
 
 /**
  * The LMS content region for a country code or name (reference 002's table); any other country,
  * or none, is Global ("QQ"). `recognised` is false when there was a value but it names no
- * country, so the person lands in Global by accident rather than by the table.
+ * country, so the person lands in Global by accident rather than by the table. A three-letter
+ * code outside the table is a country without a region of its own; "N/A", "-" or "Unknown" is
+ * no country.
  */
 export function contentRegionOf(country: string | null): { region: string; recognised: boolean } {
-  const value = cleanText(country);
+  const value = countryValue(country);
   if (value === null) return { region: 'QQ', recognised: true };
   const code = countryCodeOf(value);
-  return { region: (code !== null ? REGION_BY_COUNTRY.get(code) : undefined) ?? 'QQ', recognised: code !== null };
+  return { region: (code !== null ? REGION_BY_COUNTRY.get(code) : undefined) ?? 'QQ', recognised: code !== null || /^[A-Za-z]{3}$/.test(value) };
+}
+
+/** The country field's value, cleaned; null when it is empty or says there is none ("N/A", "-"). */
+export function countryValue(country: string | null): string | null {
+  const value = cleanText(country);
+  return value === null || NO_COUNTRY.has(value.toLowerCase()) ? null : value;
 }
 
 /** The op's warning when a person's country names no country, so they land in Global by accident. */

@@ -28,7 +28,7 @@ import { contentRegionOf, countryNotRecognised, departmentPath } from './mapping
  * "Sales / EMEA", read back split at the same separator (lms/mapping.ts).
  */
 export const DEPARTMENT_TEXT_SEPARATOR = ' / ';
-export { contentRegionFor, contentRegionOf, countryCodeOf, departmentPath, unitId } from './mapping-values';
+export { contentRegionFor, contentRegionOf, countryCodeOf, countryValue, departmentPath, unitId } from './mapping-values';
 
 // ---------------------------------------------------------------------------------------------
 // The user

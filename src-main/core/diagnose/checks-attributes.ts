@@ -6,7 +6,7 @@
  */
 import { departmentPathOf, existingDepartmentPaths } from '../departments';
 import { fieldLabel, sameValue } from '../diff';
-import { chooseJobProfile, countryCodeOf, mergePermissionTypes, permissionValuesOf, vendorField } from '../mapping';
+import { chooseJobProfile, countryCodeOf, countryValue, mergePermissionTypes, permissionValuesOf, vendorField } from '../mapping';
 import { ScimPath, type AttrValue, type FieldChange, type SourceUser, type TargetUser } from '../model';
 import { cleanText } from '../normalise';
 import { sourceAttribute } from '../scope';
@@ -271,15 +271,16 @@ export function contentRegionCheck(ctx: DiagnoseContext, subject: SourceUser): C
   if (!field || !contentRegion.enabled || !ctx.mapped) return null;
   const title = 'Content region';
   const attribute = contentRegion.attribute;
-  const country = cleanText(textOf(sourceAttribute(subject, attribute)));
+  const raw = cleanText(textOf(sourceAttribute(subject, attribute)));
+  const country = countryValue(raw);
   const written = ctx.mapped.attributes[field] ?? null;
   const t = lmsAccountOf(ctx);
-  const evidence: Evidence[] = [ev(`Entra ${attribute}`, shown(country)), ev('Written to the LMS', shown(written))];
+  const evidence: Evidence[] = [ev(`Entra ${attribute}`, shown(raw)), ev('Written to the LMS', shown(written))];
   if (t) evidence.push(ev('LMS now', shown(t.attributes[field] ?? null)));
   const unrecognised = ctx.mapped.warnings.find((w) => w.code === 'country_not_recognised');
-  if (unrecognised) return { id: 'content-region', status: 'warn', title, detail: unrecognised.message, fix: `Set ${attribute} for ${personName(subject)} in Entra to a country code such as GB, DE or US; the next sync writes the region.`, evidence };
+  if (unrecognised) return { id: 'content-region', status: 'warn', title, detail: unrecognised.message, fix: `Set ${attribute} for ${personName(subject)} in Entra to a country code such as GB, DE or US, or a country's name; the next sync writes the region.`, evidence };
   if (country === null) {
-    return { id: 'content-region', status: 'warn', title, detail: `${personName(subject)} has no ${attribute} in Entra, so the content region is Global (QQ).`, fix: `Set ${attribute} in Entra (a country code such as GB or DE) to give them their country's content region.`, evidence };
+    return { id: 'content-region', status: 'warn', title, detail: `${personName(subject)} has no ${attribute} in Entra${raw === null ? '' : ` (it says ${shown(raw)})`}, so the content region is Global (QQ).`, fix: `Set ${attribute} in Entra (a country code such as GB or DE) to give them their country's content region.`, evidence };
   }
   const code = countryCodeOf(country);
   const through = code !== null && code !== country.toUpperCase() ? ` (${code})` : '';

@@ -27,7 +27,7 @@ describe('002: content region', () => {
 
   it('warns when the country names no country, with the fix in Entra', () => {
     const c = diag('anna@contoso.com', { users: [anna('Head office')], targets: [annaLms('QQ')], links: linked, config: regions });
-    expect(check(c, 'content-region')).toMatchObject({ status: 'warn', detail: expect.stringContaining('"Head office", which names no country Rollcall knows'), fix: 'Set country for Anna Berg in Entra to a country code such as GB, DE or US; the next sync writes the region.' });
+    expect(check(c, 'content-region')).toMatchObject({ status: 'warn', detail: expect.stringContaining('"Head office", which names no country Rollcall knows'), fix: "Set country for Anna Berg in Entra to a country code such as GB, DE or US, or a country's name; the next sync writes the region." });
     // The op carries the same warning, so the dry run shows it beside the change.
     const moved = diag('anna@contoso.com', { users: [anna('Head office')], targets: [annaLms('DE')], links: linked, config: regions });
     expect(moved.ops.find((o) => o.kind === 'update')?.warnings?.map((w) => w.code)).toEqual(['country_not_recognised']);
@@ -36,6 +36,9 @@ describe('002: content region', () => {
   it('warns when there is no country at all: the article recommends mapping one', () => {
     const c = diag('anna@contoso.com', { users: [anna(null)], targets: [annaLms('QQ')], links: linked, config: regions });
     expect(check(c, 'content-region')).toMatchObject({ status: 'warn', detail: 'Anna Berg has no country in Entra, so the content region is Global (QQ).' });
+    // A placeholder is no country either, said with what it holds; the dry run does not warn of it.
+    const na = diag('anna@contoso.com', { users: [anna('N/A')], targets: [annaLms('QQ')], links: linked, config: regions });
+    expect(check(na, 'content-region')).toMatchObject({ status: 'warn', detail: 'Anna Berg has no country in Entra (it says "N/A"), so the content region is Global (QQ).' });
   });
 
   it('says what the next sync changes, and is absent when no region is written', () => {
