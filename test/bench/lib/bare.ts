@@ -47,16 +47,17 @@ function send(lib: typeof http | typeof https, agent: http.Agent, url: URL, meth
  */
 function senderFor(via: BareVia, secure: boolean, maxSockets: number, ca?: string): Sender {
   if (via === 'fetch') {
-    // Its own connection pool per loop, as the node agents are, closed at the end.
-    const dispatcher = new UndiciAgent({ connections: maxSockets, ...(ca === undefined ? {} : { connect: { ca: [...tls.rootCertificates, ca] } }) });
+    // Its own connection pool per loop, as the node agents are, closed at the end. The CA goes in
+    // as one secure context, as Rollcall's clients build it: undici's `connect.ca` builds a new
+    // one, with every root certificate, for each socket.
+    const secureContext = ca === undefined ? undefined : tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    const dispatcher = new UndiciAgent({ connections: maxSockets, ...(secureContext === undefined ? {} : { connect: { secureContext } }) });
     return {
       async send(url, method, headers, body) {
         // `dispatcher` is Node's fetch option for an undici Agent; RequestInit's type does not name it.
         const res = await fetch(url, { method, headers, body, dispatcher } as RequestInit);
-        const text = await res.text();
-        const h: Record<string, string> = {};
-        res.headers.forEach((v, k) => (h[k] = v));
-        return { status: res.status, headers: h, body: text };
+        // The loops read the status and the body only: the headers are not copied out.
+        return { status: res.status, headers: {}, body: await res.text() };
       },
       close: () => void dispatcher.close(),
     };
