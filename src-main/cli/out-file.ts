@@ -8,21 +8,21 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './context';
 
-async function kindOf(p: string): Promise<'file' | 'folder' | 'missing'> {
+async function kindOf(p: string): Promise<'file' | 'folder' | 'missing' | 'unknown'> {
   try {
     return (await stat(p)).isDirectory() ? 'folder' : 'file';
   } catch (err) {
     // ENOENT, or ENOTDIR (a file where a folder of the path should be): there is nothing there.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
     // Anything else (no permission to look) is left to the write, which says what the OS said.
-    return 'file';
+    return 'unknown';
   }
 }
 
 /** Throws a UsageError when `value` cannot be the file the flag writes; returns the path. */
 export async function requireOutFile(flag: string, value: string, exampleName: string): Promise<string> {
-  const file = value.trim();
-  if (file === '') throw new UsageError(`--${flag} needs a file path.`, `For example: --${flag} ${exampleName}`);
+  const file = value;
+  if (file.trim() === '') throw new UsageError(`--${flag} needs a file path.`, `For example: --${flag} ${exampleName}`);
   const kind = await kindOf(file);
   if (kind === 'folder' || /[/\\]$/.test(file)) {
     const suggestion = path.join(file, exampleName);
