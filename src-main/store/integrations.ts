@@ -237,14 +237,27 @@ export async function acknowledgeCommunication(store: Store, id: string, acknowl
  * Removes an integration: its secrets, its settings, then everything it kept on disk (run history,
  * audit logs, link table, cached snapshots of people). Refused while one of its runs is going on.
  */
+/** The run lock for removing: its files would be deleted under a run, which would then write some of them again. */
+async function removalLock(store: Store, id: string) {
+  const lock = await acquireRunLock(store.dataDir, id, 'remove the integration');
+  if (lock.ok) return lock;
+  const detail = lock.error.message.replace(/^Another run of this integration is in progress/, '');
+  return fail({ ...lock.error, message: `The integration was not removed: one of its runs is in progress${detail}`, fix: 'Wait for the run to finish (or cancel it), then remove the integration.' });
+}
+
+/** Whether the integration could be removed now (no run of it in progress): asked before asking the admin. */
+export async function canRemoveNow(store: Store, id: string): Promise<Result<void>> {
+  if (!findIntegration(store, id)) return fail(integrationNotFound(id));
+  const lock = await removalLock(store, id);
+  if (!lock.ok) return lock;
+  await lock.value.release();
+  return ok(undefined);
+}
+
 export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
   if (!findIntegration(store, id)) return fail(integrationNotFound(id));
-  const lock = await acquireRunLock(store.dataDir, id, 'remove the integration');
-  if (!lock.ok) {
-    // Its files would be deleted under the run, which would then write some of them again.
-    const detail = lock.error.message.replace(/^Another run of this integration is in progress/, '');
-    return fail({ ...lock.error, message: `The integration was not removed: one of its runs is in progress${detail}`, fix: 'Wait for the run to finish (or cancel it), then remove the integration.' });
-  }
+  const lock = await removalLock(store, id);
+  if (!lock.ok) return lock;
   try {
     for (const kind of ['clientSecret', 'lmsToken'] as const) {
       const r = await secrets.delete(id, kind);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { IntegrationConfigSchema, lmsAddressProblem } from '../../core/config';
 import { appError } from '../../core/errors';
-import { createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
+import { canRemoveNow, createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
 import { checkAndRecord } from '../../sync/check';
 import type { StoredIntegration } from '../../store/settings';
 import { askYesNo, canAsk } from '../confirm';
@@ -188,6 +188,9 @@ async function remove(ctx: CliContext, id: string, yes: boolean): Promise<number
   const store = await ctx.openStore();
   const record = await requireIntegration(ctx, id);
   if (!yes) {
+    // Not asked only to be refused after "y": a run in progress is said first (exit 4).
+    const now = await canRemoveNow(store, id);
+    if (!now.ok) return ctx.out.error(now.error), exitCodeFor(now.error);
     const who = `${record.config.name} (${id})`;
     const loses = await whatRemoveLoses(ctx, record);
     const stops = record.enabled ? ' It is enabled: its scheduled syncs stop.' : '';
@@ -201,7 +204,7 @@ async function remove(ctx: CliContext, id: string, yes: boolean): Promise<number
     if (!(await askYesNo(question))) return ctx.out.out('Nothing was removed.'), ExitCode.ok;
   }
   const r = await removeIntegration(store, ctx.secrets(), id);
-  if (!r.ok) return ctx.out.error(r.error), ExitCode.failed;
+  if (!r.ok) return ctx.out.error(r.error), exitCodeFor(r.error);
   if (ctx.out.json) ctx.out.result({ id, removed: true });
   else ctx.out.out(`Removed ${id}: its settings, keychain entries, run history, audit logs, link table and cached snapshots. LMS accounts were not touched.`);
   return ExitCode.ok;

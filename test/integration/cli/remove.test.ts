@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../../src-main/secrets/keytar-store';
+import { acquireRunLock } from '../../../src-main/store/run-lock';
 import { runCliInTerminal, terminalAvailable } from '../../helpers/cli';
 import { keychainSkipReason, startCliKit, type CliKit } from './kit';
 
@@ -88,6 +89,24 @@ describe.skipIf(keychainSkipReason !== null)(`rollcall integration remove${keych
     expect(await filesOf(id)).toEqual([]);
     expect(await new KeytarSecretStore().get(id, 'lmsToken')).toEqual({ ok: true, value: null });
     for (const screen of [no.screen, enter.screen, yes.screen]) expect(screen).not.toContain(kit.demo.lmsToken);
+  });
+
+  it('a run in progress is said before anything is asked: exit 4, nothing removed, with or without --yes', async () => {
+    const id = await kit.addIntegration('Busy feed');
+    const lock = await acquireRunLock(kit.dataDir, id, 'apply');
+    if (!lock.ok) throw new Error(lock.error.message);
+    try {
+      for (const extra of [[], ['--yes']]) {
+        const r = await kit.cli(['integration', 'remove', '--integration', id, ...extra]);
+        expect(r.code, r.stderr).toBe(4);
+        expect(r.stderr).toContain('The integration was not removed: one of its runs is in progress');
+        expect(r.stderr).not.toContain('--yes when not run in a terminal');
+      }
+      expect(await ids()).toContain(id);
+    } finally {
+      await lock.value.release();
+    }
+    expect((await kit.cli(['integration', 'remove', '--integration', id, '--yes'])).code).toBe(0);
   });
 
   it('prints no secret', () => {
