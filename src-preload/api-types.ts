@@ -147,6 +147,9 @@ export interface UnmanagedChunk {
   accounts: UnmanagedAccount[];
 }
 
+/** People named at once by getPeopleNames (a wizard's list is far shorter). A value, so the renderer need not load the API's schemas for it. */
+export const MAX_NAMED = 5_000;
+
 /** An Entra user as the admin knows them (getPeopleNames), from the last dry run's read. */
 export interface PersonName {
   /** The object id as it was asked for. */

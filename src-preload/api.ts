@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import type { AppInfo, AuditPage, Checklist, CheckResult, GroupSummary, IntegrationSummary, LmsGroupList, PersonName, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, ProvisionTrace, RunRecord, RunStatus, SetSecretResult, UnmanagedChunk } from './api-types';
+import { MAX_NAMED, type AppInfo, type AuditPage, type Checklist, type CheckResult, type GroupSummary, type IntegrationSummary, type LmsGroupList, type PersonName, type PlanHeaderResult, type PlanOpDetail, type PlanOpsChunk, type PlanRows, type ProvisionTrace, type RunRecord, type RunStatus, type SetSecretResult, type UnmanagedChunk } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -28,8 +28,6 @@ const Count = z.number().int().min(0).max(100_000_000);
 /** Which dry run a page or detail request is about (PlanHeader.version): a newer one is refused, never mixed in. */
 const PlanVersion = z.string().min(1).max(200);
 const OpIndex = z.number().int().min(0).max(100_000_000);
-/** People named at once by getPeopleNames (a wizard's list is far shorter). */
-export const MAX_NAMED = 5_000;
 /** The diff viewer's filters: kinds (none = all), one reason code, text in e-mail, name or ids. */
 const PlanFilterSchema = z
   .object({

@@ -10,7 +10,8 @@ export function StepScope({ draft, update, integration }: StepProps) {
   const picked = new Set([...draft.include, ...draft.exclude].flatMap((r) => (r.kind === 'group' ? [r.groupId] : [])));
   const addInclude = (r: IncludeRule) => update({ include: [...draft.include, r] });
   const addExclude = (r: ExcludeRule) => update({ exclude: [...draft.exclude, r] });
-  const names = usePeopleNames(integration?.id, draft.confirmedNewAccounts);
+  // The saved list (a superset of the draft's, which only loses ids here): one look-up per save.
+  const names = usePeopleNames(integration?.id, integration?.config.scope.confirmedNewAccounts ?? draft.confirmedNewAccounts);
   return (
     <div style={{ display: 'grid', gap: 14, maxWidth: 860 }} data-testid="step-scope">
       <Box title="Security groups" hint="Recommended: include one security group, so only its members are imported. Nested groups count too.">
