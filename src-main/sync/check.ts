@@ -4,7 +4,7 @@
  * Test buttons, show these checks.
  */
 import type { IntegrationConfig } from '../core/config';
-import { fail, ok, type AppError, type Result } from '../core/errors';
+import { appErrorOf, fail, ok, type AppError, type Result } from '../core/errors';
 import type { Check } from '../core/reports';
 import { REQUIRED_GRAPH_PERMISSIONS } from '../core/directories';
 import { describeCapabilities } from '../lms';
@@ -48,6 +48,8 @@ export async function checkConnection(connectors: Connectors, config: Integratio
 export interface RecordedCheck extends CheckReport {
   status: StoredIntegration['status'];
   statusReason: AppError | null;
+  /** Why the result could not be written on the integration (its settings file locked or unwritable); the checks still stand. */
+  notRecorded: AppError | null;
 }
 
 /**
@@ -64,9 +66,17 @@ export async function checkAndRecord(store: Store, secrets: SecretStore, id: str
   if (!connectors.ok) return connectors;
   try {
     const report = await checkConnection(connectors.value, record.config, signal);
-    await noteCredentialCheck(store, id, report.credentialsError, report.checks);
+    let notRecorded: AppError | null = null;
+    try {
+      await noteCredentialCheck(store, id, report.credentialsError, report.checks);
+    } catch (err) {
+      // The checks were made: they are said even when the status cannot be written.
+      const e = appErrorOf(err);
+      if (!e) throw err;
+      notRecorded = e;
+    }
     const after = findIntegration(store, id) ?? record;
-    return ok({ ...report, status: after.status, statusReason: after.statusReason });
+    return ok({ ...report, status: after.status, statusReason: after.statusReason, notRecorded });
   } finally {
     closeConnectors(connectors.value);
   }

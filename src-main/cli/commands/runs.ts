@@ -85,6 +85,7 @@ export function printChecks(ctx: CliContext, checks: readonly Check[]): void {
 export function printRecordedCheck(ctx: CliContext, result: RecordedCheck): void {
   printChecks(ctx, result.checks);
   ctx.out.out(`Status: ${result.status}${result.statusReason ? ` (${result.statusReason.message})` : ''}.`);
+  if (result.notRecorded) ctx.out.err(`Warning: this result was not recorded on the integration's status: ${result.notRecorded.message} ${result.notRecorded.fix}`);
 }
 
 /** 3 when a credential was refused, 1 when another check failed, 0 when all passed. */
@@ -98,7 +99,7 @@ async function check(ctx: CliContext, id: string): Promise<number> {
   await requireIntegration(ctx, id);
   const result = await checkAndRecord(await ctx.openStore(), ctx.secrets(), id);
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
-  if (ctx.out.json) ctx.out.result({ ok: result.value.ok, status: result.value.status, checks: result.value.checks });
+  if (ctx.out.json) ctx.out.result({ ok: result.value.ok, status: result.value.status, checks: result.value.checks, ...(result.value.notRecorded ? { notRecorded: result.value.notRecorded } : {}) });
   else printRecordedCheck(ctx, result.value);
   return checkExitCode(result.value);
 }
