@@ -48,6 +48,8 @@ export interface MatchInput {
   reservedKeys: ReadonlySet<string>;
   /** People the admin confirmed get a new account although an alias matches an account (scope.confirmedNewAccounts). */
   confirmedNewAccounts?: ReadonlySet<string>;
+  /** mapping.createUsers: with it off, an alias conflict cannot end in a new account, and says so. */
+  createUsers?: boolean;
   links: readonly Link[];
   otherLinks: readonly Link[];
   /**
@@ -465,7 +467,7 @@ export function matchUsers(input: MatchInput): MatchResult[] {
       res[i] = {
         kind: 'conflict',
         reason: 'alias_match',
-        detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it if it is theirs, or confirm a new account if it is not.`,
+        detail: `No LMS account has ${c.email ?? c.user.userPrincipalName}, but ${names} matches one of this person's other addresses; relink it if it is theirs, ${input.createUsers === false ? 'or mark it not theirs if it is not (no new account is created while "Create users" is off)' : 'or confirm a new account if it is not'}.`,
         sourceIds: [c.user.id],
         targetIds: sortedIds([...hits.values()]),
       };

@@ -259,6 +259,7 @@ export function planWithMemo(
     targets,
     reservedKeys,
     ...(scope.confirmedNewAccounts.length > 0 ? { confirmedNewAccounts: new Set(scope.confirmedNewAccounts) } : {}),
+    createUsers: mapping.createUsers,
     links: anySkipped ? ours.filter((l) => !isSkippedSource(l.sourceId)) : ours,
     otherLinks: others,
     linksMayRepeat: linksDamaged,

@@ -136,6 +136,15 @@ describe('matching order: link → externalId → e-mail/userName → create', (
     expect(p.summary.create + p.summary.update).toBe(0);
   });
 
+  it('says of an alias conflict what the admin can do: confirm a new account, or with "Create users" off only mark it not theirs', () => {
+    const t = targetUser('t-old', { userName: 'anna.old@contoso.com' });
+    const on = opFor(run({ users: [{ ...anna, otherMails: ['anna.old@contoso.com'] }], targets: [t] }), 's-anna');
+    expect(on?.detail).toContain('relink it if it is theirs, or confirm a new account if it is not.');
+    const off = opFor(run({ users: [{ ...anna, otherMails: ['anna.old@contoso.com'] }], targets: [t], config: planConfig({ mapping: { createUsers: false } }) }), 's-anna');
+    expect(off?.detail).toContain('relink it if it is theirs, or mark it not theirs if it is not (no new account is created while "Create users" is off).');
+    expect(off?.detail).not.toContain('confirm a new account');
+  });
+
   it('creates a new account for someone the admin confirmed, leaving the account their alias matches alone', () => {
     const t = targetUser('t-old', { userName: 'anna.old@contoso.com' });
     const confirmed = planConfig({ scope: { confirmedNewAccounts: ['s-anna'] } });
