@@ -67,6 +67,30 @@ test('one question at a time, with the keyboard in it; "Not theirs" with "Create
   await expect(question).toHaveCount(0);
   await expect(notTheirs).toBeFocused();
 
+  // One question on the page, not one per conflict: with another conflict open too, its actions
+  // wait while Carla's question is open, and say why.
+  await page.getByTestId('plan-search').fill('');
+  await page.getByTestId('filter-conflict').click();
+  const conflictRows = page.locator('[data-testid="plan-row"][data-kind="conflict"]');
+  await expect(conflictRows.nth(1)).toBeVisible();
+  const carlaRow = conflictRows.filter({ hasText: 'carla.newname@' });
+  const otherRow = conflictRows.filter({ hasNotText: 'carla.newname@' }).first();
+  await otherRow.click();
+  const details = page.getByTestId('op-detail');
+  await expect(details).toHaveCount(2);
+  const carlaDetail = details.filter({ hasText: "matches one of this person's other addresses" });
+  const otherDetail = details.filter({ hasNotText: "matches one of this person's other addresses" });
+  await expect(otherDetail.getByTestId('conflict-ignore')).toBeEnabled();
+  await expect(carlaRow).toHaveCount(1);
+  await carlaDetail.getByTestId('conflict-new-account').click();
+  await expect(carlaDetail.getByTestId('new-account-confirm')).toContainText('Give Carla Newname a new LMS account?');
+  await expect(otherDetail.getByTestId('conflict-ignore')).toBeDisabled();
+  for (const b of await otherDetail.getByRole('button', { name: /^Relink to LMS account/ }).all()) await expect(b).toBeDisabled();
+  await expect(otherDetail.getByTestId('question-elsewhere')).toBeVisible();
+  await carlaDetail.getByRole('button', { name: 'Cancel' }).click();
+  await expect(otherDetail.getByTestId('conflict-ignore')).toBeEnabled();
+  await expect(otherDetail.getByTestId('question-elsewhere')).toHaveCount(0);
+
   // "Create users" off (the wizard's Rules and mapping): nobody gets a new account, so "Not theirs" must not promise one.
   await page.getByRole('tab', { name: 'Integrations' }).click();
   await page.getByTestId('integration-card').getByTestId('edit').click();
@@ -85,7 +109,8 @@ test('one question at a time, with the keyboard in it; "Not theirs" with "Create
   await notTheirs.click();
   await expect(question).toContainText('No LMS account is created for this person while "Create users" is off');
   await expect(question).toContainText('Rules and mapping');
-  await expect(question).not.toContainText('Give this person a new LMS account');
+  await expect(question).toContainText("Mark the account above as not Carla Newname's?");
+  await expect(question).not.toContainText('a new LMS account?');
   await question.getByTestId('new-account-confirm-yes').click();
   const resolved = detail.getByTestId('conflict-resolved');
   await expect(resolved).toContainText('No LMS account is created for this person while "Create users" is off');

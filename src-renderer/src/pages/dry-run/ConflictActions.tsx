@@ -1,6 +1,7 @@
 import { Body1, Button, Caption1, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useOpenQuestion } from './open-question';
 import type { CandidateAccount, LinkOwner, PlanOp } from '../../../../src-preload/api-types';
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -40,6 +41,18 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   // so is a new account beside one that may hold their learning history. One question at a time:
   // while it is open the other actions wait, so two answers can never be given at once.
   const [asking, setAsking] = useState<Asking | null>(null);
+  // And one on the page: while another conflict's question is open, this one's actions wait too.
+  const page = useOpenQuestion();
+  const owner = sourceId ?? op.targetId ?? '';
+  const elsewhere = page !== null && page.owner !== null && page.owner !== owner;
+  const setPageOwner = page?.setOwner;
+  useEffect(() => {
+    if (!setPageOwner) return;
+    if (asking !== null) setPageOwner(owner);
+    else setPageOwner((o) => (o === owner ? null : o));
+  }, [asking, owner, setPageOwner]);
+  // A row scrolled away or closed while asking takes its question with it.
+  useEffect(() => () => setPageOwner?.((o) => (o === owner ? null : o)), [owner, setPageOwner]);
   // The button that asked, given the keyboard back when the question is taken back.
   const opener = useRef<HTMLElement | null>(null);
   const giveBack = useRef<HTMLElement | null>(null);
@@ -51,6 +64,7 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
     onSuccess: (_s, r) => {
       invalidate(integrationId);
       answered.current = true;
+      setAsking(null);
       onResolved(r);
     },
   });
@@ -94,7 +108,8 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   };
   // While a question is open the actions are out of the way (not in the tab order); while an
   // answer is on its way they keep the keyboard where it is (focusable, but inert).
-  const wait = asking !== null ? { disabled: true } : resolve.isPending ? { disabledFocusable: true } : {};
+  const wait = asking !== null || elsewhere ? { disabled: true } : resolve.isPending ? { disabledFocusable: true } : {};
+  const who = op.displayName ?? op.email ?? 'this person';
   const relinking = asking?.action === 'relink' ? asking.targetId : null;
   const notTheirs = op.reason !== 'alias_match' ? '' : createUsers ? ', give them a new one if none is theirs,' : ', say none is theirs (no new account is created while "Create users" is off),';
   return (
@@ -102,6 +117,7 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
       <Caption1>
         Rollcall never merges accounts on its own. Pick the LMS account that belongs to this person{notTheirs} or leave them alone.
       </Caption1>
+      {elsewhere ? <Caption1 data-testid="question-elsewhere">Another conflict's question is open on this page: answer it or cancel it first.</Caption1> : null}
       {linkedHere > 1 ? (
         <Caption1 data-testid="relink-unlinks">
           This person is linked to {linkedHere} of these accounts. Relink keeps the one you pick;{' '}
@@ -120,7 +136,9 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
       ))}
       {relinking !== null ? (
         <InlineConfirm testId="relink-confirm" yesLabel="Relink" yesTestId="relink-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'relink', targetId: relinking })} onCancel={takeBack}>
-          <span>Relink this person to the LMS account {relinking}?</span>
+          <span>
+            Relink {who} to the LMS account {relinking}?
+          </span>
           <ul style={{ margin: 0, paddingLeft: 18 }}>
             {relinkLosses(relinking, [...accountOf.values()], sourceId).map((line) => (
               <li key={line}>{line}</li>
@@ -142,7 +160,7 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
       {asking?.action === 'new-account' ? (
         <InlineConfirm testId="new-account-confirm" yesLabel={createUsers ? 'Create a new account' : 'Not theirs'} yesTestId="new-account-confirm-yes" busy={resolve.isPending} onYes={() => resolve.mutate({ action: 'new-account' })} onCancel={takeBack}>
           <span>
-            {createUsers ? `Give this person a new LMS account? ${one ? 'The account above stays' : 'The accounts above stay'}` : `Mark ${one ? 'the account above' : 'the accounts above'} as not this person's? ${one ? 'It stays' : 'They stay'}`} as{' '}
+            {createUsers ? `Give ${who} a new LMS account? ${one ? 'The account above stays' : 'The accounts above stay'}` : `Mark ${one ? 'the account above' : 'the accounts above'} as not ${who}'s? ${one ? 'It stays' : 'They stay'}`} as{' '}
             {one ? 'it is' : 'they are'}, with {one ? 'its' : 'their'} learning history, and {one ? 'is' : 'are'} not linked to this person. {createUsers ? '' : `${NO_NEW_ACCOUNT} `}If {one ? 'it is' : 'one is'} theirs,
             Relink instead.
           </span>

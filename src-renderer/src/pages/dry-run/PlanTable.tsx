@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useRef } from 'react';
 import type { PlanRow } from '../../../../src-preload/api-types';
 import { KIND_META } from '../../components/SummaryCounts';
 import { OpDetail, type Resolution } from './OpDetail';
+import { OpenQuestionProvider } from './open-question';
 import { fieldsText } from './planIndex';
 
 const COLUMNS = '28px 110px minmax(180px, 1.2fr) minmax(200px, 2fr) minmax(120px, 1fr)';
@@ -136,28 +137,30 @@ export function PlanTable(props: {
   );
 
   return (
-    <div role="region" aria-label="Changes" style={{ border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusLarge, overflow: 'hidden', background: tokens.colorNeutralBackground1 }}>
-      <div aria-hidden style={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '8px 12px', background: tokens.colorNeutralBackground3, fontWeight: 600, fontSize: tokens.fontSizeBase200 }}>
-        <span />
-        <span>Change</span>
-        <span>Person</span>
-        <span>Why</span>
-        <span>Fields</span>
-      </div>
-      <div ref={scroller} data-testid="plan-scroller" style={{ height: 'max(320px, calc(100vh - 440px))', overflow: 'auto', contain: 'strict' }}>
-        <div role="list" aria-label={`${total} changes`} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const row = rowAt(item.index);
-            const open = row !== undefined && expanded.has(row.index);
-            return (
-              <div key={item.key} role="listitem" data-index={item.index} data-pos={item.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}>
-                {row ? <Row op={row} pos={item.index} expanded={open} onToggle={toggle} onKey={onKey} /> : <PendingRow />}
-                {row && open ? <OpDetail row={row} integrationId={integrationId} version={version} resolution={resolutions.get(row.index)} onResolved={(r) => onResolved(row.index, r)} /> : null}
-              </div>
-            );
-          })}
+    <OpenQuestionProvider>
+      <div role="region" aria-label="Changes" style={{ border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusLarge, overflow: 'hidden', background: tokens.colorNeutralBackground1 }}>
+        <div aria-hidden style={{ display: 'grid', gridTemplateColumns: COLUMNS, gap: 8, padding: '8px 12px', background: tokens.colorNeutralBackground3, fontWeight: 600, fontSize: tokens.fontSizeBase200 }}>
+          <span />
+          <span>Change</span>
+          <span>Person</span>
+          <span>Why</span>
+          <span>Fields</span>
+        </div>
+        <div ref={scroller} data-testid="plan-scroller" style={{ height: 'max(320px, calc(100vh - 440px))', overflow: 'auto', contain: 'strict' }}>
+          <div role="list" aria-label={`${total} changes`} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              const open = row !== undefined && expanded.has(row.index);
+              return (
+                <div key={item.key} role="listitem" data-index={item.index} data-pos={item.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}>
+                  {row ? <Row op={row} pos={item.index} expanded={open} onToggle={toggle} onKey={onKey} /> : <PendingRow />}
+                  {row && open ? <OpDetail row={row} integrationId={integrationId} version={version} resolution={resolutions.get(row.index)} onResolved={(r) => onResolved(row.index, r)} /> : null}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
-    </div>
+    </OpenQuestionProvider>
   );
 }
