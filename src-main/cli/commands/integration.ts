@@ -196,7 +196,7 @@ async function remove(ctx: CliContext, id: string, yes: boolean): Promise<number
     const stops = record.enabled ? ' It is enabled: its scheduled syncs stop.' : '';
     if (!canAsk(ctx)) {
       throw new UsageError(
-        `integration remove deletes ${who} for good: ${loses}.${stops} It needs --yes when not run in a terminal.`,
+        `integration remove deletes ${who} for good: ${loses}.${stops} It needs --yes ${ctx.out.json ? 'with --json' : 'when not run in a terminal'}.`,
         `Check that it is the one to remove (rollcall integration show --integration ${id}), then run: rollcall integration remove --integration ${id} --yes`,
       );
     }

@@ -30,7 +30,8 @@ export function planJson(plan: Plan) {
     summary: plan.summary,
     // What would stop the apply (blocking) or is worth a look, before a script runs it.
     guards: plan.guards.map((g) => ({ code: g.code, blocking: g.blocking, confirmable: g.confirmable, count: g.count, limit: g.limit, message: g.message, fix: g.fix })),
-    ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes })),
+    // Each op's warnings (a country naming no country, a job profile the LMS lacks), when it has any.
+    ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes, ...(op.warnings?.length ? { warnings: op.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}) })),
     ...(plan.groups ? { groups: plan.groups } : {}),
   };
 }
@@ -84,7 +85,7 @@ export function printChecks(ctx: CliContext, checks: readonly Check[]): void {
 /** The checks, then the status they leave the integration in (the dashboard's colour). */
 export function printRecordedCheck(ctx: CliContext, result: RecordedCheck): void {
   printChecks(ctx, result.checks);
-  ctx.out.out(`Status: ${result.status}${result.statusReason ? ` (${result.statusReason.message})` : ''}.`);
+  ctx.out.out(`Status: ${result.status}${result.statusReason ? ` (${result.statusReason.message.replace(/\.$/, '')})` : ''}.`);
   if (result.notRecorded) ctx.out.err(`Warning: this result was not recorded on the integration's status: ${result.notRecorded.message} ${result.notRecorded.fix}`);
 }
 

@@ -27,6 +27,7 @@ const PlanJson = z.strictObject({
       email: z.string().nullable(),
       reason: z.string(),
       changes: z.array(z.strictObject({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+      warnings: z.array(z.strictObject({ code: z.string(), message: z.string() })).min(1).optional(),
     }),
   ),
   // Only when the integration pushes groups (the demo does).
@@ -145,6 +146,10 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     const plan = PlanJson.parse(JSON.parse(r.stdout));
     expect(plan.summary.create).toBeGreaterThan(100);
     expect(plan.ops.filter((o) => o.kind === 'create')).toHaveLength(plan.summary.create);
+    // Each op's warnings, so a script sees what the text output counts (the demo's missing job profiles, managers without an account…).
+    const warned = plan.ops.filter((o) => o.warnings !== undefined);
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.every((o) => o.warnings?.every((w) => w.message.length > 0))).toBe(true);
     // The demo's pushed groups: the LMS's own "People Managers" linked by name, "Sales team" created.
     expect(plan.groups?.map((g) => [g.lmsGroup, g.action])).toEqual([['People Managers', 'update'], ['Sales team', 'create']]);
     expect(plan.groups?.[1]?.add.every((m) => m.targetId === null || plan.ops.some((o) => o.targetId === m.targetId))).toBe(true);
