@@ -40,7 +40,7 @@ async function demo(ctx: CliContext, values: Record<string, string | boolean | u
   // Ctrl+C (or a service stop) ends the dry run and still cleans up; a second Ctrl+C stops at once.
   const stop = new AbortController();
   const onSignal = () => {
-    ctx.out.err('\nStopping the demo …');
+    ctx.out.err(explicitDataDir ? `\nStopping the demo and taking its integration out of ${ctx.dataDir} … (Ctrl+C again stops at once, and leaves it there)` : '\nStopping the demo …');
     stop.abort();
   };
   process.once('SIGINT', onSignal);
