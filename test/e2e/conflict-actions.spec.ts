@@ -7,35 +7,20 @@
  * among the new accounts confirmed by name, not by object id.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { dryRun, openConflict, openDemo } from './helpers';
 import { previewForThisFile } from './preview';
 
 const preview = previewForThisFile(120_000);
 
 /** Carla's conflict, found by e-mail, opened. */
 async function openCarla(page: Page) {
-  await page.getByTestId('plan-search').fill('carla.newname@');
-  const row = page.locator('[data-testid="plan-row"][data-kind="conflict"]');
-  await expect(row).toHaveCount(1);
-  await row.click();
-  const detail = page.getByTestId('op-detail');
-  await expect(detail).toHaveAttribute('data-state', 'ready');
+  const detail = await openConflict(page, 'carla.newname@');
   await expect(detail).toContainText("matches one of this person's other addresses");
   return detail;
 }
 
-async function dryRun(page: Page): Promise<void> {
-  await page.getByTestId('run-dry-run').click();
-  await expect(page.getByTestId('run-progress')).toBeVisible();
-  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
-}
-
 test('one question at a time, with the keyboard in it; "Not theirs" with "Create users" off says no account is created', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(preview().url);
-  await page.getByTestId('try-demo').click();
-  await expect(page).toHaveURL(/#\/dry-run\/int-/);
-  await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
+  const errors = await openDemo(page, preview().url);
 
   let detail = await openCarla(page);
   const relink = detail.getByRole('button', { name: /^Relink to LMS account/ });

@@ -7,36 +7,16 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { Store } from '../../src-main/store/store';
-import { snap } from './helpers';
+import { dryRun, openConflict, openDemo, snap } from './helpers';
 import { previewForThisFile } from './preview';
 
 const preview = previewForThisFile(120_000);
 
-
-async function dryRun(page: Page): Promise<void> {
-  await page.getByTestId('run-dry-run').click();
-  await expect(page.getByTestId('run-progress')).toBeVisible();
-  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
-}
-
 /** Max's row, found by e-mail among the conflicts, opened. */
-async function openMax(page: Page) {
-  await page.getByTestId('plan-search').fill('max.');
-  const row = page.locator('[data-testid="plan-row"][data-kind="conflict"]');
-  await expect(row).toHaveCount(1);
-  await row.click();
-  const detail = page.getByTestId('op-detail');
-  await expect(detail).toHaveAttribute('data-state', 'ready');
-  return detail;
-}
+const openMax = (page: Page) => openConflict(page, 'max.');
 
 test('a person linked to two LMS accounts: both shown as theirs, Relink keeps one and says what becomes of the other', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(preview().url);
-  await page.getByTestId('try-demo').click();
-  await expect(page).toHaveURL(/#\/dry-run\/int-/);
-  await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
+  const errors = await openDemo(page, preview().url);
   const integrationId = /#\/dry-run\/([^/?]+)/.exec(page.url())?.[1] ?? '';
 
   // Before: two unlinked accounts answer to Max's address.

@@ -46,3 +46,35 @@ export async function snap(page: Page, name: string, secrets: readonly string[] 
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
   if (extra > 0) await page.setViewportSize(size);
 }
+
+/** Runs a dry run from the dry-run page and waits for it to finish. */
+export async function dryRun(page: Page): Promise<void> {
+  await page.getByTestId('run-dry-run').click();
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toHaveCount(0, { timeout: 60_000 });
+}
+
+/** The one conflict the search finds, opened; its detail once loaded. */
+export async function openConflict(page: Page, search: string) {
+  await page.getByTestId('plan-search').fill(search);
+  const row = page.locator('[data-testid="plan-row"][data-kind="conflict"]');
+  await expect(row).toHaveCount(1);
+  await row.click();
+  const detail = page.getByTestId('op-detail');
+  await expect(detail).toHaveAttribute('data-state', 'ready');
+  return detail;
+}
+
+/**
+ * Opens the preview, starts "Try with a demo tenant" and waits for its first dry run's rows.
+ * Returns the page errors seen from then on (a test ends by expecting none).
+ */
+export async function openDemo(page: Page, url: string): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.getByTestId('try-demo').click();
+  await expect(page).toHaveURL(/#\/dry-run\/int-/);
+  await expect(page.getByTestId('plan-row').first()).toBeVisible({ timeout: 60_000 });
+  return errors;
+}
