@@ -26,6 +26,8 @@ const ALPHA3: ReadonlyMap<string, string> = new Map([
   ['GBR', 'GB'], ['ESP', 'ES'], ['ITA', 'IT'], ['MLT', 'MT'], ['DEU', 'DE'], ['BEL', 'BE'], ['CHE', 'CH'],
   ['DNK', 'DK'], ['ROU', 'RO'], ['SVN', 'SI'], ['USA', 'US'], ['CAN', 'CA'], ['SWE', 'SE'], ['NOR', 'NO'],
   ['GER', 'DE'], ['SUI', 'CH'], ['DEN', 'DK'], ['SLO', 'SI'],
+  // The UK's nations by their football codes, and Romania's ISO code until 2002 (older HR exports).
+  ['ENG', 'GB'], ['SCO', 'GB'], ['WAL', 'GB'], ['NIR', 'GB'], ['ROM', 'RO'],
 ]);
 
 /**
@@ -43,7 +45,7 @@ const NAME_ALIASES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Values that say "no country", not a country: treated as empty (Global, and Diagnose says none is set). */
-const NO_COUNTRY = new Set(['n/a', '-', '--', '?', 'none', 'unknown', 'not set', 'not applicable', 'tbd', 'tba', 'null', 'other']);
+const NO_COUNTRY = new Set(['n/a', 'n.a.', '-', '--', '?', 'none', 'unknown', 'unk', 'xxx', 'xx', 'not set', 'not applicable', 'tbd', 'tba', 'tbc', 'nil', 'null', 'other']);
 
 /** Codes ICU knows that name no country (EU, UN, the eurozone, outlying Oceania, pseudo-locales). */
 const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ']);

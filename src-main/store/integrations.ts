@@ -233,10 +233,6 @@ export async function acknowledgeCommunication(store: Store, id: string, acknowl
   return found ? ok(undefined) : fail(integrationNotFound(id));
 }
 
-/**
- * Removes an integration: its secrets, its settings, then everything it kept on disk (run history,
- * audit logs, link table, cached snapshots of people). Refused while one of its runs is going on.
- */
 /** The run lock for removing: its files would be deleted under a run, which would then write some of them again. */
 async function removalLock(store: Store, id: string) {
   const lock = await acquireRunLock(store.dataDir, id, 'remove the integration');
@@ -254,6 +250,10 @@ export async function canRemoveNow(store: Store, id: string): Promise<Result<voi
   return ok(undefined);
 }
 
+/**
+ * Removes an integration: its secrets, its settings, then everything it kept on disk (run history,
+ * audit logs, link table, cached snapshots of people). Refused while one of its runs is going on.
+ */
 export async function removeIntegration(store: Store, secrets: SecretStore, id: string): Promise<Result<void>> {
   if (!findIntegration(store, id)) return fail(integrationNotFound(id));
   const lock = await removalLock(store, id);

@@ -155,8 +155,8 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
   }
   const result = await checkAndRecord(store, secrets, id);
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
-  const { ok, status, checks } = result.value;
-  if (ctx.out.json) ctx.out.result({ replaced: kinds, ok, status, checks });
+  const { ok, status, checks, notRecorded } = result.value;
+  if (ctx.out.json) ctx.out.result({ replaced: kinds, ok, status, checks, ...(notRecorded ? { notRecorded } : {}) });
   else {
     ctx.out.out(`Stored the new ${kinds.map((k) => (k === 'clientSecret' ? 'client secret' : 'LMS token')).join(' and ')} in the keychain. Checking them:`);
     printRecordedCheck(ctx, result.value);

@@ -85,7 +85,9 @@ export function printChecks(ctx: CliContext, checks: readonly Check[]): void {
 /** The checks, then the status they leave the integration in (the dashboard's colour). */
 export function printRecordedCheck(ctx: CliContext, result: RecordedCheck): void {
   printChecks(ctx, result.checks);
-  ctx.out.out(`Status: ${result.status}${result.statusReason ? ` (${result.statusReason.message.replace(/\.$/, '')})` : ''}.`);
+  // Not recorded: the status is the one from before this check, and said to be.
+  const label = result.notRecorded ? 'Status (not updated by this check)' : 'Status';
+  ctx.out.out(`${label}: ${result.status}${result.statusReason ? ` (${result.statusReason.message.replace(/\.$/, '')})` : ''}.`);
   if (result.notRecorded) ctx.out.err(`Warning: this result was not recorded on the integration's status: ${result.notRecorded.message} ${result.notRecorded.fix}`);
 }
 

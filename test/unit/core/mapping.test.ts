@@ -190,7 +190,7 @@ describe('content region', () => {
     ['Deutschland', 'DE'], ['germany ', 'DE'], ['DEU', 'DE'], ['Schweiz', 'DE'], ['Suisse', 'DE'], ['België', 'DE'], ['Danmark', 'DE'], ['România', 'DE'],
     ['España', 'ES'], ['Italia', 'ES'], ['Sverige', 'SE'], ['Norge', 'SE'], ['U.S.A.', 'US'], ['United States of America', 'US'], ['Canada', 'US'],
     ['\uFEFFSweden', 'SE'], ['Frankreich', 'QQ'], ['QQ', 'QQ'],
-    ['GER', 'DE'], ['SUI', 'DE'], ['Deutschland (DE)', 'DE'], ['England & Wales', 'GB'], ['N. Ireland', 'GB'], ['Northern Ireland (UK)', 'GB'], ['U S A', 'US'],
+    ['GER', 'DE'], ['SUI', 'DE'], ['ENG', 'GB'], ['SCO', 'GB'], ['NIR', 'GB'], ['ROM', 'DE'], ['Deutschland (DE)', 'DE'], ['England & Wales', 'GB'], ['N. Ireland', 'GB'], ['Northern Ireland (UK)', 'GB'], ['U S A', 'US'],
   ] as const)('%s → %s', (country, region) => {
     expect(contentRegionFor(country)).toBe(region);
   });
@@ -200,11 +200,11 @@ describe('content region', () => {
     ['Turkey', 'TR', true], ['Holland', 'NL', true], ['Republic of Ireland', 'IE', true], ['Hong Kong', 'HK', true], ['Korea, Republic of', 'KR', true], ['UAE', 'AE', true],
     // A three-letter code outside the table: a country without a region of its own, not an accident.
     ['FRA', null, true], ['JPN', null, true],
-    ['Atlantis', null, false], ['XX', null, false], ['ZZ', null, false], ['EU', null, false], ['UN', null, false], ['Head office', null, false],
+    ['Atlantis', null, false], ['ZZ', null, false], ['EU', null, false], ['UN', null, false], ['Head office', null, false],
     // Two characters that are not letters: no country, and no endless look-up (it used to overflow the stack).
     ['44', null, false], ['??', null, false], ['日本', null, false], ['U2', null, false],
     // Values that say there is none are no country: Global, unwarned.
-    [null, null, true], ['  ', null, true], ['N/A', null, true], ['-', null, true], ['Unknown', null, true],
+    [null, null, true], ['  ', null, true], ['N/A', null, true], ['-', null, true], ['Unknown', null, true], ['UNK', null, true], ['XXX', null, true], ['XX', null, true], ['TBC', null, true],
   ] as const)('recognises %s as %s (a country: %s)', (country, code, recognised) => {
     if (country !== null && country.trim() !== '') expect(countryCodeOf(country)).toBe(code);
     expect(contentRegionOf(country).recognised).toBe(recognised);

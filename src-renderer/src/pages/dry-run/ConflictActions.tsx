@@ -96,6 +96,8 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   const linkedHere = [...accountOf.values()].filter((a) => a.linkedTo.some((o) => o.sourceId === sourceId)).length;
   const ask = (a: Asking, e: React.MouseEvent<HTMLElement>) => {
     opener.current = e.currentTarget;
+    // Claimed with the click, not an effect later: the other rows wait from the same render.
+    setPageOwner?.(owner);
     setAsking(a);
   };
   const takeBack = () => {
