@@ -5,9 +5,10 @@ import { appError } from '../../core/errors';
 import { canRemoveNow, createIntegration, nextRunAt, refreshSetupStatus, removeIntegration, secretWarning, setEnabled, storeSecret, summarise } from '../../store/integrations';
 import { checkAndRecord } from '../../sync/check';
 import type { StoredIntegration } from '../../store/settings';
+import type { Store } from '../../store/store';
 import { askYesNo, canAsk } from '../confirm';
 import { exitCodeFor, ExitCode } from '../exit-codes';
-import { checkExitCode, printRecordedCheck } from './runs';
+import { checkExitCode, printRecordedCheck, recordedCheckJson } from './runs';
 import { table } from '../output';
 import { unknownKeys } from '../config-keys';
 import { readSecret } from '../secrets-input';
@@ -155,8 +156,7 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
   }
   const result = await checkAndRecord(store, secrets, id);
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
-  const { ok, status, checks, notRecorded } = result.value;
-  if (ctx.out.json) ctx.out.result({ replaced: kinds, ok, status, checks, ...(notRecorded ? { notRecorded } : {}) });
+  if (ctx.out.json) ctx.out.result({ replaced: kinds, ...recordedCheckJson(result.value) });
   else {
     ctx.out.out(`Stored the new ${kinds.map((k) => (k === 'clientSecret' ? 'client secret' : 'LMS token')).join(' and ')} in the keychain. Checking them:`);
     printRecordedCheck(ctx, result.value);
@@ -168,8 +168,7 @@ async function credentials(ctx: CliContext, id: string, values: Record<string, s
  * What removing an integration loses, as the app's Remove dialog says it, with the counts that
  * make it concrete (a history or link table that cannot be read is said without its count).
  */
-async function whatRemoveLoses(ctx: CliContext, record: StoredIntegration): Promise<string> {
-  const store = await ctx.openStore();
+async function whatRemoveLoses(store: Store, record: StoredIntegration): Promise<string> {
   const count = async (read: () => Promise<number>) => read().then((n) => n, () => null);
   const runs = await count(async () => (await store.runs(record.id)).data.runs.length);
   const links = await count(async () => (await store.links(record.id)).data.links.length);
@@ -192,7 +191,7 @@ async function remove(ctx: CliContext, id: string, yes: boolean): Promise<number
     const now = await canRemoveNow(store, id);
     if (!now.ok) return ctx.out.error(now.error), exitCodeFor(now.error);
     const who = `${record.config.name} (${id})`;
-    const loses = await whatRemoveLoses(ctx, record);
+    const loses = await whatRemoveLoses(store, record);
     const stops = record.enabled ? ' It is enabled: its scheduled syncs stop.' : '';
     if (!canAsk(ctx)) {
       throw new UsageError(

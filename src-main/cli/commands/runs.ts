@@ -91,6 +91,11 @@ export function printRecordedCheck(ctx: CliContext, result: RecordedCheck): void
   if (result.notRecorded) ctx.out.err(`Warning: this result was not recorded on the integration's status: ${result.notRecorded.message} ${result.notRecorded.fix}`);
 }
 
+/** `check --json` and `integration credentials --json`: the checks and the status they leave. */
+export function recordedCheckJson(result: RecordedCheck) {
+  return { ok: result.ok, status: result.status, checks: result.checks, ...(result.notRecorded ? { notRecorded: result.notRecorded } : {}) };
+}
+
 /** 3 when a credential was refused, 1 when another check failed, 0 when all passed. */
 export function checkExitCode(result: CheckReport): number {
   if (result.credentialsError) return ExitCode.credentials;
@@ -102,7 +107,7 @@ async function check(ctx: CliContext, id: string): Promise<number> {
   await requireIntegration(ctx, id);
   const result = await checkAndRecord(await ctx.openStore(), ctx.secrets(), id);
   if (!result.ok) return ctx.out.error(result.error), exitCodeFor(result.error);
-  if (ctx.out.json) ctx.out.result({ ok: result.value.ok, status: result.value.status, checks: result.value.checks, ...(result.value.notRecorded ? { notRecorded: result.value.notRecorded } : {}) });
+  if (ctx.out.json) ctx.out.result(recordedCheckJson(result.value));
   else printRecordedCheck(ctx, result.value);
   return checkExitCode(result.value);
 }

@@ -46,10 +46,9 @@ export function ConflictActions({ op, integrationId, resolution, onResolved }: {
   const owner = sourceId ?? op.targetId ?? '';
   const elsewhere = page !== null && page.owner !== null && page.owner !== owner;
   const setPageOwner = page?.setOwner;
+  // Claimed by ask(); given back when the question closes (Cancel, Escape, an answer).
   useEffect(() => {
-    if (!setPageOwner) return;
-    if (asking !== null) setPageOwner(owner);
-    else setPageOwner((o) => (o === owner ? null : o));
+    if (asking === null) setPageOwner?.((o) => (o === owner ? null : o));
   }, [asking, owner, setPageOwner]);
   // A row scrolled away or closed while asking takes its question with it.
   useEffect(() => () => setPageOwner?.((o) => (o === owner ? null : o)), [owner, setPageOwner]);
