@@ -11,6 +11,7 @@ import type { AuditEntry, Check, RunRecord, RunStatus } from '../src-main/core/r
 
 export type { GroupSummary } from '../src-main/core/directories';
 export type { UnmanagedAccount } from '../src-main/core/unmanaged';
+export type { AdoptResult } from '../src-main/core/adopt';
 export type { GroupPushView } from '../src-main/core/push-groups';
 export type { CandidateAccount, LinkOwner, Plan, PlanOp, PlanSummary, FieldChange, OpKind, SafetyGuard, NormalisationNotice } from '../src-main/core/model';
 export type { Checklist, DiagnosedUser, Evidence, VerdictKind } from '../src-main/core/diagnose/types';

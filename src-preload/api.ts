@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IntegrationConfigSchema } from '../src-main/core/config';
 import type { Result } from '../src-main/core/errors';
-import { MAX_NAMED, type AppInfo, type AuditPage, type Checklist, type CheckResult, type GroupSummary, type IntegrationSummary, type LmsGroupList, type PersonName, type PlanHeaderResult, type PlanOpDetail, type PlanOpsChunk, type PlanRows, type ProvisionTrace, type RunRecord, type RunStatus, type SetSecretResult, type UnmanagedChunk } from './api-types';
+import { MAX_NAMED, type AppInfo, type AuditPage, type Checklist, type CheckResult, type GroupSummary, type IntegrationSummary, type LmsGroupList, type PersonName, type PlanHeaderResult, type PlanOpDetail, type PlanOpsChunk, type PlanRows, type ProvisionTrace, type RunRecord, type RunStatus, type SetSecretResult, type UnmanagedChunk, type AdoptResult } from './api-types';
 
 /** The single IPC channel; the method name travels in the message and is checked against the map. */
 export const API_CHANNEL = 'rollcall:api';
@@ -100,6 +100,11 @@ export const api = {
   getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** The dry run's list of LMS accounts no integration manages, in chunks (for its export). */
   getUnmanagedAccounts: method<UnmanagedChunk>()(z.object({ id: IntegrationId, version: PlanVersion, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
+  /**
+   * Links that list's accounts of people in Entra whom this integration does not sync to them
+   * (core/adopt.ts), so the next dry run treats them as its own. Nothing is written to the LMS.
+   */
+  adoptUnmanaged: method<AdoptResult>()(z.object({ id: IntegrationId, version: PlanVersion })),
   /**
    * Entra users' names by object id, from what the last dry run read (Entra is not asked): the
    * wizard's lists of ids. Whom it did not read is left out of the answer (shown by id).

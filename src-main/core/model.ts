@@ -424,4 +424,9 @@ export interface UnmanagedSummary {
   inEntra: number;
   /** Of `count`: second accounts of people this integration syncs through another account. */
   secondAccounts: number;
+  /**
+   * Of `inEntra`: those "Link to their Entra users" would link (core/adopt.ts): not on the skip
+   * list, the only one of their person. Absent in plans from before it was counted.
+   */
+  linkable?: number;
 }

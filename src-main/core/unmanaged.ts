@@ -17,6 +17,7 @@ import { vendorField } from './mapping';
 import type { PlanMemo } from './plan';
 import { targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
+import { linkableCount } from './adopt';
 
 /** One unmanaged account, as the export lists it. */
 export interface UnmanagedAccount {
@@ -33,6 +34,8 @@ export interface UnmanagedAccount {
   lastModified: string | null;
   /** The userPrincipalName of the Entra user it belongs to (by externalId, e-mail, UPN or alias), or null. */
   entraUser: string | null;
+  /** That user's object id (what adopting the account links it to); absent in lists from before it was kept. */
+  entraUserId?: string | null;
   /** True when that Entra user is synced through another account: this one is a second account. */
   secondAccount: boolean;
 }
@@ -52,6 +55,7 @@ export function unmanagedAccounts(
   ops: readonly PlanOp[],
   links: readonly Link[],
   otherLinks: readonly Link[],
+  skipList: readonly string[] = [],
 ): UnmanagedAccounts | null {
   if (!target.complete) return null;
   const named = namedByOps(ops);
@@ -59,7 +63,7 @@ export function unmanagedAccounts(
   for (const l of otherLinks) named.add(l.targetId);
   const left: TargetUser[] = [];
   for (const u of target.users) if (!named.has(u.id)) left.push(u);
-  return describeLeft(source, target, left, (owners) => {
+  return describeLeft(source, target, left, skipList, (owners) => {
     // Whether those owners have (or get) an account from this integration: one pass over links
     // and ops against the few owners, rather than a set of everyone synced.
     const synced = new Set<string>();
@@ -94,7 +98,7 @@ export function unmanagedAfterPlan(memo: PlanMemo): UnmanagedAccounts | null {
     const linked = entry === undefined ? (linkedOutside?.has(t.id) ?? false) : entry.link !== null || otherByTarget.has(t.id);
     if (!linked) left.push(t);
   }
-  return describeLeft(memo.source, target, left, (owners) => {
+  return describeLeft(memo.source, target, left, memo.ctx.scope.skipList, (owners) => {
     const synced = new Set<string>();
     for (const id of owners) {
       const entry = sourceById.get(id);
@@ -129,6 +133,7 @@ function describeLeft(
   source: Pick<SourceSnapshot, 'users'>,
   target: Pick<TargetSnapshot, 'capabilities'>,
   left: readonly TargetUser[],
+  skipList: readonly string[],
   syncedAmong: (owners: ReadonlySet<string>) => ReadonlySet<string>,
 ): UnmanagedAccounts {
   // Whose each account is: by externalId first (an Entra object id, authoritative), then, for the
@@ -191,10 +196,11 @@ function describeLeft(
       created: u.created,
       lastModified: u.lastModified,
       entraUser: who?.userPrincipalName ?? null,
+      entraUserId: who?.id ?? null,
       secondAccount: second,
     };
   });
-  return { summary: { count: accounts.length, active, inEntra, secondAccounts }, accounts };
+  return { summary: { count: accounts.length, active, inEntra, secondAccounts, linkable: linkableCount(accounts, skipList) }, accounts };
 }
 
 /** Puts the account at `i` under `key` (several accounts may share one). */
@@ -219,6 +225,15 @@ export function unmanagedCsvRow(a: UnmanagedAccount): unknown[] {
 
 const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
+/** What linking would do with the accounts of people in Entra (nothing said when it would link none). */
+function linking(u: UnmanagedSummary, where: 'app' | 'cli'): string {
+  const linkable = u.linkable ?? u.inEntra;
+  if (linkable === 0) return '';
+  const how = where === 'app' ? 'linking (the button below)' : '`rollcall unmanaged --link`';
+  if (linkable === u.inEntra) return `, and ${how} makes ${u.inEntra === 1 ? 'it' : 'them'} this integration's own`;
+  return `, and ${how} makes ${linkable.toLocaleString('en-US')} of them this integration's own (not those on the skip list, nor one of several accounts of one person)`;
+}
+
 /**
  * The count in the admin's words, for the dry run and `rollcall plan`: a title, then what Rollcall
  * does with them and where each kind of account leads (Diagnose, or removal by hand).
@@ -233,7 +248,7 @@ export function describeUnmanaged(u: UnmanagedSummary, where: 'app' | 'cli'): { 
     detail: [
       `No integration links ${one(u.count, 'it', 'them')} and this dry run does not either, so Rollcall never changes or deactivates ${one(u.count, 'it', 'them')}.`,
       seconds > 0 ? `${count(seconds, 'is a second account', 'are second accounts')} of someone already synced through another account: merge or remove ${one(seconds, 'it', 'them')} in the LMS.` : '',
-      u.inEntra > 0 ? `${count(u.inEntra, 'belongs', 'belong')} to someone in Entra who is not synced: ${diagnose} tells why.` : '',
+      u.inEntra > 0 ? `${count(u.inEntra, 'belongs', 'belong')} to someone in Entra who is not synced: ${diagnose} tells why${linking(u, where)}.` : '',
       others > 0 ? `${count(others, 'belongs', 'belong')} to nobody in Entra: made in the LMS (an administrator, a service account, a learner from elsewhere) or left by a leaver; remove only those that should not be there.` : '',
     ]
       .filter(Boolean)

@@ -14,9 +14,10 @@ import { planReplaced } from './plan-table';
 import { readUnmanaged, type UnmanagedList } from '../sync/unmanaged-file';
 import { groupPushView } from '../core/push-groups';
 import { loadCachedForRun } from '../sync/snapshot-cache';
+import { adoptUnmanaged } from '../sync/adopt';
 import type { PersonName } from '../../src-preload/api-types';
 
-type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts' | 'getPeopleNames';
+type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts' | 'adoptUnmanaged' | 'getPeopleNames';
 
 const noPlan = () => appError('PLAN_NOT_FOUND', 'There is no dry run for this integration yet.', 'Start a dry run: it lists every change a sync would make, without writing anything.');
 
@@ -114,5 +115,12 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
       return fail(appError('UNMANAGED_NOT_FOUND', 'This dry run has no list of the LMS accounts no integration manages (its LMS read was incomplete, or the list was removed).', 'Start a dry run again, then export the list.'));
     }
     return ok({ version, total: list.accounts.length, offset, accounts: list.accounts.slice(offset, offset + limit) });
+  },
+
+  async adoptUnmanaged({ id, version }, ctx) {
+    // Only from the dry run on screen being the current one: an older list may name accounts since linked or gone.
+    const at = await planAt(ctx, id, version);
+    if (!at.ok) return at;
+    return adoptUnmanaged(ctx.store, id, at.value.table.header.createdAt, ctx.now());
   },
 };

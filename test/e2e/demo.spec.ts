@@ -40,6 +40,19 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   expect(csv).toContain('olaf.former@contoso.example');
   expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false\r\n/);
 
+  // "Have the integration deactivate users who do not fit the group": the excluded contractor's
+  // hand-made account is linked to him, after a question that says what follows.
+  await unmanaged.getByTestId('adopt-unmanaged').click();
+  const adoptQuestion = page.getByRole('alertdialog');
+  await expect(adoptQuestion).toContainText('Link 1 LMS account to its person in Entra?');
+  await expect(adoptQuestion.getByTestId('adopt-question')).toContainText('With "Deactivate users" on, the next dry run shows the active ones of people outside the scope or disabled in Entra as deactivations');
+  await snap(page, 'dry-run-link-unmanaged');
+  await adoptQuestion.getByRole('button', { name: 'Link account' }).click();
+  const adopted = unmanaged.getByTestId('adopt-result');
+  await expect(adopted).toContainText(/^Linked 1 account \(1 active\) to its person in Entra: connor\.contract@contoso\.example → connor\.contract@[\w.-]+\. Run a new dry run to see what changes for them\./);
+  await expect(adopted).toContainText('2 belong to nobody in Entra');
+  await expect(unmanaged.getByTestId('adopt-unmanaged')).toHaveCount(0);
+
   // Groups in the LMS: the demo links the LMS's own "People Managers" by its name and creates "Sales team".
   const groupsNote = page.getByTestId('groups-note');
   await expect(groupsNote.getByTestId('group-push')).toHaveCount(2);
@@ -126,6 +139,12 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   await page.getByTestId('plan-search').fill(email);
   await expect(page.getByTestId('row-count')).toContainText('0 of');
   expect(Number(await page.getByTestId('count-conflict').innerText())).toBe(conflicts - 2);
+  // The contractor's account, now this integration's, is deactivated: he is outside the scope.
+  await page.getByTestId('plan-search').fill('connor.contract@');
+  await expect(page.locator('[data-testid="plan-row"][data-kind="deactivate"]')).toHaveCount(1);
+  // The accounts of the person just ignored are not offered: the skip list leaves them alone.
+  await expect(page.getByTestId('unmanaged-note')).toContainText('2 belong to someone in Entra who is not synced: "Troubleshoot user" tells why. ');
+  await expect(page.getByTestId('adopt-unmanaged')).toHaveCount(0);
   // Carla is created (her manager is set after the creates: a second row), no longer a conflict.
   await page.getByTestId('plan-search').fill('carla.newname@');
   await expect(page.locator('[data-testid="plan-row"][data-kind="create"]')).toHaveCount(1);

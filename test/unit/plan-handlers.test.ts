@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, UnmanagedChunk } from '../../src-preload/api-types';
+import type { AdoptResult, IntegrationSummary, PlanHeader, PlanHeaderResult, PlanOpDetail, PlanOpsChunk, PlanRows, UnmanagedChunk } from '../../src-preload/api-types';
 import type { Plan } from '../../src-main/core/model';
 import type { HandlerContext } from '../../src-main/ipc/context';
 import { dispatch } from '../../src-main/ipc/dispatch';
@@ -16,6 +16,7 @@ import { tableOfPlan } from '../../src-main/ipc/plan-table';
 import { PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { saveCached } from '../../src-main/sync/snapshot-cache';
 import { writeUnmanaged } from '../../src-main/sync/unmanaged-file';
+import { acquireRunLock } from '../../src-main/store/run-lock';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { samplePlan } from '../helpers/plans';
 import { withTempDir } from '../helpers/tmp';
@@ -229,6 +230,38 @@ describe('the diff viewer API', () => {
       // two writes within one millisecond of the same size would look alike.)
       await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 11, '2026-11-23T12:00:00.000Z'));
       expect(await dispatch('getUnmanagedAccounts', { id, version: header.version, offset: 0, limit: 10 }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });
+    });
+  });
+
+  it("links the dry run's unmanaged accounts of people in Entra to them: not while a run holds the lock, not what was linked since, not from a replaced dry run", async () => {
+    await withPlan(10, async (ctx, id, plan, header) => {
+      const account = (i: number, owner: string | null) => ({ id: `t-${i}`, userName: `u${i}@x.com`, email: null, displayName: null, active: true, department: null, permissionTypes: null, created: null, lastModified: null, entraUser: owner === null ? null : `${owner}@x.com`, entraUserId: owner, secondAccount: false });
+      await writeUnmanaged(ctx.store.dataDir, id, { createdAt: plan.createdAt, key: 'k' }, [account(0, 'e-0'), account(1, null), account(2, 'e-2'), account(3, 'e-3')]);
+      // Another integration linked t-2 after this dry run.
+      const other = await value<IntegrationSummary>('createIntegration', { config: { ...VALID_CONFIG, name: 'Other tenant' } }, ctx);
+      await (await ctx.store.links(other.id)).update((f) => void f.links.push({ integrationId: other.id, sourceId: 'x-9', targetId: 't-2', origin: 'created', linkedAt: plan.createdAt, emailAtLink: null }));
+
+      // A run of this integration (here or in another process) writes the link table too: nothing is linked under it.
+      const lock = await acquireRunLock(ctx.store.dataDir, id, 'apply');
+      if (!lock.ok) throw new Error('no lock');
+      const refused = await dispatch('adoptUnmanaged', { id, version: header.version }, ctx);
+      await lock.value.release();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'RUN_IN_PROGRESS', message: expect.stringMatching(/^Nothing was linked: another run of this integration is in progress \(apply/) } });
+      expect((await ctx.store.links(id)).data.links).toEqual([]);
+
+      const done = await value<AdoptResult>('adoptUnmanaged', { id, version: header.version }, ctx);
+      expect(done).toEqual({ linked: 2, active: 2, examples: [{ userName: 'u0@x.com', entraUser: 'e-0@x.com' }, { userName: 'u3@x.com', entraUser: 'e-3@x.com' }], notAdopted: { nobody_in_entra: 1, linked_since: 1 } });
+      // Chosen by an administrator: 'relinked', which every release reads.
+      expect((await ctx.store.links(id)).data.links.map((l) => [l.sourceId, l.targetId, l.origin, l.linkedAt])).toEqual([
+        ['e-0', 't-0', 'relinked', ctx.now().toISOString()],
+        ['e-3', 't-3', 'relinked', ctx.now().toISOString()],
+      ]);
+      // Asked again: linked already, so nothing more.
+      expect(await value<AdoptResult>('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ linked: 0, notAdopted: { nobody_in_entra: 1, linked_since: 3 } });
+      expect((await ctx.store.links(id)).data.links).toHaveLength(2);
+
+      await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 11, '2026-11-23T12:00:00.000Z'));
+      expect(await dispatch('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });
     });
   });
 

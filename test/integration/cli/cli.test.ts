@@ -266,6 +266,35 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(runs.map((x) => `${x.kind}:${x.outcome}`)).toEqual(['apply:succeeded', 'apply:blocked', 'dry-run:succeeded', 'dry-run:succeeded', 'dry-run:succeeded']);
   });
 
+  it('unmanaged --link makes the excluded contractor’s hand-made account the integration’s own, and the next apply deactivates it', async () => {
+    const connor = () => demo.lms.users().find((u) => u.userName === 'connor.contract@contoso.example');
+    expect(connor()?.active).toBe(true);
+    expect((await cli(['plan', '--integration', id])).code).toBe(0);
+    // A script is not asked: it is refused with what --link leads to, and nothing is linked.
+    const unasked = await cli(['unmanaged', '--integration', id, '--link']);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toContain('unmanaged --link makes 1 LMS account this integration\'s own. With "Deactivate users" on, the next dry run shows the active ones of people outside the scope or disabled in Entra as deactivations');
+    expect(unasked.stderr).toContain(`rollcall unmanaged --integration ${id} --link --yes`);
+    expect((await cli(['unmanaged', '--integration', id, '--yes'])).code).toBe(2);
+
+    const linked = await cli(['unmanaged', '--integration', id, '--link', '--yes', '--json']);
+    expect(linked.code, linked.stderr).toBe(0);
+    // Only the contractor's: the administrator and the leaver belong to nobody in Entra.
+    expect(JSON.parse(linked.stdout)).toMatchObject({ linked: 1, active: 1, examples: [{ userName: 'connor.contract@contoso.example', entraUser: expect.stringMatching(/^connor\.contract@/) }], notAdopted: { nobody_in_entra: 2 } });
+    // Nothing was written to the LMS by linking.
+    expect(connor()?.active).toBe(true);
+
+    const planned = PlanJson.parse(JSON.parse((await cli(['plan', '--integration', id, '--json'])).stdout));
+    expect(planned.ops.filter((o) => o.targetId === connor()?.id).map((o) => [o.kind, o.reason])).toEqual([['deactivate', 'left_scope']]);
+    expect((await cli(['apply', '--integration', id, '--yes'])).code).toBe(0);
+    expect(connor()?.active).toBe(false);
+    // Linked once: the next dry run's list no longer has it, and a second --link finds nothing to link.
+    expect((await cli(['plan', '--integration', id])).stdout).toContain('2 LMS accounts not managed by any integration');
+    const again = await cli(['unmanaged', '--integration', id, '--link', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe("No account of the last dry run's list can be linked. 2 belong to nobody in Entra: remove only those that should not be there, by hand in the LMS.\n");
+  });
+
   it('apply --full reads both sides in full (a force sync); without it a sync reads the changes', async () => {
     const history = async () => JSON.parse((await cli(['history', '--integration', id, '--json'])).stdout) as { kind: string; readMode: string | null; lmsRead?: { mode: string } | null }[];
     expect((await cli(['apply', '--integration', id, '--yes', '--json'])).code).toBe(0);

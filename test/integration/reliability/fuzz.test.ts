@@ -67,6 +67,7 @@ function validInputs(id: string): { [K in MethodName]: unknown } {
     getPlanOp: { id, version: planVersion, index: 2 },
     getPlanOps: { id, version: planVersion, filter: { kinds: [], reason: null, text: '' }, offset: 10, limit: 20 },
     getUnmanagedAccounts: { id, version: planVersion, offset: 0, limit: 20 },
+    adoptUnmanaged: { id, version: planVersion },
     getPeopleNames: { id, sourceIds: ['0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b', 'entra-1'] },
     resolveConflict: { id, action: 'relink', sourceId: 'entra-1', targetId: 'lms-1' },
     listRuns: { id },

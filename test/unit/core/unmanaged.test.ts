@@ -41,11 +41,11 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
     };
     const r = unmanagedOf(w);
     expect(ids(r)).toEqual(['t-contractor', 't-hand']);
-    expect(r?.summary).toEqual({ count: 2, active: 1, inEntra: 1, secondAccounts: 0 });
+    expect(r?.summary).toEqual({ count: 2, active: 1, inEntra: 1, secondAccounts: 0, linkable: 1 });
     const hand = r?.accounts.find((a) => a.id === 't-hand');
-    expect(hand).toEqual({ id: 't-hand', userName: 'hand.made@contoso.com', email: 'hand.made@contoso.com', displayName: 'Hand Made', active: false, department: 'Contoso / Sales', permissionTypes: null, created: null, lastModified: null, entraUser: null, secondAccount: false });
+    expect(hand).toEqual({ id: 't-hand', userName: 'hand.made@contoso.com', email: 'hand.made@contoso.com', displayName: 'Hand Made', active: false, department: 'Contoso / Sales', permissionTypes: null, created: null, lastModified: null, entraUser: null, entraUserId: null, secondAccount: false });
     // The excluded contractor's account names him: Diagnose is where the admin asks why.
-    expect(r?.accounts.find((a) => a.id === 't-contractor')?.entraUser).toBe('contractor@contoso.com');
+    expect(r?.accounts.find((a) => a.id === 't-contractor')).toMatchObject({ entraUser: 'contractor@contoso.com', entraUserId: expect.any(String) });
   });
 
   it('finds the Entra person of an account by e-mail, sign-in name or alias, whatever the case or hidden characters', () => {
@@ -66,7 +66,7 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
     const r = unmanagedOf(w);
     const byId = new Map(r?.accounts.map((a) => [a.id, a.entraUser]));
     expect(Object.fromEntries(byId)).toEqual({ 't-dis': 'dis@contoso.onmicrosoft.com', 't-alias': 'alias@contoso.onmicrosoft.com', 't-upn': 'upn.only@contoso.com', 't-none': null });
-    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 3, secondAccounts: 0 });
+    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 3, secondAccounts: 0, linkable: 3 });
     // The work address is the one shown, else the first.
     expect(r?.accounts.find((a) => a.id === 't-dis')?.email).toBe('dis.abled@contoso.com\u200b');
   });
@@ -85,18 +85,18 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
       config: planConfig({ scope: { exclude: [{ kind: 'attribute', attribute: 'department', value: 'Contractors' }] } }),
     };
     const r = unmanagedOf(w);
-    expect(r?.summary).toEqual({ count: 2, active: 2, inEntra: 1, secondAccounts: 1 });
+    expect(r?.summary).toEqual({ count: 2, active: 2, inEntra: 1, secondAccounts: 1, linkable: 1 });
     expect(r?.accounts.find((a) => a.id === 't-anna-old')).toMatchObject({ entraUser: 'anna@contoso.com', secondAccount: true, permissionTypes: 'LMS Administrator, Reporter' });
     expect(r?.accounts.find((a) => a.id === 't-renamed')).toMatchObject({ entraUser: 'new.name@contoso.com', secondAccount: false });
     expect(describeUnmanaged(r?.summary ?? { count: 0, active: 0, inEntra: 0, secondAccounts: 0 }, 'app').detail).toBe(
-      'No integration links them and this dry run does not either, so Rollcall never changes or deactivates them. 1 is a second account of someone already synced through another account: merge or remove it in the LMS. 1 belongs to someone in Entra who is not synced: "Troubleshoot user" tells why.',
+      'No integration links them and this dry run does not either, so Rollcall never changes or deactivates them. 1 is a second account of someone already synced through another account: merge or remove it in the LMS. 1 belongs to someone in Entra who is not synced: "Troubleshoot user" tells why, and linking (the button below) makes it this integration\'s own.',
     );
   });
 
   it('says nothing from an incomplete LMS read, and nothing is unmanaged in an LMS the plan covers', () => {
     expect(unmanagedOf({ users: [sourceUser('a')], targets: [targetUser('t-x')], target: { complete: false, incompleteReason: 'page 3 failed' } })).toBeNull();
     const covered = unmanagedOf({ users: [sourceUser('a'), sourceUser('b')], targets: [targetUser('t-a', { userName: 'a@contoso.com' })] });
-    expect(covered).toEqual({ summary: { count: 0, active: 0, inEntra: 0, secondAccounts: 0 }, accounts: [] });
+    expect(covered).toEqual({ summary: { count: 0, active: 0, inEntra: 0, secondAccounts: 0, linkable: 0 }, accounts: [] });
   });
 
   it('exports as CSV with formulas neutralised, and describes the count in the admin’s words', () => {
@@ -110,8 +110,26 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
         'No integration links it and this dry run does not either, so Rollcall never changes or deactivates it. 1 belongs to nobody in Entra: made in the LMS (an administrator, a service account, a learner from elsewhere) or left by a leaver; remove only those that should not be there.',
     });
     expect(describeUnmanaged({ count: 1200, active: 1100, inEntra: 1199, secondAccounts: 0 }, 'cli').detail).toContain(
-      '1,199 belong to someone in Entra who is not synced: `rollcall diagnose --user ADDRESS` tells why. 1 belongs to nobody in Entra',
+      '1,199 belong to someone in Entra who is not synced: `rollcall diagnose --user ADDRESS` tells why, and `rollcall unmanaged --link` makes them this integration\'s own. 1 belongs to nobody in Entra',
     );
+  });
+
+  it('says how many linking would link: not those of skip-listed people, nor one of several accounts of one person', () => {
+    const u = { count: 5, active: 5, inEntra: 4, secondAccounts: 0 };
+    expect(describeUnmanaged({ ...u, linkable: 1 }, 'cli').detail).toContain(
+      '4 belong to someone in Entra who is not synced: `rollcall diagnose --user ADDRESS` tells why, and `rollcall unmanaged --link` makes 1 of them this integration\'s own (not those on the skip list, nor one of several accounts of one person).',
+    );
+    expect(describeUnmanaged({ ...u, linkable: 0 }, 'app').detail).toContain('4 belong to someone in Entra who is not synced: "Troubleshoot user" tells why. ');
+    // A plan from before the count: every one of them is offered (linking says why it leaves some).
+    expect(describeUnmanaged(u, 'app').detail).toContain('and linking (the button below) makes them this integration\'s own.');
+    const w: World = {
+      users: [sourceUser('max', { department: 'Contractors', otherMails: ['maximilian@contoso.com'] }), sourceUser('skipped', { department: 'Contractors' }), sourceUser('kept', { department: 'Contractors' })],
+      targets: [targetUser('t-max-1', { userName: 'max@contoso.com' }), targetUser('t-max-2', { userName: 'maximilian@contoso.com' }), targetUser('t-skipped', { userName: 'skipped@contoso.com' }), targetUser('t-kept', { userName: 'kept@contoso.com' })],
+      config: planConfig({ scope: { exclude: [{ kind: 'attribute', attribute: 'department', value: 'Contractors' }], skipList: ['skipped@contoso.com'] } }),
+    };
+    const p = run(w);
+    const r = unmanagedAccounts(sourceSnapshot(w.users ?? []), targetSnapshot(w.targets ?? []), p.ops, [], [], w.config?.scope.skipList);
+    expect(r?.summary).toEqual({ count: 4, active: 4, inEntra: 4, secondAccounts: 0, linkable: 1 });
   });
 
   it("read off the plan's own index (as a run does) is what the links say, after a replan too, in random worlds", () => {
@@ -120,9 +138,9 @@ describe('LMS accounts no integration manages ("too many users", reference 000)'
         const source = sourceSnapshot(w.users, groupsOf(w));
         const target = lmsOf(w);
         const { memo } = planWithMemo(source, target, w.config, w.links, NOW, w.others);
-        expect(unmanagedAfterPlan(memo)).toEqual(unmanagedAccounts(source, target, memo.plan.ops, w.links, w.others));
+        expect(unmanagedAfterPlan(memo)).toEqual(unmanagedAccounts(source, target, memo.plan.ops, w.links, w.others, w.config.scope.skipList));
         const again = replan(memo, source, target, w.config, w.links, NOW, w.others);
-        if (again.ok) expect(unmanagedAfterPlan(again.memo)).toEqual(unmanagedAccounts(source, target, again.plan.ops, w.links, w.others));
+        if (again.ok) expect(unmanagedAfterPlan(again.memo)).toEqual(unmanagedAccounts(source, target, again.plan.ops, w.links, w.others, w.config.scope.skipList));
       }),
       { numRuns: 300 },
     );

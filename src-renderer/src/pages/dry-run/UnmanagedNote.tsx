@@ -11,6 +11,7 @@ import { describeUnmanaged, UNMANAGED_CSV_HEADER, unmanagedCsvRow } from '../../
 import { call, toAppError } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { downloadCsv } from '../../lib/download';
+import { AdoptUnmanaged } from './AdoptUnmanaged';
 
 const PER_REQUEST = 5_000;
 
@@ -71,6 +72,8 @@ export function UnmanagedNote({ plan }: { plan: PlanHeader }) {
       </div>
       {progress ? <ProgressBar value={progress.total ? progress.done / progress.total : undefined} aria-label="Export progress" /> : null}
       {error ? <ErrorMessage error={error} title="Could not export the list" /> : null}
+      {/* Keyed by the dry run: a new one starts without the last one's answer. */}
+      {(u.linkable ?? u.inEntra) > 0 ? <AdoptUnmanaged key={plan.version} plan={plan} linkable={u.linkable ?? u.inEntra} /> : null}
     </div>
   );
 }
