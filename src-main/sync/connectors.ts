@@ -26,11 +26,13 @@ export const defaultConnectorFactory: ConnectorFactory = {
   target: (settings, token) => createScimTarget(settings, token),
 };
 
-function secretMissing(label: string) {
+/** The missing credential, with the one command (this integration's id, that credential's flag) that stores it on a server. */
+function secretMissing(kind: CredentialKind, integrationId: string) {
+  const [label, flag, env] = kind === 'clientSecret' ? ['Entra client secret', '--client-secret', 'ROLLCALL_CLIENT_SECRET'] : ['LMS token', '--lms-token', 'ROLLCALL_LMS_TOKEN'];
   return appError(
     'SETUP_INCOMPLETE',
     `The ${label} for this integration is not in the keychain.`,
-    'Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ID --client-secret --lms-token, with ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN set or typed when asked).',
+    `Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ${integrationId} ${flag}, with ${env} set or typed when asked).`,
   );
 }
 
@@ -61,7 +63,7 @@ export async function openSource(
 ): Promise<Result<Connectors['source']>> {
   const secret = await secrets.get(integrationId, 'clientSecret');
   if (!secret.ok) return secret;
-  if (!secret.value) return fail(secretMissing('Entra client secret'));
+  if (!secret.value) return fail(secretMissing('clientSecret', integrationId));
   const mismatch = addressMismatch('clientSecret', enteredFor, credentialDestination({ source: settings, target: { baseUrl: '' } }, 'clientSecret'));
   if (mismatch) return fail(mismatch);
   return ok(factory.source(settings, secret.value));
@@ -76,7 +78,7 @@ export async function openTarget(
 ): Promise<Result<Connectors['target']>> {
   const token = await secrets.get(integrationId, 'lmsToken');
   if (!token.ok) return token;
-  if (!token.value) return fail(secretMissing('LMS token'));
+  if (!token.value) return fail(secretMissing('lmsToken', integrationId));
   const mismatch = addressMismatch('lmsToken', enteredFor, credentialDestination({ source: {}, target: settings }, 'lmsToken'));
   if (mismatch) return fail(mismatch);
   return ok(factory.target(settings, token.value));

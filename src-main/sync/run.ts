@@ -163,7 +163,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
   if (options.kind === 'apply' && !record.enabled) {
     return finish(
       'blocked',
-      appError('INTEGRATION_DISABLED', 'The integration is disabled, so it writes nothing to the LMS.', 'Review a dry run, then enable the integration (rollcall integration enable --integration ID) and apply again.'),
+      appError('INTEGRATION_DISABLED', 'The integration is disabled, so it writes nothing to the LMS.', `Review a dry run, then enable the integration (in the app, or rollcall integration enable --integration ${record.id}) and apply again.`),
       null,
       null,
     );

@@ -128,7 +128,10 @@ describe('listLmsGroups', () => {
       withTempDir(async (dir) => {
         const { ctx, id } = await integrationFor(dir, lms.baseUrl, null);
         lms.clearRequests();
-        expectErrorWithFix(await list(ctx, id), 'SETUP_INCOMPLETE');
+        const none = await list(ctx, id);
+        expectErrorWithFix(none, 'SETUP_INCOMPLETE');
+        // The one credential missing, with the command that stores it for this integration.
+        expect(none.ok ? null : none.error.fix).toBe(`Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ${id} --lms-token, with ROLLCALL_LMS_TOKEN set or typed when asked).`);
         const missing = await list(ctx, 'int-missing');
         expect(missing.ok).toBe(false);
         expect(lms.requests()).toHaveLength(0);

@@ -88,6 +88,7 @@ describe('sync run against the Graph and LMS simulators', () => {
     const apply = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'cli' });
     expect(apply.run.outcome).toBe('blocked');
     expect(apply.error?.code).toBe('INTEGRATION_DISABLED');
+    expect(apply.error?.fix).toContain(`rollcall integration enable --integration ${env.integrationId})`);
     expect(env.lms.users()).toHaveLength(0);
     expect(env.store.settings.data.integrations[0]?.status).toBe('disabled');
   });
