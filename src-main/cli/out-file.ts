@@ -26,8 +26,9 @@ export async function requireOutFile(flag: string, value: string, exampleName: s
   const kind = await kindOf(file);
   if (kind === 'folder' || /[/\\]$/.test(file)) {
     const suggestion = path.join(file, exampleName);
-    const create = kind === 'missing' ? ` (it does not exist yet: create it first with mkdir -p ${path.resolve(file)})` : '';
-    throw new UsageError(`--${flag} needs a file path, not a folder: try ${suggestion}. Nothing was written.`, `Name the file to write inside the folder${create}, for example: --${flag} ${suggestion}`);
+    // A folder that is not there yet: the file in it would fail too, so the mkdir comes first.
+    if (kind === 'missing') throw new UsageError(`--${flag} ${file} names a folder that does not exist, and a folder is not a file to write. Nothing was written.`, `Create the folder first (mkdir -p ${path.resolve(file)}), then name a file in it, for example: --${flag} ${suggestion}`);
+    throw new UsageError(`--${flag} needs a file path, not a folder: try ${suggestion}. Nothing was written.`, `Name the file to write inside the folder, for example: --${flag} ${suggestion}`);
   }
   const parent = path.dirname(path.resolve(file));
   const parentKind = await kindOf(parent);

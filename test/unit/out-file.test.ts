@@ -30,4 +30,14 @@ describe('requireOutFile', () => {
     await expect(requireOutFile('out', path.join(dir, 'a-file', 'plan.json'), 'plan.json')).rejects.toThrow(/does not exist|is a file, not a folder/);
     await expect(requireOutFile('out', '  ', 'plan.json')).rejects.toThrow('--out needs a file path.');
   });
+
+  it('a folder that does not exist yet (a trailing slash) asks for the mkdir first, not a file in it that would fail again', async () => {
+    const missing = `${path.join(dir, 'exports')}/`;
+    const refused = await requireOutFile('out', missing, 'plan.json').then(
+      () => null,
+      (e: unknown) => e as { message: string; fix: string },
+    );
+    expect(refused?.message).toBe(`--out ${missing} names a folder that does not exist, and a folder is not a file to write. Nothing was written.`);
+    expect(refused?.fix).toBe(`Create the folder first (mkdir -p ${path.join(dir, 'exports')}), then name a file in it, for example: --out ${path.join(dir, 'exports', 'plan.json')}`);
+  });
 });
