@@ -99,7 +99,10 @@ export const api = {
   getPlanOp: method<PlanOpDetail>()(z.object({ id: IntegrationId, version: PlanVersion, index: OpIndex })),
   getPlanOps: method<PlanOpsChunk>()(z.object({ id: IntegrationId, version: PlanVersion, filter: PlanFilterSchema, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
   /** The dry run's list of LMS accounts no integration manages, in chunks (for its export). */
-  getUnmanagedAccounts: method<UnmanagedChunk>()(z.object({ id: IntegrationId, version: PlanVersion, offset: OpIndex, limit: z.number().int().min(1).max(5_000) })),
+  getUnmanagedAccounts: method<UnmanagedChunk>()(
+    /** linkableOnly: the accounts "Link … to their Entra users" would link (its question names the first ones). */
+    z.object({ id: IntegrationId, version: PlanVersion, offset: OpIndex, limit: z.number().int().min(1).max(5_000), linkableOnly: z.boolean().default(false) }),
+  ),
   /**
    * Links that list's accounts of people in Entra whom this integration does not sync to them
    * (core/adopt.ts), so the next dry run treats them as its own. Nothing is written to the LMS.

@@ -19,7 +19,7 @@ const USAGE_CODES = new Set(['INVALID_INPUT', 'CONFIG_INVALID', 'USAGE', 'INTEGR
 
 export function exitCodeFor(error: AppError): number {
   if (isCredentialsRejected(error) || isCredentialError(error)) return ExitCode.credentials;
-  if (error.code.startsWith('GUARD_') || error.code === 'RUN_IN_PROGRESS' || error.code === 'PLAN_CHANGED' || error.code === 'STORE_LOCKED') return ExitCode.blocked;
+  if (error.code.startsWith('GUARD_') || error.code === 'RUN_IN_PROGRESS' || error.code === 'PLAN_CHANGED' || error.code === 'DRY_RUN_OUTDATED' || error.code === 'STORE_LOCKED') return ExitCode.blocked;
   if (USAGE_CODES.has(error.code)) return ExitCode.usage;
   return ExitCode.failed;
 }

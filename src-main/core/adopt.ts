@@ -6,13 +6,15 @@
  * as any linked account: deactivated when its person is out of scope or disabled and "Deactivate
  * users" is on (the deactivation threshold still guards), kept and updated when they come in.
  *
- * Pure: which accounts of a dry run's unmanaged list can be linked now, given the links every
- * integration holds now and the skip list as it is now (both may have changed since the dry run).
+ * Only on evidence the plan's own matching would act on: the account's externalId is the person's
+ * object id, or its address is the person's e-mail or sign-in name and nobody else's, with no
+ * other object id on the account. The dry run judges each account (whyNotLinkable); linking takes
+ * the ones it found linkable and only checks again what may have moved since: the links.
  */
-import { normaliseEmail } from './normalise';
-import { prepareSkipList } from './scope';
+import type { SourceUser, TargetUser } from './model';
+import { prepareSkipList, skipListEntryFor } from './scope';
 import type { UnmanagedAccount } from './unmanaged';
-// (unmanaged.ts imports linkableCount from here; the cycle is types one way, a function the other.)
+import { targetKeys } from './matching';
 
 /** Why an account of the list is not linked. */
 export type NotAdoptedReason =
@@ -20,14 +22,68 @@ export type NotAdoptedReason =
   | 'nobody_in_entra'
   /** Its person is synced through another account: a second account, merged or removed by hand. */
   | 'second_account'
-  /** Its person owns more than one unmanaged account: which is theirs is the admin's call (Troubleshoot). */
-  | 'several_accounts'
+  /** Its person is in scope: the dry run decides their account (a conflict, a "Not theirs" answer). */
+  | 'in_scope'
   /** The account or its person is on the skip list: Rollcall leaves them alone. */
   | 'skip_listed'
+  /** Inactive already: linking changes nothing now, and would only widen the deactivation threshold's base. */
+  | 'already_inactive'
+  /** Found only by an alias, by an address two people share, or the account carries another object id, or the admin said it is not theirs. */
+  | 'uncertain_owner'
+  /** Its person owns more than one unmanaged account: which is theirs is the admin's call. */
+  | 'several_accounts'
   /** An integration has linked the account, or this one the person, since the dry run. */
   | 'linked_since'
-  /** A list from before owners were named by object id: the dry run is run again first. */
+  /** A list from before accounts were judged: the dry run is run again first. */
   | 'owner_unknown';
+
+/** How the dry run found whose an account is. */
+export type OwnerEvidence =
+  /** The account's externalId is the person's object id. */
+  | 'object_id'
+  /** The account's address is the person's e-mail or sign-in name, and no one else's. */
+  | 'address'
+  /** Anything less: an alias (otherMails, proxy address), an address several people have, or another object id on the account. */
+  | 'uncertain';
+
+/** What the dry run knows about one unmanaged account and its owner, to judge it by. */
+export interface AccountFacts {
+  account: TargetUser;
+  owner: SourceUser | null;
+  evidence: OwnerEvidence;
+  /** The owner is synced through another account. */
+  secondAccount: boolean;
+  /** This plan has an op for the owner (they are in scope): the plan decides their account. */
+  handled: boolean;
+  /** How many unmanaged accounts (not second ones) the owner has. */
+  ownersAccounts: number;
+}
+
+/** The settings the judgement reads: the skip list and the "Not theirs" answers. */
+export interface LinkScope {
+  skipList: readonly string[];
+  confirmedNewAccounts: readonly string[];
+}
+
+/** Why the dry run would not link this account, or null when it would. */
+export function whyNotLinkable(f: AccountFacts, scope: LinkScope): Exclude<NotAdoptedReason, 'linked_since' | 'owner_unknown'> | null {
+  if (f.owner === null) return 'nobody_in_entra';
+  if (f.secondAccount) return 'second_account';
+  if (f.handled) return 'in_scope';
+  if (skipListed(f.account, f.owner, scope.skipList)) return 'skip_listed';
+  if (!f.account.active) return 'already_inactive';
+  if (f.evidence === 'uncertain' || scope.confirmedNewAccounts.includes(f.owner.id)) return 'uncertain_owner';
+  if (f.ownersAccounts > 1) return 'several_accounts';
+  return null;
+}
+
+/** The plan's skip test (plan.ts): the account by an address or its externalId, the person by theirs. */
+function skipListed(account: TargetUser, owner: SourceUser, skipList: readonly string[]): boolean {
+  if (skipList.length === 0) return false;
+  const keys = prepareSkipList(skipList);
+  const ext = account.externalId?.trim().toLowerCase() ?? null;
+  return targetKeys(account).some((k) => keys.has(k)) || (ext !== null && keys.has(ext)) || skipListEntryFor(owner, skipList) !== null;
+}
 
 export interface AdoptedLink {
   sourceId: string;
@@ -35,7 +91,6 @@ export interface AdoptedLink {
   /** For the answer: the account's sign-in name and its Entra user's. */
   userName: string;
   entraUser: string;
-  active: boolean;
 }
 
 export interface Adoption {
@@ -46,10 +101,8 @@ export interface Adoption {
 
 /** What adopting answered: the accounts linked, and why the others were not. */
 export interface AdoptResult {
-  /** Accounts linked now. */
+  /** Accounts linked now (all active: inactive ones are not linked). */
   linked: number;
-  /** Of `linked`: the active ones (what a dry run may now deactivate). */
-  active: number;
   /** Up to a few of them, as the admin knows them: "account → Entra user". */
   examples: Array<{ userName: string; entraUser: string }>;
   notAdopted: Adoption['notAdopted'];
@@ -61,71 +114,74 @@ export interface LinkedNow {
   sourceIds: ReadonlySet<string>;
 }
 
-/**
- * The link an account of the list would get, or why it would get none. One judge for the dry
- * run's count (linkableCount) and for the linking itself, so the button's number is what it links
- * unless links changed since.
- */
-function judge(accounts: readonly UnmanagedAccount[], linked: LinkedNow, skipList: readonly string[]): (a: UnmanagedAccount) => NotAdoptedReason | AdoptedLink {
-  const skipKeys = prepareSkipList(skipList);
-  const skipped = (a: UnmanagedAccount): boolean =>
-    skipKeys.size > 0 &&
-    [a.userName, a.email, a.entraUser, a.entraUserId].some((v) => {
-      const k = normaliseEmail(v);
-      return k !== null && skipKeys.has(k);
-    });
-  // A person with two unmanaged accounts: the list cannot say which one is theirs.
-  const accountsOf = new Map<string, number>();
-  for (const a of accounts) if (a.entraUserId && !a.secondAccount) accountsOf.set(a.entraUserId, (accountsOf.get(a.entraUserId) ?? 0) + 1);
-  return (a) => {
-    if (a.entraUser === null) return 'nobody_in_entra';
-    if (a.secondAccount) return 'second_account';
-    if (!a.entraUserId) return 'owner_unknown';
-    if (skipped(a)) return 'skip_listed';
-    if (linked.targetIds.has(a.id) || linked.sourceIds.has(a.entraUserId)) return 'linked_since';
-    if ((accountsOf.get(a.entraUserId) ?? 0) > 1) return 'several_accounts';
-    return { sourceId: a.entraUserId, targetId: a.id, userName: a.userName, entraUser: a.entraUser, active: a.active };
-  };
-}
-
-const NONE_LINKED: LinkedNow = { targetIds: new Set(), sourceIds: new Set() };
-
-/** How many of a dry run's unmanaged accounts linking would link (the links then are the dry run's own). */
-export function linkableCount(accounts: readonly UnmanagedAccount[], skipList: readonly string[]): number {
-  const why = judge(accounts, NONE_LINKED, skipList);
-  let n = 0;
-  for (const a of accounts) if (typeof why(a) !== 'string') n++;
-  return n;
-}
-
-/** The accounts of the list that can be linked to their Entra user now, and why the others cannot. */
-export function adoptionOf(accounts: readonly UnmanagedAccount[], linked: LinkedNow, skipList: readonly string[]): Adoption {
-  const why = judge(accounts, linked, skipList);
+/** The accounts the dry run found linkable that can still be linked now, and why the others cannot. */
+export function adoptionOf(accounts: readonly UnmanagedAccount[], linked: LinkedNow): Adoption {
   const links: AdoptedLink[] = [];
   const notAdopted: Partial<Record<NotAdoptedReason, number>> = {};
+  const leave = (why: NotAdoptedReason) => {
+    notAdopted[why] = (notAdopted[why] ?? 0) + 1;
+  };
   for (const a of accounts) {
-    const verdict = why(a);
-    if (typeof verdict === 'string') notAdopted[verdict] = (notAdopted[verdict] ?? 0) + 1;
-    else links.push(verdict);
+    // A list from before the judgement: nothing in it is taken on trust.
+    if (a.whyNotLinkable === undefined) leave('owner_unknown');
+    else if (a.whyNotLinkable !== null) leave(a.whyNotLinkable);
+    else if (!a.entraUserId || a.entraUser === null) leave('owner_unknown');
+    else if (linked.targetIds.has(a.id) || linked.sourceIds.has(a.entraUserId)) leave('linked_since');
+    else links.push({ sourceId: a.entraUserId, targetId: a.id, userName: a.userName, entraUser: a.entraUser });
   }
   return { links, notAdopted };
 }
 
-const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The accounts left, each reason in the admin's words, for the app's answer and the CLI alike. */
-export function describeNotAdopted(notAdopted: Adoption['notAdopted'], where: 'app' | 'cli'): string[] {
-  const diagnose = where === 'app' ? '"Troubleshoot user"' : '`rollcall diagnose --user ADDRESS`';
+export function describeNotAdopted(notAdopted: Adoption['notAdopted']): string[] {
+  const them = (n: number) => (n === 1 ? 'it' : 'them');
   const said: Record<NotAdoptedReason, (n: number) => string> = {
     nobody_in_entra: (n) => `${count(n, 'belongs', 'belong')} to nobody in Entra: remove only those that should not be there, by hand in the LMS.`,
-    second_account: (n) => `${count(n, 'is a second account', 'are second accounts')} of someone already synced: merge or remove ${n === 1 ? 'it' : 'them'} in the LMS.`,
-    several_accounts: (n) => `${count(n, 'account belongs', 'accounts belong')} to people with more than one: ${diagnose} each person and relink the right account.`,
-    skip_listed: (n) => `${count(n, 'is', 'are')} on the skip list, so Rollcall leaves ${n === 1 ? 'it' : 'them'} alone.`,
+    second_account: (n) => `${count(n, 'is a second account', 'are second accounts')} of someone already synced: merge or remove ${them(n)} in the LMS.`,
+    in_scope: (n) => `${count(n, 'belongs', 'belong')} to someone in scope, whose account the dry run decides (a conflict to settle, or a "Not theirs" answer).`,
+    skip_listed: (n) => `${count(n, 'is', 'are')} on the skip list, so Rollcall leaves ${them(n)} alone.`,
+    already_inactive: (n) => `${count(n, 'is', 'are')} inactive already: linking would change nothing (and the next sync finds ${them(n)} by e-mail if ${n === 1 ? 'its person comes' : 'their people come'} into scope).`,
+    uncertain_owner: (n) => `${count(n, 'was', 'were')} found only by an alias, by an address two people in Entra share, or ${n === 1 ? 'carries' : 'carry'} another object id (or the person's "Not theirs" answer says otherwise): check whose ${n === 1 ? 'it is' : 'they are'} in the LMS.`,
+    several_accounts: (n) => `${count(n, 'account belongs', 'accounts belong')} to people with more than one: merge or remove the extra ones in the LMS, then run a dry run again.`,
     linked_since: (n) => `${count(n, 'was', 'were')} linked since the dry run.`,
-    owner_unknown: (n) => `${count(n, 'was', 'were')} listed by an older dry run that did not keep whose ${n === 1 ? 'it is' : 'they are'}: run a dry run again.`,
+    owner_unknown: (n) => `${count(n, 'was', 'were')} listed by an older dry run: run a dry run again.`,
   };
   return (Object.keys(said) as NotAdoptedReason[]).flatMap((why) => {
     const n = notAdopted[why];
     return n ? [said[why](n)] : [];
   });
+}
+
+/** The integration's settings and schedule as they are now, which decide what a link leads to. */
+export interface LinkSettings {
+  deactivateUsers: boolean;
+  useLastDay: boolean;
+  /** Enabled: its scheduled syncs apply on their own. */
+  enabled: boolean;
+  /** The next scheduled sync, when enabled (ISO), or null. */
+  nextRunAt: string | null;
+}
+
+/**
+ * What linking leads to, in the admin's words: the question the app and the CLI ask before
+ * linking (the same sentences for both, so they cannot disagree).
+ */
+export function linkConsequences(s: LinkSettings, k: number): string[] {
+  const them = k === 1 ? 'it' : 'them';
+  const lines: string[] = [];
+  if (s.deactivateUsers) {
+    lines.push(`With "Deactivate users" on, the next sync deactivates ${k === 1 ? 'it: its person is' : 'them: their people are'} outside the scope or disabled in Entra. The next dry run shows ${them} first, and the deactivation threshold still stops a sync that would deactivate many.`);
+  } else if (s.useLastDay) {
+    lines.push(`"Deactivate users" is off, so ${k === 1 ? 'it stays' : 'they stay'} active, except when the person's Last Day has passed: the next sync deactivates those.`);
+  } else {
+    lines.push(`"Deactivate users" is off, so ${k === 1 ? 'it stays as it is' : 'they stay as they are'}; with it on, the next sync deactivates ${them}.`);
+  }
+  if (s.enabled && (s.deactivateUsers || s.useLastDay)) {
+    const at = s.nextRunAt ? ` (next: ${s.nextRunAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
+    lines.push(`This integration is enabled: its next scheduled sync${at} does this without asking, within the threshold. To look first, run a dry run right after linking.`);
+  }
+  lines.push(`Someone who comes into scope keeps this account instead of getting a new one. Nothing is written to the LMS now.`);
+  return lines;
 }

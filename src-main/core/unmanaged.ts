@@ -17,7 +17,9 @@ import { vendorField } from './mapping';
 import type { PlanMemo } from './plan';
 import { targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
-import { linkableCount } from './adopt';
+import { count, whyNotLinkable, type LinkScope, type NotAdoptedReason, type OwnerEvidence } from './adopt';
+
+const NO_SCOPE: LinkScope = { skipList: [], confirmedNewAccounts: [] };
 
 /** One unmanaged account, as the export lists it. */
 export interface UnmanagedAccount {
@@ -34,10 +36,12 @@ export interface UnmanagedAccount {
   lastModified: string | null;
   /** The userPrincipalName of the Entra user it belongs to (by externalId, e-mail, UPN or alias), or null. */
   entraUser: string | null;
-  /** That user's object id (what adopting the account links it to); absent in lists from before it was kept. */
+  /** That user's object id (what linking the account links it to); absent in lists from before it was kept. */
   entraUserId?: string | null;
   /** True when that Entra user is synced through another account: this one is a second account. */
   secondAccount: boolean;
+  /** Why "Link … to their Entra users" would leave it (core/adopt.ts), or null when it would link it; absent in older lists. */
+  whyNotLinkable?: NotAdoptedReason | null;
 }
 
 export interface UnmanagedAccounts {
@@ -55,7 +59,7 @@ export function unmanagedAccounts(
   ops: readonly PlanOp[],
   links: readonly Link[],
   otherLinks: readonly Link[],
-  skipList: readonly string[] = [],
+  scope: LinkScope = NO_SCOPE,
 ): UnmanagedAccounts | null {
   if (!target.complete) return null;
   const named = namedByOps(ops);
@@ -63,7 +67,7 @@ export function unmanagedAccounts(
   for (const l of otherLinks) named.add(l.targetId);
   const left: TargetUser[] = [];
   for (const u of target.users) if (!named.has(u.id)) left.push(u);
-  return describeLeft(source, target, left, skipList, (owners) => {
+  return describeLeft(source, target, left, ops, scope, (owners) => {
     // Whether those owners have (or get) an account from this integration: one pass over links
     // and ops against the few owners, rather than a set of everyone synced.
     const synced = new Set<string>();
@@ -98,7 +102,7 @@ export function unmanagedAfterPlan(memo: PlanMemo): UnmanagedAccounts | null {
     const linked = entry === undefined ? (linkedOutside?.has(t.id) ?? false) : entry.link !== null || otherByTarget.has(t.id);
     if (!linked) left.push(t);
   }
-  return describeLeft(memo.source, target, left, memo.ctx.scope.skipList, (owners) => {
+  return describeLeft(memo.source, target, left, memo.plan.ops, memo.ctx.scope, (owners) => {
     const synced = new Set<string>();
     for (const id of owners) {
       const entry = sourceById.get(id);
@@ -125,15 +129,32 @@ function givesAnAccount(op: PlanOp): boolean {
   return op.phase === 'users' && (op.kind === 'create' || op.kind === 'update' || op.kind === 'reactivate');
 }
 
+/** Owners this plan has an op for (they are in scope): the plan, not linking, decides their account. */
+function handledAmong(owners: ReadonlySet<string>, ops: readonly PlanOp[]): Set<string> {
+  const handled = new Set<string>();
+  for (const op of ops) {
+    if (op.phase !== 'users') continue;
+    if (op.sourceId !== null && owners.has(op.sourceId)) handled.add(op.sourceId);
+    if (op.candidates) for (const id of op.candidates.sourceIds) if (owners.has(id)) handled.add(id);
+  }
+  return handled;
+}
+
+/** How strongly an address claim ties an account to a person: their e-mail or sign-in name, or only an alias. */
+const PRIMARY = 2;
+const ALIAS = 1;
+
 /**
  * The unmanaged accounts as the admin reads them: whose each is in Entra, whether that person is
- * synced through another account (`syncedAmong` answers for the owners found), and the counts.
+ * synced through another account (`syncedAmong` answers for the owners found), whether linking
+ * would take it (core/adopt.ts), and the counts.
  */
 function describeLeft(
   source: Pick<SourceSnapshot, 'users'>,
   target: Pick<TargetSnapshot, 'capabilities'>,
   left: readonly TargetUser[],
-  skipList: readonly string[],
+  ops: readonly PlanOp[],
+  scope: LinkScope,
   syncedAmong: (owners: ReadonlySet<string>) => ReadonlySet<string>,
 ): UnmanagedAccounts {
   // Whose each account is: by externalId first (an Entra object id, authoritative), then, for the
@@ -141,48 +162,79 @@ function describeLeft(
   // nothing per user, and the address pass (the dearer one) is skipped when every account has an
   // owner already: this runs after every plan, replans included.
   const owner: Array<SourceUser | null> = new Array<SourceUser | null>(left.length).fill(null);
-  const claim = (at: number[] | undefined, user: SourceUser): void => {
-    if (at !== undefined) for (const i of at) owner[i] ??= user;
-  };
+  // For an owner found by address: the strongest claim, and whether a second person claims it too.
+  const strength = new Uint8Array(left.length);
+  const contested = new Uint8Array(left.length);
   const byExternalId = new Map<string, number[]>();
   // GUIDs compare without case.
   left.forEach((u, i) => {
     if (u.externalId !== null) indexUnder(byExternalId, u.externalId.toLowerCase(), i);
   });
   // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
-  if (byExternalId.size > 0) for (const user of source.users) claim(byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id), user);
+  if (byExternalId.size > 0) {
+    for (const user of source.users) {
+      const at = byExternalId.get(UPPER.test(user.id) ? user.id.toLowerCase() : user.id);
+      if (at !== undefined) for (const i of at) owner[i] ??= user;
+    }
+  }
+  const byObjectId = owner.map((o) => o !== null);
 
   const byKey = new Map<string, number[]>();
   left.forEach((u, i) => {
     // targetKeys() gives each key once, so an account is indexed once under each.
     if (owner[i] === null) for (const k of targetKeys(u)) indexUnder(byKey, k, i);
   });
-  const claimAddress = (k: string | null, user: SourceUser): void => {
-    if (k !== null) claim(byKey.get(k), user);
+  const claimAddress = (k: string | null, user: SourceUser, how: number): void => {
+    const at = k === null ? undefined : byKey.get(k);
+    if (at === undefined) return;
+    for (const i of at) {
+      const o = owner[i] ?? null;
+      if (o === null) {
+        owner[i] = user;
+        strength[i] = how;
+      } else if (o.id !== user.id) {
+        // Two people answer to the account: it is shown as the stronger claim's, and linked by neither.
+        contested[i] = 1;
+        if (how > (strength[i] ?? 0)) {
+          owner[i] = user;
+          strength[i] = how;
+        }
+      } else if (how > (strength[i] ?? 0)) strength[i] = how;
+    }
   };
   if (byKey.size > 0) {
     for (const user of source.users) {
-      claimAddress(normaliseEmail(user.mail), user);
-      claimAddress(normaliseEmail(user.userPrincipalName), user);
-      for (const m of user.otherMails) claimAddress(normaliseEmail(m), user);
-      for (const p of user.proxyAddresses) if (SMTP.test(p)) claimAddress(normaliseEmail(p.slice(5)), user);
+      const mail = normaliseEmail(user.mail);
+      const upn = normaliseEmail(user.userPrincipalName);
+      claimAddress(mail, user, PRIMARY);
+      if (upn !== mail) claimAddress(upn, user, PRIMARY);
+      for (const m of user.otherMails) claimAddress(normaliseEmail(m), user, ALIAS);
+      for (const p of user.proxyAddresses) if (SMTP.test(p)) claimAddress(normaliseEmail(p.slice(5)), user, ALIAS);
     }
   }
 
   const owners = new Set<string>();
   for (const o of owner) if (o !== null) owners.add(o.id);
   const synced = owners.size > 0 ? syncedAmong(owners) : new Set<string>();
+  const handled = owners.size > 0 ? handledAmong(owners, ops) : new Set<string>();
+  const accountsOf = new Map<string, number>();
+  for (const o of owner) if (o !== null && !synced.has(o.id)) accountsOf.set(o.id, (accountsOf.get(o.id) ?? 0) + 1);
 
   const permissionsField = vendorField(target.capabilities, 'permissionTypes');
   let active = 0;
   let inEntra = 0;
   let secondAccounts = 0;
+  let linkable = 0;
   const accounts = left.map((u, i): UnmanagedAccount => {
     if (u.active) active++;
     const who = owner[i] ?? null;
     const second = who !== null && synced.has(who.id);
     if (second) secondAccounts++;
     else if (who !== null) inEntra++;
+    // An account carrying an object id (its externalId) that is not its address owner's is not theirs for sure.
+    const evidence: OwnerEvidence = byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && u.externalId === null ? 'address' : 'uncertain';
+    const why = whyNotLinkable({ account: u, owner: who, evidence, secondAccount: second, handled: who !== null && handled.has(who.id), ownersAccounts: who === null ? 0 : (accountsOf.get(who.id) ?? 0) }, scope);
+    if (why === null) linkable++;
     const email = u.attributes[ScimPath.email];
     const displayName = u.attributes[ScimPath.displayName];
     return {
@@ -198,9 +250,10 @@ function describeLeft(
       entraUser: who?.userPrincipalName ?? null,
       entraUserId: who?.id ?? null,
       secondAccount: second,
+      whyNotLinkable: why,
     };
   });
-  return { summary: { count: accounts.length, active, inEntra, secondAccounts, linkable: linkableCount(accounts, skipList) }, accounts };
+  return { summary: { count: accounts.length, active, inEntra, secondAccounts, linkable }, accounts };
 }
 
 /** Puts the account at `i` under `key` (several accounts may share one). */
@@ -217,21 +270,22 @@ function joined(v: AttrValue | undefined, separator: string): string | null {
 }
 
 /** The export's columns (app and CLI alike), in the order of unmanagedCsvRow. */
-export const UNMANAGED_CSV_HEADER = ['lmsId', 'userName', 'email', 'displayName', 'active', 'department', 'permissionTypes', 'created', 'lastModified', 'entraUser', 'secondAccount'] as const;
+export const UNMANAGED_CSV_HEADER = ['lmsId', 'userName', 'email', 'displayName', 'active', 'department', 'permissionTypes', 'created', 'lastModified', 'entraUser', 'secondAccount', 'entraUserId', 'whyNotLinkable'] as const;
 
+/** A row of the export; the two newest columns last, so a script reading by position keeps working. */
 export function unmanagedCsvRow(a: UnmanagedAccount): unknown[] {
-  return [a.id, a.userName, a.email, a.displayName, a.active, a.department, a.permissionTypes, a.created, a.lastModified, a.entraUser, a.secondAccount];
+  return [a.id, a.userName, a.email, a.displayName, a.active, a.department, a.permissionTypes, a.created, a.lastModified, a.entraUser, a.secondAccount, a.entraUserId ?? null, a.whyNotLinkable ?? null];
 }
 
-const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** What linking would do with the accounts of people in Entra (nothing said when it would link none). */
 function linking(u: UnmanagedSummary, where: 'app' | 'cli'): string {
-  const linkable = u.linkable ?? u.inEntra;
-  if (linkable === 0) return '';
+  // A dry run from before accounts were judged: a new one tells which can be linked.
+  if (u.linkable === undefined) return '; a new dry run tells which can be linked to them';
+  if (u.linkable === 0) return '';
   const how = where === 'app' ? 'linking (the button below)' : '`rollcall unmanaged --link`';
-  if (linkable === u.inEntra) return `, and ${how} makes ${u.inEntra === 1 ? 'it' : 'them'} this integration's own`;
-  return `, and ${how} makes ${linkable.toLocaleString('en-US')} of them this integration's own (not those on the skip list, nor one of several accounts of one person)`;
+  if (u.linkable === u.inEntra) return `, and ${how} makes ${u.inEntra === 1 ? 'it' : 'them'} this integration's own`;
+  return `, and ${how} makes ${u.linkable.toLocaleString('en-US')} of them this integration's own (the active ones found by their person's object id or own address; the list says why not the others)`;
 }
 
 /**

@@ -107,14 +107,15 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     return ok(await peopleNames(ctx.store.dataDir, id, sourceIds));
   },
 
-  async getUnmanagedAccounts({ id, version, offset, limit }, ctx) {
+  async getUnmanagedAccounts({ id, version, offset, limit, linkableOnly }, ctx) {
     const at = await planAt(ctx, id, version);
     if (!at.ok) return at;
     const list = await unmanagedListOf(ctx.store.dataDir, id, at.value.table.header.createdAt);
     if (!list) {
       return fail(appError('UNMANAGED_NOT_FOUND', 'This dry run has no list of the LMS accounts no integration manages (its LMS read was incomplete, or the list was removed).', 'Start a dry run again, then export the list.'));
     }
-    return ok({ version, total: list.accounts.length, offset, accounts: list.accounts.slice(offset, offset + limit) });
+    const accounts = linkableOnly ? list.accounts.filter((a) => a.whyNotLinkable === null) : list.accounts;
+    return ok({ version, total: accounts.length, offset, accounts: accounts.slice(offset, offset + limit) });
   },
 
   async adoptUnmanaged({ id, version }, ctx) {

@@ -200,7 +200,7 @@ export async function saveAll(
   const ids = { source: await saveCached(dataDir, id, 'source', cache.source, changed.source), target: await saveCached(dataDir, id, 'target', cache.target, changed.target) };
   const planKey = await saveCached(dataDir, id, 'plan', cache.plan);
   // The list of unmanaged accounts names the plan it was found with (rollcall unmanaged checks it).
-  if (cache.unmanaged !== undefined) await writeUnmanaged(dataDir, id, { createdAt: cache.plan.createdAt, key: planKey }, cache.unmanaged);
+  if (cache.unmanaged !== undefined) await writeUnmanaged(dataDir, id, { createdAt: cache.plan.createdAt, key: planKey, ...(cache.plan.basis !== undefined ? { basis: cache.plan.basis } : {}) }, cache.unmanaged);
   keep(keyOf(dataDir, id), await cacheStamp(dataDir, id), cache, ids, memo);
   return ids;
 }

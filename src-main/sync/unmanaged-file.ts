@@ -16,6 +16,8 @@ const UNMANAGED_FILE_VERSION = 1;
 export interface PlanStamp {
   createdAt: string;
   key: string;
+  /** The plan's basis (core/plan-basis.ts): linking from the list only while settings and links still match it. */
+  basis?: string;
 }
 
 export interface UnmanagedList {
@@ -45,7 +47,7 @@ export async function readUnmanaged(dataDir: string, id: string, planCreatedAt: 
     const parsed = JSON.parse(text) as { version?: unknown; data?: Partial<UnmanagedList> };
     const data = parsed.data;
     if (parsed.version !== UNMANAGED_FILE_VERSION || !data || typeof data.plan?.createdAt !== 'string' || typeof data.plan.key !== 'string' || !Array.isArray(data.accounts)) return null;
-    list = { plan: { createdAt: data.plan.createdAt, key: data.plan.key }, accounts: data.accounts };
+    list = { plan: { createdAt: data.plan.createdAt, key: data.plan.key, ...(typeof data.plan.basis === 'string' ? { basis: data.plan.basis } : {}) }, accounts: data.accounts };
   } catch {
     return null;
   }

@@ -36,20 +36,25 @@ test('demo tenant: dry run, conflicts with Relink / Ignore, Ignore puts the pers
   const [download] = await Promise.all([page.waitForEvent('download'), unmanaged.getByTestId('export-unmanaged').click()]);
   expect(download.suggestedFilename()).toMatch(/^rollcall-unmanaged-int-[\w-]+\.csv$/);
   const csv = await readFile((await download.path()) ?? '', 'utf8');
-  expect(csv.split('\r\n')[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount');
+  expect(csv.split('\r\n')[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount,entraUserId,whyNotLinkable');
   expect(csv).toContain('olaf.former@contoso.example');
-  expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false\r\n/);
+  // Whose it is, and that linking would take it (no reason not to).
+  expect(csv).toMatch(/connor\.contract@contoso\.example,.*,connor\.contract@[^,]+,false,[0-9a-f-]{36},\r\n/);
+  expect(csv).toMatch(/olaf\.former@contoso\.example,.*,,false,,nobody_in_entra\r\n/);
 
   // "Have the integration deactivate users who do not fit the group": the excluded contractor's
   // hand-made account is linked to him, after a question that says what follows.
   await unmanaged.getByTestId('adopt-unmanaged').click();
   const adoptQuestion = page.getByRole('alertdialog');
   await expect(adoptQuestion).toContainText('Link 1 LMS account to its person in Entra?');
-  await expect(adoptQuestion.getByTestId('adopt-question')).toContainText('With "Deactivate users" on, the next dry run shows the active ones of people outside the scope or disabled in Entra as deactivations');
+  // It names the account, and what follows with the settings as they are (the demo is not enabled).
+  await expect(adoptQuestion.getByTestId('adopt-accounts')).toHaveText(/^connor\.contract@contoso\.example → connor\.contract@[\w.-]+$/);
+  await expect(adoptQuestion.getByTestId('adopt-question')).toContainText('With "Deactivate users" on, the next sync deactivates it: its person is outside the scope or disabled in Entra. The next dry run shows it first');
+  await expect(adoptQuestion.getByTestId('adopt-question')).not.toContainText('scheduled sync');
   await snap(page, 'dry-run-link-unmanaged');
   await adoptQuestion.getByRole('button', { name: 'Link account' }).click();
   const adopted = unmanaged.getByTestId('adopt-result');
-  await expect(adopted).toContainText(/^Linked 1 account \(1 active\) to its person in Entra: connor\.contract@contoso\.example → connor\.contract@[\w.-]+\. Run a new dry run to see what changes for them\./);
+  await expect(adopted).toContainText(/^Linked 1 account to its person in Entra: connor\.contract@contoso\.example → connor\.contract@[\w.-]+\. Run a new dry run to see what changes for them\./);
   await expect(adopted).toContainText('2 belong to nobody in Entra');
   await expect(unmanaged.getByTestId('adopt-unmanaged')).toHaveCount(0);
 

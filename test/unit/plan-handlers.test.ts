@@ -17,6 +17,7 @@ import { PLAN_CACHE_VERSION } from '../../src-main/sync/cache-files';
 import { saveCached } from '../../src-main/sync/snapshot-cache';
 import { writeUnmanaged } from '../../src-main/sync/unmanaged-file';
 import { acquireRunLock } from '../../src-main/store/run-lock';
+import { planBasis } from '../../src-main/core/plan-basis';
 import { testContext, VALID_CONFIG } from '../helpers/context';
 import { samplePlan } from '../helpers/plans';
 import { withTempDir } from '../helpers/tmp';
@@ -233,13 +234,23 @@ describe('the diff viewer API', () => {
     });
   });
 
-  it("links the dry run's unmanaged accounts of people in Entra to them: not while a run holds the lock, not what was linked since, not from a replaced dry run", async () => {
+  it("links the dry run's linkable unmanaged accounts: not while a run holds the lock, not what was linked since, not once settings or links changed, not from a replaced dry run", async () => {
     await withPlan(10, async (ctx, id, plan, header) => {
-      const account = (i: number, owner: string | null) => ({ id: `t-${i}`, userName: `u${i}@x.com`, email: null, displayName: null, active: true, department: null, permissionTypes: null, created: null, lastModified: null, entraUser: owner === null ? null : `${owner}@x.com`, entraUserId: owner, secondAccount: false });
-      await writeUnmanaged(ctx.store.dataDir, id, { createdAt: plan.createdAt, key: 'k' }, [account(0, 'e-0'), account(1, null), account(2, 'e-2'), account(3, 'e-3')]);
-      // Another integration linked t-2 after this dry run.
+      const account = (i: number, owner: string | null) => ({ id: `t-${i}`, userName: `u${i}@x.com`, email: null, displayName: null, active: true, department: null, permissionTypes: null, created: null, lastModified: null, entraUser: owner === null ? null : `${owner}@x.com`, entraUserId: owner, secondAccount: false, whyNotLinkable: owner === null ? ('nobody_in_entra' as const) : null });
+      // Another integration's link, as the dry run saw it.
       const other = await value<IntegrationSummary>('createIntegration', { config: { ...VALID_CONFIG, name: 'Other tenant' } }, ctx);
-      await (await ctx.store.links(other.id)).update((f) => void f.links.push({ integrationId: other.id, sourceId: 'x-9', targetId: 't-2', origin: 'created', linkedAt: plan.createdAt, emailAtLink: null }));
+      const otherLinks = await ctx.store.links(other.id);
+      await otherLinks.update((f) => void f.links.push({ integrationId: other.id, sourceId: 'x-8', targetId: 't-8', origin: 'created', linkedAt: plan.createdAt, emailAtLink: null }));
+      const basis = () => {
+        const record = ctx.store.settings.data.integrations.find((i) => i.id === id);
+        if (!record) throw new Error('no integration');
+        return planBasis({ ...record.config, id }, [], otherLinks.data.links);
+      };
+      const write = (b: string | undefined) => writeUnmanaged(ctx.store.dataDir, id, { createdAt: plan.createdAt, key: 'k', ...(b ? { basis: b } : {}) }, [account(0, 'e-0'), account(1, null), account(2, 'e-2'), account(3, 'e-3')]);
+      // A list from before the basis was kept is not trusted.
+      await write(undefined);
+      expect(await dispatch('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ ok: false, error: { code: 'DRY_RUN_OUTDATED', fix: expect.stringContaining('Run a dry run again') } });
+      await write(basis());
 
       // A run of this integration (here or in another process) writes the link table too: nothing is linked under it.
       const lock = await acquireRunLock(ctx.store.dataDir, id, 'apply');
@@ -249,16 +260,19 @@ describe('the diff viewer API', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: 'RUN_IN_PROGRESS', message: expect.stringMatching(/^Nothing was linked: another run of this integration is in progress \(apply/) } });
       expect((await ctx.store.links(id)).data.links).toEqual([]);
 
+      // The dialog names the accounts linking would link.
+      expect(await value<UnmanagedChunk>('getUnmanagedAccounts', { id, version: header.version, offset: 0, limit: 2, linkableOnly: true }, ctx)).toMatchObject({ total: 3, accounts: [{ id: 't-0' }, { id: 't-2' }] });
       const done = await value<AdoptResult>('adoptUnmanaged', { id, version: header.version }, ctx);
-      expect(done).toEqual({ linked: 2, active: 2, examples: [{ userName: 'u0@x.com', entraUser: 'e-0@x.com' }, { userName: 'u3@x.com', entraUser: 'e-3@x.com' }], notAdopted: { nobody_in_entra: 1, linked_since: 1 } });
+      expect(done).toEqual({ linked: 3, examples: [{ userName: 'u0@x.com', entraUser: 'e-0@x.com' }, { userName: 'u2@x.com', entraUser: 'e-2@x.com' }, { userName: 'u3@x.com', entraUser: 'e-3@x.com' }], notAdopted: { nobody_in_entra: 1 } });
       // Chosen by an administrator: 'relinked', which every release reads.
       expect((await ctx.store.links(id)).data.links.map((l) => [l.sourceId, l.targetId, l.origin, l.linkedAt])).toEqual([
         ['e-0', 't-0', 'relinked', ctx.now().toISOString()],
+        ['e-2', 't-2', 'relinked', ctx.now().toISOString()],
         ['e-3', 't-3', 'relinked', ctx.now().toISOString()],
       ]);
-      // Asked again: linked already, so nothing more.
-      expect(await value<AdoptResult>('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ linked: 0, notAdopted: { nobody_in_entra: 1, linked_since: 3 } });
-      expect((await ctx.store.links(id)).data.links).toHaveLength(2);
+      // The links changed, so the dry run no longer holds: asked again, nothing more is linked.
+      expect(await dispatch('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ ok: false, error: { code: 'DRY_RUN_OUTDATED' } });
+      expect((await ctx.store.links(id)).data.links).toHaveLength(3);
 
       await saveCached(ctx.store.dataDir, id, 'plan', samplePlan(id, 11, '2026-11-23T12:00:00.000Z'));
       expect(await dispatch('adoptUnmanaged', { id, version: header.version }, ctx)).toMatchObject({ ok: false, error: { code: 'PLAN_REPLACED' } });

@@ -207,7 +207,7 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     expect(listed.stdout).toMatch(/3 LMS account\(s\) no integration manages \(3 active\), from the dry run of 20\d\d-/);
     expect(listed.stdout).toContain('olaf.former@contoso.example');
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount');
+    expect(lines[0]).toBe('lmsId,userName,email,displayName,active,department,permissionTypes,created,lastModified,entraUser,secondAccount,entraUserId,whyNotLinkable');
     expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['connor.contract@contoso.example', 'lms.admin@contoso.example', 'olaf.former@contoso.example']);
     if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
 
@@ -273,14 +273,16 @@ describe.skipIf(skipReason !== null)(`rollcall CLI${skipReason ? ` — skipped: 
     // A script is not asked: it is refused with what --link leads to, and nothing is linked.
     const unasked = await cli(['unmanaged', '--integration', id, '--link']);
     expect(unasked.code).toBe(2);
-    expect(unasked.stderr).toContain('unmanaged --link makes 1 LMS account this integration\'s own. With "Deactivate users" on, the next dry run shows the active ones of people outside the scope or disabled in Entra as deactivations');
+    expect(unasked.stderr).toContain('unmanaged --link makes 1 LMS account this integration\'s own. With "Deactivate users" on, the next sync deactivates it: its person is outside the scope or disabled in Entra.');
+    // Enabled: its scheduled syncs would do that on their own, and the question says so.
+    expect(unasked.stderr).toContain('This integration is enabled: its next scheduled sync (next: ');
     expect(unasked.stderr).toContain(`rollcall unmanaged --integration ${id} --link --yes`);
     expect((await cli(['unmanaged', '--integration', id, '--yes'])).code).toBe(2);
 
     const linked = await cli(['unmanaged', '--integration', id, '--link', '--yes', '--json']);
     expect(linked.code, linked.stderr).toBe(0);
     // Only the contractor's: the administrator and the leaver belong to nobody in Entra.
-    expect(JSON.parse(linked.stdout)).toMatchObject({ linked: 1, active: 1, examples: [{ userName: 'connor.contract@contoso.example', entraUser: expect.stringMatching(/^connor\.contract@/) }], notAdopted: { nobody_in_entra: 2 } });
+    expect(JSON.parse(linked.stdout)).toMatchObject({ linked: 1, examples: [{ userName: 'connor.contract@contoso.example', entraUser: expect.stringMatching(/^connor\.contract@/) }], notAdopted: { nobody_in_entra: 2 } });
     // Nothing was written to the LMS by linking.
     expect(connor()?.active).toBe(true);
 

@@ -33,7 +33,7 @@ async function fullPlanOfSaved(e: SyncEnv, at: string) {
   const full = plan(source, target, { ...record.config, id: record.id }, links, new Date(at), others);
   // A run counts the LMS accounts nothing manages on the plan it made, replanned or not, and
   // records what it was made from.
-  return { ...full, basis: planBasis({ ...record.config, id: record.id }, links, others), unmanaged: unmanagedAccounts(source, target, full.ops, links, others, record.config.scope.skipList)?.summary ?? null };
+  return { ...full, basis: planBasis({ ...record.config, id: record.id }, links, others), unmanaged: unmanagedAccounts(source, target, full.ops, links, others, record.config.scope)?.summary ?? null };
 }
 
 /** When to look: as reading starts, once one side has finished reading, or as planning starts. */

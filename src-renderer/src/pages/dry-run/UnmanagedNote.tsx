@@ -73,7 +73,7 @@ export function UnmanagedNote({ plan }: { plan: PlanHeader }) {
       {progress ? <ProgressBar value={progress.total ? progress.done / progress.total : undefined} aria-label="Export progress" /> : null}
       {error ? <ErrorMessage error={error} title="Could not export the list" /> : null}
       {/* Keyed by the dry run: a new one starts without the last one's answer. */}
-      {(u.linkable ?? u.inEntra) > 0 ? <AdoptUnmanaged key={plan.version} plan={plan} linkable={u.linkable ?? u.inEntra} /> : null}
+      {u.linkable !== undefined && u.linkable > 0 ? <AdoptUnmanaged key={plan.version} plan={plan} linkable={u.linkable} /> : null}
     </div>
   );
 }
