@@ -11,6 +11,7 @@
  * other object id on the account. The dry run judges each account (whyNotLinkable); linking takes
  * the ones it found linkable and only checks again what may have moved since: the links.
  */
+import type { IntegrationConfig } from './config';
 import type { SourceUser, TargetUser } from './model';
 import { prepareSkipList, skipListEntryFor } from './scope';
 import type { UnmanagedAccount } from './unmanaged';
@@ -28,6 +29,8 @@ export type NotAdoptedReason =
   | 'skip_listed'
   /** Inactive already: linking changes nothing now, and would only widen the deactivation threshold's base. */
   | 'already_inactive'
+  /** Holds an administrator's permission type in the LMS: never taken over, so never deactivated. */
+  | 'lms_administrator'
   /** Found only by an alias, by an address two people share, or the account carries another object id, or the admin said it is not theirs. */
   | 'uncertain_owner'
   /** Its person owns more than one unmanaged account: which is theirs is the admin's call. */
@@ -57,7 +60,17 @@ export interface AccountFacts {
   handled: boolean;
   /** How many unmanaged accounts (not second ones) the owner has. */
   ownersAccounts: number;
+  /** The account's permission types in the LMS (empty when the LMS has none). */
+  permissionTypes: readonly string[];
 }
+
+/**
+ * A permission type that makes its holder an LMS administrator (by its name: "LMS Administrator",
+ * "Admin", "Site admin"). The LMS's administrators are made by hand and must never be deactivated
+ * by a link an administrator confirmed in bulk: an address shared with someone outside the scope
+ * (their own Entra account, not a learner) would lock them out of the LMS.
+ */
+const ADMINISTRATOR = /admin/i;
 
 /** The settings the judgement reads: the skip list and the "Not theirs" answers. */
 export interface LinkScope {
@@ -72,6 +85,7 @@ export function whyNotLinkable(f: AccountFacts, scope: LinkScope): Exclude<NotAd
   if (f.handled) return 'in_scope';
   if (skipListed(f.account, f.owner, scope.skipList)) return 'skip_listed';
   if (!f.account.active) return 'already_inactive';
+  if (f.permissionTypes.some((t) => ADMINISTRATOR.test(t))) return 'lms_administrator';
   if (f.evidence === 'uncertain' || scope.confirmedNewAccounts.includes(f.owner.id)) return 'uncertain_owner';
   if (f.ownersAccounts > 1) return 'several_accounts';
   return null;
@@ -142,6 +156,7 @@ export function describeNotAdopted(notAdopted: Adoption['notAdopted']): string[]
     second_account: (n) => `${count(n, 'is a second account', 'are second accounts')} of someone already synced: merge or remove ${them(n)} in the LMS.`,
     in_scope: (n) => `${count(n, 'belongs', 'belong')} to someone in scope, whose account the dry run decides (a conflict to settle, or a "Not theirs" answer).`,
     skip_listed: (n) => `${count(n, 'is', 'are')} on the skip list, so Rollcall leaves ${them(n)} alone.`,
+    lms_administrator: (n) => `${count(n, 'holds', 'hold')} an administrator's permission type in the LMS: Rollcall never takes over an LMS administrator's account.`,
     already_inactive: (n) => `${count(n, 'is', 'are')} inactive already: linking would change nothing (and the next sync finds ${them(n)} by e-mail if ${n === 1 ? 'its person comes' : 'their people come'} into scope).`,
     uncertain_owner: (n) => `${count(n, 'was', 'were')} found only by an alias, by an address two people in Entra share, or ${n === 1 ? 'carries' : 'carry'} another object id (or the person's "Not theirs" answer says otherwise): check whose ${n === 1 ? 'it is' : 'they are'} in the LMS.`,
     several_accounts: (n) => `${count(n, 'account belongs', 'accounts belong')} to people with more than one: merge or remove the extra ones in the LMS, then run a dry run again.`,
@@ -162,6 +177,13 @@ export interface LinkSettings {
   enabled: boolean;
   /** The next scheduled sync, when enabled (ISO), or null. */
   nextRunAt: string | null;
+  /** It pushes Entra groups to LMS groups: an account it links is taken out of those its person is not in. */
+  pushesGroups: boolean;
+}
+
+/** The settings linkConsequences reads, from an integration's settings, whether it is enabled, and its next run. */
+export function linkSettingsOf(config: Pick<IntegrationConfig, 'deactivation' | 'mapping'>, enabled: boolean, nextRunAt: string | null): LinkSettings {
+  return { deactivateUsers: config.deactivation.deactivateUsers, useLastDay: config.deactivation.useLastDay, enabled, nextRunAt, pushesGroups: config.mapping.pushGroups.length > 0 };
 }
 
 /**
@@ -182,6 +204,8 @@ export function linkConsequences(s: LinkSettings, k: number): string[] {
     const at = s.nextRunAt ? ` (next: ${s.nextRunAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
     lines.push(`This integration is enabled: its next scheduled sync${at} does this without asking, within the threshold. To look first, run a dry run right after linking.`);
   }
+  if (s.pushesGroups) lines.push(`Where ${k === 1 ? 'it is a member' : 'they are members'} of the LMS groups this integration pushes, the next sync takes ${them} out: ${k === 1 ? 'its person is' : 'their people are'} not synced.`);
   lines.push(`Someone who comes into scope keeps this account instead of getting a new one. Nothing is written to the LMS now.`);
+  lines.push(`A link is not undone from here: to have Rollcall leave someone alone again, put them on the skip list.`);
   return lines;
 }

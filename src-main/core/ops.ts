@@ -86,7 +86,8 @@ function leaveWords(why: LeaveReason, e: ScopeExplanation | undefined): string {
     case 'disabled_in_entra':
       return 'is disabled in Entra (accountEnabled is false)';
     case 'left_scope':
-      return `left the scope (${lowerFirst((e?.sentence ?? 'no include rule matches').replace(/\.$/, ''))})`;
+      // "is outside", not "left": an account linked by an administrator may be of someone never in scope.
+      return `is outside the scope (${lowerFirst((e?.sentence ?? 'no include rule matches').replace(/\.$/, ''))})`;
   }
 }
 

@@ -221,6 +221,10 @@ function describeLeft(
   for (const o of owner) if (o !== null && !synced.has(o.id)) accountsOf.set(o.id, (accountsOf.get(o.id) ?? 0) + 1);
 
   const permissionsField = vendorField(target.capabilities, 'permissionTypes');
+  const permissionsOf = (u: TargetUser): string[] => {
+    const v = permissionsField === null ? undefined : u.attributes[permissionsField];
+    return Array.isArray(v) ? v : typeof v === 'string' && v !== '' ? [v] : [];
+  };
   let active = 0;
   let inEntra = 0;
   let secondAccounts = 0;
@@ -233,7 +237,7 @@ function describeLeft(
     else if (who !== null) inEntra++;
     // An account carrying an object id (its externalId) that is not its address owner's is not theirs for sure.
     const evidence: OwnerEvidence = byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && u.externalId === null ? 'address' : 'uncertain';
-    const why = whyNotLinkable({ account: u, owner: who, evidence, secondAccount: second, handled: who !== null && handled.has(who.id), ownersAccounts: who === null ? 0 : (accountsOf.get(who.id) ?? 0) }, scope);
+    const why = whyNotLinkable({ account: u, owner: who, evidence, secondAccount: second, handled: who !== null && handled.has(who.id), ownersAccounts: who === null ? 0 : (accountsOf.get(who.id) ?? 0), permissionTypes: permissionsOf(u) }, scope);
     if (why === null) linkable++;
     const email = u.attributes[ScimPath.email];
     const displayName = u.attributes[ScimPath.displayName];
@@ -279,11 +283,11 @@ export function unmanagedCsvRow(a: UnmanagedAccount): unknown[] {
 
 
 /** What linking would do with the accounts of people in Entra (nothing said when it would link none). */
-function linking(u: UnmanagedSummary, where: 'app' | 'cli'): string {
+function linking(u: UnmanagedSummary, where: 'app' | 'cli', integrationId: string | undefined): string {
   // A dry run from before accounts were judged: a new one tells which can be linked.
   if (u.linkable === undefined) return '; a new dry run tells which can be linked to them';
   if (u.linkable === 0) return '';
-  const how = where === 'app' ? 'linking (the button below)' : '`rollcall unmanaged --link`';
+  const how = where === 'app' ? 'linking (the button below)' : `\`rollcall unmanaged${integrationId ? ` --integration ${integrationId}` : ''} --link\``;
   if (u.linkable === u.inEntra) return `, and ${how} makes ${u.inEntra === 1 ? 'it' : 'them'} this integration's own`;
   return `, and ${how} makes ${u.linkable.toLocaleString('en-US')} of them this integration's own (the active ones found by their person's object id or own address; the list says why not the others)`;
 }
@@ -292,7 +296,7 @@ function linking(u: UnmanagedSummary, where: 'app' | 'cli'): string {
  * The count in the admin's words, for the dry run and `rollcall plan`: a title, then what Rollcall
  * does with them and where each kind of account leads (Diagnose, or removal by hand).
  */
-export function describeUnmanaged(u: UnmanagedSummary, where: 'app' | 'cli'): { title: string; detail: string } {
+export function describeUnmanaged(u: UnmanagedSummary, where: 'app' | 'cli', integrationId?: string): { title: string; detail: string } {
   const diagnose = where === 'app' ? '"Troubleshoot user"' : '`rollcall diagnose --user ADDRESS`';
   const seconds = u.secondAccounts;
   const others = u.count - u.inEntra - seconds;
@@ -302,7 +306,7 @@ export function describeUnmanaged(u: UnmanagedSummary, where: 'app' | 'cli'): { 
     detail: [
       `No integration links ${one(u.count, 'it', 'them')} and this dry run does not either, so Rollcall never changes or deactivates ${one(u.count, 'it', 'them')}.`,
       seconds > 0 ? `${count(seconds, 'is a second account', 'are second accounts')} of someone already synced through another account: merge or remove ${one(seconds, 'it', 'them')} in the LMS.` : '',
-      u.inEntra > 0 ? `${count(u.inEntra, 'belongs', 'belong')} to someone in Entra who is not synced: ${diagnose} tells why${linking(u, where)}.` : '',
+      u.inEntra > 0 ? `${count(u.inEntra, 'belongs', 'belong')} to someone in Entra who is not synced: ${diagnose} tells why${linking(u, where, integrationId)}.` : '',
       others > 0 ? `${count(others, 'belongs', 'belong')} to nobody in Entra: made in the LMS (an administrator, a service account, a learner from elsewhere) or left by a leaver; remove only those that should not be there.` : '',
     ]
       .filter(Boolean)

@@ -294,7 +294,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         'blocked',
         appError(
           'PLAN_CHANGED',
-          'The changes are not the ones you reviewed: Entra or the LMS changed since that dry run. Nothing was written.',
+          'The changes are not the ones you reviewed: something changed since that dry run (in Entra, in the LMS, or in this integration\'s settings or links). Nothing was written.',
           'Review the new dry run, then apply again.',
         ),
         thePlan,

@@ -64,7 +64,7 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
   if (groups.length > 0) ctx.out.out(`\n${groups.join('\n')}`);
   if (plan.unmanaged === null) ctx.out.out('\nLMS accounts no integration manages: not counted, because the LMS read was incomplete.');
   else if (plan.unmanaged && plan.unmanaged.count > 0) {
-    const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli');
+    const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli', plan.integrationId);
     ctx.out.out(`\n${title}. ${detail}\n  List them: rollcall unmanaged --integration ${plan.integrationId} --out unmanaged.csv`);
   }
 }

@@ -3,7 +3,7 @@
  * whom the integration does not sync are linked to them (core/adopt.ts), after a question on a
  * terminal or with --yes, like apply. Nothing is written to the LMS: the next sync does what follows.
  */
-import { count, describeNotAdopted, linkConsequences } from '../../core/adopt';
+import { count, describeNotAdopted, linkConsequences, linkSettingsOf } from '../../core/adopt';
 import { showHidden } from '../../core/normalise';
 import { nextRunAt } from '../../store/integrations';
 import type { StoredIntegration } from '../../store/settings';
@@ -30,7 +30,7 @@ export async function linkUnmanaged(ctx: CliContext, store: Store, record: Store
     return ExitCode.ok;
   }
   const accounts = count(k, 'LMS account', 'LMS accounts');
-  const follows = linkConsequences({ deactivateUsers: record.config.deactivation.deactivateUsers, useLastDay: record.config.deactivation.useLastDay, enabled: record.enabled, nextRunAt: nextRunAt(record, ctx.now()) }, k).join(' ');
+  const follows = linkConsequences(linkSettingsOf(record.config, record.enabled, nextRunAt(record, ctx.now())), k).join(' ');
   if (!yes) {
     // Not asked only to be refused after "y": a run in progress is said first (exit 4).
     const now = await canLinkNow(store, id);

@@ -12,7 +12,7 @@ import { requireIntegration, requireString, UsageError, type CliContext, type Co
 import { linkUnmanaged } from './unmanaged-link';
 
 const USAGE = `rollcall unmanaged --integration ID [--out FILE.csv] [--json]
-rollcall unmanaged --integration ID --link [--yes]    links the accounts of people in Entra whom it does not sync to them: asks first on a terminal, --yes in a script`;
+rollcall unmanaged --integration ID --link [--yes] [--json]    links the accounts of people in Entra whom it does not sync to them: asks first on a terminal, --yes in a script`;
 /** Rows shown in the terminal; --out and --json have them all. */
 const SHOWN = 20;
 

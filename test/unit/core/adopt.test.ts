@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adoptionOf, describeNotAdopted, linkConsequences } from '../../../src-main/core/adopt';
+import { DEFAULT_VENDOR_NAMESPACE, vendorPath } from '../../../src-main/core/model';
 import { unmanagedAccounts, type UnmanagedAccount } from '../../../src-main/core/unmanaged';
 import { link, planConfig, sourceSnapshot, sourceUser, targetSnapshot, targetUser } from '../../../src-main/core/testing/builders';
 import { opFor, run, type World } from './helpers';
@@ -75,7 +76,7 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
     expect(adoptionOf(accounts, nothingLinked)).toEqual({ links: [], notAdopted: { uncertain_owner: 4 } });
   });
 
-  it('leaves second accounts, people in scope, the skip list (as the plan reads it), inactive accounts and people with two', () => {
+  it('leaves second accounts, people in scope, the skip list (as the plan reads it), inactive accounts, LMS administrators and people with two', () => {
     const w: World = {
       users: [
         sourceUser('anna', { proxyAddresses: ['SMTP:anna@contoso.com', 'smtp:anna.old@contoso.com'] }),
@@ -86,6 +87,8 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
         sourceUser('by-second', { department: 'Contractors' }),
         sourceUser('by-ext', { department: 'Contractors' }),
         sourceUser('leaver', { department: 'Contractors' }),
+        // IT's own Entra account, not a learner: its address is the LMS administrator's account.
+        sourceUser('it.admin', { department: 'Contractors' }),
       ],
       targets: [
         targetUser('t-anna', { userName: 'anna@contoso.com' }),
@@ -97,6 +100,7 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
         targetUser('t-by-second', { userName: 'by-second@contoso.com', emails: ['listed@contoso.com'] }),
         targetUser('t-by-ext', { userName: 'by-ext@contoso.com', externalId: 'EXT-7' }),
         targetUser('t-leaver', { userName: 'leaver@contoso.com', active: false }),
+        targetUser('t-lms-admin', { userName: 'it.admin@contoso.com', attributes: { [vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes')]: ['Learner', 'LMS Administrator'] } }),
       ],
       config: planConfig({
         scope: { ...contractors, confirmedNewAccounts: ['kim'], skipList: ['b.mail@contoso.com', 'listed@contoso.com', 'ext-7'] },
@@ -113,6 +117,7 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
       't-by-second': 'skip_listed',
       't-by-ext': 'skip_listed',
       't-leaver': 'already_inactive',
+      't-lms-admin': 'lms_administrator',
     });
     // Linked since the dry run (another integration took t-max-1; this one linked by-mail): said so.
     const adoption = adoptionOf([...accounts, { ...(accounts[0] as UnmanagedAccount), id: 't-x', whyNotLinkable: null, entraUserId: 'x', entraUser: 'x@contoso.com' }], { targetIds: new Set(['t-x']), sourceIds: new Set() });
@@ -121,6 +126,7 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
       '1 is a second account of someone already synced: merge or remove it in the LMS.',
       '1 belongs to someone in scope, whose account the dry run decides (a conflict to settle, or a "Not theirs" answer).',
       '3 are on the skip list, so Rollcall leaves them alone.',
+      "1 holds an administrator's permission type in the LMS: Rollcall never takes over an LMS administrator's account.",
       '1 is inactive already: linking would change nothing (and the next sync finds it by e-mail if its person comes into scope).',
       '2 accounts belong to people with more than one: merge or remove the extra ones in the LMS, then run a dry run again.',
       '1 was linked since the dry run.',
@@ -135,15 +141,18 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
   });
 
   it('says what linking leads to with the settings as they are: one text for the app and the CLI', () => {
-    const base = { deactivateUsers: true, useLastDay: false, enabled: false, nextRunAt: null };
+    const base = { deactivateUsers: true, useLastDay: false, enabled: false, nextRunAt: null, pushesGroups: false };
     expect(linkConsequences(base, 2)[0]).toBe('With "Deactivate users" on, the next sync deactivates them: their people are outside the scope or disabled in Entra. The next dry run shows them first, and the deactivation threshold still stops a sync that would deactivate many.');
     // Enabled: the scheduled sync does it on its own, and when.
     expect(linkConsequences({ ...base, enabled: true, nextRunAt: '2026-12-06T12:00:00.000Z' }, 1)[1]).toBe('This integration is enabled: its next scheduled sync (next: 2026-12-06 12:00 UTC) does this without asking, within the threshold. To look first, run a dry run right after linking.');
     // Off, but Last Day on: those past their Last Day are deactivated all the same.
     expect(linkConsequences({ ...base, deactivateUsers: false, useLastDay: true }, 2)[0]).toBe('"Deactivate users" is off, so they stay active, except when the person\'s Last Day has passed: the next sync deactivates those.');
-    expect(linkConsequences({ ...base, deactivateUsers: false, enabled: true }, 1)).toEqual([
+    expect(linkConsequences({ ...base, deactivateUsers: false, enabled: true, pushesGroups: true }, 1)).toEqual([
       '"Deactivate users" is off, so it stays as it is; with it on, the next sync deactivates it.',
+      // Pushed groups take out the accounts the integration links of people it does not sync.
+      'Where it is a member of the LMS groups this integration pushes, the next sync takes it out: its person is not synced.',
       'Someone who comes into scope keeps this account instead of getting a new one. Nothing is written to the LMS now.',
+      'A link is not undone from here: to have Rollcall leave someone alone again, put them on the skip list.',
     ]);
   });
 });

@@ -12,7 +12,7 @@ describe('deactivation with "Deactivate users" on', () => {
     const op = opFor(p, 'a');
     expect(op?.kind).toBe('deactivate');
     expect(op?.reason).toBe('left_scope');
-    expect(op?.detail).toContain('left the scope (matches none of the include rules)');
+    expect(op?.detail).toContain('is outside the scope (matches none of the include rules)');
     expect(change(op, 'active')).toEqual({ from: 'true', to: 'false' });
   });
 

@@ -52,7 +52,7 @@ describe('003: users are not deactivated when they leave', () => {
   it('removed from the assignment with deprovisioning on: deactivated at the next sync', () => {
     const c = diag('anna@contoso.com', { users: [anna], groups: [group('g-app', 'Learnster users')], targets: [annaLms()], links: linked, config: planConfig({ scope: assigned, deactivation: { deactivateUsers: true, thresholdPercent: 100 } }) });
     expect(c.verdict).toBe('Not in scope: does not match the include rule member of group "Learnster users"; the LMS account is deactivated at the next sync (in 2 h 10 min)');
-    expect(check(c, 'next-action').evidence[0]).toEqual({ label: 'deactivate (left_scope)', value: expect.stringContaining('Anna Berg left the scope') });
+    expect(check(c, 'next-action').evidence[0]).toEqual({ label: 'deactivate (left_scope)', value: expect.stringContaining('Anna Berg is outside the scope') });
   });
 });
 

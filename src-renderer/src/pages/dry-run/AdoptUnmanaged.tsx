@@ -6,14 +6,14 @@
  */
 import { Button, Caption1, MessageBar, MessageBarBody, Spinner } from '@fluentui/react-components';
 import { Link20Regular } from '@fluentui/react-icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AdoptResult, PlanHeader } from '../../../../src-preload/api-types';
-import { describeNotAdopted, linkConsequences } from '../../../../src-main/core/adopt';
+import { describeNotAdopted, linkConsequences, linkSettingsOf } from '../../../../src-main/core/adopt';
 import { call, toAppError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { useIntegration, useInvalidateIntegration } from '../../queries';
+import { queryKeys, useIntegration, useInvalidateIntegration } from '../../queries';
 
 const n = (v: number) => v.toLocaleString('en-US');
 /** Accounts the question names; the export has them all. */
@@ -54,15 +54,24 @@ export function AdoptUnmanaged({ plan, linkable }: { plan: PlanHeader; linkable:
     queryFn: () => call('getUnmanagedAccounts', { id: plan.integrationId, version: plan.version, offset: 0, limit: NAMED, linkableOnly: true }),
     enabled: asking,
   });
+  const client = useQueryClient();
   const adopt = useMutation({
     mutationFn: () => call('adoptUnmanaged', { id: plan.integrationId, version: plan.version }),
     onSuccess: () => invalidate(plan.integrationId),
+    onError: (err) => {
+      // A newer dry run (another window, a scheduled run): show it, as the rest of the page does.
+      if (toAppError(err).code === 'PLAN_REPLACED') void client.invalidateQueries({ queryKey: queryKeys.planHeader(plan.integrationId), exact: true });
+    },
     onSettled: () => setAsking(false),
   });
+  // One answer per question: a second click before the first is under way would be refused as a run in progress.
+  const confirm = () => {
+    if (!adopt.isPending && adopt.status !== 'success') adopt.mutate();
+  };
   if (adopt.data) return <Answer result={adopt.data} />;
   const one = linkable === 1;
   const follows = integration
-    ? linkConsequences({ deactivateUsers: integration.config.deactivation.deactivateUsers, useLastDay: integration.config.deactivation.useLastDay, enabled: integration.enabled, nextRunAt: integration.nextRunAt }, linkable)
+    ? linkConsequences(linkSettingsOf(integration.config, integration.enabled, integration.nextRunAt), linkable)
     : null;
   const shown = named.data?.accounts ?? [];
   return (
@@ -79,7 +88,7 @@ export function AdoptUnmanaged({ plan, linkable }: { plan: PlanHeader; linkable:
         confirmLabel={one ? 'Link account' : 'Link accounts'}
         // Not before the settings are known: the question would say the wrong thing.
         confirmDisabled={adopt.isPending || follows === null}
-        onConfirm={() => adopt.mutate()}
+        onConfirm={confirm}
         onCancel={() => setAsking(false)}
       >
         <div style={{ display: 'grid', gap: 8 }} data-testid="adopt-question">
