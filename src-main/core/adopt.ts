@@ -86,9 +86,17 @@ export function whyNotLinkable(f: AccountFacts, scope: LinkScope): Exclude<NotAd
   if (skipListed(f.account, f.owner, scope.skipList)) return 'skip_listed';
   if (!f.account.active) return 'already_inactive';
   if (f.permissionTypes.some((t) => ADMINISTRATOR.test(t))) return 'lms_administrator';
-  if (f.evidence === 'uncertain' || scope.confirmedNewAccounts.includes(f.owner.id)) return 'uncertain_owner';
+  if (f.evidence === 'uncertain' || notTheirs(scope.confirmedNewAccounts).has(f.owner.id)) return 'uncertain_owner';
   if (f.ownersAccounts > 1) return 'several_accounts';
   return null;
+}
+
+/** The "Not theirs" answers as a set, made once per list (asked for every account of 100,000). */
+const notTheirsSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function notTheirs(ids: readonly string[]): ReadonlySet<string> {
+  let set = notTheirsSets.get(ids);
+  if (!set) notTheirsSets.set(ids, (set = new Set(ids)));
+  return set;
 }
 
 /** The plan's skip test (plan.ts): the account by an address or its externalId, the person by theirs. */

@@ -107,7 +107,8 @@ export function lmsAccountCheck(ctx: DiagnoseContext): Check {
     status: 'info',
     title,
     detail: manual.length > 0 ? `Not linked: the LMS has ${manual.length === 1 ? 'an account' : 'accounts'} for this person that this integration does not manage.` : 'No LMS account is linked, and none is created (see the checks above).',
-    fix: manual.length === 1 && ctx.scope?.verdict !== 'skip_listed' ? linkUnmanagedFix(ctx, manual[0]?.id ?? '') : null,
+    // An inactive account gains nothing from a link (and linking leaves it): no fix to offer then.
+    fix: manual.length === 1 && manual[0] && ctx.targetById.get(manual[0].id)?.active === true && ctx.scope?.verdict !== 'skip_listed' ? linkUnmanagedFix(ctx, manual[0].id) : null,
     evidence,
   };
 }
@@ -119,7 +120,7 @@ export function lmsAccountCheck(ctx: DiagnoseContext): Check {
 function linkUnmanagedFix(ctx: DiagnoseContext, targetId: string): string {
   const id = ctx.inputs.integration.id;
   const then = ctx.config.deactivation.deactivateUsers ? 'so that the integration deactivates it while they are not synced' : 'so that the integration manages it (with "Deactivate users" on, it deactivates it while they are not synced)';
-  return `If LMS account ${targetId} is theirs, link it to them ${then}: "Link … to their Entra users" under the dry run's count of unmanaged accounts, or \`rollcall unmanaged --integration ${id} --link\`. If it should not be there at all, remove it by hand in the LMS.`;
+  return `If LMS account ${targetId} is theirs, link it to them ${then}: "Link … to their Entra users" under the dry run's count of unmanaged accounts, or \`rollcall unmanaged --integration ${id} --link\` (either takes it when the dry run found it theirs for sure; the list's whyNotLinkable says why not). If it should not be there at all, remove it by hand in the LMS.`;
 }
 
 /** Accounts that answer to the person's own identifiers (not only an alias). */

@@ -69,7 +69,7 @@ describe('diagnose the demo tenant', () => {
     expect(c.verdict).toBe('Excluded by rule department equals "Contractors"; the LMS account is managed by no integration, so Rollcall leaves it alone');
     expect(checkOf(c, 'excluded')?.fix).toContain('remove or narrow the exclude rule 1 department equals "Contractors"');
     // Linking that account is how "Deactivate users" reaches it: said where the account is.
-    expect(checkOf(c, 'lms-account')?.fix).toMatch(/^If LMS account \S+ is theirs, link it to them so that the integration deactivates it while they are not synced: "Link … to their Entra users" under the dry run's count of unmanaged accounts, or `rollcall unmanaged --integration int-[\w-]+ --link`\. If it should not be there at all, remove it by hand in the LMS\.$/);
+    expect(checkOf(c, 'lms-account')?.fix).toMatch(/^If LMS account \S+ is theirs, link it to them so that the integration deactivates it while they are not synced: "Link … to their Entra users" under the dry run's count of unmanaged accounts, or `rollcall unmanaged --integration int-[\w-]+ --link` \(either takes it when the dry run found it theirs for sure; the list's whyNotLinkable says why not\)\. If it should not be there at all, remove it by hand in the LMS\.$/);
   });
 
   it('two LMS accounts for one person: the verdict names both', async () => {
