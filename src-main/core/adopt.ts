@@ -16,6 +16,7 @@ import type { SourceUser, TargetUser } from './model';
 import { prepareSkipList, skipListEntryFor } from './scope';
 import type { UnmanagedAccount } from './unmanaged';
 import { targetKeys } from './matching';
+import { administratorTypes } from './lms-names';
 
 /** Why an account of the list is not linked. */
 export type NotAdoptedReason =
@@ -60,17 +61,10 @@ export interface AccountFacts {
   handled: boolean;
   /** How many unmanaged accounts (not second ones) the owner has. */
   ownersAccounts: number;
-  /** The account's permission types in the LMS (empty when the LMS has none). */
-  permissionTypes: readonly string[];
+  /** The account's permission types in the LMS (empty when the LMS has none); an administrator's are never linked (lms-names.ts). */
+  permissionTypes: string[];
 }
 
-/**
- * A permission type that makes its holder an LMS administrator (by its name: "LMS Administrator",
- * "Admin", "Site admin"). The LMS's administrators are made by hand and must never be deactivated
- * by a link an administrator confirmed in bulk: an address shared with someone outside the scope
- * (their own Entra account, not a learner) would lock them out of the LMS.
- */
-const ADMINISTRATOR = /admin/i;
 
 /** The settings the judgement reads: the skip list and the "Not theirs" answers. */
 export interface LinkScope {
@@ -85,7 +79,7 @@ export function whyNotLinkable(f: AccountFacts, scope: LinkScope): Exclude<NotAd
   if (f.handled) return 'in_scope';
   if (skipListed(f.account, f.owner, scope.skipList)) return 'skip_listed';
   if (!f.account.active) return 'already_inactive';
-  if (f.permissionTypes.some((t) => ADMINISTRATOR.test(t))) return 'lms_administrator';
+  if (administratorTypes(f.permissionTypes).length > 0) return 'lms_administrator';
   if (f.evidence === 'uncertain' || notTheirs(scope.confirmedNewAccounts).has(f.owner.id)) return 'uncertain_owner';
   if (f.ownersAccounts > 1) return 'several_accounts';
   return null;

@@ -3,7 +3,17 @@
  * type by its exact name, else by the same name in another case (lms/org.ts); the plan must write
  * what the LMS will read back, or the same value is "changed" on every run.
  */
-import type { TargetDepartment } from './model';
+import type { AttrValue, TargetDepartment } from './model';
+
+/**
+ * The permission types in a value that make their holder an LMS administrator, by name ("LMS
+ * Administrator", "Admin", "Site admin"). Rollcall never takes such an account over nor away on its
+ * own: a locked-out administrator is the vendor FAQ's "I can't see my users anymore" (reference 000).
+ */
+export function administratorTypes(value: AttrValue | undefined): string[] {
+  const types = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
+  return types.filter((t) => /admin/i.test(t));
+}
 
 /** The LMS's name for a job profile or permission type: the exact name, else the first in another case (as lms/org.ts finds it). */
 export function lmsName(list: readonly { name: string }[], name: string): string | null {

@@ -99,6 +99,11 @@ export function keptActive(name: string, why: LeaveReason, e: ScopeExplanation |
   return `${name} ${leaveWords(why, e)}, but stays active because "Deactivate users" is off.`;
 }
 
+/** An administrator's LMS account is left active: Rollcall never locks an LMS administrator out on its own. */
+export function administratorKept(name: string, why: LeaveReason, types: readonly string[], e: ScopeExplanation | undefined): string {
+  return `${name} ${leaveWords(why, e)}, but the LMS account holds ${types.map((t) => `"${t}"`).join(' and ')}, an administrator's permission type, so it stays active: Rollcall never takes an LMS administrator's access away on its own. Take that permission type away in the LMS (the next sync then deactivates the account), or deactivate it by hand.`;
+}
+
 export function shared(name: string, why: LeaveReason, integrationId: string): string {
   return `${name} ${leaveWords(why, undefined)} for this integration, but integration ${integrationId} also claims the LMS account, so only Last Day deactivates it.`;
 }
@@ -143,6 +148,7 @@ const REASON_LABELS: Record<string, string> = {
   disabled_deactivation_off: 'Disabled in Entra ("Deactivate users" off)',
   gone_deactivation_off: 'Gone from Entra ("Deactivate users" off)',
   shared_with_other_integration: 'Shared with another integration',
+  administrator_kept: 'LMS administrator kept active',
   create_users_off: 'Not created ("Create users" off)',
   department_missing: 'Department missing in the LMS',
   group_created: 'New LMS group',

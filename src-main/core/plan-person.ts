@@ -9,6 +9,7 @@ import { mergePermissionTypes, type MappedUser, mapUser, type MappingContext } f
 import type { MatchCandidate, MatchResult } from './matching';
 import { ScimPath, type AttrValue, type CandidateAccount, type FieldChange, type Link, type LinkOwner, type PlanOp, type SourceUser, type TargetUser } from './model';
 import { normaliseEmail, personName } from './normalise';
+import { administratorTypes } from './lms-names';
 import * as say from './ops';
 import type { TargetEntry } from './plan-index';
 import { evaluateScope, scopeVerdict, scopeVerdictWith, type ScopeExplanation, type ScopeVerdict } from './scope';
@@ -270,6 +271,10 @@ export function ownedAccountOp(link: Link, t: TargetUser, ctx: PersonContext, in
   if (!ctx.deactivateUsers) return { ...base, kind: 'skip', reason: `${why === 'gone_from_entra' ? 'gone' : why === 'disabled_in_entra' ? 'disabled' : 'left_scope'}_deactivation_off`, detail: say.keptActive(name, why, e) };
   const other = ctx.otherByTarget.get(t.id);
   if (other) return { ...base, kind: 'skip', reason: 'shared_with_other_integration', detail: say.shared(name, why, other.integrationId) };
+  // Never an administrator's access taken away on its own: their own Entra account leaving the
+  // learners' group would lock them out. Last Day (an HR leave date) still applies, above.
+  const admin = ctx.permissionsField === null ? [] : administratorTypes(t.attributes[ctx.permissionsField]);
+  if (admin.length > 0) return { ...base, kind: 'skip', reason: 'administrator_kept', detail: say.administratorKept(name, why, admin, e) };
   return { ...base, kind: 'deactivate', reason: why, detail: say.deactivated(name, why, e), changes: [active] };
 }
 

@@ -89,7 +89,9 @@ export function nextActionCheck(ctx: DiagnoseContext): Check {
       ? 'Turn on "Create users" in the integration\'s settings (What the integration may change), or create the account in the LMS by hand: the next sync links it by e-mail.'
       : op.reason.endsWith('_deactivation_off')
         ? 'Turn on "Deactivate users" so accounts of people who leave the scope or are disabled in Entra are deactivated (a disabled account alone does not deprovision), or deactivate this account by hand in the LMS.'
-        : 'Shared accounts are deactivated by Last Day only: set employeeLeaveDateTime and turn on "Use Last Day".';
+        : op.reason === 'administrator_kept'
+          ? "If they should lose LMS access, take the administrator's permission type away in the LMS (the next sync then deactivates the account), or deactivate it by hand. If they should keep it, bring them back into scope or put them on the skip list."
+          : 'Shared accounts are deactivated by Last Day only: set employeeLeaveDateTime and turn on "Use Last Day".';
     return { id: 'next-action', status: 'warn', title, detail: op.detail, fix, evidence };
   }
   if (ctx.ops.length > 0) {

@@ -65,6 +65,7 @@ export function accountEnabledCheck(ctx: DiagnoseContext, subject: SourceUser): 
   if (op?.kind === 'deactivate') consequence = `so the LMS account is deactivated ${ctx.nextSync}.`;
   else if (op?.reason === 'disabled_deactivation_off') consequence = 'but the LMS account stays active because "Deactivate users" is off.';
   else if (op?.reason === 'shared_with_other_integration') consequence = 'but another integration also claims the LMS account, so only Last Day deactivates it.';
+  else if (op?.reason === 'administrator_kept') consequence = "but the LMS account holds an LMS administrator's permission type, so Rollcall leaves it active.";
   else if (ctx.linkedTarget && !lmsActive) consequence = 'and the LMS account is already inactive.';
   const fixes = [`If ${name} should have access, enable the account in Entra (Users → ${name} → Edit properties → Account enabled).`];
   if (op?.reason === 'disabled_deactivation_off') fixes.push('If disabled people should lose LMS access, turn on "Deactivate users" (or use Last Day): a disabled account alone does not deprovision.');

@@ -34,7 +34,11 @@ function count(n: number): string {
 function lmsFate(ctx: DiagnoseContext): string {
   const op = ctx.usersOp;
   if (op?.kind === 'deactivate') return `; the LMS account is deactivated ${ctx.nextSync}`;
-  if (op?.kind === 'skip') return op.reason === 'shared_with_other_integration' ? '; the LMS account stays active (another integration also claims it)' : '; the LMS account stays active ("Deactivate users" is off)';
+  if (op?.kind === 'skip') {
+    if (op.reason === 'shared_with_other_integration') return '; the LMS account stays active (another integration also claims it)';
+    if (op.reason === 'administrator_kept') return "; the LMS account stays active (it holds an LMS administrator's permission type)";
+    return '; the LMS account stays active ("Deactivate users" is off)';
+  }
   if (ctx.linkedTarget) return ctx.linkedTarget.active ? '' : '; the LMS account is inactive';
   const first = ctx.person.targets[0];
   if (!first) return '; no LMS account is created';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { group, link, planConfig, sourceUser, targetUser } from '../../../src-main/core/testing/builders';
 import { change, opFor, run } from './helpers';
+import { DEFAULT_VENDOR_NAMESPACE, vendorPath } from '../../../src-main/core/model';
 
 const inGroup = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] }, deactivation: { deactivateUsers: true, thresholdCount: 500, thresholdPercent: 100 } });
 const members = (...ids: string[]) => [group('g', 'All Staff', ids)];
@@ -14,6 +15,24 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(op?.reason).toBe('left_scope');
     expect(op?.detail).toContain('is outside the scope (matches none of the include rules)');
     expect(change(op, 'active')).toEqual({ from: 'true', to: 'false' });
+  });
+
+  it("never takes an LMS administrator's access away on its own (reference 000: \"I can't see my users anymore\"); Last Day still applies", () => {
+    const perms = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
+    const admin = (id: string) => targetUser(`t-${id}`, { externalId: id, userName: `${id}@contoso.com`, attributes: { [perms]: ['Learner', 'LMS Administrator'] } });
+    const p = run({ users: [sourceUser('it'), sourceUser('off', { accountEnabled: false })], groups: members('off'), targets: [admin('it'), admin('off'), admin('gone')], links: [link('it', 't-it'), link('off', 't-off'), link('gone', 't-gone')], config: inGroup });
+    // Outside the scope, disabled in Entra, gone from Entra: each kept, and said why.
+    expect(p.ops.map((o) => [o.targetId, o.kind, o.reason]).sort()).toEqual([
+      ['t-gone', 'skip', 'administrator_kept'],
+      ['t-it', 'skip', 'administrator_kept'],
+      ['t-off', 'skip', 'administrator_kept'],
+    ]);
+    expect(opFor(p, 'it')?.detail).toBe('it is outside the scope (matches none of the include rules), but the LMS account holds "LMS Administrator", an administrator\'s permission type, so it stays active: Rollcall never takes an LMS administrator\'s access away on its own. Take that permission type away in the LMS (the next sync then deactivates the account), or deactivate it by hand.');
+    expect(p.summary.deactivate).toBe(0);
+    // An HR leave date is a decision about the person: it deactivates an administrator too.
+    const lastDay = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] }, deactivation: { deactivateUsers: true, useLastDay: true, thresholdCount: 500, thresholdPercent: 100 } });
+    const left = run({ users: [sourceUser('it', { employeeLeaveDateTime: '2026-01-01T00:00:00Z' })], groups: members('it'), targets: [admin('it')], links: [link('it', 't-it')], config: lastDay });
+    expect(opFor(left, 'it')).toMatchObject({ kind: 'deactivate', reason: 'last_day_reached' });
   });
 
   it('deactivates an owned user disabled in Entra, even while still in the group', () => {

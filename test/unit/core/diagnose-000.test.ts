@@ -23,6 +23,15 @@ describe("000: I can't see my users anymore (my own admin account)", () => {
     expect(c.verdict).toBe('Not in scope: does not match the include rule member of group "All Sales"; the LMS account is deactivated at the next sync (in 2 h 10 min)');
     expect(check(c, 'included').fix).toContain('add ada@contoso.com to the skip list');
   });
+
+  it("keeps an LMS administrator's account active, and says how to let it go on purpose", () => {
+    const admin = sourceUser('admin', { displayName: 'Ada Admin', userPrincipalName: 'ada@contoso.com', mail: 'ada@contoso.com' });
+    const adminLms = targetUser('t-ada', { externalId: 'admin', userName: 'ada@contoso.com', attributes: { [vendorPath(ns, 'permissionTypes')]: ['LMS Administrator'] } });
+    const c = diag('ada@contoso.com', { users: [anna, admin], groups, targets: [adminLms], links: [link('admin', 't-ada')], config: cfg({ deactivation: { deactivateUsers: true, thresholdPercent: 100 } }) });
+    expect(c.verdict).toBe('Not in scope: does not match the include rule member of group "All Sales"; the LMS account stays active (it holds an LMS administrator\'s permission type)');
+    expect(check(c, 'next-action').detail).toContain('but the LMS account holds "LMS Administrator", an administrator\'s permission type, so it stays active');
+    expect(check(c, 'next-action').fix).toBe("If they should lose LMS access, take the administrator's permission type away in the LMS (the next sync then deactivates the account), or deactivate it by hand. If they should keep it, bring them back into scope or put them on the skip list.");
+  });
 });
 
 describe('000: I have too many users after setting up the integration', () => {
