@@ -2,7 +2,7 @@
  * Which department paths a plan writes that the LMS does not have yet. Parents come before
  * children so they can be created in order.
  */
-import type { TargetDepartment } from './model';
+import { ScimPath, type AttrValue, type PlanOp, type TargetDepartment, type TargetSnapshot } from './model';
 import { cleanText } from './normalise';
 
 const SEP = '\u0000';
@@ -73,4 +73,76 @@ export function lookalikeDepartments(toCreate: readonly string[][], departments:
     if (twin && !out.some((o) => o.wanted.length < wanted.length && o.wanted.every((n, i) => n === wanted[i]))) out.push({ wanted, existing: twin });
   }
   return out;
+}
+
+/** A department this integration created that nobody active is in (nor below it) after the plan. */
+export interface UnusedDepartment {
+  id: string;
+  /** Its path of names from the top, as the LMS has it now (it may have been renamed or moved). */
+  path: string[];
+}
+
+/**
+ * The departments this integration created that nobody active will be in, nor in any department
+ * below them, once the plan is applied. Reference 004's integration deletes a department when its
+ * unit is deleted; Rollcall never deletes one (a department may hold reports, courses or people the
+ * LMS added by hand), so it names the ones left empty for the admin to remove. Only departments it
+ * created are judged: the LMS's own are its administrators' business. Null when the LMS read was
+ * incomplete (an account missing from it proves nothing). Linear: one pass over ops and accounts.
+ */
+export function unusedCreatedDepartments(
+  target: Pick<TargetSnapshot, 'users' | 'departments' | 'complete'>,
+  ops: readonly PlanOp[],
+  created: ReadonlyArray<{ id: string }>,
+): UnusedDepartment[] | null {
+  if (!target.complete) return null;
+  if (created.length === 0 || target.departments === null) return [];
+  const used = new Set<string>();
+  const use = (v: AttrValue | undefined) => {
+    if (!Array.isArray(v)) return;
+    for (let depth = 1; depth <= v.length; depth++) used.add(v.slice(0, depth).join(SEP));
+  };
+  // What the plan does to each account: its department after, and whether it stays active.
+  const after = new Map<string, AttrValue>();
+  const leaving = new Set<string>();
+  const coming = new Set<string>();
+  for (const op of ops) {
+    if (op.phase !== 'users' || op.kind === 'conflict' || op.kind === 'skip') continue;
+    const department = op.changes.find((c) => c.field === ScimPath.department)?.to;
+    if (op.targetId === null) {
+      if (op.kind === 'create') use(department);
+      continue;
+    }
+    if (op.kind === 'deactivate') leaving.add(op.targetId);
+    if (op.kind === 'reactivate') coming.add(op.targetId);
+    if (department !== undefined) after.set(op.targetId, department);
+  }
+  for (const u of target.users) {
+    if (leaving.has(u.id) || (!u.active && !coming.has(u.id))) continue;
+    use(after.has(u.id) ? after.get(u.id) : u.attributes[ScimPath.department]);
+  }
+  const byId = new Map(target.departments.map((d) => [d.id, d]));
+  const unused: UnusedDepartment[] = [];
+  for (const { id } of created) {
+    const d = byId.get(id);
+    // Deleted in the LMS since: nothing left to say.
+    if (!d) continue;
+    const path = departmentPathOf(d, byId);
+    if (!used.has(path.join(SEP))) unused.push({ id, path });
+  }
+  return unused.sort((a, b) => (a.path.join(' / ') < b.path.join(' / ') ? -1 : 1));
+}
+
+/** Departments named in the note; the rest are counted. */
+const NAMED_DEPARTMENTS = 5;
+
+/** The note in the admin's words, for the dry run and `rollcall plan` alike. */
+export function describeUnusedDepartments(unused: readonly UnusedDepartment[]): { title: string; detail: string } {
+  const n = unused.length;
+  const named = unused.slice(0, NAMED_DEPARTMENTS).map((d) => d.path.join(' / '));
+  const more = n > named.length ? ` and ${(n - named.length).toLocaleString('en-US')} more` : '';
+  return {
+    title: `${n.toLocaleString('en-US')} ${n === 1 ? 'department' : 'departments'} this integration created ${n === 1 ? 'has' : 'have'} nobody in ${n === 1 ? 'it' : 'them'} after this sync`,
+    detail: `${named.join('; ')}${more}. Nobody active is in ${n === 1 ? 'it' : 'them'} or below: their people moved or left in Entra. Rollcall never deletes a department (it may hold reports or courses): if ${n === 1 ? 'it is' : 'they are'} no longer needed, remove ${n === 1 ? 'it' : 'them'} in the LMS.`,
+  };
 }

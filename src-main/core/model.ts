@@ -381,6 +381,11 @@ export interface Plan {
   unmanaged?: UnmanagedSummary | null;
   /** The pushed groups (core/push-groups.ts), in the settings' order; absent when none are pushed. */
   groups?: GroupPush[];
+  /**
+   * Departments this integration created that nobody active is in after this plan
+   * (core/departments.ts); absent when there are none, null when the LMS read was incomplete.
+   */
+  unusedDepartments?: Array<{ id: string; path: string[] }> | null;
 }
 
 /** A member of a pushed group as the plan names them. */

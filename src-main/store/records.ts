@@ -69,6 +69,19 @@ export const RunsFileSchema = z.object({
 });
 export type RunsFile = z.infer<typeof RunsFileSchema>;
 
+export const DEPARTMENTS_SCHEMA_VERSION = 1;
+
+/**
+ * The LMS departments this integration created (apply records each one it made), so a dry run can
+ * say which of them nobody is in any more (core/departments.ts). Departments the LMS had, or
+ * someone made by hand, are never in it: Rollcall does not judge those.
+ */
+export const DepartmentsFileSchema = z.object({
+  schemaVersion: z.literal(DEPARTMENTS_SCHEMA_VERSION),
+  created: z.array(z.object({ id: z.string(), path: z.array(z.string()), createdAt: z.string() })),
+});
+export type DepartmentsFile = z.infer<typeof DepartmentsFileSchema>;
+
 function parseWith<T>(schema: z.ZodType<T>, version: number, raw: unknown): ParseResult<T> {
   const found = typeof raw === 'object' && raw !== null ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (typeof found === 'number' && found > version) {
@@ -84,3 +97,5 @@ export const parseLinks = (raw: unknown): ParseResult<LinksFile> => parseWith(Li
 export const parseRuns = (raw: unknown): ParseResult<RunsFile> => parseWith(RunsFileSchema, RUNS_SCHEMA_VERSION, raw);
 export const emptyLinks = (): LinksFile => ({ schemaVersion: LINKS_SCHEMA_VERSION, links: [] });
 export const emptyRuns = (): RunsFile => ({ schemaVersion: RUNS_SCHEMA_VERSION, runs: [] });
+export const parseDepartments = (raw: unknown): ParseResult<DepartmentsFile> => parseWith(DepartmentsFileSchema, DEPARTMENTS_SCHEMA_VERSION, raw);
+export const emptyDepartments = (): DepartmentsFile => ({ schemaVersion: DEPARTMENTS_SCHEMA_VERSION, created: [] });

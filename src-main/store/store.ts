@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppErrorException } from '../core/errors';
 import { ensurePrivateDir } from './atomic-file';
 import { JsonStore, type JsonStoreOptions, type ParseResult, type StoreNotice } from './json-store';
-import { emptyLinks, emptyRuns, parseLinks, parseRuns, type LinksFile, type RunsFile } from './records';
+import { emptyDepartments, emptyLinks, emptyRuns, parseDepartments, parseLinks, parseRuns, type DepartmentsFile, type LinksFile, type RunsFile } from './records';
 import { emptySettings, parseSettings, type Settings } from './settings';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -16,6 +16,7 @@ export class Store {
   readonly settings: JsonStore<Settings>;
   private readonly linkStores = new Map<string, JsonStore<LinksFile>>();
   private readonly runStores = new Map<string, JsonStore<RunsFile>>();
+  private readonly departmentStores = new Map<string, JsonStore<DepartmentsFile>>();
   private readonly noticeList: StoreNotice[] = [];
   /** Where every file's notices go; a problem that has gone (a backup copy written again) takes its notice with it. */
   private readonly noticeSink: Pick<JsonStoreOptions<unknown>, 'onNotice' | 'onNoticeResolved'> = {
@@ -96,6 +97,11 @@ export class Store {
     return out;
   }
 
+  /** The LMS departments this integration created (records.ts). */
+  async createdDepartments(integrationId: string): Promise<JsonStore<DepartmentsFile>> {
+    return this.perIntegration(this.departmentStores, integrationId, 'departments', 'list of departments it created', emptyDepartments, parseDepartments);
+  }
+
   async runs(integrationId: string): Promise<JsonStore<RunsFile>> {
     return this.perIntegration(this.runStores, integrationId, 'runs', 'run history', emptyRuns, parseRuns);
   }
@@ -125,6 +131,7 @@ export class Store {
     for (const r of runs?.data.runs ?? []) if (r.auditLog) await rm(path.join(this.auditDir, path.basename(r.auditLog)));
     this.linkStores.delete(integrationId);
     this.runStores.delete(integrationId);
+    this.departmentStores.delete(integrationId);
     // ...and every file named after it. Ids have no dots, so "<id>." (and a temporary ".<id>.…")
     // names this integration's files only. Locks are left to their holders, which remove them.
     const ours = (name: string) => (name.startsWith(`${integrationId}.`) || name.startsWith(`.${integrationId}.`)) && !name.endsWith('.lock');

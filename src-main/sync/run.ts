@@ -14,6 +14,7 @@ import type { Plan, PlanSummary } from '../core/model';
 import { planFrom } from '../core/replan';
 import { planBasis } from '../core/plan-basis';
 import { unmanagedAfterPlan } from '../core/unmanaged';
+import { unusedCreatedDepartments } from '../core/departments';
 import { groupRemovalGuard, pushedGroupNames, pushGroupsAfterPlan } from '../core/push-groups';
 import { integrationStatusFor as entraStatusFor } from '../entra';
 import { integrationStatusFor as lmsStatusFor } from '../lms';
@@ -263,7 +264,17 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const unmanaged = unmanagedAfterPlan(made.memo);
     const pushed = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
     const removals = groupRemovalGuard(pushed, config.deactivation);
-    const thePlan: Plan = { ...made.plan, basis: planBasis({ ...config, id: record.id }, links, otherLinks), unmanaged: unmanaged?.summary ?? null, ...(pushed.length > 0 ? { groups: pushed } : {}), ...(removals ? { guards: [...made.plan.guards, removals] } : {}) };
+    // Departments it created that nobody is in any more (reference 004 deletes those; Rollcall names them).
+    const created = await createdDepartmentsOf(store, record.id);
+    const unusedDepartments = created.length > 0 ? unusedCreatedDepartments(targetRead.snapshot, made.plan.ops, created) : [];
+    const thePlan: Plan = {
+      ...made.plan,
+      basis: planBasis({ ...config, id: record.id }, links, otherLinks),
+      unmanaged: unmanaged?.summary ?? null,
+      ...(pushed.length > 0 ? { groups: pushed } : {}),
+      ...(removals ? { guards: [...made.plan.guards, removals] } : {}),
+      ...(unusedDepartments === null || unusedDepartments.length > 0 ? { unusedDepartments } : {}),
+    };
     run.planned = thePlan.summary;
     run.planMode = { mode: made.fullBecause === null ? 'changes' : 'full', reason: made.fullBecause };
     options.onProgress?.({ stage: 'saving', done: 0, total: null, detail: null });
@@ -311,6 +322,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     await saveRun(store, run);
     await updateRecord(store, record.id, (r) => void (r.lastRunAt = run.startedAt));
     let result: ApplyResult;
+    const departmentsMade: Array<{ id: string; path: string[]; createdAt: string }> = [];
     try {
       result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {
         concurrency: config.target.concurrency,
@@ -319,9 +331,12 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         confirmedGroupRemovals: options.confirmedGroupRemovals,
         now,
         onProgress: (p: ApplyProgress) => options.onProgress?.({ stage: 'applying', done: p.done, total: p.total, detail: p.current }),
+        onDepartmentCreated: (id, path) => void departmentsMade.push({ id, path, createdAt: now().toISOString() }),
       });
     } finally {
       await audit.close();
+      // Also after a failed or cancelled apply: what it created is in the LMS all the same.
+      if (departmentsMade.length > 0) await recordCreatedDepartments(store, record.id, departmentsMade);
     }
     Object.assign(run, runCounts(result));
     if (result.outcome === 'blocked' && result.blockedBy) {
@@ -354,4 +369,30 @@ export async function runIntegration(services: RunServices, options: RunOptions)
 function markHealthy(r: StoredIntegration): void {
   r.status = r.enabled ? 'active' : 'disabled';
   r.statusReason = null;
+}
+
+/**
+ * Adds the departments an apply created to the integration's list (once per id). Best effort: the
+ * list only feeds the dry run's note of departments nobody is in, so a write that fails loses that
+ * note for these departments, never the apply's result.
+ */
+async function recordCreatedDepartments(store: Store, integrationId: string, made: ReadonlyArray<{ id: string; path: string[]; createdAt: string }>): Promise<void> {
+  try {
+    const list = await store.createdDepartments(integrationId);
+    await list.update((file) => {
+      const known = new Set(file.created.map((d) => d.id));
+      for (const d of made) if (!known.has(d.id)) file.created.push(d);
+    });
+  } catch {
+    // The note is a courtesy (see above).
+  }
+}
+
+/** The departments this integration created, or none when the list cannot be read (it only feeds a note). */
+async function createdDepartmentsOf(store: Store, integrationId: string): Promise<ReadonlyArray<{ id: string }>> {
+  try {
+    return (await store.createdDepartments(integrationId)).data.created;
+  } catch {
+    return [];
+  }
 }

@@ -46,6 +46,11 @@ function bigPlan(integrationId: string): Plan {
     summary: { create: N - deactivate - update, update, deactivate, reactivate: 0, conflict: 0, skip: 0, unchanged: 0 },
     ops,
     departmentsToCreate: [],
+    // Two departments this integration made that nobody is in after this sync (core/departments.ts).
+    unusedDepartments: [
+      { id: 'd-temp', path: ['Contoso', 'Temp'] },
+      { id: 'd-old', path: ['Contoso', 'Old projects'] },
+    ],
     guards: [{ code: 'deactivation_threshold', blocking: true, confirmable: true, message: `${deactivate} users would be deactivated, more than the threshold of 500.`, fix: 'Check the scope rules; if this is expected, confirm the number.', count: deactivate, limit: 500 }],
   };
 }
@@ -81,6 +86,10 @@ test('100,000 ops: loads, filters and scrolls a virtualised window; the threshol
   // Only the rows in view are in the DOM.
   expect(await page.getByTestId('plan-row').count()).toBeLessThan(80);
   await expect(page.getByTestId('guard')).toContainText('threshold');
+  // The departments it made that nobody is in any more, named beside the counts (Rollcall never deletes them).
+  await expect(page.getByTestId('unused-departments')).toHaveText(
+    '2 departments this integration created have nobody in them after this sync: Contoso / Temp; Contoso / Old projects. Nobody active is in them or below: their people moved or left in Entra. Rollcall never deletes a department (it may hold reports or courses): if they are no longer needed, remove them in the LMS.',
+  );
 
   // Filtering by text and kind over 100k ops (how fast is measured by `npm run bench`, not here).
   await page.getByTestId('plan-search').fill('user.99995@');

@@ -4,6 +4,7 @@ import type { Plan, PlanOp } from '../../core/model';
 import { describeApplied, describeReads, relationWrites, type Check } from '../../core/reports';
 import { warningLabel } from '../../core/ops';
 import { describeUnmanaged } from '../../core/unmanaged';
+import { describeUnusedDepartments } from '../../core/departments';
 import { GROUP_REMOVAL_GUARD, groupPushLines, writesGroup } from '../../core/push-groups';
 import { writeFileAtomic } from '../../store/atomic-file';
 import { checkAndRecord, type CheckReport, type RecordedCheck } from '../../sync/check';
@@ -33,6 +34,8 @@ export function planJson(plan: Plan) {
     // Each op's warnings (a country naming no country, a job profile the LMS lacks), when it has any.
     ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes, ...(op.warnings?.length ? { warnings: op.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}) })),
     ...(plan.groups ? { groups: plan.groups } : {}),
+    // Departments it created that nobody is in after this sync (core/departments.ts), when there are any.
+    ...(plan.unusedDepartments ? { unusedDepartments: plan.unusedDepartments } : {}),
   };
 }
 
@@ -66,6 +69,10 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
   else if (plan.unmanaged && plan.unmanaged.count > 0) {
     const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli', plan.integrationId);
     ctx.out.out(`\n${title}. ${detail}\n  List them: rollcall unmanaged --integration ${plan.integrationId} --out unmanaged.csv`);
+  }
+  if (plan.unusedDepartments?.length) {
+    const { title, detail } = describeUnusedDepartments(plan.unusedDepartments);
+    ctx.out.out(`\n${title}: ${detail}`);
   }
 }
 

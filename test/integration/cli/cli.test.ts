@@ -46,6 +46,8 @@ const PlanJson = z.strictObject({
       }),
     )
     .optional(),
+  // Only when departments it created have nobody in them after the sync.
+  unusedDepartments: z.array(z.strictObject({ id: z.string(), path: z.array(z.string()) })).optional(),
 });
 
 let demo: DemoTenant;

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_APPS } from '../../../src-main/demo/graph';
+import { cleanText } from '../../../src-main/core/normalise';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
@@ -275,6 +276,31 @@ describe('departments the LMS spells in another case', () => {
     const again = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
     expect(again.plan?.summary).toMatchObject(PLAN_EMPTY);
     expect(again.plan?.departmentsToCreate).toEqual([]);
+  });
+});
+
+describe('departments this integration created that nobody is in any more (reference 004)', () => {
+  it('are recorded when an apply creates them, and named by the next dry run once their people have moved', async () => {
+    env = await startSyncEnv({ users: 80, lmsSeed: { departments: [['SALES']], jobProfiles: [], permissionTypes: [], users: [] } });
+    const applied = await runIntegration(env, { integrationId: env.integrationId, kind: 'apply', trigger: 'manual' });
+    expect(applied.run.outcome).toBe('succeeded');
+    // The ones it made, by the LMS's ids; not SALES, which the LMS had.
+    const created = (await env.store.createdDepartments(env.integrationId)).data.created;
+    const lmsIds = new Map(env.lms.departments().map((d) => [d.displayName, d.id]));
+    expect(created.map((d) => d.path.join('/')).sort()).toEqual((applied.plan?.departmentsToCreate ?? []).map((p) => p.join('/')).sort());
+    expect(created.every((d) => lmsIds.get(d.path[d.path.length - 1] ?? '') === d.id)).toBe(true);
+    expect(created.some((d) => d.path.join('/').toLowerCase() === 'sales')).toBe(false);
+    expect(applied.plan?.unusedDepartments).toBeUndefined();
+
+    // Everyone in one department it made moves to SALES in Entra.
+    const emptied = created[0]?.path ?? [];
+    // (Some spell it with hidden characters, which Rollcall cleans: they are in it too.)
+    const movers = [...env.tenant.fixture.users].filter((u) => cleanText(u.department) === emptied[emptied.length - 1]);
+    expect(movers.length).toBeGreaterThan(0);
+    for (const u of movers) env.graph.mutateUser(u.id, { department: 'SALES' });
+    const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(next.plan?.unusedDepartments).toEqual([{ id: created[0]?.id, path: emptied }]);
+    // The emptied SALES of the LMS's own would never be named: only departments this integration made.
   });
 });
 

@@ -12,6 +12,7 @@ import type { Resolution } from './OpDetail';
 import { reasonLabel, warningLabel } from './planIndex';
 import { PlanTable } from './PlanTable';
 import { UnmanagedNote } from './UnmanagedNote';
+import { UnusedDepartmentsNote } from './UnusedDepartmentsNote';
 import { GroupsNote } from './GroupsNote';
 import { writesGroup } from '../../../../src-main/core/push-groups';
 import { relationWrites } from '../../../../src-main/core/reports';
@@ -141,6 +142,7 @@ export function PlanViewer({ plan, runButton, busy, enabled, onApply }: { plan: 
       ))}
       <SummaryCounts summary={plan.summary} selected={kinds} onSelect={toggleKind} omitUnchanged notes={{ update: relationWrites(plan.relationWrites ?? 0) }} />
       <UnmanagedNote plan={plan} />
+      <UnusedDepartmentsNote plan={plan} />
       <GroupsNote plan={plan} />
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
         <Input
