@@ -99,7 +99,10 @@ export function unusedCreatedDepartments(
   if (created.length === 0 || target.departments === null) return [];
   const used = new Set<string>();
   const use = (v: AttrValue | undefined) => {
-    if (!Array.isArray(v)) return;
+    if (!Array.isArray(v) || v.length === 0) return;
+    // Most people share a few paths: once a path is in, its parents are too (one join per account).
+    const key = v.join(SEP);
+    if (used.has(key)) return;
     for (let depth = 1; depth <= v.length; depth++) used.add(v.slice(0, depth).join(SEP));
   };
   // What the plan does to each account: its department after, and whether it stays active.
