@@ -13,6 +13,7 @@
  */
 import type { IntegrationConfig } from './config';
 import type { SourceUser, TargetUser } from './model';
+import { normaliseEmail } from './normalise';
 import { prepareSkipList, skipListEntryFor } from './scope';
 import type { UnmanagedAccount } from './unmanaged';
 import { targetKeys } from './matching';
@@ -99,6 +100,42 @@ function skipListed(account: TargetUser, owner: SourceUser, skipList: readonly s
   const keys = prepareSkipList(skipList);
   const ext = account.externalId?.trim().toLowerCase() ?? null;
   return targetKeys(account).some((k) => keys.has(k)) || (ext !== null && keys.has(ext)) || skipListEntryFor(owner, skipList) !== null;
+}
+
+/**
+ * Owners whom matching would not give that account on its own, judged against everyone (the rest
+ * of the judgement sees only the unmanaged accounts): their object id on another LMS account, or
+ * their e-mail or sign-in name on another LMS account or another person in Entra. Matching makes
+ * each of those a conflict (external_id_taken, duplicate_lms_accounts, email_taken,
+ * duplicate_entra_accounts), so linking must not settle it. `candidates` maps each owner still
+ * linkable to their account; one pass over each side.
+ */
+export function doubtfulOwners(sourceUsers: readonly SourceUser[], targetUsers: readonly TargetUser[], candidates: ReadonlyMap<string, string>): Set<string> {
+  const doubtful = new Set<string>();
+  const byId = new Map<string, string>();
+  const byKey = new Map<string, string>();
+  const primaryKeys = (u: SourceUser) => [normaliseEmail(u.mail), normaliseEmail(u.userPrincipalName)];
+  for (const u of sourceUsers) {
+    if (!candidates.has(u.id)) continue;
+    byId.set(u.id.trim().toLowerCase(), u.id);
+    for (const k of primaryKeys(u)) if (k !== null) byKey.set(k, u.id);
+  }
+  for (const u of sourceUsers) {
+    for (const k of primaryKeys(u)) {
+      const o = k === null ? undefined : byKey.get(k);
+      if (o !== undefined && o !== u.id) doubtful.add(o);
+    }
+  }
+  for (const t of targetUsers) {
+    const ext = t.externalId?.trim().toLowerCase();
+    const byExt = ext ? byId.get(ext) : undefined;
+    if (byExt !== undefined && candidates.get(byExt) !== t.id) doubtful.add(byExt);
+    for (const k of targetKeys(t)) {
+      const o = byKey.get(k);
+      if (o !== undefined && candidates.get(o) !== t.id) doubtful.add(o);
+    }
+  }
+  return doubtful;
 }
 
 export interface AdoptedLink {
@@ -200,13 +237,13 @@ export function linkConsequences(s: LinkSettings, k: number): string[] {
   } else if (s.useLastDay) {
     lines.push(`"Deactivate users" is off, so ${k === 1 ? 'it stays' : 'they stay'} active, except when the person's Last Day has passed: the next sync deactivates those.`);
   } else {
-    lines.push(`"Deactivate users" is off, so ${k === 1 ? 'it stays as it is' : 'they stay as they are'}; with it on, the next sync deactivates ${them}.`);
+    lines.push(`"Deactivate users" is off, so ${k === 1 ? 'it stays' : 'they stay'} active; with it on, the next sync deactivates ${them}.`);
   }
-  if (s.enabled && (s.deactivateUsers || s.useLastDay)) {
+  if (s.pushesGroups) lines.push(`Where ${k === 1 ? 'it is a member' : 'they are members'} of the LMS groups this integration pushes, the next sync takes ${them} out: ${k === 1 ? 'its person is' : 'their people are'} not synced.`);
+  if (s.enabled && (s.deactivateUsers || s.useLastDay || s.pushesGroups)) {
     const at = s.nextRunAt ? ` (next: ${s.nextRunAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
     lines.push(`This integration is enabled: its next scheduled sync${at} does this without asking, within the threshold. To look first, run a dry run right after linking.`);
   }
-  if (s.pushesGroups) lines.push(`Where ${k === 1 ? 'it is a member' : 'they are members'} of the LMS groups this integration pushes, the next sync takes ${them} out: ${k === 1 ? 'its person is' : 'their people are'} not synced.`);
   lines.push(`Someone who comes into scope keeps this account instead of getting a new one. Nothing is written to the LMS now.`);
   lines.push(`A link is not undone from here: to have Rollcall leave someone alone again, put them on the skip list.`);
   return lines;

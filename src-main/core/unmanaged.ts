@@ -17,7 +17,7 @@ import { vendorField } from './mapping';
 import type { PlanMemo } from './plan';
 import { targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
-import { count, whyNotLinkable, type LinkScope, type NotAdoptedReason, type OwnerEvidence } from './adopt';
+import { count, doubtfulOwners, whyNotLinkable, type LinkScope, type NotAdoptedReason, type OwnerEvidence } from './adopt';
 
 const NO_SCOPE: LinkScope = { skipList: [], confirmedNewAccounts: [] };
 
@@ -151,7 +151,7 @@ const ALIAS = 1;
  */
 function describeLeft(
   source: Pick<SourceSnapshot, 'users'>,
-  target: Pick<TargetSnapshot, 'capabilities'>,
+  target: Pick<TargetSnapshot, 'capabilities' | 'users'>,
   left: readonly TargetUser[],
   ops: readonly PlanOp[],
   scope: LinkScope,
@@ -166,9 +166,11 @@ function describeLeft(
   const strength = new Uint8Array(left.length);
   const contested = new Uint8Array(left.length);
   const byExternalId = new Map<string, number[]>();
-  // GUIDs compare without case.
+  // GUIDs compare without case; an id with spaces around it is still the id, an empty one none (as matching reads them).
+  const externalIdOf = (u: TargetUser): string | null => u.externalId?.trim().toLowerCase() || null;
   left.forEach((u, i) => {
-    if (u.externalId !== null) indexUnder(byExternalId, u.externalId.toLowerCase(), i);
+    const ext = externalIdOf(u);
+    if (ext !== null) indexUnder(byExternalId, ext, i);
   });
   // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
   if (byExternalId.size > 0) {
@@ -220,6 +222,23 @@ function describeLeft(
   const accountsOf = new Map<string, number>();
   for (const o of owner) if (o !== null && !synced.has(o.id)) accountsOf.set(o.id, (accountsOf.get(o.id) ?? 0) + 1);
 
+  // How each owner was found; an account carrying an object id (its externalId) that is not its
+  // address owner's is not theirs for sure. Then the accounts still linkable are checked against
+  // the whole LMS and Entra, as matching would see them (core/adopt.ts).
+  const evidence = left.map((u, i): OwnerEvidence => (byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && externalIdOf(u) === null ? 'address' : 'uncertain'));
+  const candidates = new Map<string, string>();
+  left.forEach((u, i) => {
+    const o = owner[i];
+    if (o && evidence[i] !== 'uncertain' && !synced.has(o.id) && accountsOf.get(o.id) === 1) candidates.set(o.id, u.id);
+  });
+  if (candidates.size > 0) {
+    const doubtful = doubtfulOwners(source.users, target.users, candidates);
+    left.forEach((_u, i) => {
+      const o = owner[i];
+      if (o && doubtful.has(o.id)) evidence[i] = 'uncertain';
+    });
+  }
+
   const permissionsField = vendorField(target.capabilities, 'permissionTypes');
   const permissionsOf = (u: TargetUser): string[] => {
     const v = permissionsField === null ? undefined : u.attributes[permissionsField];
@@ -235,9 +254,7 @@ function describeLeft(
     const second = who !== null && synced.has(who.id);
     if (second) secondAccounts++;
     else if (who !== null) inEntra++;
-    // An account carrying an object id (its externalId) that is not its address owner's is not theirs for sure.
-    const evidence: OwnerEvidence = byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && u.externalId === null ? 'address' : 'uncertain';
-    const why = whyNotLinkable({ account: u, owner: who, evidence, secondAccount: second, handled: who !== null && handled.has(who.id), ownersAccounts: who === null ? 0 : (accountsOf.get(who.id) ?? 0), permissionTypes: permissionsOf(u) }, scope);
+    const why = whyNotLinkable({ account: u, owner: who, evidence: evidence[i] ?? 'uncertain', secondAccount: second, handled: who !== null && handled.has(who.id), ownersAccounts: who === null ? 0 : (accountsOf.get(who.id) ?? 0), permissionTypes: permissionsOf(u) }, scope);
     if (why === null) linkable++;
     const email = u.attributes[ScimPath.email];
     const displayName = u.attributes[ScimPath.displayName];

@@ -270,7 +270,8 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const thePlan: Plan = {
       ...made.plan,
       basis: planBasis({ ...config, id: record.id }, links, otherLinks),
-      unmanaged: unmanaged?.summary ?? null,
+      // After an apply its new links make this plan's judgement of what can be linked outdated: a dry run tells.
+      unmanaged: unmanaged ? (options.kind === 'apply' ? { ...unmanaged.summary, linkable: undefined } : unmanaged.summary) : null,
       ...(pushed.length > 0 ? { groups: pushed } : {}),
       ...(removals ? { guards: [...made.plan.guards, removals] } : {}),
       ...(unusedDepartments === null || unusedDepartments.length > 0 ? { unusedDepartments } : {}),

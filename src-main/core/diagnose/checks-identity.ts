@@ -4,6 +4,8 @@
  * the plan's op (matchUsers decided it); the lookups here only gather the evidence.
  */
 import { GUID_PATTERN } from '../config';
+import { administratorTypes } from '../lms-names';
+import { vendorField } from '../mapping';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
@@ -107,10 +109,24 @@ export function lmsAccountCheck(ctx: DiagnoseContext): Check {
     status: 'info',
     title,
     detail: manual.length > 0 ? `Not linked: the LMS has ${manual.length === 1 ? 'an account' : 'accounts'} for this person that this integration does not manage.` : 'No LMS account is linked, and none is created (see the checks above).',
-    // An inactive account gains nothing from a link (and linking leaves it): no fix to offer then.
-    fix: manual.length === 1 && manual[0] && ctx.targetById.get(manual[0].id)?.active === true && ctx.scope?.verdict !== 'skip_listed' ? linkUnmanagedFix(ctx, manual[0].id) : null,
+    fix: manual.length === 1 && manual[0] && mayBeLinked(ctx, manual[0]) ? linkUnmanagedFix(ctx, manual[0].id) : null,
     evidence,
   };
+}
+
+/**
+ * Whether linking could take this account (the dry run's judge, core/adopt.ts, has the last word):
+ * active, no administrator's permission type, found by the person's object id or their own
+ * address (not an alias), carrying no other object id, and the person not on the skip list.
+ */
+function mayBeLinked(ctx: DiagnoseContext, c: TargetCandidate): boolean {
+  const t = ctx.targetById.get(c.id);
+  if (!t?.active || ctx.scope?.verdict === 'skip_listed' || !ctx.subject) return false;
+  const field = vendorField(ctx.inputs.target.capabilities, 'permissionTypes');
+  if (field !== null && administratorTypes(t.attributes[field]).length > 0) return false;
+  const ext = t.externalId?.trim().toLowerCase() || null;
+  if (ext !== null && ext !== ctx.subject.id.toLowerCase()) return false;
+  return c.matchedBy.includes('externalId') || c.matchedBy.includes('e-mail');
 }
 
 /**

@@ -148,9 +148,11 @@ describe('linking unmanaged accounts to their people in Entra ("too many users",
     // Off, but Last Day on: those past their Last Day are deactivated all the same.
     expect(linkConsequences({ ...base, deactivateUsers: false, useLastDay: true }, 2)[0]).toBe('"Deactivate users" is off, so they stay active, except when the person\'s Last Day has passed: the next sync deactivates those.');
     expect(linkConsequences({ ...base, deactivateUsers: false, enabled: true, pushesGroups: true }, 1)).toEqual([
-      '"Deactivate users" is off, so it stays as it is; with it on, the next sync deactivates it.',
-      // Pushed groups take out the accounts the integration links of people it does not sync.
+      '"Deactivate users" is off, so it stays active; with it on, the next sync deactivates it.',
+      // Pushed groups take out the accounts the integration links of people it does not sync, and
+      // an enabled integration's scheduled sync does that on its own.
       'Where it is a member of the LMS groups this integration pushes, the next sync takes it out: its person is not synced.',
+      'This integration is enabled: its next scheduled sync does this without asking, within the threshold. To look first, run a dry run right after linking.',
       'Someone who comes into scope keeps this account instead of getting a new one. Nothing is written to the LMS now.',
       'A link is not undone from here: to have Rollcall leave someone alone again, put them on the skip list.',
     ]);

@@ -35,6 +35,19 @@ describe("000: I can't see my users anymore (my own admin account)", () => {
 });
 
 describe('000: I have too many users after setting up the integration', () => {
+  it("offers linking someone's unmanaged account only where linking would take it", () => {
+    const perms = vendorPath(ns, 'permissionTypes');
+    const kim = sourceUser('kim', { displayName: 'Kim Lee', mail: 'kim@contoso.com', userPrincipalName: 'kim@contoso.com', otherMails: ['kim.old@contoso.com'] });
+    const fixFor = (account: ReturnType<typeof targetUser>) => check(diag('kim@contoso.com', { users: [anna, kim], groups, targets: [account], config: cfg({ deactivation: { deactivateUsers: true } }) }), 'lms-account').fix;
+    // Her own address, no other object id: the fix says how to link it.
+    expect(fixFor(targetUser('t-kim', { userName: 'kim@contoso.com' }))).toMatch(/^If LMS account t-kim is theirs, link it to them so that the integration deactivates it while they are not synced: /);
+    // Only an alias, another object id, an administrator's type, or inactive: nothing to offer.
+    expect(fixFor(targetUser('t-kim', { userName: 'kim.old@contoso.com' }))).toBeNull();
+    expect(fixFor(targetUser('t-kim', { userName: 'kim@contoso.com', externalId: 'okta-123' }))).toBeNull();
+    expect(fixFor(targetUser('t-kim', { userName: 'kim@contoso.com', attributes: { [perms]: ['LMS Administrator'] } }))).toBeNull();
+    expect(fixFor(targetUser('t-kim', { userName: 'kim@contoso.com', active: false }))).toBeNull();
+  });
+
   it('shows that an empty include list includes everyone, and how to narrow it', () => {
     const c = diag('anna@contoso.com', { users: [anna], config: planConfig() });
     expect(check(c, 'included').detail).toContain('every user in the tenant is included');
