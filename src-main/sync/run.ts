@@ -30,6 +30,7 @@ import { closeConnectors, defaultConnectorFactory, openConnectors, type Connecto
 import { acquireRunLock } from '../store/run-lock';
 import { markInterruptedRuns } from './interrupted';
 import { linkRecorder } from './link-recorder';
+import { createdDepartmentsOf, recordCreatedDepartments } from './created-departments';
 import { entraDeltaUsable, fullLmsReadReason, readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll, takePlanMemo } from './snapshot-cache';
 
@@ -370,30 +371,4 @@ export async function runIntegration(services: RunServices, options: RunOptions)
 function markHealthy(r: StoredIntegration): void {
   r.status = r.enabled ? 'active' : 'disabled';
   r.statusReason = null;
-}
-
-/**
- * Adds the departments an apply created to the integration's list (once per id). Best effort: the
- * list only feeds the dry run's note of departments nobody is in, so a write that fails loses that
- * note for these departments, never the apply's result.
- */
-async function recordCreatedDepartments(store: Store, integrationId: string, made: ReadonlyArray<{ id: string; path: string[]; createdAt: string }>): Promise<void> {
-  try {
-    const list = await store.createdDepartments(integrationId);
-    await list.update((file) => {
-      const known = new Set(file.created.map((d) => d.id));
-      for (const d of made) if (!known.has(d.id)) file.created.push(d);
-    });
-  } catch {
-    // The note is a courtesy (see above).
-  }
-}
-
-/** The departments this integration created, or none when the list cannot be read (it only feeds a note). */
-async function createdDepartmentsOf(store: Store, integrationId: string): Promise<ReadonlyArray<{ id: string }>> {
-  try {
-    return (await store.createdDepartments(integrationId)).data.created;
-  } catch {
-    return [];
-  }
 }

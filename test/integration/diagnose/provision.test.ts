@@ -47,6 +47,9 @@ describe('provision on demand', () => {
     expect(links).toEqual([expect.objectContaining({ sourceId: u.id, targetId: applied.account?.id, origin: 'created' })]);
     const runs = (await env.store.runs(env.integrationId)).data.runs;
     expect(runs[0]).toMatchObject({ kind: 'on-demand', outcome: 'succeeded', applied: 1, failed: 0 });
+    // The department it made for them (the LMS was empty) is the integration's, as a sync's would be.
+    const engineering = env.lms.departments().find((d) => d.displayName === 'Engineering');
+    expect((await env.store.createdDepartments(env.integrationId)).data.created).toEqual([expect.objectContaining({ id: engineering?.id, path: ['Engineering'] })]);
 
     // Again: the account is found fresh by externalId, nothing left to do.
     const again = ok(await provisionOnDemand(env, env.integrationId, u.id, { apply: true }));
