@@ -5,15 +5,22 @@
  */
 import type { AttrValue, TargetDepartment } from './model';
 
+/** "Admin", "LMS Administrator", "Site admins", "SysAdmin" as words; not "Administrative staff". */
+const ADMINISTRATOR = /\b(?:super|sys|site)?admin(?:istrator)?s?\b/i;
+
 /**
- * The permission types in a value that make their holder an LMS administrator, by name ("LMS
- * Administrator", "Admin", "Site admin"). Rollcall never takes such an account over nor away on its
- * own: a locked-out administrator is the vendor FAQ's "I can't see my users anymore" (reference 000).
+ * The permission types in a value that make their holder an LMS administrator, by name, leaving
+ * out those the integration grants itself (`granted`, its permission mapping's types): those are
+ * its own to take away. Rollcall never takes such an account over, nor takes it away because its
+ * person left the scope: a locked-out administrator is the vendor FAQ's "I can't see my users
+ * anymore" (reference 000).
  */
-export function administratorTypes(value: AttrValue | undefined): string[] {
+export function administratorTypes(value: AttrValue | undefined, granted: ReadonlySet<string> = NONE): string[] {
   const types = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
-  return types.filter((t) => /admin/i.test(t));
+  return types.filter((t) => ADMINISTRATOR.test(t) && !granted.has(t.trim().toLowerCase()));
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The LMS's name for a job profile or permission type: the exact name, else the first in another case (as lms/org.ts finds it). */
 export function lmsName(list: readonly { name: string }[], name: string): string | null {

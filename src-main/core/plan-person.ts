@@ -271,11 +271,24 @@ export function ownedAccountOp(link: Link, t: TargetUser, ctx: PersonContext, in
   if (!ctx.deactivateUsers) return { ...base, kind: 'skip', reason: `${why === 'gone_from_entra' ? 'gone' : why === 'disabled_in_entra' ? 'disabled' : 'left_scope'}_deactivation_off`, detail: say.keptActive(name, why, e) };
   const other = ctx.otherByTarget.get(t.id);
   if (other) return { ...base, kind: 'skip', reason: 'shared_with_other_integration', detail: say.shared(name, why, other.integrationId) };
-  // Never an administrator's access taken away on its own: their own Entra account leaving the
-  // learners' group would lock them out. Last Day (an HR leave date) still applies, above.
-  const admin = ctx.permissionsField === null ? [] : administratorTypes(t.attributes[ctx.permissionsField]);
+  // An administrator's access is not taken away because they left the scope: their own Entra
+  // account leaving the learners' group would lock them out. Disabled or deleted in Entra, or past
+  // their Last Day (above), they are leaving, and are deactivated as anyone else.
+  const admin = why === 'left_scope' && ctx.permissionsField !== null ? administratorTypes(t.attributes[ctx.permissionsField], grantedTypes(ctx.mappingContext.mapping)) : [];
   if (admin.length > 0) return { ...base, kind: 'skip', reason: 'administrator_kept', detail: say.administratorKept(name, why, admin, e) };
   return { ...base, kind: 'deactivate', reason: why, detail: say.deactivated(name, why, e), changes: [active] };
+}
+
+/** The permission types the integration's mapping grants (its own to take away), lower case; made once per mapping. */
+const grantedByMapping = new WeakMap<object, ReadonlySet<string>>();
+function grantedTypes(mapping: MappingContext['mapping']): ReadonlySet<string> {
+  let set = grantedByMapping.get(mapping);
+  if (!set) {
+    const p = mapping.permissions;
+    set = new Set([...p.groupMap, ...p.valueMap].map((m) => m.permissionType.trim().toLowerCase()));
+    grantedByMapping.set(mapping, set);
+  }
+  return set;
 }
 
 /** Department paths the plan writes (create, update and reactivate ops carry them). */

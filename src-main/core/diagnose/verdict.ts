@@ -30,15 +30,18 @@ function count(n: number): string {
   return ['No', 'One', 'Two', 'Three', 'Four'][n] ?? String(n);
 }
 
+/** Why an owned account whose person is no longer wanted stays active (the skip's reason). */
+function whyKeptActive(reason: string): string {
+  if (reason === 'shared_with_other_integration') return 'another integration also claims it';
+  if (reason === 'administrator_kept') return "it holds an LMS administrator's permission type";
+  return '"Deactivate users" is off';
+}
+
 /** What happens to the LMS account of someone the integration no longer wants. */
 function lmsFate(ctx: DiagnoseContext): string {
   const op = ctx.usersOp;
   if (op?.kind === 'deactivate') return `; the LMS account is deactivated ${ctx.nextSync}`;
-  if (op?.kind === 'skip') {
-    if (op.reason === 'shared_with_other_integration') return '; the LMS account stays active (another integration also claims it)';
-    if (op.reason === 'administrator_kept') return "; the LMS account stays active (it holds an LMS administrator's permission type)";
-    return '; the LMS account stays active ("Deactivate users" is off)';
-  }
+  if (op?.kind === 'skip') return `; the LMS account stays active (${whyKeptActive(op.reason)})`;
   if (ctx.linkedTarget) return ctx.linkedTarget.active ? '' : '; the LMS account is inactive';
   const first = ctx.person.targets[0];
   if (!first) return '; no LMS account is created';
@@ -60,7 +63,7 @@ export function verdictFor(ctx: DiagnoseContext): Verdict {
     const accounts = both(person.targets.map((t) => accountShort(ctx, t.id)));
     const deact = ctx.ops.find((o) => o.kind === 'deactivate');
     const skip = ctx.ops.find((o) => o.kind === 'skip');
-    if (deact || skip) return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${deact ? ` is deactivated ${ctx.nextSync}` : ' stays active ("Deactivate users" is off)'}` };
+    if (deact || skip) return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): LMS account ${accounts}${deact ? ` is deactivated ${ctx.nextSync}` : ` stays active (${whyKeptActive(skip?.reason ?? '')})`}` };
     // Each account with whoever manages it (this integration's link names the person deleted from Entra).
     const each = person.targets.map((t) => `LMS account ${accountShort(ctx, t.id)}${t.linkedBy?.integrationId === ctx.inputs.integration.id ? '' : ` ${managedBy(ctx, t.linkedBy)}`}`);
     return { kind: 'not_in_entra', text: `Not in Entra (deleted, or never there): ${each.join('; ')}` };

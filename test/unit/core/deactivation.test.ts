@@ -17,22 +17,30 @@ describe('deactivation with "Deactivate users" on', () => {
     expect(change(op, 'active')).toEqual({ from: 'true', to: 'false' });
   });
 
-  it("never takes an LMS administrator's access away on its own (reference 000: \"I can't see my users anymore\"); Last Day still applies", () => {
+  it("keeps an LMS administrator's account active when its person leaves the scope (reference 000: \"I can't see my users anymore\"), not when they are leaving", () => {
     const perms = vendorPath(DEFAULT_VENDOR_NAMESPACE, 'permissionTypes');
-    const admin = (id: string) => targetUser(`t-${id}`, { externalId: id, userName: `${id}@contoso.com`, attributes: { [perms]: ['Learner', 'LMS Administrator'] } });
+    const holding = (id: string, types: string[]) => targetUser(`t-${id}`, { externalId: id, userName: `${id}@contoso.com`, attributes: { [perms]: types } });
+    const admin = (id: string) => holding(id, ['Learner', 'LMS Administrator']);
     const p = run({ users: [sourceUser('it'), sourceUser('off', { accountEnabled: false })], groups: members('off'), targets: [admin('it'), admin('off'), admin('gone')], links: [link('it', 't-it'), link('off', 't-off'), link('gone', 't-gone')], config: inGroup });
-    // Outside the scope, disabled in Entra, gone from Entra: each kept, and said why.
+    // Out of the scope: kept, and said why. Disabled or deleted in Entra: deactivated as anyone.
     expect(p.ops.map((o) => [o.targetId, o.kind, o.reason]).sort()).toEqual([
-      ['t-gone', 'skip', 'administrator_kept'],
+      ['t-gone', 'deactivate', 'gone_from_entra'],
       ['t-it', 'skip', 'administrator_kept'],
-      ['t-off', 'skip', 'administrator_kept'],
+      ['t-off', 'deactivate', 'disabled_in_entra'],
     ]);
     expect(opFor(p, 'it')?.detail).toBe('it is outside the scope (matches none of the include rules), but the LMS account holds "LMS Administrator", an administrator\'s permission type, so it stays active: Rollcall never takes an LMS administrator\'s access away on its own. Take that permission type away in the LMS (the next sync then deactivates the account), or deactivate it by hand.');
-    expect(p.summary.deactivate).toBe(0);
     // An HR leave date is a decision about the person: it deactivates an administrator too.
     const lastDay = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] }, deactivation: { deactivateUsers: true, useLastDay: true, thresholdCount: 500, thresholdPercent: 100 } });
     const left = run({ users: [sourceUser('it', { employeeLeaveDateTime: '2026-01-01T00:00:00Z' })], groups: members('it'), targets: [admin('it')], links: [link('it', 't-it')], config: lastDay });
     expect(opFor(left, 'it')).toMatchObject({ kind: 'deactivate', reason: 'last_day_reached' });
+    // Not an administrator by a word inside another ("Administrative staff"), nor by a type the
+    // integration grants itself (its own to take away).
+    const granting = planConfig({ scope: { include: [{ kind: 'group', groupId: 'g' }] }, deactivation: { deactivateUsers: true, thresholdCount: 500, thresholdPercent: 100 }, mapping: { permissions: { groupMap: [{ groupId: 'g-leads', permissionType: 'Team Admin' }] } } });
+    const others = run({ users: [sourceUser('staff'), sourceUser('lead')], groups: members(), targets: [holding('staff', ['Administrative Staff']), holding('lead', ['team admin'])], links: [link('staff', 't-staff'), link('lead', 't-lead')], config: granting });
+    expect(others.ops.map((o) => [o.targetId, o.kind]).sort()).toEqual([
+      ['t-lead', 'deactivate'],
+      ['t-staff', 'deactivate'],
+    ]);
   });
 
   it('deactivates an owned user disabled in Entra, even while still in the group', () => {

@@ -24,6 +24,11 @@ describe("000: I can't see my users anymore (my own admin account)", () => {
     expect(check(c, 'included').fix).toContain('add ada@contoso.com to the skip list');
   });
 
+  it('says why the account of someone gone from Entra stays active: another integration claims it (not "Deactivate users")', () => {
+    const c = diag('ada@contoso.com', { users: [anna], groups, targets: [targetUser('t-ada', { externalId: 'admin', userName: 'ada@contoso.com' })], links: [link('admin', 't-ada')], others: [link('x-1', 't-ada', 'int-2')], config: cfg({ deactivation: { deactivateUsers: true, thresholdPercent: 100 } }) });
+    expect(c.verdict).toMatch(/^Not in Entra \(deleted, or never there\): LMS account t-ada \(ada@contoso\.com, active\) stays active \(another integration also claims it\)$/);
+  });
+
   it("keeps an LMS administrator's account active, and says how to let it go on purpose", () => {
     const admin = sourceUser('admin', { displayName: 'Ada Admin', userPrincipalName: 'ada@contoso.com', mail: 'ada@contoso.com' });
     const adminLms = targetUser('t-ada', { externalId: 'admin', userName: 'ada@contoso.com', attributes: { [vendorPath(ns, 'permissionTypes')]: ['LMS Administrator'] } });
