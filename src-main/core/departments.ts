@@ -146,6 +146,6 @@ export function describeUnusedDepartments(unused: readonly UnusedDepartment[]): 
   const more = n > named.length ? ` and ${(n - named.length).toLocaleString('en-US')} more` : '';
   return {
     title: `${n.toLocaleString('en-US')} ${n === 1 ? 'department' : 'departments'} this integration created ${n === 1 ? 'has' : 'have'} nobody in ${n === 1 ? 'it' : 'them'} after this sync`,
-    detail: `${named.join('; ')}${more}. Nobody active is in ${n === 1 ? 'it' : 'them'} or below: their people moved or left in Entra. Rollcall never deletes a department (it may hold reports or courses): if ${n === 1 ? 'it is' : 'they are'} no longer needed, remove ${n === 1 ? 'it' : 'them'} in the LMS.`,
+    detail: `${named.join('; ')}${more}. Nobody active is in ${n === 1 ? 'it' : 'them'} or in a department below. Rollcall never deletes a department (it may hold reports or courses): if ${n === 1 ? 'it is' : 'they are'} no longer needed, remove ${n === 1 ? 'it' : 'them'} in the LMS.`,
   };
 }

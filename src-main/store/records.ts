@@ -78,7 +78,8 @@ export const DEPARTMENTS_SCHEMA_VERSION = 1;
  */
 export const DepartmentsFileSchema = z.object({
   schemaVersion: z.literal(DEPARTMENTS_SCHEMA_VERSION),
-  created: z.array(z.object({ id: z.string(), path: z.array(z.string()), createdAt: z.string() })),
+  /** `lms`: the LMS's base address when it was made (another LMS's ids mean nothing here). */
+  created: z.array(z.object({ id: z.string(), path: z.array(z.string()), createdAt: z.string(), lms: z.string() })),
 });
 export type DepartmentsFile = z.infer<typeof DepartmentsFileSchema>;
 

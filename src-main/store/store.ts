@@ -99,7 +99,7 @@ export class Store {
 
   /** The LMS departments this integration created (records.ts). */
   async createdDepartments(integrationId: string): Promise<JsonStore<DepartmentsFile>> {
-    return this.perIntegration(this.departmentStores, integrationId, 'departments', 'list of departments it created', emptyDepartments, parseDepartments);
+    return this.perIntegration(this.departmentStores, integrationId, 'departments', 'created-departments list', emptyDepartments, parseDepartments);
   }
 
   async runs(integrationId: string): Promise<JsonStore<RunsFile>> {

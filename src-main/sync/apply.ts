@@ -41,6 +41,8 @@ export interface ApplyOptions {
   now: () => Date;
   /** Each department this apply created (a path the plan found missing), for the list the dry run reads (store createdDepartments). */
   onDepartmentCreated?: (id: string, path: string[]) => void;
+  /** Called once the departments are made, before any person is written. */
+  afterDepartments?: () => Promise<void>;
 }
 
 export interface ApplyFailure {
@@ -161,6 +163,8 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     else options.onDepartmentCreated?.(r.value, path);
     audit.write({ at: now().toISOString(), op: 'department', reason: 'department_missing', sourceId: null, targetId: r.ok ? r.value : null, email: null, fields: [{ field: 'department', from: null, to: path }], result: r.ok ? 'ok' : 'failed', ...(r.ok ? {} : { error: { code: r.error.code, message: r.error.message } }) });
   }
+
+  await options.afterDepartments?.();
 
   // 2. Creates. externalId is set in the same request, so a crash after it cannot duplicate.
   await pool(creates, options.concurrency, signal, async (op) => {

@@ -26,13 +26,18 @@ export const defaultConnectorFactory: ConnectorFactory = {
   target: (settings, token) => createScimTarget(settings, token),
 };
 
-/** The missing credential, with the one command (this integration's id, that credential's flag) that stores it on a server. */
-function secretMissing(kind: CredentialKind, integrationId: string) {
-  const [label, flag, env] = kind === 'clientSecret' ? ['Entra client secret', '--client-secret', 'ROLLCALL_CLIENT_SECRET'] : ['LMS token', '--lms-token', 'ROLLCALL_LMS_TOKEN'];
+const CREDENTIAL_WORDS: Record<CredentialKind, { label: string; flag: string; env: string }> = {
+  clientSecret: { label: 'Entra client secret', flag: '--client-secret', env: 'ROLLCALL_CLIENT_SECRET' },
+  lmsToken: { label: 'LMS token', flag: '--lms-token', env: 'ROLLCALL_LMS_TOKEN' },
+};
+
+/** The missing credentials, with the one command (this integration's id, their flags) that stores them on a server. */
+function secretMissing(kinds: readonly CredentialKind[], integrationId: string) {
+  const words = kinds.map((k) => CREDENTIAL_WORDS[k]);
   return appError(
     'SETUP_INCOMPLETE',
-    `The ${label} for this integration is not in the keychain.`,
-    `Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ${integrationId} ${flag}, with ${env} set or typed when asked).`,
+    `The ${words.map((w) => w.label).join(' and the ')} for this integration ${words.length === 1 ? 'is' : 'are'} not in the keychain.`,
+    `Choose Update credentials on the integration (on a server: rollcall integration credentials --integration ${integrationId} ${words.map((w) => w.flag).join(' ')}, with ${words.map((w) => w.env).join(' / ')} set or typed when asked).`,
   );
 }
 
@@ -63,7 +68,7 @@ export async function openSource(
 ): Promise<Result<Connectors['source']>> {
   const secret = await secrets.get(integrationId, 'clientSecret');
   if (!secret.ok) return secret;
-  if (!secret.value) return fail(secretMissing('clientSecret', integrationId));
+  if (!secret.value) return fail(secretMissing(['clientSecret'], integrationId));
   const mismatch = addressMismatch('clientSecret', enteredFor, credentialDestination({ source: settings, target: { baseUrl: '' } }, 'clientSecret'));
   if (mismatch) return fail(mismatch);
   return ok(factory.source(settings, secret.value));
@@ -78,7 +83,7 @@ export async function openTarget(
 ): Promise<Result<Connectors['target']>> {
   const token = await secrets.get(integrationId, 'lmsToken');
   if (!token.ok) return token;
-  if (!token.value) return fail(secretMissing('lmsToken', integrationId));
+  if (!token.value) return fail(secretMissing(['lmsToken'], integrationId));
   const mismatch = addressMismatch('lmsToken', enteredFor, credentialDestination({ source: {}, target: settings }, 'lmsToken'));
   if (mismatch) return fail(mismatch);
   return ok(factory.target(settings, token.value));
@@ -92,7 +97,14 @@ export async function openConnectors(
   enteredFor?: EnteredFor,
 ): Promise<Result<Connectors>> {
   const source = await openSource(secrets, integrationId, settings.source, factory, enteredFor);
-  if (!source.ok) return source;
+  if (!source.ok) {
+    // Both missing (a data folder moved to a new machine): one fix for both, not one at a time.
+    if (source.error.code === 'SETUP_INCOMPLETE') {
+      const token = await secrets.get(integrationId, 'lmsToken');
+      if (token.ok && !token.value) return fail(secretMissing(['clientSecret', 'lmsToken'], integrationId));
+    }
+    return source;
+  }
   const target = await openTarget(secrets, integrationId, settings.target, factory, enteredFor);
   if (!target.ok) {
     source.value.close?.();

@@ -1,31 +1,45 @@
 /**
  * The LMS departments an integration created (store createdDepartments), written by every apply
  * (a sync's, and provision on demand's) and read by each dry run to name those nobody is in any
- * more (core/departments.ts). A courtesy list: reading or writing it never fails a run.
+ * more (core/departments.ts). Each entry names the LMS it was made in: an integration pointed at
+ * another LMS (a sandbox, then production) must not judge that one's departments by the old ids.
+ * A courtesy list: reading or writing it never fails a run.
  */
 import type { Store } from '../store/store';
 
-/**
- * Adds the departments an apply created to the integration's list (once per id). Best effort: the
- * list only feeds the dry run's note of departments nobody is in, so a write that fails loses that
- * note for these departments, never the apply's result.
- */
-export async function recordCreatedDepartments(store: Store, integrationId: string, made: ReadonlyArray<{ id: string; path: string[]; createdAt: string }>): Promise<void> {
-  try {
-    const list = await store.createdDepartments(integrationId);
-    await list.update((file) => {
-      const known = new Set(file.created.map((d) => d.id));
-      for (const d of made) if (!known.has(d.id)) file.created.push(d);
-    });
-  } catch {
-    // The note is a courtesy (see above).
-  }
+/** The LMS address as entries keep it: no trailing slash, case kept (paths may be case-sensitive). */
+const lmsKey = (baseUrl: string): string => baseUrl.trim().replace(/\/+$/, '');
+
+/** Collects what an apply creates and writes it (right after the departments step, and at the end), once per id. */
+export function departmentRecorder(store: Store, integrationId: string, lmsBaseUrl: string, now: () => Date) {
+  let made: Array<{ id: string; path: string[]; createdAt: string; lms: string }> = [];
+  return {
+    onDepartmentCreated(id: string, path: string[]): void {
+      made.push({ id, path, createdAt: now().toISOString(), lms: lmsKey(lmsBaseUrl) });
+    },
+    /** Writes what was collected since the last flush. Best effort: a failure loses only the note for these departments. */
+    async flush(): Promise<void> {
+      const batch = made;
+      made = [];
+      if (batch.length === 0) return;
+      try {
+        const list = await store.createdDepartments(integrationId);
+        await list.update((file) => {
+          const known = new Set(file.created.map((d) => d.id));
+          for (const d of batch) if (!known.has(d.id)) file.created.push(d);
+        });
+      } catch {
+        // The note is a courtesy (see above).
+      }
+    },
+  };
 }
 
-/** The departments this integration created, or none when the list cannot be read (it only feeds a note). */
-export async function createdDepartmentsOf(store: Store, integrationId: string): Promise<ReadonlyArray<{ id: string }>> {
+/** The departments this integration created in the LMS at this address, or none when the list cannot be read. */
+export async function createdDepartmentsOf(store: Store, integrationId: string, lmsBaseUrl: string): Promise<ReadonlyArray<{ id: string }>> {
   try {
-    return (await store.createdDepartments(integrationId)).data.created;
+    const here = lmsKey(lmsBaseUrl);
+    return (await store.createdDepartments(integrationId)).data.created.filter((d) => d.lms === here);
   } catch {
     return [];
   }

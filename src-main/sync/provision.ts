@@ -22,7 +22,7 @@ import type { RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import { applyPlan, runCounts, type ApplyResult } from './apply';
 import { linkRecorder } from './link-recorder';
-import { recordCreatedDepartments } from './created-departments';
+import { departmentRecorder } from './created-departments';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
@@ -257,13 +257,13 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     if (run) run.planned = one.summary;
     const audit = AuditLog.open(store.auditDir, integrationId, run?.id ?? 'on-demand');
     if (run) run.auditLog = path.basename(audit.file);
-    const departmentsMade: Array<{ id: string; path: string[]; createdAt: string }> = [];
+    const departments = departmentRecorder(store, integrationId, config.target.baseUrl, now);
     try {
-      result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal, onDepartmentCreated: (id, p) => void departmentsMade.push({ id, path: p, createdAt: now().toISOString() }) });
+      result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal, onDepartmentCreated: departments.onDepartmentCreated, afterDepartments: departments.flush });
     } finally {
       await audit.close();
       // What it created is the integration's, as a sync's would be (the dry run's unused-departments note).
-      if (departmentsMade.length > 0) await recordCreatedDepartments(store, integrationId, departmentsMade);
+      await departments.flush();
       await lock.value.release();
     }
     if (run) Object.assign(run, runCounts(result));

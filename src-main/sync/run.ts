@@ -30,7 +30,7 @@ import { closeConnectors, defaultConnectorFactory, openConnectors, type Connecto
 import { acquireRunLock } from '../store/run-lock';
 import { markInterruptedRuns } from './interrupted';
 import { linkRecorder } from './link-recorder';
-import { createdDepartmentsOf, recordCreatedDepartments } from './created-departments';
+import { createdDepartmentsOf, departmentRecorder } from './created-departments';
 import { entraDeltaUsable, fullLmsReadReason, readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll, takePlanMemo } from './snapshot-cache';
 
@@ -266,7 +266,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     const pushed = pushGroupsAfterPlan(made.memo, config.mapping.pushGroups);
     const removals = groupRemovalGuard(pushed, config.deactivation);
     // Departments it created that nobody is in any more (reference 004 deletes those; Rollcall names them).
-    const created = await createdDepartmentsOf(store, record.id);
+    const created = await createdDepartmentsOf(store, record.id, config.target.baseUrl);
     const unusedDepartments = created.length > 0 ? unusedCreatedDepartments(targetRead.snapshot, made.plan.ops, created) : [];
     const thePlan: Plan = {
       ...made.plan,
@@ -324,7 +324,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     await saveRun(store, run);
     await updateRecord(store, record.id, (r) => void (r.lastRunAt = run.startedAt));
     let result: ApplyResult;
-    const departmentsMade: Array<{ id: string; path: string[]; createdAt: string }> = [];
+    const departments = departmentRecorder(store, record.id, config.target.baseUrl, now);
     try {
       result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {
         concurrency: config.target.concurrency,
@@ -333,12 +333,14 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         confirmedGroupRemovals: options.confirmedGroupRemovals,
         now,
         onProgress: (p: ApplyProgress) => options.onProgress?.({ stage: 'applying', done: p.done, total: p.total, detail: p.current }),
-        onDepartmentCreated: (id, path) => void departmentsMade.push({ id, path, createdAt: now().toISOString() }),
+        onDepartmentCreated: departments.onDepartmentCreated,
+        // Written before the people: an apply killed later keeps the record of what it made.
+        afterDepartments: departments.flush,
       });
     } finally {
       await audit.close();
       // Also after a failed or cancelled apply: what it created is in the LMS all the same.
-      if (departmentsMade.length > 0) await recordCreatedDepartments(store, record.id, departmentsMade);
+      await departments.flush();
     }
     Object.assign(run, runCounts(result));
     if (result.outcome === 'blocked' && result.blockedBy) {

@@ -88,7 +88,7 @@ test('100,000 ops: loads, filters and scrolls a virtualised window; the threshol
   await expect(page.getByTestId('guard')).toContainText('threshold');
   // The departments it made that nobody is in any more, named beside the counts (Rollcall never deletes them).
   await expect(page.getByTestId('unused-departments')).toHaveText(
-    '2 departments this integration created have nobody in them after this sync: Contoso / Temp; Contoso / Old projects. Nobody active is in them or below: their people moved or left in Entra. Rollcall never deletes a department (it may hold reports or courses): if they are no longer needed, remove them in the LMS.',
+    '2 departments this integration created have nobody in them after this sync: Contoso / Temp; Contoso / Old projects. Nobody active is in them or in a department below. Rollcall never deletes a department (it may hold reports or courses): if they are no longer needed, remove them in the LMS.',
   );
 
   // Filtering by text and kind over 100k ops (how fast is measured by `npm run bench`, not here).

@@ -31,6 +31,11 @@ describe('requireOutFile', () => {
     await expect(requireOutFile('out', '  ', 'plan.json')).rejects.toThrow('--out needs a file path.');
   });
 
+  it('a file named as a folder (a trailing slash) is said to be a file, not sent to mkdir', async () => {
+    await writeFile(path.join(dir, 'plan.json'), '{}');
+    await expect(requireOutFile('out', `${path.join(dir, 'plan.json')}/`, 'plan.json')).rejects.toThrow(`${path.join(dir, 'plan.json')} is a file, not a folder, so nothing was written.`);
+  });
+
   it('a folder that does not exist yet (a trailing slash) asks for the mkdir first, not a file in it that would fail again', async () => {
     const missing = `${path.join(dir, 'exports')}/`;
     const refused = await requireOutFile('out', missing, 'plan.json').then(

@@ -35,7 +35,8 @@ export function planJson(plan: Plan) {
     ops: plan.ops.map((op) => ({ kind: op.kind, sourceId: op.sourceId, targetId: op.targetId, email: op.email, reason: op.reason, changes: op.changes, ...(op.warnings?.length ? { warnings: op.warnings.map((w) => ({ code: w.code, message: w.message })) } : {}) })),
     ...(plan.groups ? { groups: plan.groups } : {}),
     // Departments it created that nobody is in after this sync (core/departments.ts), when there are any.
-    ...(plan.unusedDepartments ? { unusedDepartments: plan.unusedDepartments } : {}),
+    // null: not counted (the LMS read was incomplete), so a script can tell "none" from "unknown".
+    ...(plan.unusedDepartments !== undefined ? { unusedDepartments: plan.unusedDepartments } : {}),
   };
 }
 
@@ -70,7 +71,8 @@ function printPlan(ctx: CliContext, plan: Plan, sample = 20): void {
     const { title, detail } = describeUnmanaged(plan.unmanaged, 'cli', plan.integrationId);
     ctx.out.out(`\n${title}. ${detail}\n  List them: rollcall unmanaged --integration ${plan.integrationId} --out unmanaged.csv`);
   }
-  if (plan.unusedDepartments?.length) {
+  if (plan.unusedDepartments === null) ctx.out.out('\nDepartments this integration created that nobody is in: not counted, because the LMS read was incomplete.');
+  else if (plan.unusedDepartments?.length) {
     const { title, detail } = describeUnusedDepartments(plan.unusedDepartments);
     ctx.out.out(`\n${title}: ${detail}`);
   }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_APPS } from '../../../src-main/demo/graph';
 import { cleanText } from '../../../src-main/core/normalise';
 import { runIntegration, type RunProgress } from '../../../src-main/sync/run';
+import { createdDepartmentsOf } from '../../../src-main/sync/created-departments';
 import { LMS_TOKEN, startSyncEnv, type SyncEnv } from '../../helpers/sync-env';
 
 let env: SyncEnv | null = null;
@@ -80,6 +81,15 @@ describe('sync run against the Graph and LMS simulators', () => {
     expect(next.run.readMode).toBe('full');
     expect(next.plan?.summary).toMatchObject({ ...PLAN_EMPTY, update: 1 });
     expect(next.plan?.ops.find((o) => o.kind === 'update')?.sourceId).toBe(link.sourceId);
+  });
+
+  it('credentials missing from the keychain (a data folder moved to a new machine): one fix naming both, with this integration', async () => {
+    env = await startSyncEnv({ users: 20 });
+    await env.secrets.delete(env.integrationId, 'clientSecret');
+    await env.secrets.delete(env.integrationId, 'lmsToken');
+    const r = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
+    expect(r.error).toMatchObject({ code: 'SETUP_INCOMPLETE', message: 'The Entra client secret and the LMS token for this integration are not in the keychain.' });
+    expect(r.error?.fix).toContain(`rollcall integration credentials --integration ${env.integrationId} --client-secret --lms-token, with ROLLCALL_CLIENT_SECRET / ROLLCALL_LMS_TOKEN set`);
   });
 
   it('a disabled integration can be dry-run but not applied, and nothing is written', async () => {
@@ -300,6 +310,10 @@ describe('departments this integration created that nobody is in any more (refer
     for (const u of movers) env.graph.mutateUser(u.id, { department: 'SALES' });
     const next = await runIntegration(env, { integrationId: env.integrationId, kind: 'dry-run', trigger: 'manual' });
     expect(next.plan?.unusedDepartments).toEqual([{ id: created[0]?.id, path: emptied }]);
+    // Each entry names the LMS it was made in: pointed at another LMS, the integration judges none of these.
+    const lmsUrl = env.store.settings.data.integrations[0]?.config.target.baseUrl ?? '';
+    expect(await createdDepartmentsOf(env.store, env.integrationId, `${lmsUrl}/`)).toHaveLength(created.length);
+    expect(await createdDepartmentsOf(env.store, env.integrationId, 'https://lms.example.org/scim/v2')).toEqual([]);
     // The emptied SALES of the LMS's own would never be named: only departments this integration made.
   });
 });

@@ -61,7 +61,7 @@ describe('departments this integration created that nobody is in (reference 004)
     expect(describeUnusedDepartments(many)).toEqual({
       title: '7 departments this integration created have nobody in them after this sync',
       detail:
-        'Contoso / Team 0; Contoso / Team 1; Contoso / Team 2; Contoso / Team 3; Contoso / Team 4 and 2 more. Nobody active is in them or below: their people moved or left in Entra. Rollcall never deletes a department (it may hold reports or courses): if they are no longer needed, remove them in the LMS.',
+        'Contoso / Team 0; Contoso / Team 1; Contoso / Team 2; Contoso / Team 3; Contoso / Team 4 and 2 more. Nobody active is in them or in a department below. Rollcall never deletes a department (it may hold reports or courses): if they are no longer needed, remove them in the LMS.',
     });
     expect(describeUnusedDepartments(many.slice(0, 1)).title).toBe('1 department this integration created has nobody in it after this sync');
   });
