@@ -170,6 +170,12 @@ export interface TargetDirectory {
   /** Create the department path (and missing parents) when the LMS supports departments; returns the leaf id. */
   ensureDepartment(path: string[], signal?: AbortSignal): Promise<Result<string>>;
   /**
+   * The departments this client has created so far (by ensureDepartment, or for a user write that
+   * needed one), with their paths: what the integration made, for the dry run's note of
+   * departments nobody is in any more.
+   */
+  createdDepartments?(): Array<{ id: string; path: string[] }>;
+  /**
    * Every LMS group by name, with the user members of those whose name is among `withMembers`
    * (compared without case); null when the LMS has no Groups.
    */

@@ -12,6 +12,7 @@ import { LmsErrorCode } from './errors';
 import { bool, obj, prop, str, type JsonObject } from './json';
 import { checkResponse, readAllPages } from './responses';
 import { together } from './together';
+import { departmentPathOf } from '../core/departments';
 
 const SEP = '\u0000';
 
@@ -33,6 +34,8 @@ export class OrgCache {
   permissionTypes: Map<string, TargetPermissionType> | null = null;
   private childIndex = new Map<string, string>();
   private readonly creating = new Map<string, Promise<Result<string>>>();
+  /** Departments this client created, in order (by ensureDepartment, for the plan's list or a user write's). */
+  private readonly made: string[] = [];
   private loading: Promise<Result<void>> | null = null;
 
   constructor(private readonly ctx: OrgContext) {}
@@ -194,7 +197,18 @@ export class OrgCache {
     const id = str(obj(checked.value)?.id);
     if (!id) return fail(appError(LmsErrorCode.badResponse, `The LMS created the department "${name}" but did not return its id.`, 'Run the sync again; the department now exists and will be found.'));
     this.addDepartment({ id, name, parentId });
+    this.made.push(id);
     return ok(id);
+  }
+
+  /** The departments this client created, each with its path of names from the top. */
+  createdDepartments(): Array<{ id: string; path: string[] }> {
+    const byId = this.departments;
+    if (!byId) return [];
+    return this.made.flatMap((id) => {
+      const d = byId.get(id);
+      return d ? [{ id, path: departmentPathOf(d, byId) }] : [];
+    });
   }
 
   snapshotLists(): { departments: TargetDepartment[] | null; jobProfiles: TargetJobProfile[] | null; permissionTypes: TargetPermissionType[] | null } {

@@ -76,6 +76,7 @@ export function createScimTarget(settings: LmsSettings, token: string, options: 
     createUser: (user, signal) => scrub(createUser(s, user, signal)),
     updateUser: (id, changes, signal) => scrub(updateUser(s, id, changes, signal)),
     setActive: (id, active, signal) => scrub(setActive(s, id, active, signal)),
+    createdDepartments: () => s.org?.createdDepartments() ?? [],
     ensureDepartment: (path, signal) =>
       scrub(s.ensureLayout(signal).then((r): Promise<Result<string>> | Result<string> => (r.ok && s.org ? s.org.ensureDepartment(path, signal) : r.ok ? fail(noLayout()) : r))),
     readGroups: (withMembers, signal) => scrub(readGroups(s, withMembers, signal)),

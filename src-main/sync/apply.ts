@@ -39,9 +39,7 @@ export interface ApplyOptions {
   /** Removals from pushed groups the admin confirmed, apart: a confirmed deactivation never lifts them. */
   confirmedGroupRemovals?: number;
   now: () => Date;
-  /** Each department this apply created (a path the plan found missing), for the list the dry run reads (store createdDepartments). */
-  onDepartmentCreated?: (id: string, path: string[]) => void;
-  /** Called once the departments are made, before any person is written. */
+  /** Called once the departments are made, before any person is written (the created-departments list is saved then). */
   afterDepartments?: () => Promise<void>;
 }
 
@@ -160,7 +158,6 @@ export async function applyPlan(plan: Plan, target: TargetDirectory, links: Link
     const r = await target.ensureDepartment(path, signal);
     done++;
     if (!r.ok) failures.push({ op: { kind: 'update', reason: 'department_missing', sourceId: null, targetId: null, email: null }, error: { ...r.error, message: `Department ${path.join(' / ')}: ${r.error.message}` } });
-    else options.onDepartmentCreated?.(r.value, path);
     audit.write({ at: now().toISOString(), op: 'department', reason: 'department_missing', sourceId: null, targetId: r.ok ? r.value : null, email: null, fields: [{ field: 'department', from: null, to: path }], result: r.ok ? 'ok' : 'failed', ...(r.ok ? {} : { error: { code: r.error.code, message: r.error.message } }) });
   }
 

@@ -5,34 +5,33 @@
  * another LMS (a sandbox, then production) must not judge that one's departments by the old ids.
  * A courtesy list: reading or writing it never fails a run.
  */
+import type { TargetDirectory } from '../core/directories';
 import type { Store } from '../store/store';
 
 /** The LMS address as entries keep it: no trailing slash, case kept (paths may be case-sensitive). */
 const lmsKey = (baseUrl: string): string => baseUrl.trim().replace(/\/+$/, '');
 
-/** Collects what an apply creates and writes it (right after the departments step, and at the end), once per id. */
-export function departmentRecorder(store: Store, integrationId: string, lmsBaseUrl: string, now: () => Date) {
-  let made: Array<{ id: string; path: string[]; createdAt: string; lms: string }> = [];
-  return {
-    onDepartmentCreated(id: string, path: string[]): void {
-      made.push({ id, path, createdAt: now().toISOString(), lms: lmsKey(lmsBaseUrl) });
-    },
-    /** Writes what was collected since the last flush. Best effort: a failure loses only the note for these departments. */
-    async flush(): Promise<void> {
-      const batch = made;
-      made = [];
-      if (batch.length === 0) return;
-      try {
-        const list = await store.createdDepartments(integrationId);
-        await list.update((file) => {
-          const known = new Set(file.created.map((d) => d.id));
-          for (const d of batch) if (!known.has(d.id)) file.created.push(d);
-        });
-      } catch {
-        // The note is a courtesy (see above).
+/**
+ * Saves what the LMS client reports it created (TargetDirectory.createdDepartments) to the list,
+ * once per id: right after an apply's departments step, and again at its end (departments a user
+ * write had to make). Best effort: a failure loses only the note for these departments.
+ */
+export async function saveCreatedDepartments(store: Store, integrationId: string, target: Pick<TargetDirectory, 'createdDepartments'>, lmsBaseUrl: string, now: () => Date): Promise<void> {
+  const made = target.createdDepartments?.() ?? [];
+  if (made.length === 0) return;
+  try {
+    const list = await store.createdDepartments(integrationId);
+    await list.update((file) => {
+      const known = new Set(file.created.map((d) => d.id));
+      for (const d of made) {
+        if (known.has(d.id)) continue;
+        known.add(d.id);
+        file.created.push({ id: d.id, path: d.path, createdAt: now().toISOString(), lms: lmsKey(lmsBaseUrl) });
       }
-    },
-  };
+    });
+  } catch {
+    // The note is a courtesy (see above).
+  }
 }
 
 /** The departments this integration created in the LMS at this address, or none when the list cannot be read. */

@@ -22,7 +22,7 @@ import type { RunRecord } from '../store/records';
 import type { StoredIntegration } from '../store/settings';
 import { applyPlan, runCounts, type ApplyResult } from './apply';
 import { linkRecorder } from './link-recorder';
-import { departmentRecorder } from './created-departments';
+import { saveCreatedDepartments } from './created-departments';
 import { AuditLog } from './audit';
 import { defaultConnectorFactory, openConnectors, type ConnectorFactory, type Connectors } from './connectors';
 import { acquireRunLock } from '../store/run-lock';
@@ -257,13 +257,13 @@ export async function provisionOnDemand(services: RunServices, integrationId: st
     if (run) run.planned = one.summary;
     const audit = AuditLog.open(store.auditDir, integrationId, run?.id ?? 'on-demand');
     if (run) run.auditLog = path.basename(audit.file);
-    const departments = departmentRecorder(store, integrationId, config.target.baseUrl, now);
+    const saveDepartments = () => saveCreatedDepartments(store, integrationId, connectors.target, config.target.baseUrl, now);
     try {
-      result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal, onDepartmentCreated: departments.onDepartmentCreated, afterDepartments: departments.flush });
+      result = await applyPlan(one, connectors.target, linkRecorder(store, integrationId), audit, { concurrency: 1, now, signal: options.signal, afterDepartments: saveDepartments });
     } finally {
       await audit.close();
       // What it created is the integration's, as a sync's would be (the dry run's unused-departments note).
-      await departments.flush();
+      await saveDepartments();
       await lock.value.release();
     }
     if (run) Object.assign(run, runCounts(result));

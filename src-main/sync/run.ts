@@ -30,7 +30,7 @@ import { closeConnectors, defaultConnectorFactory, openConnectors, type Connecto
 import { acquireRunLock } from '../store/run-lock';
 import { markInterruptedRuns } from './interrupted';
 import { linkRecorder } from './link-recorder';
-import { createdDepartmentsOf, departmentRecorder } from './created-departments';
+import { createdDepartmentsOf, saveCreatedDepartments } from './created-departments';
 import { entraDeltaUsable, fullLmsReadReason, readProgress, readSource, readTarget } from './read-source';
 import { forgetParsed, saveAll, takePlanMemo } from './snapshot-cache';
 
@@ -324,7 +324,7 @@ export async function runIntegration(services: RunServices, options: RunOptions)
     await saveRun(store, run);
     await updateRecord(store, record.id, (r) => void (r.lastRunAt = run.startedAt));
     let result: ApplyResult;
-    const departments = departmentRecorder(store, record.id, config.target.baseUrl, now);
+    const saveDepartments = () => saveCreatedDepartments(store, record.id, target, config.target.baseUrl, now);
     try {
       result = await applyPlan(thePlan, target, linkRecorder(store, record.id), audit, {
         concurrency: config.target.concurrency,
@@ -333,14 +333,13 @@ export async function runIntegration(services: RunServices, options: RunOptions)
         confirmedGroupRemovals: options.confirmedGroupRemovals,
         now,
         onProgress: (p: ApplyProgress) => options.onProgress?.({ stage: 'applying', done: p.done, total: p.total, detail: p.current }),
-        onDepartmentCreated: departments.onDepartmentCreated,
         // Written before the people: an apply killed later keeps the record of what it made.
-        afterDepartments: departments.flush,
+        afterDepartments: saveDepartments,
       });
     } finally {
       await audit.close();
       // Also after a failed or cancelled apply: what it created is in the LMS all the same.
-      await departments.flush();
+      await saveDepartments();
     }
     Object.assign(run, runCounts(result));
     if (result.outcome === 'blocked' && result.blockedBy) {

@@ -119,6 +119,11 @@ describe('create, update, deactivate, reactivate', () => {
     expect(sim.departments().filter((d) => d.displayName === 'Tier 1')).toHaveLength(1);
     const leaf = unwrap(await t.ensureDepartment(['Contoso', 'Support', 'Tier 1']));
     expect(leaf).toBe(sim.departments().find((d) => d.displayName === 'Tier 1')?.id);
+    // The client says what it created, user writes' departments included (the dry run's unused-departments note).
+    const idOf = (name: string) => sim.departments().find((d) => d.displayName === name)?.id;
+    expect(t.createdDepartments?.()).toEqual(expect.arrayContaining([{ id: idOf('Support'), path: ['Contoso', 'Support'] }, { id: idOf('Tier 1'), path: ['Contoso', 'Support', 'Tier 1'] }]));
+    // Contoso was the LMS's own (the seed's top department): not the integration's.
+    expect(t.createdDepartments?.().map((d) => d.path.join(' / '))).not.toContain('Contoso');
   });
 
   it('reports a 409 on a duplicate userName for that user only, while the others succeed', async () => {
