@@ -28,7 +28,7 @@ export async function requireOutFile(flag: string, value: string, exampleName: s
     const suggestion = path.join(file, exampleName);
     // "FILE/" where FILE is a file: neither a folder to write in nor one to make.
     const bare = file.replace(/[/\\]+$/, '');
-    if (kind === 'missing' && bare !== '' && (await kindOf(bare)) === 'file') throw new UsageError(`--${flag} ${file}: ${bare} is a file, not a folder, so nothing was written.`, `Name the file itself (--${flag} ${bare}, which replaces it) or a file in a folder, for example: --${flag} ${path.join(path.dirname(path.resolve(bare)), exampleName)}`);
+    if (kind !== 'folder' && bare !== '' && (await kindOf(bare)) === 'file') throw new UsageError(`--${flag} ${file}: ${bare} is a file, not a folder, so nothing was written.`, `Name the file itself (--${flag} ${bare}, which replaces it) or a file in a folder, for example: --${flag} ${path.join(path.dirname(path.resolve(bare)), exampleName)}`);
     // A folder that is not there yet: the file in it would fail too, so the mkdir comes first.
     if (kind === 'missing') throw new UsageError(`--${flag} ${file} names a folder that does not exist, and a folder is not a file to write. Nothing was written.`, `Create the folder first (mkdir -p ${path.resolve(file)}), then name a file in it, for example: --${flag} ${suggestion}`);
     throw new UsageError(`--${flag} needs a file path, not a folder: try ${suggestion}. Nothing was written.`, `Name the file to write inside the folder, for example: --${flag} ${suggestion}`);

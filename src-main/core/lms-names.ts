@@ -5,8 +5,15 @@
  */
 import type { AttrValue, TargetDepartment } from './model';
 
-/** "Admin", "LMS Administrator", "Site admins", "SysAdmin" as words; not "Administrative staff". */
-const ADMINISTRATOR = /\b(?:super|sys|site)?admin(?:istrator)?s?\b/i;
+/**
+ * "Admin" starting a word (any script's letters count as word letters: "LMS_Admin", "Admin2",
+ * "Administrateur", "Administratoren") or a camel-case part ("OrgAdmin", "LMSAdmin"); not
+ * "Administrative staff" nor "Badminton". Leaning towards a match: a false one only leaves an
+ * account active, a missed one locks an administrator out.
+ */
+const ADMIN_WORD = /(?<![\p{L}\p{N}])(?:super|sys|site)?admin(?!istrativ)/iu;
+const ADMIN_CAMEL = /[A-Za-z0-9_]Admin(?!istrativ)/;
+const isAdministratorType = (t: string): boolean => ADMIN_WORD.test(t) || ADMIN_CAMEL.test(t);
 
 /**
  * The permission types in a value that make their holder an LMS administrator, by name, leaving
@@ -17,7 +24,7 @@ const ADMINISTRATOR = /\b(?:super|sys|site)?admin(?:istrator)?s?\b/i;
  */
 export function administratorTypes(value: AttrValue | undefined, granted: ReadonlySet<string> = NONE): string[] {
   const types = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
-  return types.filter((t) => ADMINISTRATOR.test(t) && !granted.has(t.trim().toLowerCase()));
+  return types.filter((t) => isAdministratorType(t) && !granted.has(t.trim().toLowerCase()));
 }
 
 const NONE: ReadonlySet<string> = new Set();

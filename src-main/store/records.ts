@@ -79,7 +79,7 @@ export const DEPARTMENTS_SCHEMA_VERSION = 1;
 export const DepartmentsFileSchema = z.object({
   schemaVersion: z.literal(DEPARTMENTS_SCHEMA_VERSION),
   /** `lms`: the LMS's base address when it was made (another LMS's ids mean nothing here). */
-  created: z.array(z.object({ id: z.string(), path: z.array(z.string()), createdAt: z.string(), lms: z.string() })),
+  created: z.array(z.object({ id: z.string(), path: z.array(z.string()), createdAt: z.string(), lms: z.string().default('') })),
 });
 export type DepartmentsFile = z.infer<typeof DepartmentsFileSchema>;
 
