@@ -8,8 +8,9 @@
  *
  * Only on evidence the plan's own matching would act on: the account's externalId is the person's
  * object id, or its address is the person's e-mail or sign-in name and nobody else's, with no
- * other object id on the account. The dry run judges each account (whyNotLinkable); linking takes
- * the ones it found linkable and only checks again what may have moved since: the links.
+ * other object id on the account, and no one else's id or address in the way (doubtfulOwners). The
+ * dry run judges each account (whyNotLinkable); linking takes the ones it found linkable, only
+ * while that dry run's settings and links still hold (sync/adopt.ts), checking the links again.
  */
 import type { IntegrationConfig } from './config';
 import type { SourceUser, TargetUser } from './model';
