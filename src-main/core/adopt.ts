@@ -17,8 +17,9 @@ import type { SourceUser, TargetUser } from './model';
 import { normaliseEmail } from './normalise';
 import { prepareSkipList, skipListEntryFor } from './scope';
 import type { UnmanagedAccount } from './unmanaged';
-import { targetKeys } from './matching';
+import { externalIdKey, targetKeys } from './matching';
 import { administratorTypes } from './lms-names';
+import { count } from './ops';
 
 /** Why an account of the list is not linked. */
 export type NotAdoptedReason =
@@ -99,7 +100,7 @@ function notTheirs(ids: readonly string[]): ReadonlySet<string> {
 function skipListed(account: TargetUser, owner: SourceUser, skipList: readonly string[]): boolean {
   if (skipList.length === 0) return false;
   const keys = prepareSkipList(skipList);
-  const ext = account.externalId?.trim().toLowerCase() ?? null;
+  const ext = externalIdKey(account);
   return targetKeys(account).some((k) => keys.has(k)) || (ext !== null && keys.has(ext)) || skipListEntryFor(owner, skipList) !== null;
 }
 
@@ -128,8 +129,8 @@ export function doubtfulOwners(sourceUsers: readonly SourceUser[], targetUsers: 
     }
   }
   for (const t of targetUsers) {
-    const ext = t.externalId?.trim().toLowerCase();
-    const byExt = ext ? byId.get(ext) : undefined;
+    const ext = externalIdKey(t);
+    const byExt = ext !== null ? byId.get(ext) : undefined;
     if (byExt !== undefined && candidates.get(byExt) !== t.id) doubtful.add(byExt);
     for (const k of targetKeys(t)) {
       const o = byKey.get(k);
@@ -185,8 +186,6 @@ export function adoptionOf(accounts: readonly UnmanagedAccount[], linked: Linked
   }
   return { links, notAdopted };
 }
-
-export const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The accounts left, each reason in the admin's words, for the app's answer and the CLI alike. */
 export function describeNotAdopted(notAdopted: Adoption['notAdopted']): string[] {

@@ -23,8 +23,12 @@ const isAdministratorType = (t: string): boolean => ADMIN_WORD.test(t) || ADMIN_
  * anymore" (reference 000).
  */
 export function administratorTypes(value: AttrValue | undefined, granted: ReadonlySet<string> = NONE): string[] {
-  const types = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
-  return types.filter((t) => isAdministratorType(t) && !granted.has(t.trim().toLowerCase()));
+  return namesIn(value).filter((t) => isAdministratorType(t) && !granted.has(t.trim().toLowerCase()));
+}
+
+/** The names a multi-valued LMS attribute holds (permission types): a list, one name, or none. */
+export function namesIn(value: AttrValue | undefined): string[] {
+  return Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
 }
 
 const NONE: ReadonlySet<string> = new Set();

@@ -79,6 +79,11 @@ export interface MatchInput {
 }
 
 /** Normalised e-mail / userName keys an LMS account answers to. */
+/** An account's externalId as matching compares it (an Entra object id: trimmed, without case); null when it has none. */
+export function externalIdKey(t: Pick<TargetUser, 'externalId'>): string | null {
+  return t.externalId?.trim().toLowerCase() || null;
+}
+
 export function targetKeys(t: TargetUser): string[] {
   // One small array per account, no Set: plan() asks this for every LMS account.
   const keys: string[] = [];
@@ -272,9 +277,8 @@ export function matchUsers(input: MatchInput): MatchResult[] {
   if (afterLinks.length > 0) {
     const wanted = new Set(afterLinks.map((i) => (candidates[i] as MatchCandidate).user.id.toLowerCase()));
     for (const t of input.targets) {
-      if (!t.externalId) continue;
-      const k = t.externalId.trim().toLowerCase();
-      if (wanted.has(k)) add(byExternalId, k, t);
+      const k = externalIdKey(t);
+      if (k !== null && wanted.has(k)) add(byExternalId, k, t);
     }
   }
 

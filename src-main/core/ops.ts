@@ -9,6 +9,9 @@ import type { ScopeExplanation } from './scope';
 
 export type LeaveReason = 'gone_from_entra' | 'disabled_in_entra' | 'left_scope';
 
+/** "1 account", "1,200 accounts": a number and the noun that goes with it. */
+export const count = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 /** Who an op is about, in words; plan() keeps just these fields of a mapped user for its relations ops. */
 export type Person = Pick<MappedUser, 'displayName' | 'email' | 'userName'>;
 

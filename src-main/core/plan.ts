@@ -8,7 +8,7 @@ import { departmentsToCreate, existingDepartmentPaths, lookalikeDepartments } fr
 import { buildGroupIndex, markMembers } from './groups';
 import { evaluateGuards } from './guards';
 import { mappedEmail, mappedUserName, toggledFields, vendorField } from './mapping';
-import { accountsLinkedToMany, mapBy, matchUsers, targetKeys, type MatchResult } from './matching';
+import { accountsLinkedToMany, mapBy, matchUsers, externalIdKey, targetKeys, type MatchResult } from './matching';
 import { attachLinks, indexAccounts, order, sortLinks } from './plan-index';
 import { ScimPath, type Link, type Plan, type PlanOp, type PlanSummary, type SourceSnapshot, type TargetSnapshot, type TargetUser } from './model';
 import { DROPPED_CREATE, newCandidate, ownedAccountOp, usersPhase, verdictOf, wantedDepartments, type Candidate, type PersonContext, type SourceEntry } from './plan-person';
@@ -161,7 +161,7 @@ export function planWithMemo(
   const anySkipped = skipKeys.size > 0 || skippedSources.size > 0;
   for (const t of anySkipped ? target.users : []) {
     const keys = targetKeys(t);
-    const ext = t.externalId?.trim().toLowerCase() ?? null;
+    const ext = externalIdKey(t);
     const linkedTo = accountById.get(t.id)?.link?.sourceId;
     const skipped =
       keys.some((k) => skipKeys.has(k)) ||

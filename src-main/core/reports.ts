@@ -4,6 +4,7 @@
  * any main-process code into its bundle or its typecheck.
  */
 import type { AppError } from './errors';
+import { count } from './ops';
 import type { FieldChange, OpKind, PlanSummary } from './model';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info';
@@ -76,7 +77,6 @@ export interface RunRecord {
  * account whose create failed (that failure is counted) and go out at the next run.
  */
 export function describeApplied(r: Pick<RunRecord, 'applied' | 'failed' | 'groupsWritten' | 'heldBack'>): { written: string; heldBack: string | null } {
-  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
   const groups = r.groupsWritten > 0 ? `, ${count(r.groupsWritten, 'LMS group', 'LMS groups')} written` : '';
   return {
     written: `${count(r.applied, 'change', 'changes')} applied${groups}, ${r.failed.toLocaleString('en-US')} failed`,

@@ -15,9 +15,11 @@ import type { AttrValue, Link, PlanOp, SourceSnapshot, SourceUser, TargetSnapsho
 import { ScimPath } from './model';
 import { vendorField } from './mapping';
 import type { PlanMemo } from './plan';
-import { targetKeys } from './matching';
+import { externalIdKey, targetKeys } from './matching';
 import { normaliseEmail } from './normalise';
-import { count, doubtfulOwners, whyNotLinkable, type LinkScope, type NotAdoptedReason, type OwnerEvidence } from './adopt';
+import { count } from './ops';
+import { namesIn } from './lms-names';
+import { doubtfulOwners, whyNotLinkable, type LinkScope, type NotAdoptedReason, type OwnerEvidence } from './adopt';
 
 const NO_SCOPE: LinkScope = { skipList: [], confirmedNewAccounts: [] };
 
@@ -166,10 +168,9 @@ function describeLeft(
   const strength = new Uint8Array(left.length);
   const contested = new Uint8Array(left.length);
   const byExternalId = new Map<string, number[]>();
-  // GUIDs compare without case; an id with spaces around it is still the id, an empty one none (as matching reads them).
-  const externalIdOf = (u: TargetUser): string | null => u.externalId?.trim().toLowerCase() || null;
+  // As matching reads them: without case, an id with spaces around it still the id, an empty one none.
   left.forEach((u, i) => {
-    const ext = externalIdOf(u);
+    const ext = externalIdKey(u);
     if (ext !== null) indexUnder(byExternalId, ext, i);
   });
   // Graph's ids are lower-case GUIDs: lower-cased only when they are not.
@@ -225,7 +226,7 @@ function describeLeft(
   // How each owner was found; an account carrying an object id (its externalId) that is not its
   // address owner's is not theirs for sure. Then the accounts still linkable are checked against
   // the whole LMS and Entra, as matching would see them (core/adopt.ts).
-  const evidence = left.map((u, i): OwnerEvidence => (byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && externalIdOf(u) === null ? 'address' : 'uncertain'));
+  const evidence = left.map((u, i): OwnerEvidence => (byObjectId[i] ? 'object_id' : strength[i] === PRIMARY && !contested[i] && externalIdKey(u) === null ? 'address' : 'uncertain'));
   const candidates = new Map<string, string>();
   left.forEach((u, i) => {
     const o = owner[i];
@@ -240,10 +241,7 @@ function describeLeft(
   }
 
   const permissionsField = vendorField(target.capabilities, 'permissionTypes');
-  const permissionsOf = (u: TargetUser): string[] => {
-    const v = permissionsField === null ? undefined : u.attributes[permissionsField];
-    return Array.isArray(v) ? v : typeof v === 'string' && v !== '' ? [v] : [];
-  };
+  const permissionsOf = (u: TargetUser): string[] => (permissionsField === null ? [] : namesIn(u.attributes[permissionsField]));
   let active = 0;
   let inEntra = 0;
   let secondAccounts = 0;

@@ -3,7 +3,8 @@
  * whom the integration does not sync are linked to them (core/adopt.ts), after a question on a
  * terminal or with --yes, like apply. Nothing is written to the LMS: the next sync does what follows.
  */
-import { count, describeNotAdopted, linkConsequences, linkSettingsOf } from '../../core/adopt';
+import { describeNotAdopted, linkConsequences, linkSettingsOf } from '../../core/adopt';
+import { count } from '../../core/ops';
 import { showHidden } from '../../core/normalise';
 import { nextRunAt } from '../../store/integrations';
 import type { StoredIntegration } from '../../store/settings';
@@ -41,8 +42,7 @@ export async function linkUnmanaged(ctx: CliContext, store: Store, record: Store
         `Check the list first (rollcall unmanaged --integration ${id}), then run: rollcall unmanaged --integration ${id} --link --yes`,
       );
     }
-    const seen = (v: string) => showHidden(v);
-    ctx.out.out(table(['LMS ACCOUNT', 'ENTRA USER'], preview.value.links.slice(0, SHOWN).map((l) => [seen(l.userName), seen(l.entraUser)])));
+    ctx.out.out(table(['LMS ACCOUNT', 'ENTRA USER'], preview.value.links.slice(0, SHOWN).map((l) => [showHidden(l.userName), showHidden(l.entraUser)])));
     if (k > SHOWN) ctx.out.out(`… and ${(k - SHOWN).toLocaleString('en-US')} more (rollcall unmanaged --integration ${id} --out FILE.csv lists them all, with whyNotLinkable empty)`);
     if (left.length > 0) ctx.out.out(`\nLeft as they are: ${left.join(' ')}`);
     if (!(await askYesNo(`\nLink ${accounts} to ${k === 1 ? 'its person' : 'their people'} in Entra? ${follows} [y/N] `))) return ctx.out.out('Nothing was linked.'), ExitCode.ok;

@@ -6,6 +6,7 @@
 import { GUID_PATTERN } from '../config';
 import { administratorTypes } from '../lms-names';
 import { vendorField } from '../mapping';
+import { externalIdKey } from '../matching';
 import { normaliseEmail } from '../normalise';
 import type { PlanOp, SourceUser, TargetUser } from '../model';
 import type { DiagnoseContext } from './context';
@@ -124,7 +125,7 @@ function mayBeLinked(ctx: DiagnoseContext, c: TargetCandidate): boolean {
   if (!t?.active || ctx.scope?.verdict === 'skip_listed' || !ctx.subject) return false;
   const field = vendorField(ctx.inputs.target.capabilities, 'permissionTypes');
   if (field !== null && administratorTypes(t.attributes[field]).length > 0) return false;
-  const ext = t.externalId?.trim().toLowerCase() || null;
+  const ext = externalIdKey(t);
   if (ext !== null && ext !== ctx.subject.id.toLowerCase()) return false;
   return c.matchedBy.includes('externalId') || c.matchedBy.includes('e-mail');
 }
