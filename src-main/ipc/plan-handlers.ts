@@ -14,7 +14,7 @@ import { planReplaced } from './plan-table';
 import { readUnmanaged, type UnmanagedList } from '../sync/unmanaged-file';
 import { groupPushView } from '../core/push-groups';
 import { loadCachedForRun } from '../sync/snapshot-cache';
-import { adoptUnmanaged } from '../sync/adopt';
+import { adoptUnmanaged, listToLink } from '../sync/adopt';
 import type { PersonName } from '../../src-preload/api-types';
 
 type PlanHandlerNames = 'getPlanHeader' | 'getPlanRows' | 'getPlanOp' | 'getPlanOps' | 'getUnmanagedAccounts' | 'adoptUnmanaged' | 'getPeopleNames';
@@ -122,6 +122,8 @@ export const planHandlers: Pick<Handlers, PlanHandlerNames> = {
     // Only from the dry run on screen being the current one: an older list may name accounts since linked or gone.
     const at = await planAt(ctx, id, version);
     if (!at.ok) return at;
-    return adoptUnmanaged(ctx.store, id, at.value.table.header.createdAt, ctx.now());
+    const list = await listToLink(ctx.store, id, at.value.table.header.createdAt);
+    if (!list.ok) return list;
+    return adoptUnmanaged(ctx.store, id, list.value, ctx.now());
   },
 };

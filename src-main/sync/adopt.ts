@@ -73,10 +73,8 @@ async function linkLock(store: Store, id: string) {
 
 const EXAMPLES = 5;
 
-/** Links the linkable accounts of the list found by the dry run made at `planCreatedAt`. */
-export async function adoptUnmanaged(store: Store, id: string, planCreatedAt: string, now: Date): Promise<Result<AdoptResult>> {
-  const list = await listToLink(store, id, planCreatedAt);
-  if (!list.ok) return list;
+/** Links the linkable accounts of a dry run's list (listToLink; the CLI has read it already, for its question). */
+export async function adoptUnmanaged(store: Store, id: string, list: UnmanagedList, now: Date): Promise<Result<AdoptResult>> {
   const lock = await linkLock(store, id);
   if (!lock.ok) return lock;
   try {
@@ -84,8 +82,8 @@ export async function adoptUnmanaged(store: Store, id: string, planCreatedAt: st
     const links = await store.links(id);
     // Judged inside the update, against the link table as it is on disk then.
     const adoption = await links.update((file): Adoption | null => {
-      if (!stillHolds(store, id, list.value, file.links, others)) return null;
-      const found = adoptionOf(list.value.accounts, linkedIn(file.links, others));
+      if (!stillHolds(store, id, list, file.links, others)) return null;
+      const found = adoptionOf(list.accounts, linkedIn(file.links, others));
       const linkedAt = now.toISOString();
       // 'relinked': an administrator chose the link (a new origin would be unreadable to an older release).
       for (const a of found.links) file.links.push({ integrationId: id, sourceId: a.sourceId, targetId: a.targetId, origin: 'relinked', linkedAt, emailAtLink: null } satisfies Link);

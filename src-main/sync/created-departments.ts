@@ -21,6 +21,9 @@ export async function saveCreatedDepartments(store: Store, integrationId: string
   if (made.length === 0) return;
   try {
     const list = await store.createdDepartments(integrationId);
+    // Called after the departments step and again at the end: no rewrite when nothing is new.
+    const listed = new Set(list.data.created.map((d) => d.id));
+    if (made.every((d) => listed.has(d.id))) return;
     await list.update((file) => {
       const known = new Set(file.created.map((d) => d.id));
       for (const d of made) {

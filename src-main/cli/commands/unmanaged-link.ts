@@ -47,7 +47,7 @@ export async function linkUnmanaged(ctx: CliContext, store: Store, record: Store
     if (left.length > 0) ctx.out.out(`\nLeft as they are: ${left.join(' ')}`);
     if (!(await askYesNo(`\nLink ${accounts} to ${k === 1 ? 'its person' : 'their people'} in Entra? ${follows} [y/N] `))) return ctx.out.out('Nothing was linked.'), ExitCode.ok;
   }
-  const r = await adoptUnmanaged(store, id, list.plan.createdAt, ctx.now());
+  const r = await adoptUnmanaged(store, id, list, ctx.now());
   if (!r.ok) return ctx.out.error(r.error), exitCodeFor(r.error);
   const done = r.value;
   if (ctx.out.json) {
